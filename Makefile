@@ -1,0 +1,50 @@
+# Podium: `make run` serves the site with a real worker; `make test` passes every test.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+
+.PHONY: install dev run test lint format bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Podium is starting on http://localhost:$(PORT)/"
+	@echo "  Participant: demo / podium-demo    Host: demo-host / podium-demo    Admin: admin / podium-admin"
+	@echo ""
+	honcho start -f Procfile -p $(PORT)
+
+test: dev
+	$(VENV)/bin/pytest
+
+lint: dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: dev
+	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_pipeline.py
+
+clean:
+	rm -rf var

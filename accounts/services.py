@@ -1,0 +1,21 @@
+import secrets
+
+from django.db import transaction
+
+from accounts.models import ApiToken, User, hash_token
+
+TOKEN_PREFIX = "pod_"
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its raw value, which is never stored and never shown again."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip() or "token", prefix=raw[:10], key_hash=hash_token(raw)
+    )
+    return token, raw
+
+
+def revoke_api_token(*, user: User, token_id: int) -> None:
+    with transaction.atomic():
+        ApiToken.objects.filter(user=user, pk=token_id).delete()

@@ -1,0 +1,74 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.forms import ApiTokenForm, SignUpForm
+from accounts.services import create_api_token, revoke_api_token
+
+NEW_TOKEN_KEY = "new_api_token"
+
+
+def safe_next(request) -> str | None:
+    """The `next` page to return to, if it stays on this site."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return None
+
+
+def signup(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to Podium, {user.username}.")
+        return redirect(safe_next(request) or "competitions:list")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    """Tokens are created by POST and shown once after a redirect, so a reload never makes another."""
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _, request.session[NEW_TOKEN_KEY] = create_api_token(
+            user=request.user, name=form.cleaned_data["name"]
+        )
+        return redirect("profile")
+    new_token = request.session.pop(NEW_TOKEN_KEY, None)
+    podium_json = None
+    if new_token:
+        site = request.build_absolute_uri("/").rstrip("/")
+        podium_json = json.dumps(
+            {"url": site, "username": request.user.username, "token": new_token}, indent=2
+        )
+    context = {
+        "form": form,
+        "new_token": new_token,
+        "podium_json": podium_json,
+        "tokens": request.user.api_tokens.all(),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def revoke_token(request, token_id: int):
+    revoke_api_token(user=request.user, token_id=token_id)
+    messages.success(request, "Token revoked.")
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def download_podium_json(request):
+    """Serve the podium.json text posted back from the page once, as a file to save."""
+    response = HttpResponse(request.POST.get("content", ""), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="podium.json"'
+    return response

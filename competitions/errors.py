@@ -1,0 +1,10 @@
+from config.errors import DomainError
+
+
+class CompetitionError(DomainError):
+    code = "invalid_competition"
+
+
+class RulesNotAccepted(DomainError):
+    code = "rules_not_accepted"
+    http_status = 403

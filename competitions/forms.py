@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from competitions.services import CompetitionDraft
+from datasets.forms import MultipleFileField
+from datasets.models import Dataset
+from scoring import engine
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def metric_choices():
+    return [
+        (m.key, f"{m.name} ({'higher' if m.higher_is_better else 'lower'} is better)")
+        for m in sorted(engine.METRICS.values(), key=lambda m: m.name)
+    ]
+
+
+class CompetitionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=100, required=False, help_text="Left empty, it is made from the title.")
+    subtitle = forms.CharField(max_length=300, required=False, help_text="One line shown in lists.")
+    overview = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    evaluation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Left empty, the metric's own explanation is shown.",
+    )
+    rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    start_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Start (UTC)")
+    end_at = forms.DateTimeField(widget=DATETIME_INPUT, label="End (UTC)")
+    daily_submission_limit = forms.IntegerField(min_value=1, max_value=1000, initial=5)
+    metric = forms.ChoiceField(choices=metric_choices)
+    metric_parameters = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Only for metrics that take them, as name=value pairs separated by commas, for example "
+        "<code>positive_label=yes</code> or <code>k=5</code>. The table below lists each metric's parameters.",
+    )
+    id_column = forms.CharField(max_length=100, initial="id")
+    target_columns = forms.CharField(max_length=500, help_text="Comma-separated, for example: target")
+    public_fraction = forms.FloatField(
+        min_value=0.01,
+        max_value=0.99,
+        initial=0.3,
+        help_text="Share of rows on the public leaderboard when the solution has no Usage column.",
+    )
+    solution = forms.FileField(
+        label="Solution CSV (hidden)",
+        help_text="Id and target columns, optionally a Usage column (Public/Private).",
+    )
+    data_files = MultipleFileField(
+        label="Public data files",
+        required=False,
+        help_text="train.csv, test.csv, ... Podium adds sample_submission.csv.",
+    )
+
+    source_dataset = forms.ModelChoiceField(
+        queryset=Dataset.objects.none(),
+        required=False,
+        label="Also include the files of one of your datasets",
+        to_field_name="slug",
+        help_text="Its latest version's files join the uploaded ones.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["source_dataset"].queryset = Dataset.objects.filter(owner=user).exclude(
+                visibility=Dataset.Visibility.COMPETITION
+            )
+        if not self.is_bound:
+            now = timezone.now().replace(second=0, microsecond=0)
+            self.initial.setdefault("start_at", now)
+            self.initial.setdefault("end_at", now + timedelta(days=30))
+
+    def clean_metric_parameters(self) -> dict[str, str]:
+        """`name=value, name=value` into a dict; the engine checks the names and values per metric."""
+        parameters = {}
+        for pair in filter(
+            None, (part.strip() for part in self.cleaned_data["metric_parameters"].split(","))
+        ):
+            name, equals, value = pair.partition("=")
+            if not equals or not name.strip() or not value.strip():
+                raise forms.ValidationError(f"Write '{pair}' as name=value, for example positive_label=yes.")
+            parameters[name.strip()] = value.strip()
+        return parameters
+
+    def draft(self) -> CompetitionDraft:
+        data = self.cleaned_data
+        return CompetitionDraft(
+            title=data["title"],
+            slug=data["slug"],
+            subtitle=data["subtitle"],
+            overview=data["overview"],
+            evaluation=data["evaluation"],
+            rules=data["rules"],
+            start_at=data["start_at"],
+            end_at=data["end_at"],
+            daily_submission_limit=data["daily_submission_limit"],
+            metric=data["metric"],
+            id_column=data["id_column"],
+            target_columns=[c.strip() for c in data["target_columns"].split(",") if c.strip()],
+            public_fraction=data["public_fraction"],
+            metric_params=data["metric_parameters"],
+        )

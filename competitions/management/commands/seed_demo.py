@@ -1,0 +1,130 @@
+"""Create the demo host, participant, admin and three competitions from data that ships with scikit-learn."""
+
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from sklearn import datasets as sklearn_datasets
+
+from accounts.models import User
+from competitions.models import Competition
+from competitions.services import CompetitionDraft, create_competition, publish_competition
+from datasets.services import NewFile
+
+DEMO_PASSWORD = "podium-demo"
+ADMIN_PASSWORD = "podium-admin"
+TEST_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class DemoCompetition:
+    slug: str
+    title: str
+    subtitle: str
+    loader: str
+    metric: str
+    overview: str
+
+
+DEMOS = [
+    DemoCompetition(
+        "digits",
+        "Handwritten digits",
+        "Recognise 8x8 images of handwritten digits.",
+        "load_digits",
+        "accuracy",
+        "Each row is an 8x8 grey-level image of a handwritten digit (64 pixel columns, values 0-16). "
+        "Predict the digit (0-9) of every test image.",
+    ),
+    DemoCompetition(
+        "breast-cancer",
+        "Breast cancer diagnosis",
+        "Tell benign from malignant tumours from 30 cell measurements.",
+        "load_breast_cancer",
+        "roc_auc",
+        "Each row describes cell nuclei in a breast mass image with 30 measurements. Predict the probability "
+        "that the tumour is benign (target 1) rather than malignant (target 0).",
+    ),
+    DemoCompetition(
+        "diabetes",
+        "Diabetes progression",
+        "Predict disease progression one year after baseline.",
+        "load_diabetes",
+        "rmse",
+        "Ten baseline variables (age, sex, body mass index, blood pressure and six blood serum measurements) "
+        "were taken from 442 diabetes patients. Predict a quantitative measure of disease progression one year later.",
+    ),
+]
+
+DEMO_RULES = (
+    "One account per person. Use only the data provided. You may submit up to the daily limit; "
+    "files that fail validation do not count. Do not share code or predictions outside your team."
+)
+
+
+def csv_bytes(frame: pd.DataFrame) -> io.BytesIO:
+    return io.BytesIO(frame.to_csv(index=False).encode())
+
+
+def demo_files(loader: str) -> tuple[list[NewFile], io.BytesIO]:
+    """Split the bundled data into train and test files plus the hidden solution."""
+    bunch = getattr(sklearn_datasets, loader)(as_frame=True)
+    frame = bunch.frame.rename(columns={bunch.target.name: "target"})
+    frame.insert(0, "id", np.arange(1, len(frame) + 1))
+    rng = np.random.default_rng(20261123)
+    is_test = rng.random(len(frame)) < TEST_SHARE
+    train, test = frame[~is_test], frame[is_test]
+    files = [
+        NewFile("train.csv", csv_bytes(train)),
+        NewFile("test.csv", csv_bytes(test.drop(columns=["target"]))),
+    ]
+    return files, csv_bytes(test[["id", "target"]])
+
+
+def ensure_user(username: str, password: str, **extra) -> User:
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.com", **extra}
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create demo users and three demo competitions (safe to run again)."
+
+    def handle(self, *args, **options):
+        host = ensure_user("demo-host", DEMO_PASSWORD, display_name="Demo Host")
+        ensure_user("demo", DEMO_PASSWORD, display_name="Demo Participant")
+        ensure_user("admin", ADMIN_PASSWORD, is_staff=True, is_superuser=True)
+        now = timezone.now().replace(microsecond=0)
+        for demo in DEMOS:
+            if Competition.objects.filter(slug=demo.slug).exists():
+                self.stdout.write(f"exists: {demo.slug}")
+                continue
+            data_files, solution = demo_files(demo.loader)
+            draft = CompetitionDraft(
+                title=demo.title,
+                slug=demo.slug,
+                subtitle=demo.subtitle,
+                overview=demo.overview,
+                rules=DEMO_RULES,
+                start_at=now - timedelta(days=1),
+                end_at=now + timedelta(days=90),
+                metric=demo.metric,
+                id_column="id",
+                target_columns=["target"],
+                daily_submission_limit=20,
+            )
+            with transaction.atomic():
+                competition = create_competition(
+                    host=host, draft=draft, solution=solution, data_files=data_files
+                )
+                publish_competition(competition=competition, user=host)
+            self.stdout.write(self.style.SUCCESS(f"created: {demo.slug}"))

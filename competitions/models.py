@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from datasets.models import DatasetVersion
+
+
+class Competition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Phase(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        UPCOMING = "upcoming", "Upcoming"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_competitions"
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    subtitle = models.CharField(max_length=300, blank=True)
+    overview = models.TextField(blank=True)
+    evaluation = models.TextField(blank=True)
+    rules = models.TextField(blank=True)
+    rules_version = models.PositiveIntegerField(default=1)
+    start_at = models.DateTimeField()
+    end_at = models.DateTimeField()
+    daily_submission_limit = models.PositiveIntegerField(default=5)
+    metric = models.CharField(max_length=50)
+    metric_params = models.JSONField(default=dict, blank=True)
+    id_column = models.CharField(max_length=100)
+    target_columns = models.JSONField(default=list)
+    submission_columns = models.JSONField(
+        default=list, help_text="The header a submission must have, id first (from the engine at creation)."
+    )
+    public_fraction = models.FloatField(default=0.3)
+    split_seed = models.BigIntegerField(default=0)
+    solution_key = models.CharField(
+        max_length=500, help_text="Canonical solution (with Usage) in private storage."
+    )
+    solution_sha256 = models.CharField(max_length=64)
+    public_rows = models.PositiveIntegerField(default=0)
+    private_rows = models.PositiveIntegerField(default=0)
+    data_version = models.ForeignKey(
+        DatasetVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_at"]
+        indexes = [models.Index(fields=["status", "end_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_at__gt=models.F("start_at")), name="competition_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def phase_at(self, moment) -> str:
+        if self.status == self.Status.DRAFT:
+            return self.Phase.DRAFT
+        if moment < self.start_at:
+            return self.Phase.UPCOMING
+        if moment >= self.end_at:
+            return self.Phase.FINISHED
+        return self.Phase.RUNNING
+
+    @property
+    def phase(self) -> str:
+        return self.phase_at(timezone.now())
+
+
+class RulesAcceptance(models.Model):
+    """A participant's acceptance of a competition's rules, at the version they read."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="acceptances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rules_acceptances"
+    )
+    rules_version = models.PositiveIntegerField()
+    accepted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "user"], name="one_acceptance_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.competition} v{self.rules_version}"
+
+
+class Team(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMembership", related_name="teams")
+
+    class Meta:
+        ordering = ["competition", "name"]
+        constraints = [models.UniqueConstraint(fields=["competition", "name"], name="unique_team_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    is_leader = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["competition", "user"], name="one_team_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"

@@ -1,0 +1,105 @@
+from rest_framework import serializers
+
+from competitions.models import Competition
+from competitions.services import CompetitionDraft
+from scoring import engine
+
+
+class MetricField(serializers.Field):
+    def to_representation(self, key):
+        metric = engine.METRICS.get(key)
+        if metric is None:
+            return {"key": key}
+        return {
+            "key": key,
+            "name": metric.name,
+            "higher_is_better": metric.higher_is_better,
+            "description": metric.description,
+        }
+
+
+class CompetitionListSerializer(serializers.ModelSerializer):
+    host = serializers.CharField(source="host.username")
+    phase = serializers.CharField()
+    metric = MetricField()
+
+    class Meta:
+        model = Competition
+        fields = ["slug", "title", "subtitle", "host", "phase", "status", "start_at", "end_at", "metric"]
+
+
+class CompetitionSerializer(CompetitionListSerializer):
+    class Meta:
+        model = Competition
+        fields = [
+            *CompetitionListSerializer.Meta.fields,
+            "overview",
+            "evaluation",
+            "rules",
+            "rules_version",
+            "daily_submission_limit",
+            "id_column",
+            "target_columns",
+            "submission_columns",
+            "metric_params",
+            "public_fraction",
+            "public_rows",
+            "private_rows",
+        ]
+
+
+class CompetitionCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
+    subtitle = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    overview = serializers.CharField(required=False, allow_blank=True)
+    evaluation = serializers.CharField(required=False, allow_blank=True)
+    rules = serializers.CharField(required=False, allow_blank=True)
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    daily_submission_limit = serializers.IntegerField(min_value=1, max_value=1000, default=5)
+    metric = serializers.ChoiceField(
+        choices=sorted(engine.METRICS),
+        error_messages={
+            "invalid_choice": f'"{{input}}" is not a metric Podium knows; choose one of: {", ".join(sorted(engine.METRICS))}.'
+        },
+    )
+    id_column = serializers.CharField(max_length=100)
+    target_columns = serializers.CharField(help_text="Comma-separated target column names.")
+    public_fraction = serializers.FloatField(min_value=0.01, max_value=0.99, default=0.3)
+    metric_params = serializers.JSONField(required=False, default=dict)
+    solution = serializers.FileField()
+    data_files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    source_dataset = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        help_text="Slug of one of your datasets whose latest files to include.",
+    )
+
+    def validate_metric_params(self, value):
+        if not isinstance(value, dict) or not all(
+            isinstance(v, str | int | float | bool) and isinstance(k, str) for k, v in value.items()
+        ):
+            raise serializers.ValidationError(
+                'Give metric parameters as a JSON object of names to values, e.g. {"positive_label": "yes"}.'
+            )
+        return value
+
+    def draft(self) -> CompetitionDraft:
+        data = self.validated_data
+        return CompetitionDraft(
+            title=data["title"],
+            slug=data.get("slug", ""),
+            subtitle=data.get("subtitle", ""),
+            overview=data.get("overview", ""),
+            evaluation=data.get("evaluation", ""),
+            rules=data.get("rules", ""),
+            start_at=data["start_at"],
+            end_at=data["end_at"],
+            daily_submission_limit=data["daily_submission_limit"],
+            metric=data["metric"],
+            id_column=data["id_column"],
+            target_columns=[c.strip() for c in data["target_columns"].split(",") if c.strip()],
+            public_fraction=data["public_fraction"],
+            metric_params=data.get("metric_params") or {},
+        )

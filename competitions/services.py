@@ -1,0 +1,231 @@
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO
+
+import pandas as pd
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from competitions.errors import CompetitionError
+from competitions.models import Competition, RulesAcceptance, Team, TeamMembership
+from competitions.queries import is_host
+from config.errors import NotAllowed
+from datasets.models import Dataset, DatasetFile
+from datasets.services import NewFile, clean_file_name, prepare_version, record_dataset, unique_slug
+from datasets.storage import private_storage, public_storage, store
+from scoring import engine
+
+SAMPLE_SUBMISSION_NAME = "sample_submission.csv"
+PARAMETER_ERRORS = {"unknown_param", "bad_param", "positive_label_needed", "unknown_positive_label"}
+
+
+@dataclass
+class CompetitionDraft:
+    """What a host fills in to create a competition (the web form and the API both build one)."""
+
+    title: str
+    start_at: datetime
+    end_at: datetime
+    metric: str
+    id_column: str
+    target_columns: list[str]
+    slug: str = ""
+    subtitle: str = ""
+    overview: str = ""
+    evaluation: str = ""
+    rules: str = ""
+    daily_submission_limit: int = 5
+    public_fraction: float = 0.3
+    metric_params: dict = field(default_factory=dict)
+
+
+def field_error(name: str, message: str, code: str = "invalid_competition") -> CompetitionError:
+    return CompetitionError(message, code=code, details={"field": name})
+
+
+def check_draft(draft: CompetitionDraft) -> None:
+    if not draft.title.strip():
+        raise field_error("title", "A competition needs a title.")
+    if draft.end_at <= draft.start_at:
+        raise field_error("end_at", "The end must come after the start.")
+    if draft.end_at <= timezone.now():
+        raise field_error("end_at", "The end is already in the past; choose a future end date.")
+    if draft.daily_submission_limit < 1:
+        raise field_error("daily_submission_limit", "The daily submission limit must be at least 1.")
+    if not 0 < draft.public_fraction < 1:
+        raise field_error("public_fraction", "The public fraction must be between 0 and 1 (for example 0.3).")
+    if not draft.id_column.strip():
+        raise field_error("id_column", "Name the id column of the solution.")
+    if not [c for c in draft.target_columns if c.strip()]:
+        raise field_error("target_columns", "Name at least one target column of the solution.")
+    if draft.metric not in engine.METRICS:
+        choices = ", ".join(sorted(engine.METRICS))
+        raise field_error("metric", f"Unknown metric '{draft.metric}'. Choose one of: {choices}.")
+
+
+def parse_solution(draft: CompetitionDraft, solution: IO[bytes], seed: int) -> engine.Solution:
+    spec = engine.ScoringSpec(
+        metric=draft.metric,
+        id_column=draft.id_column.strip(),
+        target_columns=tuple(c.strip() for c in draft.target_columns if c.strip()),
+        params=draft.metric_params,
+    )
+    try:
+        return engine.load_solution(solution, spec, public_fraction=draft.public_fraction, seed=seed)
+    except engine.EngineError as error:
+        if error.code in PARAMETER_ERRORS:
+            raise field_error("metric_params", error.message, "invalid_metric_params") from error
+        raise field_error(
+            "solution", f"The solution file cannot be used: {error.message}", "invalid_solution"
+        ) from error
+
+
+def refuse_files_holding_labels(solution: engine.Solution, files: list[NewFile | DatasetFile]) -> None:
+    """Refuse a public file that carries the target column for test ids: publishing it would leak the labels."""
+    spec = solution.spec
+    for item in files:
+        if not item.name.lower().endswith(".csv"):
+            continue
+        stream = (
+            public_storage().open(item.storage_key, "rb") if isinstance(item, DatasetFile) else item.stream
+        )
+        try:
+            header = pd.read_csv(stream, nrows=0, encoding="utf-8-sig").columns
+            if spec.id_column not in header or not set(spec.target_columns) & set(header):
+                continue
+            stream.seek(0)
+            ids = pd.read_csv(stream, usecols=[spec.id_column], dtype=str, encoding="utf-8-sig")[
+                spec.id_column
+            ]
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+            continue
+        finally:
+            stream.seek(0)
+        leaked = ids.str.strip().isin(solution.ids)
+        if leaked.any():
+            raise field_error(
+                "data_files",
+                f"'{item.name}' has the target column for {int(leaked.sum())} test ids: publishing it would reveal "
+                "the hidden labels. Remove the target column from the test file, or leave the file out.",
+                "labels_in_public_data",
+            )
+
+
+def create_competition(
+    *,
+    host: User,
+    draft: CompetitionDraft,
+    solution: IO[bytes],
+    data_files: list[NewFile],
+    source_dataset: Dataset | None = None,
+) -> Competition:
+    """Check the solution, store it privately with its split, and publish the data with a generated sample.
+
+    The public data is the uploaded files plus, if given, the files of the latest version of one of the
+    host's datasets (shared by storage key, not copied).
+
+    The competition starts as a draft: only its host sees it until it is published.
+    """
+    check_draft(draft)
+    if source_dataset and source_dataset.owner_id != host.pk and not host.is_staff:
+        raise NotAllowed("You can only build a competition from your own datasets.")
+    seed = secrets.randbits(31)
+    parsed = parse_solution(draft, solution, seed)
+    slug = unique_slug(draft.title, model=Competition, requested=draft.slug)
+    source_version = source_dataset.latest_version if source_dataset else None
+    files: list[NewFile | DatasetFile] = list(source_version.files.all()) if source_version else []
+    files += data_files
+    refuse_files_holding_labels(parsed, files)
+    if any(clean_file_name(f.name) == SAMPLE_SUBMISSION_NAME for f in files):
+        raise field_error(
+            "data_files", "Podium generates sample_submission.csv from the solution; leave it out."
+        )
+    sample = NewFile(SAMPLE_SUBMISSION_NAME, io.BytesIO(engine.sample_submission_csv(parsed)))
+    data_slug = unique_slug(f"{slug}-data", model=Dataset)
+    prepared = prepare_version([*files, sample], folder=f"datasets/{data_slug}")
+    stored_solution = store(
+        private_storage(), f"solutions/{slug}", "solution.csv", io.BytesIO(parsed.to_csv_bytes())
+    )
+    try:
+        with transaction.atomic():
+            data = record_dataset(
+                owner=host,
+                title=f"{draft.title.strip()} data",
+                slug=data_slug,
+                description=f"Public data of the competition '{draft.title.strip()}'.",
+                prepared=prepared,
+                visibility=Dataset.Visibility.COMPETITION,
+            )
+            competition = Competition.objects.create(
+                host=host,
+                title=draft.title.strip(),
+                slug=slug,
+                subtitle=draft.subtitle,
+                overview=draft.overview,
+                evaluation=draft.evaluation,
+                rules=draft.rules,
+                start_at=draft.start_at,
+                end_at=draft.end_at,
+                daily_submission_limit=draft.daily_submission_limit,
+                metric=draft.metric,
+                metric_params=draft.metric_params,
+                id_column=parsed.spec.id_column,
+                target_columns=list(parsed.spec.target_columns),
+                submission_columns=list(parsed.submission_columns),
+                public_fraction=draft.public_fraction,
+                split_seed=seed,
+                solution_key=stored_solution.key,
+                solution_sha256=stored_solution.sha256,
+                public_rows=parsed.public_count,
+                private_rows=parsed.private_count,
+                data_version=data.latest_version,
+            )
+    except IntegrityError as error:
+        raise field_error(
+            "slug", f"The slug '{slug}' was taken a moment ago; choose another.", "slug_taken"
+        ) from error
+    return competition
+
+
+def publish_competition(*, competition: Competition, user: User) -> Competition:
+    if not is_host(user, competition):
+        raise NotAllowed("Only the competition's host can publish it.")
+    if competition.status == Competition.Status.PUBLISHED:
+        raise CompetitionError("This competition is already published.", code="already_published")
+    competition.status = Competition.Status.PUBLISHED
+    competition.published_at = timezone.now()
+    competition.save(update_fields=["status", "published_at"])
+    return competition
+
+
+def join_competition(*, competition: Competition, user: User) -> Team:
+    """Accept the current rules; on first joining, the participant gets a team of one."""
+    if competition.status != Competition.Status.PUBLISHED:
+        raise CompetitionError("This competition is not published yet.", code="not_published")
+    with transaction.atomic():
+        RulesAcceptance.objects.update_or_create(
+            competition=competition, user=user, defaults={"rules_version": competition.rules_version}
+        )
+        membership = (
+            TeamMembership.objects.filter(competition=competition, user=user).select_related("team").first()
+        )
+        if membership:
+            return membership.team
+        team = Team.objects.create(competition=competition, name=free_team_name(competition, user.username))
+        try:
+            with transaction.atomic():
+                TeamMembership.objects.create(competition=competition, team=team, user=user, is_leader=True)
+        except IntegrityError:
+            team.delete()
+            return TeamMembership.objects.get(competition=competition, user=user).team
+    return team
+
+
+def free_team_name(competition: Competition, wanted: str) -> str:
+    name, n = wanted, 2
+    while Team.objects.filter(competition=competition, name=name).exists():
+        name, n = f"{wanted} ({n})", n + 1
+    return name

@@ -1,0 +1,59 @@
+"""One shape for every API error: {"code": ..., "message": ..., "details": ...}."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from config.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def error_response(code: str, message: str, http_status: int, details: dict | None = None) -> Response:
+    return Response({"code": code, "message": message, "details": details or {}}, status=http_status)
+
+
+def describe_validation_error(detail) -> tuple[str, dict]:
+    if isinstance(detail, dict):
+        fields = {
+            name: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+            for name, msgs in detail.items()
+        }
+        parts = [f"{name}: {' '.join(msgs)}" for name, msgs in fields.items()]
+        return "Invalid input. " + " ".join(parts), {"fields": fields}
+    messages = [str(m) for m in (detail if isinstance(detail, list) else [detail])]
+    return " ".join(messages), {}
+
+
+def podium_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        response = error_response(exc.code, exc.message, exc.http_status, exc.details)
+        for header, value in getattr(exc, "headers", {}).items():
+            response[header] = value
+        return response
+    if isinstance(exc, Http404):
+        return error_response("not_found", "Not found.", status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
+        return error_response(
+            "internal_error",
+            "Something went wrong on the server; it has been logged.",
+            status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        message, details = describe_validation_error(exc.detail)
+        response.data = {"code": "invalid", "message": message, "details": details}
+        return response
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    if not isinstance(code, str):
+        code = "error"
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    response.data = {"code": code, "message": str(detail), "details": {}}
+    return response

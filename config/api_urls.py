@@ -1,0 +1,66 @@
+from django.urls import path
+
+from accounts import api as accounts_api
+from competitions import api as competitions_api
+from datasets import api as datasets_api
+from scoring import api as scoring_api
+from submissions import api as submissions_api
+
+urlpatterns = [
+    path("me/", accounts_api.MeApi.as_view(), name="api-me"),
+    path("datasets/", datasets_api.DatasetListApi.as_view(), name="api-datasets"),
+    path("datasets/<slug:slug>/", datasets_api.DatasetDetailApi.as_view(), name="api-dataset"),
+    path(
+        "datasets/<slug:slug>/versions/<int:number>/download/",
+        datasets_api.DatasetZipDownloadApi.as_view(),
+        name="api-dataset-zip",
+    ),
+    path(
+        "datasets/<slug:slug>/versions/<int:number>/files/<str:name>",
+        datasets_api.DatasetFileDownloadApi.as_view(),
+        name="api-dataset-file",
+    ),
+    path("competitions/", competitions_api.CompetitionListApi.as_view(), name="api-competitions"),
+    path(
+        "competitions/<slug:slug>/", competitions_api.CompetitionDetailApi.as_view(), name="api-competition"
+    ),
+    path(
+        "competitions/<slug:slug>/publish/",
+        competitions_api.CompetitionPublishApi.as_view(),
+        name="api-competition-publish",
+    ),
+    path(
+        "competitions/<slug:slug>/join/",
+        competitions_api.CompetitionJoinApi.as_view(),
+        name="api-competition-join",
+    ),
+    path(
+        "competitions/<slug:slug>/files/",
+        competitions_api.CompetitionFilesApi.as_view(),
+        name="api-competition-files",
+    ),
+    path(
+        "competitions/<slug:slug>/files/<str:name>",
+        competitions_api.CompetitionFileDownloadApi.as_view(),
+        name="api-competition-file",
+    ),
+    path(
+        "competitions/<slug:slug>/download/",
+        competitions_api.CompetitionZipDownloadApi.as_view(),
+        name="api-competition-zip",
+    ),
+    path(
+        "competitions/<slug:slug>/submissions/",
+        submissions_api.CompetitionSubmissionsApi.as_view(),
+        name="api-competition-submissions",
+    ),
+    path("competitions/<slug:slug>/quota/", submissions_api.QuotaApi.as_view(), name="api-competition-quota"),
+    path(
+        "competitions/<slug:slug>/leaderboard/", scoring_api.LeaderboardApi.as_view(), name="api-leaderboard"
+    ),
+    path(
+        "submissions/<int:submission_id>/",
+        submissions_api.SubmissionDetailApi.as_view(),
+        name="api-submission",
+    ),
+]

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("datasets/", include("datasets.urls")),
+    path("", include("competitions.urls")),
+    path("", include("submissions.urls")),
+    path("", include("scoring.urls")),
+]
+
+handler404 = "config.error_pages.not_found"
+handler500 = "config.error_pages.server_error"

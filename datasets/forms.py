@@ -1,0 +1,35 @@
+from django import forms
+
+from datasets.models import Dataset
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files at once and cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        if not data:
+            if self.required:
+                raise forms.ValidationError("Choose at least one file.")
+            return []
+        return [super().clean(data, initial)]
+
+
+class DatasetForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=100, required=False, help_text="Left empty, it is made from the title.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    license = forms.CharField(max_length=100, initial="CC BY 4.0")
+    visibility = forms.ChoiceField(
+        choices=[(Dataset.Visibility.PUBLIC, "Public"), (Dataset.Visibility.PRIVATE, "Private (only you)")]
+    )
+    files = MultipleFileField(label="Files")

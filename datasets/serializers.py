@@ -1,0 +1,45 @@
+from rest_framework import serializers
+
+from datasets.models import Dataset, DatasetFile, DatasetVersion
+
+
+class DatasetFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DatasetFile
+        fields = ["name", "size", "sha256"]
+
+
+class DatasetVersionSerializer(serializers.ModelSerializer):
+    files = DatasetFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DatasetVersion
+        fields = ["number", "notes", "created_at", "zip_size", "files"]
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    versions = DatasetVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Dataset
+        fields = ["slug", "title", "description", "license", "visibility", "owner", "created_at", "versions"]
+
+
+class DatasetListSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Dataset
+        fields = ["slug", "title", "license", "visibility", "owner", "created_at"]
+
+
+class DatasetCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    license = serializers.CharField(max_length=100, required=False, default="CC BY 4.0")
+    visibility = serializers.ChoiceField(
+        choices=[Dataset.Visibility.PUBLIC, Dataset.Visibility.PRIVATE], default=Dataset.Visibility.PUBLIC
+    )
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)

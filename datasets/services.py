@@ -1,0 +1,200 @@
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from accounts.models import User
+from config.errors import DomainError
+from datasets.models import Dataset, DatasetFile, DatasetVersion
+from datasets.storage import CHUNK, StoredFile, public_storage, store, stream_size
+
+RESERVED_SLUGS = {"new", "edit", "api", "admin", "download"}  # words the URLs use next to slugs
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._() -]{0,200}$")
+
+
+class DatasetError(DomainError):
+    code = "invalid_dataset"
+
+
+@dataclass(frozen=True)
+class NewFile:
+    name: str
+    stream: IO[bytes]
+
+
+def clean_file_name(raw_name: str) -> str:
+    name = raw_name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not SAFE_NAME.match(name):
+        raise DatasetError(
+            f"File name '{raw_name}' is not allowed: use letters, digits, dots, dashes, underscores and spaces.",
+            code="bad_file_name",
+        )
+    return name
+
+
+def unique_slug(title: str, model=Dataset, requested: str = "") -> str:
+    base = slugify(requested or title)[:90] or "dataset"
+    if base in RESERVED_SLUGS:
+        if requested:
+            raise DatasetError(
+                f"The slug '{base}' is reserved; choose another.",
+                code="slug_reserved",
+                details={"field": "slug"},
+            )
+        base = f"{base}-{model.__name__.lower()}"
+    if requested:
+        if model.objects.filter(slug=base).exists():
+            raise DatasetError(
+                f"The slug '{base}' is already taken.", code="slug_taken", details={"field": "slug"}
+            )
+        return base
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@dataclass(frozen=True)
+class PreparedFile:
+    name: str
+    key: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PreparedVersion:
+    """A version's files and zip, already in storage, waiting for their database rows."""
+
+    files: list[PreparedFile]
+    zip: StoredFile
+
+
+def prepare_version(files: Iterable[NewFile | DatasetFile], *, folder: str) -> PreparedVersion:
+    """Store new files and the zip of all of them, outside any transaction: copying and compressing
+    large files must not hold the database's write lock (SQLite has one for the whole database)."""
+    files = list(files)
+    if not files:
+        raise DatasetError("Upload at least one file.", code="no_files", details={"field": "files"})
+    limit = settings.PODIUM_MAX_DATASET_FILE_MB * 1024 * 1024
+    names = [clean_file_name(item.name) for item in files]
+    for name in names:
+        if names.count(name) > 1:
+            raise DatasetError(f"Two files are named '{name}'.", code="duplicate_file_name")
+    for name, item in zip(names, files, strict=True):
+        if isinstance(item, NewFile) and stream_size(item.stream) > limit:
+            raise DatasetError(
+                f"'{name}' is larger than the {limit // 2**20} MB limit for a data file.",
+                code="file_too_large",
+            )
+    prepared = []
+    for name, item in zip(names, files, strict=True):
+        if isinstance(item, DatasetFile):
+            prepared.append(PreparedFile(name, item.storage_key, item.size, item.sha256))
+        else:
+            stored = store(public_storage(), folder, name, item.stream)
+            prepared.append(PreparedFile(name, stored.key, stored.size, stored.sha256))
+    return PreparedVersion(files=prepared, zip=build_zip(prepared, folder=folder))
+
+
+def build_zip(files: list[PreparedFile], *, folder: str) -> StoredFile:
+    """All of a version's files as one stored zip, built once so downloads stream a ready file."""
+    storage = public_storage()
+    with tempfile.TemporaryFile() as archive_file:
+        with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for prepared in files:
+                with (
+                    storage.open(prepared.key, "rb") as source,
+                    archive.open(prepared.name, "w", force_zip64=True) as target,
+                ):
+                    while chunk := source.read(CHUNK):
+                        target.write(chunk)
+        return store(storage, folder, "all.zip", archive_file)
+
+
+def record_version(*, dataset: Dataset, prepared: PreparedVersion, notes: str = "") -> DatasetVersion:
+    """Write the rows of a prepared version; call inside a transaction."""
+    last = dataset.versions.select_for_update().order_by("-number").first()
+    version = DatasetVersion.objects.create(
+        dataset=dataset,
+        number=(last.number + 1) if last else 1,
+        notes=notes,
+        zip_key=prepared.zip.key,
+        zip_size=prepared.zip.size,
+    )
+    DatasetFile.objects.bulk_create(
+        DatasetFile(version=version, name=f.name, storage_key=f.key, size=f.size, sha256=f.sha256)
+        for f in prepared.files
+    )
+    return version
+
+
+def record_dataset(
+    *,
+    owner: User,
+    title: str,
+    slug: str,
+    prepared: PreparedVersion,
+    description: str = "",
+    license: str = "CC BY 4.0",
+    visibility: str = Dataset.Visibility.PUBLIC,
+) -> Dataset:
+    """Write a dataset and its first version; call inside a transaction."""
+    try:
+        with transaction.atomic():
+            dataset = Dataset.objects.create(
+                owner=owner,
+                title=title.strip(),
+                slug=slug,
+                description=description,
+                license=license or "CC BY 4.0",
+                visibility=visibility,
+            )
+    except IntegrityError as error:
+        raise DatasetError(
+            f"The slug '{slug}' is already taken.", code="slug_taken", details={"field": "slug"}
+        ) from error
+    record_version(dataset=dataset, prepared=prepared, notes="Initial version.")
+    return dataset
+
+
+def create_dataset(
+    *,
+    owner: User,
+    title: str,
+    files: Iterable[NewFile | DatasetFile],
+    slug: str = "",
+    description: str = "",
+    license: str = "CC BY 4.0",
+    visibility: str = Dataset.Visibility.PUBLIC,
+) -> Dataset:
+    """Create a dataset and its first version from the given files."""
+    if not title.strip():
+        raise DatasetError("A dataset needs a title.", code="missing_title", details={"field": "title"})
+    slug = unique_slug(title, requested=slug)
+    prepared = prepare_version(files, folder=f"datasets/{slug}")
+    with transaction.atomic():
+        return record_dataset(
+            owner=owner,
+            title=title,
+            slug=slug,
+            prepared=prepared,
+            description=description,
+            license=license,
+            visibility=visibility,
+        )
+
+
+def add_version(
+    *, dataset: Dataset, files: Iterable[NewFile | DatasetFile], notes: str = ""
+) -> DatasetVersion:
+    """Add a version holding `files`: new uploads are stored, existing files are shared by key."""
+    prepared = prepare_version(files, folder=f"datasets/{dataset.slug}")
+    with transaction.atomic():
+        return record_version(dataset=dataset, prepared=prepared, notes=notes)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from datasets import views
+
+app_name = "datasets"
+urlpatterns = [
+    path("", views.dataset_list, name="list"),
+    path("new/", views.dataset_create, name="new"),
+    path("<slug:slug>/", views.dataset_detail, name="detail"),
+    path("<slug:slug>/v<int:number>.zip", views.download_zip, name="zip"),
+    path("<slug:slug>/v<int:number>/<str:name>", views.download_file, name="file"),
+]

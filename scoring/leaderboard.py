@@ -1,0 +1,96 @@
+"""Leaderboards: kept per team and split as submissions are scored, read in rank order."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from competitions.models import Competition
+from scoring import engine
+from scoring.models import LeaderboardEntry
+from submissions.models import Submission
+
+
+def higher_is_better(competition: Competition) -> bool:
+    return engine.get_metric(competition.metric).higher_is_better
+
+
+def is_better(competition: Competition, score: float, submitted_at, entry: LeaderboardEntry) -> bool:
+    if score == entry.score:
+        return submitted_at < entry.best_submitted_at
+    return score > entry.score if higher_is_better(competition) else score < entry.score
+
+
+def record_on_leaderboard(submission: Submission) -> None:
+    """Fold a freshly scored submission into its team's public entry; call inside the scoring transaction,
+    holding the team's row lock, so two submissions of one team cannot update the entry at once.
+
+    Only the public split is kept as submissions arrive: the private standing is built at the end from
+    each team's selected submissions, never from its best private score in hindsight.
+    """
+    competition, score = submission.competition, submission.public_score
+    split = LeaderboardEntry.Split.PUBLIC
+    entry = LeaderboardEntry.objects.filter(
+        competition=competition, team=submission.team, split=split
+    ).first()
+    if entry is None:
+        LeaderboardEntry.objects.create(
+            competition=competition,
+            team=submission.team,
+            split=split,
+            score=score,
+            best_submission=submission,
+            best_submitted_at=submission.created_at,
+            entries=1,
+            last_submitted_at=submission.created_at,
+        )
+        return
+    entry.entries += 1
+    entry.last_submitted_at = max(entry.last_submitted_at, submission.created_at)
+    if is_better(competition, score, submission.created_at, entry):
+        entry.score = score
+        entry.best_submission = submission
+        entry.best_submitted_at = submission.created_at
+    entry.save()
+
+
+def ranked_entries(competition: Competition, split: str) -> QuerySet[LeaderboardEntry]:
+    direction = "-score" if higher_is_better(competition) else "score"
+    return (
+        LeaderboardEntry.objects.filter(competition=competition, split=split)
+        .select_related("team")
+        .order_by(direction, "best_submitted_at", "team_id")
+    )
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    team_id: int
+    team_name: str
+    score: float
+    entries: int
+    last_submitted_at: object
+
+
+def public_leaderboard(
+    competition: Competition, *, offset: int = 0, limit: int = 100
+) -> list[LeaderboardRow]:
+    """The public leaderboard in rank order; ties go to the team whose best came first."""
+    entries = ranked_entries(competition, LeaderboardEntry.Split.PUBLIC)[offset : offset + limit]
+    return [
+        LeaderboardRow(
+            rank=offset + position,
+            team_id=entry.team_id,
+            team_name=entry.team.name,
+            score=entry.score,
+            entries=entry.entries,
+            last_submitted_at=entry.last_submitted_at,
+        )
+        for position, entry in enumerate(entries, start=1)
+    ]
+
+
+def public_leaderboard_size(competition: Competition) -> int:
+    return LeaderboardEntry.objects.filter(
+        competition=competition, split=LeaderboardEntry.Split.PUBLIC
+    ).count()

@@ -1,0 +1,37 @@
+from django.db import models
+
+from competitions.models import Competition, Team
+from submissions.models import Submission
+
+
+class LeaderboardEntry(models.Model):
+    """A team's standing on one split: its best submission, kept up to date as submissions are scored."""
+
+    class Split(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="leaderboard_entries")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="leaderboard_entries")
+    split = models.CharField(max_length=10, choices=Split.choices)
+    score = models.FloatField()
+    best_submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    best_submitted_at = models.DateTimeField(help_text="Breaks ties: the earlier submission ranks higher.")
+    entries = models.PositiveIntegerField(default=0, help_text="Scored submissions of the team.")
+    last_submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "team", "split"], name="one_entry_per_team_and_split"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["competition", "split", "score", "best_submitted_at"], name="leaderboard_order"
+            ),
+        ]
+        verbose_name_plural = "leaderboard entries"
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.split} {self.score}"

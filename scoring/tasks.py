@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from scoring import services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def score_submission(submission_id: int) -> str:
+    return services.score_submission(submission_id)
+
+
+@shared_task
+def sweep_stuck_submissions() -> dict:
+    return services.sweep_stuck_submissions()

@@ -1,0 +1,190 @@
+// Upload with a progress bar, a header check before sending, and live status of submissions.
+(function () {
+  "use strict";
+  const FINISHED = new Set(["scored", "failed"]);
+  const POLL_MS = 1000;
+  const form = document.getElementById("submit-form");
+  const tableBody = document.querySelector("#submissions-table tbody");
+  const canSeePrivate = !!document.querySelector("#row-template .sub-private");
+
+  function csrfToken() {
+    const field = document.querySelector("[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function formatScore(value) {
+    return value === null || value === undefined ? "" : String(Number(value.toFixed(6)));
+  }
+
+  function fillRow(row, submission) {
+    row.dataset.status = submission.status;
+    const statusCell = row.querySelector(".sub-status");
+    statusCell.replaceChildren();
+    const badge = document.createElement("span");
+    badge.className = "status status-" + submission.status;
+    badge.textContent = submission.status;
+    statusCell.appendChild(badge);
+    if (submission.error) {
+      const message = document.createElement("div");
+      message.className = "sub-error";
+      message.textContent = submission.error.message;
+      statusCell.appendChild(message);
+    }
+    row.querySelector(".sub-score").textContent = formatScore(submission.public_score);
+    const privateCell = row.querySelector(".sub-private");
+    if (privateCell && canSeePrivate) privateCell.textContent = formatScore(submission.private_score);
+  }
+
+  let lastUploadId = null;
+
+  function refreshQuota() {
+    const form = document.getElementById("submit-form");
+    const remaining = document.getElementById("quota-remaining");
+    if (!form || !remaining) return;
+    fetch(form.dataset.quota, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((quota) => { remaining.textContent = quota.remaining; })
+      .catch(() => {});
+  }
+
+  function announceResult(submission) {
+    const line = document.getElementById("upload-status");
+    if (!line || String(submission.id) !== String(lastUploadId)) return;
+    if (submission.status === "scored") {
+      line.textContent = "Scored: " + formatScore(submission.public_score) + " on the public rows.";
+      line.className = "upload-ok";
+    } else {
+      line.textContent = "Failed: " + submission.error.message;
+      line.className = "upload-error";
+    }
+    refreshQuota();
+  }
+
+  function poll(row) {
+    fetch("/api/v1/submissions/" + row.dataset.id + "/", {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((submission) => {
+        fillRow(row, submission);
+        if (FINISHED.has(submission.status)) announceResult(submission);
+        else setTimeout(() => poll(row), POLL_MS);
+      })
+      .catch(() => setTimeout(() => poll(row), POLL_MS * 3));
+  }
+
+  document.querySelectorAll("#submissions-table tr[data-id]").forEach((row) => {
+    if (!FINISHED.has(row.dataset.status)) poll(row);
+  });
+
+  if (!form) return;
+  const input = document.getElementById("submission-file");
+  const progress = document.getElementById("upload-progress");
+  const statusLine = document.getElementById("upload-status");
+  const button = document.getElementById("submit-button");
+  const dropzone = document.getElementById("dropzone");
+
+  function say(text, kind) {
+    statusLine.textContent = text;
+    statusLine.className = kind ? "upload-" + kind : "";
+  }
+
+  function parseHeader(line) {
+    return line.replace(/^\uFEFF/, "").replace(/\r$/, "").split(",").map((name) => name.trim().replace(/^"(.*)"$/, "$1"));
+  }
+
+  async function headerProblem(file) {
+    const expected = form.dataset.header.split(",");
+    const head = await file.slice(0, 65536).text();
+    if (!head.trim()) return "The file is empty.";
+    const found = parseHeader(head.split("\n", 1)[0]);
+    const missing = expected.filter((name) => !found.includes(name));
+    const extra = found.filter((name) => !expected.includes(name));
+    if (!missing.length && !extra.length) return null;
+    let text = "The file's header does not match.";
+    if (missing.length) text += " Missing: " + missing.join(", ") + ".";
+    if (extra.length) text += " Unexpected: " + extra.join(", ") + ".";
+    return text + " Expected columns: " + expected.join(",");
+  }
+
+  function utcMinute(isoTime) {
+    return new Date(isoTime).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  }
+
+  function addRow(submission) {
+    const empty = tableBody.querySelector(".empty-row");
+    if (empty) empty.remove();
+    const row = document.getElementById("row-template").content.firstElementChild.cloneNode(true);
+    row.dataset.id = submission.id;
+    row.querySelector(".sub-id").textContent = submission.id;
+    row.querySelector(".sub-time").textContent = utcMinute(submission.created_at);
+    row.querySelector(".sub-file").textContent = submission.file_name;
+    row.querySelector(".sub-desc").textContent = submission.description;
+    const teamCell = row.querySelector(".sub-team");
+    if (teamCell) teamCell.textContent = submission.team;
+    fillRow(row, submission);
+    tableBody.prepend(row);
+    return row;
+  }
+
+  function upload(file) {
+    const data = new FormData();
+    data.append("file", file);
+    data.append("description", document.getElementById("submission-description").value);
+    const request = new XMLHttpRequest();
+    request.open("POST", form.dataset.api);
+    request.setRequestHeader("X-CSRFToken", csrfToken());
+    request.setRequestHeader("Accept", "application/json");
+    progress.hidden = false;
+    progress.value = 0;
+    button.disabled = true;
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) progress.value = Math.round((100 * event.loaded) / event.total);
+    };
+    request.onload = () => {
+      button.disabled = false;
+      let body = {};
+      try { body = JSON.parse(request.responseText); } catch (error) { body = {}; }
+      if (request.status === 202) {
+        progress.value = 100;
+        say("Uploaded. Scoring…", "ok");
+        const remaining = document.getElementById("quota-remaining");
+        if (remaining) remaining.textContent = body.remaining_today;
+        lastUploadId = body.id;
+        poll(addRow(body.submission));
+        form.reset();
+      } else {
+        progress.hidden = true;
+        say(body.message || "The upload failed (HTTP " + request.status + ").", "error");
+      }
+    };
+    request.onerror = () => {
+      button.disabled = false;
+      progress.hidden = true;
+      say("Network error: the file was not submitted. Try again.", "error");
+    };
+    request.send(data);
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = input.files[0];
+    if (!file) return say("Choose a CSV file first.", "error");
+    const maxBytes = Number(form.dataset.maxMb) * 1024 * 1024;
+    if (file.size > maxBytes) return say("The file is larger than the " + form.dataset.maxMb + " MB limit.", "error");
+    const problem = await headerProblem(file);
+    if (problem) return say(problem, "error");
+    say("Uploading " + file.name + "…");
+    upload(file);
+  });
+
+  ["dragenter", "dragover"].forEach((name) =>
+    dropzone.addEventListener(name, (event) => { event.preventDefault(); dropzone.classList.add("dragging"); }));
+  ["dragleave", "drop"].forEach((name) =>
+    dropzone.addEventListener(name, () => dropzone.classList.remove("dragging")));
+  dropzone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    if (event.dataTransfer.files.length) input.files = event.dataTransfer.files;
+  });
+})();

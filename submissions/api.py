@@ -1,0 +1,72 @@
+from rest_framework import status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from competitions.queries import (
+    can_see_private_scores,
+    competition_for,
+    require_participant,
+)
+from submissions.queries import submission_for, visible_submissions
+from submissions.quota import daily_quota
+from submissions.serializers import SubmissionCreateSerializer, SubmissionSerializer
+from submissions.services import check_declared_size, create_submission
+
+
+def serialize(user, competition, submissions, many=False):
+    context = {"show_private": can_see_private_scores(user, competition)}
+    return SubmissionSerializer(submissions, many=many, context=context).data
+
+
+class CompetitionSubmissionsApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get(self, request, slug):
+        """Newest first, paginated with ?limit= and ?offset= (the host sees every team's)."""
+        competition = competition_for(request.user, slug)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(visible_submissions(request.user, competition), request, view=self)
+        return paginator.get_paginated_response(serialize(request.user, competition, page, many=True))
+
+    def post(self, request, slug):
+        competition = competition_for(request.user, slug)
+        check_declared_size(request.META.get("CONTENT_LENGTH"))
+        form = SubmissionCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = form.validated_data["file"]
+        submission, quota = create_submission(
+            competition=competition,
+            user=request.user,
+            file_name=upload.name,
+            stream=upload,
+            description=form.validated_data["description"],
+        )
+        body = {
+            "id": submission.pk,
+            "status": submission.status,
+            "remaining_today": quota.remaining,
+            "resets_at": quota.resets_at,
+            "submission": serialize(request.user, competition, submission),
+        }
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class SubmissionDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, submission_id):
+        submission = submission_for(request.user, submission_id)
+        return Response(serialize(request.user, submission.competition, submission))
+
+
+class QuotaApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request, slug):
+        competition = competition_for(request.user, slug)
+        team = require_participant(request.user, competition, "see your quota")
+        return Response(daily_quota(team).as_dict())

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+
+from competitions.models import Competition, Team
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SCORING = "scoring", "Scoring"
+        SCORED = "scored", "Scored"
+        FAILED = "failed", "Failed"
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="submissions")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    description = models.CharField(max_length=500, blank=True)
+    file_name = models.CharField(max_length=255)
+    file_key = models.CharField(max_length=500, help_text="Key in private storage.")
+    file_size = models.BigIntegerField()
+    file_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    public_score = models.FloatField(null=True, blank=True)
+    private_score = models.FloatField(null=True, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.TextField(blank=True, help_text="Safe to show the participant.")
+    host_error_detail = models.TextField(blank=True, help_text="Shown to the host and staff only.")
+    counts_against_quota = models.BooleanField(default=True)
+    enqueue_count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    scoring_started_at = models.DateTimeField(null=True, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["team", "created_at"], name="submission_team_day"),
+            models.Index(fields=["status", "enqueued_at"], name="submission_sweep"),
+            models.Index(fields=["competition", "status"], name="submission_competition_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name} ({self.status})"

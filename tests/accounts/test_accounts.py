@@ -1,0 +1,76 @@
+from accounts.models import ApiToken, User, hash_token
+from tests.factories import PASSWORD
+
+
+def test_signup_creates_the_account_and_logs_in(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "carol", "email": "carol@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
+    )
+
+    assert User.objects.filter(username="carol").exists()
+    assert response.context["user"].username == "carol"
+
+
+def test_signup_refuses_an_email_already_used(client, participant):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "carol", "email": "ALICE@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert "An account with this email already exists." in response.content.decode()
+    assert not User.objects.filter(username="carol").exists()
+
+
+def test_a_new_token_is_shown_once_and_stored_hashed(client, participant):
+    client.login(username="alice", password=PASSWORD)
+
+    page = client.post("/accounts/profile/", {"name": "laptop"}, follow=True).content.decode()
+
+    token = ApiToken.objects.get(user=participant)
+    raw = page.split('<pre class="token" id="new-token">')[1].split("</pre>")[0]
+    assert token.key_hash == hash_token(raw)
+    assert raw not in client.get("/accounts/profile/").content.decode()
+
+
+def test_bearer_token_authenticates_and_revoking_it_locks_it_out(client, api_for, participant):
+    api = api_for(participant)
+    assert api.get("/api/v1/me/").json()["username"] == "alice"
+    client.login(username="alice", password=PASSWORD)
+
+    client.post(f"/accounts/profile/tokens/{ApiToken.objects.get().pk}/revoke/")
+
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["message"] == "Invalid or revoked API token."
+
+
+def test_signup_never_redirects_off_site(client, db):
+    response = client.post(
+        "/accounts/signup/?next=https://evil.example/phish",
+        {"username": "dave", "email": "dave@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/competitions/"
+
+
+def test_signup_returns_to_the_page_it_came_from(client, db):
+    response = client.post(
+        "/accounts/signup/?next=/competitions/animals/rules/",
+        {"username": "erin", "email": "erin@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response["Location"] == "/competitions/animals/rules/"
+
+
+def test_reloading_the_profile_after_creating_a_token_does_not_create_another(client, participant):
+    client.login(username="alice", password=PASSWORD)
+
+    created = client.post("/accounts/profile/", {"name": "laptop"})
+    client.get("/accounts/profile/")
+    client.get("/accounts/profile/")
+
+    assert created.status_code == 302
+    assert ApiToken.objects.filter(user=participant).count() == 1

@@ -1,0 +1,85 @@
+import io
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from competitions.models import Competition
+from competitions.services import CompetitionDraft, create_competition, join_competition, publish_competition
+from datasets.services import NewFile
+
+PASSWORD = "a-Long-test-passw0rd"
+
+# Ten test rows; Usage fixes the split: ids 1-4 public, 5-10 private.
+LABEL_SOLUTION = (
+    "id,label,Usage\n"
+    "1,cat,Public\n2,dog,Public\n3,cat,Public\n4,bird,Public\n"
+    "5,dog,Private\n6,cat,Private\n7,bird,Private\n8,dog,Private\n9,cat,Private\n10,dog,Private\n"
+)
+TEST_CSV = "id,feature\n" + "".join(f"{i},{i * 0.5}\n" for i in range(1, 11))
+TRAIN_CSV = "id,feature,label\n101,1.0,cat\n102,2.0,dog\n103,3.0,bird\n"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+
+def predictions(labels: dict[int, str] | None = None, default: str = "cat") -> str:
+    """A valid label submission for LABEL_SOLUTION, with chosen labels for some ids."""
+    labels = labels or {}
+    return "id,label\n" + "".join(f"{i},{labels.get(i, default)}\n" for i in range(1, 11))
+
+
+def make_competition(
+    *,
+    host: User,
+    title: str = "Animals",
+    slug: str = "animals",
+    metric: str = "accuracy",
+    solution: str = LABEL_SOLUTION,
+    target: str = "label",
+    starts_in: timedelta = timedelta(days=-1),
+    lasts: timedelta = timedelta(days=30),
+    daily_limit: int = 5,
+    publish: bool = True,
+):
+    start = timezone.now() + starts_in
+    end = start + lasts
+    already_over = end <= timezone.now()  # hosts cannot create these; tests move the end afterwards
+    draft = CompetitionDraft(
+        title=title,
+        slug=slug,
+        start_at=start,
+        end_at=timezone.now() + timedelta(days=1) if already_over else end,
+        metric=metric,
+        id_column="id",
+        target_columns=[target],
+        daily_submission_limit=daily_limit,
+        rules="Play fair.",
+    )
+    competition = create_competition(
+        host=host,
+        draft=draft,
+        solution=io.BytesIO(solution.encode()),
+        data_files=[
+            NewFile("train.csv", io.BytesIO(TRAIN_CSV.encode())),
+            NewFile("test.csv", io.BytesIO(TEST_CSV.encode())),
+        ],
+    )
+    if already_over:
+        Competition.objects.filter(pk=competition.pk).update(end_at=end)
+        competition.refresh_from_db()
+    if publish:
+        publish_competition(competition=competition, user=host)
+    return competition
+
+
+def joined(competition, user):
+    return join_competition(competition=competition, user=user)

@@ -1,0 +1,121 @@
+"""Real uploads scored by a real `celery worker` process, over HTTP, on both ways to run."""
+
+import io
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pandas as pd
+import pytest
+from sklearn.metrics import accuracy_score
+
+from tests.stack import wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def join_and_read_test_ids(client, slug: str) -> list[str]:
+    assert client.post(f"/api/v1/competitions/{slug}/join/").status_code == 200
+    response = client.get(f"/api/v1/competitions/{slug}/files/test.csv")
+    assert response.status_code == 200
+    return pd.read_csv(io.StringIO(response.text), dtype={"id": str})["id"].tolist()
+
+
+def digit_guesses(ids: list[str]) -> str:
+    return "id,target\n" + "".join(f"{i},{int(i) % 10}\n" for i in ids)
+
+
+def expected_public_accuracy(stack, guesses: str) -> float:
+    solution = pd.read_csv(stack.solution_path("digits"), dtype=str)
+    public = solution[solution["Usage"] == "Public"]
+    predicted = pd.read_csv(io.StringIO(guesses), dtype=str).set_index("id").loc[public["id"], "target"]
+    return accuracy_score(public["target"], predicted)
+
+
+def test_an_upload_is_scored_by_the_worker_and_reaches_the_leaderboard(stack):
+    stack.start_worker()
+    client = stack.client("demo")
+    guesses = digit_guesses(join_and_read_test_ids(client, "digits"))
+
+    response = client.submit("digits", guesses, description="modulo baseline")
+    assert response.status_code == 202, response.text
+    submission = client.wait_until_finished(response.json()["id"])
+
+    assert submission["status"] == "scored", submission
+    assert submission["public_score"] == pytest.approx(expected_public_accuracy(stack, guesses), abs=1e-12)
+    assert "private_score" not in submission
+    board = client.get("/api/v1/competitions/digits/leaderboard/").json()
+    assert [(row["rank"], row["team"], row["entries"]) for row in board["results"]] == [(1, "demo", 1)]
+    assert board["results"][0]["score"] == submission["public_score"]
+
+
+def test_a_bad_file_fails_with_the_reason_and_costs_nothing(stack):
+    stack.start_worker()
+    client = stack.client("demo")
+    ids = join_and_read_test_ids(client, "digits")
+
+    response = client.submit("digits", "id,target\n" + "".join(f"{i},7\n" for i in ids[:-3]))
+    submission = client.wait_until_finished(response.json()["id"])
+
+    assert submission["status"] == "failed"
+    assert submission["error"]["code"] == "missing_ids"
+    assert ids[-1] in submission["error"]["message"] or "3" in submission["error"]["message"]
+    assert client.get("/api/v1/competitions/digits/quota/").json()["used"] == 0
+
+
+def test_the_same_submission_delivered_three_times_is_scored_once(stack):
+    client = stack.client("demo")
+    guesses = digit_guesses(join_and_read_test_ids(client, "digits"))
+    submission_id = client.submit("digits", guesses).json()["id"]  # queued; no worker yet
+    stack.send_score_task(submission_id)
+    stack.send_score_task(submission_id)
+
+    stack.start_worker(concurrency=2)
+    client.wait_until_finished(submission_id)
+    wait_for(
+        lambda: stack.log("worker").count("skipping duplicate delivery") == 2,
+        30,
+        "the two duplicate deliveries to be skipped",
+    )
+
+    board = client.get("/api/v1/competitions/digits/leaderboard/").json()
+    assert board["results"][0]["entries"] == 1
+    assert len(re.findall(rf"Submission {submission_id} is not queued", stack.log("worker"))) == 2
+
+
+def test_a_host_publishes_through_the_api_and_a_participant_is_scored(stack):
+    stack.start_worker()
+    solution = "id,y\n" + "".join(f"{i},{i * 1.5}\n" for i in range(1, 41))
+    stack.client("demo-host").create_competition(
+        "Lines", solution, metric="mae", public_fraction="0.5", data_files={"test.csv": b"id\n1\n"}
+    )
+    participant = stack.client("demo")
+    assert participant.post("/api/v1/competitions/lines/join/").status_code == 200
+    sample = participant.get("/api/v1/competitions/lines/files/sample_submission.csv").text
+    predictions = "id,y\n" + "".join(f"{i},{i * 1.5 + 1}\n" for i in range(1, 41))
+
+    submission_id = participant.submit("lines", predictions).json()["id"]
+    submission = participant.wait_until_finished(submission_id)
+
+    assert sample.splitlines()[0] == "id,y"
+    assert len(sample.splitlines()) == 41
+    assert submission["public_score"] == pytest.approx(1.0)
+
+
+def test_parallel_uploads_never_exceed_the_daily_limit(postgres_stack):
+    solution = "id,y\n" + "".join(f"{i},{i % 2}\n" for i in range(1, 21))
+    postgres_stack.client("demo-host").create_competition(
+        "Race", solution, metric="accuracy", daily_submission_limit="5"
+    )
+    participant = postgres_stack.client("demo")
+    participant.post("/api/v1/competitions/race/join/")
+    predictions = "id,y\n" + "".join(f"{i},1\n" for i in range(1, 21))
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        responses = list(pool.map(lambda _: participant.submit("race", predictions), range(16)))
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [202] * 5 + [429] * 11
+    refused = next(r for r in responses if r.status_code == 429).json()
+    assert refused["message"].startswith("Your team has used all 5 submissions for today.")
+    assert participant.get("/api/v1/competitions/race/quota/").json()["used"] == 5
+    assert participant.get("/api/v1/competitions/race/submissions/").json()["count"] == 5
