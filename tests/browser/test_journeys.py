@@ -1,0 +1,127 @@
+"""A participant's and a host's whole journeys, in the system Chromium."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_participant_joins_downloads_uploads_and_sees_the_score(page, site, tmp_path):
+    log_in(page, "demo")
+    screenshot(page, "competitions")
+    page.get_by_role("link", name=re.compile("Breast cancer diagnosis")).click()
+    page.get_by_role("link", name="Data", exact=True).click()
+    expect(page.locator("#join-required")).to_be_visible()
+    page.get_by_role("button", name=re.compile("I accept the rules")).click()
+    expect(page.get_by_text("You accepted the rules and joined as team 'demo'.")).to_be_visible()
+    screenshot(page, "data-tab")
+
+    with page.expect_download() as download_info:
+        page.locator("a[href$='/data/test.csv']").click()
+    test_file = tmp_path / "test.csv"
+    download_info.value.save_as(test_file)
+    test = pd.read_csv(test_file)
+    predictions = tmp_path / "predictions.csv"
+    pd.DataFrame({"id": test["id"], "target": (test["mean radius"] < 15).astype(float)}).to_csv(
+        predictions, index=False
+    )
+
+    page.get_by_role("link", name="My submissions").click()
+    page.get_by_label("Prediction CSV").set_input_files(str(predictions))
+    page.get_by_label("Description").fill("radius threshold")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#upload-progress")).to_be_visible()
+    row = page.locator("#submissions-table tbody tr").first
+    expect(row.locator(".status")).to_have_text("scored", timeout=60_000)
+    score = float(row.locator(".sub-score").inner_text())
+    assert 0.5 < score <= 1.0
+    expect(page.locator("#quota-remaining")).to_have_text("19")
+    screenshot(page, "my-submissions")
+
+    page.get_by_role("link", name="Leaderboard").click()
+    leader = page.locator("#leaderboard tbody tr").first
+    expect(leader).to_contain_text("demo")
+    expect(leader.locator(".score")).to_have_text(re.compile(str(score)[:6]))
+    expect(leader).to_have_class("you")
+    screenshot(page, "leaderboard")
+
+
+def test_a_bad_header_is_caught_in_the_browser_before_upload(page, site, tmp_path):
+    log_in(page, "demo")
+    page.goto("/competitions/diabetes/rules/")
+    page.get_by_role("button", name=re.compile("I accept the rules")).click()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,prediction\n1,2\n")
+
+    page.goto("/competitions/diabetes/submissions/")
+    page.get_by_label("Prediction CSV").set_input_files(str(bad))
+    page.get_by_role("button", name="Submit").click()
+
+    expect(page.locator("#upload-status")).to_have_text(
+        re.compile("Missing: target. Unexpected: prediction.")
+    )
+    expect(page.locator("#submissions-table .empty-row")).to_be_visible()
+
+
+def test_host_creates_and_publishes_a_competition(page, site, tmp_path):
+    solution = tmp_path / "solution.csv"
+    solution.write_text("id,label\n" + "".join(f"{i},{'yes' if i % 3 else 'no'}\n" for i in range(1, 31)))
+    test_file = tmp_path / "test.csv"
+    test_file.write_text("id,x\n" + "".join(f"{i},{i}\n" for i in range(1, 31)))
+    start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+
+    log_in(page, "demo-host")
+    page.get_by_role("link", name="Host a competition").first.click()
+    page.get_by_label("Title", exact=True).fill("Yes or no")
+    page.get_by_label("Subtitle").fill("A tiny binary task")
+    page.get_by_label("Overview").fill("Guess yes or no for each id.")
+    page.get_by_label("Start (UTC)").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("End (UTC)").fill((start + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Metric", exact=True).select_option("macro_f1")
+    page.get_by_label("Target columns").fill("label")
+    page.get_by_label("Solution CSV (hidden)").set_input_files(str(solution))
+    page.get_by_label("Public data files").set_input_files(str(test_file))
+    screenshot(page, "host-create")
+    page.get_by_role("button", name="Create draft").click()
+
+    expect(page.get_by_text("Competition created as a draft.")).to_be_visible()
+    expect(page.locator(".badge.phase-draft")).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("'Yes or no' is published.")).to_be_visible()
+    expect(page.locator(".badge.phase-running")).to_be_visible()
+    page.get_by_role("link", name="Data", exact=True).click()
+    expect(page.get_by_text("sample_submission.csv")).to_be_visible()
+    page.get_by_role("link", name="Evaluation").click()
+    expect(page.locator("pre.code")).to_have_text("id,label")
+    screenshot(page, "host-published")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/competitions/",
+        "/competitions/digits/data/",
+        "/competitions/digits/submissions/",
+        "/competitions/digits/leaderboard/",
+    ],
+)
+def test_pages_fit_a_phone_screen(browser, site, path):
+    context = browser.new_context(base_url=site.url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, "demo")
+    page.goto("/competitions/digits/rules/")
+    if page.get_by_role("button", name=re.compile("I accept the rules")).count():
+        page.get_by_role("button", name=re.compile("I accept the rules")).click()
+
+    page.goto(path)
+
+    overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    screenshot(page, "phone" + path.rstrip("/").replace("/", "-"))
+    context.close()
+    assert overflow <= 0, f"{path} is {overflow}px wider than the phone screen"
