@@ -43,7 +43,7 @@ format: dev
 	$(VENV)/bin/ruff check --fix .
 
 bench: dev
-	$(PY) bench/bench_engine.py
+	$(PY) bench/scoring.py
 	$(PY) bench/bench_pipeline.py
 
 clean:

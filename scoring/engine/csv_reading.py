@@ -191,7 +191,7 @@ def check_columns(
         trailing = " (a trailing comma in the header?)" if any(not name.strip() for _, name in extra) else ""
         raise csv_file.fail(
             "unexpected_column",
-            f"{csv_file.owner} has unexpected {'column' if len(extra) == 1 else 'columns'} "
+            f"{csv_file.owner} has {'an unexpected column' if len(extra) == 1 else 'unexpected columns'} "
             f"{name_some(described)}{trailing}.{hints} "
             f"The header must have exactly the columns {expected_text}.",
         )

@@ -116,7 +116,7 @@ def test_unexpected_column_is_refused(regression_solution, refuse):
     rows = [row + ",x" for row in good_regression_rows()]
     error = refuse(regression_solution, csv("id,target,notes", *rows), "unexpected_column")
     assert error.message == (
-        "Your file has unexpected column 'notes'. The header must have exactly the columns 'id' and 'target'."
+        "Your file has an unexpected column 'notes'. The header must have exactly the columns 'id' and 'target'."
     )
 
 
