@@ -64,7 +64,7 @@ def name_some(
     if total is None:
         total = counted
     if total > len(shown):
-        return f"{', '.join(shown)} and {total - len(shown)} more"
+        return f"{', '.join(shown)} and {total - len(shown):,} more"
     if len(shown) == 1:
         return shown[0]
     return f"{', '.join(shown[:-1])} and {shown[-1]}"
