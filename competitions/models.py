@@ -28,7 +28,34 @@ class Competition(models.Model):
     rules_version = models.PositiveIntegerField(default=1)
     start_at = models.DateTimeField()
     end_at = models.DateTimeField()
+    entry_deadline_at = models.DateTimeField(
+        null=True, blank=True, help_text="After it no one new joins or accepts the rules (empty: the end)."
+    )
+    merger_deadline_at = models.DateTimeField(
+        null=True, blank=True, help_text="After it teams can no longer merge (empty: the end)."
+    )
+    previous_end_at = models.DateTimeField(
+        null=True, blank=True, help_text="The end before the host last extended it, shown to participants."
+    )
     daily_submission_limit = models.PositiveIntegerField(default=5)
+    total_submission_limit = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Submissions a team may make in the whole competition (empty: no cap).",
+    )
+    max_in_flight = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Submissions a team may have waiting or scoring at once (empty: no cap).",
+    )
+    failed_submissions_count = models.BooleanField(
+        default=False, help_text="Whether files refused by validation use up a daily submission."
+    )
+    max_team_size = models.PositiveIntegerField(default=5)
+    final_selection_limit = models.PositiveIntegerField(
+        default=2, help_text="Submissions a team may select for the private leaderboard."
+    )
+    private_leaderboard_built_at = models.DateTimeField(null=True, blank=True)
     metric = models.CharField(max_length=50)
     metric_params = models.JSONField(default=dict, blank=True)
     id_column = models.CharField(max_length=100)
@@ -76,6 +103,14 @@ class Competition(models.Model):
     def phase(self) -> str:
         return self.phase_at(timezone.now())
 
+    @property
+    def entry_deadline(self):
+        return self.entry_deadline_at or self.end_at
+
+    @property
+    def merger_deadline(self):
+        return self.merger_deadline_at or self.end_at
+
 
 class RulesAcceptance(models.Model):
     """A participant's acceptance of a competition's rules, at the version they read."""
@@ -100,6 +135,8 @@ class Team(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    disqualified_at = models.DateTimeField(null=True, blank=True)
+    disqualification_reason = models.TextField(blank=True, help_text="Shown to the team.")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMembership", related_name="teams")
 
     class Meta:
@@ -124,3 +161,65 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+class TeamInvitation(models.Model):
+    """A team leader's invitation to a participant, answered by the invitee."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_invitations"
+    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "invitee"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_team_and_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} invites {self.invitee} ({self.status})"
+
+
+class TeamMergeRequest(models.Model):
+    """One team asks to merge into another; the other team's leader accepts or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    requester = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="merge_requests_sent")
+    target = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="merge_requests_received")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "target"],
+                condition=models.Q(status="pending"),
+                name="one_pending_merge_request_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} -> {self.target} ({self.status})"

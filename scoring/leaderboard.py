@@ -27,6 +27,8 @@ def record_on_leaderboard(submission: Submission) -> None:
     Only the public split is kept as submissions arrive: the private standing is built at the end from
     each team's selected submissions, never from its best private score in hindsight.
     """
+    if not rankable_submissions(submission.competition).filter(pk=submission.pk).exists():
+        return
     competition, score = submission.competition, submission.public_score
     split = LeaderboardEntry.Split.PUBLIC
     entry = LeaderboardEntry.objects.filter(
@@ -51,6 +53,49 @@ def record_on_leaderboard(submission: Submission) -> None:
         entry.best_submission = submission
         entry.best_submitted_at = submission.created_at
     entry.save()
+
+
+def rankable_submissions(competition: Competition) -> QuerySet[Submission]:
+    """Submissions that may stand on a leaderboard: scored in time, not deleted, not disqualified, and from
+    a team that is not disqualified."""
+    return Submission.objects.filter(
+        competition=competition,
+        status=Submission.Status.SCORED,
+        is_late=False,
+        deleted_at__isnull=True,
+        disqualified_at__isnull=True,
+        team__disqualified_at__isnull=True,
+    )
+
+
+def recompute_public_entry(team) -> None:
+    """Rebuild a team's public entry from all its rankable submissions: after a merge, a deletion or a
+    disqualification. Call inside a transaction holding the team's row lock."""
+    competition = team.competition
+    split = LeaderboardEntry.Split.PUBLIC
+    LeaderboardEntry.objects.filter(competition=competition, team=team, split=split).delete()
+    submissions = rankable_submissions(competition).filter(team=team).order_by("created_at", "pk")
+    best = None
+    for submission in submissions:
+        if best is None or is_better(competition, submission.public_score, submission.created_at, best):
+            best = submission_as_entry(submission)
+        best.last_submitted_at = submission.created_at
+    if best is None:
+        return
+    best.entries = submissions.count()
+    best.save()
+
+
+def submission_as_entry(submission: Submission) -> LeaderboardEntry:
+    return LeaderboardEntry(
+        competition_id=submission.competition_id,
+        team_id=submission.team_id,
+        split=LeaderboardEntry.Split.PUBLIC,
+        score=submission.public_score,
+        best_submission=submission,
+        best_submitted_at=submission.created_at,
+        last_submitted_at=submission.created_at,
+    )
 
 
 def ranked_entries(competition: Competition, split: str) -> QuerySet[LeaderboardEntry]:

@@ -19,6 +19,9 @@ class LeaderboardEntry(models.Model):
     best_submitted_at = models.DateTimeField(help_text="Breaks ties: the earlier submission ranks higher.")
     entries = models.PositiveIntegerField(default=0, help_text="Scored submissions of the team.")
     last_submitted_at = models.DateTimeField()
+    public_rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Private entries: the team's public rank when the board was built."
+    )
 
     class Meta:
         constraints = [

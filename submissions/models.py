@@ -10,6 +10,7 @@ class Submission(models.Model):
         SCORING = "scoring", "Scoring"
         SCORED = "scored", "Scored"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="submissions")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
@@ -28,6 +29,15 @@ class Submission(models.Model):
     error_message = models.TextField(blank=True, help_text="Safe to show the participant.")
     host_error_detail = models.TextField(blank=True, help_text="Shown to the host and staff only.")
     counts_against_quota = models.BooleanField(default=True)
+    is_late = models.BooleanField(default=False, help_text="Made after the end: scored, never ranked.")
+    is_final = models.BooleanField(
+        default=False, help_text="Selected by its team for the private leaderboard."
+    )
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Deleted by its team: hidden and unranked, but it still counts."
+    )
+    disqualified_at = models.DateTimeField(null=True, blank=True)
+    disqualification_reason = models.TextField(blank=True, help_text="Shown to the team.")
     enqueue_count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     enqueued_at = models.DateTimeField(auto_now_add=True)
