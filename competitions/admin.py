@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from competitions.models import Competition, RulesAcceptance, Team, TeamMembership
+from competitions.models import (
+    Competition,
+    RulesAcceptance,
+    Team,
+    TeamInvitation,
+    TeamMembership,
+    TeamMergeRequest,
+)
 
 
 class TeamMembershipInline(admin.TabularInline):
@@ -69,3 +76,37 @@ class TeamMembershipAdmin(admin.ModelAdmin):
     list_filter = ["competition", "is_leader"]
     search_fields = ["user__username", "team__name", "competition__slug"]
     raw_id_fields = ["user", "team", "competition"]
+
+
+@admin.register(TeamInvitation)
+class TeamInvitationAdmin(admin.ModelAdmin):
+    list_display = ["invitee", "team", "competition", "invited_by", "status", "created_at", "answered_at"]
+    list_filter = ["status", "team__competition", "created_at"]
+    search_fields = ["invitee__username", "invited_by__username", "team__name", "team__competition__slug"]
+    raw_id_fields = ["team", "invitee", "invited_by"]
+    list_select_related = ["team__competition", "invitee", "invited_by"]
+
+    @admin.display(ordering="team__competition__slug")
+    def competition(self, invitation: TeamInvitation):
+        return invitation.team.competition
+
+
+@admin.register(TeamMergeRequest)
+class TeamMergeRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "requester",
+        "target",
+        "competition",
+        "requested_by",
+        "status",
+        "created_at",
+        "answered_at",
+    ]
+    list_filter = ["status", "target__competition", "created_at"]
+    search_fields = ["requester__name", "target__name", "requested_by__username", "target__competition__slug"]
+    raw_id_fields = ["requester", "target", "requested_by"]
+    list_select_related = ["requester", "target__competition", "requested_by"]
+
+    @admin.display(ordering="target__competition__slug")
+    def competition(self, merge_request: TeamMergeRequest):
+        return merge_request.target.competition

@@ -15,8 +15,14 @@ from competitions.serializers import (
     CompetitionCreateSerializer,
     CompetitionListSerializer,
     CompetitionSerializer,
+    CompetitionUpdateSerializer,
 )
-from competitions.services import create_competition, join_competition, publish_competition
+from competitions.services import (
+    create_competition,
+    join_competition,
+    publish_competition,
+    update_competition,
+)
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.queries import dataset_for
 from datasets.serializers import DatasetFileSerializer
@@ -51,8 +57,21 @@ class CompetitionListApi(APIView):
 
 
 class CompetitionDetailApi(APIView):
+    parser_classes = [JSONParser, FormParser]
+
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
+        return Response(
+            {**CompetitionSerializer(competition).data, "you": viewer_state_json(request.user, competition)}
+        )
+
+    def patch(self, request, slug):
+        """The host changes text, rules, limits and deadlines, or extends the end."""
+        competition = competition_for(request.user, slug)
+        form = CompetitionUpdateSerializer(data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        changes = {name: value for name, value in form.validated_data.items() if name in request.data}
+        competition = update_competition(competition=competition, user=request.user, changes=changes)
         return Response(
             {**CompetitionSerializer(competition).data, "you": viewer_state_json(request.user, competition)}
         )

@@ -18,7 +18,61 @@ def metric_choices():
     ]
 
 
-class CompetitionForm(forms.Form):
+class RuleSettingsForm(forms.Form):
+    """The rules a host sets, on the create form and on the host's settings form alike."""
+
+    daily_submission_limit = forms.IntegerField(min_value=1, max_value=1000, initial=5)
+    total_submission_limit = forms.IntegerField(
+        min_value=1, required=False, label="Total submissions per team", help_text="Empty: no total limit."
+    )
+    max_in_flight = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label="Submissions waiting or scoring at once, per team",
+        help_text="Empty: no cap.",
+    )
+    failed_submissions_count = forms.BooleanField(
+        required=False, label="Files refused by validation use up a daily submission"
+    )
+    max_team_size = forms.IntegerField(
+        min_value=1, max_value=100, initial=5, required=False, label="Maximum team size"
+    )
+    final_selection_limit = forms.IntegerField(
+        min_value=1,
+        max_value=20,
+        initial=2,
+        required=False,
+        label="Final submissions per team",
+        help_text="How many submissions each team may select for the private leaderboard.",
+    )
+    entry_deadline_at = forms.DateTimeField(
+        widget=DATETIME_INPUT,
+        required=False,
+        label="Entry deadline (UTC)",
+        help_text="After it no one new joins. Empty: the end.",
+    )
+    merger_deadline_at = forms.DateTimeField(
+        widget=DATETIME_INPUT,
+        required=False,
+        label="Team merger deadline (UTC)",
+        help_text="After it teams can no longer merge or take new members. Empty: the end.",
+    )
+
+    DEFAULTED = ("max_team_size", "final_selection_limit")
+
+    def clean(self):
+        """Left empty, the team size and final selection limits keep their defaults (they cannot be unset)."""
+        cleaned = super().clean()
+        for name in self.DEFAULTED:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = self.fields[name].initial
+        return cleaned
+
+    def rule_settings(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in RuleSettingsForm.base_fields}
+
+
+class CompetitionForm(RuleSettingsForm):
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, required=False, help_text="Left empty, it is made from the title.")
     subtitle = forms.CharField(max_length=300, required=False, help_text="One line shown in lists.")
@@ -31,7 +85,6 @@ class CompetitionForm(forms.Form):
     rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     start_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Start (UTC)")
     end_at = forms.DateTimeField(widget=DATETIME_INPUT, label="End (UTC)")
-    daily_submission_limit = forms.IntegerField(min_value=1, max_value=1000, initial=5)
     metric = forms.ChoiceField(choices=metric_choices)
     metric_parameters = forms.CharField(
         max_length=500,
@@ -100,9 +153,35 @@ class CompetitionForm(forms.Form):
             start_at=data["start_at"],
             end_at=data["end_at"],
             daily_submission_limit=data["daily_submission_limit"],
+            rule_settings=self.rule_settings(),
             metric=data["metric"],
             id_column=data["id_column"],
             target_columns=[c.strip() for c in data["target_columns"].split(",") if c.strip()],
             public_fraction=data["public_fraction"],
             metric_params=data["metric_parameters"],
         )
+
+
+class CompetitionSettingsForm(RuleSettingsForm):
+    """What a host may change after creating a competition."""
+
+    title = forms.CharField(max_length=200)
+    subtitle = forms.CharField(max_length=300, required=False)
+    overview = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    evaluation = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    rules = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="Changing the rules asks every participant to accept them again before their next submission.",
+    )
+    end_at = forms.DateTimeField(
+        widget=DATETIME_INPUT, label="End (UTC)", help_text="It can only be extended."
+    )
+
+    field_order = ["title", "subtitle", "overview", "evaluation", "rules", "end_at"]
+
+    def changes(self, competition) -> dict:
+        """Only what the host actually changed, so an untouched field never trips a rule."""
+        return {
+            name: value for name, value in self.cleaned_data.items() if value != getattr(competition, name)
+        }

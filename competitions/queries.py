@@ -127,8 +127,8 @@ def viewer_state(user: User, competition: Competition) -> dict:
 
 
 def can_see_private_scores(user: User, competition: Competition) -> bool:
-    """Private scores stay with the host and admins (the reveal at the end comes with the rules issue)."""
-    return is_host(user, competition)
+    """Private scores stay with the host and admins until the end; after it, everyone sees them."""
+    return is_host(user, competition) or competition.phase == Competition.Phase.FINISHED
 
 
 def submission_limits(competition: Competition) -> dict:

@@ -38,6 +38,14 @@ class CompetitionSerializer(CompetitionListSerializer):
             "rules",
             "rules_version",
             "daily_submission_limit",
+            "total_submission_limit",
+            "max_in_flight",
+            "failed_submissions_count",
+            "max_team_size",
+            "final_selection_limit",
+            "entry_deadline_at",
+            "merger_deadline_at",
+            "previous_end_at",
             "id_column",
             "target_columns",
             "submission_columns",
@@ -48,7 +56,32 @@ class CompetitionSerializer(CompetitionListSerializer):
         ]
 
 
-class CompetitionCreateSerializer(serializers.Serializer):
+class RuleSettingsSerializer(serializers.Serializer):
+    daily_submission_limit = serializers.IntegerField(min_value=1, max_value=1000, default=5)
+    total_submission_limit = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    max_in_flight = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    failed_submissions_count = serializers.BooleanField(required=False, default=False)
+    max_team_size = serializers.IntegerField(min_value=1, max_value=100, default=5)
+    final_selection_limit = serializers.IntegerField(min_value=1, max_value=20, default=2)
+    entry_deadline_at = serializers.DateTimeField(required=False, allow_null=True)
+    merger_deadline_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def rule_settings(self) -> dict:
+        return {name: self.validated_data.get(name) for name in RuleSettingsSerializer._declared_fields}
+
+
+class CompetitionUpdateSerializer(RuleSettingsSerializer):
+    """PATCH by the host: only the fields sent are changed."""
+
+    title = serializers.CharField(max_length=200)
+    subtitle = serializers.CharField(max_length=300, allow_blank=True)
+    overview = serializers.CharField(allow_blank=True)
+    evaluation = serializers.CharField(allow_blank=True)
+    rules = serializers.CharField(allow_blank=True)
+    end_at = serializers.DateTimeField()
+
+
+class CompetitionCreateSerializer(RuleSettingsSerializer):
     title = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
     subtitle = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -57,7 +90,6 @@ class CompetitionCreateSerializer(serializers.Serializer):
     rules = serializers.CharField(required=False, allow_blank=True)
     start_at = serializers.DateTimeField()
     end_at = serializers.DateTimeField()
-    daily_submission_limit = serializers.IntegerField(min_value=1, max_value=1000, default=5)
     metric = serializers.ChoiceField(
         choices=sorted(engine.METRICS),
         error_messages={
@@ -97,6 +129,7 @@ class CompetitionCreateSerializer(serializers.Serializer):
             start_at=data["start_at"],
             end_at=data["end_at"],
             daily_submission_limit=data["daily_submission_limit"],
+            rule_settings=self.rule_settings(),
             metric=data["metric"],
             id_column=data["id_column"],
             target_columns=[c.strip() for c in data["target_columns"].split(",") if c.strip()],

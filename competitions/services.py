@@ -40,6 +40,7 @@ class CompetitionDraft:
     daily_submission_limit: int = 5
     public_fraction: float = 0.3
     metric_params: dict = field(default_factory=dict)
+    rule_settings: dict = field(default_factory=dict)
 
 
 def field_error(name: str, message: str, code: str = "invalid_competition") -> CompetitionError:
@@ -61,6 +62,7 @@ def check_draft(draft: CompetitionDraft) -> None:
         raise field_error("id_column", "Name the id column of the solution.")
     if not [c for c in draft.target_columns if c.strip()]:
         raise field_error("target_columns", "Name at least one target column of the solution.")
+    check_rule_settings(draft.start_at, draft.end_at, draft.rule_settings)
     if draft.metric not in engine.METRICS:
         choices = ", ".join(sorted(engine.METRICS))
         raise field_error("metric", f"Unknown metric '{draft.metric}'. Choose one of: {choices}.")
@@ -182,6 +184,11 @@ def create_competition(
                 public_rows=parsed.public_count,
                 private_rows=parsed.private_count,
                 data_version=data.latest_version,
+                **{
+                    name: value
+                    for name, value in draft.rule_settings.items()
+                    if value is not None and name != "daily_submission_limit"
+                },
             )
     except IntegrityError as error:
         raise field_error(
@@ -205,6 +212,13 @@ def join_competition(*, competition: Competition, user: User) -> Team:
     """Accept the current rules; on first joining, the participant gets a team of one."""
     if competition.status != Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is not published yet.", code="not_published")
+    already_in = TeamMembership.objects.filter(competition=competition, user=user).exists()
+    if not already_in and timezone.now() >= competition.entry_deadline:
+        deadline = competition.entry_deadline.strftime("%Y-%m-%d %H:%M UTC")
+        raise CompetitionError(
+            f"The entry deadline passed on {deadline}; new participants can no longer join.",
+            code="entry_closed",
+        )
     with transaction.atomic():
         RulesAcceptance.objects.update_or_create(
             competition=competition, user=user, defaults={"rules_version": competition.rules_version}
@@ -229,3 +243,75 @@ def free_team_name(competition: Competition, wanted: str) -> str:
     while Team.objects.filter(competition=competition, name=name).exists():
         name, n = f"{wanted} ({n})", n + 1
     return name
+
+
+RULE_SETTINGS = (
+    "daily_submission_limit",
+    "total_submission_limit",
+    "max_in_flight",
+    "failed_submissions_count",
+    "max_team_size",
+    "final_selection_limit",
+    "entry_deadline_at",
+    "merger_deadline_at",
+)
+TEXT_SETTINGS = ("title", "subtitle", "overview", "evaluation", "rules")
+EDITABLE_SETTINGS = (*TEXT_SETTINGS, *RULE_SETTINGS, "end_at")
+AT_LEAST_ONE = ("daily_submission_limit", "total_submission_limit", "max_in_flight", "max_team_size")
+
+
+def check_rule_settings(start_at: datetime, end_at: datetime, values: dict) -> None:
+    """The rules a host sets: limits of at least 1 (or empty where optional), deadlines within the run."""
+    for name in AT_LEAST_ONE:
+        if values.get(name) is not None and values[name] < 1:
+            label = name.replace("_", " ")
+            raise field_error(name, f"The {label} must be at least 1 (leave it empty for no limit).")
+    if values.get("final_selection_limit") is not None and values["final_selection_limit"] < 1:
+        raise field_error(
+            "final_selection_limit", "Teams must be able to select at least 1 final submission."
+        )
+    for name, label in (
+        ("entry_deadline_at", "entry deadline"),
+        ("merger_deadline_at", "team merger deadline"),
+    ):
+        deadline = values.get(name)
+        if deadline is not None and not start_at <= deadline <= end_at:
+            raise field_error(name, f"The {label} must fall between the start and the end.")
+
+
+def update_competition(*, competition: Competition, user: User, changes: dict) -> Competition:
+    """A host edits a competition. Editing the rules text makes every participant accept them again before
+    their next submission; the end can only move later, and only before it passes."""
+    if not is_host(user, competition):
+        raise NotAllowed("Only the competition's host can change it.")
+    unknown = sorted(set(changes) - set(EDITABLE_SETTINGS))
+    if unknown:
+        raise field_error(unknown[0], f"'{unknown[0]}' cannot be changed here.")
+    now = timezone.now()
+    if competition.phase == Competition.Phase.FINISHED and set(changes) - set(TEXT_SETTINGS):
+        raise CompetitionError(
+            "The competition has ended; its deadlines and limits can no longer change.", code="ended"
+        )
+    end_at = changes.get("end_at", competition.end_at)
+    if end_at != competition.end_at:
+        check_end_extension(competition, end_at, now)
+    current = {name: getattr(competition, name) for name in RULE_SETTINGS}
+    check_rule_settings(competition.start_at, end_at, {**current, **changes})
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        if "rules" in changes and changes["rules"] != locked.rules:
+            locked.rules_version += 1
+        if end_at != locked.end_at:
+            locked.previous_end_at = locked.end_at
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.save()
+    return locked
+
+
+def check_end_extension(competition: Competition, end_at: datetime, now: datetime) -> None:
+    if competition.end_at <= now:
+        raise field_error("end_at", "The competition has already ended; its end can no longer change.")
+    if end_at < competition.end_at:
+        ends = competition.end_at.strftime("%Y-%m-%d %H:%M UTC")
+        raise field_error("end_at", f"The end can only be extended: choose a time after {ends}.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from competitions import views
+from competitions import team_views, views
 
 app_name = "competitions"
 urlpatterns = [
@@ -15,4 +15,32 @@ urlpatterns = [
     path("competitions/<slug:slug>/rules/", views.rules, name="rules"),
     path("competitions/<slug:slug>/join/", views.join, name="join"),
     path("competitions/<slug:slug>/publish/", views.publish, name="publish"),
+    path("competitions/<slug:slug>/host/", views.host_settings, name="host"),
+    path("competitions/<slug:slug>/team/", team_views.team_page, name="team"),
+    path("competitions/<slug:slug>/team/rename/", team_views.rename, name="team-rename"),
+    path("competitions/<slug:slug>/team/invite/", team_views.invite, name="team-invite"),
+    path("competitions/<slug:slug>/team/leave/", team_views.leave, name="team-leave"),
+    path("competitions/<slug:slug>/team/disband/", team_views.disband, name="team-disband"),
+    path(
+        "competitions/<slug:slug>/team/members/<str:username>/remove/", team_views.remove, name="team-remove"
+    ),
+    path("competitions/<slug:slug>/team/merge/", team_views.request_merge, name="team-merge"),
+    *[
+        path(
+            f"competitions/<slug:slug>/team/invitations/<int:invitation_id>/{verb}/",
+            team_views.answer_invitation,
+            {"verb": verb},
+            name=f"invitation-{verb}",
+        )
+        for verb in ("accept", "decline", "withdraw")
+    ],
+    *[
+        path(
+            f"competitions/<slug:slug>/team/merge-requests/<int:request_id>/{verb}/",
+            team_views.answer_merge,
+            {"verb": verb},
+            name=f"merge-{verb}",
+        )
+        for verb in ("accept", "decline", "withdraw")
+    ],
 ]

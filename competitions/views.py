@@ -3,18 +3,24 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions.forms import CompetitionForm
+from competitions.forms import CompetitionForm, CompetitionSettingsForm
 from competitions.models import Competition
 from competitions.queries import (
     competition_for,
     downloadable_data,
     downloadable_file,
+    is_host,
     listed_competitions,
     submission_limits,
     viewer_state,
 )
-from competitions.services import create_competition, join_competition, publish_competition
-from config.errors import DomainError
+from competitions.services import (
+    create_competition,
+    join_competition,
+    publish_competition,
+    update_competition,
+)
+from config.errors import DomainError, NotAllowed
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.services import NewFile
 from scoring import engine
@@ -113,3 +119,25 @@ def publish(request, slug):
     competition = publish_competition(competition=competition_for(request.user, slug), user=request.user)
     messages.success(request, f"'{competition.title}' is published.")
     return redirect("competitions:overview", slug=slug)
+
+
+@login_required
+def host_settings(request, slug):
+    """The host's page: change text, rules, limits and deadlines, or extend the end."""
+    competition = competition_for(request.user, slug)
+    if not is_host(request.user, competition):
+        raise NotAllowed("Only the competition's host can change it.")
+    initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
+    form = CompetitionSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_competition(competition=competition, user=request.user, changes=form.changes(competition))
+        except DomainError as error:
+            field = error.details.get("field")
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("competitions:host", slug=slug)
+    context = competition_context(request, competition, "host")
+    context["form"] = form
+    return render(request, "competitions/host.html", context)

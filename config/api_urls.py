@@ -2,6 +2,7 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from competitions import api as competitions_api
+from competitions import team_api
 from datasets import api as datasets_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
@@ -59,8 +60,69 @@ urlpatterns = [
         "competitions/<slug:slug>/leaderboard/", scoring_api.LeaderboardApi.as_view(), name="api-leaderboard"
     ),
     path(
+        "competitions/<slug:slug>/leaderboard/csv/",
+        scoring_api.LeaderboardCsvApi.as_view(),
+        name="api-leaderboard-csv",
+    ),
+    path(
         "submissions/<int:submission_id>/",
-        submissions_api.SubmissionDetailApi.as_view(),
+        scoring_api.SubmissionApi.as_view(),
         name="api-submission",
     ),
+    path(
+        "submissions/<int:submission_id>/select/",
+        submissions_api.SubmissionSelectApi.as_view(),
+        name="api-submission-select",
+    ),
+    path(
+        "submissions/<int:submission_id>/cancel/",
+        submissions_api.SubmissionCancelApi.as_view(),
+        name="api-submission-cancel",
+    ),
+    path(
+        "submissions/<int:submission_id>/disqualify/",
+        scoring_api.SubmissionDisqualifyApi.as_view(),
+        name="api-submission-disqualify",
+    ),
+    path(
+        "competitions/<slug:slug>/teams/<int:team_id>/disqualify/",
+        scoring_api.TeamDisqualifyApi.as_view(),
+        name="api-team-disqualify",
+    ),
+    path("competitions/<slug:slug>/team/", team_api.TeamApi.as_view(), name="api-team"),
+    path(
+        "competitions/<slug:slug>/team/invitations/",
+        team_api.TeamInvitationsApi.as_view(),
+        name="api-team-invitations",
+    ),
+    path("competitions/<slug:slug>/team/leave/", team_api.TeamLeaveApi.as_view(), name="api-team-leave"),
+    path(
+        "competitions/<slug:slug>/team/members/<str:username>/remove/",
+        team_api.TeamMemberRemoveApi.as_view(),
+        name="api-team-remove",
+    ),
+    path(
+        "competitions/<slug:slug>/team/disband/", team_api.TeamDisbandApi.as_view(), name="api-team-disband"
+    ),
+    path(
+        "competitions/<slug:slug>/team/merge-requests/",
+        team_api.MergeRequestsApi.as_view(),
+        name="api-team-merge-requests",
+    ),
+    *[
+        path(
+            f"competitions/<slug:slug>/invitations/<int:invitation_id>/{verb}/",
+            team_api.InvitationAnswerApi.as_view(verb=verb),
+            name=f"api-invitation-{verb}",
+        )
+        for verb in ("accept", "decline", "withdraw")
+    ],
+    *[
+        path(
+            f"competitions/<slug:slug>/merge-requests/<int:request_id>/{verb}/",
+            team_api.MergeRequestAnswerApi.as_view(verb=verb),
+            name=f"api-merge-request-{verb}",
+        )
+        for verb in ("accept", "decline", "withdraw")
+    ],
 ]

@@ -1,37 +1,71 @@
+from django.http import HttpResponse
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from competitions.models import Team
 from competitions.queries import competition_for
-from scoring.leaderboard import public_leaderboard, public_leaderboard_size
+from config.errors import NotFound
+from scoring.boards import board_for, leaderboard_csv
+from scoring.leaderboard import leaderboard_rows
+from scoring.standing import delete_submission, disqualify_submission, disqualify_team
+from submissions.api import SubmissionDetailApi, serialize
+from submissions.queries import submission_for
 
 MAX_PAGE = 500
+CSV_MAX_ROWS = 1_000_000
 
 
 class LeaderboardApi(APIView):
     def get(self, request, slug):
+        """?split=public|private, paginated with ?limit= and ?offset=."""
         competition = competition_for(request.user, slug)
-        size = public_leaderboard_size(competition)
-        offset = min(parse_int(request.query_params.get("offset"), 0, 0), size)
+        board = board_for(request.user, competition, request.query_params.get("split", "public"))
+        offset = min(parse_int(request.query_params.get("offset"), 0, 0), board.size)
         limit = min(parse_int(request.query_params.get("limit"), 100, 1), MAX_PAGE)
-        rows = public_leaderboard(competition, offset=offset, limit=limit)
+        rows = leaderboard_rows(competition, board.split, offset=offset, limit=limit) if board.size else []
         return Response(
             {
-                "split": "public",
-                "count": size,
+                "split": board.split,
+                "final": board.is_final,
+                "pending_submissions": board.pending,
+                "count": board.size,
                 "offset": offset,
                 "limit": limit,
-                "results": [
-                    {
-                        "rank": r.rank,
-                        "team": r.team_name,
-                        "score": r.score,
-                        "entries": r.entries,
-                        "last_submitted_at": r.last_submitted_at,
-                    }
-                    for r in rows
-                ],
+                "results": [row_as_dict(row, board.split) for row in rows],
             }
         )
+
+
+class LeaderboardCsvApi(APIView):
+    def get(self, request, slug):
+        return leaderboard_download(request, slug)
+
+
+def leaderboard_download(request, slug) -> HttpResponse:
+    """The whole board as CSV, for the page's download button and the API alike."""
+    competition = competition_for(request.user, slug)
+    board = board_for(request.user, competition, request.GET.get("split", "public"))
+    rows = leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS) if board.size else []
+    response = HttpResponse(leaderboard_csv(rows, board.split), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{competition.slug}-{board.split}-leaderboard.csv"'
+    )
+    return response
+
+
+def row_as_dict(row, split: str) -> dict:
+    data = {
+        "rank": row.rank,
+        "team": row.team_name,
+        "score": row.score,
+        "entries": row.entries,
+        "last_submitted_at": row.last_submitted_at,
+    }
+    if split == "private":
+        data.update(public_rank=row.public_rank, shake_up=row.shake_up, medal=row.medal)
+    return data
 
 
 def parse_int(raw, default: int, minimum: int) -> int:
@@ -39,3 +73,48 @@ def parse_int(raw, default: int, minimum: int) -> int:
         return max(int(raw), minimum)
     except (TypeError, ValueError):
         return default
+
+
+class SubmissionApi(SubmissionDetailApi):
+    """GET one submission; DELETE hides it from the leaderboards (it still counts against the quota)."""
+
+    def delete(self, request, submission_id):
+        submission = submission_for(request.user, submission_id)
+        delete_submission(submission=submission, user=request.user)
+        submission.refresh_from_db()
+        return Response(serialize(request.user, submission.competition, submission))
+
+
+class SubmissionDisqualifyApi(APIView):
+    """POST {"reason": "..."}: the host or an admin disqualifies one submission; the team sees the reason."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, FormParser]
+
+    def post(self, request, submission_id):
+        submission = submission_for(request.user, submission_id)
+        submission = disqualify_submission(
+            submission=submission, user=request.user, reason=str(request.data.get("reason", ""))
+        )
+        return Response(serialize(request.user, submission.competition, submission))
+
+
+class TeamDisqualifyApi(APIView):
+    """POST {"reason": "..."}: the host or an admin disqualifies a whole team."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, FormParser]
+
+    def post(self, request, slug, team_id):
+        competition = competition_for(request.user, slug)
+        team = Team.objects.filter(competition=competition, pk=team_id).first()
+        if team is None:
+            raise NotFound(f"Competition '{slug}' has no team {team_id}.")
+        team = disqualify_team(team=team, user=request.user, reason=str(request.data.get("reason", "")))
+        return Response(
+            {
+                "team": team.name,
+                "disqualified_at": team.disqualified_at,
+                "reason": team.disqualification_reason,
+            }
+        )

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from competitions.models import Competition
 from scoring import engine
+from scoring.medals import medal_cutoffs, medal_for
 from scoring.models import LeaderboardEntry
 from submissions.models import Submission
 
@@ -115,13 +116,23 @@ class LeaderboardRow:
     score: float
     entries: int
     last_submitted_at: object
+    public_rank: int | None = None
+    medal: str | None = None
+
+    @property
+    def shake_up(self) -> int | None:
+        """Places gained (positive) or lost since the public leaderboard; private rows only."""
+        return None if self.public_rank is None else self.public_rank - self.rank
 
 
-def public_leaderboard(
-    competition: Competition, *, offset: int = 0, limit: int = 100
+def leaderboard_rows(
+    competition: Competition, split: str, *, offset: int = 0, limit: int = 100
 ) -> list[LeaderboardRow]:
-    """The public leaderboard in rank order; ties go to the team whose best came first."""
-    entries = ranked_entries(competition, LeaderboardEntry.Split.PUBLIC)[offset : offset + limit]
+    """One page of a leaderboard in rank order; ties go to the team whose best came first. Private rows
+    carry the public rank (for the shake-up) and the medal."""
+    entries = ranked_entries(competition, split)[offset : offset + limit]
+    private = split == LeaderboardEntry.Split.PRIVATE
+    cutoffs = medal_cutoffs(leaderboard_size(competition, split)) if private else None
     return [
         LeaderboardRow(
             rank=offset + position,
@@ -130,12 +141,12 @@ def public_leaderboard(
             score=entry.score,
             entries=entry.entries,
             last_submitted_at=entry.last_submitted_at,
+            public_rank=entry.public_rank if private else None,
+            medal=medal_for(offset + position, cutoffs) if private else None,
         )
         for position, entry in enumerate(entries, start=1)
     ]
 
 
-def public_leaderboard_size(competition: Competition) -> int:
-    return LeaderboardEntry.objects.filter(
-        competition=competition, split=LeaderboardEntry.Split.PUBLIC
-    ).count()
+def leaderboard_size(competition: Competition, split: str) -> int:
+    return LeaderboardEntry.objects.filter(competition=competition, split=split).count()

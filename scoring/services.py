@@ -10,10 +10,11 @@ from django.db import OperationalError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from competitions.models import Team
+from competitions.models import Competition, Team
 from datasets.storage import private_storage
 from scoring import engine
 from scoring.leaderboard import record_on_leaderboard
+from scoring.private_board import finalize_if_due
 from scoring.solutions import solution_for
 from submissions.models import Submission
 from submissions.services import enqueue_scoring
@@ -53,7 +54,7 @@ def score_submission(submission_id: int) -> str:
             error.code,
             error.message,
             error.host_detail or "",
-            counts=error.code == "metric_failed",
+            counts=error.code == "metric_failed" or submission.competition.failed_submissions_count,
         )
     except SoftTimeLimitExceeded:
         return record_failure(
@@ -67,6 +68,23 @@ def score_submission(submission_id: int) -> str:
         logger.exception("Scoring submission %s failed", submission_id)
         return record_failure(submission, "internal_error", GENERIC_FAILURE, repr(error), counts=False)
     return save_scores(submission, scores)
+
+
+def score_and_settle(submission_id: int) -> str:
+    """Score one submission, then build the private board if it was the last one the end waited for."""
+    outcome = score_submission(submission_id)
+    submission = Submission.objects.select_related("competition").filter(pk=submission_id).first()
+    if submission and not submission.is_late and outcome != "skipped":
+        finalize_if_due(submission.competition)
+    return outcome
+
+
+def finalize_ended_competitions() -> int:
+    """Build the private board of every ended competition whose on-time submissions are all scored."""
+    due = Competition.objects.filter(
+        status=Competition.Status.PUBLISHED, end_at__lte=timezone.now(), private_leaderboard_built_at=None
+    )
+    return sum(finalize_if_due(competition) for competition in due)
 
 
 def save_scores(submission: Submission, scores) -> str:
@@ -154,4 +172,4 @@ def sweep_stuck_submissions() -> dict:
     )
     if resent or failed:
         logger.info("Sweeper: re-sent %s waiting, failed %s interrupted", resent, failed)
-    return {"resent": resent, "interrupted": failed}
+    return {"resent": resent, "interrupted": failed, "private_boards_built": finalize_ended_competitions()}

@@ -5,7 +5,7 @@ from scoring import services
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def score_submission(submission_id: int) -> str:
-    return services.score_submission(submission_id)
+    return services.score_and_settle(submission_id)
 
 
 @shared_task

@@ -6,3 +6,6 @@ app_name = "scoring"
 urlpatterns = [
     path("competitions/<slug:slug>/leaderboard/", views.leaderboard, name="leaderboard"),
 ]
+urlpatterns += [
+    path("competitions/<slug:slug>/leaderboard.csv", views.leaderboard_csv, name="leaderboard-csv"),
+]

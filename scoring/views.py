@@ -3,7 +3,9 @@ from django.shortcuts import render
 
 from competitions.queries import competition_for
 from competitions.views import competition_context
-from scoring.leaderboard import public_leaderboard, public_leaderboard_size
+from scoring.api import leaderboard_download
+from scoring.boards import board_for
+from scoring.leaderboard import leaderboard_rows
 
 PAGE_SIZE = 100
 
@@ -11,8 +13,14 @@ PAGE_SIZE = 100
 def leaderboard(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "leaderboard")
-    paginator = Paginator(range(public_leaderboard_size(competition)), PAGE_SIZE)
+    board = board_for(request.user, competition, request.GET.get("split", "public"))
+    paginator = Paginator(range(board.size), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     offset = (page.number - 1) * PAGE_SIZE
-    context.update(rows=public_leaderboard(competition, offset=offset, limit=PAGE_SIZE), page=page)
+    rows = leaderboard_rows(competition, board.split, offset=offset, limit=PAGE_SIZE) if board.size else []
+    context.update(rows=rows, page=page, board=board, finished=competition.phase == "finished")
     return render(request, "scoring/leaderboard.html", context)
+
+
+def leaderboard_csv(request, slug):
+    return leaderboard_download(request, slug)

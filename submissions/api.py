@@ -1,6 +1,6 @@
 from rest_framework import status
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,9 +11,9 @@ from competitions.queries import (
     require_participant,
 )
 from submissions.queries import submission_for, visible_submissions
-from submissions.quota import daily_quota
-from submissions.serializers import SubmissionCreateSerializer, SubmissionSerializer
-from submissions.services import check_declared_size, create_submission
+from submissions.quota import team_quota
+from submissions.serializers import SelectionSerializer, SubmissionCreateSerializer, SubmissionSerializer
+from submissions.services import cancel_submission, check_declared_size, create_submission, select_final
 
 
 def serialize(user, competition, submissions, many=False):
@@ -50,6 +50,8 @@ class CompetitionSubmissionsApi(APIView):
             "status": submission.status,
             "remaining_today": quota.remaining,
             "resets_at": quota.resets_at,
+            "is_late": submission.is_late,
+            "quota": quota.as_dict(),
             "submission": serialize(request.user, competition, submission),
         }
         return Response(body, status=status.HTTP_202_ACCEPTED)
@@ -63,10 +65,34 @@ class SubmissionDetailApi(APIView):
         return Response(serialize(request.user, submission.competition, submission))
 
 
+class SubmissionSelectApi(APIView):
+    """POST {"selected": true|false}: mark a submission as one of the team's finals, or unmark it."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, FormParser]
+
+    def post(self, request, submission_id):
+        submission = submission_for(request.user, submission_id)
+        form = SelectionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        select_final(submission=submission, user=request.user, selected=form.validated_data["selected"])
+        return Response(serialize(request.user, submission.competition, submission))
+
+
+class SubmissionCancelApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request, submission_id):
+        submission = cancel_submission(
+            submission=submission_for(request.user, submission_id), user=request.user
+        )
+        return Response(serialize(request.user, submission.competition, submission))
+
+
 class QuotaApi(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
         team = require_participant(request.user, competition, "see your quota")
-        return Response(daily_quota(team).as_dict())
+        return Response(team_quota(team).as_dict())

@@ -24,6 +24,11 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "status",
             "public_score",
             "error",
+            "is_late",
+            "is_final",
+            "deleted_at",
+            "disqualified_at",
+            "disqualification_reason",
             "created_at",
             "scored_at",
         ]
@@ -44,3 +49,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 class SubmissionCreateSerializer(serializers.Serializer):
     file = serializers.FileField()
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class SelectionSerializer(serializers.Serializer):
+    selected = serializers.BooleanField()

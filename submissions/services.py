@@ -9,10 +9,10 @@ from django.utils import timezone
 from accounts.models import User
 from competitions.models import Competition, Team
 from competitions.queries import require_participant
-from config.errors import DomainError
+from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage, store, stream_size
 from submissions.models import Submission
-from submissions.quota import Quota, daily_quota
+from submissions.quota import Quota, team_quota
 
 logger = logging.getLogger(__name__)
 
@@ -28,27 +28,28 @@ class QuotaExceeded(DomainError):
     code = "quota_exceeded"
     http_status = 429
 
-    def __init__(self, quota: Quota):
-        resets = quota.resets_at.strftime("%Y-%m-%d %H:%M UTC")
+    def __init__(self, quota: Quota, code: str, message: str):
         super().__init__(
-            f"Your team has used all {quota.limit} submissions for today. The count resets at {resets}.",
+            message,
+            code=code,
             details={"quota": {**quota.as_dict(), "resets_at": quota.resets_at.isoformat()}},
         )
-        self.headers = {"Retry-After": str(int((quota.resets_at - timezone.now()).total_seconds()) + 1)}
+        if code == "quota_exceeded":
+            self.headers = {"Retry-After": str(int((quota.resets_at - timezone.now()).total_seconds()) + 1)}
 
 
-def check_competition_open(competition: Competition) -> None:
+def check_competition_open(competition: Competition) -> bool:
+    """Whether an upload now is late (after the end: scored for the team, never ranked); refuses an upload
+    before the start or to a draft."""
     phase = competition.phase
     if phase == Competition.Phase.UPCOMING:
         opens = competition.start_at.strftime("%Y-%m-%d %H:%M UTC")
         raise SubmissionRefused(
             f"This competition has not started; submissions open on {opens}.", code="not_started"
         )
-    if phase == Competition.Phase.FINISHED:
-        ended = competition.end_at.strftime("%Y-%m-%d %H:%M UTC")
-        raise SubmissionRefused(f"This competition ended on {ended}; submissions are closed.", code="ended")
     if phase == Competition.Phase.DRAFT:
         raise SubmissionRefused("This competition is not published yet.", code="not_published")
+    return phase == Competition.Phase.FINISHED
 
 
 MULTIPART_OVERHEAD = 64 * 1024
@@ -101,17 +102,19 @@ def enqueue_scoring(submission_id: int) -> None:
 def create_submission(
     *, competition: Competition, user: User, file_name: str, stream: IO[bytes], description: str = ""
 ) -> tuple[Submission, Quota]:
-    """Store the file, count it against the team's daily quota, and queue it for scoring."""
+    """Store the file, count it against the team's quota, and queue it for scoring."""
     check_competition_open(competition)
     team = require_participant(user, competition, "submit")
+    check_team_standing(team)
     check_upload(file_name, stream)
     stored = store(private_storage(), f"submissions/{competition.pk}/{team.pk}", "submission.csv", stream)
     try:
         with transaction.atomic():
             Team.objects.select_for_update().get(pk=team.pk)  # serialises quota checks of one team
-            quota = daily_quota(team)
-            if quota.remaining <= 0:
-                raise QuotaExceeded(quota)
+            quota = team_quota(team)
+            refusal = quota.refusal()
+            if refusal:
+                raise QuotaExceeded(quota, *refusal)
             submission = Submission.objects.create(
                 competition=competition,
                 team=team,
@@ -121,9 +124,85 @@ def create_submission(
                 file_key=stored.key,
                 file_size=stored.size,
                 file_sha256=stored.sha256,
+                is_late=check_competition_open(competition),
             )
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
     except Exception:
         private_storage().delete(stored.key)
         raise
-    return submission, Quota(limit=quota.limit, used=quota.used + 1, resets_at=quota.resets_at)
+    return submission, quota.after_one_more()
+
+
+def check_team_standing(team: Team) -> None:
+    if team.disqualified_at:
+        raise SubmissionRefused(
+            f"Your team was disqualified: {team.disqualification_reason or 'no reason given'}.",
+            code="team_disqualified",
+        )
+
+
+def team_submission(user: User, submission: Submission, action: str) -> Team:
+    """The user's team, if this submission is theirs to act on."""
+    team = require_participant(user, submission.competition, action)
+    if submission.team_id != team.pk:
+        raise NotAllowed(f"Only the team that made submission {submission.pk} can {action}.")
+    check_team_standing(team)
+    return team
+
+
+def select_final(*, submission: Submission, user: User, selected: bool) -> Submission:
+    """Mark or unmark a submission for the private leaderboard; up to the competition's limit, until the end."""
+    competition = submission.competition
+    team = team_submission(user, submission, "select it")
+    if competition.phase != Competition.Phase.RUNNING:
+        raise SubmissionRefused(
+            "Final submissions can be chosen only while the competition runs.", code="selection_closed"
+        )
+    with transaction.atomic():
+        Team.objects.select_for_update().get(pk=team.pk)
+        submission.refresh_from_db()
+        if selected:
+            check_selectable(submission)
+            chosen = team.submissions.filter(is_final=True).exclude(pk=submission.pk).count()
+            if chosen >= competition.final_selection_limit:
+                raise SubmissionRefused(
+                    f"Your team has already selected {chosen} of {competition.final_selection_limit} final "
+                    "submissions; unselect one first.",
+                    code="selection_full",
+                )
+        submission.is_final = selected
+        submission.save(update_fields=["is_final"])
+    return submission
+
+
+def check_selectable(submission: Submission) -> None:
+    if submission.deleted_at or submission.disqualified_at:
+        raise SubmissionRefused(
+            f"Submission {submission.pk} was deleted or disqualified; it cannot be selected.",
+            code="not_selectable",
+        )
+    if submission.is_late:
+        raise SubmissionRefused(
+            f"Submission {submission.pk} was made after the end; it cannot be selected.",
+            code="not_selectable",
+        )
+    if submission.status != Submission.Status.SCORED:
+        raise SubmissionRefused(
+            f"Only scored submissions can be selected; submission {submission.pk} is {submission.status}.",
+            code="not_selectable",
+        )
+
+
+def cancel_submission(*, submission: Submission, user: User) -> Submission:
+    """Stop a submission that is still waiting for a worker; it keeps counting against the quota."""
+    team_submission(user, submission, "cancel it")
+    cancelled = Submission.objects.filter(pk=submission.pk, status=Submission.Status.QUEUED).update(
+        status=Submission.Status.CANCELLED, scored_at=timezone.now()
+    )
+    submission.refresh_from_db()
+    if not cancelled:
+        raise SubmissionRefused(
+            f"Submission {submission.pk} is {submission.status}; only a queued submission can be cancelled.",
+            code="not_cancellable",
+        )
+    return submission

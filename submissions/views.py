@@ -5,7 +5,7 @@ from django.urls import reverse
 from competitions.queries import can_see_private_scores, competition_for
 from competitions.views import competition_context
 from submissions.queries import visible_submissions
-from submissions.quota import daily_quota
+from submissions.quota import team_quota
 
 
 def my_submissions(request, slug):
@@ -17,7 +17,7 @@ def my_submissions(request, slug):
         submissions=visible_submissions(request.user, competition)[:200]
         if request.user.is_authenticated
         else [],
-        quota=daily_quota(team) if team else None,
+        quota=team_quota(team) if team else None,
         show_private=can_see_private_scores(request.user, competition),
         submit_url=reverse("api-competition-submissions", kwargs={"slug": slug}),
         quota_url=reverse("api-competition-quota", kwargs={"slug": slug}),

@@ -82,4 +82,46 @@ def make_competition(
 
 
 def joined(competition, user):
-    return join_competition(competition=competition, user=user)
+    """Join through the real service; for a competition whose entry deadline has passed, join as if it
+    had happened while entry was open."""
+    if timezone.now() < competition.entry_deadline:
+        return join_competition(competition=competition, user=user)
+    saved, competition.entry_deadline_at = competition.entry_deadline_at, timezone.now() + timedelta(days=1)
+    try:
+        return join_competition(competition=competition, user=user)
+    finally:
+        competition.entry_deadline_at = saved
+
+
+def make_submission(
+    team,
+    *,
+    user=None,
+    public_score: float | None = None,
+    status: str = "scored",
+    counts_against_quota: bool = True,
+    is_final: bool = False,
+    created_at=None,
+):
+    """A submission row as the scoring pipeline leaves it, without a file: for tests of the rules around it."""
+    from submissions.models import Submission
+
+    user = user or team.memberships.get(is_leader=True).user
+    submission = Submission.objects.create(
+        competition=team.competition,
+        team=team,
+        submitted_by=user,
+        file_name="predictions.csv",
+        file_key=f"submissions/test/{team.pk}.csv",
+        file_size=1,
+        file_sha256="0" * 64,
+        status=status,
+        public_score=public_score,
+        private_score=public_score,
+        counts_against_quota=counts_against_quota,
+        is_final=is_final,
+    )
+    if created_at is not None:
+        Submission.objects.filter(pk=submission.pk).update(created_at=created_at)
+        submission.refresh_from_db()
+    return submission

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from scoring import services
-from scoring.leaderboard import public_leaderboard
+from scoring.leaderboard import leaderboard_rows
 from scoring.models import LeaderboardEntry
 from submissions.models import Submission
 from submissions.services import create_submission
@@ -38,7 +38,7 @@ def test_a_valid_file_is_scored_on_both_splits_and_ranked(competition, alice):
     submission.refresh_from_db()
     assert submission.public_score == 1.0
     assert submission.private_score == pytest.approx(2 / 6)  # ids 6 and 9 are cat
-    [row] = public_leaderboard(competition)
+    [row] = leaderboard_rows(competition, "public")
     assert (row.rank, row.team_name, row.score, row.entries) == (1, "alice", 1.0, 1)
 
 
@@ -68,7 +68,7 @@ def test_the_best_submission_counts_and_entries_add_up(competition, alice):
     for text in [predictions(), PERFECT_PUBLIC, predictions(default="dog")]:
         services.score_submission(upload(competition, alice, text).pk)
 
-    [row] = public_leaderboard(competition)
+    [row] = leaderboard_rows(competition, "public")
     assert (row.score, row.entries) == (1.0, 3)
 
 
@@ -81,7 +81,7 @@ def test_ties_go_to_the_earlier_submission(competition, alice, other_participant
     services.score_submission(second.pk)  # scored first, submitted later
     services.score_submission(first.pk)
 
-    assert [row.team_name for row in public_leaderboard(competition)] == ["bob", "alice"]
+    assert [row.team_name for row in leaderboard_rows(competition, "public")] == ["bob", "alice"]
 
 
 def test_lower_is_better_metrics_rank_ascending(host):
@@ -93,7 +93,7 @@ def test_lower_is_better_metrics_rank_ascending(host):
         text = "id,y\n" + "".join(f"{i},{i + offset}\n" for i in (1, 2, 3))
         services.score_submission(upload(competition, user, text).pk)
 
-    assert [row.team_name for row in public_leaderboard(competition)] == ["near", "far"]
+    assert [row.team_name for row in leaderboard_rows(competition, "public")] == ["near", "far"]
 
 
 def test_the_sweeper_resends_waiting_rows_and_fails_interrupted_ones(competition, alice, settings):
@@ -105,7 +105,7 @@ def test_the_sweeper_resends_waiting_rows_and_fails_interrupted_ones(competition
 
     result = services.sweep_stuck_submissions()
 
-    assert result == {"resent": 1, "interrupted": 1}
+    assert result == {"resent": 1, "interrupted": 1, "private_boards_built": 0}
     waiting.refresh_from_db()
     stuck.refresh_from_db()
     assert (waiting.status, waiting.enqueue_count) == ("queued", 2)

@@ -79,15 +79,15 @@ def test_submitting_before_the_start_is_refused(api_for, host, participant):
     assert "has not started; submissions open on" in response.json()["message"]
 
 
-def test_submitting_after_the_end_is_refused(api_for, host, participant):
+def test_submitting_after_the_end_is_accepted_as_a_late_submission(api_for, host, participant):
     competition = make_competition(host=host, starts_in=timedelta(days=-10), lasts=timedelta(days=5))
     joined(competition, participant)
 
     response = submit(api_for(participant))
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "ended"
-    assert "submissions are closed" in response.json()["message"]
+    assert response.status_code == 202
+    assert response.json()["is_late"] is True
+    assert Submission.objects.get().is_late
 
 
 def test_a_file_that_is_not_csv_is_refused(alice):

@@ -1,0 +1,64 @@
+"""Which leaderboard a viewer may see, and one page of it as rows or as a CSV download."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from competitions.models import Competition
+from competitions.queries import can_see_private_scores
+from config.errors import NotAllowed, NotFound
+from scoring.leaderboard import leaderboard_size
+from scoring.models import LeaderboardEntry
+from scoring.private_board import finalize_if_due, pending_on_time
+
+SPLITS = (LeaderboardEntry.Split.PUBLIC, LeaderboardEntry.Split.PRIVATE)
+
+
+@dataclass(frozen=True)
+class Board:
+    """A leaderboard as a viewer may see it: which split, whether it is final, and why it may be empty."""
+
+    split: str
+    size: int
+    is_final: bool
+    pending: int = 0
+
+
+def board_for(user, competition: Competition, split: str) -> Board:
+    """The split the viewer asked for, if they may see it: the private board only after the end (hosts and
+    staff too, since it does not exist before); building it now if the end has come and nothing is pending."""
+    if split not in SPLITS:
+        raise NotFound(f"No leaderboard '{split}': choose public or private.")
+    finished = competition.phase == Competition.Phase.FINISHED
+    if split == LeaderboardEntry.Split.PRIVATE:
+        if not finished or not can_see_private_scores(user, competition):
+            ends = competition.end_at.strftime("%Y-%m-%d %H:%M UTC")
+            raise NotAllowed(f"The private leaderboard is revealed when the competition ends, on {ends}.")
+        finalize_if_due(competition)
+        if not competition.private_leaderboard_built_at:
+            return Board(split, 0, False, pending=pending_on_time(competition))
+    return Board(split, leaderboard_size(competition, split), finished)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Team names are typed by participants: a leading quote keeps a spreadsheet from running one as a
+    formula (CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def leaderboard_csv(rows, split: str) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    private = split == LeaderboardEntry.Split.PRIVATE
+    header = ["rank", "team", "score", "entries", "last_submitted_at"]
+    writer.writerow(header + (["public_rank", "shake_up", "medal"] if private else []))
+    for row in rows:
+        line = [row.rank, spreadsheet_safe(row.team_name), repr(row.score), row.entries]
+        line.append(row.last_submitted_at.isoformat())
+        if private:
+            line += [row.public_rank or "", row.shake_up if row.shake_up is not None else "", row.medal or ""]
+        writer.writerow(line)
+    return buffer.getvalue().encode()

@@ -1,0 +1,131 @@
+"""The private leaderboard: built once the competition has ended and every on-time submission is scored.
+
+Each team stands on the private board with the best private score among the submissions it selected as
+final; a team that selected none is judged on its best `final_selection_limit` submissions by public score
+(as Kaggle does). Ties go to the earlier submission. Until the end nobody but the host and staff sees a
+private score, so the board is built only then, never from the best private score in hindsight.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from competitions.models import Competition
+from scoring.leaderboard import higher_is_better, rankable_submissions, ranked_entries
+from scoring.models import LeaderboardEntry
+from submissions.models import Submission
+
+logger = logging.getLogger(__name__)
+PENDING = (Submission.Status.QUEUED, Submission.Status.SCORING)
+
+
+@dataclass
+class Candidate:
+    submission_id: int
+    team_id: int
+    private_score: float
+    created_at: datetime
+
+
+def pending_on_time(competition: Competition) -> int:
+    """On-time submissions still waiting or scoring: the private board waits for them."""
+    return Submission.objects.filter(competition=competition, is_late=False, status__in=PENDING).count()
+
+
+def finalize_if_due(competition: Competition) -> bool:
+    """Build the private board if the competition has ended, it is not built and nothing is pending.
+    Safe to call from every reader and worker: one of them builds it, under the competition's row lock."""
+    if competition.private_leaderboard_built_at or competition.phase != Competition.Phase.FINISHED:
+        return False
+    if pending_on_time(competition):
+        return False
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        if locked.private_leaderboard_built_at:
+            competition.private_leaderboard_built_at = locked.private_leaderboard_built_at
+            return False
+        build_private_leaderboard(locked)
+        competition.private_leaderboard_built_at = locked.private_leaderboard_built_at
+    return True
+
+
+def rebuild_if_built(competition: Competition) -> None:
+    """After a disqualification or a rescore at the end, the built board follows at once."""
+    with transaction.atomic():
+        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        if locked.private_leaderboard_built_at:
+            build_private_leaderboard(locked)
+
+
+def build_private_leaderboard(competition: Competition) -> int:
+    """Replace the competition's private entries; returns how many teams stand on the board.
+    Call inside a transaction holding the competition's row lock."""
+    best_by_team: dict[int, Candidate] = {}
+    for candidate in final_candidates(competition):
+        current = best_by_team.get(candidate.team_id)
+        if current is None or beats(competition, candidate, current):
+            best_by_team[candidate.team_id] = candidate
+    public_entries = {
+        entry.team_id: entry for entry in ranked_entries(competition, LeaderboardEntry.Split.PUBLIC)
+    }
+    public_ranks = {team_id: rank for rank, team_id in enumerate(public_entries, start=1)}
+    LeaderboardEntry.objects.filter(competition=competition, split=LeaderboardEntry.Split.PRIVATE).delete()
+    LeaderboardEntry.objects.bulk_create(
+        [
+            LeaderboardEntry(
+                competition=competition,
+                team_id=team_id,
+                split=LeaderboardEntry.Split.PRIVATE,
+                score=best.private_score,
+                best_submission_id=best.submission_id,
+                best_submitted_at=best.created_at,
+                entries=public_entries[team_id].entries if team_id in public_entries else 0,
+                last_submitted_at=(
+                    public_entries[team_id].last_submitted_at
+                    if team_id in public_entries
+                    else best.created_at
+                ),
+                public_rank=public_ranks.get(team_id),
+            )
+            for team_id, best in best_by_team.items()
+        ],
+        batch_size=2000,
+    )
+    competition.private_leaderboard_built_at = timezone.now()
+    competition.save(update_fields=["private_leaderboard_built_at"])
+    logger.info("Built the private leaderboard of %s: %s teams", competition.slug, len(best_by_team))
+    return len(best_by_team)
+
+
+def final_candidates(competition: Competition):
+    """Each team's selected submissions, or its best few by public score where it selected none."""
+    eligible = rankable_submissions(competition).filter(private_score__isnull=False)
+    fields = ("pk", "team_id", "private_score", "created_at")
+    selected = eligible.filter(is_final=True)
+    for row in selected.values_list(*fields).iterator(chunk_size=5000):
+        yield Candidate(*row)
+    public_order = F("public_score").desc() if higher_is_better(competition) else F("public_score").asc()
+    unselected = (
+        eligible.exclude(team_id__in=selected.values("team_id"))
+        .annotate(
+            pick=Window(
+                RowNumber(), partition_by=[F("team_id")], order_by=[public_order, F("created_at"), F("pk")]
+            )
+        )
+        .filter(pick__lte=competition.final_selection_limit)
+    )
+    for row in unselected.values_list(*fields).iterator(chunk_size=5000):
+        yield Candidate(*row)
+
+
+def beats(competition: Competition, candidate: Candidate, current: Candidate) -> bool:
+    if candidate.private_score == current.private_score:
+        return (candidate.created_at, candidate.submission_id) < (current.created_at, current.submission_id)
+    if higher_is_better(competition):
+        return candidate.private_score > current.private_score
+    return candidate.private_score < current.private_score

@@ -1,0 +1,75 @@
+"""Changes to what stands on the leaderboards: a team deleting a submission, a host or admin disqualifying
+a submission or a whole team. Each updates the leaderboards in the same transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from competitions.models import Competition, Team
+from competitions.queries import is_host
+from config.errors import NotAllowed
+from scoring.leaderboard import recompute_public_entry
+from scoring.models import LeaderboardEntry
+from scoring.private_board import rebuild_if_built
+from submissions.models import Submission
+from submissions.services import SubmissionRefused, team_submission
+
+
+def delete_submission(*, submission: Submission, user: User) -> None:
+    """Hide a submission from its team's history and the leaderboards; it still counts against the quota.
+    Closed once the competition has ended, so the final standing cannot be edited afterwards."""
+    team = team_submission(user, submission, "delete it")
+    if submission.competition.phase == Competition.Phase.FINISHED and not submission.is_late:
+        raise SubmissionRefused(
+            "The competition has ended; submissions made before the end can no longer be deleted.",
+            code="not_deletable",
+        )
+    with transaction.atomic():
+        Team.objects.select_for_update().get(pk=team.pk)
+        Submission.objects.filter(pk=submission.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), is_final=False
+        )
+        recompute_public_entry(team)
+    if submission.status == Submission.Status.QUEUED:
+        Submission.objects.filter(pk=submission.pk, status=Submission.Status.QUEUED).update(
+            status=Submission.Status.CANCELLED
+        )
+
+
+def require_moderator(user: User, competition: Competition) -> None:
+    if not is_host(user, competition):
+        raise NotAllowed("Only the competition's host or an admin can disqualify.")
+
+
+def check_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubmissionRefused("Give a reason; the team will see it.", code="reason_required")
+    return reason[:2000]
+
+
+def disqualify_submission(*, submission: Submission, user: User, reason: str) -> Submission:
+    require_moderator(user, submission.competition)
+    reason = check_reason(reason)
+    with transaction.atomic():
+        Team.objects.select_for_update().get(pk=submission.team_id)
+        Submission.objects.filter(pk=submission.pk).update(
+            disqualified_at=timezone.now(), disqualification_reason=reason, is_final=False
+        )
+        recompute_public_entry(submission.team)
+    rebuild_if_built(submission.competition)
+    submission.refresh_from_db()
+    return submission
+
+
+def disqualify_team(*, team: Team, user: User, reason: str) -> Team:
+    require_moderator(user, team.competition)
+    reason = check_reason(reason)
+    with transaction.atomic():
+        locked = Team.objects.select_for_update().get(pk=team.pk)
+        locked.disqualified_at = timezone.now()
+        locked.disqualification_reason = reason
+        locked.save(update_fields=["disqualified_at", "disqualification_reason"])
+        LeaderboardEntry.objects.filter(team=locked).delete()
+    rebuild_if_built(team.competition)
+    return locked
