@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -181,7 +181,14 @@ class CompetitionSettingsForm(RuleSettingsForm):
     field_order = ["title", "subtitle", "overview", "evaluation", "rules", "end_at"]
 
     def changes(self, competition) -> dict:
-        """Only what the host actually changed, so an untouched field never trips a rule."""
+        """Only what the host actually changed, so an untouched field never trips a rule (the form shows
+        times to the minute, so a time is unchanged if it matches to the minute)."""
         return {
-            name: value for name, value in self.cleaned_data.items() if value != getattr(competition, name)
+            name: value
+            for name, value in self.cleaned_data.items()
+            if to_the_minute(value) != to_the_minute(getattr(competition, name))
         }
+
+
+def to_the_minute(value):
+    return value.replace(second=0, microsecond=0) if isinstance(value, datetime) else value

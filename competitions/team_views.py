@@ -124,12 +124,13 @@ def request_merge(request, slug):
 def answer_merge(request, slug, request_id, verb):
     def action(competition):
         merge_request = teams.merge_request_for(competition, request_id)
+        requester = merge_request.requester.name
         if verb == "accept":
             team = teams.accept_merge(merge_request=merge_request, user=request.user)
-            return f"Team '{merge_request.requester.name}' merged into '{team.name}'."
+            return f"Team '{requester}' merged into '{team.name}'."
         if verb == "decline":
             teams.decline_merge(merge_request=merge_request, user=request.user)
-            return f"You declined the merge request of team '{merge_request.requester.name}'."
+            return f"You declined the merge request of team '{requester}'."
         teams.withdraw_merge(merge_request=merge_request, user=request.user)
         return f"You withdrew your merge request to team '{merge_request.target.name}'."
 

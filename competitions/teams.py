@@ -43,6 +43,10 @@ class TeamConflict(DomainError):
     http_status = 409
 
 
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -117,7 +121,7 @@ def check_has_not_submitted(team: Team, user: User, *, yours: bool) -> None:
         )
 
 
-def members_of(team: Team) -> int:
+def member_count(team: Team) -> int:
     return TeamMembership.objects.filter(team=team).count()
 
 
@@ -170,7 +174,7 @@ def leave_team(*, competition: Competition, user: User) -> Team:
     """A member leaves and gets a fresh team of one; a leaving leader hands over to the earliest member."""
     with transaction.atomic():
         team, membership = lock_own_team(user, competition, "leave your team")
-        if members_of(team) == 1:
+        if member_count(team) == 1:
             raise TeamRefused(
                 f"You are the only member of team '{team.name}', so you cannot leave it; disband the team instead.",
                 code="sole_member",
@@ -210,7 +214,7 @@ def disband_team(*, competition: Competition, user: User) -> list[Team]:
         submitted = Submission.objects.filter(team=team).count()
         if submitted:
             raise TeamRefused(
-                f"Team '{team.name}' has made {submitted} submission{'s' if submitted != 1 else ''}, so it cannot "
+                f"Team '{team.name}' has made {counted(submitted, 'submission')}, so it cannot "
                 "be disbanded: submissions must stay with the team that made them.",
                 code="team_has_submissions",
             )
@@ -240,6 +244,7 @@ def invite_member(*, competition: Competition, user: User, username: str) -> Tea
     username = username.strip()
     with transaction.atomic():
         team, membership = lock_own_team(user, competition, "invite someone")
+        competition = team.competition  # read under the lock: the host may have changed the limits
         check_leader(membership, "invite members")
         check_merger_deadline(competition, "teams can no longer take new members")
         invitee = User.objects.filter(username=username).first()
@@ -263,11 +268,10 @@ def invite_member(*, competition: Competition, user: User, username: str) -> Tea
                 code="already_invited",
                 details={"field": "username"},
             )
-        members, invited = members_of(team), pending.count()
+        members, invited = member_count(team), pending.count()
         if members + invited >= competition.max_team_size:
             raise TeamRefused(
-                f"Your team is full: {members} member{'s' if members != 1 else ''} and {invited} pending "
-                f"invitation{'s' if invited != 1 else ''} already reach the maximum team size of "
+                f"Your team is full: {counted(members, 'member')} and {counted(invited, 'pending invitation')} already reach the maximum team size of "
                 f"{competition.max_team_size}.",
                 code="team_full",
             )
@@ -312,6 +316,7 @@ def accept_invitation(*, invitation: TeamInvitation, user: User) -> Team:
         own_id = require_member(user, competition, "accept an invitation").team_id
         teams = lock_teams(invitation.team_id, own_id)
         team, own = teams[invitation.team_id], teams[own_id]
+        competition = team.competition
         invitation.refresh_from_db()
         check_pending(invitation, "invitation")
         if own.pk == team.pk:
@@ -321,17 +326,19 @@ def accept_invitation(*, invitation: TeamInvitation, user: User) -> Team:
         check_not_disqualified(own, yours=True)
         check_not_disqualified(team, yours=False)
         check_merger_deadline(competition, "teams can no longer take new members")
-        members = members_of(team)
+        members = member_count(team)
         if members >= competition.max_team_size:
             raise TeamRefused(
-                f"Team '{team.name}' is full: it already has {members} members, the maximum team size of "
-                f"{competition.max_team_size}.",
+                f"Team '{team.name}' is full: it already has {counted(members, 'member')} and the maximum team "
+                f"size is {competition.max_team_size}.",
                 code="team_full",
             )
-        own_members, own_submissions = members_of(own), Submission.objects.filter(team=own).count()
+        own_members, own_submissions = member_count(own), Submission.objects.filter(team=own).count()
         if own_members > 1 or own_submissions:
             reason = (
-                f"has {own_members} members" if own_members > 1 else f"has made {own_submissions} submissions"
+                f"has {own_members} members"
+                if own_members > 1
+                else f"has made {counted(own_submissions, 'submission')}"
             )
             raise TeamRefused(
                 f"Your team '{own.name}' {reason}, so you cannot simply join '{team.name}': ask for a team merge "
@@ -369,10 +376,10 @@ def check_merge(requester: Team, target: Team) -> None:
     check_not_disqualified(requester, yours=False)
     check_not_disqualified(target, yours=False)
     check_merger_deadline(competition, "teams can no longer merge")
-    sizes = members_of(requester), members_of(target)
+    sizes = member_count(requester), member_count(target)
     if sum(sizes) > competition.max_team_size:
         raise TeamRefused(
-            f"The merge is refused by the team size rule: '{requester.name}' has {sizes[0]} members and "
+            f"The merge is refused by the team size rule: '{requester.name}' has {counted(sizes[0], 'member')} and "
             f"'{target.name}' has {sizes[1]}, {sum(sizes)} together, more than the maximum team size of "
             f"{competition.max_team_size}.",
             code="merge_too_big",
@@ -385,7 +392,7 @@ def check_merge(requester: Team, target: Team) -> None:
         raise TeamRefused(
             f"The merge is refused by the submission rule: together the teams have made {made} submissions, "
             f"more than the {allowed} one team could have made by today ({competition.daily_submission_limit} "
-            f"a day for {days} day{'s' if days != 1 else ''} since the start).",
+            f"a day for {counted(days, 'day')} since the start).",
             code="merge_too_many_submissions",
         )
 

@@ -1,5 +1,5 @@
 from django.http import HttpResponse
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -89,7 +89,7 @@ class SubmissionDisqualifyApi(APIView):
     """POST {"reason": "..."}: the host or an admin disqualifies one submission; the team sees the reason."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def post(self, request, submission_id):
         submission = submission_for(request.user, submission_id)
@@ -103,7 +103,7 @@ class TeamDisqualifyApi(APIView):
     """POST {"reason": "..."}: the host or an admin disqualifies a whole team."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def post(self, request, slug, team_id):
         competition = competition_for(request.user, slug)

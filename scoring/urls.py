@@ -9,3 +9,10 @@ urlpatterns = [
 urlpatterns += [
     path("competitions/<slug:slug>/leaderboard.csv", views.leaderboard_csv, name="leaderboard-csv"),
 ]
+urlpatterns += [
+    path(
+        "competitions/<slug:slug>/submissions/<int:submission_id>/delete/",
+        views.delete,
+        name="delete-submission",
+    ),
+]

@@ -1,11 +1,16 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from competitions.queries import competition_for
 from competitions.views import competition_context
 from scoring.api import leaderboard_download
 from scoring.boards import board_for
 from scoring.leaderboard import leaderboard_rows
+from scoring.standing import delete_submission
+from submissions.queries import submission_for
 
 PAGE_SIZE = 100
 
@@ -24,3 +29,14 @@ def leaderboard(request, slug):
 
 def leaderboard_csv(request, slug):
     return leaderboard_download(request, slug)
+
+
+@login_required
+@require_POST
+def delete(request, slug, submission_id):
+    delete_submission(submission=submission_for(request.user, submission_id), user=request.user)
+    messages.success(
+        request,
+        f"Submission {submission_id} deleted from the leaderboards; it still counts against your quota.",
+    )
+    return redirect("submissions:list", slug=slug)

@@ -69,7 +69,7 @@ class SubmissionSelectApi(APIView):
     """POST {"selected": true|false}: mark a submission as one of the team's finals, or unmark it."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def post(self, request, submission_id):
         submission = submission_for(request.user, submission_id)

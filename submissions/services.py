@@ -136,7 +136,8 @@ def create_submission(
 def check_team_standing(team: Team) -> None:
     if team.disqualified_at:
         raise SubmissionRefused(
-            f"Your team was disqualified: {team.disqualification_reason or 'no reason given'}.",
+            "Your team was disqualified and can no longer act in this competition. "
+            f"Reason: {team.disqualification_reason or 'none given'}",
             code="team_disqualified",
         )
 

@@ -1,11 +1,15 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from competitions.queries import can_see_private_scores, competition_for
 from competitions.views import competition_context
-from submissions.queries import visible_submissions
+from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
+from submissions.services import cancel_submission, select_final
 
 
 def my_submissions(request, slug):
@@ -23,5 +27,27 @@ def my_submissions(request, slug):
         quota_url=reverse("api-competition-quota", kwargs={"slug": slug}),
         expected_header=",".join(competition.submission_columns),
         max_upload_mb=settings.PODIUM_MAX_UPLOAD_MB,
+        may_select=competition.phase == "running" and team is not None and not team.disqualified_at,
+        accepting=competition.phase in ("running", "finished"),
     )
     return render(request, "submissions/list.html", context)
+
+
+@login_required
+@require_POST
+def select(request, slug, submission_id):
+    """Toggle a submission as one of the team's finals, from the submissions page."""
+    submission = submission_for(request.user, submission_id)
+    selected = request.POST.get("selected") == "1"
+    select_final(submission=submission, user=request.user, selected=selected)
+    verb = "selected for" if selected else "removed from"
+    messages.success(request, f"Submission {submission_id} {verb} the final leaderboard.")
+    return redirect("submissions:list", slug=slug)
+
+
+@login_required
+@require_POST
+def cancel(request, slug, submission_id):
+    cancel_submission(submission=submission_for(request.user, submission_id), user=request.user)
+    messages.success(request, f"Submission {submission_id} cancelled; it still counts against your quota.")
+    return redirect("submissions:list", slug=slug)
