@@ -18,6 +18,17 @@ def metric_choices():
     ]
 
 
+def parse_metric_parameters(text: str) -> dict[str, str]:
+    """`name=value, name=value` into a dict; the engine checks the names and values per metric."""
+    parameters = {}
+    for pair in filter(None, (part.strip() for part in text.split(","))):
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip() or not value.strip():
+            raise forms.ValidationError(f"Write '{pair}' as name=value, for example positive_label=yes.")
+        parameters[name.strip()] = value.strip()
+    return parameters
+
+
 class RuleSettingsForm(forms.Form):
     """The rules a host sets, on the create form and on the host's settings form alike."""
 
@@ -130,16 +141,7 @@ class CompetitionForm(RuleSettingsForm):
             self.initial.setdefault("end_at", now + timedelta(days=30))
 
     def clean_metric_parameters(self) -> dict[str, str]:
-        """`name=value, name=value` into a dict; the engine checks the names and values per metric."""
-        parameters = {}
-        for pair in filter(
-            None, (part.strip() for part in self.cleaned_data["metric_parameters"].split(","))
-        ):
-            name, equals, value = pair.partition("=")
-            if not equals or not name.strip() or not value.strip():
-                raise forms.ValidationError(f"Write '{pair}' as name=value, for example positive_label=yes.")
-            parameters[name.strip()] = value.strip()
-        return parameters
+        return parse_metric_parameters(self.cleaned_data["metric_parameters"])
 
     def draft(self) -> CompetitionDraft:
         data = self.cleaned_data
@@ -192,3 +194,23 @@ class CompetitionSettingsForm(RuleSettingsForm):
 
 def to_the_minute(value):
     return value.replace(second=0, microsecond=0) if isinstance(value, datetime) else value
+
+
+class RescoreForm(forms.Form):
+    """Replace the solution, change the metric, or both: every submission is scored again."""
+
+    solution = forms.FileField(
+        label="New solution CSV (hidden)",
+        required=False,
+        help_text="Same ids and columns as the current one. Leave empty to keep it.",
+    )
+    metric = forms.ChoiceField(choices=metric_choices, label="Metric after the rescore")
+    metric_parameters = forms.CharField(
+        max_length=500, required=False, help_text="name=value pairs, as when creating the competition."
+    )
+    reason = forms.CharField(
+        max_length=300, required=False, help_text="Shown to participants, e.g. 'Fixed 12 mislabelled rows'."
+    )
+
+    def clean_metric_parameters(self) -> dict[str, str]:
+        return parse_metric_parameters(self.cleaned_data["metric_parameters"])

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions.forms import CompetitionForm, CompetitionSettingsForm
+from competitions.forms import CompetitionForm, CompetitionSettingsForm, RescoreForm
 from competitions.models import Competition
 from competitions.queries import (
     competition_for,
@@ -139,5 +139,12 @@ def host_settings(request, slug):
             messages.success(request, "Saved.")
             return redirect("competitions:host", slug=slug)
     context = competition_context(request, competition, "host")
-    context["form"] = form
+    context.update(
+        form=form, rescore_form=rescore_form_for(competition), rescore=competition.rescores.first()
+    )
     return render(request, "competitions/host.html", context)
+
+
+def rescore_form_for(competition: Competition, data=None, files=None) -> RescoreForm:
+    params = ", ".join(f"{name}={value}" for name, value in (competition.metric_params or {}).items())
+    return RescoreForm(data, files, initial={"metric": competition.metric, "metric_parameters": params})

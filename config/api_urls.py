@@ -84,6 +84,7 @@ urlpatterns = [
         scoring_api.SubmissionDisqualifyApi.as_view(),
         name="api-submission-disqualify",
     ),
+    path("competitions/<slug:slug>/rescore/", scoring_api.RescoreApi.as_view(), name="api-rescore"),
     path(
         "competitions/<slug:slug>/teams/<int:team_id>/disqualify/",
         scoring_api.TeamDisqualifyApi.as_view(),

@@ -1,3 +1,5 @@
+import json
+
 from django.http import HttpResponse
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -5,10 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from competitions.models import Team
-from competitions.queries import competition_for
-from config.errors import NotFound
+from competitions.queries import competition_for, is_host
+from config.errors import DomainError, NotAllowed, NotFound
 from scoring.boards import board_for, leaderboard_csv
 from scoring.leaderboard import leaderboard_rows
+from scoring.rescoring import start_rescore
 from scoring.standing import delete_submission, disqualify_submission, disqualify_team
 from submissions.api import SubmissionDetailApi, serialize
 from submissions.queries import submission_for
@@ -118,3 +121,61 @@ class TeamDisqualifyApi(APIView):
                 "reason": team.disqualification_reason,
             }
         )
+
+
+def rescore_as_dict(rescore) -> dict:
+    return {
+        "id": rescore.pk,
+        "status": rescore.status,
+        "done": rescore.done,
+        "total": rescore.total,
+        "metric": rescore.metric,
+        "metric_params": rescore.metric_params,
+        "reason": rescore.reason,
+        "created_at": rescore.created_at,
+        "finished_at": rescore.finished_at,
+    }
+
+
+class RescoreApi(APIView):
+    """GET the latest rescore's progress (host only); POST a new solution file and/or a metric to rescore
+    every submission: multipart with optional `solution`, `metric`, `metric_params` (JSON object), `reason`."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get(self, request, slug):
+        competition = competition_for(request.user, slug)
+        if not is_host(request.user, competition):
+            raise NotAllowed("Only the competition's host can see its rescores.")
+        latest = competition.rescores.first()
+        return Response(rescore_as_dict(latest) if latest else None)
+
+    def post(self, request, slug):
+        competition = competition_for(request.user, slug)
+        params = request.data.get("metric_params")
+        if isinstance(params, str):
+            params = parse_json_object(params, "metric_params")
+        rescore = start_rescore(
+            competition=competition,
+            user=request.user,
+            solution=request.data.get("solution") or None,
+            metric=request.data.get("metric") or None,
+            metric_params=params,
+            reason=str(request.data.get("reason", "")),
+        )
+        return Response(rescore_as_dict(rescore), status=202)
+
+
+def parse_json_object(text: str, field: str) -> dict:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise DomainError(
+            f'Give {field} as a JSON object, for example {{"k": 5}}.',
+            code="invalid",
+            details={"field": field},
+        )
+    return value

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from competitions.models import Competition, Team
@@ -38,3 +39,65 @@ class LeaderboardEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.split} {self.score}"
+
+
+class Rescore(models.Model):
+    """A host's change of solution or metric, applied by scoring every submission again in the background.
+    The leaderboards keep the old scores until every submission has its new one, then switch in one step."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rescores")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    metric = models.CharField(max_length=50)
+    metric_params = models.JSONField(default=dict, blank=True)
+    solution_key = models.CharField(max_length=500)
+    solution_sha256 = models.CharField(max_length=64)
+    public_rows = models.PositiveIntegerField(default=0)
+    private_rows = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    total = models.PositiveIntegerField(default=0, help_text="Submissions to score again.")
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    progressed_at = models.DateTimeField(
+        auto_now_add=True, help_text="The sweeper resumes a stalled rescore."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition"], condition=models.Q(status="running"), name="one_running_rescore"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rescore of {self.competition} ({self.status}, {self.done}/{self.total})"
+
+
+class RescoredSubmission(models.Model):
+    """A submission's scores under a running rescore, held aside until the switch."""
+
+    rescore = models.ForeignKey(Rescore, on_delete=models.CASCADE, related_name="results")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    public_score = models.FloatField(null=True, blank=True)
+    private_score = models.FloatField(null=True, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.TextField(blank=True)
+    host_error_detail = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rescore", "submission"], name="one_result_per_rescore_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Submission {self.submission_id} under rescore {self.rescore_id}"

@@ -15,6 +15,7 @@ from datasets.storage import private_storage
 from scoring import engine
 from scoring.leaderboard import record_on_leaderboard
 from scoring.private_board import finalize_if_due
+from scoring.rescoring import resume_stalled_rescores
 from scoring.solutions import solution_for
 from submissions.models import Submission
 from submissions.services import enqueue_scoring
@@ -44,6 +45,7 @@ def score_submission(submission_id: int) -> str:
         )
         return "skipped"
     submission = Submission.objects.select_related("competition").get(pk=submission_id)
+    scored_with = submission.competition.solution_sha256, submission.competition.metric
     try:
         solution = solution_for(submission.competition)
         with private_storage().open(submission.file_key, "rb") as stream:
@@ -67,7 +69,7 @@ def score_submission(submission_id: int) -> str:
     except Exception as error:
         logger.exception("Scoring submission %s failed", submission_id)
         return record_failure(submission, "internal_error", GENERIC_FAILURE, repr(error), counts=False)
-    return save_scores(submission, scores)
+    return save_scores(submission, scores, scored_with)
 
 
 def score_and_settle(submission_id: int) -> str:
@@ -87,12 +89,12 @@ def finalize_ended_competitions() -> int:
     return sum(finalize_if_due(competition) for competition in due)
 
 
-def save_scores(submission: Submission, scores) -> str:
+def save_scores(submission: Submission, scores, scored_with: tuple[str, str]) -> str:
     """Save, retrying a locked or briefly unreachable database; a score that cannot be saved fails the
     submission with a clear message rather than leaving it in the scoring state."""
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         try:
-            return record_scores(submission, scores)
+            return record_scores(submission, scores, scored_with)
         except OperationalError:
             logger.warning("Saving scores of submission %s failed (attempt %s)", submission.pk, attempt)
             close_old_connections()
@@ -105,8 +107,15 @@ def save_scores(submission: Submission, scores) -> str:
     )
 
 
-def record_scores(submission: Submission, scores) -> str:
+def record_scores(submission: Submission, scores, scored_with: tuple[str, str]) -> str:
+    """Save the scores and the team's entry, unless a rescore switched the solution or metric while this
+    file was being scored: then it goes back to the queue to be scored under the new setup."""
     with transaction.atomic():
+        current = Competition.objects.select_for_update().values_list("solution_sha256", "metric")
+        if tuple(current.get(pk=submission.competition_id)) != scored_with:
+            Submission.objects.filter(pk=submission.pk, status=Status.SCORING).update(status=Status.QUEUED)
+            transaction.on_commit(lambda: enqueue_scoring(submission.pk))
+            return "requeued"
         Team.objects.select_for_update().get(pk=submission.team_id)
         updated = Submission.objects.filter(pk=submission.pk, status=Status.SCORING).update(
             status=Status.SCORED,
@@ -172,4 +181,9 @@ def sweep_stuck_submissions() -> dict:
     )
     if resent or failed:
         logger.info("Sweeper: re-sent %s waiting, failed %s interrupted", resent, failed)
-    return {"resent": resent, "interrupted": failed, "private_boards_built": finalize_ended_competitions()}
+    return {
+        "resent": resent,
+        "interrupted": failed,
+        "private_boards_built": finalize_ended_competitions(),
+        "rescores_resumed": resume_stalled_rescores(timedelta(seconds=settings.PODIUM_REQUEUE_AFTER)),
+    }

@@ -16,3 +16,4 @@ urlpatterns += [
         name="delete-submission",
     ),
 ]
+urlpatterns += [path("competitions/<slug:slug>/host/rescore/", views.rescore, name="rescore")]

@@ -5,10 +5,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from competitions.queries import competition_for
-from competitions.views import competition_context
+from competitions.views import competition_context, rescore_form_for
+from config.errors import DomainError
 from scoring.api import leaderboard_download
 from scoring.boards import board_for
 from scoring.leaderboard import leaderboard_rows
+from scoring.rescoring import start_rescore
 from scoring.standing import delete_submission
 from submissions.queries import submission_for
 
@@ -40,3 +42,31 @@ def delete(request, slug, submission_id):
         f"Submission {submission_id} deleted from the leaderboards; it still counts against your quota.",
     )
     return redirect("submissions:list", slug=slug)
+
+
+@login_required
+@require_POST
+def rescore(request, slug):
+    """The host replaces the solution or changes the metric from the Host tab."""
+    competition = competition_for(request.user, slug)
+    form = rescore_form_for(competition, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("competitions:host", slug=slug)
+    try:
+        started = start_rescore(
+            competition=competition,
+            user=request.user,
+            solution=form.cleaned_data["solution"],
+            metric=form.cleaned_data["metric"],
+            metric_params=form.cleaned_data["metric_parameters"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Rescoring {started.total} submissions in the background; the leaderboards switch when all are done.",
+        )
+    return redirect("competitions:host", slug=slug)

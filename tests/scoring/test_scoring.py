@@ -105,7 +105,7 @@ def test_the_sweeper_resends_waiting_rows_and_fails_interrupted_ones(competition
 
     result = services.sweep_stuck_submissions()
 
-    assert result == {"resent": 1, "interrupted": 1, "private_boards_built": 0}
+    assert result == {"resent": 1, "interrupted": 1, "private_boards_built": 0, "rescores_resumed": 0}
     waiting.refresh_from_db()
     stuck.refresh_from_db()
     assert (waiting.status, waiting.enqueue_count) == ("queued", 2)

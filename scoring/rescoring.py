@@ -1,0 +1,245 @@
+"""Replacing the solution or changing the metric: every submission is scored again in the background, in
+small batches (each a task of its own, so none nears the time limit), and the leaderboards switch to the
+new scores in one transaction once every submission has its new score."""
+
+import io
+import logging
+from datetime import timedelta
+from typing import IO
+
+from celery import current_app
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from competitions.errors import CompetitionError
+from competitions.models import Competition
+from competitions.queries import is_host
+from config.errors import NotAllowed
+from datasets.storage import private_storage, store
+from scoring import engine
+from scoring.leaderboard import recompute_public_entry
+from scoring.models import LeaderboardEntry, Rescore, RescoredSubmission
+from scoring.private_board import build_private_leaderboard
+from scoring.solutions import solution_for
+from submissions.models import Submission
+
+logger = logging.getLogger(__name__)
+RESCORE_TASK = "scoring.tasks.continue_rescore"
+BATCH = 50
+
+
+def rescorable(competition: Competition):
+    """Submissions whose score depends on the solution: the scored ones, and those whose metric failed on
+    hidden rows (a new solution may fix that). Files refused by validation stay refused."""
+    return Submission.objects.filter(competition=competition).filter(
+        Q(status=Submission.Status.SCORED) | Q(status=Submission.Status.FAILED, error_code="metric_failed")
+    )
+
+
+def start_rescore(
+    *,
+    competition: Competition,
+    user: User,
+    solution: IO[bytes] | None = None,
+    metric: str | None = None,
+    metric_params: dict | None = None,
+    reason: str = "",
+) -> Rescore:
+    if not is_host(user, competition):
+        raise NotAllowed("Only the competition's host can replace the solution or change the metric.")
+    running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
+    if running:
+        raise CompetitionError(
+            f"A rescore is already running ({running.done} of {running.total} done); wait for it to finish.",
+            code="rescore_running",
+        )
+    metric = metric or competition.metric
+    if metric_params is None:
+        metric_params = competition.metric_params if metric == competition.metric else {}
+    if solution is None and metric == competition.metric and metric_params == competition.metric_params:
+        raise CompetitionError(
+            "Nothing would change: give a new solution file, or a different metric or parameters.",
+            code="nothing_to_rescore",
+        )
+    spec = engine.ScoringSpec(metric, competition.id_column, tuple(competition.target_columns), metric_params)
+    parsed = parse_new_solution(competition, spec, solution)
+    check_same_submissions_fit(competition, parsed)
+    stored = store(
+        private_storage(), f"solutions/{competition.slug}", "solution.csv", io.BytesIO(parsed.to_csv_bytes())
+    )
+    with transaction.atomic():
+        rescore = Rescore.objects.create(
+            competition=competition,
+            requested_by=user,
+            reason=reason.strip()[:300],
+            metric=metric,
+            metric_params=metric_params,
+            solution_key=stored.key,
+            solution_sha256=stored.sha256,
+            public_rows=parsed.public_count,
+            private_rows=parsed.private_count,
+            total=rescorable(competition).count(),
+        )
+        transaction.on_commit(lambda: enqueue_rescore(rescore.pk))
+    return rescore
+
+
+def parse_new_solution(competition: Competition, spec: engine.ScoringSpec, solution: IO[bytes] | None):
+    """The new solution under the new spec; the current file when only the metric changes. The split is
+    the competition's own (its fraction and seed) unless the file carries a Usage column."""
+    try:
+        if solution is None:
+            with private_storage().open(competition.solution_key, "rb") as current:
+                return engine.load_solution(
+                    current, spec, public_fraction=competition.public_fraction, seed=competition.split_seed
+                )
+        return engine.load_solution(
+            solution, spec, public_fraction=competition.public_fraction, seed=competition.split_seed
+        )
+    except engine.EngineError as error:
+        field = "solution" if solution is not None else "metric"
+        raise CompetitionError(
+            f"The {field} cannot be used: {error.message}", code="invalid_rescore", details={"field": field}
+        ) from error
+
+
+def check_same_submissions_fit(competition: Competition, parsed: engine.Solution) -> None:
+    """Participants' files were made for the current sample submission: the new setup must take the same
+    ids and the same columns, or every submission would fail."""
+    if list(parsed.submission_columns) != list(competition.submission_columns):
+        raise CompetitionError(
+            f"The new metric expects the columns {', '.join(parsed.submission_columns)}, but submissions have "
+            f"{', '.join(competition.submission_columns)}; create a new competition for a different format.",
+            code="invalid_rescore",
+            details={"field": "metric"},
+        )
+    current_ids = set(solution_for(competition).ids)
+    new_ids = set(parsed.ids)
+    if new_ids != current_ids:
+        raise CompetitionError(
+            f"The new solution must have the same ids as the current one: it has {len(new_ids - current_ids)} "
+            f"new and lacks {len(current_ids - new_ids)} of them.",
+            code="invalid_rescore",
+            details={"field": "solution"},
+        )
+
+
+def enqueue_rescore(rescore_id: int) -> None:
+    try:
+        current_app.send_task(RESCORE_TASK, args=[rescore_id])
+    except Exception:
+        logger.exception("Could not enqueue rescore %s; the sweeper will resume it", rescore_id)
+
+
+def waiting_for_rescore(rescore: Rescore):
+    return rescorable(rescore.competition).exclude(
+        pk__in=RescoredSubmission.objects.filter(rescore=rescore).values("submission_id")
+    )
+
+
+def continue_rescore(rescore_id: int) -> str:
+    """Score one batch under the new setup; switch when none is left, else queue the next batch."""
+    rescore = Rescore.objects.select_related("competition").filter(pk=rescore_id).first()
+    if rescore is None or rescore.status != Rescore.Status.RUNNING:
+        return "skipped"
+    spec = engine.ScoringSpec(
+        rescore.metric,
+        rescore.competition.id_column,
+        tuple(rescore.competition.target_columns),
+        dict(rescore.metric_params),
+    )
+    with private_storage().open(rescore.solution_key, "rb") as stream:
+        solution = engine.load_solution(stream, spec)
+    batch = list(waiting_for_rescore(rescore)[:BATCH])
+    for submission in batch:
+        RescoredSubmission.objects.get_or_create(
+            rescore=rescore, submission=submission, defaults=score_again(solution, submission)
+        )
+    Rescore.objects.filter(pk=rescore.pk).update(
+        done=RescoredSubmission.objects.filter(rescore=rescore).count(),
+        total=rescorable(rescore.competition).count(),
+        progressed_at=timezone.now(),
+    )
+    if batch or not switch(rescore):
+        enqueue_rescore(rescore.pk)
+        return "continuing"
+    return "switched"
+
+
+def score_again(solution: engine.Solution, submission: Submission) -> dict:
+    try:
+        with private_storage().open(submission.file_key, "rb") as stream:
+            scores = engine.score(solution, stream)
+    except engine.SubmissionError as error:
+        return {
+            "error_code": error.code,
+            "error_message": error.message,
+            "host_error_detail": error.host_detail or "",
+        }
+    return {"public_score": scores.public, "private_score": scores.private}
+
+
+def switch(rescore: Rescore) -> bool:
+    """Apply every new score, the new setup and rebuilt leaderboards in one transaction; False if a
+    submission scored meanwhile still lacks its new score (the next batch takes it)."""
+    with transaction.atomic():
+        competition = Competition.objects.select_for_update().get(pk=rescore.competition_id)
+        if waiting_for_rescore(rescore).exists():
+            return False
+        apply_results(rescore)
+        competition.metric = rescore.metric
+        competition.metric_params = rescore.metric_params
+        competition.solution_key = rescore.solution_key
+        competition.solution_sha256 = rescore.solution_sha256
+        competition.public_rows = rescore.public_rows
+        competition.private_rows = rescore.private_rows
+        competition.save()
+        rebuild_public_entries(competition)
+        if competition.private_leaderboard_built_at:
+            build_private_leaderboard(competition)
+        Rescore.objects.filter(pk=rescore.pk).update(
+            status=Rescore.Status.DONE, finished_at=timezone.now(), done=rescore.total
+        )
+    logger.info("Rescore %s of %s switched", rescore.pk, competition.slug)
+    return True
+
+
+def apply_results(rescore: Rescore) -> None:
+    results = RescoredSubmission.objects.filter(rescore=rescore).select_related("submission")
+    changed = []
+    for result in results.iterator(chunk_size=2000):
+        submission = result.submission
+        if result.error_code:
+            submission.status = Submission.Status.FAILED
+            submission.public_score = submission.private_score = None
+        else:
+            submission.status = Submission.Status.SCORED
+            submission.public_score, submission.private_score = result.public_score, result.private_score
+        submission.error_code = result.error_code
+        submission.error_message = result.error_message
+        submission.host_error_detail = result.host_error_detail
+        changed.append(submission)
+    fields = ["status", "public_score", "private_score", "error_code", "error_message", "host_error_detail"]
+    Submission.objects.bulk_update(changed, fields, batch_size=2000)
+
+
+def rebuild_public_entries(competition: Competition) -> None:
+    LeaderboardEntry.objects.filter(competition=competition, split=LeaderboardEntry.Split.PUBLIC).delete()
+    for team in competition.teams.all():
+        recompute_public_entry(team)
+
+
+def resume_stalled_rescores(stalled_for: timedelta) -> int:
+    """Re-send the next batch of a rescore whose task was lost (a broker restart, a dead worker)."""
+    now = timezone.now()
+    stalled = Rescore.objects.filter(status=Rescore.Status.RUNNING, progressed_at__lt=now - stalled_for)
+    resumed = 0
+    for rescore in stalled:
+        if Rescore.objects.filter(pk=rescore.pk, progressed_at=rescore.progressed_at).update(
+            progressed_at=now
+        ):
+            enqueue_rescore(rescore.pk)
+            resumed += 1
+    return resumed
