@@ -65,11 +65,7 @@ def rebuild_if_built(competition: Competition) -> None:
 def build_private_leaderboard(competition: Competition) -> int:
     """Replace the competition's private entries; returns how many teams stand on the board.
     Call inside a transaction holding the competition's row lock."""
-    best_by_team: dict[int, Candidate] = {}
-    for candidate in final_candidates(competition):
-        current = best_by_team.get(candidate.team_id)
-        if current is None or beats(competition, candidate, current):
-            best_by_team[candidate.team_id] = candidate
+    best_by_team = best_final_per_team(competition)
     public_entries = {
         entry.team_id: entry for entry in ranked_entries(competition, LeaderboardEntry.Split.PUBLIC)
     }
@@ -100,6 +96,23 @@ def build_private_leaderboard(competition: Competition) -> int:
     competition.save(update_fields=["private_leaderboard_built_at"])
     logger.info("Built the private leaderboard of %s: %s teams", competition.slug, len(best_by_team))
     return len(best_by_team)
+
+
+def best_final_per_team(competition: Competition) -> dict[int, Candidate]:
+    """Each team's best private score among its final candidates, as the board would stand now."""
+    best_by_team: dict[int, Candidate] = {}
+    for candidate in final_candidates(competition):
+        current = best_by_team.get(candidate.team_id)
+        if current is None or beats(competition, candidate, current):
+            best_by_team[candidate.team_id] = candidate
+    return best_by_team
+
+
+def private_preview(competition: Competition, limit: int = 10) -> list[Candidate]:
+    """For the host's eyes only, before the end: the top of the private board if it ended now."""
+    best = best_final_per_team(competition).values()
+    sign = -1 if higher_is_better(competition) else 1
+    return sorted(best, key=lambda c: (sign * c.private_score, c.created_at, c.submission_id))[:limit]
 
 
 def final_candidates(competition: Competition):
