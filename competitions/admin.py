@@ -29,6 +29,7 @@ class CompetitionAdmin(admin.ModelAdmin):
         "end_at",
         "metric",
         "daily_submission_limit",
+        "private_leaderboard_built_at",
     ]
     list_filter = ["status", "metric", "start_at", "end_at"]
     search_fields = ["title", "slug", "subtitle", "host__username"]
@@ -63,8 +64,8 @@ class RulesAcceptanceAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "competition", "created_at"]
-    list_filter = ["competition"]
+    list_display = ["name", "competition", "created_at", "disqualified_at"]
+    list_filter = ["competition", ("disqualified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "competition__slug", "memberships__user__username"]
     raw_id_fields = ["competition"]
     inlines = [TeamMembershipInline]

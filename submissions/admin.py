@@ -15,10 +15,22 @@ class SubmissionAdmin(admin.ModelAdmin):
         "private_score",
         "error_code",
         "counts_against_quota",
+        "is_late",
+        "is_final",
         "created_at",
         "scored_at",
     ]
-    list_filter = ["status", "competition", "error_code", "counts_against_quota", "created_at"]
+    list_filter = [
+        "status",
+        "competition",
+        "error_code",
+        "counts_against_quota",
+        "is_late",
+        "is_final",
+        ("disqualified_at", admin.EmptyFieldListFilter),
+        ("deleted_at", admin.EmptyFieldListFilter),
+        "created_at",
+    ]
     search_fields = [
         "id",
         "team__name",
@@ -36,6 +48,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         "private_score",
         "error_code",
         "counts_against_quota",
+        "is_late",
+        "deleted_at",
         "file_key",
         "file_size",
         "file_sha256",
