@@ -17,3 +17,6 @@ urlpatterns += [
     ),
 ]
 urlpatterns += [path("competitions/<slug:slug>/host/rescore/", views.rescore, name="rescore")]
+urlpatterns += [
+    path("competitions/<slug:slug>/host/dashboard/", views.host_dashboard, name="host-dashboard"),
+]

@@ -4,9 +4,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions.queries import competition_for
+from competitions.queries import competition_for, is_host
 from competitions.views import competition_context, rescore_form_for
-from config.errors import DomainError
+from config.errors import DomainError, NotAllowed
+from scoring import charts, dashboard
 from scoring.api import leaderboard_download
 from scoring.boards import board_for
 from scoring.leaderboard import leaderboard_rows
@@ -70,3 +71,54 @@ def rescore(request, slug):
             f"Rescoring {started.total} submissions in the background; the leaderboards switch when all are done.",
         )
     return redirect("competitions:host", slug=slug)
+
+
+@login_required
+def host_dashboard(request, slug):
+    """The host's view of the competition: joins, submissions, failures and the top of both boards."""
+    competition = competition_for(request.user, slug)
+    if not is_host(request.user, competition):
+        raise NotAllowed("Only the competition's host and staff can see its dashboard.")
+    figures = dashboard.host_dashboard(competition)
+    context = competition_context(request, competition, "host")
+    context.update(figures=figures, **dashboard_charts(figures))
+    return render(request, "scoring/dashboard.html", context)
+
+
+def dashboard_charts(figures: dashboard.Dashboard) -> dict:
+    days = [day.isoformat() for day in figures.days]
+    first, last = days[0], days[-1]
+    people = [
+        charts.Series("Participants", figures.participants_by_day),
+        charts.Series("Teams", figures.teams_by_day),
+    ]
+    submissions = [
+        charts.Series("Scored", figures.scored_by_day, colour="#157347"),
+        charts.Series("Failed", figures.failed_by_day, colour="#b42318"),
+    ]
+    return {
+        "people_chart": charts.line_chart(
+            people,
+            days,
+            title="Participants and teams over time",
+            description=(
+                f"Cumulative participants and teams per UTC day from {first} to {last}: "
+                f"{figures.participants_by_day[-1]} participants and {figures.teams_by_day[-1]} teams by {last}."
+            ),
+        ),
+        "people_table": charts.data_table(
+            people, days, caption="Participants and teams, cumulative per UTC day", label_heading="Day"
+        ),
+        "submissions_chart": charts.bar_chart(
+            submissions,
+            days,
+            title="Submissions per day",
+            description=(
+                f"Submissions made each UTC day from {first} to {last}, scored and failed stacked: "
+                f"{sum(figures.scored_by_day)} scored and {sum(figures.failed_by_day)} failed in this period."
+            ),
+        ),
+        "submissions_table": charts.data_table(
+            submissions, days, caption="Submissions per UTC day, scored and failed", label_heading="Day"
+        ),
+    }

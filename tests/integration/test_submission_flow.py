@@ -119,3 +119,21 @@ def test_parallel_uploads_never_exceed_the_daily_limit(postgres_stack):
     assert refused["message"].startswith("Your team has used all 5 submissions for today.")
     assert participant.get("/api/v1/competitions/race/quota/").json()["used"] == 5
     assert participant.get("/api/v1/competitions/race/submissions/").json()["count"] == 5
+
+
+def test_parallel_uploads_never_exceed_the_total_limit(postgres_stack):
+    solution = "id,y\n" + "".join(f"{i},{i % 2}\n" for i in range(1, 21))
+    postgres_stack.client("demo-host").create_competition(
+        "Race total", solution, metric="accuracy", daily_submission_limit="20", total_submission_limit="3"
+    )
+    participant = postgres_stack.client("demo")
+    participant.post("/api/v1/competitions/race-total/join/")
+    predictions = "id,y\n" + "".join(f"{i},1\n" for i in range(1, 21))
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        responses = list(pool.map(lambda _: participant.submit("race-total", predictions), range(12)))
+
+    assert sorted(r.status_code for r in responses) == [202] * 3 + [429] * 9
+    refused = {r.json()["code"] for r in responses if r.status_code == 429}
+    assert refused == {"total_quota_exceeded"}
+    assert participant.get("/api/v1/competitions/race-total/quota/").json()["total_remaining"] == 0
