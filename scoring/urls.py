@@ -20,3 +20,10 @@ urlpatterns += [path("competitions/<slug:slug>/host/rescore/", views.rescore, na
 urlpatterns += [
     path("competitions/<slug:slug>/host/dashboard/", views.host_dashboard, name="host-dashboard"),
 ]
+urlpatterns += [
+    path(
+        "competitions/<slug:slug>/submissions/<int:submission_id>/disqualify/",
+        views.disqualify,
+        name="disqualify",
+    )
+]

@@ -12,7 +12,7 @@ from scoring.api import leaderboard_download
 from scoring.boards import board_for
 from scoring.leaderboard import leaderboard_rows
 from scoring.rescoring import start_rescore
-from scoring.standing import delete_submission
+from scoring.standing import delete_submission, disqualify_submission, disqualify_team
 from submissions.queries import submission_for
 
 PAGE_SIZE = 100
@@ -122,3 +122,23 @@ def dashboard_charts(figures: dashboard.Dashboard) -> dict:
             submissions, days, caption="Submissions per UTC day, scored and failed", label_heading="Day"
         ),
     }
+
+
+@login_required
+@require_POST
+def disqualify(request, slug, submission_id):
+    """The host disqualifies one submission, or its whole team, from the submissions page."""
+    submission = submission_for(request.user, submission_id)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("scope") == "team":
+            team = disqualify_team(team=submission.team, user=request.user, reason=reason)
+            messages.success(request, f"Team '{team.name}' is disqualified; the leaderboards are updated.")
+        else:
+            disqualify_submission(submission=submission, user=request.user, reason=reason)
+            messages.success(
+                request, f"Submission {submission_id} is disqualified; the leaderboards are updated."
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("submissions:list", slug=slug)

@@ -9,6 +9,7 @@ from competitions.queries import (
     can_see_private_scores,
     competition_for,
     require_participant,
+    team_for,
 )
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
@@ -30,7 +31,10 @@ class CompetitionSubmissionsApi(APIView):
         competition = competition_for(request.user, slug)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(visible_submissions(request.user, competition), request, view=self)
-        return paginator.get_paginated_response(serialize(request.user, competition, page, many=True))
+        response = paginator.get_paginated_response(serialize(request.user, competition, page, many=True))
+        team = team_for(request.user, competition)
+        response.data["quota"] = team_quota(team).as_dict() if team else None
+        return response
 
     def post(self, request, slug):
         competition = competition_for(request.user, slug)

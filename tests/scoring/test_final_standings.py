@@ -280,3 +280,34 @@ def test_csv_export_defuses_spreadsheet_formulas_in_team_names():
     row = LeaderboardRow(1, 1, "+cmd", -0.5, 2, timezone.now())
     line = leaderboard_csv([row], "public").decode().splitlines()[1]
     assert line.startswith("1,'+cmd,-0.5,2,")
+
+
+def test_the_host_disqualifies_from_the_submissions_page_and_the_team_sees_why(
+    client, competition, alice, host
+):
+    submission = scored(competition, alice, PUBLIC_ALL_RIGHT)
+    client.force_login(host)
+
+    no_reason = client.post(
+        f"/competitions/animals/submissions/{submission.pk}/disqualify/", {"scope": "team"}
+    )
+    done = client.post(
+        f"/competitions/animals/submissions/{submission.pk}/disqualify/",
+        {"scope": "submission", "reason": "Used the test labels."},
+        follow=True,
+    )
+    client.force_login(alice)
+    page = client.get("/competitions/animals/submissions/").content.decode()
+
+    assert no_reason.status_code == 302
+    assert f"Submission {submission.pk} is disqualified" in done.content.decode()
+    assert "Disqualified: Used the test labels." in page
+    assert leaderboard_rows(competition, "public") == []
+
+
+def test_the_submissions_api_carries_the_quota(api_for, competition, alice):
+    scored(competition, alice, PUBLIC_ALL_RIGHT)
+
+    body = api_for(alice).get("/api/v1/competitions/animals/submissions/").json()
+
+    assert (body["count"], body["quota"]["remaining_today"]) == (1, 4)
