@@ -163,14 +163,19 @@ class TeamMembership(models.Model):
         return f"{self.user} in {self.team}"
 
 
+class AnswerStatus(models.TextChoices):
+    """Where an invitation or a merge request stands."""
+
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class TeamInvitation(models.Model):
     """A team leader's invitation to a participant, answered by the invitee."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = AnswerStatus
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
     invitee = models.ForeignKey(
@@ -198,11 +203,7 @@ class TeamInvitation(models.Model):
 class TeamMergeRequest(models.Model):
     """One team asks to merge into another; the other team's leader accepts or declines."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = AnswerStatus
 
     requester = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="merge_requests_sent")
     target = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="merge_requests_received")

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from competitions.models import Competition
-from competitions.services import CompetitionDraft
+from competitions.services import RULE_SETTINGS, CompetitionDraft
 from scoring import engine
 
 
@@ -37,14 +37,7 @@ class CompetitionSerializer(CompetitionListSerializer):
             "evaluation",
             "rules",
             "rules_version",
-            "daily_submission_limit",
-            "total_submission_limit",
-            "max_in_flight",
-            "failed_submissions_count",
-            "max_team_size",
-            "final_selection_limit",
-            "entry_deadline_at",
-            "merger_deadline_at",
+            *RULE_SETTINGS,
             "previous_end_at",
             "id_column",
             "target_columns",
