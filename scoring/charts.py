@@ -13,9 +13,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#1f4ed8", "#157347", "#b42318", "#9a6700", "#6d28d9", "#0e7490")
-WIDTH, HEIGHT = 640, 260
+WIDTH, HEIGHT = 480, 240
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 48, 16, 34, 30
-MAX_X_LABELS = 6
+CHARACTER_WIDTH = 7  # of a digit at the charts' 12px text, to keep x labels apart
 
 
 @dataclass(frozen=True)
@@ -150,10 +150,11 @@ class Frame:
         return "".join(lines)
 
     def x_labels(self, labels: Sequence[str]) -> str:
-        shown = spread(len(labels), MAX_X_LABELS)
+        longest = max((len(label) for label in labels), default=0) * CHARACTER_WIDTH
+        shown = spread(len(labels), every=math.ceil((1.5 * longest + 12) / max(self.step, 1)))
         return "".join(
             f'<text class="tick" x="{self.x(index):.1f}" y="{self.bottom + 18}" '
-            f'text-anchor="{anchor(index, len(labels), self.bars)}">{escape(labels[index])}</text>'
+            f'text-anchor="{anchor(index, len(labels))}">{escape(labels[index])}</text>'
             for index in shown
         )
 
@@ -223,15 +224,20 @@ def ticks(low: float, high: float) -> list[float]:
     return [low + step * n for n in range(count + 1)]
 
 
-def spread(count: int, most: int) -> list[int]:
-    """Up to `most` evenly spaced indexes out of `count`, always with the first and the last."""
-    if count <= most:
-        return list(range(count))
-    return sorted({round(n * (count - 1) / (most - 1)) for n in range(most)})
+def spread(count: int, every: int) -> list[int]:
+    """Every `every`-th index out of `count`, ending on the last one: it replaces the index before it, which
+    would be closer than `every` to it."""
+    shown = list(range(0, count, max(every, 1)))
+    if shown and shown[-1] != count - 1:
+        if len(shown) > 1:
+            shown.pop()
+        shown.append(count - 1)
+    return shown
 
 
-def anchor(index: int, count: int, bars: bool) -> str:
-    if bars or count <= 1:
+def anchor(index: int, count: int) -> str:
+    """Edge labels grow inwards, so the first and the last stay inside the chart."""
+    if count <= 1:
         return "middle"
     if index == 0:
         return "start"

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from competitions.models import Competition, Team
+from datasets.storage import private_storage
 from scoring import charts, services
 from scoring.dashboard import host_dashboard
-from datasets.storage import private_storage
 from submissions.models import Submission
 from submissions.services import create_submission
 from tests.factories import PASSWORD, UserFactory, joined, make_competition, predictions
@@ -89,14 +89,7 @@ def test_the_figures_count_participants_teams_and_submissions_by_outcome(competi
     assert (figures.submissions, figures.scored, figures.failed) == (6, 3, 2)
     assert (figures.in_flight, figures.late) == (1, 0)
     assert figures.failure_rate == pytest.approx(40.0)
-    assert (
-        dict(figures.failure_codes)
-        == {
-            "internal_error": 1,
-            Submission.objects.get(error_code__in=["missing_rows", "row_count"]).error_code: 1,
-        }
-        or len(figures.failure_codes) == 2
-    )
+    assert figures.failure_codes == [("internal_error", 1), ("missing_ids", 1)]
 
 
 def test_the_series_run_per_utc_day_from_the_start_to_today(competition, busy):
@@ -212,10 +205,13 @@ def test_the_dashboard_reads_in_a_fixed_number_of_queries(
     client, host, competition, busy, django_assert_max_num_queries
 ):
     logged_in(client, host)
-    for number in range(3):
-        joined(competition, UserFactory(username=f"extra{number}"))
+    for number in range(5):
+        user = UserFactory(username=f"extra{number}")
+        joined(competition, user)
+        scored(competition, user, {1: "cat"})
+        failed(competition, user)
 
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(20):  # 18 today, whatever the number of teams or failures
         assert client.get(URL).status_code == 200
 
 
@@ -254,8 +250,8 @@ def test_a_bar_chart_stacks_its_series_and_skips_zero_segments():
     bars = ET.fromstring(str(chart)).findall(f"{SVG}rect[@class='bar']")
     assert len(bars) == 4
     heights = [float(bar.get("height")) for bar in bars]
-    assert heights[0] == pytest.approx(heights[2]) == pytest.approx(heights[3])  # one unit each
-    assert heights[1] == pytest.approx(2 * heights[0])
+    assert heights[0] == pytest.approx(heights[1], abs=0.2) == pytest.approx(heights[3], abs=0.2)
+    assert heights[2] == pytest.approx(2 * heights[0], abs=0.2)  # d3's scored segment is two units high
 
 
 def test_chart_labels_and_names_are_escaped():
@@ -287,3 +283,12 @@ def test_the_numbers_table_escapes_and_lists_every_label():
 
     assert "<script>" not in table
     assert table.count("<tr>") == 3 and "–" in table
+
+
+def test_long_series_label_only_some_days_always_the_first_and_last():
+    days = [f"2026-01-{day:02d}" for day in range(1, 32)]
+    chart = charts.bar_chart([charts.Series("Scored", [1] * 31)], days, title="January", description=".")
+
+    shown = [text.text for text in ET.fromstring(str(chart)).iter(f"{SVG}text") if text.text in days]
+    assert 2 < len(shown) < 8
+    assert shown[0] == days[0] and shown[-1] == days[-1]
