@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from competitions.queries import (
     can_see_private_scores,
     competition_for,
+    is_host,
     require_participant,
     team_for,
 )
@@ -18,7 +19,10 @@ from submissions.services import cancel_submission, check_declared_size, create_
 
 
 def serialize(user, competition, submissions, many=False):
-    context = {"show_private": can_see_private_scores(user, competition)}
+    context = {
+        "show_private": can_see_private_scores(user, competition),
+        "show_host_detail": is_host(user, competition),
+    }
     return SubmissionSerializer(submissions, many=many, context=context).data
 
 

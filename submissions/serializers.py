@@ -4,7 +4,8 @@ from submissions.models import Submission
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    """Private scores and host-only error detail appear only when the context says the viewer may see them."""
+    """Private scores (the host, or anyone after the end) and the host-only error detail (the host and staff,
+    always) appear only when the context says the viewer may see them."""
 
     competition = serializers.CharField(source="competition.slug")
     team = serializers.CharField(source="team.name")
@@ -42,6 +43,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         data = super().to_representation(submission)
         if self.context.get("show_private"):
             data["private_score"] = submission.private_score
+        if self.context.get("show_host_detail"):
             data["host_error_detail"] = submission.host_error_detail or None
         return data
 

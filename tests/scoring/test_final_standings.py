@@ -311,3 +311,21 @@ def test_the_submissions_api_carries_the_quota(api_for, competition, alice):
     body = api_for(alice).get("/api/v1/competitions/animals/submissions/").json()
 
     assert (body["count"], body["quota"]["remaining_today"]) == (1, 4)
+
+
+def test_after_the_end_participants_see_private_scores_but_never_the_host_only_detail(
+    api_for, competition, alice, host
+):
+    failed, _ = create_submission(
+        competition=competition, user=alice, file_name="p.csv", stream=io.BytesIO(b"id,label\n1,cat\n")
+    )
+    services.score_submission(failed.pk)
+    Submission.objects.filter(pk=failed.pk).update(host_error_detail="Traceback: hidden row 7 is 'bird'")
+    scored(competition, alice, PUBLIC_ALL_RIGHT)
+    end_now(competition)
+
+    mine = api_for(alice).get("/api/v1/competitions/animals/submissions/").json()["results"]
+    hosts = api_for(host).get("/api/v1/competitions/animals/submissions/").json()["results"]
+
+    assert all("private_score" in s and "host_error_detail" not in s for s in mine)
+    assert any(s["host_error_detail"] == "Traceback: hidden row 7 is 'bird'" for s in hosts)
