@@ -27,7 +27,11 @@ class LeaderboardApi(APIView):
         board = board_for(request.user, competition, request.query_params.get("split", "public"))
         offset = min(parse_int(request.query_params.get("offset"), 0, 0), board.size)
         limit = min(parse_int(request.query_params.get("limit"), 100, 1), MAX_PAGE)
-        rows = leaderboard_rows(competition, board.split, offset=offset, limit=limit) if board.size else []
+        rows = (
+            leaderboard_rows(competition, board.split, offset=offset, limit=limit, size=board.size)
+            if board.size
+            else []
+        )
         return Response(
             {
                 "split": board.split,
@@ -50,7 +54,9 @@ def leaderboard_download(request, slug) -> HttpResponse:
     """The whole board as CSV, for the page's download button and the API alike."""
     competition = competition_for(request.user, slug)
     board = board_for(request.user, competition, request.GET.get("split", "public"))
-    rows = leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS) if board.size else []
+    rows = (
+        leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS, size=board.size) if board.size else []
+    )
     response = HttpResponse(leaderboard_csv(rows, board.split), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{competition.slug}-{board.split}-leaderboard.csv"'

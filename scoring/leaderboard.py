@@ -101,10 +101,8 @@ def submission_as_entry(submission: Submission) -> LeaderboardEntry:
 
 def ranked_entries(competition: Competition, split: str) -> QuerySet[LeaderboardEntry]:
     direction = "-score" if higher_is_better(competition) else "score"
-    return (
-        LeaderboardEntry.objects.filter(competition=competition, split=split)
-        .select_related("team")
-        .order_by(direction, "best_submitted_at", "team_id")
+    return LeaderboardEntry.objects.filter(competition=competition, split=split).order_by(
+        direction, "best_submitted_at", "team_id"
     )
 
 
@@ -126,13 +124,17 @@ class LeaderboardRow:
 
 
 def leaderboard_rows(
-    competition: Competition, split: str, *, offset: int = 0, limit: int = 100
+    competition: Competition, split: str, *, offset: int = 0, limit: int = 100, size: int | None = None
 ) -> list[LeaderboardRow]:
     """One page of a leaderboard in rank order; ties go to the team whose best came first. Private rows
     carry the public rank (for the shake-up) and the medal."""
-    entries = ranked_entries(competition, split)[offset : offset + limit]
+    # The page's team names in a second small query: joining teams into the ranked scan would make the
+    # database sort every entry before the offset.
+    entries = list(ranked_entries(competition, split)[offset : offset + limit].prefetch_related("team"))
     private = split == LeaderboardEntry.Split.PRIVATE
-    cutoffs = medal_cutoffs(leaderboard_size(competition, split)) if private else None
+    if private and size is None:
+        size = leaderboard_size(competition, split)
+    cutoffs = medal_cutoffs(size) if private else None
     return [
         LeaderboardRow(
             rank=offset + position,

@@ -31,8 +31,14 @@ class LeaderboardEntry(models.Model):
             )
         ]
         indexes = [
+            # One index per direction, each in the exact order a leaderboard reads (ties: earlier first).
             models.Index(
-                fields=["competition", "split", "score", "best_submitted_at"], name="leaderboard_order"
+                fields=["competition", "split", "score", "best_submitted_at", "team"],
+                name="leaderboard_order",
+            ),
+            models.Index(
+                fields=["competition", "split", "-score", "best_submitted_at", "team"],
+                name="leaderboard_order_desc",
             ),
         ]
         verbose_name_plural = "leaderboard entries"

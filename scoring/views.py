@@ -25,7 +25,11 @@ def leaderboard(request, slug):
     paginator = Paginator(range(board.size), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     offset = (page.number - 1) * PAGE_SIZE
-    rows = leaderboard_rows(competition, board.split, offset=offset, limit=PAGE_SIZE) if board.size else []
+    rows = (
+        leaderboard_rows(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
+        if board.size
+        else []
+    )
     context.update(rows=rows, page=page, board=board, finished=competition.phase == "finished")
     return render(request, "scoring/leaderboard.html", context)
 
