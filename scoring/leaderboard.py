@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from competitions.models import Competition
 from scoring import engine
@@ -106,6 +107,17 @@ def ranked_entries(competition: Competition, split: str) -> QuerySet[Leaderboard
     )
 
 
+AGE_UNITS = ((365 * 86400, "y"), (30 * 86400, "mo"), (86400, "d"), (3600, "h"), (60, "m"))
+
+
+def compact_age(moment, now=None) -> str:
+    seconds = max(int(((now or timezone.now()) - moment).total_seconds()), 0)
+    for size, unit in AGE_UNITS:
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return "now"
+
+
 @dataclass(frozen=True)
 class LeaderboardRow:
     rank: int
@@ -116,6 +128,12 @@ class LeaderboardRow:
     last_submitted_at: object
     public_rank: int | None = None
     medal: str | None = None
+
+    @property
+    def last_ago(self) -> str:
+        """'5m', '3h', '2d', '4mo' since the team's last submission: Kaggle's compact form, and far cheaper
+        to render for a page of 100 rows than Django's naturaltime."""
+        return compact_age(self.last_submitted_at)
 
     @property
     def shake_up(self) -> int | None:

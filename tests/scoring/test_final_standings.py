@@ -329,3 +329,13 @@ def test_after_the_end_participants_see_private_scores_but_never_the_host_only_d
 
     assert all("private_score" in s and "host_error_detail" not in s for s in mine)
     assert any(s["host_error_detail"] == "Traceback: hidden row 7 is 'bird'" for s in hosts)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(30, "now"), (90, "1m"), (7200, "2h"), (3 * 86400, "3d"), (65 * 86400, "2mo")]
+)
+def test_the_leaderboard_shows_the_last_submission_compactly(seconds, shown):
+    from scoring.leaderboard import compact_age
+
+    now = timezone.now()
+    assert compact_age(now - timedelta(seconds=seconds), now) == shown
