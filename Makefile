@@ -45,6 +45,7 @@ format: dev
 bench: dev
 	$(PY) bench/scoring.py
 	$(PY) bench/bench_pipeline.py
+	$(PY) bench/leaderboard.py
 
 clean:
 	rm -rf var
