@@ -6,6 +6,7 @@ from typing import IO
 
 import pandas as pd
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -297,6 +298,11 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
         check_end_extension(competition, end_at, now)
     current = {name: getattr(competition, name) for name in RULE_SETTINGS}
     check_rule_settings(competition.start_at, end_at, {**current, **changes})
+    if (
+        changes.get("final_selection_limit", competition.final_selection_limit)
+        < competition.final_selection_limit
+    ):
+        check_selections_fit(competition, changes["final_selection_limit"])
     with transaction.atomic():
         locked = Competition.objects.select_for_update().get(pk=competition.pk)
         if "rules" in changes and changes["rules"] != locked.rules:
@@ -307,6 +313,21 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
             setattr(locked, name, value)
         locked.save()
     return locked
+
+
+def check_selections_fit(competition: Competition, limit: int) -> None:
+    """Lowering the number of final submissions must not leave a team with more selected than allowed."""
+    most = (
+        competition.teams.annotate(chosen=Count("submissions", filter=Q(submissions__is_final=True)))
+        .order_by("-chosen")
+        .values_list("chosen", flat=True)
+        .first()
+    )
+    if most and most > limit:
+        raise field_error(
+            "final_selection_limit",
+            f"A team has already selected {most} final submissions; the limit cannot go below that.",
+        )
 
 
 def check_end_extension(competition: Competition, end_at: datetime, now: datetime) -> None:

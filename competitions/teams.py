@@ -65,7 +65,9 @@ def require_member(user: User, competition: Competition, action: str) -> TeamMem
 
 def lock_teams(*team_ids: int) -> dict[int, Team]:
     """Lock the teams in primary-key order, so two actions on the same pair of teams cannot deadlock."""
-    teams = Team.objects.select_for_update().filter(pk__in=set(team_ids)).order_by("pk")
+    # of=("self",): lock the team rows only, not the joined competition row (scoring locks the competition
+    # first, then the team; taking them the other way round here could deadlock).
+    teams = Team.objects.select_for_update(of=("self",)).filter(pk__in=set(team_ids)).order_by("pk")
     locked = {team.pk: team for team in teams.select_related("competition")}
     if len(locked) != len(set(team_ids)):
         raise TeamConflict("A team involved was changed or deleted a moment ago; reload and try again.")

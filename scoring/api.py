@@ -1,6 +1,7 @@
 import json
 
 from django.http import HttpResponse
+from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -159,18 +160,36 @@ class RescoreApi(APIView):
 
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
-        params = request.data.get("metric_params")
+        form = RescoreRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        params = data.get("metric_params")
         if isinstance(params, str):
             params = parse_json_object(params, "metric_params")
+        if params is not None and not isinstance(params, dict):
+            raise DomainError(
+                'Give metric_params as a JSON object, for example {"k": 5}.',
+                code="invalid",
+                details={"field": "metric_params"},
+            )
         rescore = start_rescore(
             competition=competition,
             user=request.user,
-            solution=request.data.get("solution") or None,
-            metric=request.data.get("metric") or None,
+            solution=data.get("solution"),
+            metric=data.get("metric") or None,
             metric_params=params,
-            reason=str(request.data.get("reason", "")),
+            reason=data.get("reason", ""),
         )
         return Response(rescore_as_dict(rescore), status=202)
+
+
+class RescoreRequestSerializer(serializers.Serializer):
+    """Only an uploaded file is a solution: a text value is never opened as a path on the server."""
+
+    solution = serializers.FileField(required=False)
+    metric = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    metric_params = serializers.JSONField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
 def parse_json_object(text: str, field: str) -> dict:

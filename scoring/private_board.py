@@ -49,6 +49,8 @@ def finalize_if_due(competition: Competition) -> bool:
         if locked.private_leaderboard_built_at:
             competition.private_leaderboard_built_at = locked.private_leaderboard_built_at
             return False
+        if pending_on_time(locked):
+            return False
         build_private_leaderboard(locked)
         competition.private_leaderboard_built_at = locked.private_leaderboard_built_at
     return True

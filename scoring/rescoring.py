@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import IO
 
 from celery import current_app
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -69,6 +69,16 @@ def start_rescore(
     stored = store(
         private_storage(), f"solutions/{competition.slug}", "solution.csv", io.BytesIO(parsed.to_csv_bytes())
     )
+    try:
+        rescore = create_rescore(competition, user, reason, metric, metric_params, stored, parsed)
+    except IntegrityError as error:
+        raise CompetitionError(
+            "Another rescore started a moment ago; wait for it to finish.", code="rescore_running"
+        ) from error
+    return rescore
+
+
+def create_rescore(competition, user, reason, metric, metric_params, stored, parsed) -> Rescore:
     with transaction.atomic():
         rescore = Rescore.objects.create(
             competition=competition,

@@ -14,7 +14,7 @@ from competitions.models import Competition, Team
 from datasets.storage import private_storage
 from scoring import engine
 from scoring.leaderboard import record_on_leaderboard
-from scoring.private_board import finalize_if_due
+from scoring.private_board import finalize_if_due, rebuild_if_built
 from scoring.rescoring import resume_stalled_rescores
 from scoring.solutions import solution_for
 from submissions.models import Submission
@@ -45,7 +45,7 @@ def score_submission(submission_id: int) -> str:
         )
         return "skipped"
     submission = Submission.objects.select_related("competition").get(pk=submission_id)
-    scored_with = submission.competition.solution_sha256, submission.competition.metric
+    scored_with = scoring_setup(submission.competition)
     try:
         solution = solution_for(submission.competition)
         with private_storage().open(submission.file_key, "rb") as stream:
@@ -77,7 +77,11 @@ def score_and_settle(submission_id: int) -> str:
     outcome = score_submission(submission_id)
     submission = Submission.objects.select_related("competition").filter(pk=submission_id).first()
     if submission and not submission.is_late and outcome != "skipped":
-        finalize_if_due(submission.competition)
+        competition = submission.competition
+        if competition.private_leaderboard_built_at:
+            rebuild_if_built(competition)  # an upload committed just as the board was built
+        else:
+            finalize_if_due(competition)
     return outcome
 
 
@@ -89,7 +93,7 @@ def finalize_ended_competitions() -> int:
     return sum(finalize_if_due(competition) for competition in due)
 
 
-def save_scores(submission: Submission, scores, scored_with: tuple[str, str]) -> str:
+def save_scores(submission: Submission, scores, scored_with: tuple) -> str:
     """Save, retrying a locked or briefly unreachable database; a score that cannot be saved fails the
     submission with a clear message rather than leaving it in the scoring state."""
     for attempt in range(1, SAVE_ATTEMPTS + 1):
@@ -107,16 +111,24 @@ def save_scores(submission: Submission, scores, scored_with: tuple[str, str]) ->
     )
 
 
-def record_scores(submission: Submission, scores, scored_with: tuple[str, str]) -> str:
+def scoring_setup(competition: Competition) -> tuple:
+    """What a score depends on besides the file: a rescore changes it, and scores made under an older one
+    are not saved."""
+    return competition.solution_sha256, competition.metric, competition.metric_params or {}
+
+
+def record_scores(submission: Submission, scores, scored_with: tuple) -> str:
     """Save the scores and the team's entry, unless a rescore switched the solution or metric while this
     file was being scored: then it goes back to the queue to be scored under the new setup."""
     with transaction.atomic():
-        current = Competition.objects.select_for_update().values_list("solution_sha256", "metric")
-        if tuple(current.get(pk=submission.competition_id)) != scored_with:
+        competition = Competition.objects.select_for_update().get(pk=submission.competition_id)
+        if scoring_setup(competition) != scored_with:
             Submission.objects.filter(pk=submission.pk, status=Status.SCORING).update(status=Status.QUEUED)
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
             return "requeued"
-        Team.objects.select_for_update().get(pk=submission.team_id)
+        # The team read before scoring may have merged into another since: lock the one it belongs to now.
+        team_id = Submission.objects.values_list("team_id", flat=True).get(pk=submission.pk)
+        Team.objects.select_for_update().get(pk=team_id)
         updated = Submission.objects.filter(pk=submission.pk, status=Status.SCORING).update(
             status=Status.SCORED,
             public_score=scores.public,

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from competitions.models import Competition, Team
+from competitions.models import Competition, Team, TeamMembership
 from competitions.queries import require_participant
 from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage, store, stream_size
@@ -111,6 +111,7 @@ def create_submission(
     try:
         with transaction.atomic():
             Team.objects.select_for_update().get(pk=team.pk)  # serialises quota checks of one team
+            check_still_member(user, team)
             quota = team_quota(team)
             refusal = quota.refusal()
             if refusal:
@@ -131,6 +132,17 @@ def create_submission(
         private_storage().delete(stored.key)
         raise
     return submission, quota.after_one_more()
+
+
+def check_still_member(user: User, team: Team) -> None:
+    """Under the team's lock: the user may have left, or the team merged away, since it was read."""
+    if not TeamMembership.objects.filter(team=team, user=user).exists():
+        error = SubmissionRefused(
+            "Your team changed a moment ago (a merge or a member leaving); reload the page and try again.",
+            code="team_changed",
+        )
+        error.http_status = 409
+        raise error
 
 
 def check_team_standing(team: Team) -> None:
@@ -161,7 +173,10 @@ def select_final(*, submission: Submission, user: User, selected: bool) -> Submi
         )
     with transaction.atomic():
         Team.objects.select_for_update().get(pk=team.pk)
+        check_still_member(user, team)
         submission.refresh_from_db()
+        if submission.team_id != team.pk:
+            raise SubmissionRefused(f"Submission {submission.pk} moved to another team.", code="team_changed")
         if selected:
             check_selectable(submission)
             chosen = team.submissions.filter(is_final=True).exclude(pk=submission.pk).count()

@@ -339,3 +339,50 @@ def test_the_leaderboard_shows_the_last_submission_compactly(seconds, shown):
 
     now = timezone.now()
     assert compact_age(now - timedelta(seconds=seconds), now) == shown
+
+
+def test_a_submission_scored_while_its_team_merged_is_saved_on_the_merged_team(competition, alice, bob):
+    from competitions.teams import accept_merge, request_merge
+
+    submission, _ = create_submission(
+        competition=competition, user=alice, file_name="p.csv", stream=io.BytesIO(predictions().encode())
+    )
+    assert services.claim(submission.pk)
+    merge_request = request_merge(competition=competition, user=alice, target_name="bob")
+    accept_merge(merge_request=merge_request, user=bob)
+
+    scores = type("Scores", (), {"public": 0.5, "private": 0.5})
+    outcome = services.record_scores(submission, scores, services.scoring_setup(competition))
+
+    submission.refresh_from_db()
+    assert outcome == "scored" and submission.team.name == "bob"
+    assert [(r.team_name, r.score) for r in leaderboard_rows(competition, "public")] == [("bob", 0.5)]
+
+
+def test_the_final_selection_limit_cannot_drop_below_a_teams_selections(competition, alice, host):
+    from competitions.errors import CompetitionError
+    from competitions.services import update_competition
+
+    for submission in (scored(competition, alice, PUBLIC_ALL_RIGHT) for _ in range(2)):
+        select_final(submission=submission, user=alice, selected=True)
+
+    with pytest.raises(CompetitionError) as refusal:
+        update_competition(competition=competition, user=host, changes={"final_selection_limit": 1})
+
+    assert refusal.value.message == (
+        "A team has already selected 2 final submissions; the limit cannot go below that."
+    )
+
+
+def test_an_on_time_submission_settling_after_the_build_joins_the_board(competition, alice, bob):
+    scored(competition, alice, PUBLIC_ALL_RIGHT)
+    end_now(competition)
+    board_for(alice, competition, "private")
+    straggler, _ = create_submission(
+        competition=competition, user=bob, file_name="p.csv", stream=io.BytesIO(predictions().encode())
+    )
+    Submission.objects.filter(pk=straggler.pk).update(is_late=False)  # committed just before the end
+
+    services.score_and_settle(straggler.pk)
+
+    assert {r.team_name for r in leaderboard_rows(competition, "private")} == {"alice", "bob"}

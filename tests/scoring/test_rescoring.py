@@ -164,3 +164,13 @@ def test_the_host_page_starts_a_rescore_and_shows_its_progress(client, competiti
     assert response.status_code == 302
     assert "Rescoring 0 submissions in the background" in page
     assert "<strong>running</strong>, 0 of 0 submissions" in page
+
+
+def test_the_rescore_api_never_opens_a_server_path_as_the_solution(api_for, competition, host):
+    response = api_for(host).post(
+        "/api/v1/competitions/animals/rescore/", {"solution": "/etc/passwd"}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "solution" in str(response.json())
+    assert not Rescore.objects.exists()
