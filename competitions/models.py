@@ -172,22 +172,30 @@ class AnswerStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class TeamInvitation(models.Model):
-    """A team leader's invitation to a participant, answered by the invitee."""
+class TeamRequest(models.Model):
+    """What an invitation and a merge request share: a pending answer, then who said what and when."""
 
     Status = AnswerStatus
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class TeamInvitation(TeamRequest):
+    """A team leader's invitation to a participant, answered by the invitee."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
     invitee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_invitations"
     )
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(TeamRequest.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["team", "invitee"],
@@ -200,20 +208,14 @@ class TeamInvitation(models.Model):
         return f"{self.team} invites {self.invitee} ({self.status})"
 
 
-class TeamMergeRequest(models.Model):
+class TeamMergeRequest(TeamRequest):
     """One team asks to merge into another; the other team's leader accepts or declines."""
-
-    Status = AnswerStatus
 
     requester = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="merge_requests_sent")
     target = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="merge_requests_received")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(TeamRequest.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["requester", "target"],

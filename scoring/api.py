@@ -95,6 +95,17 @@ class SubmissionApi(SubmissionDetailApi):
         return Response(serialize(request.user, submission.competition, submission))
 
 
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+def reason_from(request) -> str:
+    """The disqualification reason from a JSON object or a form; its presence is checked by the service."""
+    form = ReasonSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    return form.validated_data["reason"]
+
+
 class SubmissionDisqualifyApi(APIView):
     """POST {"reason": "..."}: the host or an admin disqualifies one submission; the team sees the reason."""
 
@@ -104,7 +115,7 @@ class SubmissionDisqualifyApi(APIView):
     def post(self, request, submission_id):
         submission = submission_for(request.user, submission_id)
         submission = disqualify_submission(
-            submission=submission, user=request.user, reason=str(request.data.get("reason", ""))
+            submission=submission, user=request.user, reason=reason_from(request)
         )
         return Response(serialize(request.user, submission.competition, submission))
 
@@ -120,7 +131,7 @@ class TeamDisqualifyApi(APIView):
         team = Team.objects.filter(competition=competition, pk=team_id).first()
         if team is None:
             raise NotFound(f"Competition '{slug}' has no team {team_id}.")
-        team = disqualify_team(team=team, user=request.user, reason=str(request.data.get("reason", "")))
+        team = disqualify_team(team=team, user=request.user, reason=reason_from(request))
         return Response(
             {
                 "team": team.name,

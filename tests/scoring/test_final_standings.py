@@ -386,3 +386,16 @@ def test_an_on_time_submission_settling_after_the_build_joins_the_board(competit
     services.score_and_settle(straggler.pk)
 
     assert {r.team_name for r in leaderboard_rows(competition, "private")} == {"alice", "bob"}
+
+
+def test_a_disqualification_body_that_is_not_an_object_is_a_clear_400(api_for, competition, alice, host):
+    submission = scored(competition, alice, PUBLIC_ALL_RIGHT)
+
+    response = api_for(host).post(
+        f"/api/v1/submissions/{submission.pk}/disqualify/", ["cheating"], format="json"
+    )
+
+    assert response.status_code == 400
+    assert "Expected a dictionary" in str(response.json())
+    submission.refresh_from_db()
+    assert submission.disqualified_at is None
