@@ -1,11 +1,117 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.models import ApiToken
+from accounts.services import create_api_token, podium_json, revoke_api_token
+from config.api_schema import error, errors
+from config.errors import NotAllowed, NotFound
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    is_staff = serializers.BooleanField()
 
 
 class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="me_retrieve",
+        summary="Who the token belongs to",
+        tags=["account"],
+        responses={200: MeSerializer, **errors(401)},
+    )
     def get(self, request):
         user = request.user
         return Response({"username": user.username, "email": user.email, "is_staff": user.is_staff})
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at"]
+
+
+class ApiTokenCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+class PodiumJsonSerializer(serializers.Serializer):
+    """The ~/.podium/podium.json the `podium` command reads."""
+
+    url = serializers.URLField()
+    username = serializers.CharField()
+    token = serializers.CharField()
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(help_text="The token itself: shown this once, never again.")
+    podium_json = PodiumJsonSerializer()
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token", "podium_json"]
+
+
+class ApiTokensApi(APIView):
+    """GET the user's tokens (never their values); POST {"name"} to create one, from a logged-in browser
+    session only: a token cannot mint more tokens, so a leaked one can be revoked for good."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        operation_id="tokens_list",
+        summary="Your API tokens (never their values)",
+        description="Each token's name, the prefix that identifies it and when it was last used.",
+        tags=["account"],
+        responses={200: ApiTokenSerializer(many=True), **errors(401)},
+    )
+    def get(self, request):
+        return Response(ApiTokenSerializer(request.user.api_tokens.all(), many=True).data)
+
+    @extend_schema(
+        operation_id="tokens_create",
+        summary="Create an API token (from a logged-in browser session only)",
+        description="A token cannot mint more tokens, so a leaked one can be revoked for good. The answer "
+        "holds the token, shown this once, and a ready-made ~/.podium/podium.json for the `podium` command.",
+        tags=["account"],
+        auth=[{"cookieAuth": []}],
+        request=ApiTokenCreateSerializer,
+        responses={
+            201: ApiTokenCreatedSerializer,
+            **errors(400, 401),
+            403: error("Sent with a token: tokens are created from a logged-in session only."),
+        },
+    )
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            raise NotAllowed("Create tokens from your profile page or a logged-in session, not with a token.")
+        form = ApiTokenCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        token, raw = create_api_token(user=request.user, name=form.validated_data["name"])
+        body = {
+            **ApiTokenSerializer(token).data,
+            "token": raw,
+            "podium_json": podium_json(request.build_absolute_uri("/"), request.user, raw),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="tokens_destroy",
+        summary="Revoke one of your API tokens",
+        tags=["account"],
+        responses={204: None, **errors(401, 404)},
+    )
+    def delete(self, request, token_id):
+        if not revoke_api_token(user=request.user, token_id=token_id):
+            raise NotFound(f"You have no token {token_id}.")
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from accounts.models import User
 
@@ -20,3 +20,30 @@ class SignUpForm(UserCreationForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="Token name", help_text="For example: laptop, training box.")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, telling a banned user (once their password is right) why they cannot log in."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            banned = User.objects.filter(username=username, is_active=False, banned_at__isnull=False).first()
+            if banned and password and banned.check_password(password):
+                raise forms.ValidationError("This account has been suspended.", code="suspended") from None
+            raise
+
+
+class DisplayNameForm(forms.ModelForm):
+    """The name a user goes by on their profile; empty means their username."""
+
+    class Meta:
+        model = User
+        fields = ["display_name"]
+        labels = {"display_name": "Display name"}
+        help_texts = {"display_name": "Shown instead of your username; leave it empty to use your username."}
+
+    def clean_display_name(self) -> str:
+        return " ".join(self.cleaned_data["display_name"].split())

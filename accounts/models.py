@@ -7,6 +7,10 @@ from django.db import models
 
 class User(AbstractUser):
     display_name = models.CharField(max_length=150, blank=True)
+    banned_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set by the moderators; a banned account is also inactive."
+    )
+    ban_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.username

@@ -16,6 +16,13 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-def revoke_api_token(*, user: User, token_id: int) -> None:
+def revoke_api_token(*, user: User, token_id: int) -> bool:
+    """Delete one of the user's tokens; False when they have no such token."""
     with transaction.atomic():
-        ApiToken.objects.filter(user=user, pk=token_id).delete()
+        deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return deleted > 0
+
+
+def podium_json(site_url: str, user: User, raw_token: str) -> dict:
+    """The ~/.podium/podium.json the `podium` command reads, like Kaggle's kaggle.json."""
+    return {"url": site_url.rstrip("/"), "username": user.username, "token": raw_token}

@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiTokenForm, SignUpForm
-from accounts.services import create_api_token, revoke_api_token
+from accounts.forms import ApiTokenForm, DisplayNameForm, SignUpForm
+from accounts.services import create_api_token, podium_json, revoke_api_token
+from scoring.participation import joined_competitions
 
 NEW_TOKEN_KEY = "new_api_token"
+NAME_PREFIX = "profile"
 
 
 def safe_next(request) -> str | None:
@@ -32,27 +34,44 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form})
 
 
+def initials(name: str) -> str:
+    """Up to two letters for an avatar: of the first two words, or the first two letters of one word."""
+    words = [word for word in name.split() if word[:1].isalnum()]
+    if len(words) >= 2:
+        return (words[0][0] + words[1][0]).upper()
+    return (words[0][:2] if words else "?").upper()
+
+
 @login_required
 def profile(request):
-    """Tokens are created by POST and shown once after a redirect, so a reload never makes another."""
-    form = ApiTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _, request.session[NEW_TOKEN_KEY] = create_api_token(
-            user=request.user, name=form.cleaned_data["name"]
-        )
+    """Tokens are created by POST and shown once after a redirect, so a reload never makes another. The same
+    page renames the user (display name) and lists the competitions they joined with their standing."""
+    user = request.user
+    name = user.display_name or user.username
+    posted = request.POST if request.method == "POST" else None
+    renaming = posted is not None and f"{NAME_PREFIX}-display_name" in posted
+    form = ApiTokenForm(None if renaming else posted)
+    name_form = DisplayNameForm(posted if renaming else None, instance=user, prefix=NAME_PREFIX)
+    if renaming and name_form.is_valid():
+        name_form.save()
+        messages.success(request, "Display name saved.")
+        return redirect("profile")
+    if posted is not None and not renaming and form.is_valid():
+        _, request.session[NEW_TOKEN_KEY] = create_api_token(user=user, name=form.cleaned_data["name"])
         return redirect("profile")
     new_token = request.session.pop(NEW_TOKEN_KEY, None)
-    podium_json = None
+    config_text = None
     if new_token:
-        site = request.build_absolute_uri("/").rstrip("/")
-        podium_json = json.dumps(
-            {"url": site, "username": request.user.username, "token": new_token}, indent=2
-        )
+        config_text = json.dumps(podium_json(request.build_absolute_uri("/"), user, new_token), indent=2)
     context = {
+        "name": name,
+        "initials": initials(name),
+        "name_form": name_form,
+        "joined": joined_competitions(user),
         "form": form,
         "new_token": new_token,
-        "podium_json": podium_json,
-        "tokens": request.user.api_tokens.all(),
+        "podium_json": config_text,
+        "tokens": user.api_tokens.all(),
     }
     return render(request, "accounts/profile.html", context)
 

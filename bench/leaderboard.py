@@ -153,9 +153,10 @@ def fill(competition_id: int, teams: int, submissions: int) -> dict[str, float]:
             "users, teams, memberships",
             """
             INSERT INTO accounts_user (password, last_login, is_superuser, username, first_name, last_name,
-                                       email, is_staff, is_active, date_joined, display_name)
+                                       email, is_staff, is_active, date_joined, display_name, banned_at,
+                                       ban_reason)
             SELECT '!bench', NULL, false, 'bench' || g, '', '', 'bench' || g || '@example.com', false, true,
-                   %(start)s, 'Bench user ' || g
+                   %(start)s, 'Bench user ' || g, NULL, ''
             FROM generate_series(1, %(teams)s) g
             """,
         )
@@ -390,7 +391,14 @@ def main() -> None:
         stack = Stack(Path(directory))
         stack.env["DATABASE_URL"] = DATABASE_URL
         stack.env["PODIUM_LOG_LEVEL"] = "WARNING"
-        for name in ("PODIUM_VAR_DIR", "DJANGO_SECRET_KEY", "DATABASE_URL", "PODIUM_LOG_LEVEL"):
+        stack.env["PODIUM_API_RATE_ANON"] = "1000000/min"  # the burst limit stays on, far above the run
+        for name in (
+            "PODIUM_VAR_DIR",
+            "DJANGO_SECRET_KEY",
+            "DATABASE_URL",
+            "PODIUM_LOG_LEVEL",
+            "PODIUM_API_RATE_ANON",
+        ):
             os.environ[name] = stack.env[name]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         import django

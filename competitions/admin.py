@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
 
 from competitions.models import (
     Competition,
@@ -8,6 +12,24 @@ from competitions.models import (
     TeamMembership,
     TeamMergeRequest,
 )
+from moderation import services as moderation
+from moderation.admin_actions import counted, moderation_action
+from moderation.admin_filters import was_set_filter
+from submissions.models import Submission
+
+
+def count_of(queryset, field: str):
+    """How many rows of `queryset` point at the listed row through `field`: one subquery per list, where a
+    second joined Count would multiply the rows of the first."""
+    rows = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+def changelist_link(model, text: str, **filters) -> str:
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    query = "&".join(f"{name}={value}" for name, value in filters.items())
+    return format_html('<a href="{}?{}">{}</a>', url, query, text)
 
 
 class TeamMembershipInline(admin.TabularInline):
@@ -16,6 +38,67 @@ class TeamMembershipInline(admin.TabularInline):
     raw_id_fields = ["user"]
     fields = ["user", "is_leader", "joined_at"]
     readonly_fields = ["joined_at"]
+
+
+suspend = moderation_action(
+    name="suspend",
+    description="Suspend the selected competitions",
+    apply=lambda competition, actor, reason: moderation.suspend_competition(
+        competition=competition, actor=actor, reason=reason
+    ),
+    summary=lambda done: f"Suspended {counted(len(done), 'competition')}: hidden from all but their hosts "
+    "and staff, closed to submissions, joins and team changes.",
+    reason_help="Kept in the audit log and shown to the host.",
+    consequence="A suspended competition is hidden from everyone but its host and staff, and takes no "
+    "submissions, new participants or team changes until it is restored.",
+)
+restore = moderation_action(
+    name="restore",
+    description="Restore the selected suspended competitions",
+    apply=lambda competition, actor, reason: moderation.restore_competition(
+        competition=competition, actor=actor, reason=reason
+    ),
+    summary=lambda done: f"Restored {counted(len(done), 'competition')}: listed and open again.",
+    reason_required=False,
+)
+feature = moderation_action(
+    name="feature",
+    description="Feature the selected competitions",
+    apply=lambda competition, actor, reason: moderation.feature_competition(
+        competition=competition, actor=actor, reason=reason
+    ),
+    summary=lambda done: f"Featured {counted(len(done), 'competition')}.",
+    reason_required=False,
+)
+unfeature = moderation_action(
+    name="unfeature",
+    description="Stop featuring the selected competitions",
+    apply=lambda competition, actor, reason: moderation.unfeature_competition(
+        competition=competition, actor=actor, reason=reason
+    ),
+    summary=lambda done: f"Stopped featuring {counted(len(done), 'competition')}.",
+    reason_required=False,
+)
+rescore = moderation_action(
+    name="rescore",
+    description="Rescore the selected competitions",
+    apply=lambda competition, actor, reason: moderation.rescore_competition(
+        competition=competition, actor=actor, reason=reason
+    ),
+    summary=lambda rescores: f"Started a rescore of {counted(len(rescores), 'competition')} "
+    f"({counted(sum(r.total for r in rescores), 'submission')} to score again) with the current solution and "
+    "metric; the leaderboards switch when every submission has its new score.",
+    consequence="Every scored submission is scored again with the current solution and metric, in the "
+    "background; the leaderboards keep the old scores until all are done.",
+)
+disqualify_teams = moderation_action(
+    name="disqualify_teams",
+    description="Disqualify the selected teams",
+    apply=lambda team, actor, reason: moderation.disqualify_team(team=team, actor=actor, reason=reason),
+    summary=lambda done: f"Disqualified {counted(len(done), 'team')}; they left the leaderboards.",
+    reason_help="Kept in the audit log and shown to the team.",
+    consequence="A disqualified team leaves the leaderboards and can no longer submit or change its members.",
+)
 
 
 @admin.register(Competition)
@@ -28,14 +111,27 @@ class CompetitionAdmin(admin.ModelAdmin):
         "start_at",
         "end_at",
         "metric",
-        "daily_submission_limit",
+        "teams",
+        "submissions",
+        "featured",
+        "is_suspended",
         "private_leaderboard_built_at",
     ]
-    list_filter = ["status", "metric", "start_at", "end_at"]
+    list_filter = [
+        "status",
+        "featured",
+        was_set_filter("suspended_at", "suspended"),
+        "metric",
+        "start_at",
+        "end_at",
+    ]
     search_fields = ["title", "slug", "subtitle", "host__username"]
     date_hierarchy = "start_at"
     raw_id_fields = ["host"]
+    list_select_related = ["host"]
+    actions = [suspend, restore, feature, unfeature, rescore]
     # What the stored solution was checked against cannot change here: rescoring comes with its own action.
+    # Suspension and featuring change through the actions only, so each lands in the audit log.
     readonly_fields = [
         "metric",
         "metric_params",
@@ -51,7 +147,36 @@ class CompetitionAdmin(admin.ModelAdmin):
         "rules_version",
         "created_at",
         "published_at",
+        "suspended_at",
+        "suspension_reason",
+        "featured",
+        "teams",
+        "submissions",
     ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                team_count=count_of(Team.objects, "competition"),
+                submission_count=count_of(Submission.objects, "competition"),
+            )
+        )
+
+    @admin.display(description="teams", ordering="team_count")
+    def teams(self, competition: Competition):
+        return changelist_link(Team, str(competition.team_count), competition__id__exact=competition.pk)
+
+    @admin.display(description="submissions", ordering="submission_count")
+    def submissions(self, competition: Competition):
+        return changelist_link(
+            Submission, str(competition.submission_count), competition__id__exact=competition.pk
+        )
+
+    @admin.display(description="suspended", boolean=True, ordering="suspended_at")
+    def is_suspended(self, competition: Competition) -> bool:
+        return competition.is_suspended
 
 
 @admin.register(RulesAcceptance)
@@ -60,15 +185,38 @@ class RulesAcceptanceAdmin(admin.ModelAdmin):
     list_filter = ["competition", "accepted_at"]
     search_fields = ["user__username", "competition__slug"]
     raw_id_fields = ["user", "competition"]
+    list_select_related = ["user", "competition"]
 
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "competition", "created_at", "disqualified_at"]
-    list_filter = ["competition", ("disqualified_at", admin.EmptyFieldListFilter)]
+    list_display = ["name", "competition", "members", "submissions", "created_at", "disqualified_at"]
+    list_filter = ["competition", was_set_filter("disqualified_at", "disqualified")]
     search_fields = ["name", "competition__slug", "memberships__user__username"]
     raw_id_fields = ["competition"]
+    list_select_related = ["competition"]
     inlines = [TeamMembershipInline]
+    actions = [disqualify_teams]
+    # Disqualification goes through its action, so it reaches the leaderboards and the audit log.
+    readonly_fields = ["created_at", "disqualified_at", "disqualification_reason", "submissions"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=count_of(TeamMembership.objects, "team"),
+                submission_count=count_of(Submission.objects, "team"),
+            )
+        )
+
+    @admin.display(description="members", ordering="member_count")
+    def members(self, team: Team) -> int:
+        return team.member_count
+
+    @admin.display(description="submissions", ordering="submission_count")
+    def submissions(self, team: Team):
+        return changelist_link(Submission, str(team.submission_count), team__id__exact=team.pk)
 
 
 @admin.register(TeamMembership)
@@ -77,6 +225,7 @@ class TeamMembershipAdmin(admin.ModelAdmin):
     list_filter = ["competition", "is_leader"]
     search_fields = ["user__username", "team__name", "competition__slug"]
     raw_id_fields = ["user", "team", "competition"]
+    list_select_related = ["user", "team", "competition"]
 
 
 @admin.register(TeamInvitation)

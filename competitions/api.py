@@ -1,4 +1,6 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -8,14 +10,18 @@ from competitions.queries import (
     competition_for,
     downloadable_data,
     downloadable_file,
+    search_competitions,
+    submission_format,
     viewer_state,
-    visible_competitions,
 )
 from competitions.serializers import (
     CompetitionCreateSerializer,
+    CompetitionDetailSerializer,
     CompetitionListSerializer,
+    CompetitionSearchSerializer,
     CompetitionSerializer,
     CompetitionUpdateSerializer,
+    ViewerStateSerializer,
 )
 from competitions.services import (
     create_competition,
@@ -23,6 +29,7 @@ from competitions.services import (
     publish_competition,
     update_competition,
 )
+from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.queries import dataset_for
 from datasets.serializers import DatasetFileSerializer
@@ -34,13 +41,42 @@ def viewer_state_json(user, competition) -> dict:
     return {**state, "team": state["team"].name if state["team"] else None}
 
 
+def competition_json(user, competition) -> dict:
+    """A competition as its detail answers show it: settings, the submission format and the viewer's state."""
+    return {
+        **CompetitionSerializer(competition).data,
+        "submission_format": submission_format(competition),
+        "you": viewer_state_json(user, competition),
+    }
+
+
 class CompetitionListApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(
+        operation_id="competitions_list",
+        summary="Competitions you may see",
+        tags=["competitions"],
+        parameters=[CompetitionSearchSerializer, *PAGING],
+        responses={200: paginated("PaginatedCompetitionList", CompetitionListSerializer), **errors(400, 401)},
+    )
     def get(self, request):
-        competitions = visible_competitions(request.user)
-        return Response(CompetitionListSerializer(competitions, many=True).data)
+        """Paginated with ?limit= and ?offset=; filtered by ?search=, ?status= and ?prediction=."""
+        query = CompetitionSearchSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(
+            search_competitions(request.user, query.as_search()), request, view=self
+        )
+        return paginator.get_paginated_response(CompetitionListSerializer(page, many=True).data)
 
+    @extend_schema(
+        operation_id="competitions_create",
+        summary="Create a draft competition from a solution file and data files",
+        tags=["competitions"],
+        request={"multipart/form-data": CompetitionCreateSerializer},
+        responses={201: CompetitionSerializer, **errors(400, 401, 403, 404)},
+    )
     def post(self, request):
         form = CompetitionCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -59,12 +95,22 @@ class CompetitionListApi(APIView):
 class CompetitionDetailApi(APIView):
     parser_classes = [JSONParser, FormParser]
 
+    @extend_schema(
+        operation_id="competition_retrieve",
+        summary="One competition, its submission format and where you stand in it",
+        tags=["competitions"],
+        responses={200: CompetitionDetailSerializer, **errors(401, 404)},
+    )
     def get(self, request, slug):
-        competition = competition_for(request.user, slug)
-        return Response(
-            {**CompetitionSerializer(competition).data, "you": viewer_state_json(request.user, competition)}
-        )
+        return Response(competition_json(request.user, competition_for(request.user, slug)))
 
+    @extend_schema(
+        operation_id="competition_update",
+        summary="Change a competition (the host)",
+        tags=["competitions"],
+        request=CompetitionUpdateSerializer,
+        responses={200: CompetitionDetailSerializer, **errors(400, 401, 403, 404)},
+    )
     def patch(self, request, slug):
         """The host changes text, rules, limits and deadlines, or extends the end."""
         competition = competition_for(request.user, slug)
@@ -72,15 +118,20 @@ class CompetitionDetailApi(APIView):
         form.is_valid(raise_exception=True)
         changes = {name: value for name, value in form.validated_data.items() if name in request.data}
         competition = update_competition(competition=competition, user=request.user, changes=changes)
-        return Response(
-            {**CompetitionSerializer(competition).data, "you": viewer_state_json(request.user, competition)}
-        )
+        return Response(competition_json(request.user, competition))
 
 
 class CompetitionPublishApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, FormParser]
 
+    @extend_schema(
+        operation_id="competition_publish",
+        summary="Publish a draft competition (the host)",
+        tags=["competitions"],
+        request=None,
+        responses={200: CompetitionSerializer, **errors(400, 401, 403, 404)},
+    )
     def post(self, request, slug):
         competition = publish_competition(competition=competition_for(request.user, slug), user=request.user)
         return Response(CompetitionSerializer(competition).data)
@@ -92,6 +143,13 @@ class CompetitionJoinApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, FormParser]
 
+    @extend_schema(
+        operation_id="competition_join",
+        summary="Join a competition by accepting its current rules",
+        tags=["competitions"],
+        request=None,
+        responses={200: ViewerStateSerializer, **errors(400, 401, 404)},
+    )
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         join_competition(competition=competition, user=request.user)
@@ -99,6 +157,12 @@ class CompetitionJoinApi(APIView):
 
 
 class CompetitionFilesApi(APIView):
+    @extend_schema(
+        operation_id="competition_files_list",
+        summary="The competition's data files",
+        tags=["competitions"],
+        responses={200: DatasetFileSerializer(many=True), **errors(401, 404)},
+    )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
         files = competition.data_version.files.all() if competition.data_version else []
@@ -106,12 +170,29 @@ class CompetitionFilesApi(APIView):
 
 
 class CompetitionFileDownloadApi(APIView):
+    @extend_schema(
+        operation_id="competition_file_download",
+        summary="Download one data file (participants and the host)",
+        tags=["competitions"],
+        parameters=RANGE_HEADERS,
+        responses={**download_answers("the file"), **errors(401, 403, 404)},
+    )
     def get(self, request, slug, name):
         competition = competition_for(request.user, slug)
-        return dataset_file_response(downloadable_file(request.user, competition, name))
+        return dataset_file_response(request, downloadable_file(request.user, competition, name))
 
 
 class CompetitionZipDownloadApi(APIView):
+    @extend_schema(
+        operation_id="competition_download",
+        summary="Download every data file as one zip (participants and the host)",
+        tags=["competitions"],
+        parameters=RANGE_HEADERS,
+        responses={
+            **download_answers("the zip of every data file", "application/zip"),
+            **errors(401, 403, 404),
+        },
+    )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        return version_zip_response(downloadable_data(request.user, competition))
+        return version_zip_response(request, downloadable_data(request.user, competition))

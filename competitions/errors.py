@@ -8,3 +8,8 @@ class CompetitionError(DomainError):
 class RulesNotAccepted(DomainError):
     code = "rules_not_accepted"
     http_status = 403
+
+
+class CompetitionSuspended(DomainError):
+    code = "competition_suspended"
+    http_status = 403

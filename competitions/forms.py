@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
+from competitions.queries import CompetitionSearch
 from competitions.services import CompetitionDraft
 from datasets.forms import MultipleFileField
 from datasets.models import Dataset
@@ -214,3 +215,51 @@ class RescoreForm(forms.Form):
 
     def clean_metric_parameters(self) -> dict[str, str]:
         return parse_metric_parameters(self.cleaned_data["metric_parameters"])
+
+
+class CompetitionFilterForm(forms.Form):
+    """The competitions list's search box, filters and order; unknown values fall back to the defaults."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[
+            ("", "Any status"),
+            ("running", "Running"),
+            ("upcoming", "Upcoming"),
+            ("finished", "Finished"),
+        ],
+    )
+    prediction = forms.ChoiceField(
+        required=False,
+        label="Predictions",
+        choices=[
+            ("", "Any metric"),
+            ("label", "Class labels"),
+            ("probability", "Probabilities"),
+            ("class_probabilities", "Class probabilities"),
+            ("number", "Numbers (regression)"),
+            ("ranked_labels", "Ranked labels"),
+        ],
+    )
+    ordering = forms.ChoiceField(
+        required=False,
+        label="Sort by",
+        choices=[
+            ("default", "Running first"),
+            ("ending", "Ending soonest"),
+            ("newest", "Newest"),
+            ("teams", "Most teams"),
+            ("title", "Title"),
+        ],
+    )
+
+    def as_search(self) -> CompetitionSearch:
+        data = self.cleaned_data if self.is_valid() else {}
+        return CompetitionSearch(
+            text=(data.get("q") or "").strip(),
+            phase=data.get("status") or "",
+            prediction=data.get("prediction") or "",
+            ordering=data.get("ordering") or "default",
+        )

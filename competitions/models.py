@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from datasets.models import DatasetVersion
 
+SAMPLE_SUBMISSION_NAME = "sample_submission.csv"  # generated from the solution into the public data
+
 
 class Competition(models.Model):
     class Status(models.TextChoices):
@@ -77,6 +79,14 @@ class Competition(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by the moderators: hidden from all but its host and staff, closed to submissions, "
+        "joins and team changes.",
+    )
+    suspension_reason = models.TextField(blank=True, help_text="Shown to the host.")
+    featured = models.BooleanField(default=False, db_index=True, help_text="Chosen by the moderators.")
 
     class Meta:
         ordering = ["-start_at"]
@@ -102,6 +112,10 @@ class Competition(models.Model):
     @property
     def phase(self) -> str:
         return self.phase_at(timezone.now())
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def entry_deadline(self):

@@ -1,13 +1,17 @@
 """Who may see and do what in a competition: the one door every page, API and export asks."""
 
+from typing import NamedTuple
+
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from accounts.models import User
 from competitions.errors import RulesNotAccepted
-from competitions.models import Competition, RulesAcceptance, Team
+from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team
 from config.errors import NotAuthenticated, NotFound
 from datasets.models import DatasetFile, DatasetVersion
+from datasets.storage import public_storage
 from scoring import engine
 
 
@@ -16,35 +20,84 @@ def is_host(user: User, competition: Competition) -> bool:
 
 
 def visible_competitions(user: User) -> QuerySet[Competition]:
-    """Published competitions, plus the drafts a host is preparing (staff see all)."""
+    """Published competitions, plus the drafts a host is preparing (staff see all). A competition the
+    moderators suspended is hidden from everyone but its host and staff."""
     competitions = Competition.objects.select_related("host")
     if user.is_authenticated and user.is_staff:
         return competitions
+    listed = Q(status=Competition.Status.PUBLISHED, suspended_at__isnull=True)
     if user.is_authenticated:
-        return competitions.filter(Q(status=Competition.Status.PUBLISHED) | Q(host=user))
-    return competitions.filter(status=Competition.Status.PUBLISHED)
+        return competitions.filter(listed | Q(host=user))
+    return competitions.filter(listed)
 
 
-LISTING_ORDER = {
-    Competition.Phase.RUNNING: 0,
-    Competition.Phase.UPCOMING: 1,
-    Competition.Phase.DRAFT: 2,
-    Competition.Phase.FINISHED: 3,
+COMPETITION_ORDERINGS = {
+    "default": ("phase_rank", "phase_end_key", "pk"),
+    "newest": ("-start_at", "-pk"),
+    "ending": ("end_at", "pk"),
+    "teams": ("-team_count", "end_at", "pk"),
+    "title": ("title", "pk"),
 }
+COMPETITION_PHASES = ("running", "upcoming", "finished", "draft")
 
 
-def listed_competitions(user: User) -> list[Competition]:
-    """Running competitions first (ending soonest first), then upcoming, drafts, and finished ones
-    (most recently ended first)."""
-    competitions = list(visible_competitions(user).annotate(team_count=Count("teams")))
+class CompetitionSearch(NamedTuple):
+    """What a list page or API client asked for; every field may be empty."""
 
-    def listing_key(competition: Competition) -> tuple[int, float]:
-        ends = competition.end_at.timestamp()
-        return LISTING_ORDER[
-            competition.phase
-        ], -ends if competition.phase == Competition.Phase.FINISHED else ends
+    text: str = ""
+    phase: str = ""
+    prediction: str = ""  # a metric's prediction kind: label, probability, number, ...
+    ordering: str = "default"
 
-    competitions.sort(key=listing_key)
+
+def phase_filter(phase: str, now) -> Q:
+    published = Q(status=Competition.Status.PUBLISHED)
+    return {
+        "running": published & Q(start_at__lte=now, end_at__gt=now),
+        "upcoming": published & Q(start_at__gt=now),
+        "finished": published & Q(end_at__lte=now),
+        "draft": Q(status=Competition.Status.DRAFT),
+    }[phase]
+
+
+def search_competitions(user: User, search: CompetitionSearch | None = None) -> QuerySet[Competition]:
+    """The competitions a user may see, filtered and ordered in SQL so lists can page through them.
+
+    The default order puts running competitions first (ending soonest first), then upcoming, drafts,
+    and finished ones (most recently ended first)."""
+    search = search or CompetitionSearch()
+    now = timezone.now()
+    published = Q(status=Competition.Status.PUBLISHED)
+    competitions = visible_competitions(user).annotate(
+        team_count=Count("teams", distinct=True),
+        phase_rank=Case(
+            When(published & Q(start_at__lte=now, end_at__gt=now), then=Value(0)),
+            When(published & Q(start_at__gt=now), then=Value(1)),
+            When(status=Competition.Status.DRAFT, then=Value(2)),
+            default=Value(3),
+        ),
+        # Finished competitions sort by how recently they ended: the further the end, the later.
+        phase_end_key=Case(
+            When(published & Q(end_at__lte=now), then=ExpressionWrapper(now - F("end_at"), DurationField())),
+            default=ExpressionWrapper(F("end_at") - now, DurationField()),
+        ),
+    )
+    if search.text:
+        competitions = competitions.filter(
+            Q(title__icontains=search.text)
+            | Q(subtitle__icontains=search.text)
+            | Q(slug__icontains=search.text)
+        )
+    if search.phase:
+        competitions = competitions.filter(phase_filter(search.phase, now))
+    if search.prediction:
+        keys = [key for key, metric in engine.METRICS.items() if metric.prediction == search.prediction]
+        competitions = competitions.filter(metric__in=keys)
+    return competitions.order_by(*COMPETITION_ORDERINGS[search.ordering])
+
+
+def with_metric_names(competitions) -> list[Competition]:
+    competitions = list(competitions)
     for competition in competitions:
         metric = engine.METRICS.get(competition.metric)
         competition.metric_name = metric.name if metric else competition.metric
@@ -131,6 +184,24 @@ def can_see_private_scores(user: User, competition: Competition) -> bool:
     return is_host(user, competition) or competition.phase == Competition.Phase.FINISHED
 
 
+def submission_format(competition: Competition) -> dict:
+    """What a prediction file must look like, for clients that check a file before spending a submission."""
+    metric = engine.METRICS.get(competition.metric)
+    has_sample = (
+        competition.data_version_id is not None
+        and competition.data_version.files.filter(name=SAMPLE_SUBMISSION_NAME).exists()
+    )
+    return {
+        "id_column": competition.id_column,
+        "columns": competition.submission_columns,
+        "prediction": metric.prediction if metric else None,
+        "prediction_range": list(metric.prediction_range) if metric and metric.prediction_range else None,
+        "sample_file": SAMPLE_SUBMISSION_NAME if has_sample else None,
+        "max_megabytes": settings.PODIUM_MAX_UPLOAD_MB,
+        "max_rows": competition.public_rows + competition.private_rows,
+    }
+
+
 def submission_limits(competition: Competition) -> dict:
     """The hard limits every submission file meets, as participants see them before uploading."""
     return {
@@ -138,4 +209,38 @@ def submission_limits(competition: Competition) -> dict:
         "rows": competition.public_rows + competition.private_rows,
         "scoring_seconds": settings.PODIUM_SCORING_SOFT_LIMIT,
         "daily_submissions": competition.daily_submission_limit,
+    }
+
+
+SAMPLE_PREVIEW_LINES = 6
+
+
+def solution_check(competition: Competition) -> dict:
+    """What the host checks before publishing: the split Podium fixed, the submission format, the first
+    lines of the generated sample submission, and what is still missing. Only the host sees it."""
+    files = list(competition.data_version.files.all()) if competition.data_version_id else []
+    sample = next((f for f in files if f.name == SAMPLE_SUBMISSION_NAME), None)
+    sample_lines = []
+    if sample is not None:
+        with public_storage().open(sample.storage_key, "rb") as stream:
+            head = stream.read(16 * 1024).decode("utf-8", errors="replace").splitlines()
+        sample_lines = head[:SAMPLE_PREVIEW_LINES]
+    total = competition.public_rows + competition.private_rows
+    todo = [
+        message
+        for missing, message in (
+            (not competition.overview.strip(), "Write an overview: what the task is and why it matters."),
+            (not competition.rules.strip(), "Write the rules participants accept."),
+            (len(files) <= 1, "Add the public data (train and test files) participants download."),
+        )
+        if missing
+    ]
+    return {
+        "ids": total,
+        "public_rows": competition.public_rows,
+        "private_rows": competition.private_rows,
+        "public_percent": round(100 * competition.public_rows / total) if total else 0,
+        "files": files,
+        "sample_lines": sample_lines,
+        "todo": todo,
     }

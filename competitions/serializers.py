@@ -1,10 +1,23 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from competitions.models import Competition
+from competitions.queries import COMPETITION_ORDERINGS, COMPETITION_PHASES, CompetitionSearch
 from competitions.services import RULE_SETTINGS, CompetitionDraft
 from scoring import engine
 
 
+# Describes MetricField's output for the schema; never used to serialize.
+class MetricSerializer(serializers.Serializer):
+    """A competition's metric; one that Podium no longer knows has its key only."""
+
+    key = serializers.CharField()
+    name = serializers.CharField(required=False)
+    higher_is_better = serializers.BooleanField(required=False)
+    description = serializers.CharField(required=False)
+
+
+@extend_schema_field(MetricSerializer)
 class MetricField(serializers.Field):
     def to_representation(self, key):
         metric = engine.METRICS.get(key)
@@ -22,10 +35,64 @@ class CompetitionListSerializer(serializers.ModelSerializer):
     host = serializers.CharField(source="host.username")
     phase = serializers.CharField()
     metric = MetricField()
+    teams = serializers.SerializerMethodField()
 
     class Meta:
         model = Competition
-        fields = ["slug", "title", "subtitle", "host", "phase", "status", "start_at", "end_at", "metric"]
+        fields = [
+            "slug",
+            "title",
+            "subtitle",
+            "host",
+            "phase",
+            "status",
+            "start_at",
+            "end_at",
+            "metric",
+            "teams",
+        ]
+
+    def get_teams(self, competition) -> int:
+        count = getattr(competition, "team_count", None)
+        return competition.teams.count() if count is None else count
+
+
+class CompetitionSearchSerializer(serializers.Serializer):
+    """The list's query string: ?search=&status=&prediction=&ordering= (each optional)."""
+
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        default="",
+        help_text="Text in the title, subtitle or slug.",
+    )
+    status = serializers.ChoiceField(
+        choices=COMPETITION_PHASES, required=False, allow_blank=True, default="", help_text="The phase."
+    )
+    prediction = serializers.ChoiceField(
+        choices=engine.PREDICTION_KINDS,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What the submissions predict.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(COMPETITION_ORDERINGS),
+        required=False,
+        default="default",
+        help_text="default: running (ending soonest first), upcoming, drafts, then finished (latest first); "
+        "newest: latest start first; ending: soonest end first; teams: most teams first; title.",
+    )
+
+    def as_search(self) -> CompetitionSearch:
+        data = self.validated_data
+        return CompetitionSearch(
+            text=data["search"].strip(),
+            phase=data["status"],
+            prediction=data["prediction"],
+            ordering=data["ordering"],
+        )
 
 
 class CompetitionSerializer(CompetitionListSerializer):
@@ -47,6 +114,48 @@ class CompetitionSerializer(CompetitionListSerializer):
             "public_rows",
             "private_rows",
         ]
+
+
+# The shape of competitions.queries.submission_format(), for the schema only.
+class SubmissionFormatSerializer(serializers.Serializer):
+    """What a prediction file must look like."""
+
+    id_column = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField(), help_text="Every column, id first.")
+    prediction = serializers.ChoiceField(
+        choices=engine.PREDICTION_KINDS, allow_null=True, help_text="What the prediction columns hold."
+    )
+    prediction_range = serializers.ListField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        min_length=2,
+        max_length=2,
+        help_text="Inclusive bounds on every predicted value, if the metric has any.",
+    )
+    sample_file = serializers.CharField(allow_null=True, help_text="The data file showing the format.")
+    max_megabytes = serializers.IntegerField()
+    max_rows = serializers.IntegerField()
+
+
+# The shape of competitions.api.viewer_state_json(), for the schema only.
+class ViewerStateSerializer(serializers.Serializer):
+    """Where the viewer stands in a competition."""
+
+    has_joined = serializers.BooleanField()
+    has_accepted_current_rules = serializers.BooleanField()
+    team = serializers.CharField(allow_null=True, help_text="The viewer's team's name.")
+    is_host = serializers.BooleanField()
+
+
+# The shape of competitions.api.competition_json(), for the schema only.
+class CompetitionDetailSerializer(CompetitionSerializer):
+    """A competition's settings, the format of its submissions and where the viewer stands in it."""
+
+    submission_format = SubmissionFormatSerializer()
+    you = ViewerStateSerializer()
+
+    class Meta(CompetitionSerializer.Meta):
+        fields = [*CompetitionSerializer.Meta.fields, "submission_format", "you"]
 
 
 class RuleSettingsSerializer(serializers.Serializer):

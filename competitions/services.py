@@ -10,8 +10,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from competitions.errors import CompetitionError
-from competitions.models import Competition, RulesAcceptance, Team, TeamMembership
+from competitions.errors import CompetitionError, CompetitionSuspended
+from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
 from competitions.queries import is_host
 from config.errors import NotAllowed
 from datasets.models import Dataset, DatasetFile
@@ -19,7 +19,6 @@ from datasets.services import NewFile, clean_file_name, prepare_version, record_
 from datasets.storage import private_storage, public_storage, store
 from scoring import engine
 
-SAMPLE_SUBMISSION_NAME = "sample_submission.csv"
 PARAMETER_ERRORS = {"unknown_param", "bad_param", "positive_label_needed", "unknown_positive_label"}
 
 
@@ -209,8 +208,19 @@ def publish_competition(*, competition: Competition, user: User) -> Competition:
     return competition
 
 
+def require_not_suspended(competition: Competition) -> None:
+    """A competition the moderators suspended takes no submissions, new participants or team changes until
+    they restore it."""
+    if competition.suspended_at:
+        raise CompetitionSuspended(
+            "This competition has been suspended by the moderators: it accepts no submissions, new participants "
+            "or team changes until it is restored."
+        )
+
+
 def join_competition(*, competition: Competition, user: User) -> Team:
     """Accept the current rules; on first joining, the participant gets a team of one."""
+    require_not_suspended(competition)
     if competition.status != Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is not published yet.", code="not_published")
     already_in = TeamMembership.objects.filter(competition=competition, user=user).exists()

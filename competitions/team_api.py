@@ -1,5 +1,6 @@
 """The team API: the viewer's team, and one endpoint per team action (each calls one service)."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 from competitions import teams
 from competitions.models import TeamInvitation, TeamMergeRequest
 from competitions.queries import competition_for
+from config.api_schema import PerVerbSchema, errors
 
 
 class TeamNameSerializer(serializers.Serializer):
@@ -21,6 +23,68 @@ class UsernameSerializer(serializers.Serializer):
 
 class TargetTeamSerializer(serializers.Serializer):
     team = serializers.CharField(max_length=100, help_text="The name of the team to merge into.")
+
+
+# The shapes of invitation_json(), merge_request_json() and team_json(), for the schema only.
+class InvitationSerializer(serializers.Serializer):
+    """An invitation to join a team."""
+
+    id = serializers.IntegerField()
+    team = serializers.CharField()
+    invitee = serializers.CharField()
+    status = serializers.ChoiceField(choices=TeamInvitation.Status.choices)
+    created_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class MergeRequestSerializer(serializers.Serializer):
+    """One team's request to merge into another."""
+
+    id = serializers.IntegerField()
+    requester = serializers.CharField(help_text="The team asking to merge.")
+    target = serializers.CharField(help_text="The team it would merge into.")
+    status = serializers.ChoiceField(choices=TeamMergeRequest.Status.choices)
+    created_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class TeamMemberSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    is_leader = serializers.BooleanField()
+    joined_at = serializers.DateTimeField()
+    has_submitted = serializers.BooleanField()
+
+
+class TeamSerializer(serializers.Serializer):
+    """The viewer's team, with what is pending that the viewer may answer or withdraw."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    is_leader = serializers.BooleanField(help_text="Whether the viewer leads the team.")
+    is_disqualified = serializers.BooleanField()
+    submissions = serializers.IntegerField()
+    max_team_size = serializers.IntegerField()
+    merger_deadline = serializers.DateTimeField(help_text="The last moment to invite, join or merge.")
+    members = TeamMemberSerializer(many=True)
+    invitations_sent = InvitationSerializer(many=True)
+    invitations_received = InvitationSerializer(many=True)
+    merge_requests_sent = MergeRequestSerializer(many=True)
+    merge_requests_received = MergeRequestSerializer(many=True)
+
+
+TEAM_ERRORS = errors(400, 401, 403, 404, 409)
+
+
+def team_action(operation_id: str, summary: str, **more) -> dict:
+    """The extend_schema() arguments of a team action that answers the viewer's team."""
+    return {
+        "operation_id": operation_id,
+        "summary": summary,
+        "tags": ["teams"],
+        "request": None,
+        "responses": {200: TeamSerializer, **TEAM_ERRORS},
+        **more,
+    }
 
 
 def validated(serializer_class, request) -> dict:
@@ -85,10 +149,17 @@ class TeamActionApi(APIView):
 
 
 class TeamApi(TeamActionApi):
+    @extend_schema(
+        operation_id="team_retrieve",
+        summary="Your team in a competition",
+        tags=["teams"],
+        responses={200: TeamSerializer, **errors(401, 403, 404)},
+    )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
         return Response(team_json(request.user, competition))
 
+    @extend_schema(**team_action("team_rename", "Rename your team (its leader)", request=TeamNameSerializer))
     def patch(self, request, slug):
         competition = competition_for(request.user, slug)
         name = validated(TeamNameSerializer, request)["name"]
@@ -97,6 +168,13 @@ class TeamApi(TeamActionApi):
 
 
 class TeamInvitationsApi(TeamActionApi):
+    @extend_schema(
+        operation_id="team_invite",
+        summary="Invite a participant to your team (its leader)",
+        tags=["teams"],
+        request=UsernameSerializer,
+        responses={201: InvitationSerializer, **TEAM_ERRORS},
+    )
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         username = validated(UsernameSerializer, request)["username"]
@@ -108,6 +186,25 @@ class InvitationAnswerApi(TeamActionApi):
     """accept, decline (the invitee) or withdraw (the inviting leader) one invitation."""
 
     verb = ""
+    schema = PerVerbSchema(
+        accept=team_action(
+            "invitation_accept",
+            "Accept an invitation and join its team (the invitee)",
+            description="Answers the team you are now in. Someone whose team has submitted must merge instead.",
+        ),
+        decline=team_action(
+            "invitation_decline",
+            "Decline an invitation (the invitee)",
+            description="Answers the invitation.",
+            responses={200: InvitationSerializer, **TEAM_ERRORS},
+        ),
+        withdraw=team_action(
+            "invitation_withdraw",
+            "Withdraw an invitation (the inviting team's leader)",
+            description="Answers the invitation.",
+            responses={200: InvitationSerializer, **TEAM_ERRORS},
+        ),
+    )
 
     def post(self, request, slug, invitation_id):
         competition = competition_for(request.user, slug)
@@ -120,6 +217,7 @@ class InvitationAnswerApi(TeamActionApi):
 
 
 class TeamLeaveApi(TeamActionApi):
+    @extend_schema(**team_action("team_leave", "Leave your team for a team of your own"))
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         teams.leave_team(competition=competition, user=request.user)
@@ -127,6 +225,7 @@ class TeamLeaveApi(TeamActionApi):
 
 
 class TeamMemberRemoveApi(TeamActionApi):
+    @extend_schema(**team_action("team_member_remove", "Remove a member from your team (its leader)"))
     def post(self, request, slug, username):
         competition = competition_for(request.user, slug)
         teams.remove_member(competition=competition, user=request.user, username=username)
@@ -134,6 +233,7 @@ class TeamMemberRemoveApi(TeamActionApi):
 
 
 class TeamDisbandApi(TeamActionApi):
+    @extend_schema(**team_action("team_disband", "Disband your team: each member gets a team of their own"))
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         teams.disband_team(competition=competition, user=request.user)
@@ -141,6 +241,13 @@ class TeamDisbandApi(TeamActionApi):
 
 
 class MergeRequestsApi(TeamActionApi):
+    @extend_schema(
+        operation_id="merge_request_create",
+        summary="Ask to merge your team into another (its leader)",
+        tags=["teams"],
+        request=TargetTeamSerializer,
+        responses={201: MergeRequestSerializer, **TEAM_ERRORS},
+    )
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         target_name = validated(TargetTeamSerializer, request)["team"]
@@ -154,6 +261,25 @@ class MergeRequestAnswerApi(TeamActionApi):
     """accept or decline (the target's leader) or withdraw (the requester's leader) one merge request."""
 
     verb = ""
+    schema = PerVerbSchema(
+        accept=team_action(
+            "merge_request_accept",
+            "Accept a merge into your team (the target's leader)",
+            description="The requesting team's members and submissions move into yours; answers your team.",
+        ),
+        decline=team_action(
+            "merge_request_decline",
+            "Decline a merge into your team (the target's leader)",
+            description="Answers the merge request.",
+            responses={200: MergeRequestSerializer, **TEAM_ERRORS},
+        ),
+        withdraw=team_action(
+            "merge_request_withdraw",
+            "Withdraw your team's merge request (its leader)",
+            description="Answers the merge request.",
+            responses={200: MergeRequestSerializer, **TEAM_ERRORS},
+        ),
+    )
 
     def post(self, request, slug, request_id):
         competition = competition_for(request.user, slug)

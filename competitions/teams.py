@@ -22,7 +22,7 @@ from competitions.models import (
     TeamMembership,
     TeamMergeRequest,
 )
-from competitions.services import free_team_name
+from competitions.services import free_team_name, require_not_suspended
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
 from scoring.leaderboard import recompute_public_entry
 from scoring.models import LeaderboardEntry
@@ -71,6 +71,9 @@ def lock_teams(*team_ids: int) -> dict[int, Team]:
     locked = {team.pk: team for team in teams.select_related("competition")}
     if len(locked) != len(set(team_ids)):
         raise TeamConflict("A team involved was changed or deleted a moment ago; reload and try again.")
+    # Every team change locks its teams here, so this one check closes them all while suspended.
+    for team in locked.values():
+        require_not_suspended(team.competition)
     return locked
 
 

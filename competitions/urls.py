@@ -4,7 +4,7 @@ from competitions import team_views, views
 
 app_name = "competitions"
 urlpatterns = [
-    path("", views.competition_list, name="home"),
+    path("", views.home, name="home"),
     path("competitions/", views.competition_list, name="list"),
     path("competitions/new/", views.competition_create, name="new"),
     path("competitions/<slug:slug>/", views.overview, name="overview"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("competitions/<slug:slug>/join/", views.join, name="join"),
     path("competitions/<slug:slug>/publish/", views.publish, name="publish"),
     path("competitions/<slug:slug>/host/", views.host_settings, name="host"),
+    path("competitions/<slug:slug>/host/check/", views.check, name="check"),
     path("competitions/<slug:slug>/team/", team_views.team_page, name="team"),
     path("competitions/<slug:slug>/team/rename/", team_views.rename, name="team-rename"),
     path("competitions/<slug:slug>/team/invite/", team_views.invite, name="team-invite"),

@@ -1,18 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions.forms import CompetitionForm, CompetitionSettingsForm, RescoreForm
+from competitions.forms import CompetitionFilterForm, CompetitionForm, CompetitionSettingsForm, RescoreForm
 from competitions.models import Competition
 from competitions.queries import (
+    CompetitionSearch,
     competition_for,
     downloadable_data,
     downloadable_file,
     is_host,
-    listed_competitions,
+    search_competitions,
+    solution_check,
     submission_limits,
     viewer_state,
+    with_metric_names,
 )
 from competitions.services import (
     create_competition,
@@ -22,6 +27,8 @@ from competitions.services import (
 )
 from config.errors import DomainError, NotAllowed
 from datasets.downloads import dataset_file_response, version_zip_response
+from datasets.previews import file_previews, with_previews
+from datasets.queries import search_datasets
 from datasets.services import NewFile
 from scoring import engine
 
@@ -40,8 +47,42 @@ def metric_catalogue() -> list:
     return sorted(engine.METRICS.values(), key=lambda metric: metric.name)
 
 
+HOME_FINISHED = 6
+HOME_DATASETS = 6
+LIST_PAGE_SIZE = 24
+
+
+def home(request):
+    """Running competitions first (those the moderators feature leading), then upcoming ones, the ones
+    that finished most recently, and datasets."""
+    running = search_competitions(request.user, CompetitionSearch(phase="running"))
+    running = with_metric_names(running.order_by("-featured", *running.query.order_by))
+    upcoming = with_metric_names(search_competitions(request.user, CompetitionSearch(phase="upcoming"))[:3])
+    finished = with_metric_names(
+        search_competitions(request.user, CompetitionSearch(phase="finished"))[:HOME_FINISHED]
+    )
+    datasets = search_datasets(request.user).annotate(file_count=Count("versions__files"))[:HOME_DATASETS]
+    context = {"running": running, "upcoming": upcoming, "finished": finished, "datasets": datasets}
+    return render(request, "competitions/home.html", context)
+
+
 def competition_list(request):
-    return render(request, "competitions/list.html", {"competitions": listed_competitions(request.user)})
+    form = CompetitionFilterForm(request.GET or None)
+    search = form.as_search() if request.GET else CompetitionSearch()
+    page = Paginator(search_competitions(request.user, search), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = with_metric_names(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form if request.GET else CompetitionFilterForm(),
+        "page": page,
+        "competitions": page.object_list,
+        "filtered": bool(search.text or search.phase or search.prediction),
+        "query": query.urlencode(),
+    }
+    return render(request, "competitions/list.html", context)
 
 
 def overview(request, slug):
@@ -54,8 +95,13 @@ def overview(request, slug):
 def data(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "data")
-    context["files"] = competition.data_version.files.all() if competition.data_version else []
-    context["may_download"] = context["is_host"] or context["has_accepted_current_rules"]
+    files = list(competition.data_version.files.all()) if competition.data_version else []
+    may_download = context["is_host"] or context["has_accepted_current_rules"]
+    # The first rows are the data itself: shown to those who may download it, never read from elsewhere
+    # than the competition's public data files (the solution is not one of them).
+    previews = file_previews(files) if may_download else {}
+    context["files"] = with_previews(files, previews)
+    context["may_download"] = may_download
     return render(request, "competitions/data.html", context)
 
 
@@ -82,12 +128,12 @@ def join(request, slug):
 
 def download_file(request, slug, name):
     competition = competition_for(request.user, slug)
-    return dataset_file_response(downloadable_file(request.user, competition, name))
+    return dataset_file_response(request, downloadable_file(request.user, competition, name))
 
 
 def download_zip(request, slug):
     competition = competition_for(request.user, slug)
-    return version_zip_response(downloadable_data(request.user, competition))
+    return version_zip_response(request, downloadable_data(request.user, competition))
 
 
 @login_required
@@ -109,7 +155,7 @@ def competition_create(request):
             form.add_error(field if field in form.fields else None, error.message)
         else:
             messages.success(request, "Competition created as a draft. Check it, then publish it.")
-            return redirect("competitions:overview", slug=competition.slug)
+            return redirect("competitions:check", slug=competition.slug)
     return render(request, "competitions/new.html", {"form": form, "metrics": metric_catalogue()})
 
 
@@ -119,6 +165,17 @@ def publish(request, slug):
     competition = publish_competition(competition=competition_for(request.user, slug), user=request.user)
     messages.success(request, f"'{competition.title}' is published.")
     return redirect("competitions:overview", slug=slug)
+
+
+@login_required
+def check(request, slug):
+    """The host's check of a competition before publishing it: split, format, sample, what is missing."""
+    competition = competition_for(request.user, slug)
+    if not is_host(request.user, competition):
+        raise NotAllowed("Only the competition's host can check its solution.")
+    context = competition_context(request, competition, "host")
+    context["check"] = solution_check(competition)
+    return render(request, "competitions/check.html", context)
 
 
 @login_required

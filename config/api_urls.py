@@ -4,13 +4,26 @@ from accounts import api as accounts_api
 from competitions import api as competitions_api
 from competitions import team_api
 from datasets import api as datasets_api
+from datasets import croissant_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
 
 urlpatterns = [
     path("me/", accounts_api.MeApi.as_view(), name="api-me"),
+    path("me/tokens/", accounts_api.ApiTokensApi.as_view(), name="api-tokens"),
+    path("me/tokens/<int:token_id>/", accounts_api.ApiTokenApi.as_view(), name="api-token"),
     path("datasets/", datasets_api.DatasetListApi.as_view(), name="api-datasets"),
     path("datasets/<slug:slug>/", datasets_api.DatasetDetailApi.as_view(), name="api-dataset"),
+    path(
+        "datasets/<slug:slug>/versions/",
+        datasets_api.DatasetVersionsApi.as_view(),
+        name="api-dataset-versions",
+    ),
+    path(
+        "datasets/<slug:slug>/versions/<int:number>/",
+        datasets_api.DatasetVersionApi.as_view(),
+        name="api-dataset-version",
+    ),
     path(
         "datasets/<slug:slug>/versions/<int:number>/download/",
         datasets_api.DatasetZipDownloadApi.as_view(),
@@ -70,6 +83,11 @@ urlpatterns = [
         name="api-submission",
     ),
     path(
+        "submissions/<int:submission_id>/file/",
+        submissions_api.SubmissionFileApi.as_view(),
+        name="api-submission-file",
+    ),
+    path(
         "submissions/<int:submission_id>/select/",
         submissions_api.SubmissionSelectApi.as_view(),
         name="api-submission-select",
@@ -126,4 +144,14 @@ urlpatterns = [
         )
         for verb in ("accept", "decline", "withdraw")
     ],
+    path(
+        "datasets/<slug:slug>/croissant/",
+        croissant_api.DatasetCroissantApi.as_view(),
+        name="api-dataset-croissant",
+    ),
+    path(
+        "competitions/<slug:slug>/croissant/",
+        croissant_api.CompetitionCroissantApi.as_view(),
+        name="api-competition-croissant",
+    ),
 ]

@@ -48,11 +48,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "datasets",
     "competitions",
     "submissions",
     "scoring",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.DomainErrorPageMiddleware",
+    "config.throttles.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -219,9 +223,92 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "EXCEPTION_HANDLER": "config.api_errors.podium_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttles.AnonBurstThrottle", "config.throttles.UserBurstThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("PODIUM_API_RATE_ANON", "120/min"),
+        "user": os.environ.get("PODIUM_API_RATE_USER", "1200/min"),
+    },
+    "NUM_PROXIES": int(os.environ["PODIUM_NUM_PROXIES"]) if os.environ.get("PODIUM_NUM_PROXIES") else None,
+}
+
+# The OpenAPI schema (/api/schema/) and its docs page (/api/docs/), which loads Swagger UI from the
+# sidecar package's static files: the docs work with no internet. (ReDoc is left out: its bundle
+# fetches a logo from its vendor's CDN.)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Podium API",
+    "DESCRIPTION": """\
+Podium's REST API: datasets, competitions, submissions, leaderboards and teams. The `podium`
+command-line client uses it, and so can any script.
+
+**Authentication.** Create a token on your profile page (or POST /api/v1/me/tokens/ from a
+logged-in browser session) and send it on every request as `Authorization: Bearer <token>`.
+Reading public competitions, datasets and leaderboards needs no token; downloading data, anything
+that changes something and anything that shows your own submissions or team does. A request without
+credentials to a route that needs them, or with an invalid or revoked token on any route, is answered
+with 401.
+
+**Errors.** Every error has the same JSON shape, whatever the status:
+`{"code": "quota_exceeded", "message": "A sentence for the person reading it.", "details": {...}}`.
+`code` is stable and meant for programs; `message` is written for people; `details` holds extra
+facts (for a refused form, `details.fields` maps each field to its messages).
+
+**Paging.** Lists answer `{"count", "next", "previous", "results"}` and take `?limit=` and
+`?offset=`; `next` and `previous` are ready-made URLs of the neighbouring pages. The leaderboard pages
+the same way and says `count`, `offset` and `limit` itself.
+
+**Rate limits.** Burst limits protect the server from scripts that loop too fast (anonymous clients
+are counted per IP address, logged-in ones per user). Answers carry the tightest limit that applied:
+`X-RateLimit-Limit` (requests allowed in the window), `X-RateLimit-Remaining` (requests left in it)
+and `X-RateLimit-Reset` (seconds until a request is freed again). A refused request gets 429 with
+`Retry-After`. A competition's daily submission quota is a separate rule: an upload over it is also
+answered with 429, code `quota_exceeded`, and the quota in `details`.
+
+**Downloads.** Data files, data zips and submission files answer HTTP Range requests, so an
+interrupted download resumes; each answer gives the whole file's SHA-256 in `X-Checksum-SHA256`.
+""",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "TAGS": [
+        {"name": "account", "description": "Who you are, and your API tokens."},
+        {"name": "competitions", "description": "Find, create, publish and join competitions; their data."},
+        {"name": "submissions", "description": "Upload predictions, follow their scoring, pick finals."},
+        {"name": "leaderboards", "description": "Public and private standings, rescoring, disqualification."},
+        {"name": "teams", "description": "Your team in a competition: invitations and merges."},
+        {"name": "datasets", "description": "Versioned datasets, their files and Croissant metadata."},
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "CompetitionStatusEnum": "competitions.models.Competition.Status",
+        "TeamAnswerStatusEnum": "competitions.models.AnswerStatus",
+        "SubmissionStatusEnum": "submissions.models.Submission.Status",
+        "RescoreStatusEnum": "scoring.models.Rescore.Status",
+        "DatasetVisibilityEnum": "datasets.models.Dataset.Visibility",
+        "NewDatasetVisibilityEnum": ["public", "private"],
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.document_rate_limits",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io for a badge.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
+}
+
+# Throttle counts and file previews live in the cache, shared by every web process: files under var/
+# in the embedded mode, Redis (PODIUM_CACHE_URL) in production.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if (CACHE_URL := os.environ.get("PODIUM_CACHE_URL"))
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
 }
 
 LOGGING = {

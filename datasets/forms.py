@@ -33,3 +33,17 @@ class DatasetForm(forms.Form):
         choices=[(Dataset.Visibility.PUBLIC, "Public"), (Dataset.Visibility.PRIVATE, "Private (only you)")]
     )
     files = MultipleFileField(label="Files")
+
+
+class DatasetFilterForm(forms.Form):
+    """The dataset list's search box and order; unknown values fall back to the defaults."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    ordering = forms.ChoiceField(
+        required=False, label="Sort by", choices=[("newest", "Newest"), ("title", "Title")]
+    )
+
+    def search(self) -> tuple[str, str]:
+        """The search text and the ordering to pass to `search_datasets`."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return (data.get("q") or "").strip(), data.get("ordering") or "newest"

@@ -35,6 +35,9 @@ class DatasetVersion(models.Model):
         max_length=500, blank=True, help_text="All files as one zip, in public storage."
     )
     zip_size = models.BigIntegerField(default=0)
+    zip_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Empty for zips built before it was kept."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,6 +56,11 @@ class DatasetFile(models.Model):
     storage_key = models.CharField(max_length=500)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
+    columns = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='A CSV file\'s columns as {"name", "type"}, read when it was stored.',
+    )
 
     class Meta:
         ordering = ["version", "name"]

@@ -1,7 +1,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from config.errors import NotAuthenticated, NotFound
+from config.errors import NotAllowed, NotAuthenticated, NotFound
 from datasets.models import Dataset, DatasetVersion
 
 
@@ -15,6 +15,18 @@ def visible_datasets(user: User) -> QuerySet[Dataset]:
             Q(visibility=Dataset.Visibility.PUBLIC) | Q(owner=user, visibility=Dataset.Visibility.PRIVATE)
         )
     return datasets.filter(visibility=Dataset.Visibility.PUBLIC)
+
+
+DATASET_ORDERINGS = {"newest": ("-created_at", "-pk"), "title": ("title", "pk")}
+
+
+def search_datasets(user: User, *, text: str = "", ordering: str = "newest") -> QuerySet[Dataset]:
+    datasets = visible_datasets(user)
+    if text:
+        datasets = datasets.filter(
+            Q(title__icontains=text) | Q(description__icontains=text) | Q(slug__icontains=text)
+        )
+    return datasets.order_by(*DATASET_ORDERINGS[ordering])
 
 
 def dataset_for(user: User, slug: str) -> Dataset:
@@ -35,3 +47,9 @@ def version_for(dataset: Dataset, number: int | None = None) -> DatasetVersion:
 def require_download(user: User) -> None:
     if not user.is_authenticated:
         raise NotAuthenticated("Log in to download data.")
+
+
+def require_owner(user: User, dataset: Dataset) -> None:
+    """Only a dataset's owner (or staff) publishes its new versions."""
+    if not (user.is_authenticated and (user.is_staff or dataset.owner_id == user.pk)):
+        raise NotAllowed(f"Only the owner of '{dataset.slug}' can add versions to it.")

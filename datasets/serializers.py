@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from datasets.models import Dataset, DatasetFile, DatasetVersion
+from datasets.queries import DATASET_ORDERINGS
 
 
 class DatasetFileSerializer(serializers.ModelSerializer):
@@ -14,7 +15,7 @@ class DatasetVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DatasetVersion
-        fields = ["number", "notes", "created_at", "zip_size", "files"]
+        fields = ["number", "notes", "created_at", "zip_size", "zip_sha256", "files"]
 
 
 class DatasetSerializer(serializers.ModelSerializer):
@@ -32,6 +33,29 @@ class DatasetListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Dataset
         fields = ["slug", "title", "license", "visibility", "owner", "created_at"]
+
+
+class DatasetSearchSerializer(serializers.Serializer):
+    """The list's query string: ?search= and ?ordering=newest|title."""
+
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        default="",
+        help_text="Text in the title, description or slug.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(DATASET_ORDERINGS),
+        required=False,
+        default="newest",
+        help_text="newest: latest created first; title: alphabetical.",
+    )
+
+
+class DatasetVersionCreateSerializer(serializers.Serializer):
+    notes = serializers.CharField(max_length=5000, help_text="What changed in this version.")
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
 
 
 class DatasetCreateSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from config.errors import DomainError
+from datasets.columns import csv_columns, is_csv
 from datasets.models import Dataset, DatasetFile, DatasetVersion
 from datasets.storage import CHUNK, StoredFile, public_storage, store, stream_size
 
@@ -66,6 +67,7 @@ class PreparedFile:
     key: str
     size: int
     sha256: str
+    columns: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,12 @@ def prepare_version(files: Iterable[NewFile | DatasetFile], *, folder: str) -> P
     prepared = []
     for name, item in zip(names, files, strict=True):
         if isinstance(item, DatasetFile):
-            prepared.append(PreparedFile(name, item.storage_key, item.size, item.sha256))
+            columns = item.columns or stored_columns(name, item.storage_key)
+            prepared.append(PreparedFile(name, item.storage_key, item.size, item.sha256, columns))
         else:
+            columns = csv_columns(item.stream) if is_csv(name) else []
             stored = store(public_storage(), folder, name, item.stream)
-            prepared.append(PreparedFile(name, stored.key, stored.size, stored.sha256))
+            prepared.append(PreparedFile(name, stored.key, stored.size, stored.sha256, columns))
     return PreparedVersion(files=prepared, zip=build_zip(prepared, folder=folder))
 
 
@@ -127,12 +131,38 @@ def record_version(*, dataset: Dataset, prepared: PreparedVersion, notes: str = 
         notes=notes,
         zip_key=prepared.zip.key,
         zip_size=prepared.zip.size,
+        zip_sha256=prepared.zip.sha256,
     )
     DatasetFile.objects.bulk_create(
-        DatasetFile(version=version, name=f.name, storage_key=f.key, size=f.size, sha256=f.sha256)
+        DatasetFile(
+            version=version, name=f.name, storage_key=f.key, size=f.size, sha256=f.sha256, columns=f.columns
+        )
         for f in prepared.files
     )
     return version
+
+
+def stored_columns(name: str, key: str) -> list[dict]:
+    """The columns of a stored CSV file; an empty list for other files, or when storage cannot open it."""
+    if not is_csv(name):
+        return []
+    try:
+        with public_storage().open(key, "rb") as stream:
+            return csv_columns(stream)
+    except OSError:
+        return []
+
+
+def fill_missing_columns(*, version: DatasetVersion) -> None:
+    """Read the columns of CSV files stored before columns were kept, and save them for next time.
+
+    A CSV file with no readable columns is read again on each call, but only its first megabyte."""
+    for dataset_file in version.files.all():
+        if dataset_file.columns or not is_csv(dataset_file.name):
+            continue
+        dataset_file.columns = stored_columns(dataset_file.name, dataset_file.storage_key)
+        if dataset_file.columns:
+            DatasetFile.objects.filter(pk=dataset_file.pk).update(columns=dataset_file.columns)
 
 
 def record_dataset(

@@ -18,6 +18,7 @@ class LeaderboardEntryAdmin(admin.ModelAdmin):
     list_filter = ["split", "competition"]
     search_fields = ["team__name", "competition__slug"]
     raw_id_fields = ["competition", "team", "best_submission"]
+    list_select_related = ["competition", "team"]
 
 
 @admin.register(Rescore)
@@ -35,4 +36,5 @@ class RescoreAdmin(admin.ModelAdmin):
     list_filter = ["status", "competition"]
     search_fields = ["competition__slug", "reason", "requested_by__username"]
     raw_id_fields = ["competition", "requested_by"]
+    list_select_related = ["competition", "requested_by"]
     readonly_fields = ["solution_key", "solution_sha256", "done", "total", "progressed_at", "finished_at"]

@@ -1,6 +1,8 @@
 import json
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -9,19 +11,48 @@ from rest_framework.views import APIView
 
 from competitions.models import Team
 from competitions.queries import competition_for, is_host
+from config.api_schema import LIMIT, OFFSET, error, errors
 from config.errors import DomainError, NotAllowed, NotFound
 from scoring.boards import board_for, leaderboard_csv
 from scoring.leaderboard import leaderboard_rows
 from scoring.rescoring import start_rescore
+from scoring.serializers import LeaderboardSerializer, RescoreSerializer, TeamDisqualifiedSerializer
 from scoring.standing import delete_submission, disqualify_submission, disqualify_team
 from submissions.api import SubmissionDetailApi, serialize
 from submissions.queries import submission_for
+from submissions.serializers import SubmissionSerializer
 
 MAX_PAGE = 500
 CSV_MAX_ROWS = 1_000_000
 
+SPLIT = OpenApiParameter(
+    "split",
+    str,
+    enum=["public", "private"],
+    default="public",
+    description="The private board is shown once the competition has ended; any other value is a 404.",
+)
+BOARD_ERRORS = {
+    **errors(401),
+    403: error("The private board before the end of the competition."),
+    404: error("No such competition, or no such split."),
+}
+
 
 class LeaderboardApi(APIView):
+    @extend_schema(
+        operation_id="leaderboard_retrieve",
+        summary="A page of a competition's leaderboard",
+        tags=["leaderboards"],
+        parameters=[
+            SPLIT,
+            OpenApiParameter(
+                LIMIT.name, int, description=f"Rows to return: 100 unless given, {MAX_PAGE} at most."
+            ),
+            OFFSET,
+        ],
+        responses={200: LeaderboardSerializer, **BOARD_ERRORS},
+    )
     def get(self, request, slug):
         """?split=public|private, paginated with ?limit= and ?offset=."""
         competition = competition_for(request.user, slug)
@@ -47,6 +78,18 @@ class LeaderboardApi(APIView):
 
 
 class LeaderboardCsvApi(APIView):
+    @extend_schema(
+        operation_id="leaderboard_csv",
+        summary="The whole leaderboard as a CSV file",
+        tags=["leaderboards"],
+        parameters=[SPLIT],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="rank, team, score, ... per row."
+            ),
+            **BOARD_ERRORS,
+        },
+    )
     def get(self, request, slug):
         return leaderboard_download(request, slug)
 
@@ -88,6 +131,13 @@ def parse_int(raw, default: int, minimum: int) -> int:
 class SubmissionApi(SubmissionDetailApi):
     """GET one submission; DELETE hides it from the leaderboards (it still counts against the quota)."""
 
+    @extend_schema(
+        operation_id="submission_delete",
+        summary="Hide a submission from the leaderboards (it still counts against the quota)",
+        description="Answers the submission, now with `deleted_at` set.",
+        tags=["submissions"],
+        responses={200: SubmissionSerializer, **errors(400, 401, 403, 404)},
+    )
     def delete(self, request, submission_id):
         submission = submission_for(request.user, submission_id)
         delete_submission(submission=submission, user=request.user)
@@ -112,6 +162,13 @@ class SubmissionDisqualifyApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(
+        operation_id="submission_disqualify",
+        summary="Disqualify one submission (the host or an admin)",
+        tags=["leaderboards"],
+        request=ReasonSerializer,
+        responses={200: SubmissionSerializer, **errors(400, 401, 403, 404)},
+    )
     def post(self, request, submission_id):
         submission = submission_for(request.user, submission_id)
         submission = disqualify_submission(
@@ -126,6 +183,13 @@ class TeamDisqualifyApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(
+        operation_id="team_disqualify",
+        summary="Disqualify a whole team (the host or an admin)",
+        tags=["leaderboards"],
+        request=ReasonSerializer,
+        responses={200: TeamDisqualifiedSerializer, **errors(400, 401, 403, 404)},
+    )
     def post(self, request, slug, team_id):
         competition = competition_for(request.user, slug)
         team = Team.objects.filter(competition=competition, pk=team_id).first()
@@ -155,6 +219,23 @@ def rescore_as_dict(rescore) -> dict:
     }
 
 
+@extend_schema_serializer(component_name="NewRescore")
+class RescoreRequestSerializer(serializers.Serializer):
+    """Only an uploaded file is a solution: a text value is never opened as a path on the server."""
+
+    solution = serializers.FileField(required=False)
+    metric = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    metric_params = serializers.JSONField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+# drf-spectacular's own way to say "this component or null" in OpenAPI 3.0 (as for allow_null fields).
+NULLABLE_RESCORE = OpenApiResponse(
+    {"allOf": [{"$ref": "#/components/schemas/Rescore"}], "nullable": True},
+    description="The latest rescore, or null if the competition has never been rescored.",
+)
+
+
 class RescoreApi(APIView):
     """GET the latest rescore's progress (host only); POST a new solution file and/or a metric to rescore
     every submission: multipart with optional `solution`, `metric`, `metric_params` (JSON object), `reason`."""
@@ -162,6 +243,13 @@ class RescoreApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @extend_schema(
+        operation_id="rescore_retrieve",
+        summary="The latest rescore's progress (the host); null if there has been none",
+        description="The leaderboards keep the old scores until every submission has its new one.",
+        tags=["leaderboards"],
+        responses={200: NULLABLE_RESCORE, **errors(401, 403, 404)},
+    )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
         if not is_host(request.user, competition):
@@ -169,6 +257,19 @@ class RescoreApi(APIView):
         latest = competition.rescores.first()
         return Response(rescore_as_dict(latest) if latest else None)
 
+    @extend_schema(
+        operation_id="rescore_create",
+        summary="Score every submission again with a new solution and/or metric (the host)",
+        description="Multipart with an optional `solution` file, `metric`, `metric_params` (a JSON object) and "
+        "`reason`; JSON will do when no file is sent. The leaderboards switch to the new scores in one step "
+        "once every submission has its new one.",
+        tags=["leaderboards"],
+        request={
+            "multipart/form-data": RescoreRequestSerializer,
+            "application/json": RescoreRequestSerializer,
+        },
+        responses={202: RescoreSerializer, **errors(400, 401, 403, 404)},
+    )
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         form = RescoreRequestSerializer(data=request.data)
@@ -192,15 +293,6 @@ class RescoreApi(APIView):
             reason=data.get("reason", ""),
         )
         return Response(rescore_as_dict(rescore), status=202)
-
-
-class RescoreRequestSerializer(serializers.Serializer):
-    """Only an uploaded file is a solution: a text value is never opened as a path on the server."""
-
-    solution = serializers.FileField(required=False)
-    metric = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    metric_params = serializers.JSONField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
 def parse_json_object(text: str, field: str) -> dict:

@@ -203,8 +203,11 @@ def value_range(values: Sequence[float], *, y_from_zero: bool) -> tuple[float, f
     high = max(finite, default=0.0)
     if y_from_zero:
         low, high = min(low, 0.0), max(high, 0.0)
-    if high == low:
+    if high == low and y_from_zero:
         high = low + 1
+    elif high == low:  # one score: a band around it, so the line sits mid-chart on a readable scale
+        pad = abs(low) * 0.1 or 0.5
+        low, high = low - pad, high + pad
     step = tick_step(low, high)
     return math.floor(low / step) * step, math.ceil(high / step) * step
 

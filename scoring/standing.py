@@ -1,7 +1,10 @@
 """Changes to what stands on the leaderboards: a team deleting a submission, a host or admin disqualifying
-a submission or a whole team. Each updates the leaderboards in the same transaction."""
+a submission or a whole team, staff disqualifying every submission of a banned account. Each updates the
+leaderboards in the same transaction."""
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import User
@@ -10,9 +13,14 @@ from competitions.queries import is_host
 from config.errors import NotAllowed
 from scoring.leaderboard import recompute_public_entry
 from scoring.models import LeaderboardEntry
-from scoring.private_board import rebuild_if_built
+from scoring.private_board import build_private_leaderboard, rebuild_if_built
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, team_submission
+
+# Sent inside the transaction of a disqualification (by the host, an admin, the API, a page or the admin),
+# with `actor`, `target` (the Submission or Team) and `reason`: the audit log listens (moderation/apps.py)
+# without scoring depending on it.
+disqualified = Signal()
 
 
 def delete_submission(*, submission: Submission, user: User) -> None:
@@ -57,6 +65,7 @@ def disqualify_submission(*, submission: Submission, user: User, reason: str) ->
             disqualified_at=timezone.now(), disqualification_reason=reason, is_final=False
         )
         recompute_public_entry(submission.team)
+        disqualified.send(sender=Submission, actor=user, target=submission, reason=reason)
     rebuild_if_built(submission.competition)
     submission.refresh_from_db()
     return submission
@@ -71,5 +80,44 @@ def disqualify_team(*, team: Team, user: User, reason: str) -> Team:
         locked.disqualification_reason = reason
         locked.save(update_fields=["disqualified_at", "disqualification_reason"])
         LeaderboardEntry.objects.filter(team=locked).delete()
+        disqualified.send(sender=Team, actor=user, target=locked, reason=reason)
     rebuild_if_built(team.competition)
     return locked
+
+
+def disqualify_submissions(*, submissions: QuerySet[Submission], user: User, reason: str) -> int:
+    """Disqualify many submissions at once (a banned account's, in every competition): each affected team's
+    public entry is recomputed and each built private board rebuilt once; returns how many were disqualified.
+
+    Locks the competitions, then the teams, each in primary-key order, as scoring does."""
+    reason = check_reason(reason)
+    pending = submissions.filter(disqualified_at__isnull=True)
+    disqualified = 0
+    with transaction.atomic():
+        competition_ids = set(pending.values_list("competition_id", flat=True))
+        competitions = list(
+            Competition.objects.select_for_update().filter(pk__in=competition_ids).order_by("pk")
+        )
+        for competition in competitions:
+            require_moderator(user, competition)
+        now = timezone.now()
+        # A merge accepted meanwhile may move a submission to a team not yet locked: go round until none is left.
+        while team_ids := set(pending.values_list("team_id", flat=True)):
+            teams = list(
+                Team.objects.select_for_update(of=("self",))
+                .filter(pk__in=team_ids)
+                .order_by("pk")
+                .select_related("competition")
+            )
+            updated = pending.filter(team__in=teams).update(
+                disqualified_at=now, disqualification_reason=reason, is_final=False
+            )
+            for team in teams:
+                recompute_public_entry(team)
+            disqualified += updated
+            if not updated:
+                break
+        for competition in competitions:
+            if competition.private_leaderboard_built_at:
+                build_private_leaderboard(competition)
+    return disqualified

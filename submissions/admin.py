@@ -1,6 +1,24 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
+from moderation import services as moderation
+from moderation.admin_actions import counted, moderation_action
+from moderation.admin_filters import was_set_filter
 from submissions.models import Submission
+
+disqualify_submissions = moderation_action(
+    name="disqualify_submissions",
+    description="Disqualify the selected submissions",
+    apply=lambda submission, actor, reason: moderation.disqualify_submission(
+        submission=submission, actor=actor, reason=reason
+    ),
+    summary=lambda done: f"Disqualified {counted(len(done), 'submission')}; the leaderboards are updated.",
+    reason_help="Kept in the audit log and shown to the team.",
+    consequence="A disqualified submission leaves the leaderboards and can no longer be selected as final; "
+    "its team stays in the competition.",
+)
 
 
 @admin.register(Submission)
@@ -14,21 +32,22 @@ class SubmissionAdmin(admin.ModelAdmin):
         "public_score",
         "private_score",
         "error_code",
-        "counts_against_quota",
+        "host_error",
         "is_late",
         "is_final",
+        "is_disqualified",
         "created_at",
-        "scored_at",
+        "file",
     ]
     list_filter = [
         "status",
         "competition",
-        "error_code",
-        "counts_against_quota",
         "is_late",
         "is_final",
-        ("disqualified_at", admin.EmptyFieldListFilter),
-        ("deleted_at", admin.EmptyFieldListFilter),
+        was_set_filter("disqualified_at", "disqualified"),
+        was_set_filter("deleted_at", "deleted"),
+        "counts_against_quota",
+        "error_code",
         "created_at",
     ]
     search_fields = [
@@ -41,15 +60,23 @@ class SubmissionAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     raw_id_fields = ["competition", "team", "submitted_by"]
-    # Scores and status come from the worker only; the leaderboard is built from them.
+    list_select_related = ["competition", "team", "submitted_by"]
+    actions = [disqualify_submissions]
+    # Scores and status come from the worker only; the leaderboard is built from them. Disqualification goes
+    # through its action, so it reaches the leaderboards and the audit log.
     readonly_fields = [
         "status",
         "public_score",
         "private_score",
         "error_code",
+        "error_message",
+        "host_error_detail",
         "counts_against_quota",
         "is_late",
         "deleted_at",
+        "disqualified_at",
+        "disqualification_reason",
+        "file",
         "file_key",
         "file_size",
         "file_sha256",
@@ -59,3 +86,17 @@ class SubmissionAdmin(admin.ModelAdmin):
         "scoring_started_at",
         "scored_at",
     ]
+
+    @admin.display(description="host-only error", ordering="host_error_detail")
+    def host_error(self, submission: Submission) -> str:
+        """What went wrong on hidden rows, for the host and staff only; the participant sees error_message."""
+        return Truncator(submission.host_error_detail).chars(80)
+
+    @admin.display(description="disqualified", boolean=True, ordering="disqualified_at")
+    def is_disqualified(self, submission: Submission) -> bool:
+        return submission.disqualified_at is not None
+
+    @admin.display(description="file")
+    def file(self, submission: Submission):
+        url = reverse("api-submission-file", kwargs={"submission_id": submission.pk})
+        return format_html('<a href="{}" download>{}</a>', url, submission.file_name)

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -12,9 +13,18 @@ from competitions.queries import (
     require_participant,
     team_for,
 )
+from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
+from datasets.downloads import StoredDownload, stored_file_response
+from datasets.storage import private_storage
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
-from submissions.serializers import SelectionSerializer, SubmissionCreateSerializer, SubmissionSerializer
+from submissions.serializers import (
+    QuotaSerializer,
+    SelectionSerializer,
+    SubmissionAcceptedSerializer,
+    SubmissionCreateSerializer,
+    SubmissionSerializer,
+)
 from submissions.services import cancel_submission, check_declared_size, create_submission, select_final
 
 
@@ -30,6 +40,20 @@ class CompetitionSubmissionsApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(
+        operation_id="submissions_list",
+        summary="Your team's submissions in a competition (the host sees every team's)",
+        tags=["submissions"],
+        parameters=PAGING,
+        responses={
+            200: paginated(
+                "PaginatedSubmissionList",
+                SubmissionSerializer,
+                quota=QuotaSerializer(allow_null=True, help_text="Your team's quota; null without a team."),
+            ),
+            **errors(401, 404),
+        },
+    )
     def get(self, request, slug):
         """Newest first, paginated with ?limit= and ?offset= (the host sees every team's)."""
         competition = competition_for(request.user, slug)
@@ -40,6 +64,20 @@ class CompetitionSubmissionsApi(APIView):
         response.data["quota"] = team_quota(team).as_dict() if team else None
         return response
 
+    @extend_schema(
+        operation_id="submissions_create",
+        summary="Upload a prediction file to be scored",
+        tags=["submissions"],
+        request={"multipart/form-data": SubmissionCreateSerializer},
+        responses={
+            202: SubmissionAcceptedSerializer,
+            **errors(400, 401, 403, 404, 409, 413),
+            429: error(
+                "The team's quota is used up (code quota_exceeded, total_quota_exceeded or too_many_in_flight, "
+                "with the quota in details), or a burst limit was reached."
+            ),
+        },
+    )
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         check_declared_size(request.META.get("CONTENT_LENGTH"))
@@ -68,9 +106,41 @@ class CompetitionSubmissionsApi(APIView):
 class SubmissionDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="submission_retrieve",
+        summary="One submission: its status, scores and error",
+        description="The private score appears for the host and admins, and for everyone once the "
+        "competition has ended.",
+        tags=["submissions"],
+        responses={200: SubmissionSerializer, **errors(401, 404)},
+    )
     def get(self, request, submission_id):
         submission = submission_for(request.user, submission_id)
         return Response(serialize(request.user, submission.competition, submission))
+
+
+class SubmissionFileApi(APIView):
+    """The uploaded prediction file, for its team and the host."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="submission_file_download",
+        summary="Download the uploaded prediction file",
+        tags=["submissions"],
+        parameters=RANGE_HEADERS,
+        responses={**download_answers("the prediction file"), **errors(401, 404)},
+    )
+    def get(self, request, submission_id):
+        submission = submission_for(request.user, submission_id)
+        download = StoredDownload(
+            private_storage(),
+            submission.file_key,
+            submission.file_name,
+            submission.file_size,
+            submission.file_sha256,
+        )
+        return stored_file_response(request, download)
 
 
 class SubmissionSelectApi(APIView):
@@ -79,6 +149,13 @@ class SubmissionSelectApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(
+        operation_id="submission_select",
+        summary="Mark a submission as one of the team's finals, or unmark it",
+        tags=["submissions"],
+        request=SelectionSerializer,
+        responses={200: SubmissionSerializer, **errors(400, 401, 403, 404, 409)},
+    )
     def post(self, request, submission_id):
         submission = submission_for(request.user, submission_id)
         form = SelectionSerializer(data=request.data)
@@ -90,6 +167,13 @@ class SubmissionSelectApi(APIView):
 class SubmissionCancelApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="submission_cancel",
+        summary="Cancel a submission that is still waiting to be scored",
+        tags=["submissions"],
+        request=None,
+        responses={200: SubmissionSerializer, **errors(400, 401, 403, 404)},
+    )
     def post(self, request, submission_id):
         submission = cancel_submission(
             submission=submission_for(request.user, submission_id), user=request.user
@@ -100,6 +184,12 @@ class SubmissionCancelApi(APIView):
 class QuotaApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        operation_id="quota_retrieve",
+        summary="Your team's submission quota",
+        tags=["submissions"],
+        responses={200: QuotaSerializer, **errors(401, 403, 404)},
+    )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
         team = require_participant(request.user, competition, "see your quota")

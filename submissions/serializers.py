@@ -1,6 +1,12 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from submissions.models import Submission
+
+
+class SubmissionErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -34,6 +40,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "scored_at",
         ]
 
+    @extend_schema_field(SubmissionErrorSerializer(allow_null=True))
     def get_error(self, submission):
         if submission.status != Submission.Status.FAILED:
             return None
@@ -55,3 +62,37 @@ class SubmissionCreateSerializer(serializers.Serializer):
 
 class SelectionSerializer(serializers.Serializer):
     selected = serializers.BooleanField()
+
+
+# The shapes of Quota.as_dict() and of the upload's answer (submissions.api), for the schema only.
+class QuotaSerializer(serializers.Serializer):
+    """A team's submission quota."""
+
+    limit = serializers.IntegerField(help_text="Submissions allowed per UTC day.")
+    used = serializers.IntegerField(help_text="Submissions counted today.")
+    remaining = serializers.IntegerField(
+        help_text="What the team can still submit today, all limits considered."
+    )
+    remaining_today = serializers.IntegerField(help_text="Left of the daily limit alone.")
+    resets_at = serializers.DateTimeField(help_text="When the daily count starts again (midnight UTC).")
+    total_limit = serializers.IntegerField(
+        allow_null=True, help_text="Submissions allowed in all, if limited."
+    )
+    total_used = serializers.IntegerField()
+    total_remaining = serializers.IntegerField(allow_null=True)
+    in_flight_limit = serializers.IntegerField(
+        allow_null=True, help_text="Submissions allowed to wait or score at once, if limited."
+    )
+    in_flight = serializers.IntegerField()
+
+
+class SubmissionAcceptedSerializer(serializers.Serializer):
+    """The answer to an upload: stored, counted and queued for scoring."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Submission.Status.choices)
+    remaining_today = serializers.IntegerField(help_text="The same as quota.remaining.")
+    resets_at = serializers.DateTimeField(help_text="The same as quota.resets_at.")
+    is_late = serializers.BooleanField(help_text="Sent after the end: scored for the team, never ranked.")
+    quota = QuotaSerializer()
+    submission = SubmissionSerializer()

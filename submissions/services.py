@@ -5,10 +5,12 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.fields import DateTimeField
 
 from accounts.models import User
 from competitions.models import Competition, Team, TeamMembership
 from competitions.queries import require_participant
+from competitions.services import require_not_suspended
 from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage, store, stream_size
 from submissions.models import Submission
@@ -32,7 +34,10 @@ class QuotaExceeded(DomainError):
         super().__init__(
             message,
             code=code,
-            details={"quota": {**quota.as_dict(), "resets_at": quota.resets_at.isoformat()}},
+            # written as every API answer writes times (UTC with a Z), since this dict skips the serializers
+            details={
+                "quota": {**quota.as_dict(), "resets_at": DateTimeField().to_representation(quota.resets_at)}
+            },
         )
         if code == "quota_exceeded":
             self.headers = {"Retry-After": str(int((quota.resets_at - timezone.now()).total_seconds()) + 1)}
@@ -40,7 +45,8 @@ class QuotaExceeded(DomainError):
 
 def check_competition_open(competition: Competition) -> bool:
     """Whether an upload now is late (after the end: scored for the team, never ranked); refuses an upload
-    before the start or to a draft."""
+    before the start, to a draft or to a suspended competition."""
+    require_not_suspended(competition)
     phase = competition.phase
     if phase == Competition.Phase.UPCOMING:
         opens = competition.start_at.strftime("%Y-%m-%d %H:%M UTC")

@@ -1,9 +1,40 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.services import create_api_token
 from config.celery import app as celery_app
+from tests import api_coverage
 from tests.factories import UserFactory, make_competition
+
+
+def pytest_configure(config):
+    api_coverage.start_recording()
+
+
+def ran_whole_suite(session) -> bool:
+    config = session.config
+    default_paths = config.getini("testpaths")
+    chosen = [str(arg) for arg in config.args]
+    return (
+        chosen in ([], default_paths, [str(config.rootpath / p) for p in default_paths])
+        and not config.getoption("keyword")
+        and not config.getoption("markexpr")
+    )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After a whole, passing run: every operation in the OpenAPI schema must have been called."""
+    if exitstatus != 0 or not ran_whole_suite(session):
+        return
+    missing = api_coverage.uncovered_operations()
+    if missing:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"FAILED: {len(missing)} API operations are called by no test:", red=True)
+        for operation in missing:
+            reporter.write_line(f"  {operation}", red=True)
+        session.exitstatus = 1
+
 
 # Unit tests never reach a worker (integration tests start real ones), so messages go nowhere.
 celery_app.conf.broker_url = "memory://"
@@ -25,6 +56,12 @@ def isolated_storage(settings, tmp_path):
         "public_data": local("public"),
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """API burst counts live in the cache; each test starts with none used."""
+    cache.clear()
 
 
 @pytest.fixture

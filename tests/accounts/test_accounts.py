@@ -74,3 +74,46 @@ def test_reloading_the_profile_after_creating_a_token_does_not_create_another(cl
 
     assert created.status_code == 302
     assert ApiToken.objects.filter(user=participant).count() == 1
+
+
+def test_tokens_are_listed_without_their_values_and_revoked_through_the_api(api_for, participant):
+    from accounts.services import create_api_token
+
+    other, _ = create_api_token(user=participant, name="training box")
+    client = api_for(participant)
+
+    listed = client.get("/api/v1/me/tokens/").json()
+    revoked = client.delete(f"/api/v1/me/tokens/{other.pk}/")
+    again = client.delete(f"/api/v1/me/tokens/{other.pk}/")
+
+    assert {token["name"] for token in listed} == {"tests", "training box"}
+    assert all("token" not in token and "key_hash" not in token for token in listed)
+    assert revoked.status_code == 204
+    assert again.status_code == 404
+    assert again.json()["message"] == f"You have no token {other.pk}."
+
+
+def test_a_session_creates_a_token_shown_once_with_its_podium_json(client, participant):
+    client.force_login(participant)
+    response = client.post("/api/v1/me/tokens/", {"name": "laptop"}, content_type="application/json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["token"].startswith("pod_")
+    assert body["podium_json"] == {"url": "http://testserver", "username": "alice", "token": body["token"]}
+    listed = client.get("/api/v1/me/tokens/").json()
+    assert [token["name"] for token in listed] == ["laptop"]
+    assert "token" not in listed[0]
+
+
+def test_a_token_cannot_mint_more_tokens(api_for, participant):
+    response = api_for(participant).post("/api/v1/me/tokens/", {"name": "sneaky"}, format="json")
+    assert response.status_code == 403
+    assert "not with a token" in response.json()["message"]
+
+
+def test_a_token_needs_a_name(client, participant):
+    client.force_login(participant)
+    response = client.post("/api/v1/me/tokens/", {}, content_type="application/json")
+    assert response.status_code == 400
+    assert "name" in response.json()["details"]["fields"]

@@ -92,11 +92,19 @@ def test_host_creates_and_publishes_a_competition(page, site, tmp_path):
 
     expect(page.get_by_text("Competition created as a draft.")).to_be_visible()
     expect(page.locator(".badge.phase-draft")).to_be_visible()
-    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", name="Check before publishing")).to_be_visible()
+    figures = page.locator("#solution-check")
+    expect(figures.locator("div", has_text="Test ids")).to_contain_text("30")
+    expect(figures.locator("div", has_text="Public rows")).to_contain_text(
+        "9"
+    )  # 30% of 30, fixed by the seed
+    expect(page.locator("#sample-preview")).to_contain_text("id,label")
+    screenshot(page, "host-check")
+    page.get_by_role("button", name="Publish “Yes or no”").click()
     expect(page.get_by_text("'Yes or no' is published.")).to_be_visible()
     expect(page.locator(".badge.phase-running")).to_be_visible()
     page.get_by_role("link", name="Data", exact=True).click()
-    expect(page.get_by_text("sample_submission.csv")).to_be_visible()
+    expect(page.get_by_role("link", name="sample_submission.csv", exact=True)).to_be_visible()
     page.get_by_role("link", name="Evaluation").click()
     expect(page.locator("pre.code")).to_have_text("id,label")
     screenshot(page, "host-published")
@@ -125,3 +133,39 @@ def test_pages_fit_a_phone_screen(browser, site, path):
     screenshot(page, "phone" + path.rstrip("/").replace("/", "-"))
     context.close()
     assert overflow <= 0, f"{path} is {overflow}px wider than the phone screen"
+
+
+def test_a_new_participant_signs_up_submits_follows_the_chart_and_selects_a_final(page, site, tmp_path):
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Email").fill("newcomer@example.com")
+    page.get_by_label("Password", exact=True).fill("a-Long-new-passw0rd")
+    page.get_by_label("Password confirmation").fill("a-Long-new-passw0rd")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_text("Welcome to Podium, newcomer.")).to_be_visible()
+
+    page.get_by_role("link", name=re.compile("Breast cancer diagnosis")).first.click()
+    page.get_by_role("link", name="Rules", exact=True).click()
+    page.get_by_role("button", name=re.compile("I accept the rules")).click()
+    with page.expect_download() as download_info:
+        page.locator("a[href$='/data/test.csv']").click()
+    test = pd.read_csv(download_info.value.path())
+    predictions = tmp_path / "predictions.csv"
+    pd.DataFrame({"id": test["id"], "target": (test["mean radius"] < 14).astype(float)}).to_csv(
+        predictions, index=False
+    )
+
+    page.get_by_role("link", name="My submissions").click()
+    expect(page.locator("#progress-empty")).to_be_visible()
+    page.get_by_label("Prediction CSV").set_input_files(str(predictions))
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#upload-progress")).to_be_visible()
+    row = page.locator("#submissions-table tbody tr").first
+    expect(row.locator(".status")).to_have_text("scored", timeout=60_000)
+
+    page.reload()
+    expect(page.locator("#progress-chart svg")).to_be_visible()
+    expect(page.locator("#progress-chart")).to_contain_text("Your best")
+    page.get_by_role("button", name="Select as final").first.click()
+    expect(page.locator("#submissions-table tbody tr").first.locator(".tag-final")).to_have_text("final")
+    screenshot(page, "newcomer-submissions")

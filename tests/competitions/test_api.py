@@ -98,7 +98,7 @@ def test_a_draft_is_invisible_to_participants_until_published(api_for, host, par
     make_competition(host=host, publish=False)
 
     assert api_for(participant).get("/api/v1/competitions/animals/").status_code == 404
-    assert api_for(participant).get("/api/v1/competitions/").json() == []
+    assert api_for(participant).get("/api/v1/competitions/").json()["results"] == []
     assert api_for(host).get("/api/v1/competitions/animals/").status_code == 200
 
     published = api_for(host).post("/api/v1/competitions/animals/publish/")

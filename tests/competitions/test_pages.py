@@ -35,7 +35,7 @@ def test_host_creates_a_competition_through_the_form(client, host):
 
     assert response.status_code == 302
     competition = Competition.objects.get()
-    assert response["Location"] == f"/competitions/{competition.slug}/"
+    assert response["Location"] == f"/competitions/{competition.slug}/host/check/"
     assert competition.status == "draft"
 
 

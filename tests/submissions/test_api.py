@@ -148,6 +148,7 @@ def test_the_daily_quota_refuses_the_next_upload_with_the_reset_time(alice, comp
     assert body["code"] == "quota_exceeded"
     assert body["message"].startswith("Your team has used all 5 submissions for today. The count resets at ")
     assert body["details"]["quota"]["remaining"] == 0
+    assert body["details"]["quota"]["resets_at"].endswith("T00:00:00Z")
     assert int(response["Retry-After"]) > 0
     assert Submission.objects.count() == 5
 
@@ -220,3 +221,22 @@ def test_the_submission_list_is_paginated_and_reads_in_few_queries(
     assert body["count"] == 5
     assert len(body["results"]) == 2
     assert body["next"].endswith("limit=2&offset=3")
+
+
+def test_a_team_downloads_its_own_submission_file(alice, api_for, other_participant, host):
+    text = predictions({1: "dog"})
+    submission_id = submit(alice, text).json()["id"]
+    url = f"/api/v1/submissions/{submission_id}/file/"
+
+    mine = alice.get(url)
+    hosts = api_for(host).get(url)
+    others = api_for(other_participant).get(url)
+    anonymous = api_for().get(url)
+
+    assert mine.status_code == 200
+    assert b"".join(mine.streaming_content) == text.encode()
+    assert mine["Content-Disposition"] == 'attachment; filename="predictions.csv"'
+    assert mine["X-Checksum-SHA256"] == Submission.objects.get().file_sha256
+    assert hosts.status_code == 200
+    assert others.status_code == 404
+    assert anonymous.status_code == 401

@@ -1,0 +1,58 @@
+"""Burst limits on the API (DRF throttles), reported on every answer as X-RateLimit-* headers.
+
+These protect the server from scripts that loop too fast; the competition's submission quotas are a
+separate rule kept by submissions/quota.py. Anonymous clients are counted per IP address, logged-in
+ones per user. Each answer says the tightest limit that applied:
+  X-RateLimit-Limit      requests allowed in the window
+  X-RateLimit-Remaining  requests left in it
+  X-RateLimit-Reset      seconds until a request is freed again
+A refused request gets 429 with Retry-After."""
+
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+RATE_LIMIT_ATTRIBUTE = "podium_rate_limit"
+
+
+class RateLimitHeadersMixin:
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        if self.rate is not None and getattr(self, "key", None) is not None:
+            remember_tightest(request._request, self.limit_state(allowed))
+        return allowed
+
+    def limit_state(self, allowed: bool) -> dict:
+        used = len(self.history)
+        oldest = self.history[-1] if self.history else self.now
+        return {
+            "limit": self.num_requests,
+            "remaining": max(self.num_requests - used, 0) if allowed else 0,
+            "reset": max(int(oldest + self.duration - self.now + 0.999), 0),
+        }
+
+
+def remember_tightest(django_request, state: dict) -> None:
+    current = getattr(django_request, RATE_LIMIT_ATTRIBUTE, None)
+    if current is None or state["remaining"] < current["remaining"]:
+        setattr(django_request, RATE_LIMIT_ATTRIBUTE, state)
+
+
+class AnonBurstThrottle(RateLimitHeadersMixin, AnonRateThrottle):
+    pass
+
+
+class UserBurstThrottle(RateLimitHeadersMixin, UserRateThrottle):
+    pass
+
+
+class RateLimitHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, RATE_LIMIT_ATTRIBUTE, None)
+        if state is not None:
+            response["X-RateLimit-Limit"] = str(state["limit"])
+            response["X-RateLimit-Remaining"] = str(state["remaining"])
+            response["X-RateLimit-Reset"] = str(state["reset"])
+        return response

@@ -1,0 +1,245 @@
+"""What moderators do from the admin: suspend or feature a competition, start a rescore, disqualify a team or
+a submission, ban an account. Each makes its change through the owning app's own rules and writes an audit
+log entry in the same transaction, so neither stands without the other."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from competitions.models import Competition, Team
+from config.errors import DomainError, NotAllowed
+from datasets.storage import private_storage
+from moderation.models import AuditLogEntry
+from scoring import standing
+from scoring.models import Rescore
+from scoring.rescoring import start_rescore
+from submissions.models import Submission
+
+Action = AuditLogEntry.Action
+REPR_LENGTH = AuditLogEntry._meta.get_field("target_repr").max_length
+
+
+class ModerationRefused(DomainError):
+    code = "moderation_refused"
+
+
+def record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None,
+    reason: str = "",
+    details: dict | None = None,
+    target_repr: str = "",
+) -> AuditLogEntry:
+    """Write one audit log entry (actor None: Podium itself); call inside the transaction of the change."""
+    return AuditLogEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=target.pk if target is not None else None,
+        target_repr=(target_repr or str(target or ""))[:REPR_LENGTH],
+        reason=reason,
+        details=details or {},
+    )
+
+
+def record_disqualification(sender, *, actor: User, target: Team | Submission, reason: str, **kwargs) -> None:
+    """Every disqualification, from the admin, the API or the submissions page, by a host or an admin."""
+    competition = target.competition
+    if isinstance(target, Team):
+        action, details = Action.TEAM_DISQUALIFIED, {"competition": competition.slug}
+        label = f"Team '{target.name}' in {competition.slug}"
+    else:
+        action, details = (
+            Action.SUBMISSION_DISQUALIFIED,
+            {"competition": competition.slug, "team": target.team.name},
+        )
+        label = f"Submission {target.pk} of team '{target.team.name}' in {competition.slug}"
+    details["by"] = "staff" if actor.is_staff else "host"
+    record(actor=actor, action=action, target=target, reason=reason, details=details, target_repr=label)
+
+
+def require_staff(actor: User) -> None:
+    if not (actor.is_authenticated and actor.is_active and actor.is_staff):
+        raise NotAllowed("Only staff can moderate.")
+
+
+def require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationRefused("Give a reason; it is kept in the audit log.", code="reason_required")
+    return reason
+
+
+def lock_competition(competition: Competition) -> Competition:
+    """The competition's row lock, taken first as scoring takes it (then the team's), so the two never deadlock."""
+    return Competition.objects.select_for_update().get(pk=competition.pk)
+
+
+# Competitions.
+
+
+def suspend_competition(*, competition: Competition, actor: User, reason: str) -> Competition:
+    """Hide a competition from everyone but its host and staff, and close it to submissions, joins and team
+    changes; the host sees the reason."""
+    require_staff(actor)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        locked = lock_competition(competition)
+        if locked.suspended_at:
+            raise ModerationRefused(f"'{locked.title}' is already suspended.", code="already_suspended")
+        locked.suspended_at = timezone.now()
+        locked.suspension_reason = reason
+        locked.save(update_fields=["suspended_at", "suspension_reason"])
+        record(actor=actor, action=Action.COMPETITION_SUSPENDED, target=locked, reason=reason)
+    return locked
+
+
+def restore_competition(*, competition: Competition, actor: User, reason: str = "") -> Competition:
+    """Lift a suspension: the competition is listed and open again as its dates say."""
+    require_staff(actor)
+    with transaction.atomic():
+        locked = lock_competition(competition)
+        if not locked.suspended_at:
+            raise ModerationRefused(f"'{locked.title}' is not suspended.", code="not_suspended")
+        details = {"suspension_reason": locked.suspension_reason}
+        locked.suspended_at = None
+        locked.suspension_reason = ""
+        locked.save(update_fields=["suspended_at", "suspension_reason"])
+        record(
+            actor=actor,
+            action=Action.COMPETITION_RESTORED,
+            target=locked,
+            reason=reason.strip(),
+            details=details,
+        )
+    return locked
+
+
+def feature_competition(*, competition: Competition, actor: User, reason: str = "") -> Competition:
+    return set_featured(competition, actor, featured=True, reason=reason)
+
+
+def unfeature_competition(*, competition: Competition, actor: User, reason: str = "") -> Competition:
+    return set_featured(competition, actor, featured=False, reason=reason)
+
+
+def set_featured(competition: Competition, actor: User, *, featured: bool, reason: str) -> Competition:
+    require_staff(actor)
+    with transaction.atomic():
+        locked = lock_competition(competition)
+        if locked.featured == featured:
+            state = "already featured" if featured else "not featured"
+            raise ModerationRefused(f"'{locked.title}' is {state}.", code="featured_unchanged")
+        locked.featured = featured
+        locked.save(update_fields=["featured"])
+        action = Action.COMPETITION_FEATURED if featured else Action.COMPETITION_UNFEATURED
+        record(actor=actor, action=action, target=locked, reason=reason.strip())
+    return locked
+
+
+def rescore_competition(*, competition: Competition, actor: User, reason: str) -> Rescore:
+    """Score every submission again under the current solution and metric (after a fix to a metric, say);
+    the leaderboards switch to the new scores once every submission has its new one."""
+    require_staff(actor)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        # The current file passed as a new one: the rescore refuses a setup that would change nothing.
+        with private_storage().open(competition.solution_key, "rb") as solution:
+            rescore = start_rescore(competition=competition, user=actor, solution=solution, reason=reason)
+        record(
+            actor=actor,
+            action=Action.RESCORE_STARTED,
+            target=competition,
+            reason=reason,
+            details={"rescore": rescore.pk, "metric": rescore.metric, "submissions": rescore.total},
+        )
+    return rescore
+
+
+# Teams and submissions.
+
+
+def disqualify_team(*, team: Team, actor: User, reason: str) -> Team:
+    """Take a whole team off the leaderboards; the team sees the reason."""
+    require_staff(actor)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        lock_competition(team.competition)
+        if Team.objects.filter(pk=team.pk, disqualified_at__isnull=False).exists():
+            raise ModerationRefused(
+                f"Team '{team.name}' is already disqualified.", code="already_disqualified"
+            )
+        team = standing.disqualify_team(
+            team=team, user=actor, reason=reason
+        )  # audited by record_disqualification
+    return team
+
+
+def disqualify_submission(*, submission: Submission, actor: User, reason: str) -> Submission:
+    """Take one submission off the leaderboards; its team sees the reason."""
+    require_staff(actor)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        lock_competition(submission.competition)
+        if Submission.objects.filter(pk=submission.pk, disqualified_at__isnull=False).exists():
+            raise ModerationRefused(
+                f"Submission {submission.pk} is already disqualified.", code="already_disqualified"
+            )
+        submission = standing.disqualify_submission(submission=submission, user=actor, reason=reason)
+    return submission
+
+
+# Accounts.
+
+
+def ban_user(*, user: User, actor: User, reason: str) -> int:
+    """Deactivate an account (no login, no API token) and disqualify every submission it made, in every
+    competition; returns how many submissions were disqualified."""
+    require_staff(actor)
+    reason = require_reason(reason)
+    if user.pk == actor.pk:
+        raise ModerationRefused("You cannot ban yourself.", code="ban_self")
+    if user.is_superuser and not actor.is_superuser:
+        raise NotAllowed(f"Only a superuser can ban the superuser '{user.username}'.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.banned_at:
+            raise ModerationRefused(f"'{locked.username}' is already banned.", code="already_banned")
+        locked.is_active = False
+        locked.banned_at = timezone.now()
+        locked.ban_reason = reason
+        locked.save(update_fields=["is_active", "banned_at", "ban_reason"])
+        disqualified = standing.disqualify_submissions(
+            submissions=Submission.objects.filter(submitted_by=locked),
+            user=actor,
+            reason=f"Account banned: {reason}",
+        )
+        record(
+            actor=actor,
+            action=Action.USER_BANNED,
+            target=locked,
+            reason=reason,
+            details={"submissions_disqualified": disqualified},
+        )
+    return disqualified
+
+
+def unban_user(*, user: User, actor: User, reason: str = "") -> User:
+    """Let a banned account in again; the disqualifications of its submissions stay."""
+    require_staff(actor)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.banned_at:
+            raise ModerationRefused(f"'{locked.username}' is not banned.", code="not_banned")
+        details = {"ban_reason": locked.ban_reason}
+        locked.is_active = True
+        locked.banned_at = None
+        locked.ban_reason = ""
+        locked.save(update_fields=["is_active", "banned_at", "ban_reason"])
+        record(
+            actor=actor, action=Action.USER_UNBANNED, target=locked, reason=reason.strip(), details=details
+        )
+    return locked

@@ -1,0 +1,112 @@
+"""Where a user stands in every competition they joined, for their profile: in two queries, however many.
+
+Ranks are counted in the database as the number of entries ahead on the same board (better score, or the
+same score reached earlier, as `ranked_entries` orders them), so no board is read whole. The private rank
+and medal are given only once the private board is built, which happens after the end, so nothing here
+shows a private standing before everyone may see it.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from competitions.models import Competition, Team, TeamMembership
+from scoring import engine
+from scoring.medals import medal_cutoffs, medal_for
+from scoring.models import LeaderboardEntry
+
+PUBLIC, PRIVATE = LeaderboardEntry.Split.PUBLIC, LeaderboardEntry.Split.PRIVATE
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int
+    teams: int
+
+
+@dataclass(frozen=True)
+class JoinedCompetition:
+    competition: Competition
+    team: Team
+    public: Standing | None
+    private: Standing | None
+
+    @property
+    def private_board_built(self) -> bool:
+        return private_board_is_out(self.competition)
+
+    @property
+    def medal(self) -> str | None:
+        if self.private is None:
+            return None
+        return medal_for(self.private.rank, medal_cutoffs(self.private.teams))
+
+
+def private_board_is_out(competition: Competition) -> bool:
+    return bool(competition.private_leaderboard_built_at) and competition.phase == Competition.Phase.FINISHED
+
+
+def count_of(entries: QuerySet) -> Coalesce:
+    """A correlated COUNT(*) of `entries`, zero when none match."""
+    counted = entries.order_by().values("competition_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def same_board() -> QuerySet:
+    return LeaderboardEntry.objects.filter(competition_id=OuterRef("competition_id"), split=OuterRef("split"))
+
+
+def entries_ahead(*, higher_is_better: bool) -> Coalesce:
+    better = Q(score__gt=OuterRef("score")) if higher_is_better else Q(score__lt=OuterRef("score"))
+    earlier = Q(score=OuterRef("score")) & (
+        Q(best_submitted_at__lt=OuterRef("best_submitted_at"))
+        | Q(best_submitted_at=OuterRef("best_submitted_at"), team_id__lt=OuterRef("team_id"))
+    )
+    return count_of(same_board().filter(better | earlier))
+
+
+def ranked_team_entries(team_ids: list[int]) -> QuerySet:
+    """The teams' entries on both boards, each with its rank and the size of its board."""
+    higher = [key for key, metric in engine.METRICS.items() if metric.higher_is_better]
+    rank = Case(
+        When(competition__metric__in=higher, then=entries_ahead(higher_is_better=True)),
+        default=entries_ahead(higher_is_better=False),
+        output_field=IntegerField(),
+    )
+    return (
+        LeaderboardEntry.objects.filter(team_id__in=team_ids)
+        .annotate(ahead=rank, board_size=count_of(same_board()))
+        .values_list("team_id", "split", "ahead", "board_size")
+    )
+
+
+def joined_competitions(user: User) -> list[JoinedCompetition]:
+    """Every competition the user has a team in, latest end first, with the team's public rank and, once
+    the private board is built, its final rank."""
+    memberships = list(
+        TeamMembership.objects.filter(user=user)
+        .select_related("team", "competition")
+        .order_by("-competition__end_at", "-competition_id")
+    )
+    standings = {
+        (team_id, split): Standing(rank=ahead + 1, teams=size)
+        for team_id, split, ahead, size in ranked_team_entries([m.team_id for m in memberships])
+    }
+    joined = []
+    for membership in memberships:
+        competition = membership.competition
+        joined.append(
+            JoinedCompetition(
+                competition=competition,
+                team=membership.team,
+                public=standings.get((membership.team_id, PUBLIC)),
+                private=(
+                    standings.get((membership.team_id, PRIVATE))
+                    if private_board_is_out(competition)
+                    else None
+                ),
+            )
+        )
+    return joined

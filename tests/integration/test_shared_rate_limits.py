@@ -1,0 +1,30 @@
+"""Burst limits hold across gunicorn's worker processes: the counts live in a cache they share."""
+
+import pytest
+import requests
+
+from tests.services import require_redis
+from tests.stack import Stack
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize("cache", ["files", "redis"])
+def test_two_web_workers_share_one_anonymous_limit(tmp_path, cache):
+    stack = Stack(tmp_path)
+    stack.env["PODIUM_API_RATE_ANON"] = "6/min"
+    if cache == "redis":
+        stack.env["PODIUM_CACHE_URL"] = require_redis().rsplit("/", 1)[0] + "/14"
+        import redis
+
+        redis.Redis.from_url(stack.env["PODIUM_CACHE_URL"]).flushdb()
+    try:
+        stack.prepare()
+        stack.start_web()
+        statuses = [
+            requests.get(f"{stack.url}/api/v1/competitions/", timeout=10).status_code for _ in range(12)
+        ]
+    finally:
+        stack.close()
+
+    assert statuses == [200] * 6 + [429] * 6
