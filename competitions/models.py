@@ -78,6 +78,11 @@ class Competition(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
+    allows_writeups_while_running = models.BooleanField(
+        default=False,
+        help_text="Whether teams may publish write-ups before the end (always allowed after it).",
+    )
+    vote_count = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
     suspended_at = models.DateTimeField(
         null=True,

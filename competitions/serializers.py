@@ -50,6 +50,7 @@ class CompetitionListSerializer(serializers.ModelSerializer):
             "end_at",
             "metric",
             "teams",
+            "vote_count",
         ]
 
     def get_teams(self, competition) -> int:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import api as accounts_api
+from community import api as community_api
 from competitions import api as competitions_api
 from competitions import team_api
 from datasets import api as datasets_api
@@ -9,6 +10,16 @@ from scoring import api as scoring_api
 from submissions import api as submissions_api
 
 urlpatterns = [
+    path("discussions/<str:kind>/<str:key>/", community_api.DiscussionApi.as_view(), name="api-discussion"),
+    path("comments/<int:comment_id>/", community_api.CommentApi.as_view(), name="api-comment"),
+    path("comments/<int:comment_id>/flag/", community_api.CommentFlagApi.as_view(), name="api-comment-flag"),
+    path("votes/<str:kind>/<str:key>/", community_api.VoteApi.as_view(), name="api-vote"),
+    path("me/notifications/", community_api.NotificationsApi.as_view(), name="api-notifications"),
+    path(
+        "me/notifications/read/",
+        community_api.NotificationsReadApi.as_view(),
+        name="api-notifications-read",
+    ),
     path("me/", accounts_api.MeApi.as_view(), name="api-me"),
     path("me/tokens/", accounts_api.ApiTokensApi.as_view(), name="api-tokens"),
     path("me/tokens/<int:token_id>/", accounts_api.ApiTokenApi.as_view(), name="api-token"),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "submissions",
     "scoring",
     "moderation",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "community.context_processors.notifications",
             ],
         },
     },
@@ -169,6 +171,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+
+# --- Community -------------------------------------------------------------------------------
+PODIUM_COMMENT_EDIT_MINUTES = int(os.environ.get("PODIUM_COMMENT_EDIT_MINUTES", "30"))
+PODIUM_NEW_ACCOUNT_DAYS = int(os.environ.get("PODIUM_NEW_ACCOUNT_DAYS", "3"))
+PODIUM_NEW_ACCOUNT_COMMENTS_PER_HOUR = int(os.environ.get("PODIUM_NEW_ACCOUNT_COMMENTS_PER_HOUR", "5"))
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

@@ -40,7 +40,9 @@ class DatasetFilterForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=200, label="Search")
     ordering = forms.ChoiceField(
-        required=False, label="Sort by", choices=[("newest", "Newest"), ("title", "Title")]
+        required=False,
+        label="Sort by",
+        choices=[("newest", "Newest"), ("votes", "Most votes"), ("title", "Title")],
     )
 
     def search(self) -> tuple[str, str]:

@@ -15,6 +15,7 @@ class Dataset(models.Model):
     license = models.CharField(max_length=100, default="CC BY 4.0")
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     created_at = models.DateTimeField(auto_now_add=True)
+    vote_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

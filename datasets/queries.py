@@ -17,7 +17,11 @@ def visible_datasets(user: User) -> QuerySet[Dataset]:
     return datasets.filter(visibility=Dataset.Visibility.PUBLIC)
 
 
-DATASET_ORDERINGS = {"newest": ("-created_at", "-pk"), "title": ("title", "pk")}
+DATASET_ORDERINGS = {
+    "newest": ("-created_at", "-pk"),
+    "votes": ("-vote_count", "-created_at", "-pk"),
+    "title": ("title", "pk"),
+}
 
 
 def search_datasets(user: User, *, text: str = "", ordering: str = "newest") -> QuerySet[Dataset]:

@@ -24,7 +24,17 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = ["slug", "title", "description", "license", "visibility", "owner", "created_at", "versions"]
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "license",
+            "visibility",
+            "owner",
+            "created_at",
+            "vote_count",
+            "versions",
+        ]
 
 
 class DatasetListSerializer(serializers.ModelSerializer):
@@ -32,11 +42,11 @@ class DatasetListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = ["slug", "title", "license", "visibility", "owner", "created_at"]
+        fields = ["slug", "title", "license", "visibility", "owner", "created_at", "vote_count"]
 
 
 class DatasetSearchSerializer(serializers.Serializer):
-    """The list's query string: ?search= and ?ordering=newest|title."""
+    """The list's query string: ?search= and ?ordering=newest|votes|title."""
 
     search = serializers.CharField(
         required=False,

@@ -93,5 +93,17 @@ def api_for():
 
 
 @pytest.fixture
+def moderator(db):
+    return UserFactory(username="moderator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, moderator):
+    """A moderator logged in to the admin (this replaces pytest-django's fixture of the same name)."""
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
 def competition(host):
     return make_competition(host=host)

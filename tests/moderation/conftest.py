@@ -5,7 +5,7 @@ import pytest
 from scoring import services as scoring
 from submissions.models import Submission
 from submissions.services import create_submission
-from tests.factories import UserFactory, joined, predictions
+from tests.factories import joined, predictions
 
 # LABEL_SOLUTION's public ids 1-4 are cat, dog, cat, bird: these answers score 1.0, 0.75 and 0.5 there.
 ALL_RIGHT = {1: "cat", 2: "dog", 3: "cat", 4: "bird"}
@@ -49,17 +49,6 @@ def run_action(client, changelist: str, action: str, objects, reason: str | None
 
 def messages_of(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
-
-
-@pytest.fixture
-def moderator(db):
-    return UserFactory(username="moderator", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 @pytest.fixture

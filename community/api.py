@@ -1,0 +1,215 @@
+"""The community API: a target's discussion, one comment, flags, votes and the reader's notifications."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community import services
+from community.queries import (
+    comment_node,
+    discussion,
+    flattened,
+    has_voted,
+    notifications_for,
+    unread_notification_count,
+)
+from community.serializers import (
+    CommentCreateSerializer,
+    CommentEditSerializer,
+    CommentSerializer,
+    FlagSerializer,
+    NotificationSerializer,
+    NotificationsReadAnswerSerializer,
+    NotificationsReadSerializer,
+    VoteSerializer,
+    comment_json,
+    notification_json,
+)
+from community.targets import COMMENTABLE, VOTABLE, comment_for, find_target, votable_target
+from config.api_schema import PAGING, errors, paginated
+
+KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(COMMENTABLE))
+VOTE_KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(VOTABLE))
+KEY = OpenApiParameter(
+    "key", str, OpenApiParameter.PATH, description="A slug, or an id for a write-up or comment."
+)
+
+
+def validated(serializer_class, request) -> dict:
+    form = serializer_class(data=request.data)
+    form.is_valid(raise_exception=True)
+    return form.validated_data
+
+
+class DiscussionApi(APIView):
+    @extend_schema(
+        operation_id="discussion_list",
+        summary="The comments on a competition, dataset or write-up",
+        description="Threads oldest first, each comment followed by its replies (`parent`, `depth`).",
+        tags=["community"],
+        parameters=[KIND, KEY, *PAGING],
+        responses={200: paginated("PaginatedCommentList", CommentSerializer), **errors(401, 404)},
+    )
+    def get(self, request, kind, key):
+        nodes = flattened(discussion(request.user, find_target(request.user, kind, key)))
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(nodes, request, view=self)
+        return paginator.get_paginated_response([comment_json(node) for node in page])
+
+    @extend_schema(
+        operation_id="discussion_comment_create",
+        summary="Comment on a competition, dataset or write-up, or reply to a comment",
+        description="New accounts may post a few comments an hour (429 with Retry-After past that).",
+        tags=["community"],
+        parameters=[KIND, KEY],
+        request=CommentCreateSerializer,
+        responses={201: CommentSerializer, **errors(400, 401, 403, 404, 429)},
+    )
+    def post(self, request, kind, key):
+        target = find_target(request.user, kind, key)
+        data = validated(CommentCreateSerializer, request)
+        parent = comment_for(request.user, str(data["parent"])) if data.get("parent") else None
+        comment = services.post_comment(author=request.user, target=target, body=data["body"], parent=parent)
+        return Response(comment_json(comment_node(request.user, comment)), status=status.HTTP_201_CREATED)
+
+
+class CommentApi(APIView):
+    @extend_schema(
+        operation_id="comment_retrieve",
+        summary="One comment",
+        tags=["community"],
+        responses={200: CommentSerializer, **errors(401, 404)},
+    )
+    def get(self, request, comment_id):
+        comment = comment_for(request.user, str(comment_id))
+        return Response(comment_json(comment_node(request.user, comment)))
+
+    @extend_schema(
+        operation_id="comment_update",
+        summary="Edit your comment (for a while after posting)",
+        tags=["community"],
+        request=CommentEditSerializer,
+        responses={200: CommentSerializer, **errors(400, 401, 403, 404)},
+    )
+    def patch(self, request, comment_id):
+        comment = comment_for(request.user, str(comment_id))
+        data = validated(CommentEditSerializer, request)
+        comment = services.edit_comment(editor=request.user, comment=comment, body=data["body"])
+        return Response(comment_json(comment_node(request.user, comment)))
+
+    @extend_schema(
+        operation_id="comment_delete",
+        summary="Delete your comment",
+        description="The text goes; the comment keeps its place while replies to it are shown.",
+        tags=["community"],
+        request=None,
+        responses={204: None, **errors(401, 403, 404)},
+    )
+    def delete(self, request, comment_id):
+        services.delete_comment(user=request.user, comment=comment_for(request.user, str(comment_id)))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentFlagApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="comment_flag",
+        summary="Report a comment to the moderators",
+        tags=["community"],
+        request=FlagSerializer,
+        responses={201: CommentSerializer, **errors(400, 401, 404, 409)},
+    )
+    def post(self, request, comment_id):
+        comment = comment_for(request.user, str(comment_id))
+        data = validated(FlagSerializer, request)
+        services.flag_comment(user=request.user, comment=comment, reason=data["reason"], note=data["note"])
+        return Response(comment_json(comment_node(request.user, comment)), status=status.HTTP_201_CREATED)
+
+
+def vote_json(request, kind: str, key: str, target) -> dict:
+    target.refresh_from_db(fields=["vote_count"])
+    return {
+        "kind": kind,
+        "target": key,
+        "vote_count": target.vote_count,
+        "voted": has_voted(request.user, target),
+    }
+
+
+class VoteApi(APIView):
+    @extend_schema(
+        operation_id="vote_retrieve",
+        summary="The votes of a competition, dataset, write-up or comment, and whether you voted",
+        tags=["community"],
+        parameters=[VOTE_KIND, KEY],
+        responses={200: VoteSerializer, **errors(401, 404)},
+    )
+    def get(self, request, kind, key):
+        return Response(vote_json(request, kind, key, votable_target(request.user, kind, key)))
+
+    @extend_schema(
+        operation_id="vote_create",
+        summary="Up-vote a competition, dataset, write-up or comment (once)",
+        tags=["community"],
+        parameters=[VOTE_KIND, KEY],
+        request=None,
+        responses={201: VoteSerializer, **errors(401, 403, 404, 409)},
+    )
+    def post(self, request, kind, key):
+        target = votable_target(request.user, kind, key)
+        services.cast_vote(user=request.user, target=target)
+        return Response(vote_json(request, kind, key, target), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="vote_delete",
+        summary="Take your vote back",
+        tags=["community"],
+        parameters=[VOTE_KIND, KEY],
+        request=None,
+        responses={200: VoteSerializer, **errors(401, 404)},
+    )
+    def delete(self, request, kind, key):
+        target = votable_target(request.user, kind, key)
+        services.withdraw_vote(user=request.user, target=target)
+        return Response(vote_json(request, kind, key, target))
+
+
+class NotificationsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="notifications_list",
+        summary="Your notifications, newest first",
+        tags=["community"],
+        parameters=[OpenApiParameter("unread", bool, description="Only the unread ones."), *PAGING],
+        responses={200: paginated("PaginatedNotificationList", NotificationSerializer), **errors(401)},
+    )
+    def get(self, request):
+        notifications = notifications_for(request.user)
+        if request.query_params.get("unread") in ("1", "true", "yes"):
+            notifications = notifications.filter(read_at__isnull=True)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(
+            notifications.prefetch_related("comment__target"), request, view=self
+        )
+        return paginator.get_paginated_response([notification_json(item) for item in page])
+
+
+class NotificationsReadApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="notifications_mark_read",
+        summary="Mark your notifications read",
+        tags=["community"],
+        request=NotificationsReadSerializer,
+        responses={200: NotificationsReadAnswerSerializer, **errors(400, 401)},
+    )
+    def post(self, request):
+        data = validated(NotificationsReadSerializer, request)
+        marked = services.mark_notifications_read(user=request.user, ids=data.get("ids"))
+        return Response({"marked": marked, "unread": unread_notification_count(request.user)})

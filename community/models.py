@@ -1,0 +1,183 @@
+"""Comments, votes, flags and notifications around competitions, datasets and write-ups.
+
+A comment or a vote points at its target through a content type and an id, so one table serves every kind
+of target; `community.targets` says which kinds exist and who may see them."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class Comment(models.Model):
+    """One comment in a thread. Replies point at their parent and at the thread's first comment, so a whole
+    thread is one indexed query. The Markdown is rendered and sanitised once, when it is written."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="target type")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    thread = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="thread_comments",
+        help_text="The thread's first comment; empty on that first comment itself.",
+    )
+    body = models.TextField(help_text="Markdown, as the author wrote it.")
+    body_html = models.TextField(help_text="The Markdown rendered and sanitised.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Deleted by its author: the text is gone, replies stay."
+    )
+    hidden_at = models.DateTimeField(
+        null=True, blank=True, help_text="Hidden by a moderator: only its author and staff still see it."
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_reason = models.TextField(blank=True)
+    vote_count = models.PositiveIntegerField(default=0)
+    flag_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="comment_target")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author}"
+
+    @property
+    def root_id(self) -> int:
+        return self.thread_id or self.pk
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class CommentFlag(models.Model):
+    """A reader's report that a comment breaks the rules; one per reader per comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Rude or abusive"
+        OFF_TOPIC = "off_topic", "Off topic"
+        LEAK = "leak", "Shares private data or leaks the test labels"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "flagged_by"], name="one_flag_per_reader_per_comment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.flagged_by})"
+
+
+class Vote(models.Model):
+    """One up-vote; the count lives on the voted object as `vote_count`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="one_vote_per_user_per_object"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="vote_target")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.content_type.model} {self.object_id}"
+
+
+class Notification(models.Model):
+    """Something said in a thread the recipient takes part in (or on something the recipient owns)."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "replied to your comment"
+        THREAD = "thread", "commented in a thread you follow"
+        NEW_COMMENT = "new_comment", "commented on something of yours"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.comment.author} {self.get_kind_display()}"
+
+
+class WriteUp(models.Model):
+    """The paper and the code behind one of a team's submissions, as Papers With Code tied them to a
+    leaderboard row."""
+
+    competition = models.ForeignKey(
+        "competitions.Competition", on_delete=models.CASCADE, related_name="writeups"
+    )
+    team = models.ForeignKey("competitions.Team", on_delete=models.CASCADE, related_name="writeups")
+    submission = models.OneToOneField(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="writeup"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="writeups")
+    method_name = models.CharField(
+        max_length=120, help_text="The name a results table shows, e.g. 'ResNet-50 + TTA'."
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField()
+    code_url = models.URLField(max_length=500, blank=True)
+    paper_url = models.URLField(max_length=500, blank=True)
+    arxiv_id = models.CharField(max_length=30, blank=True)
+    paper_title = models.CharField(max_length=300, blank=True)
+    paper_authors = models.CharField(max_length=500, blank=True)
+    venue = models.CharField(max_length=120, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    framework = models.CharField(max_length=60, blank=True)
+    uses_extra_data = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    vote_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def paper_link(self) -> str:
+        """Where the paper is read: its arXiv page when it has an id, else the URL the team gave."""
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else self.paper_url
+
+    @property
+    def has_paper(self) -> bool:
+        return bool(self.arxiv_id or self.paper_url)

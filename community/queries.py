@@ -1,0 +1,127 @@
+"""Reads the pages and the API share: a target's discussion as the reader may see it, votes, notifications."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from accounts.models import User
+from community.models import Comment, Notification, Vote
+from community.services import can_edit
+from community.targets import can_see_comment, kind_of
+
+
+@dataclass
+class CommentNode:
+    """A comment as one reader sees it: `shows_text` is false for a placeholder kept for its replies."""
+
+    comment: Comment
+    depth: int
+    shows_text: bool
+    can_edit: bool = False
+    voted: bool = False
+    replies: list["CommentNode"] = field(default_factory=list)
+
+    @property
+    def placeholder(self) -> str:
+        if self.comment.is_deleted:
+            return "This comment was deleted by its author."
+        return "This comment was hidden by the moderators."
+
+
+def target_comments(target: models.Model) -> models.QuerySet[Comment]:
+    content_type = ContentType.objects.get_for_model(target)
+    return Comment.objects.filter(content_type=content_type, object_id=target.pk).select_related("author")
+
+
+def discussion(user: User, target: models.Model) -> list[CommentNode]:
+    """The target's threads, oldest first, replies under their parent. A comment the reader may not see (hidden)
+    or that was deleted stays only as a placeholder, and only while a reply under it is still shown."""
+    comments = list(target_comments(target))
+    voted = voted_ids(user, Comment, [comment.pk for comment in comments])
+    nodes = {
+        comment.pk: CommentNode(
+            comment=comment,
+            depth=0,
+            shows_text=not comment.is_deleted and can_see_comment(user, comment),
+            can_edit=can_edit(user, comment),
+            voted=comment.pk in voted,
+        )
+        for comment in comments
+    }
+    roots = []
+    for comment in comments:
+        node = nodes[comment.pk]
+        parent = nodes.get(comment.parent_id)
+        (parent.replies if parent else roots).append(node)
+    return prune(roots, depth=0)
+
+
+def prune(nodes: list[CommentNode], depth: int) -> list[CommentNode]:
+    kept = []
+    for node in nodes:
+        node.depth = depth
+        node.replies = prune(node.replies, depth + 1)
+        if node.shows_text or node.replies:
+            kept.append(node)
+    return kept
+
+
+def comment_node(user: User, comment: Comment) -> CommentNode:
+    """One comment as the reader sees it, outside its thread (after posting or editing it)."""
+    depth, parent_id = 0, comment.parent_id
+    while parent_id is not None:
+        depth += 1
+        parent_id = Comment.objects.values_list("parent_id", flat=True).get(pk=parent_id)
+    return CommentNode(
+        comment=comment,
+        depth=depth,
+        shows_text=not comment.is_deleted and can_see_comment(user, comment),
+        can_edit=can_edit(user, comment),
+        voted=has_voted(user, comment),
+    )
+
+
+def flattened(nodes: list[CommentNode]) -> list[CommentNode]:
+    """The threads in reading order, each comment followed by its replies."""
+    ordered = []
+    for node in nodes:
+        ordered.append(node)
+        ordered.extend(flattened(node.replies))
+    return ordered
+
+
+def comment_count(nodes: list[CommentNode]) -> int:
+    return sum(1 for node in flattened(nodes) if node.shows_text)
+
+
+def voted_ids(user: User, model: type[models.Model], ids: list[int]) -> set[int]:
+    """Which of these objects the user has voted for (one query)."""
+    if not user.is_authenticated or not ids:
+        return set()
+    return set(
+        Vote.objects.filter(
+            user=user, content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+        ).values_list("object_id", flat=True)
+    )
+
+
+def has_voted(user: User, target: models.Model) -> bool:
+    return target.pk in voted_ids(user, type(target), [target.pk])
+
+
+def unread_notification_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: User) -> models.QuerySet[Notification]:
+    """The user's notifications, newest first, with what a list needs to link each to its comment."""
+    return Notification.objects.filter(
+        recipient=user, comment__deleted_at__isnull=True, comment__hidden_at__isnull=True
+    ).select_related("comment__author", "comment__content_type")
+
+
+def comment_url(comment: Comment) -> str:
+    return f"{kind_of(comment.target).page_url(comment.target)}#comment-{comment.pk}"

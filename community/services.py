@@ -1,0 +1,299 @@
+"""Writing comments, flags, votes and notifications. Each function is one transaction and raises a domain
+error, with a message for the person who tried, when a rule refuses."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from community.models import Comment, CommentFlag, Notification, Vote
+from community.rendering import render_markdown
+from community.targets import kind_of, require_open
+from config.errors import DomainError, NotAllowed, NotAuthenticated
+from moderation.models import AuditLogEntry
+from moderation.services import record, require_reason, require_staff
+
+MAX_COMMENT_LENGTH = 10_000
+
+
+class CommentRefused(DomainError):
+    code = "comment_refused"
+
+
+class CommentRateLimited(DomainError):
+    code = "comment_rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, details={"retry_after": retry_after})
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class AlreadyVoted(DomainError):
+    code = "already_voted"
+    http_status = 409
+
+
+class AlreadyFlagged(DomainError):
+    code = "already_flagged"
+    http_status = 409
+
+
+def require_member(user: User) -> None:
+    if not user.is_authenticated:
+        raise NotAuthenticated("Log in to take part in the discussion.")
+    if not user.is_active:
+        raise NotAllowed("This account is suspended.")
+
+
+def clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise CommentRefused("Write something first: the comment is empty.", code="comment_empty")
+    if len(body) > MAX_COMMENT_LENGTH:
+        raise CommentRefused(
+            f"A comment holds at most {MAX_COMMENT_LENGTH:,} characters; this one has {len(body):,}.",
+            code="comment_too_long",
+        )
+    return body
+
+
+def require_comment_allowance(user: User) -> None:
+    """New accounts post a few comments an hour at most: the brake on accounts made to spam."""
+    if user.is_staff or user.date_joined <= timezone.now() - timedelta(days=settings.PODIUM_NEW_ACCOUNT_DAYS):
+        return
+    hour_ago = timezone.now() - timedelta(hours=1)
+    recent = list(
+        Comment.objects.filter(author=user, created_at__gt=hour_ago)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    allowance = settings.PODIUM_NEW_ACCOUNT_COMMENTS_PER_HOUR
+    if len(recent) < allowance:
+        return
+    young = f"Accounts younger than {settings.PODIUM_NEW_ACCOUNT_DAYS} days"
+    if allowance == 0:
+        next_at = user.date_joined + timedelta(days=settings.PODIUM_NEW_ACCOUNT_DAYS)
+        message = f"{young} cannot comment yet; you can from {next_at:%Y-%m-%d %H:%M} UTC."
+    else:
+        next_at = recent[len(recent) - allowance] + timedelta(hours=1)
+        message = f"{young} may post {allowance} comments an hour; you can post again at {next_at:%H:%M} UTC"
+    wait = max(1, int((next_at - timezone.now()).total_seconds()) + 1)
+    if allowance:
+        message += f" (in {max(1, round(wait / 60))} min)."
+    raise CommentRateLimited(message, retry_after=wait)
+
+
+def post_comment(*, author: User, target: models.Model, body: str, parent: Comment | None = None) -> Comment:
+    """A new comment on a target the author may see (found through `community.targets`), or a reply."""
+    require_member(author)
+    require_open(target)
+    body = clean_body(body)
+    content_type = ContentType.objects.get_for_model(target)
+    if parent is not None:
+        if (parent.content_type_id, parent.object_id) != (content_type.pk, target.pk):
+            raise CommentRefused("That comment belongs to another discussion.", code="wrong_thread")
+        if parent.is_deleted or parent.is_hidden:
+            raise CommentRefused(
+                "That comment was removed; reply in the thread instead.", code="parent_removed"
+            )
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=author.pk).first()  # one allowance check at a time
+        require_comment_allowance(author)
+        comment = Comment.objects.create(
+            content_type=content_type,
+            object_id=target.pk,
+            author=author,
+            parent=parent,
+            thread_id=parent.root_id if parent else None,
+            body=body,
+            body_html=render_markdown(body),
+        )
+        notify_thread(comment, target)
+    return comment
+
+
+def notify_thread(comment: Comment, target: models.Model) -> None:
+    """Tell the replied-to author, the others in the thread and the target's owners (who follow every thread on
+    what they host or own)."""
+    recipients: dict[int, str] = {}
+    if comment.parent_id:
+        recipients[comment.parent.author_id] = Notification.Kind.REPLY
+        in_thread = Comment.objects.filter(
+            models.Q(pk=comment.thread_id) | models.Q(thread_id=comment.thread_id), deleted_at__isnull=True
+        ).values_list("author_id", flat=True)
+        for author_id in in_thread:
+            recipients.setdefault(author_id, Notification.Kind.THREAD)
+    owner_kind = Notification.Kind.THREAD if comment.parent_id else Notification.Kind.NEW_COMMENT
+    for owner in kind_of(target).owners(target):
+        recipients.setdefault(owner.pk, owner_kind)
+    recipients.pop(comment.author_id, None)
+    active = set(User.objects.filter(pk__in=recipients, is_active=True).values_list("pk", flat=True))
+    Notification.objects.bulk_create(
+        Notification(recipient_id=user_id, comment=comment, kind=kind)
+        for user_id, kind in recipients.items()
+        if user_id in active
+    )
+
+
+def edit_window_closes(comment: Comment):
+    return comment.created_at + timedelta(minutes=settings.PODIUM_COMMENT_EDIT_MINUTES)
+
+
+def can_edit(user: User, comment: Comment) -> bool:
+    return (
+        user.is_authenticated
+        and user.pk == comment.author_id
+        and not comment.is_deleted
+        and timezone.now() < edit_window_closes(comment)
+    )
+
+
+def edit_comment(*, editor: User, comment: Comment, body: str) -> Comment:
+    """The author may change the text for a while after posting (PODIUM_COMMENT_EDIT_MINUTES)."""
+    require_member(editor)
+    if editor.pk != comment.author_id:
+        raise NotAllowed("Only its author can edit a comment.", code="not_your_comment")
+    if comment.is_deleted:
+        raise CommentRefused("This comment was deleted.", code="comment_deleted")
+    if not can_edit(editor, comment):
+        raise CommentRefused(
+            f"Comments can be edited for {settings.PODIUM_COMMENT_EDIT_MINUTES} minutes after posting; "
+            f"this one was posted at {comment.created_at:%Y-%m-%d %H:%M} UTC.",
+            code="edit_window_closed",
+        )
+    comment.body = clean_body(body)
+    comment.body_html = render_markdown(comment.body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def delete_comment(*, user: User, comment: Comment) -> Comment:
+    """The author removes the text; the comment stays as a placeholder so replies keep their place."""
+    require_member(user)
+    if user.pk != comment.author_id:
+        raise NotAllowed("Only its author can delete a comment.", code="not_your_comment")
+    if not comment.is_deleted:
+        comment.deleted_at = timezone.now()
+        comment.body, comment.body_html = "", ""
+        comment.save(update_fields=["deleted_at", "body", "body_html"])
+    return comment
+
+
+def flag_comment(*, user: User, comment: Comment, reason: str, note: str = "") -> CommentFlag:
+    """A reader reports a comment to the moderators, once."""
+    require_member(user)
+    if user.pk == comment.author_id:
+        raise CommentRefused("You cannot flag your own comment; delete it instead.", code="own_comment")
+    if reason not in CommentFlag.Reason.values:
+        raise CommentRefused(
+            f"Choose a reason: {', '.join(CommentFlag.Reason.values)}.", code="invalid_flag_reason"
+        )
+    try:
+        with transaction.atomic():
+            flag = CommentFlag.objects.create(
+                comment=comment, flagged_by=user, reason=reason, note=note.strip()
+            )
+            Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    except IntegrityError:
+        raise AlreadyFlagged(
+            "You have already flagged this comment; the moderators will look at it."
+        ) from None
+    return flag
+
+
+def author_of(target: models.Model) -> int | None:
+    """Who may not vote for the target: its author, host or owner."""
+    for field in ("author_id", "host_id", "owner_id"):
+        if hasattr(target, field):
+            return getattr(target, field)
+    return None
+
+
+def cast_vote(*, user: User, target: models.Model) -> int:
+    """One up-vote per user per object; the count on the object moves in the same transaction. Returns it."""
+    require_member(user)
+    require_open(target)
+    if author_of(target) == user.pk:
+        raise NotAllowed("You cannot vote for your own work.", code="own_work")
+    content_type = ContentType.objects.get_for_model(target)
+    try:
+        with transaction.atomic():
+            Vote.objects.create(user=user, content_type=content_type, object_id=target.pk)
+            type(target).objects.filter(pk=target.pk).update(vote_count=F("vote_count") + 1)
+    except IntegrityError:
+        raise AlreadyVoted("You have already voted for this; one vote each.") from None
+    return type(target).objects.values_list("vote_count", flat=True).get(pk=target.pk)
+
+
+def withdraw_vote(*, user: User, target: models.Model) -> int:
+    """Take one's vote back; nothing happens when there was none. Returns the count."""
+    require_member(user)
+    content_type = ContentType.objects.get_for_model(target)
+    with transaction.atomic():
+        deleted, _ = Vote.objects.filter(user=user, content_type=content_type, object_id=target.pk).delete()
+        if deleted:
+            type(target).objects.filter(pk=target.pk).update(vote_count=F("vote_count") - 1)
+    return type(target).objects.values_list("vote_count", flat=True).get(pk=target.pk)
+
+
+def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's unread notifications read (these ids only, when given); returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
+    """Staff hide a comment from everyone but its author and staff, with the reason in the audit log."""
+    require_staff(moderator)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_hidden:
+            return comment
+        comment.hidden_at, comment.hidden_by, comment.hidden_reason = timezone.now(), moderator, reason
+        comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        record(
+            actor=moderator,
+            action=AuditLogEntry.Action.COMMENT_HIDDEN,
+            target=comment,
+            reason=reason,
+            details={"author": comment.author.username, "flags": comment.flag_count},
+            target_repr=comment_label(comment),
+        )
+    return comment
+
+
+def restore_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
+    """Staff show a hidden comment again; its flags are cleared as dealt with."""
+    require_staff(moderator)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not comment.is_hidden:
+            return comment
+        comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
+        comment.flags.all().delete()
+        comment.flag_count = 0
+        comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "flag_count"])
+        record(
+            actor=moderator,
+            action=AuditLogEntry.Action.COMMENT_RESTORED,
+            target=comment,
+            reason=reason,
+            details={"author": comment.author.username},
+            target_repr=comment_label(comment),
+        )
+    return comment
+
+
+def comment_label(comment: Comment) -> str:
+    kind = kind_of(comment.target)
+    return f"Comment {comment.pk} by {comment.author.username} on {kind.label} {kind.key(comment.target)}"

@@ -1,0 +1,62 @@
+"""Template tags that put a discussion or a vote button on any page, so the pages of datasets and
+competitions show them without their apps importing this one."""
+
+from django import template
+
+from community.forms import CommentForm
+from community.queries import comment_count, comment_url, discussion, has_voted
+from community.targets import kind_of
+from community.views import DRAFT_KEY
+
+register = template.Library()
+
+
+@register.inclusion_tag("community/_discussion.html", takes_context=True)
+def discussion_for(context, target):
+    """The target's threads and the form for a new one; a refused draft comes back with its reason."""
+    request = context["request"]
+    kind = kind_of(target)
+    key = kind.key(target)
+    draft = request.session.get(DRAFT_KEY) if hasattr(request, "session") else None
+    if draft and (draft["kind"], draft["key"]) == (kind.name, key):
+        del request.session[DRAFT_KEY]
+    else:
+        draft = None
+    nodes = discussion(request.user, target)
+    new_draft = draft if draft and not draft["parent"] else None
+    return {
+        "request": request,
+        "user": request.user,
+        "csrf_token": context.get("csrf_token"),
+        "kind": kind.name,
+        "key": key,
+        "label": kind.label,
+        "nodes": nodes,
+        "count": comment_count(nodes),
+        "form": CommentForm(initial={"body": new_draft["body"]} if new_draft else None),
+        "draft": draft,
+        "next": request.get_full_path(),
+    }
+
+
+@register.inclusion_tag("community/_vote.html", takes_context=True)
+def vote_button(context, target, kind: str = ""):
+    """An up-vote toggle with the count; a plain count for a reader who is not logged in."""
+    request = context["request"]
+    kind_name = kind or kind_of(target).name
+    key = str(target.pk) if kind_name in ("comment", "writeup") else target.slug
+    return {
+        "user": request.user,
+        "csrf_token": context.get("csrf_token"),
+        "kind": kind_name,
+        "key": key,
+        "count": target.vote_count,
+        "voted": has_voted(request.user, target),
+        "next": request.get_full_path(),
+    }
+
+
+@register.filter
+def comment_link(comment) -> str:
+    """Where a comment is read: its target's page, at the comment."""
+    return comment_url(comment)
