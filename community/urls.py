@@ -1,10 +1,23 @@
 from django.urls import path
 
-from community import views
+from community import views, writeup_views
 
 app_name = "community"
 urlpatterns = [
     path("competitions/<slug:slug>/discussion/", views.discussion_page, name="discussion"),
+    path("competitions/<slug:slug>/writeups/", writeup_views.writeup_list, name="writeups"),
+    path("competitions/<slug:slug>/writeups/new/", writeup_views.writeup_create, name="writeup-new"),
+    path("competitions/<slug:slug>/writeups/<int:writeup_id>/", writeup_views.writeup_detail, name="writeup"),
+    path(
+        "competitions/<slug:slug>/writeups/<int:writeup_id>/edit/",
+        writeup_views.writeup_edit,
+        name="writeup-edit",
+    ),
+    path(
+        "competitions/<slug:slug>/writeups/<int:writeup_id>/delete/",
+        writeup_views.writeup_delete,
+        name="writeup-delete",
+    ),
     path("community/<str:kind>/<str:key>/comments/", views.post_comment, name="comment-post"),
     path("community/comments/<int:comment_id>/edit/", views.edit_comment, name="comment-edit"),
     path("community/comments/<int:comment_id>/delete/", views.delete_comment, name="comment-delete"),

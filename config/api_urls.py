@@ -2,6 +2,7 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from community import api as community_api
+from community import writeup_api
 from competitions import api as competitions_api
 from competitions import team_api
 from datasets import api as datasets_api
@@ -13,6 +14,12 @@ urlpatterns = [
     path("discussions/<str:kind>/<str:key>/", community_api.DiscussionApi.as_view(), name="api-discussion"),
     path("comments/<int:comment_id>/", community_api.CommentApi.as_view(), name="api-comment"),
     path("comments/<int:comment_id>/flag/", community_api.CommentFlagApi.as_view(), name="api-comment-flag"),
+    path(
+        "competitions/<slug:slug>/writeups/",
+        writeup_api.CompetitionWriteUpsApi.as_view(),
+        name="api-competition-writeups",
+    ),
+    path("writeups/<int:writeup_id>/", writeup_api.WriteUpApi.as_view(), name="api-writeup"),
     path("votes/<str:kind>/<str:key>/", community_api.VoteApi.as_view(), name="api-vote"),
     path("me/notifications/", community_api.NotificationsApi.as_view(), name="api-notifications"),
     path(

@@ -1,0 +1,201 @@
+"""The write-up API: a competition's write-ups best first, publish one on your team's submission, read, edit
+and delete one."""
+
+from datetime import UTC, datetime
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community.models import WriteUp
+from community.targets import writeup_for
+from community.writeups import (
+    EDITABLE_FIELDS,
+    delete_writeup,
+    edit_writeup,
+    publish_writeup,
+    ranked_writeups,
+    submission_of_team,
+)
+from competitions.queries import can_see_private_scores, competition_for
+from config.api_schema import PAGING, errors, paginated
+
+
+def http_url(value: str) -> str:
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise serializers.ValidationError("Give an http:// or https:// address.")
+    return value
+
+
+class WriteUpFieldsSerializer(serializers.Serializer):
+    method_name = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text="Shown in results tables; the title if empty.",
+    )
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(help_text="Markdown.")
+    code_url = serializers.URLField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        validators=[http_url],
+        help_text="The code repository.",
+    )
+    paper_url = serializers.URLField(max_length=500, required=False, allow_blank=True, validators=[http_url])
+    arxiv_id = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, help_text="e.g. 2106.01345"
+    )
+    paper_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    paper_authors = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    venue = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=1900)
+    framework = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, help_text="e.g. PyTorch"
+    )
+    uses_extra_data = serializers.BooleanField(required=False, default=False)
+
+    def validate_year(self, year):
+        if year is not None and year > datetime.now(UTC).year + 1:
+            raise serializers.ValidationError(f"{year} is in the future.")
+        return year
+
+
+class WriteUpCreateSerializer(WriteUpFieldsSerializer):
+    submission = serializers.IntegerField(help_text="The id of your team's scored submission it describes.")
+
+
+class WriteUpSerializer(serializers.Serializer):
+    """A write-up with the score of the submission it describes (private once the reader may see it)."""
+
+    id = serializers.IntegerField()
+    competition = serializers.CharField()
+    team = serializers.CharField()
+    submission = serializers.IntegerField()
+    author = serializers.CharField()
+    method_name = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    body_html = serializers.CharField()
+    code_url = serializers.CharField()
+    paper_url = serializers.CharField(help_text="The arXiv page when an arXiv id is given.")
+    arxiv_id = serializers.CharField()
+    paper_title = serializers.CharField()
+    paper_authors = serializers.CharField()
+    venue = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    framework = serializers.CharField()
+    uses_extra_data = serializers.BooleanField()
+    score = serializers.FloatField(allow_null=True)
+    score_split = serializers.ChoiceField(choices=["public", "private"])
+    vote_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    url = serializers.CharField()
+
+
+def writeup_json(request, writeup: WriteUp, score: float | None = None, split: str | None = None) -> dict:
+    if split is None:
+        private = can_see_private_scores(request.user, writeup.competition)
+        split = "private" if private else "public"
+        score = writeup.submission.private_score if private else writeup.submission.public_score
+    return {
+        "id": writeup.pk,
+        "competition": writeup.competition.slug,
+        "team": writeup.team.name,
+        "submission": writeup.submission_id,
+        "author": writeup.author.username,
+        **{name: getattr(writeup, name) for name in EDITABLE_FIELDS},
+        "paper_url": writeup.paper_link,
+        "body_html": writeup.body_html,
+        "score": score,
+        "score_split": split,
+        "vote_count": writeup.vote_count,
+        "created_at": writeup.created_at,
+        "updated_at": writeup.updated_at,
+        "url": reverse("community:writeup", args=[writeup.competition.slug, writeup.pk]),
+    }
+
+
+def validated(serializer_class, request, **options) -> dict:
+    form = serializer_class(data=request.data, **options)
+    form.is_valid(raise_exception=True)
+    return form.validated_data
+
+
+ORDERING = OpenApiParameter(
+    "ordering", str, enum=["score", "votes"], description="Best score first unless votes."
+)
+
+
+class CompetitionWriteUpsApi(APIView):
+    @extend_schema(
+        operation_id="writeups_list",
+        summary="A competition's write-ups, best score first",
+        tags=["community"],
+        parameters=[ORDERING, *PAGING],
+        responses={200: paginated("PaginatedWriteUpList", WriteUpSerializer), **errors(401, 404)},
+    )
+    def get(self, request, slug):
+        competition = competition_for(request.user, slug)
+        ordering = "votes" if request.query_params.get("ordering") == "votes" else "score"
+        ranked = ranked_writeups(request.user, competition, ordering=ordering)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(ranked, request, view=self)
+        return paginator.get_paginated_response(
+            [writeup_json(request, item.writeup, item.score, item.split) for item in page]
+        )
+
+    @extend_schema(
+        operation_id="writeups_create",
+        summary="Publish a write-up of one of your team's scored submissions",
+        description="After the end, or before it when the host allows. One write-up per submission.",
+        tags=["community"],
+        request=WriteUpCreateSerializer,
+        responses={201: WriteUpSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, slug):
+        competition = competition_for(request.user, slug)
+        data = dict(validated(WriteUpCreateSerializer, request))
+        submission = submission_of_team(request.user, competition, data.pop("submission"))
+        writeup = publish_writeup(author=request.user, submission=submission, **data)
+        return Response(writeup_json(request, writeup), status=status.HTTP_201_CREATED)
+
+
+class WriteUpApi(APIView):
+    @extend_schema(
+        operation_id="writeup_retrieve",
+        summary="One write-up",
+        tags=["community"],
+        responses={200: WriteUpSerializer, **errors(401, 404)},
+    )
+    def get(self, request, writeup_id):
+        return Response(writeup_json(request, writeup_for(request.user, str(writeup_id))))
+
+    @extend_schema(
+        operation_id="writeup_update",
+        summary="Edit your team's write-up",
+        tags=["community"],
+        request=WriteUpFieldsSerializer,
+        responses={200: WriteUpSerializer, **errors(400, 401, 403, 404)},
+    )
+    def patch(self, request, writeup_id):
+        writeup = writeup_for(request.user, str(writeup_id))
+        data = validated(WriteUpFieldsSerializer, request, partial=True)
+        writeup = edit_writeup(editor=request.user, writeup=writeup, **data)
+        return Response(writeup_json(request, writeup))
+
+    @extend_schema(
+        operation_id="writeup_delete",
+        summary="Delete your team's write-up",
+        tags=["community"],
+        request=None,
+        responses={204: None, **errors(401, 403, 404)},
+    )
+    def delete(self, request, writeup_id):
+        delete_writeup(user=request.user, writeup=writeup_for(request.user, str(writeup_id)))
+        return Response(status=status.HTTP_204_NO_CONTENT)

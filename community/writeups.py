@@ -1,0 +1,219 @@
+"""Write-ups: the paper and the code behind one of a team's submissions. Publishing, editing and deleting
+are team actions; reads rank write-ups by the score of the submission they describe, best first."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+
+from accounts.models import User
+from community.models import WriteUp
+from community.rendering import render_markdown
+from competitions.models import Competition
+from competitions.queries import can_see_private_scores, team_for
+from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
+from scoring.leaderboard import higher_is_better
+from submissions.models import Submission
+
+ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$")
+EDITABLE_FIELDS = (
+    "method_name",
+    "title",
+    "body",
+    "code_url",
+    "paper_url",
+    "arxiv_id",
+    "paper_title",
+    "paper_authors",
+    "venue",
+    "year",
+    "framework",
+    "uses_extra_data",
+)
+
+
+class WriteUpRefused(DomainError):
+    code = "writeup_refused"
+
+
+class WriteUpExists(DomainError):
+    code = "writeup_exists"
+    http_status = 409
+
+
+def normalise_arxiv_id(value: str) -> str:
+    """'arXiv:2106.01345v2', 'https://arxiv.org/abs/2106.01345' and '2106.01345' all give '2106.01345v2' or
+    '2106.01345'; anything else is refused by name."""
+    value = (value or "").strip()
+    value = re.sub(r"^(https?://arxiv\.org/(abs|pdf)/|arxiv:)", "", value, flags=re.IGNORECASE)
+    value = value.removesuffix(".pdf")
+    if value and not ARXIV_ID.match(value):
+        raise WriteUpRefused(
+            f"'{value}' is not an arXiv id; they look like 2106.01345 (or hep-th/9901001).",
+            code="invalid_arxiv_id",
+            details={"fields": {"arxiv_id": ["Not an arXiv id."]}},
+        )
+    return value
+
+
+def require_writeups_open(competition: Competition) -> None:
+    if competition.phase == Competition.Phase.FINISHED or (
+        competition.phase == Competition.Phase.RUNNING and competition.allows_writeups_while_running
+    ):
+        return
+    raise WriteUpRefused(
+        f"Write-ups open when the competition ends ({competition.end_at:%Y-%m-%d %H:%M} UTC); the host has not "
+        "allowed them before.",
+        code="writeups_closed",
+    )
+
+
+def require_own_submission(user: User, submission: Submission) -> None:
+    """A team writes up its own scored submissions only."""
+    if not user.is_authenticated:
+        raise NotAuthenticated("Log in to publish a write-up.")
+    team = team_for(user, submission.competition)
+    if team is None or team.pk != submission.team_id:
+        raise NotAllowed("You can write up only your own team's submissions.", code="not_your_submission")
+    if submission.status != Submission.Status.SCORED or submission.deleted_at or submission.disqualified_at:
+        raise WriteUpRefused(
+            f"Submission {submission.pk} is not a scored submission on the leaderboard; choose a scored one.",
+            code="submission_not_scored",
+        )
+
+
+def publish_writeup(*, author: User, submission: Submission, **fields) -> WriteUp:
+    """Attach a write-up to one of the author's team's scored submissions (one write-up per submission)."""
+    require_own_submission(author, submission)
+    require_writeups_open(submission.competition)
+    fields = cleaned(fields)
+    try:
+        with transaction.atomic():
+            return WriteUp.objects.create(
+                competition=submission.competition,
+                team_id=submission.team_id,
+                submission=submission,
+                author=author,
+                body_html=render_markdown(fields["body"]),
+                **fields,
+            )
+    except IntegrityError:
+        raise WriteUpExists(
+            f"Submission {submission.pk} already has a write-up; edit that one instead.",
+            details={
+                "writeup": WriteUp.objects.filter(submission=submission).values_list("pk", flat=True).first()
+            },
+        ) from None
+
+
+def cleaned(fields: dict) -> dict:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not write-up fields: {sorted(unknown)}")
+    fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    if "arxiv_id" in fields:
+        fields["arxiv_id"] = normalise_arxiv_id(fields["arxiv_id"])
+    if "method_name" in fields and not fields["method_name"] and fields.get("title"):
+        fields["method_name"] = fields["title"][:120]
+    return fields
+
+
+def require_team_member(user: User, writeup: WriteUp, action: str) -> None:
+    if not user.is_authenticated:
+        raise NotAuthenticated(f"Log in to {action} a write-up.")
+    team = team_for(user, writeup.competition)
+    if not (user.is_staff or (team is not None and team.pk == writeup.team_id)):
+        raise NotAllowed(f"Only the team that wrote it can {action} a write-up.", code="not_your_writeup")
+
+
+def edit_writeup(*, editor: User, writeup: WriteUp, **fields) -> WriteUp:
+    require_team_member(editor, writeup, "edit")
+    for name, value in cleaned(fields).items():
+        setattr(writeup, name, value)
+    writeup.body_html = render_markdown(writeup.body)
+    writeup.save()
+    return writeup
+
+
+def delete_writeup(*, user: User, writeup: WriteUp) -> None:
+    require_team_member(user, writeup, "delete")
+    writeup.delete()
+
+
+@dataclass(frozen=True)
+class RankedWriteUp:
+    writeup: WriteUp
+    score: float | None
+    split: str
+
+
+def shown_writeups(competition: Competition) -> QuerySet[WriteUp]:
+    """The competition's write-ups whose submission still stands (not deleted or disqualified)."""
+    return WriteUp.objects.filter(
+        competition=competition,
+        submission__deleted_at__isnull=True,
+        submission__disqualified_at__isnull=True,
+    ).select_related("team", "author", "submission")
+
+
+def ranked_writeups(user: User, competition: Competition, *, ordering: str = "score") -> list[RankedWriteUp]:
+    """Best score first: the private score once the reader may see it, the public one before; or most votes."""
+    private = can_see_private_scores(user, competition)
+    field = "submission__private_score" if private else "submission__public_score"
+    writeups = shown_writeups(competition)
+    if ordering == "votes":
+        writeups = writeups.order_by("-vote_count", "-created_at")
+    else:
+        direction = F(field).desc if higher_is_better(competition) else F(field).asc
+        writeups = writeups.order_by(direction(nulls_last=True), "submission__created_at")
+    split = "private" if private else "public"
+    return [
+        RankedWriteUp(
+            writeup,
+            writeup.submission.private_score if private else writeup.submission.public_score,
+            split,
+        )
+        for writeup in writeups
+    ]
+
+
+def writeups_by_team(competition: Competition, team_ids: list[int]) -> dict[int, WriteUp]:
+    """For leaderboard rows: each team's write-up, the one with code (then the most voted, the newest) first."""
+    chosen: dict[int, WriteUp] = {}
+    for writeup in (
+        shown_writeups(competition)
+        .filter(team_id__in=team_ids)
+        .order_by("-code_url", "-vote_count", "-created_at")
+    ):
+        chosen.setdefault(writeup.team_id, writeup)
+    return chosen
+
+
+def teams_with_code(competition: Competition) -> set[int]:
+    return set(shown_writeups(competition).exclude(code_url="").values_list("team_id", flat=True))
+
+
+def writeup_submissions(user: User, competition: Competition) -> QuerySet[Submission]:
+    """The viewer's team's submissions that can take a write-up: scored, standing, without one yet."""
+    team = team_for(user, competition)
+    if team is None:
+        return Submission.objects.none()
+    return Submission.objects.filter(
+        team=team,
+        status=Submission.Status.SCORED,
+        deleted_at__isnull=True,
+        disqualified_at__isnull=True,
+        writeup__isnull=True,
+    ).order_by("-created_at")
+
+
+def submission_of_team(user: User, competition: Competition, submission_id: int) -> Submission:
+    submission = (
+        Submission.objects.filter(competition=competition, pk=submission_id)
+        .select_related("competition")
+        .first()
+    )
+    if submission is None:
+        raise NotFound(f"No submission {submission_id} in this competition.", code="submission_not_found")
+    return submission
