@@ -15,6 +15,7 @@ $(VENV)/.installed: requirements.txt
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	$(PIP) install -q -r requirements-dev.txt
+	$(PIP) install -q --no-deps sota-extractor==0.0.29
 	touch $@
 
 install: $(VENV)/.installed

@@ -181,3 +181,45 @@ class WriteUp(models.Model):
     @property
     def has_paper(self) -> bool:
         return bool(self.arxiv_id or self.paper_url)
+
+
+class Benchmark(models.Model):
+    """A finished competition kept open as a benchmark: later submissions are scored on both splits, and a
+    results table ranks entries by their private score (the private leaderboard stays as it was at the end)."""
+
+    competition = models.OneToOneField(
+        "competitions.Competition", on_delete=models.CASCADE, related_name="benchmark"
+    )
+    task = models.CharField(
+        max_length=200, help_text="The task, as Papers With Code names it, e.g. 'Image Classification'."
+    )
+    dataset_name = models.CharField(max_length=200, help_text="The dataset's name in exported tables.")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.task} on {self.dataset_name}"
+
+
+class ImportedResult(models.Model):
+    """A published result copied into a benchmark from a results table: not scored by Podium, and marked so."""
+
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="imported_results")
+    method_name = models.CharField(max_length=200)
+    score = models.FloatField(help_text="In the competition's metric, as the source reported it.")
+    metrics = models.JSONField(default=dict, help_text="Every metric of the row, as the source gave them.")
+    paper_title = models.CharField(max_length=500, blank=True)
+    paper_url = models.URLField(max_length=500, blank=True)
+    paper_date = models.DateField(null=True, blank=True)
+    code_links = models.JSONField(default=list, help_text="[{title, url}, ...]")
+    model_links = models.JSONField(default=list, help_text="[{title, url}, ...]")
+    uses_additional_data = models.BooleanField(default=False)
+    source_name = models.CharField(max_length=255, help_text="The file it was imported from.")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paper_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.method_name

@@ -1,10 +1,22 @@
 from django.urls import path
 
-from community import views, writeup_views
+from community import benchmark_views, views, writeup_views
 
 app_name = "community"
 urlpatterns = [
     path("competitions/<slug:slug>/discussion/", views.discussion_page, name="discussion"),
+    path("competitions/<slug:slug>/benchmark/", benchmark_views.benchmark_page, name="benchmark"),
+    path("competitions/<slug:slug>/benchmark/open/", benchmark_views.benchmark_open, name="benchmark-open"),
+    path(
+        "competitions/<slug:slug>/benchmark/import/",
+        benchmark_views.benchmark_import,
+        name="benchmark-import",
+    ),
+    path(
+        "competitions/<slug:slug>/benchmark/evaluation-tables.json",
+        benchmark_views.benchmark_export,
+        name="benchmark-export",
+    ),
     path("competitions/<slug:slug>/writeups/", writeup_views.writeup_list, name="writeups"),
     path("competitions/<slug:slug>/writeups/new/", writeup_views.writeup_create, name="writeup-new"),
     path("competitions/<slug:slug>/writeups/<int:writeup_id>/", writeup_views.writeup_detail, name="writeup"),

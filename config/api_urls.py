@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from community import api as community_api
-from community import writeup_api
+from community import benchmark_api, writeup_api
 from competitions import api as competitions_api
 from competitions import team_api
 from datasets import api as datasets_api
@@ -18,6 +18,17 @@ urlpatterns = [
         "competitions/<slug:slug>/writeups/",
         writeup_api.CompetitionWriteUpsApi.as_view(),
         name="api-competition-writeups",
+    ),
+    path("competitions/<slug:slug>/benchmark/", benchmark_api.BenchmarkApi.as_view(), name="api-benchmark"),
+    path(
+        "competitions/<slug:slug>/benchmark/export/",
+        benchmark_api.BenchmarkExportApi.as_view(),
+        name="api-benchmark-export",
+    ),
+    path(
+        "competitions/<slug:slug>/benchmark/import/",
+        benchmark_api.BenchmarkImportApi.as_view(),
+        name="api-benchmark-import",
     ),
     path("writeups/<int:writeup_id>/", writeup_api.WriteUpApi.as_view(), name="api-writeup"),
     path("votes/<str:kind>/<str:key>/", community_api.VoteApi.as_view(), name="api-vote"),

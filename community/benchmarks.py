@@ -1,0 +1,195 @@
+"""Benchmarks: a finished competition kept open, with a results table like a state-of-the-art table.
+
+The table has one row per team (its best private score among its standing submissions, made before or
+after the end) with the method name, paper and code of the write-up attached to that submission, and the
+published results a host imported (marked as imported: Podium did not score them)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from accounts.models import User
+from community.models import Benchmark, ImportedResult, WriteUp
+from competitions.models import Competition
+from competitions.queries import is_host
+from config.errors import DomainError, NotAllowed, NotFound
+from scoring import charts, engine
+from scoring.leaderboard import higher_is_better
+from submissions.models import Submission
+
+
+class BenchmarkRefused(DomainError):
+    code = "benchmark_refused"
+
+
+class AlreadyBenchmark(DomainError):
+    code = "already_benchmark"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    rank: int
+    method_name: str
+    score: float
+    date: date | None
+    team: str = ""
+    paper_title: str = ""
+    paper_url: str = ""
+    code_links: list[dict] = field(default_factory=list)
+    model_links: list[dict] = field(default_factory=list)
+    uses_additional_data: bool = False
+    is_imported: bool = False
+    writeup_id: int | None = None
+    submission_id: int | None = None
+    metrics: dict = field(default_factory=dict)
+
+    @property
+    def code_url(self) -> str:
+        return self.code_links[0]["url"] if self.code_links else ""
+
+
+def metric_name(competition: Competition) -> str:
+    return engine.get_metric(competition.metric).name
+
+
+def open_benchmark(*, host: User, competition: Competition, task: str, dataset_name: str = "") -> Benchmark:
+    """The host keeps a finished competition open as a benchmark (its private leaderboard stays frozen)."""
+    if not is_host(host, competition):
+        raise NotAllowed("Only the competition's host can turn it into a benchmark.")
+    if competition.phase != Competition.Phase.FINISHED:
+        raise BenchmarkRefused(
+            f"A competition becomes a benchmark after it ends ({competition.end_at:%Y-%m-%d %H:%M} UTC).",
+            code="not_finished",
+        )
+    task = task.strip()
+    if not task:
+        raise BenchmarkRefused(
+            "Name the task, e.g. 'Image Classification'.",
+            code="task_required",
+            details={"fields": {"task": ["Name the task."]}},
+        )
+    try:
+        with transaction.atomic():
+            return Benchmark.objects.create(
+                competition=competition,
+                task=task[:200],
+                dataset_name=(dataset_name.strip() or competition.title)[:200],
+                opened_by=host,
+            )
+    except IntegrityError:
+        raise AlreadyBenchmark(f"{competition.title} is already a benchmark.") from None
+
+
+def benchmark_of(competition: Competition) -> Benchmark:
+    benchmark = Benchmark.objects.filter(competition=competition).first()
+    if benchmark is None:
+        raise NotFound(f"{competition.title} is not a benchmark (yet).", code="not_a_benchmark")
+    return benchmark
+
+
+def best_submission_per_team(competition: Competition) -> list[Submission]:
+    """Each team's best private score among its scored, standing submissions; ties to the earlier one."""
+    score = F("private_score").desc() if higher_is_better(competition) else F("private_score").asc()
+    ranked = Submission.objects.filter(
+        competition=competition,
+        status=Submission.Status.SCORED,
+        private_score__isnull=False,
+        deleted_at__isnull=True,
+        disqualified_at__isnull=True,
+        team__disqualified_at__isnull=True,
+    ).annotate(place=Window(RowNumber(), partition_by=[F("team_id")], order_by=[score, F("created_at")]))
+    return list(ranked.filter(place=1).select_related("team"))
+
+
+def benchmark_rows(benchmark: Benchmark) -> list[BenchmarkRow]:
+    """The results table in rank order: the best score first, ties to the earlier date."""
+    competition = benchmark.competition
+    name = metric_name(competition)
+    best = best_submission_per_team(competition)
+    writeups = {w.submission_id: w for w in WriteUp.objects.filter(submission__in=[s.pk for s in best])}
+    rows = [podium_row(submission, writeups.get(submission.pk), name) for submission in best]
+    rows += [imported_row(result) for result in benchmark.imported_results.all()]
+    higher = higher_is_better(competition)
+    rows.sort(key=lambda row: (-row.score if higher else row.score, row.date or date.max, row.method_name))
+    return [BenchmarkRow(**{**row.__dict__, "rank": rank}) for rank, row in enumerate(rows, start=1)]
+
+
+def podium_row(submission: Submission, writeup: WriteUp | None, name: str) -> BenchmarkRow:
+    common = {
+        "rank": 0,
+        "score": submission.private_score,
+        "date": submission.created_at.date(),
+        "team": submission.team.name,
+        "submission_id": submission.pk,
+        "metrics": {name: submission.private_score},
+    }
+    if writeup is None:
+        return BenchmarkRow(method_name=submission.team.name, **common)
+    return BenchmarkRow(
+        method_name=writeup.method_name,
+        paper_title=writeup.paper_title,
+        paper_url=writeup.paper_link,
+        code_links=[{"title": link_title(writeup.code_url), "url": writeup.code_url}]
+        if writeup.code_url
+        else [],
+        uses_additional_data=writeup.uses_extra_data,
+        writeup_id=writeup.pk,
+        **common,
+    )
+
+
+def imported_row(result: ImportedResult) -> BenchmarkRow:
+    return BenchmarkRow(
+        rank=0,
+        method_name=result.method_name,
+        score=result.score,
+        date=result.paper_date,
+        paper_title=result.paper_title,
+        paper_url=result.paper_url,
+        code_links=result.code_links,
+        model_links=result.model_links,
+        uses_additional_data=result.uses_additional_data,
+        is_imported=True,
+        metrics=result.metrics,
+    )
+
+
+def link_title(url: str) -> str:
+    """'owner/repo' for a repository URL, as Papers With Code titles its code links."""
+    parts = url.rstrip("/").split("/")
+    return "/".join(parts[-2:]) if len(parts) >= 5 else url
+
+
+def best_over_time_chart(benchmark: Benchmark, rows: list[BenchmarkRow]) -> dict | None:
+    """The best score reached by each date, as an SVG step of the running best with every entry beside it."""
+    dated = sorted((row for row in rows if row.date), key=lambda row: (row.date, row.rank))
+    if not dated:
+        return None
+    higher = higher_is_better(benchmark.competition)
+    pick = max if higher else min
+    labels, entries, best = [], [], []
+    for row in dated:
+        labels.append(row.date.isoformat())
+        entries.append(row.score)
+        best.append(row.score if not best else pick(best[-1], row.score))
+    name = metric_name(benchmark.competition)
+    lines = [
+        charts.Series("Best so far", best, colour="#1f4ed8"),
+        charts.Series("Entry", entries, colour="#9a6700"),
+    ]
+    direction = "higher" if higher else "lower"
+    return {
+        "chart": charts.line_chart(
+            lines,
+            labels,
+            title=f"Best {name} over time",
+            description=f"The best {name} ({direction} is better) reached by each of {len(dated)} dated entries, "
+            f"from {labels[0]} to {labels[-1]}: {charts.format_number(best[-1])} now.",
+            y_from_zero=False,
+        ),
+        "table": charts.data_table(lines, labels, caption=f"Best {name} by date", label_heading="Date"),
+    }
