@@ -288,6 +288,8 @@ interrupted download resumes; each answer gives the whole file's SHA-256 in `X-C
         {"name": "leaderboards", "description": "Public and private standings, rescoring, disqualification."},
         {"name": "teams", "description": "Your team in a competition: invitations and merges."},
         {"name": "datasets", "description": "Versioned datasets, their files and Croissant metadata."},
+        {"name": "community", "description": "Comments, votes, flags, notifications and write-ups."},
+        {"name": "benchmarks", "description": "Finished competitions kept open, with Papers With Code tables."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "CompetitionStatusEnum": "competitions.models.Competition.Status",
