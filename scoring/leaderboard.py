@@ -1,5 +1,6 @@
 """Leaderboards: kept per team and split as submissions are scored, read in rank order."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -166,6 +167,48 @@ def leaderboard_rows(
         )
         for position, entry in enumerate(entries, start=1)
     ]
+
+
+def filtered_leaderboard_rows(
+    competition: Competition, split: str, team_ids: set[int], *, offset: int = 0, limit: int = 100
+) -> tuple[list[LeaderboardRow], int]:
+    """A page of the board's rows whose team is in `team_ids`, each keeping its rank on the whole board (as
+    a "with code" view keeps the ranks of the full table), and how many such rows there are."""
+    order = list(ranked_entries(competition, split).values_list("team_id", flat=True))
+    ranks = [(rank, team_id) for rank, team_id in enumerate(order, start=1) if team_id in team_ids]
+    page = ranks[offset : offset + limit]
+    private = split == LeaderboardEntry.Split.PRIVATE
+    cutoffs = medal_cutoffs(len(order)) if private else None
+    entries = {
+        entry.team_id: entry
+        for entry in LeaderboardEntry.objects.filter(
+            competition=competition, split=split, team_id__in=[team_id for _, team_id in page]
+        ).select_related("team")
+    }
+    rows = [
+        LeaderboardRow(
+            rank=rank,
+            team_id=team_id,
+            team_name=entries[team_id].team.name,
+            score=entries[team_id].score,
+            entries=entries[team_id].entries,
+            last_submitted_at=entries[team_id].last_submitted_at,
+            public_rank=entries[team_id].public_rank if private else None,
+            medal=medal_for(rank, cutoffs) if private else None,
+        )
+        for rank, team_id in page
+    ]
+    return rows, len(ranks)
+
+
+# Apps later in the chain name subsets of a board's teams (community: the teams that published code), so
+# the leaderboard page can show only those rows without scoring importing them. Each maps a name used in
+# ?only= to (label, function of the competition giving the team ids).
+ROW_FILTERS: dict[str, tuple[str, Callable[[Competition], set[int]]]] = {}
+
+
+def register_row_filter(name: str, label: str, teams: Callable[[Competition], set[int]]) -> None:
+    ROW_FILTERS[name] = (label, teams)
 
 
 def leaderboard_size(competition: Competition, split: str) -> int:

@@ -7,6 +7,7 @@ from community.forms import CommentForm
 from community.queries import comment_count, comment_url, discussion, has_voted
 from community.targets import kind_of
 from community.views import DRAFT_KEY
+from community.writeups import writeups_by_team
 
 register = template.Library()
 
@@ -60,3 +61,14 @@ def vote_button(context, target, kind: str = ""):
 def comment_link(comment) -> str:
     """Where a comment is read: its target's page, at the comment."""
     return comment_url(comment)
+
+
+@register.simple_tag
+def writeup_links(competition, rows):
+    """Each row's team's write-up (paper and code links), in one query for the page."""
+    return writeups_by_team(competition, [row.team_id for row in rows])
+
+
+@register.filter
+def for_team(links: dict, team_id: int):
+    return links.get(team_id)
