@@ -1,33 +1,110 @@
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
 
+from competitions.metric_parameters import MetricParametersMixin, metric_choices
 from competitions.queries import CompetitionSearch
 from competitions.services import CompetitionDraft
 from datasets.forms import MultipleFileField
 from datasets.models import Dataset
-from scoring import engine
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def metric_choices():
-    return [
-        (m.key, f"{m.name} ({'higher' if m.higher_is_better else 'lower'} is better)")
-        for m in sorted(engine.METRICS.values(), key=lambda m: m.name)
-    ]
+@dataclass(frozen=True)
+class Step:
+    """One step of creating a competition: a heading, a line on what it is for, and the fields under it.
+
+    The host's settings page groups its fields under the same headings."""
+
+    key: str
+    title: str
+    hint: str = ""
+    fields: tuple[str, ...] = ()
 
 
-def parse_metric_parameters(text: str) -> dict[str, str]:
-    """`name=value, name=value` into a dict; the engine checks the names and values per metric."""
-    parameters = {}
-    for pair in filter(None, (part.strip() for part in text.split(","))):
-        name, equals, value = pair.partition("=")
-        if not equals or not name.strip() or not value.strip():
-            raise forms.ValidationError(f"Write '{pair}' as name=value, for example positive_label=yes.")
-        parameters[name.strip()] = value.strip()
-    return parameters
+CREATE_STEPS = (
+    Step(
+        "basics",
+        "Basics",
+        "What participants see first: the name, a one-line summary and the overview.",
+        ("title", "slug", "subtitle", "overview"),
+    ),
+    Step(
+        "data",
+        "Data and solution",
+        "The public files participants download, and the hidden solution their predictions are scored "
+        "against. Podium reads the solution, fixes the public/private split and generates "
+        "sample_submission.csv from it.",
+        ("data_files", "source_dataset", "solution", "id_column", "target_columns", "public_fraction"),
+    ),
+    Step(
+        "evaluation",
+        "Evaluation",
+        "How submissions are scored: the metric and its parameters.",
+        ("metric", "evaluation"),
+    ),
+    Step(
+        "rules",
+        "Rules, dates and limits",
+        "All times are UTC. Participants accept the rules before they download the data.",
+        (
+            "rules",
+            "start_at",
+            "end_at",
+            "entry_deadline_at",
+            "merger_deadline_at",
+            "daily_submission_limit",
+            "total_submission_limit",
+            "max_in_flight",
+            "failed_submissions_count",
+            "max_team_size",
+            "final_selection_limit",
+        ),
+    ),
+)
+CHECK_STEP = Step(
+    "check", "Check and publish", "Podium shows the ids, the split and the sample submission it made."
+)
+HOSTING_STEPS = (*CREATE_STEPS, CHECK_STEP)  # the step list on the create page and on the check page
+
+
+@dataclass
+class FormStep:
+    """A step as one form shows it: its number among the steps of creating, and the form's fields in it."""
+
+    number: int
+    step: Step
+    fields: list
+    next: Step | None = None
+
+
+class SteppedForm:
+    """A form shown under CREATE_STEPS' headings, its fields in the steps' order."""
+
+    def order_fields_by_steps(self) -> None:
+        """Every field in the order of the steps (so the error summary follows the page); a metric's parameter
+        inputs follow the metric."""
+        order = []
+        for step in CREATE_STEPS:
+            for name in step.fields:
+                order.append(name)
+                if name == "metric":
+                    order.extend(name for name in self.fields if name.startswith("param-"))
+        self.order_fields(order)
+
+    def steps(self) -> list[FormStep]:
+        """The steps that hold at least one of the form's fields; parameter inputs are shown by the metric."""
+        shown = []
+        for number, step in enumerate(CREATE_STEPS, start=1):
+            fields = [self[name] for name in step.fields if name in self.fields]
+            if fields:
+                shown.append(FormStep(number, step, fields))
+        for current, following in zip(shown, shown[1:], strict=False):
+            current.next = following.step
+        return shown
 
 
 class RuleSettingsForm(forms.Form):
@@ -84,7 +161,7 @@ class RuleSettingsForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in RuleSettingsForm.base_fields}
 
 
-class CompetitionForm(RuleSettingsForm):
+class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, required=False, help_text="Left empty, it is made from the title.")
     subtitle = forms.CharField(max_length=300, required=False, help_text="One line shown in lists.")
@@ -92,18 +169,13 @@ class CompetitionForm(RuleSettingsForm):
     evaluation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        label="Evaluation page text",
         help_text="Left empty, the metric's own explanation is shown.",
     )
     rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     start_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Start (UTC)")
     end_at = forms.DateTimeField(widget=DATETIME_INPUT, label="End (UTC)")
     metric = forms.ChoiceField(choices=metric_choices)
-    metric_parameters = forms.CharField(
-        max_length=500,
-        required=False,
-        help_text="Only for metrics that take them, as name=value pairs separated by commas, for example "
-        "<code>positive_label=yes</code> or <code>k=5</code>. The table below lists each metric's parameters.",
-    )
     id_column = forms.CharField(max_length=100, initial="id")
     target_columns = forms.CharField(max_length=500, help_text="Comma-separated, for example: target")
     public_fraction = forms.FloatField(
@@ -127,6 +199,7 @@ class CompetitionForm(RuleSettingsForm):
         required=False,
         label="Also include the files of one of your datasets",
         to_field_name="slug",
+        empty_label="None",
         help_text="Its latest version's files join the uploaded ones.",
     )
 
@@ -140,9 +213,8 @@ class CompetitionForm(RuleSettingsForm):
             now = timezone.now().replace(second=0, microsecond=0)
             self.initial.setdefault("start_at", now)
             self.initial.setdefault("end_at", now + timedelta(days=30))
-
-    def clean_metric_parameters(self) -> dict[str, str]:
-        return parse_metric_parameters(self.cleaned_data["metric_parameters"])
+        self.add_metric_parameter_fields()
+        self.order_fields_by_steps()
 
     def draft(self) -> CompetitionDraft:
         data = self.cleaned_data
@@ -161,17 +233,19 @@ class CompetitionForm(RuleSettingsForm):
             id_column=data["id_column"],
             target_columns=[c.strip() for c in data["target_columns"].split(",") if c.strip()],
             public_fraction=data["public_fraction"],
-            metric_params=data["metric_parameters"],
+            metric_params=data["metric_params"],
         )
 
 
-class CompetitionSettingsForm(RuleSettingsForm):
+class CompetitionSettingsForm(SteppedForm, RuleSettingsForm):
     """What a host may change after creating a competition."""
 
     title = forms.CharField(max_length=200)
     subtitle = forms.CharField(max_length=300, required=False)
     overview = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    evaluation = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    evaluation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Evaluation page text"
+    )
     rules = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
@@ -181,7 +255,9 @@ class CompetitionSettingsForm(RuleSettingsForm):
         widget=DATETIME_INPUT, label="End (UTC)", help_text="It can only be extended."
     )
 
-    field_order = ["title", "subtitle", "overview", "evaluation", "rules", "end_at"]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields_by_steps()
 
     def changes(self, competition) -> dict:
         """Only what the host actually changed, so an untouched field never trips a rule (the form shows
@@ -197,7 +273,7 @@ def to_the_minute(value):
     return value.replace(second=0, microsecond=0) if isinstance(value, datetime) else value
 
 
-class RescoreForm(forms.Form):
+class RescoreForm(MetricParametersMixin, forms.Form):
     """Replace the solution, change the metric, or both: every submission is scored again."""
 
     solution = forms.FileField(
@@ -206,15 +282,18 @@ class RescoreForm(forms.Form):
         help_text="Same ids and columns as the current one. Leave empty to keep it.",
     )
     metric = forms.ChoiceField(choices=metric_choices, label="Metric after the rescore")
-    metric_parameters = forms.CharField(
-        max_length=500, required=False, help_text="name=value pairs, as when creating the competition."
-    )
     reason = forms.CharField(
         max_length=300, required=False, help_text="Shown to participants, e.g. 'Fixed 12 mislabelled rows'."
     )
 
-    def clean_metric_parameters(self) -> dict[str, str]:
-        return parse_metric_parameters(self.cleaned_data["metric_parameters"])
+    def __init__(self, *args, competition=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if competition is not None:
+            self.initial.setdefault("metric", competition.metric)
+        self.add_metric_parameter_fields(
+            metric=competition.metric if competition else "",
+            current=competition.metric_params if competition else None,
+        )
 
 
 class CompetitionFilterForm(forms.Form):

@@ -19,7 +19,13 @@ from datasets.services import NewFile, clean_file_name, prepare_version, record_
 from datasets.storage import private_storage, public_storage, store
 from scoring import engine
 
-PARAMETER_ERRORS = {"unknown_param", "bad_param", "positive_label_needed", "unknown_positive_label"}
+# The engine's errors about metric parameters, and the parameter each one is about when it is always the same.
+PARAMETER_ERRORS = {
+    "unknown_param": None,
+    "bad_param": None,
+    "positive_label_needed": "positive_label",
+    "unknown_positive_label": "positive_label",
+}
 
 
 @dataclass
@@ -79,7 +85,10 @@ def parse_solution(draft: CompetitionDraft, solution: IO[bytes], seed: int) -> e
         return engine.load_solution(solution, spec, public_fraction=draft.public_fraction, seed=seed)
     except engine.EngineError as error:
         if error.code in PARAMETER_ERRORS:
-            raise field_error("metric_params", error.message, "invalid_metric_params") from error
+            refusal = field_error("metric_params", error.message, "invalid_metric_params")
+            if PARAMETER_ERRORS[error.code]:
+                refusal.details["parameter"] = PARAMETER_ERRORS[error.code]
+            raise refusal from error
         raise field_error(
             "solution", f"The solution file cannot be used: {error.message}", "invalid_solution"
         ) from error

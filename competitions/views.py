@@ -5,7 +5,13 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions.forms import CompetitionFilterForm, CompetitionForm, CompetitionSettingsForm, RescoreForm
+from competitions.forms import (
+    HOSTING_STEPS,
+    CompetitionFilterForm,
+    CompetitionForm,
+    CompetitionSettingsForm,
+    RescoreForm,
+)
 from competitions.models import Competition
 from competitions.queries import (
     CompetitionSearch,
@@ -41,10 +47,6 @@ def competition_context(request, competition: Competition, tab: str) -> dict:
         "metric": engine.METRICS.get(competition.metric),
         **viewer_state(request.user, competition),
     }
-
-
-def metric_catalogue() -> list:
-    return sorted(engine.METRICS.values(), key=lambda metric: metric.name)
 
 
 HOME_FINISHED = 6
@@ -149,14 +151,14 @@ def competition_create(request):
                 source_dataset=form.cleaned_data["source_dataset"],
             )
         except DomainError as error:
-            field = {"metric_params": "metric_parameters"}.get(
-                error.details.get("field"), error.details.get("field")
-            )
+            field = error.details.get("field")
+            if field == "metric_params":
+                field = form.parameter_field_for(error.details.get("parameter"))
             form.add_error(field if field in form.fields else None, error.message)
         else:
             messages.success(request, "Competition created as a draft. Check it, then publish it.")
             return redirect("competitions:check", slug=competition.slug)
-    return render(request, "competitions/new.html", {"form": form, "metrics": metric_catalogue()})
+    return render(request, "competitions/new.html", {"form": form, "steps": HOSTING_STEPS})
 
 
 @login_required
@@ -175,6 +177,7 @@ def check(request, slug):
         raise NotAllowed("Only the competition's host can check its solution.")
     context = competition_context(request, competition, "host")
     context["check"] = solution_check(competition)
+    context["steps"] = HOSTING_STEPS
     return render(request, "competitions/check.html", context)
 
 
@@ -203,5 +206,4 @@ def host_settings(request, slug):
 
 
 def rescore_form_for(competition: Competition, data=None, files=None) -> RescoreForm:
-    params = ", ".join(f"{name}={value}" for name, value in (competition.metric_params or {}).items())
-    return RescoreForm(data, files, initial={"metric": competition.metric, "metric_parameters": params})
+    return RescoreForm(data, files, competition=competition)

@@ -19,6 +19,7 @@ from competitions.queries import is_host
 from config.errors import NotAllowed
 from datasets.storage import private_storage, store
 from scoring import engine
+from scoring.engine.parameters import coerce_params
 from scoring.leaderboard import recompute_public_entry
 from scoring.models import LeaderboardEntry, Rescore, RescoredSubmission
 from scoring.private_board import build_private_leaderboard
@@ -58,7 +59,11 @@ def start_rescore(
     metric = metric or competition.metric
     if metric_params is None:
         metric_params = competition.metric_params if metric == competition.metric else {}
-    if solution is None and metric == competition.metric and metric_params == competition.metric_params:
+    if (
+        solution is None
+        and metric == competition.metric
+        and same_parameters(metric, metric_params, competition.metric_params)
+    ):
         raise CompetitionError(
             "Nothing would change: give a new solution file, or a different metric or parameters.",
             code="nothing_to_rescore",
@@ -76,6 +81,16 @@ def start_rescore(
             "Another rescore started a moment ago; wait for it to finish.", code="rescore_running"
         ) from error
     return rescore
+
+
+def same_parameters(metric: str, first: dict, second: dict) -> bool:
+    """Whether two sets of a metric's parameters score alike: the form gives every input, defaults included,
+    where the competition may hold only the values its host typed."""
+    try:
+        scoring_metric = engine.get_metric(metric)
+        return coerce_params(scoring_metric, first or {}) == coerce_params(scoring_metric, second or {})
+    except engine.SolutionError:
+        return first == second
 
 
 def create_rescore(competition, user, reason, metric, metric_params, stored, parsed) -> Rescore:

@@ -64,7 +64,7 @@ def rescore(request, slug):
             user=request.user,
             solution=form.cleaned_data["solution"],
             metric=form.cleaned_data["metric"],
-            metric_params=form.cleaned_data["metric_parameters"],
+            metric_params=form.cleaned_data["metric_params"],
             reason=form.cleaned_data["reason"],
         )
     except DomainError as error:

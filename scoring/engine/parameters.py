@@ -31,11 +31,12 @@ def coerce_params(metric: Metric, given: Mapping) -> dict:
                 )
             params[name] = param.default
         else:
-            params[name] = _coerce(metric, param, value)
+            params[name] = coerce_param(metric, param, value)
     return params
 
 
-def _coerce(metric: Metric, param: MetricParam, value: object) -> object:
+def coerce_param(metric: Metric, param: MetricParam, value: object) -> object:
+    """One given value of `param`, typed (a choice in its canonical case); SolutionError when it does not fit."""
     if param.kind == "int":
         number: object = _whole_number(value)
     elif param.kind == "float":

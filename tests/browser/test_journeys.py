@@ -75,31 +75,66 @@ def test_host_creates_and_publishes_a_competition(page, site, tmp_path):
     test_file = tmp_path / "test.csv"
     test_file.write_text("id,x\n" + "".join(f"{i},{i}\n" for i in range(1, 31)))
     start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+    current_step = page.locator("[data-step-indicator] [aria-current=step]")
 
     log_in(page, "demo-host")
     page.get_by_role("link", name="Host a competition").first.click()
+    expect(current_step).to_have_text(re.compile("Basics"))
+    expect(page.locator("#step-data")).to_be_hidden()
+    page.get_by_role("button", name="Next: Data and solution").click()
+    expect(current_step).to_have_text(re.compile("Basics"))  # the title is required
+    expect(page.get_by_label("Title", exact=True)).to_be_focused()
     page.get_by_label("Title", exact=True).fill("Yes or no")
     page.get_by_label("Subtitle").fill("A tiny binary task")
     page.get_by_label("Overview").fill("Guess yes or no for each id.")
+    screenshot(page, "host-create-1-basics")
+    page.get_by_role("button", name="Next: Data and solution").click()
+
+    expect(current_step).to_have_text(re.compile("Data and solution"))
+    expect(page.locator("#step-basics")).to_be_hidden()
+    page.get_by_label("Public data files").set_input_files(str(test_file))
+    page.get_by_label("Solution CSV (hidden)").set_input_files(str(solution))
+    page.get_by_label("Target columns").fill("label")
+    screenshot(page, "host-create-2-data")
+    page.get_by_label("Target columns").press("Enter")  # Enter is Next, not a half-filled submission
+
+    expect(current_step).to_have_text(re.compile("Evaluation"))
+    page.get_by_label("Metric", exact=True).select_option("map_at_k")
+    expect(page.locator("#metric-map_at_k").get_by_label("k")).to_have_value("5")
+    page.get_by_label("Metric", exact=True).select_option("f1")
+    expect(page.locator("#metric-map_at_k")).to_be_hidden()
+    f1 = page.locator("#metric-f1")
+    expect(f1.get_by_role("heading", name="F1")).to_be_visible()
+    f1.get_by_label("average").select_option("binary")
+    f1.get_by_label("positive_label").fill("yes")
+    screenshot(page, "host-create-3-evaluation")
+    page.get_by_role("button", name="Next: Rules, dates and limits").click()
+
+    expect(current_step).to_have_text(re.compile("Rules, dates and limits"))
+    page.get_by_label("Rules", exact=True).fill("Be kind.")
     page.get_by_label("Start (UTC)").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("End (UTC)").fill((start + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Metric", exact=True).select_option("macro_f1")
-    page.get_by_label("Target columns").fill("label")
-    page.get_by_label("Solution CSV (hidden)").set_input_files(str(solution))
-    page.get_by_label("Public data files").set_input_files(str(test_file))
-    screenshot(page, "host-create")
+    page.locator("[data-step-indicator]").get_by_role(
+        "link", name="Basics"
+    ).click()  # back, and forward again
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Yes or no")
+    page.locator("[data-step-indicator]").get_by_role("link", name="Rules, dates and limits").click()
+    expect(current_step).to_have_text(re.compile("Rules, dates and limits"))
+    screenshot(page, "host-create-4-rules")
     page.get_by_role("button", name="Create draft").click()
 
     expect(page.get_by_text("Competition created as a draft.")).to_be_visible()
     expect(page.locator(".badge.phase-draft")).to_be_visible()
+    expect(current_step).to_have_text(re.compile("Check and publish"))
     expect(page.get_by_role("heading", name="Check before publishing")).to_be_visible()
     figures = page.locator("#solution-check")
     expect(figures.locator("div", has_text="Test ids")).to_contain_text("30")
     expect(figures.locator("div", has_text="Public rows")).to_contain_text(
         "9"
     )  # 30% of 30, fixed by the seed
+    expect(figures.locator("div", has_text="Private rows")).to_contain_text("21")
     expect(page.locator("#sample-preview")).to_contain_text("id,label")
-    screenshot(page, "host-check")
+    screenshot(page, "host-create-5-check")
     page.get_by_role("button", name="Publish “Yes or no”").click()
     expect(page.get_by_text("'Yes or no' is published.")).to_be_visible()
     expect(page.locator(".badge.phase-running")).to_be_visible()
