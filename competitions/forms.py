@@ -62,6 +62,7 @@ CREATE_STEPS = (
             "failed_submissions_count",
             "max_team_size",
             "final_selection_limit",
+            "allows_writeups_while_running",
         ),
     ),
 )
@@ -145,6 +146,12 @@ class RuleSettingsForm(forms.Form):
         required=False,
         label="Team merger deadline (UTC)",
         help_text="After it teams can no longer merge or take new members. Empty: the end.",
+    )
+
+    allows_writeups_while_running = forms.BooleanField(
+        required=False,
+        label="Teams may publish write-ups before the end",
+        help_text="The paper and code behind a submission; after the end they are always allowed.",
     )
 
     DEFAULTED = ("max_team_size", "final_selection_limit")

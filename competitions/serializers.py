@@ -168,6 +168,9 @@ class RuleSettingsSerializer(serializers.Serializer):
     final_selection_limit = serializers.IntegerField(min_value=1, max_value=20, default=2)
     entry_deadline_at = serializers.DateTimeField(required=False, allow_null=True)
     merger_deadline_at = serializers.DateTimeField(required=False, allow_null=True)
+    allows_writeups_while_running = serializers.BooleanField(
+        required=False, default=False, help_text="Teams may publish write-ups before the end."
+    )
 
     def rule_settings(self) -> dict:
         return {name: self.validated_data.get(name) for name in RuleSettingsSerializer._declared_fields}

@@ -274,6 +274,7 @@ RULE_SETTINGS = (
     "final_selection_limit",
     "entry_deadline_at",
     "merger_deadline_at",
+    "allows_writeups_while_running",
 )
 TEXT_SETTINGS = ("title", "subtitle", "overview", "evaluation", "rules")
 EDITABLE_SETTINGS = (*TEXT_SETTINGS, *RULE_SETTINGS, "end_at")

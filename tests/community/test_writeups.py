@@ -66,7 +66,10 @@ def test_write_ups_wait_for_the_end_unless_the_host_allows_them(api_for, competi
     assert refused.json()["code"] == "writeups_closed"
     assert refused.json()["message"].startswith("Write-ups open when the competition ends (")
 
-    Competition.objects.filter(pk=competition.pk).update(allows_writeups_while_running=True)
+    changed = api_for(competition.host).patch(
+        "/api/v1/competitions/animals/", {"allows_writeups_while_running": True}, format="json"
+    )
+    assert changed.json()["allows_writeups_while_running"] is True
     allowed = api_for(participant).post(URL, {**PAPER, "submission": teams["alice"].pk}, format="json")
     assert allowed.status_code == 201
     assert allowed.json()["score_split"] == "public"
