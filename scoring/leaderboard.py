@@ -169,23 +169,26 @@ def leaderboard_rows(
     ]
 
 
-def filtered_leaderboard_rows(
-    competition: Competition, split: str, team_ids: set[int], *, offset: int = 0, limit: int = 100
-) -> tuple[list[LeaderboardRow], int]:
-    """A page of the board's rows whose team is in `team_ids`, each keeping its rank on the whole board (as
-    a "with code" view keeps the ranks of the full table), and how many such rows there are."""
-    order = list(ranked_entries(competition, split).values_list("team_id", flat=True))
-    ranks = [(rank, team_id) for rank, team_id in enumerate(order, start=1) if team_id in team_ids]
-    page = ranks[offset : offset + limit]
+def ranks_of_teams(competition: Competition, split: str, team_ids: set[int]) -> list[tuple[int, int]]:
+    """(rank, team id) of the board's rows whose team is in `team_ids`, in rank order: each keeps its rank on
+    the whole board, as a "with code" view keeps the ranks of the full table."""
+    order = ranked_entries(competition, split).values_list("team_id", flat=True)
+    return [(rank, team_id) for rank, team_id in enumerate(order, start=1) if team_id in team_ids]
+
+
+def rows_at_ranks(
+    competition: Competition, split: str, ranks: list[tuple[int, int]], *, size: int
+) -> list[LeaderboardRow]:
+    """The rows of these (rank, team id) pairs, from a board of `size` rows (for the medals)."""
     private = split == LeaderboardEntry.Split.PRIVATE
-    cutoffs = medal_cutoffs(len(order)) if private else None
+    cutoffs = medal_cutoffs(size) if private else None
     entries = {
         entry.team_id: entry
         for entry in LeaderboardEntry.objects.filter(
-            competition=competition, split=split, team_id__in=[team_id for _, team_id in page]
+            competition=competition, split=split, team_id__in=[team_id for _, team_id in ranks]
         ).select_related("team")
     }
-    rows = [
+    return [
         LeaderboardRow(
             rank=rank,
             team_id=team_id,
@@ -196,9 +199,8 @@ def filtered_leaderboard_rows(
             public_rank=entries[team_id].public_rank if private else None,
             medal=medal_for(rank, cutoffs) if private else None,
         )
-        for rank, team_id in page
+        for rank, team_id in ranks
     ]
-    return rows, len(ranks)
 
 
 # Apps later in the chain name subsets of a board's teams (community: the teams that published code), so

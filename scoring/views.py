@@ -10,7 +10,7 @@ from config.errors import DomainError, NotAllowed
 from scoring import charts, dashboard
 from scoring.api import leaderboard_download
 from scoring.boards import board_for
-from scoring.leaderboard import leaderboard_rows
+from scoring.leaderboard import ROW_FILTERS, leaderboard_rows, ranks_of_teams, rows_at_ranks
 from scoring.rescoring import start_rescore
 from scoring.standing import delete_submission, disqualify_submission, disqualify_team
 from submissions.queries import submission_for
@@ -22,15 +22,29 @@ def leaderboard(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "leaderboard")
     board = board_for(request.user, competition, request.GET.get("split", "public"))
-    paginator = Paginator(range(board.size), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    offset = (page.number - 1) * PAGE_SIZE
-    rows = (
-        leaderboard_rows(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
-        if board.size
-        else []
+    only = request.GET.get("only", "") if request.GET.get("only") in ROW_FILTERS else ""
+    if only:
+        teams = ROW_FILTERS[only][1](competition)
+        page = Paginator(ranks_of_teams(competition, board.split, teams), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rows = rows_at_ranks(competition, board.split, list(page.object_list), size=board.size)
+    else:
+        page = Paginator(range(board.size), PAGE_SIZE).get_page(request.GET.get("page"))
+        offset = (page.number - 1) * PAGE_SIZE
+        rows = (
+            leaderboard_rows(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
+            if board.size
+            else []
+        )
+    context.update(
+        rows=rows,
+        page=page,
+        board=board,
+        finished=competition.phase == "finished",
+        only=only,
+        row_filters=[(name, label) for name, (label, _) in ROW_FILTERS.items()],
     )
-    context.update(rows=rows, page=page, board=board, finished=competition.phase == "finished")
     return render(request, "scoring/leaderboard.html", context)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from community.writeups import teams_with_code, writeups_by_team
 from competitions.models import Competition
-from scoring.leaderboard import ROW_FILTERS, filtered_leaderboard_rows
+from scoring.leaderboard import ROW_FILTERS, ranks_of_teams, rows_at_ranks
 from tests.community.test_writeups import PAPER
 from tests.factories import UserFactory, joined
 from tests.moderation.conftest import ALL_RIGHT, THREE_RIGHT, TWO_RIGHT, scored
@@ -37,8 +37,8 @@ def board(competition, api_for):
 
 def test_rows_of_teams_with_code_keep_their_rank(competition, board):
     assert ROW_FILTERS["code"][0] == "With code"
-    rows, count = filtered_leaderboard_rows(competition, "public", teams_with_code(competition))
-    assert count == 1
+    ranks = ranks_of_teams(competition, "public", teams_with_code(competition))
+    rows = rows_at_ranks(competition, "public", ranks, size=3)
     assert [(row.rank, row.team_name) for row in rows] == [(3, "bob")]
 
 
@@ -47,3 +47,20 @@ def test_each_row_gets_its_teams_write_up(competition, board):
     assert set(links) == {board["bob"].team_id, board["carl"].team_id}
     assert links[board["bob"].team_id].code_url == "https://github.com/bob/b"
     assert not links[board["carl"].team_id].has_paper
+
+
+def test_the_leaderboard_page_links_paper_and_code_and_shows_only_rows_with_code(client, competition, board):
+    page = client.get("/competitions/animals/leaderboard/").content.decode()
+    assert page.count('class="pwc-link code"') == 1
+    assert 'href="https://github.com/bob/b"' in page
+    assert 'href="?split=public&amp;only=code">With code</a>' in page
+
+    only = client.get("/competitions/animals/leaderboard/?only=code").content.decode()
+    assert only.count("<tr") == 2  # the header and bob's row
+    assert '<td class="num">3</td>' in only
+    assert "alice" not in only.split('id="leaderboard"')[1]
+
+
+def test_an_unknown_filter_shows_every_row(client, competition, board):
+    page = client.get("/competitions/animals/leaderboard/?only=nonsense").content.decode()
+    assert page.split('id="leaderboard"')[1].count("<tr") == 4
