@@ -51,7 +51,7 @@ def test_each_row_gets_its_teams_write_up(competition, board):
 
 def test_the_leaderboard_page_links_paper_and_code_and_shows_only_rows_with_code(client, competition, board):
     page = client.get("/competitions/animals/leaderboard/").content.decode()
-    assert page.count('class="pwc-link code"') == 1
+    assert page.count('class="pwc-link pwc-code"') == 1
     assert 'href="https://github.com/bob/b"' in page
     assert 'href="?split=public&amp;only=code">With code</a>' in page
 
