@@ -25,6 +25,7 @@ dev: $(VENV)/.dev-installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_community_demo
 	@echo ""
 	@echo "  Podium is starting on http://localhost:$(PORT)/"
 	@echo "  Participant: demo / podium-demo    Host: demo-host / podium-demo    Admin: admin / podium-admin"

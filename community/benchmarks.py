@@ -20,6 +20,8 @@ from scoring import charts, engine
 from scoring.leaderboard import higher_is_better
 from submissions.models import Submission
 
+CHART_WIDTH, CHART_HEIGHT = 560, 250
+
 
 class BenchmarkRefused(DomainError):
     code = "benchmark_refused"
@@ -178,8 +180,8 @@ def best_over_time_chart(benchmark: Benchmark, rows: list[BenchmarkRow]) -> dict
         best.append(row.score if not best else pick(best[-1], row.score))
     name = metric_name(benchmark.competition)
     lines = [
+        charts.Series("Entry", entries, colour="#9a6700", joined=False),
         charts.Series("Best so far", best, colour="#1f4ed8"),
-        charts.Series("Entry", entries, colour="#9a6700"),
     ]
     direction = "higher" if higher else "lower"
     return {
@@ -190,6 +192,8 @@ def best_over_time_chart(benchmark: Benchmark, rows: list[BenchmarkRow]) -> dict
             description=f"The best {name} ({direction} is better) reached by each of {len(dated)} dated entries, "
             f"from {labels[0]} to {labels[-1]}: {charts.format_number(best[-1])} now.",
             y_from_zero=False,
+            width=CHART_WIDTH,
+            height=CHART_HEIGHT,
         ),
         "table": charts.data_table(lines, labels, caption=f"Best {name} by date", label_heading="Date"),
     }

@@ -25,6 +25,7 @@ class Series:
     name: str
     values: Sequence[float | None]
     colour: str | None = None
+    joined: bool = True  # False: points only, for values whose order is not a progression
 
 
 def line_chart(
@@ -44,7 +45,7 @@ def line_chart(
     parts = [frame.grid(), frame.x_labels(labels), legend(series)]
     for number, line in enumerate(series):
         colour = escape(colour_of(line, number))
-        for run in runs(line.values):
+        for run in runs(line.values) if line.joined else []:
             path = " ".join(f"{frame.x(index):.1f},{frame.y(value):.1f}" for index, value in run)
             parts.append(
                 f'<polyline class="line" points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
@@ -52,7 +53,7 @@ def line_chart(
         for index, value in (point for run in runs(line.values) for point in run):
             tip = f"{labels[index]}: {format_number(value)} {line.name}"
             parts.append(
-                f'<circle class="point" cx="{frame.x(index):.1f}" cy="{frame.y(value):.1f}" r="2.5" '
+                f'<circle class="point" cx="{frame.x(index):.1f}" cy="{frame.y(value):.1f}" r="{2.5 if line.joined else 4}" '
                 f'fill="{colour}"><title>{escape(tip)}</title></circle>'
             )
     return svg(parts, title=title, description=description, width=width, height=height)

@@ -123,3 +123,31 @@ def test_a_comment_on_the_write_up_reaches_its_team(browser, site, scored_submis
     finally:
         reader.close()
         team.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_demo_benchmark_reads_like_a_results_table(browser, site, width):
+    site.manage("seed_community_demo")
+    context = browser.new_context(
+        base_url=site.url, viewport={"width": width, "height": 900}, accept_downloads=True
+    )
+    try:
+        page = context.new_page()
+        page.goto("/competitions/wine-benchmark/")
+        expect(page.locator(".comp-head")).to_contain_text("open as a benchmark")
+        page.get_by_role("link", name="Benchmark", exact=True).click()
+        expect(
+            page.get_by_role("heading", name="Benchmark: Tabular Classification on Wine cultivars")
+        ).to_be_visible()
+        rows = page.locator("#benchmark-table tbody tr")
+        expect(rows).to_have_count(5)
+        expect(rows.first).to_contain_text("LightGBM, 200 trees")
+        expect(page.locator("#benchmark-table .badge.imported")).to_have_count(2)
+        expect(page.locator("#sota-chart svg")).to_have_attribute("aria-label", "Best Accuracy over time")
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        screenshot(page, f"benchmark-{width}")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Export JSON").click()
+        assert download.value.suggested_filename == "wine-benchmark-evaluation-tables.json"
+    finally:
+        context.close()

@@ -1,0 +1,194 @@
+"""Demo content for the community side: a finished competition kept open as a benchmark (teams, scored
+submissions, write-ups with paper and code links, a few imported example results) and a discussion on the
+Diabetes competition. Run after seed_demo; safe to run again."""
+
+import io
+import json
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from sklearn import datasets as sklearn_datasets
+
+from accounts.models import User
+from community.benchmarks import open_benchmark
+from community.models import Benchmark
+from community.pwc import import_table
+from community.queries import target_comments
+from community.services import post_comment
+from community.writeups import publish_writeup
+from competitions.management.commands.seed_demo import DEMO_PASSWORD, csv_bytes, ensure_user
+from competitions.models import Competition
+from competitions.services import CompetitionDraft, create_competition, join_competition, publish_competition
+from datasets.services import NewFile
+from scoring.private_board import build_private_leaderboard
+from scoring.services import score_submission
+from submissions.models import Submission
+from submissions.services import create_submission
+
+SLUG = "wine-benchmark"
+# (username, display name, share of test labels right, write-up or None)
+TEAMS = [
+    ("ada", "Ada", 1.0, ("Gradient boosting on all 13 measurements", "LightGBM, 200 trees", "lightgbm")),
+    ("grace", "Grace", 0.91, ("Scaled k-NN", "k-NN (k=7) on standardised features", "scikit-learn")),
+    ("alan", "Alan", 0.80, None),
+]
+# Illustrative rows in Papers With Code's format, to show how imported results look: not real papers.
+IMPORTED = [
+    {
+        "model_name": "Logistic regression (example import)",
+        "metrics": {"Accuracy": "94.4%"},
+        "paper_title": "An example published baseline",
+        "paper_url": "",
+        "paper_date": "2019-06-01",
+        "code_links": [],
+        "model_links": [],
+        "uses_additional_data": False,
+    },
+    {
+        "model_name": "Random forest (example import)",
+        "metrics": {"Accuracy": 0.963},
+        "paper_title": "Another example result",
+        "paper_url": "",
+        "paper_date": "2021-03-15",
+        "code_links": [],
+        "model_links": [],
+        "uses_additional_data": False,
+    },
+]
+
+
+def wine_files() -> tuple[list[NewFile], io.BytesIO, pd.DataFrame]:
+    bunch = sklearn_datasets.load_wine(as_frame=True)
+    frame = bunch.frame.rename(columns={bunch.target.name: "target"})
+    frame.insert(0, "id", np.arange(1, len(frame) + 1))
+    is_test = np.random.default_rng(20261124).random(len(frame)) < 0.4
+    train, test = frame[~is_test], frame[is_test]
+    files = [
+        NewFile("train.csv", csv_bytes(train)),
+        NewFile("test.csv", csv_bytes(test.drop(columns=["target"]))),
+    ]
+    return files, csv_bytes(test[["id", "target"]]), test[["id", "target"]]
+
+
+def predictions(truth: pd.DataFrame, share_right: float, seed: int) -> bytes:
+    """The true cultivar for about `share_right` of the rows, another one for the rest."""
+    rng = np.random.default_rng(seed)
+    wrong = rng.random(len(truth)) > share_right
+    guesses = truth["target"].where(~wrong, (truth["target"] + 1) % 3)
+    return pd.DataFrame({"id": truth["id"], "target": guesses}).to_csv(index=False).encode()
+
+
+class Command(BaseCommand):
+    help = "Create a demo benchmark with write-ups and imported results, and a demo discussion (safe to run again)."
+
+    def handle(self, *args, **options):
+        host = ensure_user("demo-host", DEMO_PASSWORD, display_name="Demo Host")
+        if Benchmark.objects.filter(competition__slug=SLUG).exists():
+            self.stdout.write(f"exists: {SLUG}")
+        else:
+            self.seed_benchmark(host)
+            self.stdout.write(self.style.SUCCESS(f"created: {SLUG} (a benchmark)"))
+        self.seed_discussion(host)
+
+    def seed_benchmark(self, host: User) -> None:
+        files, solution, truth = wine_files()
+        now = timezone.now().replace(microsecond=0)
+        draft = CompetitionDraft(
+            title="Wine cultivars",
+            slug=SLUG,
+            subtitle="Tell three cultivars apart from 13 chemical measurements. Now a benchmark.",
+            overview="Each row is a wine from one of three cultivars grown in the same region of Italy, with 13 "
+            "measurements from a chemical analysis. Predict the cultivar (0, 1 or 2). The competition has ended "
+            "and stays open as a benchmark: submit, then publish a write-up to name your method in the table.",
+            rules="One account per person. Use only the data provided.",
+            start_at=now - timedelta(days=1),
+            end_at=now + timedelta(days=1),
+            metric="accuracy",
+            id_column="id",
+            target_columns=["target"],
+            daily_submission_limit=20,
+        )
+        with transaction.atomic():
+            competition = create_competition(host=host, draft=draft, solution=solution, data_files=files)
+            publish_competition(competition=competition, user=host)
+        submissions = {}
+        for seed, (username, name, share, _) in enumerate(TEAMS):
+            user = ensure_user(username, DEMO_PASSWORD, display_name=name)
+            join_competition(competition=competition, user=user)
+            submission, _ = create_submission(
+                competition=competition,
+                user=user,
+                file_name="predictions.csv",
+                stream=io.BytesIO(predictions(truth, share, seed)),
+                description="demo",
+            )
+            score_submission(submission.pk)
+            made_at = now - timedelta(
+                days=100 - 20 * seed
+            )  # during the competition, moved into the past below
+            Submission.objects.filter(pk=submission.pk).update(created_at=made_at)
+            submission.refresh_from_db()
+            submissions[username] = submission
+        Competition.objects.filter(pk=competition.pk).update(
+            start_at=now - timedelta(days=120), end_at=now - timedelta(days=30)
+        )
+        competition.refresh_from_db()
+        with transaction.atomic():
+            Competition.objects.select_for_update().get(pk=competition.pk)
+            build_private_leaderboard(competition)
+        benchmark = open_benchmark(host=host, competition=competition, task="Tabular Classification")
+        for username, _, _, writeup in TEAMS:
+            if writeup is None:
+                continue
+            title, method, framework = writeup
+            publish_writeup(
+                author=User.objects.get(username=username),
+                submission=submissions[username],
+                title=title,
+                method_name=method,
+                body=f"How we got there: **{method}**, tuned with 5-fold cross-validation on train.csv.",
+                code_url=f"https://github.com/podium-demo/wine-{username}",
+                framework=framework,
+            )
+        document = [
+            {
+                "task": "Tabular Classification",
+                "datasets": [
+                    {"dataset": "Wine cultivars", "sota": {"metrics": ["Accuracy"], "rows": IMPORTED}}
+                ],
+            }
+        ]
+        import_table(
+            host=host,
+            benchmark=benchmark,
+            content=json.dumps(document).encode(),
+            source_name="example-results.json",
+        )
+
+    def seed_discussion(self, host: User) -> None:
+        diabetes = Competition.objects.filter(slug="diabetes").first()
+        if diabetes is None or diabetes.writeups.exists() or self.has_comments(diabetes):
+            return
+        asker = ensure_user("ada", DEMO_PASSWORD, display_name="Ada")
+        User.objects.filter(pk=asker.pk, date_joined__gt=timezone.now() - timedelta(days=30)).update(
+            date_joined=timezone.now() - timedelta(days=30)
+        )
+        question = post_comment(
+            author=asker,
+            target=diabetes,
+            body="Are the 10 features already scaled? The values in `train.csv` look centred.",
+        )
+        post_comment(
+            author=host,
+            target=diabetes,
+            parent=question,
+            body="Yes: each feature is mean-centred and scaled as in scikit-learn's `load_diabetes`.",
+        )
+
+    @staticmethod
+    def has_comments(competition: Competition) -> bool:
+        return target_comments(competition).exists()
