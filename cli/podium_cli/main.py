@@ -9,7 +9,7 @@ import sys
 
 import requests
 
-from podium_cli import __version__, competitions, datasets, validation
+from podium_cli import __version__, community, competitions, datasets, validation
 from podium_cli.client import Client
 from podium_cli.config import load_config
 from podium_cli.errors import ApiError, CliError
@@ -125,6 +125,21 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("-p", "--path", default=".", help="folder for --download (default: the current one)")
     add_json(command)
     command.set_defaults(handler=competitions.leaderboard)
+
+    command = commands.add_parser("writeups", help="the write-ups (paper and code) behind results")
+    command.add_argument("competition")
+    command.add_argument("--ordering", choices=["score", "votes"], default="score")
+    add_json(command)
+    command.set_defaults(handler=community.list_writeups)
+
+    command = commands.add_parser("benchmark", help="a benchmark's results table, or --export it as JSON")
+    command.add_argument("competition")
+    command.add_argument(
+        "--export", action="store_true", help="save C-evaluation-tables.json (Papers With Code)"
+    )
+    command.add_argument("-p", "--path", default=".", help="folder for --export (default: the current one)")
+    add_json(command)
+    command.set_defaults(handler=community.benchmark)
 
     # --- datasets -------------------------------------------------------------------------------
     group = groups.add_parser("datasets", aliases=["d"], help="datasets: list, download, create, version")
