@@ -43,6 +43,8 @@ def leaderboard(request, slug):
         board=board,
         finished=competition.phase == "finished",
         only=only,
+        private=board.split == "private",
+        your_team_id=context["team"].pk if context.get("team") else None,
         row_filters=[(name, label) for name, (label, _) in ROW_FILTERS.items()],
     )
     return render(request, "scoring/leaderboard.html", context)
