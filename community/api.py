@@ -29,6 +29,7 @@ from community.serializers import (
     notification_json,
 )
 from community.targets import COMMENTABLE, VOTABLE, comment_for, find_target, votable_target
+from config.api_input import validated
 from config.api_schema import PAGING, errors, paginated
 
 KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(COMMENTABLE))
@@ -36,12 +37,6 @@ VOTE_KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(VOTAB
 KEY = OpenApiParameter(
     "key", str, OpenApiParameter.PATH, description="A slug, or an id for a write-up or comment."
 )
-
-
-def validated(serializer_class, request) -> dict:
-    form = serializer_class(data=request.data)
-    form.is_valid(raise_exception=True)
-    return form.validated_data
 
 
 class DiscussionApi(APIView):

@@ -14,6 +14,7 @@ from community.benchmarks import BenchmarkRow, benchmark_of, benchmark_rows, met
 from community.models import Benchmark
 from community.pwc import export_table, import_table
 from competitions.queries import competition_for
+from config.api_input import validated
 from config.api_schema import errors
 from scoring.leaderboard import higher_is_better
 
@@ -125,9 +126,8 @@ class BenchmarkApi(APIView):
     )
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
-        form = BenchmarkOpenSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        benchmark = open_benchmark(host=request.user, competition=competition, **form.validated_data)
+        data = validated(BenchmarkOpenSerializer, request)
+        benchmark = open_benchmark(host=request.user, competition=competition, **data)
         return Response(benchmark_json(benchmark), status=status.HTTP_201_CREATED)
 
 
@@ -159,14 +159,13 @@ class BenchmarkImportApi(APIView):
     )
     def post(self, request, slug):
         benchmark = benchmark_of(competition_for(request.user, slug))
-        form = BenchmarkImportSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        upload = form.validated_data["file"]
+        data = validated(BenchmarkImportSerializer, request)
+        upload = data["file"]
         answer = import_table(
             host=request.user,
             benchmark=benchmark,
             content=upload.read(),
             source_name=upload.name,
-            metric=form.validated_data.get("metric", ""),
+            metric=data.get("metric", ""),
         )
         return Response(answer, status=status.HTTP_201_CREATED)

@@ -21,6 +21,7 @@ from community.writeups import (
     submission_of_team,
 )
 from competitions.queries import can_see_private_scores, competition_for
+from config.api_input import validated
 from config.api_schema import PAGING, errors, paginated
 
 
@@ -119,12 +120,6 @@ def writeup_json(request, writeup: WriteUp, score: float | None = None, split: s
         "updated_at": writeup.updated_at,
         "url": reverse("community:writeup", args=[writeup.competition.slug, writeup.pk]),
     }
-
-
-def validated(serializer_class, request, **options) -> dict:
-    form = serializer_class(data=request.data, **options)
-    form.is_valid(raise_exception=True)
-    return form.validated_data
 
 
 ORDERING = OpenApiParameter(

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from competitions import teams
 from competitions.models import TeamInvitation, TeamMergeRequest
 from competitions.queries import competition_for
+from config.api_input import validated
 from config.api_schema import PerVerbSchema, errors
 
 
@@ -85,12 +86,6 @@ def team_action(operation_id: str, summary: str, **more) -> dict:
         "responses": {200: TeamSerializer, **TEAM_ERRORS},
         **more,
     }
-
-
-def validated(serializer_class, request) -> dict:
-    form = serializer_class(data=request.data)
-    form.is_valid(raise_exception=True)
-    return form.validated_data
 
 
 def invitation_json(invitation: TeamInvitation) -> dict:

@@ -289,7 +289,10 @@ interrupted download resumes; each answer gives the whole file's SHA-256 in `X-C
         {"name": "teams", "description": "Your team in a competition: invitations and merges."},
         {"name": "datasets", "description": "Versioned datasets, their files and Croissant metadata."},
         {"name": "community", "description": "Comments, votes, flags, notifications and write-ups."},
-        {"name": "benchmarks", "description": "Finished competitions kept open, with Papers With Code tables."},
+        {
+            "name": "benchmarks",
+            "description": "Finished competitions kept open, with Papers With Code tables.",
+        },
     ],
     "ENUM_NAME_OVERRIDES": {
         "CompetitionStatusEnum": "competitions.models.Competition.Status",
