@@ -13,7 +13,7 @@
   }
 
   function formatScore(value) {
-    return value === null || value === undefined ? "" : String(Number(value.toFixed(6)));
+    return value === null || value === undefined ? "" : Number(value).toFixed(6);  // as the server renders it
   }
 
   function fillRow(row, submission) {

@@ -122,7 +122,7 @@ def test_after_the_end_the_final_rank_and_medal_are_shown(client, finished, part
 
     assert '10 <span class="muted">of 10</span>' in page  # last on the public board
     assert '<strong>1</strong> <span class="muted">of 10</span>' in page  # first on the private one
-    assert '<span class="medal medal-gold">gold</span>' in page
+    assert '<span class="medal medal-gold">Gold<span class="visually-hidden"> medal</span></span>' in page
 
 
 def test_an_ended_competition_without_its_private_board_shows_no_private_rank(client, finished, participant):

@@ -112,6 +112,9 @@ def test_participant_pages_look_right_at_desktop_and_phone_widths(browser, site,
     page = context.new_page()
     try:
         log_in(page, "demo")
+        expect(page.locator(".competition-card")).to_have_count(3)
+        screenshot(page, f"pages-competitions-{device}")
+        assert fits_the_width(page), "The competitions list scrolls sideways"
 
         page.goto("/competitions/diabetes/submissions/")
         chart = page.locator("#progress-chart svg")
@@ -165,6 +168,23 @@ def test_participant_pages_look_right_at_desktop_and_phone_widths(browser, site,
         expect(page.get_by_label("Display name")).to_be_visible()
         screenshot(page, f"pages-profile-{device}")
         assert fits_the_width(page), "The profile scrolls sideways"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("zone", "shown"), [("America/New_York", True), ("UTC", False)])
+def test_times_are_also_shown_in_the_readers_zone_unless_it_is_utc(browser, site, zone, shown):
+    context = browser.new_context(base_url=site.url, timezone_id=zone)
+    page = context.new_page()
+    try:
+        page.goto("/competitions/diabetes/")
+        end = page.locator(".deadlines div", has_text=re.compile("^End"))
+        expect(end.locator("time")).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$"))
+        if shown:
+            expect(end.locator(".local-time")).to_have_text(re.compile(r"^ \(.+ your time\)$"))
+        else:
+            expect(end.locator("time")).to_have_attribute("title", re.compile("GMT"))  # the script ran
+            expect(end.locator(".local-time")).to_have_count(0)
     finally:
         context.close()
 

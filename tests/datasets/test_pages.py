@@ -33,7 +33,7 @@ def test_the_list_searches_titles_and_descriptions(client, participant):
     assert "Weather stations" in page and "Bird songs" in page
     assert "Traffic counts" not in page
     assert "2 datasets match" in page
-    assert '<label for="id_q">Search:</label>' in page
+    assert '<label for="id_q">Search</label>' in page
 
 
 def test_the_list_orders_by_title_or_newest(client, participant):
