@@ -41,7 +41,12 @@ class AnonBurstThrottle(RateLimitHeadersMixin, AnonRateThrottle):
 
 
 class UserBurstThrottle(RateLimitHeadersMixin, UserRateThrottle):
-    pass
+    def get_cache_key(self, request, view):
+        """Logged-in users only. DRF's UserRateThrottle also counts anonymous clients by address, which
+        would hold them to the lower of the two rates and read and write a second count each request."""
+        if not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
 
 
 class RateLimitHeadersMiddleware:

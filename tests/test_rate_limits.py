@@ -42,5 +42,14 @@ def test_anonymous_clients_are_counted_per_address(api_for, db, tight_limits):
     assert other_address.status_code == 200
 
 
+def test_anonymous_clients_are_held_to_the_anonymous_rate_alone(api_for, db, monkeypatch):
+    monkeypatch.setattr(UserBurstThrottle, "THROTTLE_RATES", {"user": "2/min"})
+    monkeypatch.setattr(AnonBurstThrottle, "THROTTLE_RATES", {"anon": "4/min"})
+    anonymous = api_for()
+    answers = [anonymous.get("/api/v1/competitions/") for _ in range(5)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 429]
+    assert answers[0]["X-RateLimit-Limit"] == "4"
+
+
 def test_pages_carry_no_rate_limit_headers(client, db):
     assert "X-RateLimit-Limit" not in client.get("/competitions/")
