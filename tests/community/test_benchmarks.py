@@ -307,3 +307,11 @@ def test_participants_see_the_benchmark_tab_only_once_it_is_open(
     assert ">Benchmark</a>" in overview
     assert "open as a benchmark" in overview
     assert "not a benchmark" not in client.get("/competitions/animals/benchmark/").content.decode()
+
+
+def test_an_import_without_a_file_names_the_field(api_for, host, finished):
+    opened(api_for, host)
+    answer = api_for(host).post(API + "import/", {"metric": "Accuracy"}, format="multipart")
+    assert answer.status_code == 400
+    assert "file" in answer.json()["details"]["fields"]
+    assert not ImportedResult.objects.exists()

@@ -190,3 +190,10 @@ def test_replies_notify_the_thread_and_new_threads_notify_the_owner(api_for, com
         ("host", "new_comment", "Question"),
         ("host", "thread", "Answer"),
     ]
+
+
+def test_a_reply_to_a_comment_that_is_not_there_is_not_found(api_for, competition, carol):
+    answer = post(api_for, carol, "competition", "animals", "Reply", parent=999999)
+    assert answer.status_code == 404
+    assert answer.json()["message"] == "No comment 999999 exists, or you may not see it."
+    assert not Comment.objects.exists()
