@@ -331,12 +331,12 @@ def explain(competition, split: str, offset: int) -> str:
 def build_private(competition_id: int) -> tuple[float, int]:
     from django.db import transaction
 
-    from competitions.models import Competition
+    from competitions.locks import lock_competition
     from scoring.private_board import build_private_leaderboard
 
     started = time.perf_counter()
     with transaction.atomic():
-        locked = Competition.objects.select_for_update().get(pk=competition_id)
+        locked = lock_competition(competition_id)
         teams = build_private_leaderboard(locked)
     return time.perf_counter() - started, teams
 

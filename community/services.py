@@ -13,6 +13,7 @@ from accounts.models import User
 from community.models import Comment, CommentFlag, Notification, Vote
 from community.rendering import render_markdown
 from community.targets import kind_of, require_open
+from competitions import locks
 from config.errors import DomainError, NotAllowed, NotAuthenticated
 from moderation.models import AuditLogEntry
 from moderation.services import record, require_reason, require_staff
@@ -102,7 +103,7 @@ def post_comment(*, author: User, target: models.Model, body: str, parent: Comme
                 "That comment was removed; reply in the thread instead.", code="parent_removed"
             )
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=author.pk).first()  # one allowance check at a time
+        locks.lock_user(author.pk)  # one allowance check at a time
         require_comment_allowance(author)
         comment = Comment.objects.create(
             content_type=content_type,

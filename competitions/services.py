@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
+from competitions import locks
 from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
 from competitions.queries import is_host
@@ -47,6 +48,7 @@ class CompetitionDraft:
     public_fraction: float = 0.3
     metric_params: dict = field(default_factory=dict)
     rule_settings: dict = field(default_factory=dict)
+    split_seed: int | None = None  # None draws one; the demo seeds fix theirs so their boards are repeatable
 
 
 def field_error(name: str, message: str, code: str = "invalid_competition") -> CompetitionError:
@@ -143,7 +145,7 @@ def create_competition(
     check_draft(draft)
     if source_dataset and source_dataset.owner_id != host.pk and not host.is_staff:
         raise NotAllowed("You can only build a competition from your own datasets.")
-    seed = secrets.randbits(31)
+    seed = secrets.randbits(31) if draft.split_seed is None else draft.split_seed
     parsed = parse_solution(draft, solution, seed)
     slug = unique_slug(draft.title, model=Competition, requested=draft.slug)
     source_version = source_dataset.latest_version if source_dataset else None
@@ -324,7 +326,7 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
     ):
         check_selections_fit(competition, changes["final_selection_limit"])
     with transaction.atomic():
-        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        locked = locks.lock_competition(competition.pk)
         if "rules" in changes and changes["rules"] != locked.rules:
             locked.rules_version += 1
         if end_at != locked.end_at:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from competitions import locks
 from competitions.errors import RulesNotAccepted
 from competitions.models import (
     Competition,
@@ -65,10 +66,7 @@ def require_member(user: User, competition: Competition, action: str) -> TeamMem
 
 def lock_teams(*team_ids: int) -> dict[int, Team]:
     """Lock the teams in primary-key order, so two actions on the same pair of teams cannot deadlock."""
-    # of=("self",): lock the team rows only, not the joined competition row (scoring locks the competition
-    # first, then the team; taking them the other way round here could deadlock).
-    teams = Team.objects.select_for_update(of=("self",)).filter(pk__in=set(team_ids)).order_by("pk")
-    locked = {team.pk: team for team in teams.select_related("competition")}
+    locked = locks.lock_teams(team_ids)
     if len(locked) != len(set(team_ids)):
         raise TeamConflict("A team involved was changed or deleted a moment ago; reload and try again.")
     # Every team change locks its teams here, so this one check closes them all while suspended.

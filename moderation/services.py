@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from competitions import locks
 from competitions.models import Competition, Team
 from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage
@@ -73,11 +74,6 @@ def require_reason(reason: str) -> str:
     return reason
 
 
-def lock_competition(competition: Competition) -> Competition:
-    """The competition's row lock, taken first as scoring takes it (then the team's), so the two never deadlock."""
-    return Competition.objects.select_for_update().get(pk=competition.pk)
-
-
 # Competitions.
 
 
@@ -87,7 +83,7 @@ def suspend_competition(*, competition: Competition, actor: User, reason: str) -
     require_staff(actor)
     reason = require_reason(reason)
     with transaction.atomic():
-        locked = lock_competition(competition)
+        locked = locks.lock_competition(competition.pk)
         if locked.suspended_at:
             raise ModerationRefused(f"'{locked.title}' is already suspended.", code="already_suspended")
         locked.suspended_at = timezone.now()
@@ -101,7 +97,7 @@ def restore_competition(*, competition: Competition, actor: User, reason: str = 
     """Lift a suspension: the competition is listed and open again as its dates say."""
     require_staff(actor)
     with transaction.atomic():
-        locked = lock_competition(competition)
+        locked = locks.lock_competition(competition.pk)
         if not locked.suspended_at:
             raise ModerationRefused(f"'{locked.title}' is not suspended.", code="not_suspended")
         details = {"suspension_reason": locked.suspension_reason}
@@ -129,7 +125,7 @@ def unfeature_competition(*, competition: Competition, actor: User, reason: str 
 def set_featured(competition: Competition, actor: User, *, featured: bool, reason: str) -> Competition:
     require_staff(actor)
     with transaction.atomic():
-        locked = lock_competition(competition)
+        locked = locks.lock_competition(competition.pk)
         if locked.featured == featured:
             state = "already featured" if featured else "not featured"
             raise ModerationRefused(f"'{locked.title}' is {state}.", code="featured_unchanged")
@@ -167,7 +163,7 @@ def disqualify_team(*, team: Team, actor: User, reason: str) -> Team:
     require_staff(actor)
     reason = require_reason(reason)
     with transaction.atomic():
-        lock_competition(team.competition)
+        locks.lock_competition(team.competition_id)
         if Team.objects.filter(pk=team.pk, disqualified_at__isnull=False).exists():
             raise ModerationRefused(
                 f"Team '{team.name}' is already disqualified.", code="already_disqualified"
@@ -183,7 +179,7 @@ def disqualify_submission(*, submission: Submission, actor: User, reason: str) -
     require_staff(actor)
     reason = require_reason(reason)
     with transaction.atomic():
-        lock_competition(submission.competition)
+        locks.lock_competition(submission.competition_id)
         if Submission.objects.filter(pk=submission.pk, disqualified_at__isnull=False).exists():
             raise ModerationRefused(
                 f"Submission {submission.pk} is already disqualified.", code="already_disqualified"
@@ -205,7 +201,7 @@ def ban_user(*, user: User, actor: User, reason: str) -> int:
     if user.is_superuser and not actor.is_superuser:
         raise NotAllowed(f"Only a superuser can ban the superuser '{user.username}'.")
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = locks.lock_user(user.pk)
         if locked.banned_at:
             raise ModerationRefused(f"'{locked.username}' is already banned.", code="already_banned")
         locked.is_active = False
@@ -231,7 +227,7 @@ def unban_user(*, user: User, actor: User, reason: str = "") -> User:
     """Let a banned account in again; the disqualifications of its submissions stay."""
     require_staff(actor)
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = locks.lock_user(user.pk)
         if not locked.banned_at:
             raise ModerationRefused(f"'{locked.username}' is not banned.", code="not_banned")
         details = {"ban_reason": locked.ban_reason}

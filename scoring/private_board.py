@@ -15,6 +15,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from competitions import locks
 from competitions.models import Competition
 from scoring.leaderboard import higher_is_better, rankable_submissions, ranked_entries
 from scoring.models import LeaderboardEntry
@@ -45,7 +46,7 @@ def finalize_if_due(competition: Competition) -> bool:
     if pending_on_time(competition):
         return False
     with transaction.atomic():
-        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        locked = locks.lock_competition(competition.pk)
         if locked.private_leaderboard_built_at:
             competition.private_leaderboard_built_at = locked.private_leaderboard_built_at
             return False
@@ -59,7 +60,7 @@ def finalize_if_due(competition: Competition) -> bool:
 def rebuild_if_built(competition: Competition) -> None:
     """After a disqualification or a rescore at the end, the built board follows at once."""
     with transaction.atomic():
-        locked = Competition.objects.select_for_update().get(pk=competition.pk)
+        locked = locks.lock_competition(competition.pk)
         if locked.private_leaderboard_built_at:
             build_private_leaderboard(locked)
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from competitions import locks
 from competitions.errors import CompetitionError
 from competitions.models import Competition
 from competitions.queries import is_host
@@ -210,7 +211,7 @@ def switch(rescore: Rescore) -> bool:
     """Apply every new score, the new setup and rebuilt leaderboards in one transaction; False if a
     submission scored meanwhile still lacks its new score (the next batch takes it)."""
     with transaction.atomic():
-        competition = Competition.objects.select_for_update().get(pk=rescore.competition_id)
+        competition = locks.lock_competition(rescore.competition_id)
         if waiting_for_rescore(rescore).exists():
             return False
         apply_results(rescore)

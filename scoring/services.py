@@ -10,7 +10,8 @@ from django.db import OperationalError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from competitions.models import Competition, Team
+from competitions import locks
+from competitions.models import Competition
 from datasets.storage import private_storage
 from scoring import engine
 from scoring.leaderboard import record_on_leaderboard
@@ -121,14 +122,14 @@ def record_scores(submission: Submission, scores, scored_with: tuple) -> str:
     """Save the scores and the team's entry, unless a rescore switched the solution or metric while this
     file was being scored: then it goes back to the queue to be scored under the new setup."""
     with transaction.atomic():
-        competition = Competition.objects.select_for_update().get(pk=submission.competition_id)
+        competition = locks.lock_competition(submission.competition_id)
         if scoring_setup(competition) != scored_with:
             Submission.objects.filter(pk=submission.pk, status=Status.SCORING).update(status=Status.QUEUED)
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
             return "requeued"
         # The team read before scoring may have merged into another since: lock the one it belongs to now.
         team_id = Submission.objects.values_list("team_id", flat=True).get(pk=submission.pk)
-        Team.objects.select_for_update().get(pk=team_id)
+        locks.lock_team(team_id)
         updated = Submission.objects.filter(pk=submission.pk, status=Status.SCORING).update(
             status=Status.SCORED,
             public_score=scores.public,

@@ -8,6 +8,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import User
+from competitions import locks
 from competitions.models import Competition, Team
 from competitions.queries import is_host
 from config.errors import NotAllowed
@@ -33,7 +34,7 @@ def delete_submission(*, submission: Submission, user: User) -> None:
             code="not_deletable",
         )
     with transaction.atomic():
-        Team.objects.select_for_update().get(pk=team.pk)
+        locks.lock_team(team.pk)
         Submission.objects.filter(pk=submission.pk, deleted_at__isnull=True).update(
             deleted_at=timezone.now(), is_final=False
         )
@@ -60,7 +61,7 @@ def disqualify_submission(*, submission: Submission, user: User, reason: str) ->
     require_moderator(user, submission.competition)
     reason = check_reason(reason)
     with transaction.atomic():
-        Team.objects.select_for_update().get(pk=submission.team_id)
+        locks.lock_team(submission.team_id)
         Submission.objects.filter(pk=submission.pk).update(
             disqualified_at=timezone.now(), disqualification_reason=reason, is_final=False
         )
@@ -75,7 +76,7 @@ def disqualify_team(*, team: Team, user: User, reason: str) -> Team:
     require_moderator(user, team.competition)
     reason = check_reason(reason)
     with transaction.atomic():
-        locked = Team.objects.select_for_update().get(pk=team.pk)
+        locked = locks.lock_team(team.pk)
         locked.disqualified_at = timezone.now()
         locked.disqualification_reason = reason
         locked.save(update_fields=["disqualified_at", "disqualification_reason"])
@@ -89,26 +90,19 @@ def disqualify_submissions(*, submissions: QuerySet[Submission], user: User, rea
     """Disqualify many submissions at once (a banned account's, in every competition): each affected team's
     public entry is recomputed and each built private board rebuilt once; returns how many were disqualified.
 
-    Locks the competitions, then the teams, each in primary-key order, as scoring does."""
+    Takes the competitions' locks, then the teams', through competitions.locks."""
     reason = check_reason(reason)
     pending = submissions.filter(disqualified_at__isnull=True)
     disqualified = 0
     with transaction.atomic():
         competition_ids = set(pending.values_list("competition_id", flat=True))
-        competitions = list(
-            Competition.objects.select_for_update().filter(pk__in=competition_ids).order_by("pk")
-        )
+        competitions = locks.lock_competitions(competition_ids)
         for competition in competitions:
             require_moderator(user, competition)
         now = timezone.now()
         # A merge accepted meanwhile may move a submission to a team not yet locked: go round until none is left.
         while team_ids := set(pending.values_list("team_id", flat=True)):
-            teams = list(
-                Team.objects.select_for_update(of=("self",))
-                .filter(pk__in=team_ids)
-                .order_by("pk")
-                .select_related("competition")
-            )
+            teams = list(locks.lock_teams(team_ids).values())
             updated = pending.filter(team__in=teams).update(
                 disqualified_at=now, disqualification_reason=reason, is_final=False
             )

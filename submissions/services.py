@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
 from accounts.models import User
+from competitions import locks
 from competitions.models import Competition, Team, TeamMembership
 from competitions.queries import require_participant
 from competitions.services import require_not_suspended
@@ -116,7 +117,7 @@ def create_submission(
     stored = store(private_storage(), f"submissions/{competition.pk}/{team.pk}", "submission.csv", stream)
     try:
         with transaction.atomic():
-            Team.objects.select_for_update().get(pk=team.pk)  # serialises quota checks of one team
+            locks.lock_team(team.pk)  # serialises quota checks of one team
             check_still_member(user, team)
             quota = team_quota(team)
             refusal = quota.refusal()
@@ -178,7 +179,7 @@ def select_final(*, submission: Submission, user: User, selected: bool) -> Submi
             "Final submissions can be chosen only while the competition runs.", code="selection_closed"
         )
     with transaction.atomic():
-        Team.objects.select_for_update().get(pk=team.pk)
+        locks.lock_team(team.pk)
         check_still_member(user, team)
         submission.refresh_from_db()
         if submission.team_id != team.pk:

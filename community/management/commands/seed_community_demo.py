@@ -20,7 +20,8 @@ from community.pwc import import_table
 from community.queries import target_comments
 from community.services import post_comment
 from community.writeups import publish_writeup
-from competitions.management.commands.seed_demo import DEMO_PASSWORD, csv_bytes, ensure_user
+from competitions import locks
+from competitions.management.commands.seed_demo import DEMO_PASSWORD, DEMO_SPLIT_SEED, csv_bytes, ensure_user
 from competitions.models import Competition
 from competitions.services import CompetitionDraft, create_competition, join_competition, publish_competition
 from datasets.services import NewFile
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             id_column="id",
             target_columns=["target"],
             daily_submission_limit=20,
+            split_seed=DEMO_SPLIT_SEED,
         )
         with transaction.atomic():
             competition = create_competition(host=host, draft=draft, solution=solution, data_files=files)
@@ -138,7 +140,7 @@ class Command(BaseCommand):
         )
         competition.refresh_from_db()
         with transaction.atomic():
-            Competition.objects.select_for_update().get(pk=competition.pk)
+            locks.lock_competition(competition.pk)
             build_private_leaderboard(competition)
         benchmark = open_benchmark(host=host, competition=competition, task="Tabular Classification")
         for username, _, _, writeup in TEAMS:

@@ -19,6 +19,7 @@ from datasets.services import NewFile
 DEMO_PASSWORD = "podium-demo"
 ADMIN_PASSWORD = "podium-admin"
 TEST_SHARE = 0.3
+DEMO_SPLIT_SEED = 20261204  # the same public rows on every machine, so the demo boards (and tests) repeat
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Command(BaseCommand):
                 id_column="id",
                 target_columns=["target"],
                 daily_submission_limit=20,
+                split_seed=DEMO_SPLIT_SEED,
             )
             with transaction.atomic():
                 competition = create_competition(
