@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install dev run test lint format bench clean
+.PHONY: install dev run test test-fast lint format bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,8 +32,13 @@ run: install
 	@echo ""
 	honcho start -f Procfile -p $(PORT)
 
+# Every test, real processes and Chromium included; the 20 slowest are listed at the end.
 test: dev
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --durations=20
+
+# Everything but the integration and browser tests: no real processes, no browser.
+test-fast: dev
+	$(VENV)/bin/pytest -m "not integration and not browser"
 
 lint: dev
 	$(VENV)/bin/ruff format --check .

@@ -6,6 +6,8 @@ from accounts.services import create_api_token
 from config.celery import app as celery_app
 from tests import api_coverage
 from tests.factories import UserFactory, make_competition
+from tests.services import require_postgres
+from tests.stack import Stack, StackTemplate, serving
 
 
 def pytest_configure(config):
@@ -107,3 +109,30 @@ def admin_client(client, moderator):
 @pytest.fixture
 def competition(host):
     return make_competition(host=host)
+
+
+@pytest.fixture(scope="session")
+def stack_template(tmp_path_factory):
+    """stack_template(kind) -> this run's migrated and seeded template of a Podium, 'sqlite' (the embedded
+    defaults) or 'postgres', built the first time a test asks for it."""
+    built: dict[str, StackTemplate] = {}
+
+    def template(kind: str) -> StackTemplate:
+        if kind not in built:
+            postgres = require_postgres() if kind == "postgres" else None
+            folder = tmp_path_factory.mktemp(f"template-{kind}")
+            built[kind] = StackTemplate(folder, postgres_admin_url=postgres)
+        return built[kind]
+
+    yield template
+    for made in built.values():
+        made.close()
+
+
+@pytest.fixture(scope="module")
+def site(stack_template, tmp_path_factory):
+    """A seeded Podium on the embedded defaults, with web and a real worker, shared by one test module."""
+    with serving(
+        Stack(tmp_path_factory.mktemp("site"), template=stack_template("sqlite")), worker=True
+    ) as running:
+        yield running

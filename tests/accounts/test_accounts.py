@@ -117,3 +117,15 @@ def test_a_token_needs_a_name(client, participant):
     response = client.post("/api/v1/me/tokens/", {}, content_type="application/json")
     assert response.status_code == 400
     assert "name" in response.json()["details"]["fields"]
+
+
+def test_production_hashes_passwords_with_pbkdf2_while_tests_use_a_fast_hasher(settings):
+    """The test settings swap the hasher for speed only; the site itself keeps Django's strong default."""
+    from django.conf import global_settings
+
+    import config.settings as production
+
+    production_hashers = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+
+    assert production_hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from tests.services import require_chromium
-from tests.stack import ROOT, Stack
+from tests.stack import ROOT
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -14,19 +14,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "var" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """A seeded Podium on the embedded defaults, with web and a real worker."""
-    running = Stack(tmp_path_factory.mktemp("browser-site"))
-    try:
-        running.prepare()
-        running.start_web()
-        running.start_worker()
-        yield running
-    finally:
-        running.close()
 
 
 @pytest.fixture(scope="module")

@@ -30,10 +30,9 @@ def predictions(client, shift: float) -> str:
 def prepared(site):
     """demo: three scored submissions on Diabetes; rival leads; a public dataset with two versions.
 
-    The public rows are drawn at random when the competition is created, so their mean strays from the
-    training mean by a few points; demo's shifts are far enough off that the rival's plain mean always wins."""
-    add_user(site, "rival")
-    demo, rival = site.client("demo"), site.client("rival")
+    The demo's public rows are fixed by its split seed; their mean strays from the training mean by a few
+    points, and demo's shifts are far enough off that the rival's plain mean wins whatever the split."""
+    demo, rival = site.client("demo"), site.add_users("rival")["rival"]
     for client in (demo, rival):
         assert client.post("/api/v1/competitions/diabetes/join/").status_code == 200
     for shift, description in (
@@ -76,14 +75,6 @@ def prepared(site):
     )
     assert version.status_code == 201, version.text
     return {"dataset": slug}
-
-
-def add_user(site, username: str) -> None:
-    site.manage(
-        "shell",
-        "-c",
-        f"from accounts.models import User; User.objects.create_user('{username}', password='podium-demo')",
-    )
 
 
 OVERFLOWING = """() => {

@@ -1,14 +1,12 @@
 """A team's whole competition in Chromium: an invitation, a merge, the final selection and the reveal of the
 private leaderboard after the end, with its shake-up and medals, and the medal on the members' profiles."""
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
-from tests.stack import ApiClient
 
 pytestmark = pytest.mark.browser
 
@@ -64,34 +62,11 @@ PRIVATE_BOARD = [
 ]
 
 
-def add_user(site, username: str) -> None:
-    site.manage(
-        "shell",
-        "-c",
-        f"from accounts.models import User; User.objects.create_user('{username}', password='podium-demo')",
-    )
-
-
-def add_users_with_tokens(site, usernames) -> dict[str, ApiClient]:
-    """Create the users and an API token for each in one management command, and return their API clients."""
-    printed = site.manage(
-        "shell",
-        "-c",
-        "import json; from accounts.models import User; from accounts.services import create_api_token; "
-        f"print(json.dumps({{name: create_api_token(user=User.objects.create_user(name, password='podium-demo'), "
-        f"name='cli')[1] for name in {list(usernames)!r}}}))",
-    )
-    tokens = json.loads(printed.strip().splitlines()[-1])
-    return {name: ApiClient(site.url, token) for name, token in tokens.items()}
-
-
 def test_a_team_invites_merges_selects_its_finals_and_sees_the_reveal(browser, site, page):
     host = site.client("demo-host")
     slug = host.create_competition("Yes or no teams", SOLUTION, metric="accuracy", max_team_size="3")
-    for username in ("dana", "erin"):
-        add_user(site, username)
-    clients = {name: site.client(name) for name in ("demo", "dana", "erin")}
-    rivals = add_users_with_tokens(site, RIVALS)
+    clients = {"demo": site.client("demo"), **site.add_users("dana", "erin")}
+    rivals = site.add_users(*RIVALS)
     for client in [*clients.values(), *rivals.values()]:
         assert client.post(f"/api/v1/competitions/{slug}/join/").status_code == 200
     # The rival teams first, so that alder's public 1.0 is earlier than demo's.

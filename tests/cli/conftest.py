@@ -69,12 +69,6 @@ def live_server(cli_database):
     server.stop()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Users here log in with tokens only; the real hasher would spend most of each test's setup."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def home(tmp_path) -> Path:
     folder = tmp_path / "home"

@@ -1,30 +1,25 @@
 import pytest
 
 from tests.services import require_postgres, require_redis
-from tests.stack import Stack
+from tests.stack import Stack, serving
 
 
 @pytest.fixture(params=["sqlite+filesystem", "postgres+redis"])
-def stack(request, tmp_path):
-    """A running Podium (web + worker) on the embedded defaults, then again on PostgreSQL and Redis."""
+def stack(request, tmp_path, stack_template):
+    """A running Podium web server on the embedded defaults, then again on PostgreSQL and Redis; each test
+    starts the worker when it wants it."""
     if request.param == "postgres+redis":
-        running = Stack(tmp_path, postgres_admin_url=require_postgres(), redis_url=require_redis())
+        require_postgres()
+        running = Stack(tmp_path, template=stack_template("postgres"), redis_url=require_redis())
     else:
-        running = Stack(tmp_path)
-    try:
-        running.prepare()
-        running.start_web()
+        running = Stack(tmp_path, template=stack_template("sqlite"))
+    with serving(running, worker=False):
         yield running
-    finally:
-        running.close()
 
 
 @pytest.fixture
-def postgres_stack(tmp_path):
-    running = Stack(tmp_path, postgres_admin_url=require_postgres(), redis_url=require_redis())
-    try:
-        running.prepare()
-        running.start_web()
+def postgres_stack(tmp_path, stack_template):
+    require_postgres()
+    running = Stack(tmp_path, template=stack_template("postgres"), redis_url=require_redis())
+    with serving(running, worker=False):
         yield running
-    finally:
-        running.close()

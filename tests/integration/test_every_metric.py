@@ -8,24 +8,11 @@ import pandas as pd
 import pytest
 
 from scoring import engine
-from tests.stack import Stack
 
 pytestmark = pytest.mark.integration
 
 ROWS = 60
 LABELS = ["ant", "bee", "cat"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("every-metric"))
-    try:
-        running.prepare()
-        running.start_web()
-        running.start_worker()
-        yield running
-    finally:
-        running.close()
 
 
 def solution_for(metric: engine.Metric, rng) -> tuple[pd.DataFrame, list[str]]:

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize("cache", ["files", "redis"])
-def test_two_web_workers_share_one_anonymous_limit(tmp_path, cache):
-    stack = Stack(tmp_path)
+def test_two_web_workers_share_one_anonymous_limit(tmp_path, cache, stack_template):
+    stack = Stack(tmp_path, template=stack_template("sqlite"))
     stack.env["PODIUM_API_RATE_ANON"] = "6/min"
     if cache == "redis":
         stack.env["PODIUM_CACHE_URL"] = require_redis().rsplit("/", 1)[0] + "/14"
@@ -19,7 +19,6 @@ def test_two_web_workers_share_one_anonymous_limit(tmp_path, cache):
 
         redis.Redis.from_url(stack.env["PODIUM_CACHE_URL"]).flushdb()
     try:
-        stack.prepare()
         stack.start_web()
         statuses = [
             requests.get(f"{stack.url}/api/v1/competitions/", timeout=10).status_code for _ in range(12)

@@ -58,7 +58,9 @@ def test_a_bad_file_fails_with_the_reason_and_costs_nothing(stack):
 
     assert submission["status"] == "failed"
     assert submission["error"]["code"] == "missing_ids"
-    assert ids[-1] in submission["error"]["message"] or "3" in submission["error"]["message"]
+    message = submission["error"]["message"]
+    assert "is missing 3 test ids: " in message, message
+    assert all(f"'{missing}'" in message for missing in ids[-3:]), message
     assert client.get("/api/v1/competitions/digits/quota/").json()["used"] == 0
 
 

@@ -1,0 +1,11 @@
+"""Settings for the test process: production's, with a fast password hasher.
+
+Every factory user and every test login hashes a password; PBKDF2 at production strength costs about
+0.2 s a time on a 2-core machine, which was most of the suite's set-up. The real processes the
+integration and browser tests start keep `config.settings` and its hasher (tests/accounts checks that
+production's default is PBKDF2).
+"""
+
+from config.settings import *  # noqa: F403 - the test settings are production's plus the overrides below
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
