@@ -1,5 +1,8 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from accounts.services import create_api_token
@@ -8,6 +11,12 @@ from tests import api_coverage
 from tests.factories import UserFactory, make_competition
 from tests.services import require_postgres
 from tests.stack import Stack, StackTemplate, serving
+
+# Hypothesis draws the same examples on every run (a test that can fail by chance is a defect) and keeps no
+# example database in the repository. HYPOTHESIS_PROFILE=explore draws fresh examples, to hunt for new cases.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_configure(config):

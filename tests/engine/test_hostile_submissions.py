@@ -224,3 +224,26 @@ def test_fast_path_reads_nearly_valid_files_as_the_slow_path_does(target_and_dat
 @given(csv_like())
 def test_fast_path_reads_csv_like_text_as_the_slow_path_does(target_and_data):
     fast_path_agrees_with_slow_path(*target_and_data)
+
+
+PLAIN_VALID_FILES = [
+    (SOLUTIONS[0], b"id,y\n4,0.5\n3,7\n2,-1\n1,2\n"),
+    (SOLUTIONS[1], b"id,y\nd,emu\nc,cat\nb,cat\na,dog\n"),
+    (SOLUTIONS[2], b"id,y\na,0.9\nb,0.2\nc,0.4\nd,0.7\n"),
+    (SOLUTIONS[4], b"id,cat,dog\na,0.8,0.2\nb,0.3,0.7\nc,0.6,0.4\nd,0.1,0.9\n"),
+    (SOLUTIONS[7], b"id,a,b\nd,7,8\nc,5,6\nb,3,4\na,1,2\n"),
+]
+
+
+@pytest.mark.parametrize(
+    "target, data", PLAIN_VALID_FILES, ids=lambda value: getattr(value, "spec", None) and value.spec.metric
+)
+def test_a_plain_valid_file_is_read_by_the_fast_path_alone(target, data):
+    """The agreement tests above return early when the fast path declines; this one fails if it declines a
+    file it exists for, so switching it off cannot go unnoticed."""
+    with mock.patch.object(
+        submission, "read_table", side_effect=AssertionError("the slow path read the file")
+    ):
+        scores = score(target, io.BytesIO(data))
+
+    assert scores.public is not None and scores.private is not None
