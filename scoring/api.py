@@ -15,7 +15,7 @@ from config.api_schema import LIMIT, OFFSET, error, errors
 from config.errors import DomainError, NotAllowed, NotFound
 from scoring.boards import board_for, leaderboard_csv
 from scoring.leaderboard import leaderboard_rows
-from scoring.rescoring import start_rescore
+from scoring.rescoring import cancel_rescore, start_rescore
 from scoring.serializers import LeaderboardSerializer, RescoreSerializer, TeamDisqualifiedSerializer
 from scoring.standing import delete_submission, disqualify_submission, disqualify_team
 from submissions.api import SubmissionDetailApi, serialize
@@ -205,20 +205,6 @@ class TeamDisqualifyApi(APIView):
         )
 
 
-def rescore_as_dict(rescore) -> dict:
-    return {
-        "id": rescore.pk,
-        "status": rescore.status,
-        "done": rescore.done,
-        "total": rescore.total,
-        "metric": rescore.metric,
-        "metric_params": rescore.metric_params,
-        "reason": rescore.reason,
-        "created_at": rescore.created_at,
-        "finished_at": rescore.finished_at,
-    }
-
-
 @extend_schema_serializer(component_name="NewRescore")
 class RescoreRequestSerializer(serializers.Serializer):
     """Only an uploaded file is a solution: a text value is never opened as a path on the server."""
@@ -238,7 +224,8 @@ NULLABLE_RESCORE = OpenApiResponse(
 
 class RescoreApi(APIView):
     """GET the latest rescore's progress (host only); POST a new solution file and/or a metric to rescore
-    every submission: multipart with optional `solution`, `metric`, `metric_params` (JSON object), `reason`."""
+    every submission: multipart with optional `solution`, `metric`, `metric_params` (JSON object), `reason`;
+    DELETE cancels the running rescore."""
 
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -255,7 +242,7 @@ class RescoreApi(APIView):
         if not is_host(request.user, competition):
             raise NotAllowed("Only the competition's host can see its rescores.")
         latest = competition.rescores.first()
-        return Response(rescore_as_dict(latest) if latest else None)
+        return Response(RescoreSerializer(latest).data if latest else None)
 
     @extend_schema(
         operation_id="rescore_create",
@@ -292,7 +279,18 @@ class RescoreApi(APIView):
             metric_params=params,
             reason=data.get("reason", ""),
         )
-        return Response(rescore_as_dict(rescore), status=202)
+        return Response(RescoreSerializer(rescore).data, status=202)
+
+    @extend_schema(
+        operation_id="rescore_cancel",
+        summary="Cancel the running rescore (the host)",
+        description="The leaderboards keep the scores they have; the answer is the cancelled rescore.",
+        tags=["leaderboards"],
+        responses={200: RescoreSerializer, **errors(400, 401, 403, 404)},
+    )
+    def delete(self, request, slug):
+        competition = competition_for(request.user, slug)
+        return Response(RescoreSerializer(cancel_rescore(competition=competition, user=request.user)).data)
 
 
 def parse_json_object(text: str, field: str) -> dict:

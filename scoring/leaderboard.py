@@ -3,7 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from competitions.models import Competition, Team
@@ -87,6 +88,42 @@ def recompute_public_entry(team) -> None:
         return
     best.entries = submissions.count()
     best.save()
+
+
+def rebuild_public_entries(competition: Competition) -> int:
+    """Replace every public entry of the competition from its rankable submissions, set-based: one query
+    picks each team's best (a window function, ties to the earlier submission as `is_better` breaks them)
+    with its count and latest time, and one bulk insert writes them. Returns how many teams stand.
+    Call inside a transaction holding the competition's row lock."""
+    score_order = F("public_score").desc() if higher_is_better(competition) else F("public_score").asc()
+    by_team = {"partition_by": [F("team_id")]}
+    best = (
+        rankable_submissions(competition)
+        .order_by()
+        .annotate(
+            pick=Window(RowNumber(), order_by=[score_order, F("created_at"), F("pk")], **by_team),
+            team_entries=Window(Count("pk"), **by_team),
+            team_last=Window(Max("created_at"), **by_team),
+        )
+        .filter(pick=1)
+        .values_list("pk", "team_id", "public_score", "created_at", "team_entries", "team_last")
+    )
+    entries = [
+        LeaderboardEntry(
+            competition=competition,
+            team_id=team_id,
+            split=LeaderboardEntry.Split.PUBLIC,
+            score=score,
+            best_submission_id=submission_id,
+            best_submitted_at=created_at,
+            entries=count,
+            last_submitted_at=last,
+        )
+        for submission_id, team_id, score, created_at, count, last in best
+    ]
+    LeaderboardEntry.objects.filter(competition=competition, split=LeaderboardEntry.Split.PUBLIC).delete()
+    LeaderboardEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
 
 
 def submission_as_entry(submission: Submission) -> LeaderboardEntry:

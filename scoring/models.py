@@ -55,6 +55,7 @@ class Rescore(models.Model):
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rescores")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -68,10 +69,16 @@ class Rescore(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     total = models.PositiveIntegerField(default=0, help_text="Submissions to score again.")
     done = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(
+        blank=True, help_text="Why it failed or stalled, or who cancelled it (the host sees it)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     progressed_at = models.DateTimeField(
         auto_now_add=True, help_text="The sweeper resumes a stalled rescore."
+    )
+    resumes = models.PositiveIntegerField(
+        default=0,
+        help_text="Resumes in a row without progress; at PODIUM_RESCORE_MAX_RESUMES the rescore fails.",
     )
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 from typing import IO
 
 from celery import current_app
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,10 +22,11 @@ from config.errors import NotAllowed
 from datasets.storage import private_storage, store
 from scoring import engine
 from scoring.engine.parameters import coerce_params
-from scoring.leaderboard import recompute_public_entry
-from scoring.models import LeaderboardEntry, Rescore, RescoredSubmission
+from scoring.leaderboard import rebuild_public_entries
+from scoring.messages import GENERIC_FAILURE
+from scoring.models import Rescore, RescoredSubmission
 from scoring.private_board import build_private_leaderboard
-from scoring.solutions import solution_for
+from scoring.solutions import parsed_solution, solution_for
 from submissions.models import Submission
 
 logger = logging.getLogger(__name__)
@@ -166,27 +168,41 @@ def waiting_for_rescore(rescore: Rescore):
 
 
 def continue_rescore(rescore_id: int) -> str:
-    """Score one batch under the new setup; switch when none is left, else queue the next batch."""
+    """Score one batch under the new setup; switch when none is left, else queue the next batch.
+
+    An unexpected error (the new solution unreadable, the database gone) is recorded on the rescore for the
+    host and the batch is left for the sweeper to resume; after PODIUM_RESCORE_MAX_RESUMES resumes in a row
+    without progress the rescore fails, so a broken one never blocks the competition's next rescore."""
     rescore = Rescore.objects.select_related("competition").filter(pk=rescore_id).first()
     if rescore is None or rescore.status != Rescore.Status.RUNNING:
         return "skipped"
+    try:
+        return run_batch(rescore)
+    except Exception as error:
+        logger.exception("Rescore %s stalled", rescore_id)
+        Rescore.objects.filter(pk=rescore_id, status=Rescore.Status.RUNNING).update(error=describe(error))
+        return "stalled"
+
+
+def run_batch(rescore: Rescore) -> str:
     spec = engine.ScoringSpec(
         rescore.metric,
         rescore.competition.id_column,
         tuple(rescore.competition.target_columns),
         dict(rescore.metric_params),
     )
-    with private_storage().open(rescore.solution_key, "rb") as stream:
-        solution = engine.load_solution(stream, spec)
+    solution = parsed_solution(rescore.solution_key, rescore.solution_sha256, spec)
     batch = list(waiting_for_rescore(rescore)[:BATCH])
     for submission in batch:
         RescoredSubmission.objects.get_or_create(
             rescore=rescore, submission=submission, defaults=score_again(solution, submission)
         )
-    Rescore.objects.filter(pk=rescore.pk).update(
+    Rescore.objects.filter(pk=rescore.pk, status=Rescore.Status.RUNNING).update(
         done=RescoredSubmission.objects.filter(rescore=rescore).count(),
         total=rescorable(rescore.competition).count(),
         progressed_at=timezone.now(),
+        resumes=0,
+        error="",
     )
     if batch or not switch(rescore):
         enqueue_rescore(rescore.pk)
@@ -194,7 +210,13 @@ def continue_rescore(rescore_id: int) -> str:
     return "switched"
 
 
+def describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
 def score_again(solution: engine.Solution, submission: Submission) -> dict:
+    """The file's new scores, or why it fails under the new setup. A file that breaks the scorer itself fails
+    alone, with the generic message for the team and the detail for the host, and the rescore goes on."""
     try:
         with private_storage().open(submission.file_key, "rb") as stream:
             scores = engine.score(solution, stream)
@@ -204,6 +226,13 @@ def score_again(solution: engine.Solution, submission: Submission) -> dict:
             "error_message": error.message,
             "host_error_detail": error.host_detail or "",
         }
+    except Exception as error:
+        logger.exception("Rescoring submission %s failed", submission.pk)
+        return {
+            "error_code": "internal_error",
+            "error_message": GENERIC_FAILURE,
+            "host_error_detail": describe(error),
+        }
     return {"public_score": scores.public, "private_score": scores.private}
 
 
@@ -212,6 +241,8 @@ def switch(rescore: Rescore) -> bool:
     submission scored meanwhile still lacks its new score (the next batch takes it)."""
     with transaction.atomic():
         competition = locks.lock_competition(rescore.competition_id)
+        if not Rescore.objects.filter(pk=rescore.pk, status=Rescore.Status.RUNNING).exists():
+            return True  # cancelled or failed meanwhile: nothing to switch, nothing more to queue
         if waiting_for_rescore(rescore).exists():
             return False
         apply_results(rescore)
@@ -251,21 +282,53 @@ def apply_results(rescore: Rescore) -> None:
     Submission.objects.bulk_update(changed, fields, batch_size=2000)
 
 
-def rebuild_public_entries(competition: Competition) -> None:
-    LeaderboardEntry.objects.filter(competition=competition, split=LeaderboardEntry.Split.PUBLIC).delete()
-    for team in competition.teams.all():
-        recompute_public_entry(team)
-
-
 def resume_stalled_rescores(stalled_for: timedelta) -> int:
-    """Re-send the next batch of a rescore whose task was lost (a broker restart, a dead worker)."""
+    """Re-send the next batch of a rescore whose task was lost (a broker restart, a dead worker) or stalled
+    on an error; fail the rescore once it has been resumed PODIUM_RESCORE_MAX_RESUMES times in a row
+    without progress."""
     now = timezone.now()
     stalled = Rescore.objects.filter(status=Rescore.Status.RUNNING, progressed_at__lt=now - stalled_for)
     resumed = 0
     for rescore in stalled:
+        if rescore.resumes >= settings.PODIUM_RESCORE_MAX_RESUMES:
+            give_up(rescore)
+            continue
         if Rescore.objects.filter(pk=rescore.pk, progressed_at=rescore.progressed_at).update(
-            progressed_at=now
+            progressed_at=now, resumes=F("resumes") + 1
         ):
             enqueue_rescore(rescore.pk)
             resumed += 1
     return resumed
+
+
+def give_up(rescore: Rescore) -> None:
+    last = rescore.error or "its task was lost each time"
+    reason = f"Stopped after {rescore.resumes} attempts without progress. Last error: {last}"
+    if end_rescore(rescore, Rescore.Status.FAILED, reason):
+        logger.warning("Rescore %s failed: %s", rescore.pk, reason)
+
+
+def cancel_rescore(*, competition: Competition, user: User) -> Rescore:
+    """The host stops the running rescore; the leaderboards keep the scores they have."""
+    if not is_host(user, competition):
+        raise NotAllowed("Only the competition's host can cancel a rescore.")
+    running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
+    if running is None or not end_rescore(
+        running, Rescore.Status.CANCELLED, f"Cancelled by {user.username}."
+    ):
+        raise CompetitionError("No rescore is running.", code="no_rescore_running")
+    running.refresh_from_db()
+    return running
+
+
+def end_rescore(rescore: Rescore, status: str, reason: str) -> bool:
+    """Move a running rescore to `status`, under the competition's lock so it cannot cross a switch, and drop
+    the scores it held aside; False if it was no longer running."""
+    with transaction.atomic():
+        locks.lock_competition(rescore.competition_id)
+        ended = Rescore.objects.filter(pk=rescore.pk, status=Rescore.Status.RUNNING).update(
+            status=status, error=reason[:2000], finished_at=timezone.now()
+        )
+        if ended:
+            RescoredSubmission.objects.filter(rescore=rescore).delete()
+    return bool(ended)

@@ -48,6 +48,9 @@ class RescoreSerializer(serializers.Serializer):
     metric = serializers.CharField()
     metric_params = serializers.DictField()
     reason = serializers.CharField()
+    error = serializers.CharField(
+        help_text="Why the rescore failed or is stalling, or who cancelled it; empty while all goes well."
+    )
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
 

@@ -15,6 +15,7 @@ from competitions.models import Competition
 from datasets.storage import private_storage
 from scoring import engine
 from scoring.leaderboard import record_on_leaderboard
+from scoring.messages import GENERIC_FAILURE
 from scoring.private_board import finalize_if_due, rebuild_if_built
 from scoring.rescoring import resume_stalled_rescores
 from scoring.solutions import solution_for
@@ -24,7 +25,6 @@ from submissions.services import enqueue_scoring
 logger = logging.getLogger(__name__)
 Status = Submission.Status
 
-GENERIC_FAILURE = "Podium could not score this file because of an internal error; the host has been notified."
 MAX_BACKOFF_DOUBLINGS = 5
 SAVE_ATTEMPTS = 3
 

@@ -20,9 +20,15 @@ def scoring_spec(competition: Competition) -> engine.ScoringSpec:
 
 
 def solution_for(competition: Competition) -> engine.Solution:
-    spec = scoring_spec(competition)
+    """The competition's current solution, parsed."""
+    return parsed_solution(competition.solution_key, competition.solution_sha256, scoring_spec(competition))
+
+
+def parsed_solution(key: str, sha256: str, spec: engine.ScoringSpec) -> engine.Solution:
+    """The solution stored under `key`, parsed under `spec`: read once per worker for as long as it is
+    among the last few used (a rescore's new solution as much as a competition's current one)."""
     cache_key = (
-        competition.solution_sha256,
+        sha256,
         spec.metric,
         spec.id_column,
         spec.target_columns,
@@ -31,7 +37,7 @@ def solution_for(competition: Competition) -> engine.Solution:
     if cache_key in cache:
         cache.move_to_end(cache_key)
         return cache[cache_key]
-    with private_storage().open(competition.solution_key, "rb") as stream:
+    with private_storage().open(key, "rb") as stream:
         solution = engine.load_solution(stream, spec)
     cache[cache_key] = solution
     while len(cache) > CACHE_SIZE:

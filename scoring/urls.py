@@ -16,7 +16,12 @@ urlpatterns += [
         name="delete-submission",
     ),
 ]
-urlpatterns += [path("competitions/<slug:slug>/host/rescore/", views.rescore, name="rescore")]
+urlpatterns += [
+    path("competitions/<slug:slug>/host/rescore/", views.rescore, name="rescore"),
+    path(
+        "competitions/<slug:slug>/host/rescore/cancel/", views.cancel_running_rescore, name="rescore-cancel"
+    ),
+]
 urlpatterns += [
     path("competitions/<slug:slug>/host/dashboard/", views.host_dashboard, name="host-dashboard"),
 ]

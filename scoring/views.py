@@ -11,7 +11,7 @@ from scoring import charts, dashboard
 from scoring.api import leaderboard_download
 from scoring.boards import board_for
 from scoring.leaderboard import ROW_FILTERS, leaderboard_rows, ranks_of_teams, rows_at_ranks
-from scoring.rescoring import start_rescore
+from scoring.rescoring import cancel_rescore, start_rescore
 from scoring.standing import delete_submission, disqualify_submission, disqualify_team
 from submissions.queries import submission_for
 
@@ -90,6 +90,20 @@ def rescore(request, slug):
             request,
             f"Rescoring {started.total} submissions in the background; the leaderboards switch when all are done.",
         )
+    return redirect("competitions:host", slug=slug)
+
+
+@login_required
+@require_POST
+def cancel_running_rescore(request, slug):
+    """The host stops the running rescore from the Host tab."""
+    competition = competition_for(request.user, slug)
+    try:
+        cancel_rescore(competition=competition, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Rescore cancelled; the leaderboards keep their current scores.")
     return redirect("competitions:host", slug=slug)
 
 

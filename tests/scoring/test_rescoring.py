@@ -2,17 +2,20 @@
 the old scores until all are done, then switch in one step."""
 
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from competitions.errors import CompetitionError
 from config.errors import NotAllowed
-from scoring import rescoring, services
-from scoring.leaderboard import leaderboard_rows
-from scoring.models import Rescore
+from scoring import rescoring, services, solutions
+from scoring.leaderboard import leaderboard_rows, rebuild_public_entries
+from scoring.messages import GENERIC_FAILURE
+from scoring.models import LeaderboardEntry, Rescore, RescoredSubmission
 from submissions.models import Submission
 from submissions.services import create_submission
-from tests.factories import LABEL_SOLUTION, joined, predictions
+from tests.factories import LABEL_SOLUTION, UserFactory, joined, predictions
 
 # The corrected solution relabels public id 4 from bird to cat.
 CORRECTED = LABEL_SOLUTION.replace("4,bird,Public", "4,cat,Public")
@@ -174,3 +177,204 @@ def test_the_rescore_api_never_opens_a_server_path_as_the_solution(api_for, comp
     assert response.status_code == 400
     assert "solution" in str(response.json())
     assert not Rescore.objects.exists()
+
+
+def test_a_file_that_breaks_the_scorer_fails_alone_and_the_rescore_finishes(
+    competition, alice, host, monkeypatch
+):
+    broken = scored(competition, alice, {1: "cat", 2: "dog", 3: "cat", 4: "cat"})
+    fine = scored(competition, alice, {1: "cat", 2: "dog", 3: "cat", 4: "bird"})
+    real_score = rescoring.engine.score
+
+    def score_unless_broken(solution, stream):
+        if stream.name.endswith(broken.file_key):
+            raise MemoryError("the scorer ran out of memory")
+        return real_score(solution, stream)
+
+    monkeypatch.setattr(rescoring.engine, "score", score_unless_broken)
+    rescore = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
+
+    assert run_to_the_end(rescore)[-1] == "switched"
+
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    rescore.refresh_from_db()
+    assert rescore.status == "done"
+    assert (broken.status, broken.error_code, broken.error_message) == (
+        "failed",
+        "internal_error",
+        GENERIC_FAILURE,
+    )
+    assert broken.host_error_detail == "MemoryError: the scorer ran out of memory"
+    assert fine.status == "scored"
+    [row] = leaderboard_rows(competition, "public")
+    assert (row.score, row.entries) == (fine.public_score, 1)
+
+
+def unreadable_new_solution(monkeypatch, rescore) -> None:
+    """The rescore's new solution file is gone from storage, so no batch can make progress."""
+    real_open = solutions.private_storage
+
+    class Missing:
+        def open(self, key, mode="rb"):
+            if key == rescore.solution_key:
+                raise FileNotFoundError(f"No such file: {key}")
+            return real_open().open(key, mode)
+
+    monkeypatch.setattr(solutions, "private_storage", Missing)
+    solutions.cache.clear()
+
+
+def test_a_rescore_that_keeps_failing_is_marked_failed_and_frees_the_competition(
+    competition, alice, host, monkeypatch, settings
+):
+    settings.PODIUM_RESCORE_MAX_RESUMES = 2
+    scored(competition, alice, {1: "cat"})
+    rescore = rescoring.start_rescore(
+        competition=competition, user=host, solution=io.BytesIO(CORRECTED.encode())
+    )
+    unreadable_new_solution(monkeypatch, rescore)
+    monkeypatch.setattr(
+        rescoring, "enqueue_rescore", lambda rescore_id: rescoring.continue_rescore(rescore_id)
+    )
+
+    assert rescoring.continue_rescore(rescore.pk) == "stalled"
+    rescore.refresh_from_db()
+    assert rescore.status == "running" and rescore.error.startswith("FileNotFoundError: No such file")
+    for expected_resumes in (1, 2):
+        Rescore.objects.filter(pk=rescore.pk).update(progressed_at=timezone.now() - timedelta(hours=1))
+        assert rescoring.resume_stalled_rescores(timedelta(minutes=2)) == 1
+        rescore.refresh_from_db()
+        assert (rescore.status, rescore.resumes) == ("running", expected_resumes)
+    Rescore.objects.filter(pk=rescore.pk).update(progressed_at=timezone.now() - timedelta(hours=1))
+    assert rescoring.resume_stalled_rescores(timedelta(minutes=2)) == 0
+
+    rescore.refresh_from_db()
+    assert rescore.status == "failed" and rescore.finished_at is not None
+    assert rescore.error.startswith(
+        "Stopped after 2 attempts without progress. Last error: FileNotFoundError"
+    )
+    competition.refresh_from_db()
+    assert competition.metric == "accuracy"  # the old setup and scores stand
+    next_one = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
+    assert next_one.status == "running"
+
+
+def test_progress_resets_the_count_of_resumes(competition, alice, host, monkeypatch):
+    scored(competition, alice, {1: "cat"})
+    scored(competition, alice, {1: "dog"})
+    monkeypatch.setattr(rescoring, "BATCH", 1)
+    rescore = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
+    Rescore.objects.filter(pk=rescore.pk).update(resumes=3, error="OperationalError: the database restarted")
+
+    assert rescoring.continue_rescore(rescore.pk) == "continuing"
+
+    rescore.refresh_from_db()
+    assert (rescore.resumes, rescore.error, rescore.done) == (0, "", 1)
+
+
+def test_the_host_cancels_a_running_rescore_and_the_boards_keep_their_scores(
+    competition, alice, host, participant
+):
+    scored(competition, alice, {1: "cat", 2: "dog", 3: "cat", 4: "bird"})
+    rescore = rescoring.start_rescore(
+        competition=competition, user=host, solution=io.BytesIO(CORRECTED.encode())
+    )
+    rescoring.continue_rescore(rescore.pk)  # a batch scored, held aside
+
+    with pytest.raises(NotAllowed, match="Only the competition's host can cancel a rescore."):
+        rescoring.cancel_rescore(competition=competition, user=participant)
+    cancelled = rescoring.cancel_rescore(competition=competition, user=host)
+
+    assert (cancelled.status, cancelled.error) == ("cancelled", "Cancelled by host.")
+    assert not RescoredSubmission.objects.filter(rescore=rescore).exists()
+    assert rescoring.continue_rescore(rescore.pk) == "skipped"
+    assert leaderboard_rows(competition, "public")[0].score == 1.0  # still the old solution's score
+    with pytest.raises(CompetitionError, match="No rescore is running."):
+        rescoring.cancel_rescore(competition=competition, user=host)
+    assert rescoring.start_rescore(competition=competition, user=host, metric="macro_f1").status == "running"
+
+
+def test_a_cancel_that_lands_before_the_switch_stops_it(competition, alice, host):
+    scored(competition, alice, {1: "cat", 2: "dog", 3: "cat", 4: "bird"})
+    rescore = rescoring.start_rescore(
+        competition=competition, user=host, solution=io.BytesIO(CORRECTED.encode())
+    )
+    rescoring.continue_rescore(rescore.pk)
+    rescoring.cancel_rescore(competition=competition, user=host)
+
+    assert rescoring.switch(rescore) is True
+
+    competition.refresh_from_db()
+    assert competition.solution_sha256 != rescore.solution_sha256
+
+
+def test_the_new_solution_is_parsed_once_for_the_whole_rescore(competition, alice, host, monkeypatch):
+    for label in ("cat", "dog", "bird"):
+        scored(competition, alice, {1: label})
+    monkeypatch.setattr(rescoring, "BATCH", 1)
+    rescore = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
+    solutions.cache.clear()  # the worker's cache outlives a test; start this one cold
+    parses = []
+    real_load = solutions.engine.load_solution
+    monkeypatch.setattr(
+        solutions.engine,
+        "load_solution",
+        lambda *args, **kwargs: parses.append(1) or real_load(*args, **kwargs),
+    )
+
+    assert run_to_the_end(rescore)[-1] == "switched"
+
+    assert len(parses) == 1
+
+
+def test_the_public_board_is_rebuilt_in_a_fixed_number_of_queries(
+    competition, host, django_assert_max_num_queries
+):
+    for number in range(6):
+        user = UserFactory(username=f"team{number}")
+        joined(competition, user)
+        for label in ("cat", "dog"):
+            scored(competition, user, {1: label, 2: "dog" if number % 2 else "cat"})
+    before = [(row.team_name, row.score, row.entries) for row in leaderboard_rows(competition, "public")]
+    LeaderboardEntry.objects.all().delete()
+
+    with django_assert_max_num_queries(3):
+        stood = rebuild_public_entries(competition)
+
+    assert stood == 6
+    assert [
+        (row.team_name, row.score, row.entries) for row in leaderboard_rows(competition, "public")
+    ] == before
+
+
+def test_the_api_and_the_host_page_cancel_a_rescore_and_show_why(api_for, client, competition, alice, host):
+    scored(competition, alice, {1: "cat"})
+    rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
+
+    refused = api_for(alice).delete("/api/v1/competitions/animals/rescore/")
+    cancelled = api_for(host).delete("/api/v1/competitions/animals/rescore/")
+    again = api_for(host).delete("/api/v1/competitions/animals/rescore/")
+    client.force_login(host)
+    page = client.get("/competitions/animals/host/").content.decode()
+
+    assert refused.status_code == 403
+    assert cancelled.status_code == 200
+    assert (cancelled.json()["status"], cancelled.json()["error"]) == ("cancelled", "Cancelled by host.")
+    assert again.status_code == 400
+    assert again.json()["message"] == "No rescore is running."
+    assert "<strong>cancelled</strong>" in page and "Cancelled by host." in page
+
+
+def test_the_host_page_offers_to_cancel_a_running_rescore(client, competition, alice, host):
+    scored(competition, alice, {1: "cat"})
+    rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
+    client.force_login(host)
+
+    assert "Cancel this rescore" in client.get("/competitions/animals/host/").content.decode()
+    response = client.post("/competitions/animals/host/rescore/cancel/", follow=True)
+
+    page = response.content.decode()
+    assert "Rescore cancelled; the leaderboards keep their current scores." in page
+    assert "Cancel this rescore" not in page
+    assert Rescore.objects.get().status == "cancelled"
