@@ -9,7 +9,7 @@ from competitions.queries import can_see_private_scores
 from config.errors import NotAllowed, NotFound
 from scoring.leaderboard import leaderboard_size
 from scoring.models import LeaderboardEntry
-from scoring.private_board import finalize_if_due, pending_on_time
+from scoring.private_board import pending_on_time
 
 SPLITS = (LeaderboardEntry.Split.PUBLIC, LeaderboardEntry.Split.PRIVATE)
 
@@ -22,11 +22,13 @@ class Board:
     size: int
     is_final: bool
     pending: int = 0
+    is_being_built: bool = False
 
 
 def board_for(user, competition: Competition, split: str) -> Board:
     """The split the viewer asked for, if they may see it: the private board only after the end (hosts and
-    staff too, since it does not exist before); building it now if the end has come and nothing is pending."""
+    staff too, since it does not exist before). Reading never builds it: the worker that scores the last
+    on-time submission does, or the sweeper within PODIUM_SWEEP_EVERY seconds of the end."""
     if split not in SPLITS:
         raise NotFound(f"No leaderboard '{split}': choose public or private.")
     finished = competition.phase == Competition.Phase.FINISHED
@@ -34,9 +36,8 @@ def board_for(user, competition: Competition, split: str) -> Board:
         if not finished or not can_see_private_scores(user, competition):
             ends = competition.end_at.strftime("%Y-%m-%d %H:%M UTC")
             raise NotAllowed(f"The private leaderboard is revealed when the competition ends, on {ends}.")
-        finalize_if_due(competition)
         if not competition.private_leaderboard_built_at:
-            return Board(split, 0, False, pending=pending_on_time(competition))
+            return Board(split, 0, False, pending=pending_on_time(competition), is_being_built=True)
     return Board(split, leaderboard_size(competition, split), finished)
 
 

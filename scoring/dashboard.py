@@ -15,7 +15,7 @@ from django.utils import timezone
 from competitions.models import Competition, RulesAcceptance, Team
 from scoring.leaderboard import LeaderboardRow, leaderboard_rows
 from scoring.models import LeaderboardEntry
-from scoring.private_board import finalize_if_due, pending_on_time, private_preview
+from scoring.private_board import pending_on_time, private_preview
 from submissions.models import Submission
 
 Status = Submission.Status
@@ -166,9 +166,7 @@ def latest_failures(competition: Competition) -> list[Submission]:
 def private_standing(competition: Competition) -> tuple[list, bool, int]:
     """The private top: the built board after the end, else (before it) the board if it ended now.
     Returns the rows, whether they are a preview, and how many on-time submissions the end still waits for.
-    Like every reader of the private board, it builds the board if the end has passed and nothing is pending.
     """
-    finalize_if_due(competition)
     if competition.private_leaderboard_built_at:
         return leaderboard_rows(competition, LeaderboardEntry.Split.PRIVATE, limit=TOP_TEAMS), False, 0
     if competition.phase == Competition.Phase.FINISHED:

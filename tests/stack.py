@@ -215,6 +215,18 @@ class Stack:
     def client(self, username: str) -> "ApiClient":
         return ApiClient(self.url, self.token(username))
 
+    def end_competition(self, slug: str) -> None:
+        """Move the competition's end a second into the past, then run what the sweeper runs after an end
+        (it builds the private board once nothing made before the end waits to be scored)."""
+        self.manage(
+            "shell",
+            "-c",
+            "from datetime import timedelta; from django.utils import timezone; "
+            "from competitions.models import Competition; from scoring.services import finalize_ended_competitions; "
+            f"Competition.objects.filter(slug='{slug}').update(end_at=timezone.now() - timedelta(seconds=1)); "
+            "finalize_ended_competitions()",
+        )
+
     def send_score_task(self, submission_id: int) -> None:
         """Deliver the scoring task again, as a broker redelivery would."""
         app = Celery("podium-test")

@@ -120,13 +120,7 @@ def test_a_team_invites_merges_selects_its_finals_and_sees_the_reveal(browser, s
     expect(page.locator("#submissions-table .sub-private")).to_have_count(0)  # hidden until the end
 
     # The end comes; the private leaderboard is revealed with the selected submission's score.
-    site.manage(
-        "shell",
-        "-c",
-        "from datetime import timedelta; from django.utils import timezone; "
-        "from competitions.models import Competition; "
-        f"Competition.objects.filter(slug='{slug}').update(end_at=timezone.now() - timedelta(seconds=1))",
-    )
+    site.end_competition(slug)
     page.goto(f"/competitions/{slug}/leaderboard/")
     page.get_by_role("link", name="Private (final)").click()
     top = page.locator("#leaderboard tbody tr").first

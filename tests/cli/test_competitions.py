@@ -7,12 +7,10 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from competitions.models import Competition
 from scoring import services as scoring
 from submissions.services import create_submission
-from tests.factories import TEST_CSV, TRAIN_CSV, UserFactory, joined, make_competition, predictions
+from tests.factories import TEST_CSV, TRAIN_CSV, UserFactory, end_now, joined, make_competition, predictions
 
 # LABEL_SOLUTION: public ids 1-4 are cat, dog, cat, bird; private ids 5-10 are dog, cat, bird, dog, cat, dog.
 PUBLIC_RIGHT = {1: "cat", 2: "dog", 3: "cat", 4: "bird"}
@@ -256,7 +254,7 @@ def test_the_private_leaderboard_is_refused_before_the_end(podium, two_teams):
 
 
 def test_the_private_leaderboard_after_the_end_shows_the_shake_up_and_medals(podium, two_teams):
-    Competition.objects.filter(pk=two_teams.pk).update(end_at=timezone.now() - timedelta(seconds=1))
+    end_now(two_teams)
 
     done = podium.ok("competitions", "leaderboard", "animals", "--private")
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from community.models import WriteUp
 from competitions.models import Competition
-from tests.factories import UserFactory, joined
+from tests.factories import UserFactory, end_now, joined
 from tests.moderation.conftest import ALL_RIGHT, THREE_RIGHT, TWO_RIGHT, scored
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +26,6 @@ PAPER = {
     "framework": "scikit-learn",
     "uses_extra_data": True,
 }
-
-
-def end_now(competition: Competition) -> Competition:
-    Competition.objects.filter(pk=competition.pk).update(end_at=timezone.now() - timedelta(seconds=1))
-    competition.refresh_from_db()
-    return competition
 
 
 @pytest.fixture

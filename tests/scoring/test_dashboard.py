@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from competitions.models import Competition, Team
+from competitions.models import Team
 from datasets.storage import private_storage
 from scoring import charts, services
 from scoring.dashboard import host_dashboard
 from submissions.models import Submission
 from submissions.services import create_submission
-from tests.factories import PASSWORD, UserFactory, joined, make_competition, predictions
+from tests.factories import PASSWORD, UserFactory, end_now, joined, make_competition, predictions
 
 SVG = "{http://www.w3.org/2000/svg}"
 URL = "/competitions/animals/host/dashboard/"
@@ -129,7 +129,7 @@ def test_the_host_sees_the_figures_the_failures_with_their_detail_and_both_board
 def test_after_the_end_the_private_top_is_the_built_board(client, host, competition, participant):
     joined(competition, participant)
     scored(competition, participant, PUBLIC_ALL_RIGHT)
-    Competition.objects.filter(pk=competition.pk).update(end_at=timezone.now() - timedelta(seconds=1))
+    end_now(competition)
 
     html = logged_in(client, host).get(URL).content.decode()
 

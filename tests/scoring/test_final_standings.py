@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from competitions.models import Competition
 from config.errors import NotAllowed
 from scoring import services
 from scoring.boards import board_for, leaderboard_csv, spreadsheet_safe
@@ -17,7 +16,7 @@ from scoring.models import LeaderboardEntry
 from scoring.standing import delete_submission, disqualify_submission, disqualify_team
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, create_submission, select_final
-from tests.factories import UserFactory, joined, predictions
+from tests.factories import UserFactory, end_now, joined, predictions
 
 # LABEL_SOLUTION: public ids 1-4 are cat, dog, cat, bird; private ids 5-10 are dog, cat, bird, dog, cat, dog.
 PUBLIC_ALL_RIGHT = {1: "cat", 2: "dog", 3: "cat", 4: "bird"}
@@ -36,12 +35,6 @@ def scored(competition, user, labels: dict[int, str]) -> Submission:
     assert services.score_submission(submission.pk) == "scored"
     submission.refresh_from_db()
     return submission
-
-
-def end_now(competition: Competition) -> Competition:
-    Competition.objects.filter(pk=competition.pk).update(end_at=timezone.now() - timedelta(seconds=1))
-    competition.refresh_from_db()
-    return competition
 
 
 @pytest.fixture
@@ -194,6 +187,28 @@ def test_the_board_waits_for_submissions_made_before_the_end(competition, alice,
     competition.refresh_from_db()
     assert competition.private_leaderboard_built_at is not None
     assert {r.team_name for r in leaderboard_rows(competition, "private")} == {"alice", "bob"}
+
+
+def test_reading_the_private_board_never_builds_it_the_sweeper_does(
+    client, api_for, competition, alice, host
+):
+    scored(competition, alice, PUBLIC_ALL_RIGHT)
+    end_now(competition, sweep=False)
+
+    answer = api_for(alice).get("/api/v1/competitions/animals/leaderboard/?split=private").json()
+    page = client.get("/competitions/animals/leaderboard/?split=private").content.decode()
+    client.force_login(host)
+    assert client.get("/competitions/animals/host/dashboard/").status_code == 200
+
+    competition.refresh_from_db()
+    assert competition.private_leaderboard_built_at is None
+    assert (answer["final"], answer["pending_submissions"], answer["count"]) == (False, 0, 0)
+    assert "The final standings are being built; they appear here within a minute." in page
+
+    assert services.sweep_stuck_submissions()["private_boards_built"] == 1
+
+    answer = api_for(alice).get("/api/v1/competitions/animals/leaderboard/?split=private").json()
+    assert answer["final"] is True and [row["team"] for row in answer["results"]] == ["alice"]
 
 
 def test_late_submissions_are_scored_for_the_team_and_never_ranked(competition, alice):
