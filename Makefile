@@ -13,6 +13,11 @@ $(VENV)/.installed: requirements.txt
 	$(PIP) install -q -r requirements.txt
 	touch $@
 
+# The `podium` client is not part of the server; `make run` installs it beside the site so it can be tried.
+$(VENV)/.cli-installed: cli/pyproject.toml $(VENV)/.installed
+	$(PIP) install -q -e ./cli
+	touch $@
+
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	$(PIP) install -q -r requirements-dev.txt
 	$(PIP) install -q --no-deps sota-extractor==0.0.29
@@ -22,7 +27,7 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed
 
-run: install
+run: install $(VENV)/.cli-installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_community_demo

@@ -16,6 +16,7 @@ from community.models import Benchmark, ImportedResult, WriteUp
 from competitions.models import Competition
 from competitions.queries import is_host
 from config.errors import DomainError, NotAllowed, NotFound
+from config.timestamps import utc_label
 from scoring import charts, engine
 from scoring.leaderboard import higher_is_better
 from submissions.models import Submission
@@ -64,7 +65,7 @@ def open_benchmark(*, host: User, competition: Competition, task: str, dataset_n
         raise NotAllowed("Only the competition's host can turn it into a benchmark.")
     if competition.phase != Competition.Phase.FINISHED:
         raise BenchmarkRefused(
-            f"A competition becomes a benchmark after it ends ({competition.end_at:%Y-%m-%d %H:%M} UTC).",
+            f"A competition becomes a benchmark after it ends ({utc_label(competition.end_at)}).",
             code="not_finished",
         )
     task = task.strip()

@@ -15,6 +15,7 @@ from community.rendering import render_markdown
 from community.targets import kind_of, require_open
 from competitions import locks
 from config.errors import DomainError, NotAllowed, NotAuthenticated
+from config.timestamps import utc_label
 from moderation.models import AuditLogEntry
 from moderation.services import record, require_reason, require_staff
 
@@ -79,10 +80,10 @@ def require_comment_allowance(user: User) -> None:
     young = f"Accounts younger than {settings.PODIUM_NEW_ACCOUNT_DAYS} days"
     if allowance == 0:
         next_at = user.date_joined + timedelta(days=settings.PODIUM_NEW_ACCOUNT_DAYS)
-        message = f"{young} cannot comment yet; you can from {next_at:%Y-%m-%d %H:%M} UTC."
+        message = f"{young} cannot comment yet; you can from {utc_label(next_at)}."
     else:
         next_at = recent[len(recent) - allowance] + timedelta(hours=1)
-        message = f"{young} may post {allowance} comments an hour; you can post again at {next_at:%H:%M} UTC"
+        message = f"{young} may post {allowance} comments an hour; you can post again at {utc_label(next_at)}"
     wait = max(1, int((next_at - timezone.now()).total_seconds()) + 1)
     if allowance:
         message += f" (in {max(1, round(wait / 60))} min)."
@@ -164,7 +165,7 @@ def edit_comment(*, editor: User, comment: Comment, body: str) -> Comment:
     if not can_edit(editor, comment):
         raise CommentRefused(
             f"Comments can be edited for {settings.PODIUM_COMMENT_EDIT_MINUTES} minutes after posting; "
-            f"this one was posted at {comment.created_at:%Y-%m-%d %H:%M} UTC.",
+            f"this one was posted at {utc_label(comment.created_at)}.",
             code="edit_window_closed",
         )
     comment.body = clean_body(body)

@@ -13,6 +13,7 @@ from community.rendering import render_markdown
 from competitions.models import Competition
 from competitions.queries import can_see_private_scores, team_for
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
+from config.timestamps import utc_label
 from scoring.leaderboard import higher_is_better
 from submissions.models import Submission
 
@@ -63,7 +64,7 @@ def require_writeups_open(competition: Competition) -> None:
     ):
         return
     raise WriteUpRefused(
-        f"Write-ups open when the competition ends ({competition.end_at:%Y-%m-%d %H:%M} UTC); the host has not "
+        f"Write-ups open when the competition ends ({utc_label(competition.end_at)}); the host has not "
         "allowed them before.",
         code="writeups_closed",
     )

@@ -15,6 +15,7 @@ from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
 from competitions.queries import is_host
 from config.errors import NotAllowed
+from config.timestamps import utc_label
 from datasets.models import Dataset, DatasetFile
 from datasets.services import NewFile, clean_file_name, prepare_version, record_dataset, unique_slug
 from datasets.storage import private_storage, public_storage, store
@@ -236,7 +237,7 @@ def join_competition(*, competition: Competition, user: User) -> Team:
         raise CompetitionError("This competition is not published yet.", code="not_published")
     already_in = TeamMembership.objects.filter(competition=competition, user=user).exists()
     if not already_in and timezone.now() >= competition.entry_deadline:
-        deadline = competition.entry_deadline.strftime("%Y-%m-%d %H:%M UTC")
+        deadline = utc_label(competition.entry_deadline)
         raise CompetitionError(
             f"The entry deadline passed on {deadline}; new participants can no longer join.",
             code="entry_closed",
@@ -356,5 +357,5 @@ def check_end_extension(competition: Competition, end_at: datetime, now: datetim
     if competition.end_at <= now:
         raise field_error("end_at", "The competition has already ended; its end can no longer change.")
     if end_at < competition.end_at:
-        ends = competition.end_at.strftime("%Y-%m-%d %H:%M UTC")
+        ends = utc_label(competition.end_at)
         raise field_error("end_at", f"The end can only be extended: choose a time after {ends}.")

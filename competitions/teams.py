@@ -25,6 +25,7 @@ from competitions.models import (
 )
 from competitions.services import free_team_name, require_not_suspended
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
+from config.timestamps import utc_label
 from scoring.leaderboard import recompute_public_entry
 from scoring.models import LeaderboardEntry
 from submissions.models import Submission
@@ -46,10 +47,6 @@ class TeamConflict(DomainError):
 
 def counted(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 # Checks shared by the services; call them while holding the locks of the teams they read.
@@ -102,7 +99,7 @@ def check_leader(membership: TeamMembership, action: str) -> None:
 def check_merger_deadline(competition: Competition, what: str) -> None:
     if timezone.now() >= competition.merger_deadline:
         raise TeamRefused(
-            f"The team merger deadline passed on {utc(competition.merger_deadline)}; {what}.",
+            f"The team merger deadline passed on {utc_label(competition.merger_deadline)}; {what}.",
             code="merger_deadline_passed",
         )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from competitions.models import Competition
 from competitions.queries import can_see_private_scores
 from config.errors import NotAllowed, NotFound
+from config.timestamps import utc_label
 from scoring.leaderboard import leaderboard_size
 from scoring.models import LeaderboardEntry
 from scoring.private_board import pending_on_time
@@ -34,7 +35,7 @@ def board_for(user, competition: Competition, split: str) -> Board:
     finished = competition.phase == Competition.Phase.FINISHED
     if split == LeaderboardEntry.Split.PRIVATE:
         if not finished or not can_see_private_scores(user, competition):
-            ends = competition.end_at.strftime("%Y-%m-%d %H:%M UTC")
+            ends = utc_label(competition.end_at)
             raise NotAllowed(f"The private leaderboard is revealed when the competition ends, on {ends}.")
         if not competition.private_leaderboard_built_at:
             return Board(split, 0, False, pending=pending_on_time(competition), is_being_built=True)

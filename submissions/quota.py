@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from competitions.models import Team
+from config.timestamps import utc_label
 from submissions.models import Submission
 
 IN_FLIGHT = (Submission.Status.QUEUED, Submission.Status.SCORING)
@@ -56,7 +57,7 @@ class Quota:
 
     def refusal(self) -> tuple[str, str] | None:
         """(code, message) for the first limit the next submission would break, or None."""
-        resets = self.resets_at.strftime("%Y-%m-%d %H:%M UTC")
+        resets = utc_label(self.resets_at)
         if self.total_remaining == 0:
             return (
                 "total_quota_exceeded",

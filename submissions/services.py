@@ -13,6 +13,7 @@ from competitions.models import Competition, Team, TeamMembership
 from competitions.queries import require_participant
 from competitions.services import require_not_suspended
 from config.errors import DomainError, NotAllowed
+from config.timestamps import utc_label
 from datasets.storage import private_storage, store, stream_size
 from submissions.models import Submission
 from submissions.quota import Quota, team_quota
@@ -50,7 +51,7 @@ def check_competition_open(competition: Competition) -> bool:
     require_not_suspended(competition)
     phase = competition.phase
     if phase == Competition.Phase.UPCOMING:
-        opens = competition.start_at.strftime("%Y-%m-%d %H:%M UTC")
+        opens = utc_label(competition.start_at)
         raise SubmissionRefused(
             f"This competition has not started; submissions open on {opens}.", code="not_started"
         )
