@@ -1,7 +1,7 @@
 """Podium's settings: one module, read from the environment.
 
 Every variable has a default that runs the embedded mode (SQLite, files and the Celery
-broker under var/); the README's configuration table documents each one.
+broker under var/); docs/configuration.md documents each one.
 """
 
 import os
