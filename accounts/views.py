@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiTokenForm, DisplayNameForm, SignUpForm
 from accounts.services import create_api_token, podium_json, revoke_api_token
-from scoring.participation import joined_competitions
 
 NEW_TOKEN_KEY = "new_api_token"
 NAME_PREFIX = "profile"
@@ -67,7 +66,6 @@ def profile(request):
         "name": name,
         "initials": initials(name),
         "name_form": name_form,
-        "joined": joined_competitions(user),
         "form": form,
         "new_token": new_token,
         "podium_json": config_text,

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST
 
 from competitions.queries import can_see_private_scores, competition_for
 from competitions.views import competition_context
-from scoring.progress import progress_chart, team_progress
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.services import cancel_submission, select_final
@@ -31,9 +30,6 @@ def my_submissions(request, slug):
         may_select=competition.phase == "running" and team is not None and not team.disqualified_at,
         accepting=competition.phase in ("running", "finished"),
     )
-    if team is not None:
-        progress = team_progress(team)
-        context.update(progress=progress, **({} if progress.is_empty else progress_chart(progress)))
     return render(request, "submissions/list.html", context)
 
 
