@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from community import services
 from community.models import Comment, CommentFlag, Notification, WriteUp
 from community.queries import comment_url
+from moderation import services as moderation
 from moderation.admin_actions import counted, moderation_action
 
 
@@ -53,7 +53,7 @@ class HiddenFilter(admin.SimpleListFilter):
 hide = moderation_action(
     name="hide",
     description="Hide the selected comments",
-    apply=lambda comment, actor, reason: services.hide_comment(
+    apply=lambda comment, actor, reason: moderation.hide_comment(
         moderator=actor, comment=comment, reason=reason
     ),
     summary=lambda done: f"Hid {counted(len(done), 'comment')}: only their authors and staff see them now.",
@@ -63,7 +63,7 @@ hide = moderation_action(
 restore = moderation_action(
     name="restore",
     description="Restore the selected hidden comments",
-    apply=lambda comment, actor, reason: services.restore_comment(
+    apply=lambda comment, actor, reason: moderation.restore_comment(
         moderator=actor, comment=comment, reason=reason
     ),
     summary=lambda done: f"Restored {counted(len(done), 'comment')}: shown to everyone again, flags cleared.",

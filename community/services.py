@@ -16,8 +16,6 @@ from community.targets import kind_of, require_open
 from competitions import locks
 from config.errors import DomainError, NotAllowed, NotAuthenticated
 from config.timestamps import utc_label
-from moderation.models import AuditLogEntry
-from moderation.services import record, require_reason, require_staff
 
 MAX_COMMENT_LENGTH = 10_000
 
@@ -250,52 +248,3 @@ def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
-
-
-def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
-    """Staff hide a comment from everyone but its author and staff, with the reason in the audit log."""
-    require_staff(moderator)
-    reason = require_reason(reason)
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        if comment.is_hidden:
-            return comment
-        comment.hidden_at, comment.hidden_by, comment.hidden_reason = timezone.now(), moderator, reason
-        comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-        record(
-            actor=moderator,
-            action=AuditLogEntry.Action.COMMENT_HIDDEN,
-            target=comment,
-            reason=reason,
-            details={"author": comment.author.username, "flags": comment.flag_count},
-            target_repr=comment_label(comment),
-        )
-    return comment
-
-
-def restore_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
-    """Staff show a hidden comment again; its flags are cleared as dealt with."""
-    require_staff(moderator)
-    reason = require_reason(reason)
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        if not comment.is_hidden:
-            return comment
-        comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
-        comment.flags.all().delete()
-        comment.flag_count = 0
-        comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "flag_count"])
-        record(
-            actor=moderator,
-            action=AuditLogEntry.Action.COMMENT_RESTORED,
-            target=comment,
-            reason=reason,
-            details={"author": comment.author.username},
-            target_repr=comment_label(comment),
-        )
-    return comment
-
-
-def comment_label(comment: Comment) -> str:
-    kind = kind_of(comment.target)
-    return f"Comment {comment.pk} by {comment.author.username} on {kind.label} {kind.key(comment.target)}"

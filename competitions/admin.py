@@ -15,7 +15,9 @@ from competitions.models import (
 from moderation import services as moderation
 from moderation.admin_actions import counted, moderation_action
 from moderation.admin_filters import was_set_filter
-from submissions.models import Submission
+
+# Submissions sit above competitions in the layout: reach their model through the reverse relation.
+Submission = Team._meta.get_field("submissions").related_model
 
 
 def count_of(queryset, field: str):

@@ -10,6 +10,9 @@ A competition is locked `FOR NO KEY UPDATE` (on PostgreSQL; SQLite has one write
 still excludes every other writer of the competition, but not the `FOR KEY SHARE` lock that PostgreSQL's
 foreign-key check takes when an upload inserts a submission pointing at the competition: with a plain
 `FOR UPDATE`, an upload holding its team and a scorer holding the competition could wait for each other.
+
+Two kinds of rows are locked outside this order, each alone and never while taking another lock: a
+comment (hidden or restored by staff) and a dataset's latest version (numbering the next one).
 """
 
 from collections.abc import Iterable

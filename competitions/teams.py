@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from competitions import locks
+from competitions import locks, signals
 from competitions.errors import RulesNotAccepted
 from competitions.models import (
     Competition,
@@ -26,9 +26,6 @@ from competitions.models import (
 from competitions.services import free_team_name, require_not_suspended
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
 from config.timestamps import utc_label
-from scoring.leaderboard import recompute_public_entry
-from scoring.models import LeaderboardEntry
-from submissions.models import Submission
 
 PENDING = "pending"
 
@@ -110,7 +107,7 @@ def check_pending(item: TeamInvitation | TeamMergeRequest, kind: str) -> None:
 
 
 def check_has_not_submitted(team: Team, user: User, *, yours: bool) -> None:
-    if Submission.objects.filter(team=team, submitted_by=user).exists():
+    if team.submissions.filter(submitted_by=user).exists():
         who = "You have" if yours else f"'{user.username}' has"
         what = "you cannot leave it" if yours else "they cannot be removed"
         whose = "you" if yours else "them"
@@ -211,7 +208,7 @@ def disband_team(*, competition: Competition, user: User) -> list[Team]:
     with transaction.atomic():
         team, membership = lock_own_team(user, competition, "disband your team")
         check_leader(membership, "disband the team")
-        submitted = Submission.objects.filter(team=team).count()
+        submitted = team.submissions.count()
         if submitted:
             raise TeamRefused(
                 f"Team '{team.name}' has made {counted(submitted, 'submission')}, so it cannot "
@@ -333,7 +330,7 @@ def accept_invitation(*, invitation: TeamInvitation, user: User) -> Team:
                 f"size is {competition.max_team_size}.",
                 code="team_full",
             )
-        own_members, own_submissions = member_count(own), Submission.objects.filter(team=own).count()
+        own_members, own_submissions = member_count(own), own.submissions.count()
         if own_members > 1 or own_submissions:
             reason = (
                 f"has {own_members} members"
@@ -387,7 +384,7 @@ def check_merge(requester: Team, target: Team) -> None:
     now = timezone.now()
     days = days_since_start(competition, now)
     allowed = competition.daily_submission_limit * days
-    made = Submission.objects.filter(team__in=[requester, target], counts_against_quota=True).count()
+    made = sum(team.submissions.filter(counts_against_quota=True).count() for team in (requester, target))
     if made > allowed:
         raise TeamRefused(
             f"The merge is refused by the submission rule: together the teams have made {made} submissions, "
@@ -447,11 +444,10 @@ def accept_merge(*, merge_request: TeamMergeRequest, user: User) -> Team:
         TeamMembership.objects.filter(team=requester).update(
             team=target, is_leader=False, joined_at=timezone.now()
         )
-        Submission.objects.filter(team=requester).update(team=target, is_final=False)
-        LeaderboardEntry.objects.filter(team=requester).delete()
-        # Deleting the requester also removes its pending invitations and merge requests.
+        signals.teams_merging.send(sender=Team, absorbed=requester, into=target)
+        # Deleting the requester also removes its pending invitations, merge requests and board entries.
         requester.delete()
-        recompute_public_entry(target)
+        signals.teams_merged.send(sender=Team, team=target)
     return target
 
 
@@ -505,7 +501,7 @@ def team_state(user: User, competition: Competition) -> TeamState | None:
     if membership is None:
         return None
     team = membership.team
-    submissions = Submission.objects.filter(team=team)
+    submissions = team.submissions.all()
     pending_invitations = TeamInvitation.objects.filter(status=PENDING).select_related("team", "invitee")
     pending_merges = TeamMergeRequest.objects.filter(status=PENDING).select_related("requester", "target")
     return TeamState(

@@ -4,6 +4,7 @@ from accounts import api as accounts_api
 from community import api as community_api
 from community import benchmark_api, writeup_api
 from competitions import api as competitions_api
+from competitions import croissant_api as competition_croissant_api
 from competitions import team_api
 from datasets import api as datasets_api
 from datasets import croissant_api
@@ -180,7 +181,7 @@ urlpatterns = [
     ),
     path(
         "competitions/<slug:slug>/croissant/",
-        croissant_api.CompetitionCroissantApi.as_view(),
+        competition_croissant_api.CompetitionCroissantApi.as_view(),
         name="api-competition-croissant",
     ),
 ]

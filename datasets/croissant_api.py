@@ -1,4 +1,5 @@
-"""Croissant JSON-LD of datasets and competition data, at stable API URLs and embedded in their pages."""
+"""Croissant JSON-LD of datasets, at stable API URLs and embedded in their pages (competitions/croissant_api.py
+describes a competition's public data with the same document builder)."""
 
 import json
 
@@ -9,8 +10,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from competitions.models import Competition
-from competitions.queries import competition_for
 from config.api_schema import errors
 from config.errors import DomainError, NotFound
 from datasets.croissant import CroissantAbout, CroissantLinks, croissant_document
@@ -64,28 +63,6 @@ def dataset_croissant(request: HttpRequest, dataset: Dataset, version: DatasetVe
     return croissant_document(version, links, about)
 
 
-def competition_croissant(request: HttpRequest, competition: Competition) -> dict:
-    """The Croissant document of a competition's public data: never its solution, which lives elsewhere."""
-    version = competition.data_version
-    if version is None:
-        raise NotFound("This competition has no data files yet.")
-    fill_missing_columns(version=version)
-    links = CroissantLinks(
-        page=request.build_absolute_uri(reverse("competitions:data", args=[competition.slug])),
-        zip=request.build_absolute_uri(reverse("api-competition-zip", args=[competition.slug])),
-        file=lambda name: request.build_absolute_uri(
-            reverse("api-competition-file", args=[competition.slug, name])
-        ),
-    )
-    about = CroissantAbout(
-        name=f"{competition.title} data",
-        description=competition.subtitle or version.dataset.description,
-        license=version.dataset.license,
-        creator=competition.host.username,
-    )
-    return croissant_document(version, links, about)
-
-
 def json_ld_response(document: dict) -> HttpResponse:
     return HttpResponse(json.dumps(document, indent=2), content_type=JSON_LD)
 
@@ -109,17 +86,3 @@ class DatasetCroissantApi(APIView):
         dataset = dataset_for(request.user, slug)
         version = requested_version(dataset, request.query_params.get("version"))
         return json_ld_response(dataset_croissant(request, dataset, version))
-
-
-class CompetitionCroissantApi(APIView):
-    renderer_classes = [JSONRenderer, JsonLdRenderer]
-
-    @extend_schema(
-        operation_id="competition_croissant",
-        summary="Croissant metadata of a competition's public data",
-        tags=["competitions"],
-        responses={(200, JSON_LD): CROISSANT, **errors(401, 404)},
-    )
-    def get(self, request, slug):
-        competition = competition_for(request.user, slug)
-        return json_ld_response(competition_croissant(request, competition))

@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from community.models import Comment
+from community.targets import kind_of
 from competitions import locks
 from competitions.models import Competition, Team
 from config.errors import DomainError, NotAllowed
@@ -239,3 +241,55 @@ def unban_user(*, user: User, actor: User, reason: str = "") -> User:
             actor=actor, action=Action.USER_UNBANNED, target=locked, reason=reason.strip(), details=details
         )
     return locked
+
+
+# Comments.
+
+
+def hide_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
+    """Staff hide a comment from everyone but its author and staff, with the reason in the audit log."""
+    require_staff(moderator)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_hidden:
+            return comment
+        comment.hidden_at, comment.hidden_by, comment.hidden_reason = timezone.now(), moderator, reason
+        comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        record(
+            actor=moderator,
+            action=AuditLogEntry.Action.COMMENT_HIDDEN,
+            target=comment,
+            reason=reason,
+            details={"author": comment.author.username, "flags": comment.flag_count},
+            target_repr=comment_label(comment),
+        )
+    return comment
+
+
+def restore_comment(*, moderator: User, comment: Comment, reason: str) -> Comment:
+    """Staff show a hidden comment again; its flags are cleared as dealt with."""
+    require_staff(moderator)
+    reason = require_reason(reason)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not comment.is_hidden:
+            return comment
+        comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
+        comment.flags.all().delete()
+        comment.flag_count = 0
+        comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "flag_count"])
+        record(
+            actor=moderator,
+            action=AuditLogEntry.Action.COMMENT_RESTORED,
+            target=comment,
+            reason=reason,
+            details={"author": comment.author.username},
+            target_repr=comment_label(comment),
+        )
+    return comment
+
+
+def comment_label(comment: Comment) -> str:
+    kind = kind_of(comment.target)
+    return f"Comment {comment.pk} by {comment.author.username} on {kind.label} {kind.key(comment.target)}"

@@ -126,6 +126,11 @@ def rebuild_public_entries(competition: Competition) -> int:
     return len(entries)
 
 
+def recompute_merged_team_entry(sender, *, team, **kwargs) -> None:
+    """competitions.signals.teams_merged: the merged team stands with its best of both teams' submissions."""
+    recompute_public_entry(team)
+
+
 def submission_as_entry(submission: Submission) -> LeaderboardEntry:
     return LeaderboardEntry(
         competition_id=submission.competition_id,

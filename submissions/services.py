@@ -230,3 +230,9 @@ def cancel_submission(*, submission: Submission, user: User) -> Submission:
             code="not_cancellable",
         )
     return submission
+
+
+def move_submissions_of_merged_team(sender, *, absorbed: Team, into: Team, **kwargs) -> None:
+    """competitions.signals.teams_merging: a merged team's submissions join the team it merged into (sent
+    while both teams are locked). Final selections are cleared: the merged team chooses again."""
+    Submission.objects.filter(team=absorbed).update(team=into, is_final=False)

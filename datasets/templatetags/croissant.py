@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from datasets.croissant_api import competition_croissant, dataset_croissant
+from datasets.croissant_api import dataset_croissant
 
 register = template.Library()
 
@@ -20,13 +20,8 @@ def json_ld_script(document: dict) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def croissant_json_ld(context, dataset=None, version=None, competition=None) -> str:
-    """The script tag for a competition's public data, or for a dataset's version; empty when there is none."""
-    request = context["request"]
-    if competition:
-        if competition.data_version is None:
-            return ""
-        return json_ld_script(competition_croissant(request, competition))
+def croissant_json_ld(context, dataset=None, version=None) -> str:
+    """The script tag for a dataset's version; empty when there is none."""
     if dataset and version:
-        return json_ld_script(dataset_croissant(request, dataset, version))
+        return json_ld_script(dataset_croissant(context["request"], dataset, version))
     return ""

@@ -4,7 +4,8 @@ where they were posted (with the text kept when refused), votes, flags and the n
 import pytest
 
 from community.models import Comment, Notification
-from community.services import hide_comment, post_comment
+from community.services import post_comment
+from moderation.services import hide_comment
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ notifications a reader gets."""
 import pytest
 
 from community.models import Comment, CommentFlag, Vote
-from community.services import hide_comment
 from moderation.models import AuditLogEntry
+from moderation.services import hide_comment
 from tests.community.conftest import discussion_url
 from tests.moderation.conftest import messages_of, run_action, the_audit_entry
 

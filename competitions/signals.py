@@ -1,0 +1,15 @@
+"""What competitions tell the apps above them (submissions, the boards), which it never imports.
+
+Each is sent inside the transaction of the change, while the teams involved are locked, so a receiver's
+writes commit or roll back with it.
+"""
+
+from django.dispatch import Signal
+
+# A merge is about to delete `absorbed` (a Team) into `into` (a Team): whatever belongs to the absorbed team
+# and must survive it moves now. Receivers: submissions (its submissions move to the merged team).
+teams_merging = Signal()
+
+# A merge is done; `team` holds both teams' members and submissions. Receivers: the boards (the merged
+# team's entry is recomputed from all its submissions).
+teams_merged = Signal()
