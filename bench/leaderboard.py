@@ -320,7 +320,7 @@ def queries_per_request(paths: list[str]) -> dict[str, tuple[int, float, float]]
 def explain(competition, split: str, offset: int) -> str:
     from django.db import connection
 
-    from scoring.leaderboard import ranked_entries
+    from leaderboards.queries import ranked_entries
 
     sql, params = ranked_entries(competition, split)[offset : offset + PAGE].query.sql_with_params()
     with connection.cursor() as cursor:
@@ -332,7 +332,7 @@ def build_private(competition_id: int) -> tuple[float, int]:
     from django.db import transaction
 
     from competitions.locks import lock_competition
-    from scoring.private_board import build_private_leaderboard
+    from leaderboards.private_board import build_private_leaderboard
 
     started = time.perf_counter()
     with transaction.atomic():

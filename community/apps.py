@@ -8,6 +8,6 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from community.writeups import teams_with_code
-        from scoring.leaderboard import register_row_filter
+        from leaderboards.queries import register_row_filter
 
         register_row_filter("code", "With code", teams_with_code)

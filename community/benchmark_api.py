@@ -16,7 +16,7 @@ from community.pwc import export_table, import_table
 from competitions.queries import competition_for
 from config.api_input import validated
 from config.api_schema import errors
-from scoring.leaderboard import higher_is_better
+from leaderboards.queries import higher_is_better
 
 
 class BenchmarkOpenSerializer(serializers.Serializer):

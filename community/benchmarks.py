@@ -17,8 +17,9 @@ from competitions.models import Competition
 from competitions.queries import is_host
 from config.errors import DomainError, NotAllowed, NotFound
 from config.timestamps import utc_label
-from scoring import charts, engine
-from scoring.leaderboard import higher_is_better
+from leaderboards import charts
+from leaderboards.queries import higher_is_better
+from scoring import engine
 from submissions.models import Submission
 
 CHART_WIDTH, CHART_HEIGHT = 560, 250

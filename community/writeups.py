@@ -14,7 +14,7 @@ from competitions.models import Competition
 from competitions.queries import can_see_private_scores, team_for
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
 from config.timestamps import utc_label
-from scoring.leaderboard import higher_is_better
+from leaderboards.queries import higher_is_better
 from submissions.models import Submission
 
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$")

@@ -8,6 +8,7 @@ from competitions import croissant_api as competition_croissant_api
 from competitions import team_api
 from datasets import api as datasets_api
 from datasets import croissant_api
+from leaderboards import api as leaderboards_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
 
@@ -100,16 +101,18 @@ urlpatterns = [
     ),
     path("competitions/<slug:slug>/quota/", submissions_api.QuotaApi.as_view(), name="api-competition-quota"),
     path(
-        "competitions/<slug:slug>/leaderboard/", scoring_api.LeaderboardApi.as_view(), name="api-leaderboard"
+        "competitions/<slug:slug>/leaderboard/",
+        leaderboards_api.LeaderboardApi.as_view(),
+        name="api-leaderboard",
     ),
     path(
         "competitions/<slug:slug>/leaderboard/csv/",
-        scoring_api.LeaderboardCsvApi.as_view(),
+        leaderboards_api.LeaderboardCsvApi.as_view(),
         name="api-leaderboard-csv",
     ),
     path(
         "submissions/<int:submission_id>/",
-        scoring_api.SubmissionApi.as_view(),
+        leaderboards_api.SubmissionApi.as_view(),
         name="api-submission",
     ),
     path(
@@ -129,13 +132,13 @@ urlpatterns = [
     ),
     path(
         "submissions/<int:submission_id>/disqualify/",
-        scoring_api.SubmissionDisqualifyApi.as_view(),
+        leaderboards_api.SubmissionDisqualifyApi.as_view(),
         name="api-submission-disqualify",
     ),
     path("competitions/<slug:slug>/rescore/", scoring_api.RescoreApi.as_view(), name="api-rescore"),
     path(
         "competitions/<slug:slug>/teams/<int:team_id>/disqualify/",
-        scoring_api.TeamDisqualifyApi.as_view(),
+        leaderboards_api.TeamDisqualifyApi.as_view(),
         name="api-team-disqualify",
     ),
     path("competitions/<slug:slug>/team/", team_api.TeamApi.as_view(), name="api-team"),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "competitions",
     "submissions",
     "scoring",
+    "leaderboards",
     "moderation",
     "community",
 ]
@@ -218,6 +219,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-submissions": {
         "task": "scoring.tasks.sweep_stuck_submissions",
+        "schedule": PODIUM_SWEEP_EVERY,
+    },
+    "build-due-private-boards": {
+        "task": "leaderboards.tasks.build_due_private_boards",
         "schedule": PODIUM_SWEEP_EVERY,
     },
 }

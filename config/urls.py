@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("competitions.urls")),
     path("", include("submissions.urls")),
     path("", include("scoring.urls")),
+    path("", include("leaderboards.urls")),
     path("", include("community.urls")),
 ]
 

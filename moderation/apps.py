@@ -5,7 +5,7 @@ class ModerationConfig(AppConfig):
     name = "moderation"
 
     def ready(self):
+        from leaderboards.standing import disqualified
         from moderation.services import record_disqualification
-        from scoring.standing import disqualified
 
         disqualified.connect(record_disqualification, dispatch_uid="moderation-audit-disqualification")

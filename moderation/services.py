@@ -13,8 +13,8 @@ from competitions import locks
 from competitions.models import Competition, Team
 from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage
+from leaderboards import standing
 from moderation.models import AuditLogEntry
-from scoring import standing
 from scoring.models import Rescore
 from scoring.rescoring import start_rescore
 from submissions.models import Submission

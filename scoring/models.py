@@ -1,50 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from competitions.models import Competition, Team
+from competitions.models import Competition
 from submissions.models import Submission
-
-
-class LeaderboardEntry(models.Model):
-    """A team's standing on one split: its best submission, kept up to date as submissions are scored."""
-
-    class Split(models.TextChoices):
-        PUBLIC = "public", "Public"
-        PRIVATE = "private", "Private"
-
-    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="leaderboard_entries")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="leaderboard_entries")
-    split = models.CharField(max_length=10, choices=Split.choices)
-    score = models.FloatField()
-    best_submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
-    best_submitted_at = models.DateTimeField(help_text="Breaks ties: the earlier submission ranks higher.")
-    entries = models.PositiveIntegerField(default=0, help_text="Scored submissions of the team.")
-    last_submitted_at = models.DateTimeField()
-    public_rank = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Private entries: the team's public rank when the board was built."
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["competition", "team", "split"], name="one_entry_per_team_and_split"
-            )
-        ]
-        indexes = [
-            # One index per direction, each in the exact order a leaderboard reads (ties: earlier first).
-            models.Index(
-                fields=["competition", "split", "score", "best_submitted_at", "team"],
-                name="leaderboard_order",
-            ),
-            models.Index(
-                fields=["competition", "split", "-score", "best_submitted_at", "team"],
-                name="leaderboard_order_desc",
-            ),
-        ]
-        verbose_name_plural = "leaderboard entries"
-
-    def __str__(self) -> str:
-        return f"{self.team} {self.split} {self.score}"
 
 
 class Rescore(models.Model):

@@ -20,12 +20,10 @@ from competitions.models import Competition
 from competitions.queries import is_host
 from config.errors import NotAllowed
 from datasets.storage import private_storage, store
-from scoring import engine
+from scoring import engine, signals
 from scoring.engine.parameters import coerce_params
-from scoring.leaderboard import rebuild_public_entries
 from scoring.messages import GENERIC_FAILURE
 from scoring.models import Rescore, RescoredSubmission
-from scoring.private_board import build_private_leaderboard
 from scoring.solutions import parsed_solution, solution_for
 from submissions.models import Submission
 
@@ -253,9 +251,7 @@ def switch(rescore: Rescore) -> bool:
         competition.public_rows = rescore.public_rows
         competition.private_rows = rescore.private_rows
         competition.save()
-        rebuild_public_entries(competition)
-        if competition.private_leaderboard_built_at:
-            build_private_leaderboard(competition)
+        signals.scores_replaced.send(sender=Competition, competition=competition)
         Rescore.objects.filter(pk=rescore.pk).update(
             status=Rescore.Status.DONE, finished_at=timezone.now(), done=rescore.total
         )

@@ -13,10 +13,8 @@ from django.utils import timezone
 from competitions import locks
 from competitions.models import Competition
 from datasets.storage import private_storage
-from scoring import engine
-from scoring.leaderboard import record_on_leaderboard
+from scoring import engine, signals
 from scoring.messages import GENERIC_FAILURE
-from scoring.private_board import finalize_if_due, rebuild_if_built
 from scoring.rescoring import resume_stalled_rescores
 from scoring.solutions import solution_for
 from submissions.models import Submission
@@ -74,24 +72,13 @@ def score_submission(submission_id: int) -> str:
 
 
 def score_and_settle(submission_id: int) -> str:
-    """Score one submission, then build the private board if it was the last one the end waited for."""
+    """Score one submission, then tell the boards an on-time submission settled (the private board may
+    have been waiting for it)."""
     outcome = score_submission(submission_id)
     submission = Submission.objects.select_related("competition").filter(pk=submission_id).first()
     if submission and not submission.is_late and outcome != "skipped":
-        competition = submission.competition
-        if competition.private_leaderboard_built_at:
-            rebuild_if_built(competition)  # an upload committed just as the board was built
-        else:
-            finalize_if_due(competition)
+        signals.submission_settled.send(sender=Submission, submission=submission)
     return outcome
-
-
-def finalize_ended_competitions() -> int:
-    """Build the private board of every ended competition whose on-time submissions are all scored."""
-    due = Competition.objects.filter(
-        status=Competition.Status.PUBLISHED, end_at__lte=timezone.now(), private_leaderboard_built_at=None
-    )
-    return sum(finalize_if_due(competition) for competition in due)
 
 
 def save_scores(submission: Submission, scores, scored_with: tuple) -> str:
@@ -140,7 +127,7 @@ def record_scores(submission: Submission, scores, scored_with: tuple) -> str:
             logger.warning("Submission %s left the scoring state before its scores were saved", submission.pk)
             return "skipped"
         submission.refresh_from_db()
-        record_on_leaderboard(submission)
+        signals.submission_scored.send(sender=Submission, submission=submission)
     return Status.SCORED
 
 
@@ -197,6 +184,5 @@ def sweep_stuck_submissions() -> dict:
     return {
         "resent": resent,
         "interrupted": failed,
-        "private_boards_built": finalize_ended_competitions(),
         "rescores_resumed": resume_stalled_rescores(timedelta(seconds=settings.PODIUM_REQUEUE_AFTER)),
     }

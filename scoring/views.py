@@ -1,68 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from competitions.queries import competition_for, is_host
-from competitions.views import competition_context, rescore_form_for
-from config.errors import DomainError, NotAllowed
-from scoring import charts, dashboard
-from scoring.api import leaderboard_download
-from scoring.boards import board_for
-from scoring.leaderboard import ROW_FILTERS, leaderboard_rows, ranks_of_teams, rows_at_ranks
+from competitions.queries import competition_for
+from competitions.views import rescore_form_for
+from config.errors import DomainError
 from scoring.rescoring import cancel_rescore, start_rescore
-from scoring.standing import delete_submission, disqualify_submission, disqualify_team
-from submissions.queries import submission_for
-
-PAGE_SIZE = 100
-
-
-def leaderboard(request, slug):
-    competition = competition_for(request.user, slug)
-    context = competition_context(request, competition, "leaderboard")
-    board = board_for(request.user, competition, request.GET.get("split", "public"))
-    only = request.GET.get("only", "") if request.GET.get("only") in ROW_FILTERS else ""
-    if only:
-        teams = ROW_FILTERS[only][1](competition)
-        page = Paginator(ranks_of_teams(competition, board.split, teams), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        rows = rows_at_ranks(competition, board.split, list(page.object_list), size=board.size)
-    else:
-        page = Paginator(range(board.size), PAGE_SIZE).get_page(request.GET.get("page"))
-        offset = (page.number - 1) * PAGE_SIZE
-        rows = (
-            leaderboard_rows(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
-            if board.size
-            else []
-        )
-    context.update(
-        rows=rows,
-        page=page,
-        board=board,
-        finished=competition.phase == "finished",
-        only=only,
-        private=board.split == "private",
-        your_team_id=context["team"].pk if context.get("team") else None,
-        row_filters=[(name, label) for name, (label, _) in ROW_FILTERS.items()],
-    )
-    return render(request, "scoring/leaderboard.html", context)
-
-
-def leaderboard_csv(request, slug):
-    return leaderboard_download(request, slug)
-
-
-@login_required
-@require_POST
-def delete(request, slug, submission_id):
-    delete_submission(submission=submission_for(request.user, submission_id), user=request.user)
-    messages.success(
-        request,
-        f"Submission {submission_id} deleted from the leaderboards; it still counts against your quota.",
-    )
-    return redirect("submissions:list", slug=slug)
 
 
 @login_required
@@ -105,74 +49,3 @@ def cancel_running_rescore(request, slug):
     else:
         messages.success(request, "Rescore cancelled; the leaderboards keep their current scores.")
     return redirect("competitions:host", slug=slug)
-
-
-@login_required
-def host_dashboard(request, slug):
-    """The host's view of the competition: joins, submissions, failures and the top of both boards."""
-    competition = competition_for(request.user, slug)
-    if not is_host(request.user, competition):
-        raise NotAllowed("Only the competition's host and staff can see its dashboard.")
-    figures = dashboard.host_dashboard(competition)
-    context = competition_context(request, competition, "host")
-    context.update(figures=figures, **dashboard_charts(figures))
-    return render(request, "scoring/dashboard.html", context)
-
-
-def dashboard_charts(figures: dashboard.Dashboard) -> dict:
-    days = [day.isoformat() for day in figures.days]
-    first, last = days[0], days[-1]
-    people = [
-        charts.Series("Participants", figures.participants_by_day),
-        charts.Series("Teams", figures.teams_by_day),
-    ]
-    submissions = [
-        charts.Series("Scored", figures.scored_by_day, colour="#157347"),
-        charts.Series("Failed", figures.failed_by_day, colour="#b42318"),
-    ]
-    return {
-        "people_chart": charts.line_chart(
-            people,
-            days,
-            title="Participants and teams over time",
-            description=(
-                f"Cumulative participants and teams per UTC day from {first} to {last}: "
-                f"{figures.participants_by_day[-1]} participants and {figures.teams_by_day[-1]} teams by {last}."
-            ),
-        ),
-        "people_table": charts.data_table(
-            people, days, caption="Participants and teams, cumulative per UTC day", label_heading="Day"
-        ),
-        "submissions_chart": charts.bar_chart(
-            submissions,
-            days,
-            title="Submissions per day",
-            description=(
-                f"Submissions made each UTC day from {first} to {last}, scored and failed stacked: "
-                f"{sum(figures.scored_by_day)} scored and {sum(figures.failed_by_day)} failed in this period."
-            ),
-        ),
-        "submissions_table": charts.data_table(
-            submissions, days, caption="Submissions per UTC day, scored and failed", label_heading="Day"
-        ),
-    }
-
-
-@login_required
-@require_POST
-def disqualify(request, slug, submission_id):
-    """The host disqualifies one submission, or its whole team, from the submissions page."""
-    submission = submission_for(request.user, submission_id)
-    reason = request.POST.get("reason", "")
-    try:
-        if request.POST.get("scope") == "team":
-            team = disqualify_team(team=submission.team, user=request.user, reason=reason)
-            messages.success(request, f"Team '{team.name}' is disqualified; the leaderboards are updated.")
-        else:
-            disqualify_submission(submission=submission, user=request.user, reason=reason)
-            messages.success(
-                request, f"Submission {submission_id} is disqualified; the leaderboards are updated."
-            )
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("submissions:list", slug=slug)

@@ -222,7 +222,7 @@ class Stack:
             "shell",
             "-c",
             "from datetime import timedelta; from django.utils import timezone; "
-            "from competitions.models import Competition; from scoring.services import finalize_ended_competitions; "
+            "from competitions.models import Competition; from leaderboards.private_board import finalize_ended_competitions; "
             f"Competition.objects.filter(slug='{slug}').update(end_at=timezone.now() - timedelta(seconds=1)); "
             "finalize_ended_competitions()",
         )

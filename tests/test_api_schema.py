@@ -15,7 +15,7 @@ from django.urls import URLResolver, get_resolver
 from drf_spectacular.validation import validate_schema
 from openapi_spec_validator import validate as validate_openapi
 
-from scoring.leaderboard import recompute_public_entry
+from leaderboards.services import recompute_public_entry
 from tests.api_coverage import PARAMETER
 from tests.factories import joined, make_submission, predictions
 

@@ -18,8 +18,17 @@ BELOW = {
     "competitions": {"datasets", "accounts"},
     "submissions": {"competitions", "datasets", "accounts"},
     "scoring": {"submissions", "competitions", "datasets", "accounts"},
-    "community": {"scoring", "submissions", "competitions", "datasets", "accounts"},
-    "moderation": {"community", "scoring", "submissions", "competitions", "datasets", "accounts"},
+    "leaderboards": {"scoring", "submissions", "competitions", "datasets", "accounts"},
+    "community": {"leaderboards", "scoring", "submissions", "competitions", "datasets", "accounts"},
+    "moderation": {
+        "community",
+        "leaderboards",
+        "scoring",
+        "submissions",
+        "competitions",
+        "datasets",
+        "accounts",
+    },
 }
 EVERY_APP = set(BELOW) | {"config"}
 SHARED = {"config", "scoring.engine"}
@@ -96,10 +105,10 @@ def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
     """The rule itself can fail: a lower app importing a higher one is reported."""
     app = tmp_path / "accounts"
     app.mkdir()
-    (app / "views.py").write_text("from scoring.participation import joined_competitions\n")
+    (app / "views.py").write_text("from leaderboards.participation import joined_competitions\n")
     monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
 
-    assert forbidden_imports("accounts") == ["accounts/views.py imports scoring.participation"]
+    assert forbidden_imports("accounts") == ["accounts/views.py imports leaderboards.participation"]
 
 
 def test_row_locks_are_taken_only_through_the_lock_module():

@@ -7,8 +7,8 @@ import pytest
 
 from accounts.models import User
 from competitions.models import Competition
-from scoring.leaderboard import recompute_public_entry
-from scoring.private_board import build_private_leaderboard
+from leaderboards.private_board import build_private_leaderboard
+from leaderboards.services import recompute_public_entry
 from tests.factories import PASSWORD, UserFactory, joined, make_competition, make_submission
 
 URL = "/accounts/profile/"

@@ -114,7 +114,7 @@ def test_the_table_ranks_each_teams_best_private_score_with_its_write_up(
 def test_the_private_leaderboard_stays_as_it_was_at_the_end(
     api_for, host, participant, other_participant, finished, competition
 ):
-    from scoring.private_board import build_private_leaderboard
+    from leaderboards.private_board import build_private_leaderboard
 
     build_private_leaderboard(competition)
     before = api_for(host).get("/api/v1/competitions/animals/leaderboard/?split=private").json()

@@ -5,7 +5,7 @@ import pytest
 
 from community.writeups import teams_with_code, writeups_by_team
 from competitions.models import Competition
-from scoring.leaderboard import ROW_FILTERS, ranks_of_teams, rows_at_ranks
+from leaderboards.queries import ROW_FILTERS, ranks_of_teams, rows_at_ranks
 from tests.community.test_writeups import PAPER
 from tests.factories import UserFactory, joined
 from tests.moderation.conftest import ALL_RIGHT, THREE_RIGHT, TWO_RIGHT, scored

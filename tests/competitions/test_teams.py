@@ -6,8 +6,8 @@ from django.utils import timezone
 from competitions import teams
 from competitions.models import Team, TeamInvitation, TeamMembership, TeamMergeRequest
 from config.errors import DomainError
-from scoring.leaderboard import recompute_public_entry
-from scoring.models import LeaderboardEntry
+from leaderboards.models import LeaderboardEntry
+from leaderboards.services import recompute_public_entry
 from submissions.models import Submission
 from tests.factories import PASSWORD, UserFactory, joined, make_competition, make_submission
 

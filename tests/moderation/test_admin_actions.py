@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from competitions.models import Competition, Team
+from leaderboards.queries import leaderboard_rows
 from moderation.models import AuditLogEntry
-from scoring.leaderboard import leaderboard_rows
 from scoring.models import Rescore
 from submissions.models import Submission
 from tests.factories import UserFactory, make_competition

@@ -10,11 +10,11 @@ from accounts.models import User
 from competitions.models import Competition, TeamInvitation
 from competitions.teams import accept_invitation, invite_member
 from config.errors import NotAllowed
+from leaderboards import standing
+from leaderboards.private_board import build_private_leaderboard, finalize_if_due
+from leaderboards.queries import leaderboard_rows
 from moderation.models import AuditLogEntry
 from moderation.services import ModerationRefused, ban_user
-from scoring import standing
-from scoring.leaderboard import leaderboard_rows
-from scoring.private_board import build_private_leaderboard, finalize_if_due
 from submissions.models import Submission
 from tests.factories import PASSWORD, joined, make_competition
 from tests.moderation.conftest import (

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from competitions.models import Team
 from datasets.storage import private_storage
-from scoring import charts, services
-from scoring.dashboard import host_dashboard
+from leaderboards import charts
+from leaderboards.dashboard import host_dashboard
+from scoring import services
 from submissions.models import Submission
 from submissions.services import create_submission
 from tests.factories import PASSWORD, UserFactory, end_now, joined, make_competition, predictions

@@ -8,12 +8,13 @@ import pytest
 from django.utils import timezone
 
 from config.errors import NotAllowed
+from leaderboards.boards import board_for, leaderboard_csv, spreadsheet_safe
+from leaderboards.medals import medal_cutoffs, medal_for
+from leaderboards.models import LeaderboardEntry
+from leaderboards.queries import leaderboard_rows
+from leaderboards.standing import delete_submission, disqualify_submission, disqualify_team
+from leaderboards.tasks import build_due_private_boards
 from scoring import services
-from scoring.boards import board_for, leaderboard_csv, spreadsheet_safe
-from scoring.leaderboard import leaderboard_rows
-from scoring.medals import medal_cutoffs, medal_for
-from scoring.models import LeaderboardEntry
-from scoring.standing import delete_submission, disqualify_submission, disqualify_team
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, create_submission, select_final
 from tests.factories import UserFactory, end_now, joined, predictions
@@ -205,7 +206,7 @@ def test_reading_the_private_board_never_builds_it_the_sweeper_does(
     assert (answer["final"], answer["pending_submissions"], answer["count"]) == (False, 0, 0)
     assert "The final standings are being built; they appear here within a minute." in page
 
-    assert services.sweep_stuck_submissions()["private_boards_built"] == 1
+    assert build_due_private_boards() == 1
 
     answer = api_for(alice).get("/api/v1/competitions/animals/leaderboard/?split=private").json()
     assert answer["final"] is True and [row["team"] for row in answer["results"]] == ["alice"]
@@ -290,7 +291,7 @@ def test_csv_export_defuses_spreadsheet_formulas_in_team_names():
     assert spreadsheet_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
     assert spreadsheet_safe("plain team") == "plain team"
-    from scoring.leaderboard import LeaderboardRow
+    from leaderboards.queries import LeaderboardRow
 
     row = LeaderboardRow(1, 1, "+cmd", -0.5, 2, timezone.now())
     line = leaderboard_csv([row], "public").decode().splitlines()[1]
@@ -350,7 +351,7 @@ def test_after_the_end_participants_see_private_scores_but_never_the_host_only_d
     ("seconds", "shown"), [(30, "now"), (90, "1m"), (7200, "2h"), (3 * 86400, "3d"), (65 * 86400, "2mo")]
 )
 def test_the_leaderboard_shows_the_last_submission_compactly(seconds, shown):
-    from scoring.leaderboard import compact_age
+    from leaderboards.queries import compact_age
 
     now = timezone.now()
     assert compact_age(now - timedelta(seconds=seconds), now) == shown

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from scoring.leaderboard import recompute_public_entry
-from scoring.progress import best_so_far, progress_chart, team_progress
+from leaderboards.progress import best_so_far, progress_chart, team_progress
+from leaderboards.services import recompute_public_entry
 from submissions.models import Submission
 from tests.factories import UserFactory, joined, make_competition, make_submission
 
@@ -122,7 +122,7 @@ def test_the_chart_draws_public_scores_only_and_is_accessible(competition, parti
 
 
 def test_a_single_score_gets_a_band_around_it_not_a_unit_above_it():
-    from scoring.charts import value_range
+    from leaderboards.charts import value_range
 
     low, high = value_range([0.878852], y_from_zero=False)
 

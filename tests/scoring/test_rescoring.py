@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from competitions.errors import CompetitionError
 from config.errors import NotAllowed
+from leaderboards.models import LeaderboardEntry
+from leaderboards.queries import leaderboard_rows
+from leaderboards.services import rebuild_public_entries
 from scoring import rescoring, services, solutions
-from scoring.leaderboard import leaderboard_rows, rebuild_public_entries
 from scoring.messages import GENERIC_FAILURE
-from scoring.models import LeaderboardEntry, Rescore, RescoredSubmission
+from scoring.models import Rescore, RescoredSubmission
 from submissions.models import Submission
 from submissions.services import create_submission
 from tests.factories import LABEL_SOLUTION, UserFactory, joined, predictions

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from leaderboards.models import LeaderboardEntry
+from leaderboards.queries import leaderboard_rows
 from scoring import services
-from scoring.leaderboard import leaderboard_rows
-from scoring.models import LeaderboardEntry
 from submissions.models import Submission
 from submissions.services import create_submission
 from tests.factories import UserFactory, joined, make_competition, predictions
@@ -105,7 +105,7 @@ def test_the_sweeper_resends_waiting_rows_and_fails_interrupted_ones(competition
 
     result = services.sweep_stuck_submissions()
 
-    assert result == {"resent": 1, "interrupted": 1, "private_boards_built": 0, "rescores_resumed": 0}
+    assert result == {"resent": 1, "interrupted": 1, "rescores_resumed": 0}
     waiting.refresh_from_db()
     stuck.refresh_from_db()
     assert (waiting.status, waiting.enqueue_count) == ("queued", 2)
@@ -154,7 +154,7 @@ def test_a_failure_while_saving_scores_fails_the_submission_instead_of_leaving_i
     def broken_leaderboard(submission):
         raise RuntimeError("leaderboard write failed")
 
-    monkeypatch.setattr("scoring.services.record_on_leaderboard", broken_leaderboard)
+    monkeypatch.setattr("leaderboards.receivers.record_on_leaderboard", broken_leaderboard)
     submission = upload(competition, alice, PERFECT_PUBLIC)
 
     assert services.score_submission(submission.pk) == "failed"

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from scoring.leaderboard import recompute_public_entry
+from leaderboards.services import recompute_public_entry
 from submissions.models import Submission
 from tests.factories import PASSWORD, joined, make_competition, make_submission
 

@@ -6,8 +6,8 @@ import io
 import pytest
 
 from competitions.models import Competition
+from leaderboards.standing import delete_submission
 from scoring import services
-from scoring.standing import delete_submission
 from submissions.models import Submission
 from submissions.quota import team_quota
 from submissions.services import QuotaExceeded, SubmissionRefused, cancel_submission, create_submission

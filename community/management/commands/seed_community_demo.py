@@ -25,7 +25,7 @@ from competitions.management.commands.seed_demo import DEMO_PASSWORD, DEMO_SPLIT
 from competitions.models import Competition
 from competitions.services import CompetitionDraft, create_competition, join_competition, publish_competition
 from datasets.services import NewFile
-from scoring.private_board import build_private_leaderboard
+from leaderboards.private_board import build_private_leaderboard
 from scoring.services import score_submission
 from submissions.models import Submission
 from submissions.services import create_submission

@@ -12,9 +12,9 @@ from competitions import locks
 from competitions.models import Competition, Team
 from competitions.queries import is_host
 from config.errors import NotAllowed
-from scoring.leaderboard import recompute_public_entry
-from scoring.models import LeaderboardEntry
-from scoring.private_board import build_private_leaderboard, rebuild_if_built
+from leaderboards.models import LeaderboardEntry
+from leaderboards.private_board import build_private_leaderboard, rebuild_if_built
+from leaderboards.services import recompute_public_entry
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, team_submission
 

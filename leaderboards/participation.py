@@ -13,9 +13,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from competitions.models import Competition, Team, TeamMembership
+from leaderboards.medals import medal_cutoffs, medal_for
+from leaderboards.models import LeaderboardEntry
 from scoring import engine
-from scoring.medals import medal_cutoffs, medal_for
-from scoring.models import LeaderboardEntry
 
 PUBLIC, PRIVATE = LeaderboardEntry.Split.PUBLIC, LeaderboardEntry.Split.PRIVATE
 

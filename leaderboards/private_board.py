@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from competitions import locks
 from competitions.models import Competition
-from scoring.leaderboard import higher_is_better, rankable_submissions, ranked_entries
-from scoring.models import LeaderboardEntry
+from leaderboards.models import LeaderboardEntry
+from leaderboards.queries import higher_is_better, rankable_submissions, ranked_entries
 from submissions.models import Submission
 
 logger = logging.getLogger(__name__)
@@ -156,3 +156,12 @@ def refresh_planner_statistics() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {LeaderboardEntry._meta.db_table}")
+
+
+def finalize_ended_competitions() -> int:
+    """Build the private board of every ended competition whose on-time submissions are all scored (the
+    periodic task, so a board is out within PODIUM_SWEEP_EVERY seconds of an end that waited for nothing)."""
+    due = Competition.objects.filter(
+        status=Competition.Status.PUBLISHED, end_at__lte=timezone.now(), private_leaderboard_built_at=None
+    )
+    return sum(finalize_if_due(competition) for competition in due)

@@ -8,9 +8,9 @@ from competitions.models import Competition
 from competitions.queries import can_see_private_scores
 from config.errors import NotAllowed, NotFound
 from config.timestamps import utc_label
-from scoring.leaderboard import leaderboard_size
-from scoring.models import LeaderboardEntry
-from scoring.private_board import pending_on_time
+from leaderboards.models import LeaderboardEntry
+from leaderboards.private_board import pending_on_time
+from leaderboards.queries import leaderboard_size
 
 SPLITS = (LeaderboardEntry.Split.PUBLIC, LeaderboardEntry.Split.PRIVATE)
 

@@ -1,7 +1,7 @@
 """The host dashboard: who joined and when, how submissions fare, why they fail, and the top of both boards.
 
 Host-only: it shows private scores before the end and the host-only detail of failed submissions, so
-only `scoring.views.host_dashboard` (which checks `is_host`) may call it. Every figure is aggregated in the
+only `leaderboards.views.host_dashboard` (which checks `is_host`) may call it. Every figure is aggregated in the
 database (a competition can hold a million submissions); Python only folds the per-day rows.
 """
 
@@ -13,9 +13,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from competitions.models import Competition, RulesAcceptance, Team
-from scoring.leaderboard import LeaderboardRow, leaderboard_rows
-from scoring.models import LeaderboardEntry
-from scoring.private_board import pending_on_time, private_preview
+from leaderboards.models import LeaderboardEntry
+from leaderboards.private_board import pending_on_time, private_preview
+from leaderboards.queries import LeaderboardRow, leaderboard_rows
 from submissions.models import Submission
 
 Status = Submission.Status

@@ -11,9 +11,9 @@ from datetime import datetime
 from django.utils.safestring import SafeString
 
 from competitions.models import Team
-from scoring import charts
-from scoring.leaderboard import higher_is_better, leaderboard_rows
-from scoring.models import LeaderboardEntry
+from leaderboards import charts
+from leaderboards.models import LeaderboardEntry
+from leaderboards.queries import higher_is_better, leaderboard_rows
 from submissions.models import Submission
 
 BEST_COLOUR = "#1f4ed8"

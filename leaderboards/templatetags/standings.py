@@ -3,19 +3,19 @@ progress chart. The pages include them by tag, so accounts and submissions never
 
 from django import template
 
-from scoring.participation import joined_competitions
-from scoring.progress import progress_chart, team_progress
+from leaderboards.participation import joined_competitions
+from leaderboards.progress import progress_chart, team_progress
 
 register = template.Library()
 
 
-@register.inclusion_tag("scoring/_joined_competitions.html")
+@register.inclusion_tag("leaderboards/_joined_competitions.html")
 def joined_competitions_table(user):
     """The competitions a user joined, with their team, ranks and medal."""
     return {"joined": joined_competitions(user)}
 
 
-@register.inclusion_tag("scoring/_progress.html")
+@register.inclusion_tag("leaderboards/_progress.html")
 def team_progress_section(team):
     """The team's best public score over time against the leader's."""
     progress = team_progress(team)

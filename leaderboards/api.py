@@ -1,0 +1,204 @@
+"""The leaderboard API: a page or the whole board as CSV, and the host's and admins' disqualifications."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from competitions.models import Team
+from competitions.queries import competition_for
+from config.api_schema import LIMIT, OFFSET, error, errors
+from config.errors import NotFound
+from leaderboards.boards import board_for, leaderboard_csv
+from leaderboards.queries import leaderboard_rows
+from leaderboards.serializers import LeaderboardSerializer, TeamDisqualifiedSerializer
+from leaderboards.standing import delete_submission, disqualify_submission, disqualify_team
+from submissions.api import SubmissionDetailApi, serialize
+from submissions.queries import submission_for
+from submissions.serializers import SubmissionSerializer
+
+MAX_PAGE = 500
+CSV_MAX_ROWS = 1_000_000
+
+SPLIT = OpenApiParameter(
+    "split",
+    str,
+    enum=["public", "private"],
+    default="public",
+    description="The private board is shown once the competition has ended; any other value is a 404.",
+)
+BOARD_ERRORS = {
+    **errors(401),
+    403: error("The private board before the end of the competition."),
+    404: error("No such competition, or no such split."),
+}
+
+
+class LeaderboardApi(APIView):
+    @extend_schema(
+        operation_id="leaderboard_retrieve",
+        summary="A page of a competition's leaderboard",
+        tags=["leaderboards"],
+        parameters=[
+            SPLIT,
+            OpenApiParameter(
+                LIMIT.name, int, description=f"Rows to return: 100 unless given, {MAX_PAGE} at most."
+            ),
+            OFFSET,
+        ],
+        responses={200: LeaderboardSerializer, **BOARD_ERRORS},
+    )
+    def get(self, request, slug):
+        """?split=public|private, paginated with ?limit= and ?offset=."""
+        competition = competition_for(request.user, slug)
+        board = board_for(request.user, competition, request.query_params.get("split", "public"))
+        offset = min(parse_int(request.query_params.get("offset"), 0, 0), board.size)
+        limit = min(parse_int(request.query_params.get("limit"), 100, 1), MAX_PAGE)
+        rows = (
+            leaderboard_rows(competition, board.split, offset=offset, limit=limit, size=board.size)
+            if board.size
+            else []
+        )
+        return Response(
+            {
+                "split": board.split,
+                "final": board.is_final,
+                "pending_submissions": board.pending,
+                "count": board.size,
+                "offset": offset,
+                "limit": limit,
+                "results": [row_as_dict(row, board.split) for row in rows],
+            }
+        )
+
+
+class LeaderboardCsvApi(APIView):
+    @extend_schema(
+        operation_id="leaderboard_csv",
+        summary="The whole leaderboard as a CSV file",
+        tags=["leaderboards"],
+        parameters=[SPLIT],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="rank, team, score, ... per row."
+            ),
+            **BOARD_ERRORS,
+        },
+    )
+    def get(self, request, slug):
+        return leaderboard_download(request, slug)
+
+
+def leaderboard_download(request, slug) -> HttpResponse:
+    """The whole board as CSV, for the page's download button and the API alike."""
+    competition = competition_for(request.user, slug)
+    board = board_for(request.user, competition, request.GET.get("split", "public"))
+    rows = (
+        leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS, size=board.size) if board.size else []
+    )
+    response = HttpResponse(leaderboard_csv(rows, board.split), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{competition.slug}-{board.split}-leaderboard.csv"'
+    )
+    return response
+
+
+def row_as_dict(row, split: str) -> dict:
+    data = {
+        "rank": row.rank,
+        "team": row.team_name,
+        "score": row.score,
+        "entries": row.entries,
+        "last_submitted_at": row.last_submitted_at,
+    }
+    if split == "private":
+        data.update(public_rank=row.public_rank, shake_up=row.shake_up, medal=row.medal)
+    return data
+
+
+def parse_int(raw, default: int, minimum: int) -> int:
+    try:
+        return max(int(raw), minimum)
+    except (TypeError, ValueError):
+        return default
+
+
+class SubmissionApi(SubmissionDetailApi):
+    """GET one submission; DELETE hides it from the leaderboards (it still counts against the quota)."""
+
+    @extend_schema(
+        operation_id="submission_delete",
+        summary="Hide a submission from the leaderboards (it still counts against the quota)",
+        description="Answers the submission, now with `deleted_at` set.",
+        tags=["submissions"],
+        responses={200: SubmissionSerializer, **errors(400, 401, 403, 404)},
+    )
+    def delete(self, request, submission_id):
+        submission = submission_for(request.user, submission_id)
+        delete_submission(submission=submission, user=request.user)
+        submission.refresh_from_db()
+        return Response(serialize(request.user, submission.competition, submission))
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+def reason_from(request) -> str:
+    """The disqualification reason from a JSON object or a form; its presence is checked by the service."""
+    form = ReasonSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    return form.validated_data["reason"]
+
+
+class SubmissionDisqualifyApi(APIView):
+    """POST {"reason": "..."}: the host or an admin disqualifies one submission; the team sees the reason."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        operation_id="submission_disqualify",
+        summary="Disqualify one submission (the host or an admin)",
+        tags=["leaderboards"],
+        request=ReasonSerializer,
+        responses={200: SubmissionSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, submission_id):
+        submission = submission_for(request.user, submission_id)
+        submission = disqualify_submission(
+            submission=submission, user=request.user, reason=reason_from(request)
+        )
+        return Response(serialize(request.user, submission.competition, submission))
+
+
+class TeamDisqualifyApi(APIView):
+    """POST {"reason": "..."}: the host or an admin disqualifies a whole team."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        operation_id="team_disqualify",
+        summary="Disqualify a whole team (the host or an admin)",
+        tags=["leaderboards"],
+        request=ReasonSerializer,
+        responses={200: TeamDisqualifiedSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, slug, team_id):
+        competition = competition_for(request.user, slug)
+        team = Team.objects.filter(competition=competition, pk=team_id).first()
+        if team is None:
+            raise NotFound(f"Competition '{slug}' has no team {team_id}.")
+        team = disqualify_team(team=team, user=request.user, reason=reason_from(request))
+        return Response(
+            {
+                "team": team.name,
+                "disqualified_at": team.disqualified_at,
+                "reason": team.disqualification_reason,
+            }
+        )
