@@ -50,7 +50,8 @@ class PodiumUserAdmin(UserAdmin):
         "date_joined",
     ]
     search_fields = ["username", "email", "display_name", "first_name", "last_name"]
-    fieldsets = UserAdmin.fieldsets + (
+    fieldsets = (
+        *UserAdmin.fieldsets,
         ("Podium", {"fields": ["display_name"]}),
         ("Moderation", {"fields": ["banned_at", "ban_reason"]}),
     )

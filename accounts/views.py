@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import ApiTokenForm, DisplayNameForm, SignUpForm
 from accounts.services import create_api_token, podium_json, revoke_api_token
 
-NEW_TOKEN_KEY = "new_api_token"
+NEW_TOKEN_KEY = "new_api_token"  # noqa: S105 - the session key that holds a new token, not a secret
 NAME_PREFIX = "profile"
 
 

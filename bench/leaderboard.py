@@ -456,7 +456,8 @@ def main() -> None:
         try:
             stack.start_web()
             body = requests.get(stack.url + public_endpoints[api_first], timeout=60).json()
-            assert body["count"] == args.teams and len(body["results"]) == PAGE, body["count"]
+            assert body["count"] == args.teams, body["count"]
+            assert len(body["results"]) == PAGE, len(body["results"])
             time_all(public_endpoints)
             queries = queries_per_request([public_endpoints[api_first], public_endpoints[html_first]])
             if args.explain:
@@ -474,7 +475,8 @@ def main() -> None:
             body = requests.get(
                 stack.url + private_endpoints["API private, first 100 rows"], timeout=60
             ).json()
-            assert body["final"] and body["count"] == private_teams, body["count"]
+            assert body["final"], body
+            assert body["count"] == private_teams, body["count"]
             queries.update(
                 queries_per_request(
                     [

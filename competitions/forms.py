@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from django import forms
 from django.utils import timezone
@@ -103,7 +104,7 @@ class SteppedForm:
             fields = [self[name] for name in step.fields if name in self.fields]
             if fields:
                 shown.append(FormStep(number, step, fields))
-        for current, following in zip(shown, shown[1:], strict=False):
+        for current, following in pairwise(shown):
             current.next = following.step
         return shown
 

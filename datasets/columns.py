@@ -1,5 +1,6 @@
 """A CSV file's columns and the type each one seems to hold, read once from the start of the file."""
 
+import contextlib
 import csv
 import io
 import re
@@ -64,10 +65,8 @@ def csv_columns(stream: IO[bytes]) -> list[dict]:
     except (csv.Error, ValueError, OSError):
         return []
     finally:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             stream.seek(0)
-        except (OSError, ValueError):
-            pass
     samples = []
     try:
         for row in islice(rows, SAMPLE_ROWS):

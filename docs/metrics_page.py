@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scoring import engine  # noqa: E402
-from scoring.engine.catalogue import BUILT_IN  # noqa: E402
-from scoring.engine.parameters import what_it_must_be  # noqa: E402
+from scoring import engine
+from scoring.engine.catalogue import BUILT_IN
+from scoring.engine.parameters import what_it_must_be
 
 # What a submission holds, in the words of the competition pages.
 HOLDS = {

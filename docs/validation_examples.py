@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scoring import engine  # noqa: E402
+from scoring import engine
 
 LABELS = "id,target,Usage\n1,cat,Public\n2,dog,Public\n3,cat,Private\n4,dog,Private\n"
 NUMBERS = "id,target,Usage\n1,1.5,Public\n2,2.5,Public\n3,3.5,Private\n4,4.5,Private\n"

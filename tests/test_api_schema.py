@@ -114,7 +114,8 @@ def test_the_spectacular_command_finds_no_warning_and_no_error(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    assert "Warning" not in result.stderr and "Error" not in result.stderr, result.stderr
+    assert "Warning" not in result.stderr, result.stderr
+    assert "Error" not in result.stderr, result.stderr
     assert yaml.safe_load(target.read_text())["paths"]
 
 
@@ -192,7 +193,8 @@ def test_a_docs_page_loads_only_assets_of_this_site(client, page):
     html = response.content.decode()
     assert not re.search(r"https?://|[\"'(]//", html), "the page names another host"
     assets = local_assets(html)
-    assert assets and all(url.startswith("/static/drf_spectacular_sidecar/") for url in assets)
+    assert assets
+    assert all(url.startswith("/static/drf_spectacular_sidecar/") for url in assets)
 
 
 @pytest.mark.parametrize("page", DOCS_PAGES)

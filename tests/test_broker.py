@@ -3,6 +3,7 @@ creates the message file empty and writes it afterwards; a polling worker could 
 
 import json
 import os
+from pathlib import Path
 
 from kombu import Connection
 
@@ -25,7 +26,7 @@ def test_a_message_appears_in_the_queue_only_once_it_is_whole(tmp_path, monkeypa
 
     def watching_replace(source, target):
         queued = [name for name in os.listdir(tmp_path) if name.endswith(".race.msg")]
-        seen_at_rename.append((queued, json.loads(open(source, "rb").read())))
+        seen_at_rename.append((queued, json.loads(Path(source).read_bytes())))
         real_replace(source, target)
 
     monkeypatch.setattr(config.broker.os, "replace", watching_replace)

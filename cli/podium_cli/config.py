@@ -11,7 +11,7 @@ from podium_cli.errors import ConfigMissing
 
 CONFIG_ENV = "PODIUM_CONFIG"
 URL_ENV = "PODIUM_URL"
-TOKEN_ENV = "PODIUM_TOKEN"
+TOKEN_ENV = "PODIUM_TOKEN"  # noqa: S105 - the name of the variable, not a token
 
 
 @dataclass(frozen=True)

@@ -127,13 +127,13 @@ def check_focus(state: dict) -> None:
             f"{what}: its focus ring {ring['outlineColor']} on {state['background']} is only {ratio:.1f}:1"
         )
     rect, viewport = state["rect"], state["viewport"]
-    assert state["visible"] and rect["width"] >= 2 and rect["height"] >= 2, (
-        f"{what} is focused but invisible: {rect}"
-    )
-    assert rect["left"] >= -1 and rect["right"] <= viewport["width"] + 1, (
-        f"{what} is focused off-screen: {rect}"
-    )
-    assert rect["bottom"] > 0 and rect["top"] < viewport["height"], f"{what} is focused off-screen: {rect}"
+    assert state["visible"], f"{what} is focused but invisible: {rect}"
+    assert rect["width"] >= 2, f"{what} is focused but invisible: {rect}"
+    assert rect["height"] >= 2, f"{what} is focused but invisible: {rect}"
+    assert rect["left"] >= -1, f"{what} is focused off-screen: {rect}"
+    assert rect["right"] <= viewport["width"] + 1, f"{what} is focused off-screen: {rect}"
+    assert rect["bottom"] > 0, f"{what} is focused off-screen: {rect}"
+    assert rect["top"] < viewport["height"], f"{what} is focused off-screen: {rect}"
 
 
 def press(page, key: str) -> dict:
@@ -150,9 +150,11 @@ def tab_to(page, name: str, *, within: str = "", backwards: bool = False) -> dic
     for _ in range(MAX_TAB_STOPS):
         state = press(page, "Shift+Tab" if backwards else "Tab")
         seen.append(state.get("name", state["tag"]))
-        if state["tag"] != "body" and pattern.search(state["name"]):
-            if not within or page.evaluate("(selector) => document.activeElement.matches(selector)", within):
-                return state
+        named = state["tag"] != "body" and pattern.search(state["name"])
+        if named and (
+            not within or page.evaluate("(selector) => document.activeElement.matches(selector)", within)
+        ):
+            return state
     raise AssertionError(f"No control named {name!r} within {MAX_TAB_STOPS} Tab stops; passed {seen}")
 
 
@@ -174,7 +176,8 @@ def follow(page, key: str = "Enter") -> None:
 
 def check_nothing_focusable_is_hidden(page) -> None:
     controls = page.evaluate(TABBABLE)
-    assert controls and controls[0]["isSkipLink"], f"The first focusable element is {controls[:1]}"
+    assert controls, "Nothing on the page can take the focus"
+    assert controls[0]["isSkipLink"], f"The first focusable element is {controls[:1]}"
     hidden = [
         control["description"] for control in controls if control["offScreen"] and not control["isSkipLink"]
     ]

@@ -44,7 +44,9 @@ def test_list_shows_every_visible_competition(podium, competition, host):
     assert table.stdout.splitlines()[0].split() == ["slug", "title", "phase", "deadline", "metric"] + (
         ["teams"] if "teams" in table.stdout.splitlines()[0] else []
     )
-    assert "animals" in table.stdout and "Birds of the world" in table.stdout and "Accuracy" in table.stdout
+    assert "animals" in table.stdout
+    assert "Birds of the world" in table.stdout
+    assert "Accuracy" in table.stdout
     assert {c["slug"] for c in listed(as_json.stdout)} == {"animals", "birds"}
 
 
@@ -53,7 +55,8 @@ def test_list_searches_titles(podium, competition, host):
 
     done = podium.ok("competitions", "list", "--search", "birds")
 
-    assert "birds" in done.stdout and "animals" not in done.stdout
+    assert "birds" in done.stdout
+    assert "animals" not in done.stdout
 
 
 def test_list_reads_the_paginated_shape_and_sends_the_filters(podium, competition, host):
@@ -62,7 +65,8 @@ def test_list_reads_the_paginated_shape_and_sends_the_filters(podium, competitio
 
     data = json.loads(podium.ok("competitions", "list", "--status", "upcoming", "--json").stdout)
 
-    assert isinstance(data, dict) and data["count"] == 1, "the competition list is not paginated yet"
+    assert isinstance(data, dict), "the competition list is not paginated yet"
+    assert data["count"] == 1
     assert [c["slug"] for c in data["results"]] == ["later"]
 
 
@@ -164,8 +168,11 @@ def test_submissions_lists_the_team_submissions_with_scores(podium, competition,
     header = table.stdout.splitlines()[0].split()
     assert header == ["id", "date", "description", "status", "public_score", "final"]
     row = table.stdout.splitlines()[2]
-    assert "all public right" in row and "scored" in row and "1.0" in row.split()
-    assert data["count"] == 1 and data["results"][0]["public_score"] == 1.0
+    assert "all public right" in row
+    assert "scored" in row
+    assert "1.0" in row.split()
+    assert data["count"] == 1
+    assert data["results"][0]["public_score"] == 1.0
     assert "4 submissions left today" in table.stdout
 
 
@@ -181,7 +188,8 @@ def test_a_used_up_quota_is_refused_with_the_servers_message_and_retry_after(
 
     assert done.returncode == 1
     assert "Error: Your team has used all 1 submissions for today." in done.stderr
-    assert "Retry after" in done.stderr and "Retry-After:" in done.stderr
+    assert "Retry after" in done.stderr
+    assert "Retry-After:" in done.stderr
 
 
 def test_the_host_sees_each_teams_submissions_and_why_one_failed(podium_for, competition, host, member):
@@ -199,11 +207,15 @@ def test_the_host_sees_each_teams_submissions_and_why_one_failed(podium_for, com
 
     lines = podium_for(host).ok("competitions", "submissions", "animals").stdout.splitlines()
 
-    assert lines[0].split()[:3] == ["id", "date", "team"] and lines[0].split()[-1] == "error"
+    assert lines[0].split()[:3] == ["id", "date", "team"]
+    assert lines[0].split()[-1] == "error"
     bob_row = next(line for line in lines if "too short" in line)
-    assert "bob" in bob_row and "failed" in bob_row and "Your file is missing 9 test ids" in bob_row
+    assert "bob" in bob_row
+    assert "failed" in bob_row
+    assert "Your file is missing 9 test ids" in bob_row
     alice_row = next(line for line in lines if "good" in line)
-    assert "alice" in alice_row and "missing" not in alice_row
+    assert "alice" in alice_row
+    assert "missing" not in alice_row
 
 
 # --- leaderboards ---------------------------------------------------------------------------------
@@ -229,8 +241,10 @@ def test_leaderboard_table(podium, two_teams):
 def test_leaderboard_json(podium, two_teams):
     board = json.loads(podium.ok("competitions", "leaderboard", "animals", "--json").stdout)
 
-    assert board["split"] == "public" and board["count"] == 2
-    assert board["offset"] == 0 and board["limit"] == 500  # the server's answer, unchanged
+    assert board["split"] == "public"
+    assert board["count"] == 2
+    assert board["offset"] == 0
+    assert board["limit"] == 500
     assert [(r["rank"], r["team"], r["score"]) for r in board["results"]] == [
         (1, "alice", 1.0),
         (2, "bob", 0.5),

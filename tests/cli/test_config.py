@@ -45,7 +45,8 @@ def test_the_config_file_is_read_and_a_loose_mode_is_warned_about(podium_for, al
     done = runner("config")
 
     assert done.returncode == 0
-    assert f"URL:      {live_server.url}" in done.stdout and "Username: alice" in done.stdout
+    assert f"URL:      {live_server.url}" in done.stdout
+    assert "Username: alice" in done.stdout
     assert token not in done.stdout + done.stderr
     assert f"readable by other users on this system. To fix this, run: chmod 600 {path}" in done.stderr
 
@@ -76,7 +77,8 @@ def test_config_checks_a_token_from_the_file_with_the_server(podium_for, alice, 
 
     done = Podium(env=base_env(home), cwd=home)("config")
 
-    assert done.returncode == 1 and done.stdout == ""
+    assert done.returncode == 1
+    assert done.stdout == ""
     assert done.stderr.splitlines() == [
         "Error: Invalid or revoked API token.",
         f"Your token comes from {path}; get a new one at {live_server.url}/accounts/profile/.",
@@ -86,7 +88,8 @@ def test_config_checks_a_token_from_the_file_with_the_server(podium_for, alice, 
 def test_config_with_a_token_from_the_environment_asks_the_server_whose_it_is(podium):
     done = podium.ok("config")
 
-    assert "Username: alice" in done.stdout and "Token:    from PODIUM_TOKEN (environment)" in done.stdout
+    assert "Username: alice" in done.stdout
+    assert "Token:    from PODIUM_TOKEN (environment)" in done.stdout
 
 
 def test_an_unreachable_server_is_a_clear_error(unconfigured):
@@ -108,4 +111,5 @@ def test_an_unreachable_server_is_a_clear_error(unconfigured):
 def test_version_needs_no_configuration(unconfigured):
     done = unconfigured("--version")
 
-    assert done.returncode == 0 and done.stdout.startswith("podium ")
+    assert done.returncode == 0
+    assert done.stdout.startswith("podium ")

@@ -51,7 +51,8 @@ def test_list_shows_visible_datasets(podium, weather, host):
         "visibility",
         "created",
     ]
-    assert "weather" in table.stdout and "Rivers" in table.stdout
+    assert "weather" in table.stdout
+    assert "Rivers" in table.stdout
     assert [d["slug"] for d in listed(searched.stdout)] == ["weather"]
 
 
@@ -69,13 +70,12 @@ def test_files_shows_the_latest_version_or_the_one_asked_for(podium, weather):
     absent = podium("datasets", "files", "weather", "--version", "7")
 
     assert "Weather, version 2: Add the stations" in latest.stdout
-    assert "stations.csv" in latest.stdout and "weather.csv" in latest.stdout
+    assert "stations.csv" in latest.stdout
+    assert "weather.csv" in latest.stdout
     assert [f["name"] for f in first["files"]] == ["weather.csv"]
     assert first["files"][0]["sha256"] == hashlib.sha256(WEATHER.encode()).hexdigest()
-    assert (
-        absent.returncode == 1
-        and "Error: Dataset 'weather' has no version 7 (its versions: 1, 2)." in absent.stderr
-    )
+    assert absent.returncode == 1
+    assert "Error: Dataset 'weather' has no version 7 (its versions: 1, 2)." in absent.stderr
 
 
 def test_download_the_latest_version_and_unzip_it(podium, weather, workdir):
@@ -96,7 +96,8 @@ def test_download_one_file_of_an_older_version(podium, weather, workdir):
 def test_a_newer_version_of_the_same_size_replaces_the_older_copy(podium, alice, workdir):
     """Same size, other bytes: only the server's X-Checksum-SHA256 tells them apart."""
     changed = WEATHER.replace("mon,1\ntue,0", "mon,0\ntue,1")
-    assert len(changed) == len(WEATHER) and changed != WEATHER
+    assert len(changed) == len(WEATHER)
+    assert changed != WEATHER
     dataset = create_dataset(
         owner=alice, title="Rain", slug="rain", files=[NewFile("weather.csv", io.BytesIO(WEATHER.encode()))]
     )
@@ -141,8 +142,10 @@ def test_create_publishes_every_file_of_a_folder(podium, alice, workdir):
     )
 
     dataset = Dataset.objects.get(owner=alice)
-    assert dataset.title == "city-weather" and dataset.visibility == "private"
-    assert dataset.description == "Rain by day" and dataset.license == "CC0"
+    assert dataset.title == "city-weather"
+    assert dataset.visibility == "private"
+    assert dataset.description == "Rain by day"
+    assert dataset.license == "CC0"
     assert sorted(dataset.versions.get().files.values_list("name", flat=True)) == [
         "stations.csv",
         "weather.csv",
@@ -156,7 +159,8 @@ def test_create_from_one_file_with_a_title_and_slug(podium, alice, workdir):
     podium.ok("datasets", "create", "weather.csv", "--title", "Rain", "--slug", "rain")
 
     dataset = Dataset.objects.get(slug="rain")
-    assert dataset.title == "Rain" and dataset.visibility == "public"
+    assert dataset.title == "Rain"
+    assert dataset.visibility == "public"
 
 
 def test_version_uploads_a_new_version(podium, weather, workdir):

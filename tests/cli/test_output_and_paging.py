@@ -26,7 +26,8 @@ def test_a_table_fits_the_terminal_by_shortening_free_text_first(monkeypatch):
 
     lines = out.getvalue().splitlines()
     assert all(len(line) <= 50 for line in lines)
-    assert lines[2].startswith("animals  Animals of") and "…" in lines[2]
+    assert lines[2].startswith("animals  Animals of")
+    assert "…" in lines[2]
     assert lines[2].endswith("2026-12-22 15:16 UTC")  # the date keeps its width
 
 
@@ -36,7 +37,8 @@ def test_a_wide_terminal_shows_every_cell_whole(monkeypatch):
 
     print_table(ROWS, COLUMNS, out=out)
 
-    assert "Animals of the savannah and of the forest" in out.getvalue() and "…" not in out.getvalue()
+    assert "Animals of the savannah and of the forest" in out.getvalue()
+    assert "…" not in out.getvalue()
 
 
 def test_numbers_align_right(monkeypatch):
@@ -67,7 +69,9 @@ def test_the_progress_bar_draws_on_a_terminal(monkeypatch):
     progress.close()
 
     last = stream.getvalue().rstrip("\n").split("\r")[-1]
-    assert last.startswith("train.csv [") and "100%" in last and "2.0 KB/2.0 KB" in last
+    assert last.startswith("train.csv [")
+    assert "100%" in last
+    assert "2.0 KB/2.0 KB" in last
     assert len(last) < 80
 
 
@@ -89,9 +93,12 @@ def test_a_paginated_list_is_followed_by_its_next_query_up_to_the_page_cap():
     everything = client.listing("x/", {"search": "a"})
     first_two = client.listing("x/", max_pages=2)
 
-    assert everything.results == [1, 2, 3, 4, 5] and not everything.is_partial
+    assert everything.results == [1, 2, 3, 4, 5]
+    assert not everything.is_partial
     assert asked[1] == ("x/", {"limit": "2", "offset": "2"})  # our own URL, the server's query
-    assert first_two.results == [1, 2, 3, 4] and first_two.count == 5 and first_two.is_partial
+    assert first_two.results == [1, 2, 3, 4]
+    assert first_two.count == 5
+    assert first_two.is_partial
 
 
 def test_a_plain_list_is_taken_whole():
@@ -101,4 +108,5 @@ def test_a_plain_list_is_taken_whole():
 
     listing = FakeClient(Config(url="http://p", token="t", username=None, source="test")).listing("x/")
 
-    assert listing.results == [{"slug": "a"}] and listing.count == 1
+    assert listing.results == [{"slug": "a"}]
+    assert listing.count == 1

@@ -22,7 +22,8 @@ def test_submit_and_wait_prints_the_quota_and_the_public_score(podium, member, w
     assert f"Submitted predictions.csv to 'animals': submission {submission.pk} (queued)." in done.stdout
     assert "4 submissions left today (resets at " in done.stdout
     assert f"Submission {submission.pk} scored: public score 0.75." in done.stdout
-    assert submission.description == "first try" and submission.public_score == 0.75
+    assert submission.description == "first try"
+    assert submission.public_score == 0.75
 
 
 def test_a_file_the_scorer_refuses_fails_the_wait_with_its_message(podium, member, workdir):

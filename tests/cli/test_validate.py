@@ -97,9 +97,8 @@ def test_a_file_that_is_not_utf8_is_refused(podium, member, workdir):
     done = podium("validate", "animals", "predictions.csv")
 
     assert done.returncode == 1
-    assert "predictions.csv is " in done.stdout and (
-        "not UTF-8 text" in done.stdout or "binary" in done.stdout
-    )
+    assert "predictions.csv is " in done.stdout
+    assert "not UTF-8 text" in done.stdout or "binary" in done.stdout
 
 
 def test_probabilities_must_be_numbers_inside_the_metrics_range(podium_for, host, alice, workdir):

@@ -97,7 +97,8 @@ def test_the_table_ranks_each_teams_best_private_score_with_its_write_up(
         "/api/v1/competitions/animals/writeups/", {**PAPER, "submission": finished["alice"].pk}, format="json"
     )
     later = scored(competition, participant, ALL_RIGHT)  # after the end: scored on both splits
-    assert later.is_late and later.private_score is not None
+    assert later.is_late
+    assert later.private_score is not None
 
     rows = api_for(None).get(API).json()["rows"]
 
@@ -108,7 +109,8 @@ def test_the_table_ranks_each_teams_best_private_score_with_its_write_up(
     assert rows[0]["paper_url"] == "https://arxiv.org/abs/2106.01345v2"
     assert rows[0]["code_url"] == "https://github.com/alice/whiskers"
     assert rows[0]["score"] == finished["alice"].private_score
-    assert rows[1]["paper_url"] == "" and rows[1]["writeup"] is None
+    assert rows[1]["paper_url"] == ""
+    assert rows[1]["writeup"] is None
 
 
 def test_the_private_leaderboard_stays_as_it_was_at_the_end(
@@ -282,8 +284,10 @@ def test_the_benchmark_tab_shows_the_table_the_chart_and_the_host_forms(client, 
     ).content.decode()
     assert "Imported 1 results from &#x27;Accuracy&#x27;" in done
     assert 'id="benchmark-table"' in done
-    assert "ResNet-50" in done and 'class="badge imported"' in done
-    assert 'id="sota-chart"' in done and "Best Accuracy over time" in done
+    assert "ResNet-50" in done
+    assert 'class="badge imported"' in done
+    assert 'id="sota-chart"' in done
+    assert "Best Accuracy over time" in done
     assert 'id="import-results"' in done
     bad = io.BytesIO(b"nope")
     bad.name = "bad.json"

@@ -19,7 +19,7 @@ def test_the_demo_benchmark_has_teams_write_ups_and_imported_results(client):
     rows = benchmark_rows(benchmark)
     assert len(rows) == 5
     assert sum(row.is_imported for row in rows) == 2
-    assert [row.method_name for row in rows if not row.is_imported][0] == "LightGBM, 200 trees"
+    assert next(row.method_name for row in rows if not row.is_imported) == "LightGBM, 200 trees"
     assert WriteUp.objects.count() == 2
     assert Comment.objects.count() == 2
     page = client.get("/competitions/wine-benchmark/benchmark/").content.decode()

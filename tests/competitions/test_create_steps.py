@@ -110,10 +110,12 @@ def test_a_solution_with_repeated_ids_is_shown_in_the_data_step(client, host):
 
     html = response.content.decode()
     data = step_html(html, "data")
-    assert response.status_code == 200 and not Competition.objects.exists()
+    assert response.status_code == 200
+    assert not Competition.objects.exists()
     assert '<div class="field has-error">\n  <label for="id_solution">' in data
     assert "The solution file cannot be used" in data
-    assert 'aria-invalid="true"' in data and 'aria-invalid="true"' not in step_html(html, "basics")
+    assert 'aria-invalid="true"' in data
+    assert 'aria-invalid="true"' not in step_html(html, "basics")
     assert '<a href="#id_solution">Solution CSV (hidden)</a>: The solution file cannot be used' in html
 
 

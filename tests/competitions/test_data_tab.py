@@ -25,7 +25,8 @@ def test_a_participant_sees_files_sizes_columns_downloads_and_previews(client, c
     page = logged_in(client, participant).get(URL).content.decode()
 
     assert 'id="data-files"' in page
-    assert "<code>train.csv</code>" in page and "<code>test.csv</code>" in page
+    assert "<code>train.csv</code>" in page
+    assert "<code>test.csv</code>" in page
     assert 'href="/competitions/animals/data/train.csv"' in page
     assert 'id="download-all" href="/competitions/animals/data/all.zip"' in page
     assert "First 3 rows of <code>train.csv</code>" in page  # TRAIN_CSV has three rows
@@ -53,7 +54,8 @@ def test_the_solution_is_never_previewed(client, host, participant):
     for viewer in (participant, host):
         page = logged_in(client, viewer).get("/competitions/secret/data/").content.decode()
         assert "First 10 rows of <code>sample_submission.csv</code>" in page
-        assert "9876" not in page and "9877" not in page
+        assert "9876" not in page
+        assert "9877" not in page
         assert "Usage" not in page
 
 

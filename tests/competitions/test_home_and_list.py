@@ -28,7 +28,8 @@ def test_home_shows_running_then_upcoming_then_finished_then_datasets(
     assert response.status_code == 200
     assert card_titles(response) == ["House prices", "Animals", "Future birds", "Old cats", "Bird songs"]
     html = response.content.decode()
-    assert "left</strong>" in html and "2 teams" in html
+    assert "left</strong>" in html
+    assert "2 teams" in html
     assert "Secret draft" not in html
 
 

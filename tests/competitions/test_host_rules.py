@@ -148,7 +148,8 @@ def test_the_host_settings_page_saves_and_shows_errors(client, competition, host
         {**form, "end_at": (competition.end_at - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")},
     )
 
-    assert page.status_code == 200 and 'name="entry_deadline_at"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'name="entry_deadline_at"' in page.content.decode()
     assert saved.status_code == 302
     competition.refresh_from_db()
     assert (competition.rules_version, competition.daily_submission_limit, competition.max_team_size) == (

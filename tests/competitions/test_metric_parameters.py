@@ -22,7 +22,8 @@ def test_the_chosen_metrics_parameters_are_typed():
     ranked = rescore_form("map_at_k", k=" 7 ")
     averaged = rescore_form("f1", average="Macro", positive_label="")
 
-    assert ranked.is_valid() and averaged.is_valid()
+    assert ranked.is_valid()
+    assert averaged.is_valid()
     assert ranked.cleaned_data["metric_params"] == {"k": 7}
     assert averaged.cleaned_data["metric_params"] == {"average": "macro"}  # blank: the default applies
 
@@ -64,7 +65,8 @@ def test_a_required_parameter_left_empty_is_refused(monkeypatch):
         "alpha: Pinball loss needs it. The quantile to score, between 0 and 1."
     ]
     assert empty["param-pinball-alpha"].label == "alpha (required)"
-    assert given.is_valid() and given.cleaned_data["metric_params"] == {"alpha": 0.9}
+    assert given.is_valid()
+    assert given.cleaned_data["metric_params"] == {"alpha": 0.9}
 
 
 def test_the_parameters_of_a_metric_not_chosen_are_ignored():
@@ -83,10 +85,15 @@ def test_each_parameter_gets_an_input_of_its_kind_with_the_default():
     average = str(form["param-f1-average"])
     positive_label = str(form["param-roc_auc-positive_label"])
 
-    assert 'type="number"' in k and 'min="1"' in k and 'step="1"' in k and 'value="5"' in k
-    assert average.startswith("<select") and '<option value="binary" selected>binary</option>' in average
+    assert 'type="number"' in k
+    assert 'min="1"' in k
+    assert 'step="1"' in k
+    assert 'value="5"' in k
+    assert average.startswith("<select")
+    assert '<option value="binary" selected>binary</option>' in average
     assert '<option value="weighted">weighted</option>' in average
-    assert 'type="text"' in positive_label and "value=" not in positive_label
+    assert 'type="text"' in positive_label
+    assert "value=" not in positive_label
     assert form["param-map_at_k-k"].help_text.endswith("Default: 5.")
     assert form["param-roc_auc-positive_label"].help_text.endswith("Optional.")
 
@@ -116,7 +123,8 @@ def test_the_host_page_rescores_with_a_parameter_and_names_a_wrong_one(client, h
         "/competitions/animals/host/rescore/", {"metric": "top_k_accuracy", "param-top_k_accuracy-k": "2"}
     )
 
-    assert 'name="param-top_k_accuracy-k"' in page and 'name="metric_parameters"' not in page
+    assert 'name="param-top_k_accuracy-k"' in page
+    assert 'name="metric_parameters"' not in page
     assert escape("k: must be a whole number of at least 1, not '0'.") in refused.content.decode()
     assert started.status_code == 302
     assert Rescore.objects.get().metric_params == {"k": 2}

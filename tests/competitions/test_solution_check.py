@@ -18,7 +18,8 @@ def test_the_host_checks_split_format_and_sample_before_publishing(client, host)
     sample = html.split('id="sample-preview">')[1].split("</pre>")[0]
     assert sample.splitlines()[0] == "id,label"
     assert len(sample.splitlines()) == 7  # the header, five rows and an ellipsis
-    assert "Usage" not in sample and "Private" not in sample
+    assert "Usage" not in sample
+    assert "Private" not in sample
     assert "Write an overview" in html  # the factory leaves the overview empty
     assert 'id="publish-after-check"' in html
 

@@ -279,7 +279,7 @@ def test_member_leaves_and_gets_a_fresh_team_of_one(competition, players):
 
 
 def test_when_the_leader_leaves_the_earliest_member_leads(competition, players):
-    alice, bob = players
+    alice, _bob = players
     player(competition, "carol")
     team = invite_and_accept(competition, alice, "bob")
     invite_and_accept(competition, alice, "carol")

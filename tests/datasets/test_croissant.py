@@ -45,7 +45,8 @@ def test_the_dataset_croissant_validates_and_describes_files_and_columns(api_for
     dataset = mlcroissant.Dataset(jsonld=document)
 
     issues = dataset.metadata.ctx.issues
-    assert not issues.errors and not issues.warnings, issues.report()
+    assert not issues.errors, issues.report()
+    assert not issues.warnings, issues.report()
     assert dataset.metadata.name == "Iris"
     assert document["conformsTo"] == "http://mlcommons.org/croissant/1.0"
     assert document["version"] == "1.0.0"

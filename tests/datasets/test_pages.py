@@ -30,7 +30,8 @@ def test_the_list_searches_titles_and_descriptions(client, participant):
 
     page = client.get("/datasets/?q=weather").content.decode()
 
-    assert "Weather stations" in page and "Bird songs" in page
+    assert "Weather stations" in page
+    assert "Bird songs" in page
     assert "Traffic counts" not in page
     assert "2 datasets match" in page
     assert '<label for="id_q">Search</label>' in page
@@ -60,8 +61,12 @@ def test_the_list_pages_by_24_and_keeps_the_search_in_page_links(client, partici
     first = client.get("/datasets/?q=many&ordering=title").content.decode()
     second = client.get("/datasets/?q=many&ordering=title&page=2").content.decode()
 
-    assert "Set 00" in first and "Set 23" in first and "Set 24" not in first
-    assert "Set 24" in second and "Set 25" in second and "Set 00" not in second
+    assert "Set 00" in first
+    assert "Set 23" in first
+    assert "Set 24" not in first
+    assert "Set 24" in second
+    assert "Set 25" in second
+    assert "Set 00" not in second
     assert 'href="?q=many&amp;ordering=title&amp;page=2"' in first
     assert "Page 2 of 2" in second
 

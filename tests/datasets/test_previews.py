@@ -163,7 +163,7 @@ def test_an_s3_file_is_read_with_a_range_request_not_downloaded_whole():
         def __init__(self):
             self.ranges = []
 
-        def get(self, Range):  # noqa: N803 - boto3's parameter name
+        def get(self, Range):
             self.ranges.append(Range)
             return {"Body": io.BytesIO(b"id,x\n1,2\n")}
 

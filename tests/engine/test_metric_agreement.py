@@ -252,7 +252,7 @@ CASES = {
         f"{key}-{average}": averaged(key, average)
         for key in ("f1", "precision", "recall")
         for average in ("binary", "micro", "macro", "weighted")
-    },  # fmt: skip
+    },
     "f1-binary-first_label_positive": averaged("f1", "binary", positive="ham"),
     "f1-binary-01": labels_case("f1", lambda t, p: metrics.f1_score(t, p, pos_label="1"), classes=("0", "1")),
     "macro_f1": labels_case("macro_f1", lambda t, p: metrics.f1_score(t, p, average="macro")),

@@ -144,7 +144,8 @@ def test_the_charts_are_well_formed_accessible_svg(client, host, competition, bu
 
     people, submissions = svgs(html)
     for chart in (people, submissions):
-        assert chart.get("role") == "img" and chart.get("aria-label")
+        assert chart.get("role") == "img"
+        assert chart.get("aria-label")
         assert chart.find(f"{SVG}title").text == chart.get("aria-label")
         assert chart.find(f"{SVG}desc").text
     assert "2 participants and 2 teams" in people.find(f"{SVG}desc").text
@@ -200,7 +201,7 @@ def test_a_brand_new_competition_renders_its_empty_states(client, host):
     assert "No submission has failed yet." in html
     assert "No scored submissions yet." in html
     assert "No team stands on it yet." in html
-    people, submissions = svgs(html)
+    _people, submissions = svgs(html)
     assert submissions.findall(f"{SVG}rect[@class='bar']") == []
 
 
@@ -276,7 +277,8 @@ def test_an_empty_or_flat_series_still_draws_axes():
         str(charts.line_chart([charts.Series("Zero", [0, 0])], ["a", "b"], title="Flat", description="."))
     )
 
-    assert empty.findall(f"{SVG}line[@class='axis']") and flat.findall(f"{SVG}circle")
+    assert empty.findall(f"{SVG}line[@class='axis']")
+    assert flat.findall(f"{SVG}circle")
 
 
 def test_the_numbers_table_escapes_and_lists_every_label():
@@ -287,7 +289,8 @@ def test_the_numbers_table_escapes_and_lists_every_label():
     )
 
     assert "<script>" not in table
-    assert table.count("<tr>") == 3 and "–" in table
+    assert table.count("<tr>") == 3
+    assert "–" in table
 
 
 def test_long_series_label_only_some_days_always_the_first_and_last():
@@ -296,4 +299,5 @@ def test_long_series_label_only_some_days_always_the_first_and_last():
 
     shown = [text.text for text in ET.fromstring(str(chart)).iter(f"{SVG}text") if text.text in days]
     assert 2 < len(shown) < 8
-    assert shown[0] == days[0] and shown[-1] == days[-1]
+    assert shown[0] == days[0]
+    assert shown[-1] == days[-1]

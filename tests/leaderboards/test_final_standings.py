@@ -101,7 +101,8 @@ def test_the_private_board_uses_the_selected_submissions_not_the_best_in_hindsig
     board = board_for(alice, competition, "private")
 
     [row] = leaderboard_rows(competition, "private")
-    assert board.size == 1 and board.is_final
+    assert board.size == 1
+    assert board.is_final
     assert row.score == chosen.private_score == 0.0
     assert LeaderboardEntry.objects.get(split="private").best_submission_id == chosen.pk
 
@@ -147,7 +148,8 @@ def test_nobody_but_the_host_sees_private_scores_before_the_end(api_for, competi
     csv_export = participant_api.get("/api/v1/competitions/animals/leaderboard/csv/?split=private")
     host_board = api_for(host).get("/api/v1/competitions/animals/leaderboard/?split=private")
 
-    assert "private_score" not in detail and "private_score" not in listing[0]
+    assert "private_score" not in detail
+    assert "private_score" not in listing[0]
     assert board.status_code == csv_export.status_code == host_board.status_code == 403
     assert board.json()["message"].startswith("The private leaderboard is revealed when the competition ends")
     assert api_for(host).get(f"/api/v1/submissions/{submission.pk}/").json()["private_score"] == 0.0
@@ -167,7 +169,8 @@ def test_after_the_end_both_boards_are_public_with_medals(client, api_for, compe
         ("bob", 1, None),
         ("alice", -1, None),
     ]
-    assert page.status_code == 200 and "Private leaderboard" in page.content.decode()
+    assert page.status_code == 200
+    assert "Private leaderboard" in page.content.decode()
     assert anonymous_csv.content.decode().splitlines()[0] == (
         "rank,team,score,entries,last_submitted_at,public_rank,shake_up,medal"
     )
@@ -209,7 +212,8 @@ def test_reading_the_private_board_never_builds_it_the_sweeper_does(
     assert build_due_private_boards() == 1
 
     answer = api_for(alice).get("/api/v1/competitions/animals/leaderboard/?split=private").json()
-    assert answer["final"] is True and [row["team"] for row in answer["results"]] == ["alice"]
+    assert answer["final"] is True
+    assert [row["team"] for row in answer["results"]] == ["alice"]
 
 
 def test_late_submissions_are_scored_for_the_team_and_never_ranked(competition, alice):
@@ -218,9 +222,11 @@ def test_late_submissions_are_scored_for_the_team_and_never_ranked(competition, 
 
     late = scored(competition, alice, {**PUBLIC_ALL_RIGHT, **PRIVATE_ALL_RIGHT})
 
-    assert late.is_late and (late.public_score, late.private_score) == (1.0, 1.0)
+    assert late.is_late
+    assert (late.public_score, late.private_score) == (1.0, 1.0)
     [public] = leaderboard_rows(competition, "public")
-    assert public.score == 0.25 and public.entries == 1
+    assert public.score == 0.25
+    assert public.entries == 1
     board_for(alice, competition, "private")
     assert leaderboard_rows(competition, "private")[0].score == 0.0
 
@@ -371,7 +377,8 @@ def test_a_submission_scored_while_its_team_merged_is_saved_on_the_merged_team(c
     outcome = services.record_scores(submission, scores, services.scoring_setup(competition))
 
     submission.refresh_from_db()
-    assert outcome == "scored" and submission.team.name == "bob"
+    assert outcome == "scored"
+    assert submission.team.name == "bob"
     assert [(r.team_name, r.score) for r in leaderboard_rows(competition, "public")] == [("bob", 0.5)]
 
 

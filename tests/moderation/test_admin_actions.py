@@ -203,7 +203,8 @@ def test_a_missing_reason_is_refused_with_the_form_error_and_changes_nothing(
     assert not Rescore.objects.exists()
     assert not Team.objects.filter(disqualified_at__isnull=False).exists()
     assert not Submission.objects.filter(disqualified_at__isnull=False).exists()
-    assert alice.is_active and alice.banned_at is None
+    assert alice.is_active
+    assert alice.banned_at is None
     assert not AuditLogEntry.objects.exists()
     assert board(competition) == [("alice", 1.0)]
 

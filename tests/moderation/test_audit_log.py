@@ -197,7 +197,8 @@ def test_disqualifications_through_the_api_are_audited_with_who_did_them(
         format="json",
     )
 
-    assert by_host.status_code == 200 and by_staff.status_code == 200
+    assert by_host.status_code == 200
+    assert by_staff.status_code == 200
     entries = list(AuditLogEntry.objects.order_by("created_at", "pk"))
     assert [(e.action, e.actor, e.reason, e.details["by"]) for e in entries] == [
         ("submission_disqualified", host, "Leaked labels.", "host"),

@@ -15,7 +15,7 @@ from tests.factories import joined, predictions
 
 
 def upload(competition, user, text=None):
-    submission, quota = create_submission(
+    submission, _quota = create_submission(
         competition=competition,
         user=user,
         file_name="p.csv",
@@ -74,7 +74,8 @@ def test_a_file_refused_by_validation_gives_its_slot_back_unless_the_host_says_o
     services.score_submission(worse.pk)
 
     worse.refresh_from_db()
-    assert worse.status == "failed" and worse.counts_against_quota
+    assert worse.status == "failed"
+    assert worse.counts_against_quota
     assert team_quota(bad.team).used == 1
 
 

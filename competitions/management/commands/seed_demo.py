@@ -16,8 +16,9 @@ from competitions.models import Competition
 from competitions.services import CompetitionDraft, create_competition, publish_competition
 from datasets.services import NewFile
 
-DEMO_PASSWORD = "podium-demo"
-ADMIN_PASSWORD = "podium-admin"
+# The demo's published passwords (the README lists them and says to change them before going public).
+DEMO_PASSWORD = "podium-demo"  # noqa: S105
+ADMIN_PASSWORD = "podium-admin"  # noqa: S105
 TEST_SHARE = 0.3
 DEMO_SPLIT_SEED = 20261204  # the same public rows on every machine, so the demo boards (and tests) repeat
 
