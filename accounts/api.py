@@ -27,8 +27,7 @@ class MeApi(APIView):
         responses={200: MeSerializer, **errors(401)},
     )
     def get(self, request):
-        user = request.user
-        return Response({"username": user.username, "email": user.email, "is_staff": user.is_staff})
+        return Response(MeSerializer(request.user).data)
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -94,12 +93,9 @@ class ApiTokensApi(APIView):
         form = ApiTokenCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         token, raw = create_api_token(user=request.user, name=form.validated_data["name"])
-        body = {
-            **ApiTokenSerializer(token).data,
-            "token": raw,
-            "podium_json": podium_json(request.build_absolute_uri("/"), request.user, raw),
-        }
-        return Response(body, status=status.HTTP_201_CREATED)
+        token.token = raw  # shown this once: the row keeps only its hash
+        token.podium_json = podium_json(request.build_absolute_uri("/"), request.user, raw)
+        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 
 
 class ApiTokenApi(APIView):

@@ -11,7 +11,6 @@ from competitions.queries import (
     downloadable_data,
     downloadable_file,
     search_competitions,
-    submission_format,
     viewer_state,
 )
 from competitions.serializers import (
@@ -36,18 +35,9 @@ from datasets.serializers import DatasetFileSerializer
 from datasets.services import NewFile
 
 
-def viewer_state_json(user, competition) -> dict:
-    state = viewer_state(user, competition)
-    return {**state, "team": state["team"].name if state["team"] else None}
-
-
-def competition_json(user, competition) -> dict:
+def competition_detail(user, competition) -> dict:
     """A competition as its detail answers show it: settings, the submission format and the viewer's state."""
-    return {
-        **CompetitionSerializer(competition).data,
-        "submission_format": submission_format(competition),
-        "you": viewer_state_json(user, competition),
-    }
+    return CompetitionDetailSerializer(competition, context={"user": user}).data
 
 
 class CompetitionListApi(APIView):
@@ -102,7 +92,7 @@ class CompetitionDetailApi(APIView):
         responses={200: CompetitionDetailSerializer, **errors(401, 404)},
     )
     def get(self, request, slug):
-        return Response(competition_json(request.user, competition_for(request.user, slug)))
+        return Response(competition_detail(request.user, competition_for(request.user, slug)))
 
     @extend_schema(
         operation_id="competition_update",
@@ -118,7 +108,7 @@ class CompetitionDetailApi(APIView):
         form.is_valid(raise_exception=True)
         changes = {name: value for name, value in form.validated_data.items() if name in request.data}
         competition = update_competition(competition=competition, user=request.user, changes=changes)
-        return Response(competition_json(request.user, competition))
+        return Response(competition_detail(request.user, competition))
 
 
 class CompetitionPublishApi(APIView):
@@ -153,7 +143,7 @@ class CompetitionJoinApi(APIView):
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         join_competition(competition=competition, user=request.user)
-        return Response(viewer_state_json(request.user, competition))
+        return Response(ViewerStateSerializer(viewer_state(request.user, competition)).data)
 
 
 class CompetitionFilesApi(APIView):

@@ -165,6 +165,10 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_disqualified(self) -> bool:
+        return self.disqualified_at is not None
+
 
 class TeamMembership(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="memberships")

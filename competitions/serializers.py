@@ -2,7 +2,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from competitions.models import Competition
-from competitions.queries import COMPETITION_ORDERINGS, COMPETITION_PHASES, CompetitionSearch
+from competitions.queries import (
+    COMPETITION_ORDERINGS,
+    COMPETITION_PHASES,
+    CompetitionSearch,
+    submission_format,
+    viewer_state,
+)
 from competitions.services import RULE_SETTINGS, CompetitionDraft
 from scoring import engine
 
@@ -117,9 +123,8 @@ class CompetitionSerializer(CompetitionListSerializer):
         ]
 
 
-# The shape of competitions.queries.submission_format(), for the schema only.
 class SubmissionFormatSerializer(serializers.Serializer):
-    """What a prediction file must look like."""
+    """What a prediction file must look like (competitions.queries.submission_format)."""
 
     id_column = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField(), help_text="Every column, id first.")
@@ -138,25 +143,32 @@ class SubmissionFormatSerializer(serializers.Serializer):
     max_rows = serializers.IntegerField()
 
 
-# The shape of competitions.api.viewer_state_json(), for the schema only.
 class ViewerStateSerializer(serializers.Serializer):
-    """Where the viewer stands in a competition."""
+    """Where the viewer stands in a competition (competitions.queries.viewer_state)."""
 
     has_joined = serializers.BooleanField()
     has_accepted_current_rules = serializers.BooleanField()
-    team = serializers.CharField(allow_null=True, help_text="The viewer's team's name.")
+    team = serializers.CharField(source="team.name", allow_null=True, help_text="The viewer's team's name.")
     is_host = serializers.BooleanField()
 
 
-# The shape of competitions.api.competition_json(), for the schema only.
 class CompetitionDetailSerializer(CompetitionSerializer):
-    """A competition's settings, the format of its submissions and where the viewer stands in it."""
+    """A competition's settings, the format of its submissions and where the viewer stands in it; give the
+    viewer in the context (`{"user": ...}`)."""
 
-    submission_format = SubmissionFormatSerializer()
-    you = ViewerStateSerializer()
+    submission_format = serializers.SerializerMethodField()
+    you = serializers.SerializerMethodField()
 
     class Meta(CompetitionSerializer.Meta):
         fields = [*CompetitionSerializer.Meta.fields, "submission_format", "you"]
+
+    @extend_schema_field(SubmissionFormatSerializer)
+    def get_submission_format(self, competition: Competition) -> dict:
+        return SubmissionFormatSerializer(submission_format(competition)).data
+
+    @extend_schema_field(ViewerStateSerializer)
+    def get_you(self, competition: Competition) -> dict:
+        return ViewerStateSerializer(viewer_state(self.context["user"], competition)).data
 
 
 class RuleSettingsSerializer(serializers.Serializer):

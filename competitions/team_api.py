@@ -1,6 +1,6 @@
 """The team API: the viewer's team, and one endpoint per team action (each calls one service)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -26,13 +26,12 @@ class TargetTeamSerializer(serializers.Serializer):
     team = serializers.CharField(max_length=100, help_text="The name of the team to merge into.")
 
 
-# The shapes of invitation_json(), merge_request_json() and team_json(), for the schema only.
 class InvitationSerializer(serializers.Serializer):
     """An invitation to join a team."""
 
     id = serializers.IntegerField()
-    team = serializers.CharField()
-    invitee = serializers.CharField()
+    team = serializers.CharField(source="team.name")
+    invitee = serializers.CharField(source="invitee.username")
     status = serializers.ChoiceField(choices=TeamInvitation.Status.choices)
     created_at = serializers.DateTimeField()
     answered_at = serializers.DateTimeField(allow_null=True)
@@ -42,31 +41,40 @@ class MergeRequestSerializer(serializers.Serializer):
     """One team's request to merge into another."""
 
     id = serializers.IntegerField()
-    requester = serializers.CharField(help_text="The team asking to merge.")
-    target = serializers.CharField(help_text="The team it would merge into.")
+    requester = serializers.CharField(source="requester.name", help_text="The team asking to merge.")
+    target = serializers.CharField(source="target.name", help_text="The team it would merge into.")
     status = serializers.ChoiceField(choices=TeamMergeRequest.Status.choices)
     created_at = serializers.DateTimeField()
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
 class TeamMemberSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    """A membership; the context holds the ids of the members who have submitted (`submitter_ids`)."""
+
+    username = serializers.CharField(source="user.username")
     is_leader = serializers.BooleanField()
     joined_at = serializers.DateTimeField()
-    has_submitted = serializers.BooleanField()
+    has_submitted = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_has_submitted(self, membership) -> bool:
+        return membership.user_id in self.context["submitter_ids"]
 
 
 class TeamSerializer(serializers.Serializer):
-    """The viewer's team, with what is pending that the viewer may answer or withdraw."""
+    """The viewer's team (a competitions.teams.TeamState), with what is pending that the viewer may answer
+    or withdraw."""
 
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+    id = serializers.IntegerField(source="team.pk")
+    name = serializers.CharField(source="team.name")
     is_leader = serializers.BooleanField(help_text="Whether the viewer leads the team.")
-    is_disqualified = serializers.BooleanField()
-    submissions = serializers.IntegerField()
-    max_team_size = serializers.IntegerField()
-    merger_deadline = serializers.DateTimeField(help_text="The last moment to invite, join or merge.")
-    members = TeamMemberSerializer(many=True)
+    is_disqualified = serializers.BooleanField(source="team.is_disqualified")
+    submissions = serializers.IntegerField(source="submission_count")
+    max_team_size = serializers.IntegerField(source="competition.max_team_size")
+    merger_deadline = serializers.DateTimeField(
+        source="competition.merger_deadline", help_text="The last moment to invite, join or merge."
+    )
+    members = TeamMemberSerializer(source="memberships", many=True)
     invitations_sent = InvitationSerializer(many=True)
     invitations_received = InvitationSerializer(many=True)
     merge_requests_sent = MergeRequestSerializer(many=True)
@@ -88,54 +96,12 @@ def team_action(operation_id: str, summary: str, **more) -> dict:
     }
 
 
-def invitation_json(invitation: TeamInvitation) -> dict:
-    return {
-        "id": invitation.pk,
-        "team": invitation.team.name,
-        "invitee": invitation.invitee.username,
-        "status": invitation.status,
-        "created_at": invitation.created_at,
-        "answered_at": invitation.answered_at,
-    }
-
-
-def merge_request_json(merge_request: TeamMergeRequest) -> dict:
-    return {
-        "id": merge_request.pk,
-        "requester": merge_request.requester.name,
-        "target": merge_request.target.name,
-        "status": merge_request.status,
-        "created_at": merge_request.created_at,
-        "answered_at": merge_request.answered_at,
-    }
-
-
-def team_json(user, competition) -> dict:
+def team_answer(user, competition) -> dict:
+    """The viewer's team as every team action answers it."""
     state = teams.team_state(user, competition)
     if state is None:
         teams.require_member(user, competition, "have a team")
-    return {
-        "id": state.team.pk,
-        "name": state.team.name,
-        "is_leader": state.is_leader,
-        "is_disqualified": state.team.disqualified_at is not None,
-        "submissions": state.submission_count,
-        "max_team_size": competition.max_team_size,
-        "merger_deadline": competition.merger_deadline,
-        "members": [
-            {
-                "username": m.user.username,
-                "is_leader": m.is_leader,
-                "joined_at": m.joined_at,
-                "has_submitted": m.user_id in state.submitter_ids,
-            }
-            for m in state.memberships
-        ],
-        "invitations_sent": [invitation_json(i) for i in state.invitations_sent],
-        "invitations_received": [invitation_json(i) for i in state.invitations_received],
-        "merge_requests_sent": [merge_request_json(r) for r in state.merge_requests_sent],
-        "merge_requests_received": [merge_request_json(r) for r in state.merge_requests_received],
-    }
+    return TeamSerializer(state, context={"submitter_ids": state.submitter_ids}).data
 
 
 class TeamActionApi(APIView):
@@ -152,14 +118,14 @@ class TeamApi(TeamActionApi):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        return Response(team_json(request.user, competition))
+        return Response(team_answer(request.user, competition))
 
     @extend_schema(**team_action("team_rename", "Rename your team (its leader)", request=TeamNameSerializer))
     def patch(self, request, slug):
         competition = competition_for(request.user, slug)
         name = validated(TeamNameSerializer, request)["name"]
         teams.rename_team(competition=competition, user=request.user, name=name)
-        return Response(team_json(request.user, competition))
+        return Response(team_answer(request.user, competition))
 
 
 class TeamInvitationsApi(TeamActionApi):
@@ -174,7 +140,7 @@ class TeamInvitationsApi(TeamActionApi):
         competition = competition_for(request.user, slug)
         username = validated(UsernameSerializer, request)["username"]
         invitation = teams.invite_member(competition=competition, user=request.user, username=username)
-        return Response(invitation_json(invitation), status=status.HTTP_201_CREATED)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
 class InvitationAnswerApi(TeamActionApi):
@@ -206,9 +172,9 @@ class InvitationAnswerApi(TeamActionApi):
         invitation = teams.invitation_for(competition, invitation_id)
         if self.verb == "accept":
             teams.accept_invitation(invitation=invitation, user=request.user)
-            return Response(team_json(request.user, competition))
+            return Response(team_answer(request.user, competition))
         answer = teams.decline_invitation if self.verb == "decline" else teams.withdraw_invitation
-        return Response(invitation_json(answer(invitation=invitation, user=request.user)))
+        return Response(InvitationSerializer(answer(invitation=invitation, user=request.user)).data)
 
 
 class TeamLeaveApi(TeamActionApi):
@@ -216,7 +182,7 @@ class TeamLeaveApi(TeamActionApi):
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         teams.leave_team(competition=competition, user=request.user)
-        return Response(team_json(request.user, competition))
+        return Response(team_answer(request.user, competition))
 
 
 class TeamMemberRemoveApi(TeamActionApi):
@@ -224,7 +190,7 @@ class TeamMemberRemoveApi(TeamActionApi):
     def post(self, request, slug, username):
         competition = competition_for(request.user, slug)
         teams.remove_member(competition=competition, user=request.user, username=username)
-        return Response(team_json(request.user, competition))
+        return Response(team_answer(request.user, competition))
 
 
 class TeamDisbandApi(TeamActionApi):
@@ -232,7 +198,7 @@ class TeamDisbandApi(TeamActionApi):
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         teams.disband_team(competition=competition, user=request.user)
-        return Response(team_json(request.user, competition))
+        return Response(team_answer(request.user, competition))
 
 
 class MergeRequestsApi(TeamActionApi):
@@ -249,7 +215,7 @@ class MergeRequestsApi(TeamActionApi):
         merge_request = teams.request_merge(
             competition=competition, user=request.user, target_name=target_name
         )
-        return Response(merge_request_json(merge_request), status=status.HTTP_201_CREATED)
+        return Response(MergeRequestSerializer(merge_request).data, status=status.HTTP_201_CREATED)
 
 
 class MergeRequestAnswerApi(TeamActionApi):
@@ -281,6 +247,6 @@ class MergeRequestAnswerApi(TeamActionApi):
         merge_request = teams.merge_request_for(competition, request_id)
         if self.verb == "accept":
             teams.accept_merge(merge_request=merge_request, user=request.user)
-            return Response(team_json(request.user, competition))
+            return Response(team_answer(request.user, competition))
         answer = teams.decline_merge if self.verb == "decline" else teams.withdraw_merge
-        return Response(merge_request_json(answer(merge_request=merge_request, user=request.user)))
+        return Response(MergeRequestSerializer(answer(merge_request=merge_request, user=request.user)).data)

@@ -480,6 +480,7 @@ def close_merge_request(merge_request: TeamMergeRequest, user: User, *, by_targe
 
 @dataclass
 class TeamState:
+    competition: Competition
     team: Team
     memberships: list[TeamMembership]
     is_leader: bool
@@ -505,6 +506,7 @@ def team_state(user: User, competition: Competition) -> TeamState | None:
     pending_invitations = TeamInvitation.objects.filter(status=PENDING).select_related("team", "invitee")
     pending_merges = TeamMergeRequest.objects.filter(status=PENDING).select_related("requester", "target")
     return TeamState(
+        competition=competition,
         team=team,
         memberships=list(team.memberships.select_related("user").order_by("joined_at", "pk")),
         is_leader=membership.is_leader,

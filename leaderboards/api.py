@@ -63,17 +63,16 @@ class LeaderboardApi(APIView):
             if board.size
             else []
         )
-        return Response(
-            {
-                "split": board.split,
-                "final": board.is_final,
-                "pending_submissions": board.pending,
-                "count": board.size,
-                "offset": offset,
-                "limit": limit,
-                "results": [row_as_dict(row, board.split) for row in rows],
-            }
-        )
+        page = {
+            "split": board.split,
+            "final": board.is_final,
+            "pending_submissions": board.pending,
+            "count": board.size,
+            "offset": offset,
+            "limit": limit,
+            "results": rows,
+        }
+        return Response(LeaderboardSerializer(page, context={"split": board.split}).data)
 
 
 class LeaderboardCsvApi(APIView):
@@ -105,19 +104,6 @@ def leaderboard_download(request, slug) -> HttpResponse:
         f'attachment; filename="{competition.slug}-{board.split}-leaderboard.csv"'
     )
     return response
-
-
-def row_as_dict(row, split: str) -> dict:
-    data = {
-        "rank": row.rank,
-        "team": row.team_name,
-        "score": row.score,
-        "entries": row.entries,
-        "last_submitted_at": row.last_submitted_at,
-    }
-    if split == "private":
-        data.update(public_rank=row.public_rank, shake_up=row.shake_up, medal=row.medal)
-    return data
 
 
 def parse_int(raw, default: int, minimum: int) -> int:
@@ -195,10 +181,4 @@ class TeamDisqualifyApi(APIView):
         if team is None:
             raise NotFound(f"Competition '{slug}' has no team {team_id}.")
         team = disqualify_team(team=team, user=request.user, reason=reason_from(request))
-        return Response(
-            {
-                "team": team.name,
-                "disqualified_at": team.disqualified_at,
-                "reason": team.disqualification_reason,
-            }
-        )
+        return Response(TeamDisqualifiedSerializer(team).data)

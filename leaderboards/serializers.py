@@ -5,12 +5,14 @@ from rest_framework import serializers
 from leaderboards.medals import MEDALS
 from leaderboards.models import LeaderboardEntry
 
+PRIVATE_ONLY = ("public_rank", "shake_up", "medal")
+
 
 class LeaderboardRowSerializer(serializers.Serializer):
-    """One team's standing; the private board adds public_rank, shake_up and medal."""
+    """One team's standing (a LeaderboardRow); the private board adds public_rank, shake_up and medal."""
 
     rank = serializers.IntegerField()
-    team = serializers.CharField()
+    team = serializers.CharField(source="team_name")
     score = serializers.FloatField()
     entries = serializers.IntegerField(help_text="The team's submissions on the board.")
     last_submitted_at = serializers.DateTimeField()
@@ -24,8 +26,17 @@ class LeaderboardRowSerializer(serializers.Serializer):
         choices=MEDALS, required=False, allow_null=True, help_text="Private board only."
     )
 
+    def to_representation(self, row):
+        data = super().to_representation(row)
+        if self.context.get("split") != LeaderboardEntry.Split.PRIVATE:
+            for name in PRIVATE_ONLY:
+                del data[name]
+        return data
+
 
 class LeaderboardSerializer(serializers.Serializer):
+    """A page of a board; give the split in the context too (`{"split": ...}`), for the rows."""
+
     split = serializers.ChoiceField(choices=LeaderboardEntry.Split.choices)
     final = serializers.BooleanField(help_text="The competition has ended: this board no longer changes.")
     pending_submissions = serializers.IntegerField(
@@ -38,6 +49,8 @@ class LeaderboardSerializer(serializers.Serializer):
 
 
 class TeamDisqualifiedSerializer(serializers.Serializer):
-    team = serializers.CharField()
+    """A disqualified Team."""
+
+    team = serializers.CharField(source="name")
     disqualified_at = serializers.DateTimeField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(source="disqualification_reason")

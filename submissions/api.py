@@ -28,12 +28,16 @@ from submissions.serializers import (
 from submissions.services import cancel_submission, check_declared_size, create_submission, select_final
 
 
-def serialize(user, competition, submissions, many=False):
-    context = {
+def viewer_context(user, competition) -> dict:
+    """What the viewer may see of a competition's submissions, for SubmissionSerializer."""
+    return {
         "show_private": can_see_private_scores(user, competition),
         "show_host_detail": is_host(user, competition),
     }
-    return SubmissionSerializer(submissions, many=many, context=context).data
+
+
+def serialize(user, competition, submissions, many=False):
+    return SubmissionSerializer(submissions, many=many, context=viewer_context(user, competition)).data
 
 
 class CompetitionSubmissionsApi(APIView):
@@ -61,7 +65,7 @@ class CompetitionSubmissionsApi(APIView):
         page = paginator.paginate_queryset(visible_submissions(request.user, competition), request, view=self)
         response = paginator.get_paginated_response(serialize(request.user, competition, page, many=True))
         team = team_for(request.user, competition)
-        response.data["quota"] = team_quota(team).as_dict() if team else None
+        response.data["quota"] = QuotaSerializer(team_quota(team)).data if team else None
         return response
 
     @extend_schema(
@@ -91,16 +95,10 @@ class CompetitionSubmissionsApi(APIView):
             stream=upload,
             description=form.validated_data["description"],
         )
-        body = {
-            "id": submission.pk,
-            "status": submission.status,
-            "remaining_today": quota.remaining,
-            "resets_at": quota.resets_at,
-            "is_late": submission.is_late,
-            "quota": quota.as_dict(),
-            "submission": serialize(request.user, competition, submission),
-        }
-        return Response(body, status=status.HTTP_202_ACCEPTED)
+        accepted = SubmissionAcceptedSerializer(
+            {"submission": submission, "quota": quota}, context=viewer_context(request.user, competition)
+        )
+        return Response(accepted.data, status=status.HTTP_202_ACCEPTED)
 
 
 class SubmissionDetailApi(APIView):
@@ -193,4 +191,4 @@ class QuotaApi(APIView):
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
         team = require_participant(request.user, competition, "see your quota")
-        return Response(team_quota(team).as_dict())
+        return Response(QuotaSerializer(team_quota(team)).data)

@@ -64,9 +64,8 @@ class SelectionSerializer(serializers.Serializer):
     selected = serializers.BooleanField()
 
 
-# The shapes of Quota.as_dict() and of the upload's answer (submissions.api), for the schema only.
 class QuotaSerializer(serializers.Serializer):
-    """A team's submission quota."""
+    """A team's submission quota (a submissions.quota.Quota)."""
 
     limit = serializers.IntegerField(help_text="Submissions allowed per UTC day.")
     used = serializers.IntegerField(help_text="Submissions counted today.")
@@ -87,12 +86,17 @@ class QuotaSerializer(serializers.Serializer):
 
 
 class SubmissionAcceptedSerializer(serializers.Serializer):
-    """The answer to an upload: stored, counted and queued for scoring."""
+    """The answer to an upload: stored, counted and queued for scoring. Serializes {"submission", "quota"};
+    the context says what the viewer may see of the submission, as for SubmissionSerializer."""
 
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=Submission.Status.choices)
-    remaining_today = serializers.IntegerField(help_text="The same as quota.remaining.")
-    resets_at = serializers.DateTimeField(help_text="The same as quota.resets_at.")
-    is_late = serializers.BooleanField(help_text="Sent after the end: scored for the team, never ranked.")
+    id = serializers.IntegerField(source="submission.pk")
+    status = serializers.ChoiceField(source="submission.status", choices=Submission.Status.choices)
+    remaining_today = serializers.IntegerField(
+        source="quota.remaining", help_text="The same as quota.remaining."
+    )
+    resets_at = serializers.DateTimeField(source="quota.resets_at", help_text="The same as quota.resets_at.")
+    is_late = serializers.BooleanField(
+        source="submission.is_late", help_text="Sent after the end: scored for the team, never ranked."
+    )
     quota = QuotaSerializer()
     submission = SubmissionSerializer()
