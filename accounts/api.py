@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from accounts.services import create_api_token, podium_json, revoke_api_token
+from config.api_input import validated
 from config.api_schema import error, errors
 from config.errors import NotAllowed, NotFound
 
@@ -90,9 +91,8 @@ class ApiTokensApi(APIView):
     def post(self, request):
         if isinstance(request.auth, ApiToken):
             raise NotAllowed("Create tokens from your profile page or a logged-in session, not with a token.")
-        form = ApiTokenCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        token, raw = create_api_token(user=request.user, name=form.validated_data["name"])
+        name = validated(ApiTokenCreateSerializer, request)["name"]
+        token, raw = create_api_token(user=request.user, name=name)
         token.token = raw  # shown this once: the row keeps only its hash
         token.podium_json = podium_json(request.build_absolute_uri("/"), request.user, raw)
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)

@@ -25,8 +25,6 @@ from community.serializers import (
     NotificationsReadAnswerSerializer,
     NotificationsReadSerializer,
     VoteSerializer,
-    comment_json,
-    notification_json,
 )
 from community.targets import COMMENTABLE, VOTABLE, comment_for, find_target, votable_target
 from config.api_input import validated
@@ -52,7 +50,7 @@ class DiscussionApi(APIView):
         nodes = flattened(discussion(request.user, find_target(request.user, kind, key)))
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(nodes, request, view=self)
-        return paginator.get_paginated_response([comment_json(node) for node in page])
+        return paginator.get_paginated_response(CommentSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="discussion_comment_create",
@@ -68,7 +66,9 @@ class DiscussionApi(APIView):
         data = validated(CommentCreateSerializer, request)
         parent = comment_for(request.user, str(data["parent"])) if data.get("parent") else None
         comment = services.post_comment(author=request.user, target=target, body=data["body"], parent=parent)
-        return Response(comment_json(comment_node(request.user, comment)), status=status.HTTP_201_CREATED)
+        return Response(
+            CommentSerializer(comment_node(request.user, comment)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class CommentApi(APIView):
@@ -80,7 +80,7 @@ class CommentApi(APIView):
     )
     def get(self, request, comment_id):
         comment = comment_for(request.user, str(comment_id))
-        return Response(comment_json(comment_node(request.user, comment)))
+        return Response(CommentSerializer(comment_node(request.user, comment)).data)
 
     @extend_schema(
         operation_id="comment_update",
@@ -93,7 +93,7 @@ class CommentApi(APIView):
         comment = comment_for(request.user, str(comment_id))
         data = validated(CommentEditSerializer, request)
         comment = services.edit_comment(editor=request.user, comment=comment, body=data["body"])
-        return Response(comment_json(comment_node(request.user, comment)))
+        return Response(CommentSerializer(comment_node(request.user, comment)).data)
 
     @extend_schema(
         operation_id="comment_delete",
@@ -122,17 +122,21 @@ class CommentFlagApi(APIView):
         comment = comment_for(request.user, str(comment_id))
         data = validated(FlagSerializer, request)
         services.flag_comment(user=request.user, comment=comment, reason=data["reason"], note=data["note"])
-        return Response(comment_json(comment_node(request.user, comment)), status=status.HTTP_201_CREATED)
+        return Response(
+            CommentSerializer(comment_node(request.user, comment)).data, status=status.HTTP_201_CREATED
+        )
 
 
-def vote_json(request, kind: str, key: str, target) -> dict:
+def vote_answer(request, kind: str, key: str, target) -> dict:
+    """The target's vote count as it stands now, and whether the viewer voted for it."""
     target.refresh_from_db(fields=["vote_count"])
-    return {
+    state = {
         "kind": kind,
         "target": key,
         "vote_count": target.vote_count,
         "voted": has_voted(request.user, target),
     }
+    return VoteSerializer(state).data
 
 
 class VoteApi(APIView):
@@ -144,7 +148,7 @@ class VoteApi(APIView):
         responses={200: VoteSerializer, **errors(401, 404)},
     )
     def get(self, request, kind, key):
-        return Response(vote_json(request, kind, key, votable_target(request.user, kind, key)))
+        return Response(vote_answer(request, kind, key, votable_target(request.user, kind, key)))
 
     @extend_schema(
         operation_id="vote_create",
@@ -157,7 +161,7 @@ class VoteApi(APIView):
     def post(self, request, kind, key):
         target = votable_target(request.user, kind, key)
         services.cast_vote(user=request.user, target=target)
-        return Response(vote_json(request, kind, key, target), status=status.HTTP_201_CREATED)
+        return Response(vote_answer(request, kind, key, target), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         operation_id="vote_delete",
@@ -170,7 +174,7 @@ class VoteApi(APIView):
     def delete(self, request, kind, key):
         target = votable_target(request.user, kind, key)
         services.withdraw_vote(user=request.user, target=target)
-        return Response(vote_json(request, kind, key, target))
+        return Response(vote_answer(request, kind, key, target))
 
 
 class NotificationsApi(APIView):
@@ -191,7 +195,7 @@ class NotificationsApi(APIView):
         page = paginator.paginate_queryset(
             notifications.prefetch_related("comment__target"), request, view=self
         )
-        return paginator.get_paginated_response([notification_json(item) for item in page])
+        return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 
 class NotificationsReadApi(APIView):
@@ -207,4 +211,5 @@ class NotificationsReadApi(APIView):
     def post(self, request):
         data = validated(NotificationsReadSerializer, request)
         marked = services.mark_notifications_read(user=request.user, ids=data.get("ids"))
-        return Response({"marked": marked, "unread": unread_notification_count(request.user)})
+        answer = {"marked": marked, "unread": unread_notification_count(request.user)}
+        return Response(NotificationsReadAnswerSerializer(answer).data)

@@ -4,13 +4,13 @@ import json
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.benchmarks import BenchmarkRow, benchmark_of, benchmark_rows, metric_name, open_benchmark
+from community.benchmarks import benchmark_of, benchmark_rows, metric_name, open_benchmark
 from community.models import Benchmark
 from community.pwc import export_table, import_table
 from competitions.queries import competition_for
@@ -43,6 +43,8 @@ class BenchmarkImportAnswerSerializer(serializers.Serializer):
 
 
 class BenchmarkRowSerializer(serializers.Serializer):
+    """A row of the results table (a community.benchmarks.BenchmarkRow)."""
+
     rank = serializers.IntegerField()
     method_name = serializers.CharField()
     team = serializers.CharField(help_text="Empty for an imported result.")
@@ -53,46 +55,31 @@ class BenchmarkRowSerializer(serializers.Serializer):
     code_url = serializers.CharField()
     uses_additional_data = serializers.BooleanField()
     is_imported = serializers.BooleanField(help_text="Copied from a published table, not scored by Podium.")
-    writeup = serializers.IntegerField(allow_null=True)
+    writeup = serializers.IntegerField(source="writeup_id", allow_null=True)
 
 
 class BenchmarkSerializer(serializers.Serializer):
-    competition = serializers.CharField()
+    """A benchmark with its results table."""
+
+    competition = serializers.CharField(source="competition.slug")
     task = serializers.CharField()
     dataset_name = serializers.CharField()
-    metric = serializers.CharField()
-    higher_is_better = serializers.BooleanField()
+    metric = serializers.SerializerMethodField()
+    higher_is_better = serializers.SerializerMethodField()
     opened_at = serializers.DateTimeField()
-    rows = BenchmarkRowSerializer(many=True)
+    rows = serializers.SerializerMethodField()
 
+    @extend_schema_field(serializers.CharField())
+    def get_metric(self, benchmark: Benchmark) -> str:
+        return metric_name(benchmark.competition)
 
-def row_json(row: BenchmarkRow) -> dict:
-    return {
-        "rank": row.rank,
-        "method_name": row.method_name,
-        "team": row.team,
-        "score": row.score,
-        "date": row.date,
-        "paper_title": row.paper_title,
-        "paper_url": row.paper_url,
-        "code_url": row.code_url,
-        "uses_additional_data": row.uses_additional_data,
-        "is_imported": row.is_imported,
-        "writeup": row.writeup_id,
-    }
+    @extend_schema_field(serializers.BooleanField())
+    def get_higher_is_better(self, benchmark: Benchmark) -> bool:
+        return higher_is_better(benchmark.competition)
 
-
-def benchmark_json(benchmark: Benchmark) -> dict:
-    competition = benchmark.competition
-    return {
-        "competition": competition.slug,
-        "task": benchmark.task,
-        "dataset_name": benchmark.dataset_name,
-        "metric": metric_name(competition),
-        "higher_is_better": higher_is_better(competition),
-        "opened_at": benchmark.opened_at,
-        "rows": [row_json(row) for row in benchmark_rows(benchmark)],
-    }
+    @extend_schema_field(BenchmarkRowSerializer(many=True))
+    def get_rows(self, benchmark: Benchmark) -> list:
+        return BenchmarkRowSerializer(benchmark_rows(benchmark), many=True).data
 
 
 def export_response(benchmark: Benchmark) -> HttpResponse:
@@ -115,7 +102,7 @@ class BenchmarkApi(APIView):
         responses={200: BenchmarkSerializer, **errors(401, 404)},
     )
     def get(self, request, slug):
-        return Response(benchmark_json(benchmark_of(competition_for(request.user, slug))))
+        return Response(BenchmarkSerializer(benchmark_of(competition_for(request.user, slug))).data)
 
     @extend_schema(
         operation_id="benchmark_open",
@@ -128,7 +115,7 @@ class BenchmarkApi(APIView):
         competition = competition_for(request.user, slug)
         data = validated(BenchmarkOpenSerializer, request)
         benchmark = open_benchmark(host=request.user, competition=competition, **data)
-        return Response(benchmark_json(benchmark), status=status.HTTP_201_CREATED)
+        return Response(BenchmarkSerializer(benchmark).data, status=status.HTTP_201_CREATED)
 
 
 class BenchmarkExportApi(APIView):
@@ -168,4 +155,4 @@ class BenchmarkImportApi(APIView):
             source_name=upload.name,
             metric=data.get("metric", ""),
         )
-        return Response(answer, status=status.HTTP_201_CREATED)
+        return Response(BenchmarkImportAnswerSerializer(answer).data, status=status.HTTP_201_CREATED)

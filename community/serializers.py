@@ -1,9 +1,10 @@
-"""The API's shapes for comments, votes and notifications: inputs parsed here, outputs built by the *_json
-functions (the output serializers describe them for the schema)."""
+"""The API's shapes for comments, votes and notifications, in and out: each answer is its serializer at run
+time, the same one the schema is read from."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.models import Comment, CommentFlag, Notification
+from community.models import CommentFlag, Notification
 from community.queries import CommentNode, comment_url
 from community.services import MAX_COMMENT_LENGTH
 from community.targets import COMMENTABLE, VOTABLE, kind_of
@@ -39,29 +40,61 @@ class NotificationsReadAnswerSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    """A comment as its reader sees it; a deleted or hidden one that still has replies keeps its place with
-    an empty body."""
+    """A comment as its reader sees it (a community.queries.CommentNode); a deleted or hidden one that still
+    has replies keeps its place with an empty body."""
 
-    id = serializers.IntegerField()
-    target_kind = serializers.ChoiceField(choices=COMMENTABLE)
-    target = serializers.CharField(help_text="The target's slug, or id for a write-up.")
-    parent = serializers.IntegerField(allow_null=True)
+    id = serializers.IntegerField(source="comment.pk")
+    target_kind = serializers.SerializerMethodField()
+    target = serializers.SerializerMethodField(help_text="The target's slug, or id for a write-up.")
+    parent = serializers.IntegerField(source="comment.parent_id", allow_null=True)
     depth = serializers.IntegerField(help_text="0 for a thread's first comment, 1 for a reply to it, ...")
-    author = serializers.CharField()
-    author_name = serializers.CharField()
-    body = serializers.CharField(help_text="Markdown, as written.")
-    body_html = serializers.CharField(help_text="Rendered and sanitised; links carry rel='nofollow ugc'.")
-    created_at = serializers.DateTimeField()
-    edited_at = serializers.DateTimeField(allow_null=True)
-    is_deleted = serializers.BooleanField()
-    is_hidden = serializers.BooleanField(
-        help_text="Hidden by the moderators (shown only to its author and staff)."
+    author = serializers.CharField(source="comment.author.username")
+    author_name = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField(help_text="Markdown, as written.")
+    body_html = serializers.SerializerMethodField(
+        help_text="Rendered and sanitised; links carry rel='nofollow ugc'."
     )
-    hidden_reason = serializers.CharField(help_text="The moderators' reason, for the author and staff.")
-    vote_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField(source="comment.created_at")
+    edited_at = serializers.DateTimeField(source="comment.edited_at", allow_null=True)
+    is_deleted = serializers.BooleanField(source="comment.is_deleted")
+    is_hidden = serializers.BooleanField(
+        source="comment.is_hidden", help_text="Hidden by the moderators (shown only to its author and staff)."
+    )
+    hidden_reason = serializers.SerializerMethodField(
+        help_text="The moderators' reason, for the author and staff."
+    )
+    vote_count = serializers.IntegerField(source="comment.vote_count")
     voted = serializers.BooleanField(help_text="Whether you voted for it.")
     can_edit = serializers.BooleanField(help_text="Whether you may still edit it.")
-    url = serializers.CharField(help_text="Where the comment is on the site.")
+    url = serializers.SerializerMethodField(help_text="Where the comment is on the site.")
+
+    @extend_schema_field(serializers.ChoiceField(choices=COMMENTABLE))
+    def get_target_kind(self, node: CommentNode) -> str:
+        return kind_of(node.comment.target).name
+
+    @extend_schema_field(serializers.CharField())
+    def get_target(self, node: CommentNode) -> str:
+        return kind_of(node.comment.target).key(node.comment.target)
+
+    @extend_schema_field(serializers.CharField())
+    def get_author_name(self, node: CommentNode) -> str:
+        return node.comment.author.display_name or node.comment.author.username
+
+    @extend_schema_field(serializers.CharField())
+    def get_body(self, node: CommentNode) -> str:
+        return node.comment.body if node.shows_text else ""
+
+    @extend_schema_field(serializers.CharField())
+    def get_body_html(self, node: CommentNode) -> str:
+        return node.comment.body_html if node.shows_text else ""
+
+    @extend_schema_field(serializers.CharField())
+    def get_hidden_reason(self, node: CommentNode) -> str:
+        return node.comment.hidden_reason if node.shows_text else ""
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, node: CommentNode) -> str:
+        return comment_url(node.comment)
 
 
 class VoteSerializer(serializers.Serializer):
@@ -74,47 +107,16 @@ class VoteSerializer(serializers.Serializer):
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Notification.Kind.choices)
-    text = serializers.CharField(help_text="e.g. 'alice replied to your comment'.")
-    comment = serializers.IntegerField()
-    url = serializers.CharField()
+    text = serializers.SerializerMethodField(help_text="e.g. 'alice replied to your comment'.")
+    comment = serializers.IntegerField(source="comment_id")
+    url = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
 
+    @extend_schema_field(serializers.CharField())
+    def get_text(self, notification: Notification) -> str:
+        return f"{notification.comment.author.username} {notification.get_kind_display()}"
 
-def comment_json(node: CommentNode) -> dict:
-    comment: Comment = node.comment
-    kind = kind_of(comment.target)
-    shows = node.shows_text
-    return {
-        "id": comment.pk,
-        "target_kind": kind.name,
-        "target": kind.key(comment.target),
-        "parent": comment.parent_id,
-        "depth": node.depth,
-        "author": comment.author.username,
-        "author_name": comment.author.display_name or comment.author.username,
-        "body": comment.body if shows else "",
-        "body_html": comment.body_html if shows else "",
-        "created_at": comment.created_at,
-        "edited_at": comment.edited_at,
-        "is_deleted": comment.is_deleted,
-        "is_hidden": comment.is_hidden,
-        "hidden_reason": comment.hidden_reason if shows else "",
-        "vote_count": comment.vote_count,
-        "voted": node.voted,
-        "can_edit": node.can_edit,
-        "url": comment_url(comment),
-    }
-
-
-def notification_json(notification: Notification) -> dict:
-    comment = notification.comment
-    return {
-        "id": notification.pk,
-        "kind": notification.kind,
-        "text": f"{comment.author.username} {notification.get_kind_display()}",
-        "comment": comment.pk,
-        "url": comment_url(comment),
-        "created_at": notification.created_at,
-        "read_at": notification.read_at,
-    }
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, notification: Notification) -> str:
+        return comment_url(notification.comment)

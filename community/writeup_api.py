@@ -4,7 +4,7 @@ and delete one."""
 from datetime import UTC, datetime
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -13,14 +13,15 @@ from rest_framework.views import APIView
 from community.models import WriteUp
 from community.targets import writeup_for
 from community.writeups import (
-    EDITABLE_FIELDS,
+    RankedWriteUp,
     delete_writeup,
     edit_writeup,
     publish_writeup,
+    ranked_writeup,
     ranked_writeups,
     submission_of_team,
 )
-from competitions.queries import can_see_private_scores, competition_for
+from competitions.queries import competition_for
 from config.api_input import validated
 from config.api_schema import PAGING, errors, paginated
 
@@ -71,55 +72,44 @@ class WriteUpCreateSerializer(WriteUpFieldsSerializer):
 
 
 class WriteUpSerializer(serializers.Serializer):
-    """A write-up with the score of the submission it describes (private once the reader may see it)."""
+    """A write-up with the score of the submission it describes (a community.writeups.RankedWriteUp: the
+    private score once the reader may see it)."""
 
-    id = serializers.IntegerField()
-    competition = serializers.CharField()
-    team = serializers.CharField()
-    submission = serializers.IntegerField()
-    author = serializers.CharField()
-    method_name = serializers.CharField()
-    title = serializers.CharField()
-    body = serializers.CharField()
-    body_html = serializers.CharField()
-    code_url = serializers.CharField()
-    paper_url = serializers.CharField(help_text="The arXiv page when an arXiv id is given.")
-    arxiv_id = serializers.CharField()
-    paper_title = serializers.CharField()
-    paper_authors = serializers.CharField()
-    venue = serializers.CharField()
-    year = serializers.IntegerField(allow_null=True)
-    framework = serializers.CharField()
-    uses_extra_data = serializers.BooleanField()
+    id = serializers.IntegerField(source="writeup.pk")
+    competition = serializers.CharField(source="writeup.competition.slug")
+    team = serializers.CharField(source="writeup.team.name")
+    submission = serializers.IntegerField(source="writeup.submission_id")
+    author = serializers.CharField(source="writeup.author.username")
+    method_name = serializers.CharField(source="writeup.method_name")
+    title = serializers.CharField(source="writeup.title")
+    body = serializers.CharField(source="writeup.body")
+    body_html = serializers.CharField(source="writeup.body_html")
+    code_url = serializers.CharField(source="writeup.code_url")
+    paper_url = serializers.CharField(
+        source="writeup.paper_link", help_text="The arXiv page when an arXiv id is given."
+    )
+    arxiv_id = serializers.CharField(source="writeup.arxiv_id")
+    paper_title = serializers.CharField(source="writeup.paper_title")
+    paper_authors = serializers.CharField(source="writeup.paper_authors")
+    venue = serializers.CharField(source="writeup.venue")
+    year = serializers.IntegerField(source="writeup.year", allow_null=True)
+    framework = serializers.CharField(source="writeup.framework")
+    uses_extra_data = serializers.BooleanField(source="writeup.uses_extra_data")
     score = serializers.FloatField(allow_null=True)
-    score_split = serializers.ChoiceField(choices=["public", "private"])
-    vote_count = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    url = serializers.CharField()
+    score_split = serializers.ChoiceField(source="split", choices=["public", "private"])
+    vote_count = serializers.IntegerField(source="writeup.vote_count")
+    created_at = serializers.DateTimeField(source="writeup.created_at")
+    updated_at = serializers.DateTimeField(source="writeup.updated_at")
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, ranked: RankedWriteUp) -> str:
+        return reverse("community:writeup", args=[ranked.writeup.competition.slug, ranked.writeup.pk])
 
 
-def writeup_json(request, writeup: WriteUp, score: float | None = None, split: str | None = None) -> dict:
-    if split is None:
-        private = can_see_private_scores(request.user, writeup.competition)
-        split = "private" if private else "public"
-        score = writeup.submission.private_score if private else writeup.submission.public_score
-    return {
-        "id": writeup.pk,
-        "competition": writeup.competition.slug,
-        "team": writeup.team.name,
-        "submission": writeup.submission_id,
-        "author": writeup.author.username,
-        **{name: getattr(writeup, name) for name in EDITABLE_FIELDS},
-        "paper_url": writeup.paper_link,
-        "body_html": writeup.body_html,
-        "score": score,
-        "score_split": split,
-        "vote_count": writeup.vote_count,
-        "created_at": writeup.created_at,
-        "updated_at": writeup.updated_at,
-        "url": reverse("community:writeup", args=[writeup.competition.slug, writeup.pk]),
-    }
+def writeup_answer(user, writeup: WriteUp) -> dict:
+    """One write-up with the score its reader may see."""
+    return WriteUpSerializer(ranked_writeup(user, writeup)).data
 
 
 ORDERING = OpenApiParameter(
@@ -141,9 +131,7 @@ class CompetitionWriteUpsApi(APIView):
         ranked = ranked_writeups(request.user, competition, ordering=ordering)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(ranked, request, view=self)
-        return paginator.get_paginated_response(
-            [writeup_json(request, item.writeup, item.score, item.split) for item in page]
-        )
+        return paginator.get_paginated_response(WriteUpSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="writeups_create",
@@ -158,7 +146,7 @@ class CompetitionWriteUpsApi(APIView):
         data = dict(validated(WriteUpCreateSerializer, request))
         submission = submission_of_team(request.user, competition, data.pop("submission"))
         writeup = publish_writeup(author=request.user, submission=submission, **data)
-        return Response(writeup_json(request, writeup), status=status.HTTP_201_CREATED)
+        return Response(writeup_answer(request.user, writeup), status=status.HTTP_201_CREATED)
 
 
 class WriteUpApi(APIView):
@@ -169,7 +157,7 @@ class WriteUpApi(APIView):
         responses={200: WriteUpSerializer, **errors(401, 404)},
     )
     def get(self, request, writeup_id):
-        return Response(writeup_json(request, writeup_for(request.user, str(writeup_id))))
+        return Response(writeup_answer(request.user, writeup_for(request.user, str(writeup_id))))
 
     @extend_schema(
         operation_id="writeup_update",
@@ -182,7 +170,7 @@ class WriteUpApi(APIView):
         writeup = writeup_for(request.user, str(writeup_id))
         data = validated(WriteUpFieldsSerializer, request, partial=True)
         writeup = edit_writeup(editor=request.user, writeup=writeup, **data)
-        return Response(writeup_json(request, writeup))
+        return Response(writeup_answer(request.user, writeup))
 
     @extend_schema(
         operation_id="writeup_delete",

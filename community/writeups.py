@@ -179,6 +179,17 @@ def ranked_writeups(user: User, competition: Competition, *, ordering: str = "sc
     ]
 
 
+def ranked_writeup(user: User, writeup: WriteUp) -> RankedWriteUp:
+    """One write-up with the score its reader may see: the private one once they may, else the public."""
+    private = can_see_private_scores(user, writeup.competition)
+    submission = writeup.submission
+    return RankedWriteUp(
+        writeup,
+        submission.private_score if private else submission.public_score,
+        "private" if private else "public",
+    )
+
+
 def writeups_by_team(competition: Competition, team_ids: list[int]) -> dict[int, WriteUp]:
     """For leaderboard rows: each team's write-up, the one with code (then the most voted, the newest) first."""
     chosen: dict[int, WriteUp] = {}

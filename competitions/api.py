@@ -28,6 +28,7 @@ from competitions.services import (
     publish_competition,
     update_competition,
 )
+from config.api_input import checked, validated
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.queries import dataset_for
@@ -52,8 +53,7 @@ class CompetitionListApi(APIView):
     )
     def get(self, request):
         """Paginated with ?limit= and ?offset=; filtered by ?search=, ?status= and ?prediction=."""
-        query = CompetitionSearchSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = checked(CompetitionSearchSerializer, request.query_params)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(
             search_competitions(request.user, query.as_search()), request, view=self
@@ -68,8 +68,7 @@ class CompetitionListApi(APIView):
         responses={201: CompetitionSerializer, **errors(400, 401, 403, 404)},
     )
     def post(self, request):
-        form = CompetitionCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        form = checked(CompetitionCreateSerializer, request.data)
         competition = create_competition(
             host=request.user,
             draft=form.draft(),
@@ -104,9 +103,8 @@ class CompetitionDetailApi(APIView):
     def patch(self, request, slug):
         """The host changes text, rules, limits and deadlines, or extends the end."""
         competition = competition_for(request.user, slug)
-        form = CompetitionUpdateSerializer(data=request.data, partial=True)
-        form.is_valid(raise_exception=True)
-        changes = {name: value for name, value in form.validated_data.items() if name in request.data}
+        data = validated(CompetitionUpdateSerializer, request, partial=True)
+        changes = {name: value for name, value in data.items() if name in request.data}
         competition = update_competition(competition=competition, user=request.user, changes=changes)
         return Response(competition_detail(request.user, competition))
 

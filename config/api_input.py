@@ -1,8 +1,16 @@
-"""Reading a request's body through a serializer, the one way every API view does it."""
+"""Reading a request's body or query through a serializer, the one way every API view does it."""
+
+from rest_framework import serializers
 
 
-def validated(serializer_class, request, **options) -> dict:
-    """The body parsed by the serializer, or a 400 whose details name each refused field."""
-    form = serializer_class(data=request.data, **options)
+def checked(serializer_class: type[serializers.Serializer], data, **options) -> serializers.Serializer:
+    """The serializer, validated, for views that need more of it than its data (a query's as_search()); a 400
+    whose details name each refused field otherwise."""
+    form = serializer_class(data=data, **options)
     form.is_valid(raise_exception=True)
-    return form.validated_data
+    return form
+
+
+def validated(serializer_class: type[serializers.Serializer], request, **options) -> dict:
+    """The request's body parsed by the serializer, or a 400 whose details name each refused field."""
+    return checked(serializer_class, request.data, **options).validated_data

@@ -5,6 +5,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api_input import checked, validated
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from config.errors import NotFound
 from datasets.downloads import dataset_file_response, version_zip_response
@@ -32,8 +33,7 @@ class DatasetListApi(APIView):
     )
     def get(self, request):
         """Paginated with ?limit= and ?offset=; ?search= in title, description and slug."""
-        query = DatasetSearchSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = checked(DatasetSearchSerializer, request.query_params)
         datasets = search_datasets(
             request.user,
             text=query.validated_data["search"].strip(),
@@ -51,9 +51,7 @@ class DatasetListApi(APIView):
         responses={201: DatasetSerializer, **errors(400, 401)},
     )
     def post(self, request):
-        form = DatasetCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = validated(DatasetCreateSerializer, request)
         dataset = create_dataset(
             owner=request.user,
             title=data["title"],
@@ -106,12 +104,11 @@ class DatasetVersionsApi(APIView):
     def post(self, request, slug):
         dataset = dataset_for(request.user, slug)
         require_owner(request.user, dataset)
-        form = DatasetVersionCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        data = validated(DatasetVersionCreateSerializer, request)
         version = add_version(
             dataset=dataset,
-            files=[NewFile(f.name, f) for f in form.validated_data["files"]],
-            notes=form.validated_data["notes"].strip(),
+            files=[NewFile(f.name, f) for f in data["files"]],
+            notes=data["notes"].strip(),
         )
         return Response(DatasetVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 

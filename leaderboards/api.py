@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from competitions.models import Team
 from competitions.queries import competition_for
+from config.api_input import validated
 from config.api_schema import LIMIT, OFFSET, error, errors
 from config.errors import NotFound
 from leaderboards.boards import board_for, leaderboard_csv
@@ -136,9 +137,7 @@ class ReasonSerializer(serializers.Serializer):
 
 def reason_from(request) -> str:
     """The disqualification reason from a JSON object or a form; its presence is checked by the service."""
-    form = ReasonSerializer(data=request.data)
-    form.is_valid(raise_exception=True)
-    return form.validated_data["reason"]
+    return validated(ReasonSerializer, request)["reason"]
 
 
 class SubmissionDisqualifyApi(APIView):

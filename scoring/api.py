@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from competitions.queries import competition_for, is_host
+from config.api_input import validated
 from config.api_schema import errors
 from config.errors import DomainError, NotAllowed
 from scoring.rescoring import cancel_rescore, start_rescore
@@ -68,9 +69,7 @@ class RescoreApi(APIView):
     )
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
-        form = RescoreRequestSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = validated(RescoreRequestSerializer, request)
         params = data.get("metric_params")
         if isinstance(params, str):
             params = parse_json_object(params, "metric_params")

@@ -13,6 +13,7 @@ from competitions.queries import (
     require_participant,
     team_for,
 )
+from config.api_input import validated
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
 from datasets.downloads import StoredDownload, stored_file_response
 from datasets.storage import private_storage
@@ -85,15 +86,14 @@ class CompetitionSubmissionsApi(APIView):
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         check_declared_size(request.META.get("CONTENT_LENGTH"))
-        form = SubmissionCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        upload = form.validated_data["file"]
+        form = validated(SubmissionCreateSerializer, request)
+        upload = form["file"]
         submission, quota = create_submission(
             competition=competition,
             user=request.user,
             file_name=upload.name,
             stream=upload,
-            description=form.validated_data["description"],
+            description=form["description"],
         )
         accepted = SubmissionAcceptedSerializer(
             {"submission": submission, "quota": quota}, context=viewer_context(request.user, competition)
@@ -156,9 +156,8 @@ class SubmissionSelectApi(APIView):
     )
     def post(self, request, submission_id):
         submission = submission_for(request.user, submission_id)
-        form = SelectionSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        select_final(submission=submission, user=request.user, selected=form.validated_data["selected"])
+        selected = validated(SelectionSerializer, request)["selected"]
+        select_final(submission=submission, user=request.user, selected=selected)
         return Response(serialize(request.user, submission.competition, submission))
 
 
