@@ -49,10 +49,10 @@ def discussion(user: User, target: models.Model) -> list[CommentNode]:
         )
         for comment in comments
     }
-    roots = []
+    roots: list[CommentNode] = []
     for comment in comments:
         node = nodes[comment.pk]
-        parent = nodes.get(comment.parent_id)
+        parent = nodes.get(comment.parent_id) if comment.parent_id is not None else None
         (parent.replies if parent else roots).append(node)
     return prune(roots, depth=0)
 
@@ -123,5 +123,14 @@ def notifications_for(user: User) -> models.QuerySet[Notification]:
     ).select_related("comment__author", "comment__content_type")
 
 
+def comment_target(comment: Comment) -> models.Model:
+    """What the comment is on; a TypeError, as `kind_of` raises for anything else, if that is gone."""
+    target = comment.target
+    if target is None:
+        raise TypeError(f"Comment {comment.pk} is on an object that no longer exists")
+    return target
+
+
 def comment_url(comment: Comment) -> str:
-    return f"{kind_of(comment.target).page_url(comment.target)}#comment-{comment.pk}"
+    target = comment_target(comment)
+    return f"{kind_of(target).page_url(target)}#comment-{comment.pk}"

@@ -1,7 +1,8 @@
 """Writing comments, flags, votes and notifications. Each function is one transaction and raises a domain
 error, with a message for the person who tried, when a rule refuses."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -122,7 +123,9 @@ def notify_thread(comment: Comment, target: models.Model) -> None:
     what they host or own)."""
     recipients: dict[int, str] = {}
     if comment.parent_id:
-        recipients[comment.parent.author_id] = Notification.Kind.REPLY
+        # parent_id is set, and the foreign key guarantees the comment it names exists.
+        parent = cast(Comment, comment.parent)
+        recipients[parent.author_id] = Notification.Kind.REPLY
         in_thread = Comment.objects.filter(
             models.Q(pk=comment.thread_id) | models.Q(thread_id=comment.thread_id), deleted_at__isnull=True
         ).values_list("author_id", flat=True)
@@ -140,7 +143,7 @@ def notify_thread(comment: Comment, target: models.Model) -> None:
     )
 
 
-def edit_window_closes(comment: Comment):
+def edit_window_closes(comment: Comment) -> datetime:
     return comment.created_at + timedelta(minutes=settings.PODIUM_COMMENT_EDIT_MINUTES)
 
 
@@ -225,10 +228,10 @@ def cast_vote(*, user: User, target: models.Model) -> int:
     try:
         with transaction.atomic():
             Vote.objects.create(user=user, content_type=content_type, object_id=target.pk)
-            type(target).objects.filter(pk=target.pk).update(vote_count=F("vote_count") + 1)
+            type(target)._default_manager.filter(pk=target.pk).update(vote_count=F("vote_count") + 1)
     except IntegrityError:
         raise AlreadyVoted("You have already voted for this; one vote each.") from None
-    return type(target).objects.values_list("vote_count", flat=True).get(pk=target.pk)
+    return type(target)._default_manager.values_list("vote_count", flat=True).get(pk=target.pk)
 
 
 def withdraw_vote(*, user: User, target: models.Model) -> int:
@@ -238,8 +241,8 @@ def withdraw_vote(*, user: User, target: models.Model) -> int:
     with transaction.atomic():
         deleted, _ = Vote.objects.filter(user=user, content_type=content_type, object_id=target.pk).delete()
         if deleted:
-            type(target).objects.filter(pk=target.pk).update(vote_count=F("vote_count") - 1)
-    return type(target).objects.values_list("vote_count", flat=True).get(pk=target.pk)
+            type(target)._default_manager.filter(pk=target.pk).update(vote_count=F("vote_count") - 1)
+    return type(target)._default_manager.values_list("vote_count", flat=True).get(pk=target.pk)
 
 
 def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:

@@ -1,5 +1,7 @@
 """Who may see and do what in a competition: the one door every page, API and export asks."""
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
@@ -50,7 +52,7 @@ class CompetitionSearch(NamedTuple):
     ordering: str = "default"
 
 
-def phase_filter(phase: str, now) -> Q:
+def phase_filter(phase: str, now: datetime) -> Q:
     published = Q(status=Competition.Status.PUBLISHED)
     return {
         "running": published & Q(start_at__lte=now, end_at__gt=now),
@@ -76,10 +78,14 @@ def search_competitions(user: User, search: CompetitionSearch | None = None) -> 
             When(status=Competition.Status.DRAFT, then=Value(2)),
             default=Value(3),
         ),
-        # Finished competitions sort by how recently they ended: the further the end, the later.
+        # Finished competitions sort by how recently they ended: the further the end, the later. (Value(now)
+        # is what Django wraps a bare datetime in; spelled out, the type checker follows the subtraction.)
         phase_end_key=Case(
-            When(published & Q(end_at__lte=now), then=ExpressionWrapper(now - F("end_at"), DurationField())),
-            default=ExpressionWrapper(F("end_at") - now, DurationField()),
+            When(
+                published & Q(end_at__lte=now),
+                then=ExpressionWrapper(Value(now) - F("end_at"), DurationField()),
+            ),
+            default=ExpressionWrapper(F("end_at") - Value(now), DurationField()),
         ),
     )
     if search.text:
@@ -96,12 +102,13 @@ def search_competitions(user: User, search: CompetitionSearch | None = None) -> 
     return competitions.order_by(*COMPETITION_ORDERINGS[search.ordering])
 
 
-def with_metric_names(competitions) -> list[Competition]:
-    competitions = list(competitions)
-    for competition in competitions:
+def with_metric_names(competitions: Iterable[Competition]) -> list[Competition]:
+    listed = list(competitions)
+    for competition in listed:
         metric = engine.METRICS.get(competition.metric)
-        competition.metric_name = metric.name if metric else competition.metric
-    return competitions
+        # A display attribute for the list templates, not a field of the model.
+        setattr(competition, "metric_name", metric.name if metric else competition.metric)  # noqa: B010
+    return listed
 
 
 def competition_for(user: User, slug: str) -> Competition:
@@ -187,8 +194,9 @@ def can_see_private_scores(user: User, competition: Competition) -> bool:
 def submission_format(competition: Competition) -> dict:
     """What a prediction file must look like, for clients that check a file before spending a submission."""
     metric = engine.METRICS.get(competition.metric)
+    # A null foreign key reads as None without a query, as checking data_version_id would.
     has_sample = (
-        competition.data_version_id is not None
+        competition.data_version is not None
         and competition.data_version.files.filter(name=SAMPLE_SUBMISSION_NAME).exists()
     )
     return {
@@ -218,7 +226,7 @@ SAMPLE_PREVIEW_LINES = 6
 def solution_check(competition: Competition) -> dict:
     """What the host checks before publishing: the split Podium fixed, the submission format, the first
     lines of the generated sample submission, and what is still missing. Only the host sees it."""
-    files = list(competition.data_version.files.all()) if competition.data_version_id else []
+    files = list(competition.data_version.files.all()) if competition.data_version is not None else []
     sample = next((f for f in files if f.name == SAMPLE_SUBMISSION_NAME), None)
     sample_lines = []
     if sample is not None:

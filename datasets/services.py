@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
 from accounts.models import User
@@ -39,7 +39,7 @@ def clean_file_name(raw_name: str) -> str:
     return name
 
 
-def unique_slug(title: str, model=Dataset, requested: str = "") -> str:
+def unique_slug(title: str, model: type[models.Model] = Dataset, requested: str = "") -> str:
     base = slugify(requested or title)[:90] or "dataset"
     if base in RESERVED_SLUGS:
         if requested:
@@ -50,13 +50,13 @@ def unique_slug(title: str, model=Dataset, requested: str = "") -> str:
             )
         base = f"{base}-{model.__name__.lower()}"
     if requested:
-        if model.objects.filter(slug=base).exists():
+        if model._default_manager.filter(slug=base).exists():
             raise DatasetError(
                 f"The slug '{base}' is already taken.", code="slug_taken", details={"field": "slug"}
             )
         return base
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
+    while model._default_manager.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

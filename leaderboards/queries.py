@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -40,7 +41,7 @@ def ranked_entries(competition: Competition, split: str) -> QuerySet[Leaderboard
 AGE_UNITS = ((365 * 86400, "y"), (30 * 86400, "mo"), (86400, "d"), (3600, "h"), (60, "m"))
 
 
-def compact_age(moment, now=None) -> str:
+def compact_age(moment: datetime, now: datetime | None = None) -> str:
     seconds = max(int(((now or timezone.now()) - moment).total_seconds()), 0)
     for size, unit in AGE_UNITS:
         if seconds >= size:
@@ -55,7 +56,7 @@ class LeaderboardRow:
     team_name: str
     score: float
     entries: int
-    last_submitted_at: object
+    last_submitted_at: datetime
     public_rank: int | None = None
     medal: str | None = None
 
@@ -115,7 +116,11 @@ def build_rows(ranked: list[tuple[int, tuple]], split: str, *, size: int | None)
     would make the database sort every entry before the offset."""
     names = dict(Team.objects.filter(pk__in=[entry[0] for _, entry in ranked]).values_list("pk", "name"))
     private = split == LeaderboardEntry.Split.PRIVATE
-    cutoffs = medal_cutoffs(size) if private else None
+    cutoffs = None
+    if private:
+        if size is None:
+            raise TypeError("A private leaderboard's rows need the board's size, for the medals.")
+        cutoffs = medal_cutoffs(size)
     return [
         LeaderboardRow(
             rank=rank,
@@ -125,7 +130,7 @@ def build_rows(ranked: list[tuple[int, tuple]], split: str, *, size: int | None)
             entries=entries,
             last_submitted_at=last_submitted_at,
             public_rank=public_rank if private else None,
-            medal=medal_for(rank, cutoffs) if private else None,
+            medal=medal_for(rank, cutoffs) if cutoffs is not None else None,
         )
         for rank, (team_id, score, entries, last_submitted_at, public_rank) in ranked
     ]

@@ -1,19 +1,31 @@
 """Keeping the boards' entries up to date: a scored submission folds into its team's public entry, and a
 merge, a deletion, a disqualification or a rescore recomputes the entries it touched."""
 
+from datetime import datetime
+from typing import cast
+
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 
-from competitions.models import Competition
+from competitions.models import Competition, Team
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import higher_is_better, rankable_submissions
 from submissions.models import Submission
 
 
-def is_better(competition: Competition, score: float, submitted_at, entry: LeaderboardEntry) -> bool:
+def is_better(
+    competition: Competition, score: float, submitted_at: datetime, entry: LeaderboardEntry
+) -> bool:
     if score == entry.score:
         return submitted_at < entry.best_submitted_at
     return score > entry.score if higher_is_better(competition) else score < entry.score
+
+
+def public_score(submission: Submission) -> float:
+    """A rankable submission's public score: scoring sets it together with the scored status."""
+    if submission.public_score is None:
+        raise ValueError(f"Submission {submission.pk} has no public score; only scored submissions rank.")
+    return submission.public_score
 
 
 def record_on_leaderboard(submission: Submission) -> None:
@@ -25,7 +37,7 @@ def record_on_leaderboard(submission: Submission) -> None:
     """
     if not rankable_submissions(submission.competition).filter(pk=submission.pk).exists():
         return
-    competition, score = submission.competition, submission.public_score
+    competition, score = submission.competition, public_score(submission)
     split = LeaderboardEntry.Split.PUBLIC
     entry = LeaderboardEntry.objects.filter(
         competition=competition, team=submission.team, split=split
@@ -51,7 +63,7 @@ def record_on_leaderboard(submission: Submission) -> None:
     entry.save()
 
 
-def recompute_public_entry(team) -> None:
+def recompute_public_entry(team: Team) -> None:
     """Rebuild a team's public entry from all its rankable submissions: after a merge, a deletion or a
     disqualification. Call inside a transaction holding the team's row lock."""
     competition = team.competition
@@ -60,7 +72,7 @@ def recompute_public_entry(team) -> None:
     submissions = rankable_submissions(competition).filter(team=team).order_by("created_at", "pk")
     best = None
     for submission in submissions:
-        if best is None or is_better(competition, submission.public_score, submission.created_at, best):
+        if best is None or is_better(competition, public_score(submission), submission.created_at, best):
             best = submission_as_entry(submission)
         best.last_submitted_at = submission.created_at
     if best is None:
@@ -75,14 +87,14 @@ def rebuild_public_entries(competition: Competition) -> int:
     with its count and latest time, and one bulk insert writes them. Returns how many teams stand.
     Call inside a transaction holding the competition's row lock."""
     score_order = F("public_score").desc() if higher_is_better(competition) else F("public_score").asc()
-    by_team = {"partition_by": [F("team_id")]}
+    by_team = [F("team_id")]
     best = (
         rankable_submissions(competition)
         .order_by()
         .annotate(
-            pick=Window(RowNumber(), order_by=[score_order, F("created_at"), F("pk")], **by_team),
-            team_entries=Window(Count("pk"), **by_team),
-            team_last=Window(Max("created_at"), **by_team),
+            pick=Window(RowNumber(), order_by=[score_order, F("created_at"), F("pk")], partition_by=by_team),
+            team_entries=Window(Count("pk"), partition_by=by_team),
+            team_last=Window(Max("created_at"), partition_by=by_team),
         )
         .filter(pick=1)
         .values_list("pk", "team_id", "public_score", "created_at", "team_entries", "team_last")
@@ -92,7 +104,8 @@ def rebuild_public_entries(competition: Competition) -> int:
             competition=competition,
             team_id=team_id,
             split=LeaderboardEntry.Split.PUBLIC,
-            score=score,
+            # Rankable submissions are scored, and scoring sets public_score with the status: never None.
+            score=cast(float, score),
             best_submission_id=submission_id,
             best_submitted_at=created_at,
             entries=count,
@@ -110,7 +123,7 @@ def submission_as_entry(submission: Submission) -> LeaderboardEntry:
         competition_id=submission.competition_id,
         team_id=submission.team_id,
         split=LeaderboardEntry.Split.PUBLIC,
-        score=submission.public_score,
+        score=public_score(submission),
         best_submission=submission,
         best_submitted_at=submission.created_at,
         last_submitted_at=submission.created_at,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community.models import Comment
+from community.queries import comment_target
 from community.targets import kind_of
 from competitions import locks
 from competitions.models import Competition, Team
@@ -48,7 +49,9 @@ def record(
     )
 
 
-def record_disqualification(sender, *, actor: User, target: Team | Submission, reason: str, **kwargs) -> None:
+def record_disqualification(
+    sender: object, *, actor: User, target: Team | Submission, reason: str, **kwargs: object
+) -> None:
     """Every disqualification, from the admin, the API or the submissions page, by a host or an admin."""
     competition = target.competition
     if isinstance(target, Team):
@@ -291,5 +294,6 @@ def restore_comment(*, moderator: User, comment: Comment, reason: str) -> Commen
 
 
 def comment_label(comment: Comment) -> str:
-    kind = kind_of(comment.target)
-    return f"Comment {comment.pk} by {comment.author.username} on {kind.label} {kind.key(comment.target)}"
+    target = comment_target(comment)
+    kind = kind_of(target)
+    return f"Comment {comment.pk} by {comment.author.username} on {kind.label} {kind.key(target)}"

@@ -2,7 +2,7 @@
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -81,7 +81,7 @@ def score_and_settle(submission_id: int) -> str:
     return outcome
 
 
-def save_scores(submission: Submission, scores, scored_with: tuple) -> str:
+def save_scores(submission: Submission, scores: engine.Scores, scored_with: tuple) -> str:
     """Save, retrying a locked or briefly unreachable database; a score that cannot be saved fails the
     submission with a clear message rather than leaving it in the scoring state."""
     for attempt in range(1, SAVE_ATTEMPTS + 1):
@@ -99,13 +99,13 @@ def save_scores(submission: Submission, scores, scored_with: tuple) -> str:
     )
 
 
-def scoring_setup(competition: Competition) -> tuple:
+def scoring_setup(competition: Competition) -> tuple[str, str, dict]:
     """What a score depends on besides the file: a rescore changes it, and scores made under an older one
     are not saved."""
     return competition.solution_sha256, competition.metric, competition.metric_params or {}
 
 
-def record_scores(submission: Submission, scores, scored_with: tuple) -> str:
+def record_scores(submission: Submission, scores: engine.Scores, scored_with: tuple) -> str:
     """Save the scores and the team's entry, unless a rescore switched the solution or metric while this
     file was being scored: then it goes back to the queue to be scored under the new setup."""
     with transaction.atomic():
@@ -144,7 +144,7 @@ def record_failure(submission: Submission, code: str, message: str, host_detail:
     return Status.FAILED
 
 
-def resend_is_due(submission: Submission, now) -> bool:
+def resend_is_due(submission: Submission, now: datetime) -> bool:
     """Back off exponentially: a long queue is not a lost message, and each re-send adds one more."""
     wait = settings.PODIUM_REQUEUE_AFTER * 2 ** min(submission.enqueue_count - 1, MAX_BACKOFF_DOUBLINGS)
     return submission.enqueued_at <= now - timedelta(seconds=wait)

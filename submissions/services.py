@@ -232,7 +232,7 @@ def cancel_submission(*, submission: Submission, user: User) -> Submission:
     return submission
 
 
-def move_submissions_of_merged_team(sender, *, absorbed: Team, into: Team, **kwargs) -> None:
+def move_submissions_of_merged_team(sender: object, *, absorbed: Team, into: Team, **kwargs: object) -> None:
     """competitions.signals.teams_merging: a merged team's submissions join the team it merged into (sent
     while both teams are locked). Final selections are cleared: the merged team chooses again."""
     Submission.objects.filter(team=absorbed).update(team=into, is_final=False)

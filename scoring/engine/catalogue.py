@@ -1,5 +1,7 @@
 """The built-in metrics: what a host picks from, what the Evaluation page says, and each one's definition."""
 
+from typing import TypedDict, Unpack
+
 from sklearn import metrics as sklearn_metrics
 
 from . import scorers
@@ -11,6 +13,7 @@ from .metrics import (
     RANKED_LABELS,
     Metric,
     MetricParam,
+    Scorer,
     register_metric,
 )
 
@@ -61,11 +64,26 @@ RANKED_LIST = (
 )
 
 
-def _label_metric(key: str, name: str, summary: str, scorer, **options) -> tuple[Metric, object]:
+class _MetricOptions(TypedDict, total=False):
+    """The keyword fields of `Metric` the catalogue's helpers pass through."""
+
+    needs_both_classes: bool
+    params: tuple[MetricParam, ...]
+    multi_target: bool
+    prediction_range: tuple[float, float] | None
+    nonnegative: bool
+    nonzero_truth: bool
+    integer_labels: bool
+    needs_varying_prediction: bool
+
+
+def _label_metric(
+    key: str, name: str, summary: str, scorer: Scorer, **options: Unpack[_MetricOptions]
+) -> tuple[Metric, Scorer]:
     return Metric(key, name, True, LABEL, f"{summary} {ONE_LABEL}", **options), scorer
 
 
-def _averaged(key: str, name: str, what: str, scorer) -> tuple[Metric, object]:
+def _averaged(key: str, name: str, what: str, scorer: Scorer) -> tuple[Metric, Scorer]:
     summary = (
         f"{what}; higher is better. The average parameter says how classes combine: binary scores the "
         "positive class of a two-label target, micro, macro and weighted average over classes."
@@ -73,11 +91,18 @@ def _averaged(key: str, name: str, what: str, scorer) -> tuple[Metric, object]:
     return _label_metric(key, name, summary, scorer, params=(AVERAGE, POSITIVE_LABEL))
 
 
-def _number_metric(key: str, name: str, higher_is_better: bool, summary: str, scorer, **options):
+def _number_metric(
+    key: str,
+    name: str,
+    higher_is_better: bool,
+    summary: str,
+    scorer: Scorer,
+    **options: Unpack[_MetricOptions],
+) -> tuple[Metric, Scorer]:
     return Metric(key, name, higher_is_better, NUMBER, f"{summary} {ONE_NUMBER}", **options), scorer
 
 
-BUILT_IN = [
+BUILT_IN: list[tuple[Metric, Scorer]] = [
     _label_metric(
         "accuracy",
         "Accuracy",

@@ -7,7 +7,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -15,7 +15,8 @@ from pyarrow import csv as pa_csv
 
 from .errors import EngineError, name_some, plural, quote
 
-Source = str | os.PathLike | BinaryIO
+# A path, or a binary file object (an open file, io.BytesIO, a Django storage's File).
+Source = str | os.PathLike[str] | IO[bytes]
 
 SEPARATOR_LOOKALIKES = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 COLUMNS_SHOWN = 30
@@ -162,7 +163,11 @@ def check_columns(
     if optional:
         expected_text += f" (and optionally {' and '.join(quote(name) for name in optional)})"
     seen: set[str] = set()
-    duplicated = [name for name in header if name in seen or seen.add(name)]
+    duplicated: list[str] = []
+    for name in header:
+        if name in seen:
+            duplicated.append(name)
+        seen.add(name)
     if duplicated:
         raise csv_file.fail(
             "duplicate_column",

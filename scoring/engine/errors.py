@@ -17,7 +17,7 @@ class EngineError(Exception):
         self.code = code
         self.message = message
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type["EngineError"], tuple[str | None, ...]]:
         # Exceptions pickle through `args` by default, which would lose the code (Celery pickles errors).
         return (type(self), (self.code, self.message))
 
@@ -33,7 +33,7 @@ class SubmissionError(EngineError):
         super().__init__(code, message)
         self.host_detail = host_detail
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type["EngineError"], tuple[str | None, ...]]:
         return (type(self), (self.code, self.message, self.host_detail))
 
 

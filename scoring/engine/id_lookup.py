@@ -143,6 +143,7 @@ class IdLookup:
     @property
     def table(self) -> "_HashTable | None":
         if self._table is None and self.has_distinct_hashes:
+            assert self._hashes is not None  # distinct hashes were computed, so there are hashes
             self._table = _HashTable(self._hashes)
         return self._table
 

@@ -42,7 +42,7 @@ class ScoringSpec:
     target_columns: tuple[str, ...]
     params: dict = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Callers build specs from model fields and forms: accept a list, a lone name, or no params.
         targets = self.target_columns
         object.__setattr__(self, "target_columns", (targets,) if isinstance(targets, str) else tuple(targets))

@@ -33,7 +33,13 @@ class TargetColumn:
 
 
 def read_target(
-    csv_file: CsvFile, header: list[str], metric: Metric, params: dict, target: str, table: pd.DataFrame, ids
+    csv_file: CsvFile,
+    header: list[str],
+    metric: Metric,
+    params: dict,
+    target: str,
+    table: pd.DataFrame,
+    ids: pd.Index,
 ) -> TargetColumn:
     """Parse and check one target column of the solution for `metric`."""
     if metric.prediction == NUMBER:
@@ -71,7 +77,9 @@ def read_target(
     return TargetColumn(codes, labels)
 
 
-def _numbers(csv_file: CsvFile, header: list[str], metric: Metric, target: str, column: pd.Series, ids):
+def _numbers(
+    csv_file: CsvFile, header: list[str], metric: Metric, target: str, column: pd.Series, ids: pd.Index
+) -> np.ndarray:
     values = fast_numbers(column)
     if values is None:
         problems = classify_numbers(read_table(csv_file, header, dict.fromkeys(header, str))[target])
@@ -137,7 +145,7 @@ def _binary(metric: Metric, params: dict, target: str, text: pd.Series) -> Targe
     return TargetColumn((text == positive).to_numpy().astype(np.int8), (negative, positive), positive)
 
 
-def _integer_labels(metric: Metric, target: str, text: pd.Series, ids) -> TargetColumn:
+def _integer_labels(metric: Metric, target: str, text: pd.Series, ids: pd.Index) -> TargetColumn:
     """Codes in the order of the labels' values, so the metric sees the rating scale's order."""
     not_integer = ~text.str.fullmatch(INTEGER).to_numpy()
     if not_integer.any():
@@ -154,7 +162,11 @@ def _integer_labels(metric: Metric, target: str, text: pd.Series, ids) -> Target
 
 
 def check_each_split_is_defined(
-    metric: Metric, targets: list[str], columns: list[TargetColumn], is_public: np.ndarray, split_names
+    metric: Metric,
+    targets: list[str],
+    columns: list[TargetColumn],
+    is_public: np.ndarray,
+    split_names: tuple[str, str],
 ) -> None:
     """Refuse at upload a split on which the metric is undefined, rather than fail every submission later."""
     for split_name, rows in zip(split_names, (is_public, ~is_public), strict=True):

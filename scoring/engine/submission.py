@@ -1,5 +1,7 @@
 """Checking a participant's file against the solution and lining its predictions up with the solution."""
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -186,7 +188,7 @@ def _labels(
         raise_if_ragged(csv_file, len(header))
         raise _missing_values(target, ids, empty)
     assert solution.allowed_labels is not None
-    codes = pd.Index(solution.allowed_labels).get_indexer(text)
+    codes = pd.Index(solution.allowed_labels).get_indexer(pd.Index(text, copy=False))
     unknown = codes < 0
     if unknown.any():
         raise _unknown_labels(solution, target, text[unknown].unique(), ids, unknown, "values")
@@ -204,10 +206,10 @@ def _ranked_labels(
         raise_if_ragged(csv_file, len(header))
         raise _missing_values(target, ids, empty)
     assert solution.allowed_labels is not None
-    lists = text.str.split()
+    lists: pd.Series = text.str.split()  # a list of labels per row: .str.len() counts its items
     lengths = lists.str.len().to_numpy()
     labels = lists.explode().to_numpy(dtype=object)
-    codes = pd.Index(solution.allowed_labels).get_indexer(labels)
+    codes = pd.Index(solution.allowed_labels).get_indexer(pd.Index(labels, copy=False))
     rows = np.repeat(np.arange(len(text)), lengths)
     if (codes < 0).any():
         unknown = np.zeros(len(text), dtype=bool)
@@ -226,7 +228,12 @@ def _ranked_labels(
 
 
 def _unknown_labels(
-    solution: Solution, target: str, written, ids: pd.Index, unknown: np.ndarray, what: str
+    solution: Solution,
+    target: str,
+    written: Collection[object],
+    ids: pd.Index,
+    unknown: np.ndarray,
+    what: str,
 ) -> SubmissionError:
     count = int(unknown.sum())
     allowed = solution.allowed_labels or ()
