@@ -192,9 +192,7 @@ class NotificationsApi(APIView):
         if request.query_params.get("unread") in ("1", "true", "yes"):
             notifications = notifications.filter(read_at__isnull=True)
         paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(
-            notifications.prefetch_related("comment__target"), request, view=self
-        )
+        page = paginator.paginate_queryset(notifications, request, view=self)
         return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
 
 

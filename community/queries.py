@@ -3,12 +3,15 @@
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
 
 from accounts.models import User
-from community.models import Comment, Notification, Vote
+from community.models import Comment, Notification, Vote, WriteUp
 from community.services import can_edit
 from community.targets import can_see_comment, kind_of
+from competitions.models import Competition
+from datasets.models import Dataset
 
 
 @dataclass
@@ -38,6 +41,8 @@ def discussion(user: User, target: models.Model) -> list[CommentNode]:
     """The target's threads, oldest first, replies under their parent. A comment the reader may not see (hidden)
     or that was deleted stays only as a placeholder, and only while a reply under it is still shown."""
     comments = list(target_comments(target))
+    for comment in comments:
+        comment.target = target  # every one is on it: its answer reads the target without a query per comment
     voted = voted_ids(user, Comment, [comment.pk for comment in comments])
     nodes = {
         comment.pk: CommentNode(
@@ -118,9 +123,18 @@ def unread_notification_count(user: User) -> int:
 
 def notifications_for(user: User) -> models.QuerySet[Notification]:
     """The user's notifications, newest first, with what a list needs to link each to its comment."""
-    return Notification.objects.filter(
-        recipient=user, comment__deleted_at__isnull=True, comment__hidden_at__isnull=True
-    ).select_related("comment__author", "comment__content_type")
+    # Every commentable kind in one query each; a write-up's link names its competition, read alongside.
+    targets = GenericPrefetch(
+        "comment__target",
+        [Competition.objects.all(), Dataset.objects.all(), WriteUp.objects.select_related("competition")],
+    )
+    return (
+        Notification.objects.filter(
+            recipient=user, comment__deleted_at__isnull=True, comment__hidden_at__isnull=True
+        )
+        .select_related("comment__author", "comment__content_type")
+        .prefetch_related(targets)
+    )
 
 
 def comment_target(comment: Comment) -> models.Model:
