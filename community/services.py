@@ -44,7 +44,8 @@ class AlreadyFlagged(DomainError):
     http_status = 409
 
 
-def require_member(user: User) -> None:
+def require_active_account(user: User) -> None:
+    """Logged in, and not banned: who may comment, vote and flag."""
     if not user.is_authenticated:
         raise NotAuthenticated("Log in to take part in the discussion.")
     if not user.is_active:
@@ -91,7 +92,7 @@ def require_comment_allowance(user: User) -> None:
 
 def post_comment(*, author: User, target: models.Model, body: str, parent: Comment | None = None) -> Comment:
     """A new comment on a target the author may see (found through `community.targets`), or a reply."""
-    require_member(author)
+    require_active_account(author)
     require_open(target)
     body = clean_body(body)
     content_type = ContentType.objects.get_for_model(target)
@@ -158,7 +159,7 @@ def can_edit(user: User, comment: Comment) -> bool:
 
 def edit_comment(*, editor: User, comment: Comment, body: str) -> Comment:
     """The author may change the text for a while after posting (PODIUM_COMMENT_EDIT_MINUTES)."""
-    require_member(editor)
+    require_active_account(editor)
     if editor.pk != comment.author_id:
         raise NotAllowed("Only its author can edit a comment.", code="not_your_comment")
     if comment.is_deleted:
@@ -178,7 +179,7 @@ def edit_comment(*, editor: User, comment: Comment, body: str) -> Comment:
 
 def delete_comment(*, user: User, comment: Comment) -> Comment:
     """The author removes the text; the comment stays as a placeholder so replies keep their place."""
-    require_member(user)
+    require_active_account(user)
     if user.pk != comment.author_id:
         raise NotAllowed("Only its author can delete a comment.", code="not_your_comment")
     if not comment.is_deleted:
@@ -190,7 +191,7 @@ def delete_comment(*, user: User, comment: Comment) -> Comment:
 
 def flag_comment(*, user: User, comment: Comment, reason: str, note: str = "") -> CommentFlag:
     """A reader reports a comment to the moderators, once."""
-    require_member(user)
+    require_active_account(user)
     if user.pk == comment.author_id:
         raise CommentRefused("You cannot flag your own comment; delete it instead.", code="own_comment")
     if reason not in CommentFlag.Reason.values:
@@ -220,7 +221,7 @@ def author_of(target: models.Model) -> int | None:
 
 def cast_vote(*, user: User, target: models.Model) -> int:
     """One up-vote per user per object; the count on the object moves in the same transaction. Returns it."""
-    require_member(user)
+    require_active_account(user)
     require_open(target)
     if author_of(target) == user.pk:
         raise NotAllowed("You cannot vote for your own work.", code="own_work")
@@ -236,7 +237,7 @@ def cast_vote(*, user: User, target: models.Model) -> int:
 
 def withdraw_vote(*, user: User, target: models.Model) -> int:
     """Take one's vote back; nothing happens when there was none. Returns the count."""
-    require_member(user)
+    require_active_account(user)
     content_type = ContentType.objects.get_for_model(target)
     with transaction.atomic():
         deleted, _ = Vote.objects.filter(user=user, content_type=content_type, object_id=target.pk).delete()

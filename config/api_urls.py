@@ -9,6 +9,7 @@ from competitions import team_api
 from datasets import api as datasets_api
 from datasets import croissant_api
 from leaderboards import api as leaderboards_api
+from moderation import api as moderation_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
 
@@ -132,13 +133,13 @@ urlpatterns = [
     ),
     path(
         "submissions/<int:submission_id>/disqualify/",
-        leaderboards_api.SubmissionDisqualifyApi.as_view(),
+        moderation_api.SubmissionDisqualifyApi.as_view(),
         name="api-submission-disqualify",
     ),
     path("competitions/<slug:slug>/rescore/", scoring_api.RescoreApi.as_view(), name="api-rescore"),
     path(
         "competitions/<slug:slug>/teams/<int:team_id>/disqualify/",
-        leaderboards_api.TeamDisqualifyApi.as_view(),
+        moderation_api.TeamDisqualifyApi.as_view(),
         name="api-team-disqualify",
     ),
     path("competitions/<slug:slug>/team/", team_api.TeamApi.as_view(), name="api-team"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("submissions.urls")),
     path("", include("scoring.urls")),
     path("", include("leaderboards.urls")),
+    path("", include("moderation.urls")),
     path("", include("community.urls")),
 ]
 

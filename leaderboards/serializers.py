@@ -46,11 +46,3 @@ class LeaderboardSerializer(serializers.Serializer):
     offset = serializers.IntegerField()
     limit = serializers.IntegerField()
     results = LeaderboardRowSerializer(many=True)
-
-
-class TeamDisqualifiedSerializer(serializers.Serializer):
-    """A disqualified Team."""
-
-    team = serializers.CharField(source="name")
-    disqualified_at = serializers.DateTimeField()
-    reason = serializers.CharField(source="disqualification_reason")

@@ -1,27 +1,19 @@
-"""Changes to what stands on the leaderboards: a team deleting a submission, a host or admin disqualifying
-a submission or a whole team, staff disqualifying every submission of a banned account. Each updates the
-leaderboards in the same transaction."""
+"""Changes to what stands on the leaderboards: a team deleting a submission, and the board side of a
+disqualification (one submission, a whole team, every submission of a banned account). Who may disqualify,
+the reason and the audit log belong to moderation.services, the one way in for every disqualification."""
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import User
 from competitions import locks
 from competitions.models import Competition, Team
-from competitions.queries import is_host
-from config.errors import NotAllowed
 from leaderboards.models import LeaderboardEntry
 from leaderboards.private_board import build_private_leaderboard, rebuild_if_built
 from leaderboards.services import recompute_public_entry
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, team_submission
-
-# Sent inside the transaction of a disqualification (by the host, an admin, the API, a page or the admin),
-# with `actor`, `target` (the Submission or Team) and `reason`: the audit log listens (moderation/apps.py)
-# without scoring depending on it.
-disqualified = Signal()
 
 
 def delete_submission(*, submission: Submission, user: User) -> None:
@@ -45,60 +37,44 @@ def delete_submission(*, submission: Submission, user: User) -> None:
         )
 
 
-def require_moderator(user: User, competition: Competition) -> None:
-    if not is_host(user, competition):
-        raise NotAllowed("Only the competition's host or an admin can disqualify.")
-
-
-def check_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise SubmissionRefused("Give a reason; the team will see it.", code="reason_required")
-    return reason[:2000]
-
-
-def disqualify_submission(*, submission: Submission, user: User, reason: str) -> Submission:
-    require_moderator(user, submission.competition)
-    reason = check_reason(reason)
+def take_submission_off_boards(*, submission: Submission, reason: str) -> Submission:
+    """Disqualify one submission and update the boards: who may, and the audit log, are moderation's
+    (moderation.services.disqualify_submission is the one way in)."""
     with transaction.atomic():
         locks.lock_team(submission.team_id)
         Submission.objects.filter(pk=submission.pk).update(
             disqualified_at=timezone.now(), disqualification_reason=reason, is_final=False
         )
         recompute_public_entry(submission.team)
-        disqualified.send(sender=Submission, actor=user, target=submission, reason=reason)
     rebuild_if_built(submission.competition)
     submission.refresh_from_db()
     return submission
 
 
-def disqualify_team(*, team: Team, user: User, reason: str) -> Team:
-    require_moderator(user, team.competition)
-    reason = check_reason(reason)
+def take_team_off_boards(*, team: Team, reason: str) -> Team:
+    """Disqualify a whole team and take it off the boards (moderation.services.disqualify_team is the one
+    way in)."""
     with transaction.atomic():
         locked = locks.lock_team(team.pk)
         locked.disqualified_at = timezone.now()
         locked.disqualification_reason = reason
         locked.save(update_fields=["disqualified_at", "disqualification_reason"])
         LeaderboardEntry.objects.filter(team=locked).delete()
-        disqualified.send(sender=Team, actor=user, target=locked, reason=reason)
     rebuild_if_built(team.competition)
     return locked
 
 
-def disqualify_submissions(*, submissions: QuerySet[Submission], user: User, reason: str) -> int:
+def take_submissions_off_boards(*, submissions: QuerySet[Submission], reason: str) -> int:
     """Disqualify many submissions at once (a banned account's, in every competition): each affected team's
     public entry is recomputed and each built private board rebuilt once; returns how many were disqualified.
 
-    Takes the competitions' locks, then the teams', through competitions.locks."""
-    reason = check_reason(reason)
+    Takes the competitions' locks, then the teams', through competitions.locks; moderation.services.ban_user
+    is the one way in."""
     pending = submissions.filter(disqualified_at__isnull=True)
     disqualified = 0
     with transaction.atomic():
         competition_ids = set(pending.values_list("competition_id", flat=True))
         competitions = locks.lock_competitions(competition_ids)
-        for competition in competitions:
-            require_moderator(user, competition)
         now = timezone.now()
         # A merge accepted meanwhile may move a submission to a team not yet locked: go round until none is left.
         while team_ids := set(pending.values_list("team_id", flat=True)):

@@ -12,9 +12,4 @@ urlpatterns = [
         name="delete-submission",
     ),
     path("competitions/<slug:slug>/host/dashboard/", views.host_dashboard, name="host-dashboard"),
-    path(
-        "competitions/<slug:slug>/submissions/<int:submission_id>/disqualify/",
-        views.disqualify,
-        name="disqualify",
-    ),
 ]

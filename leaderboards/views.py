@@ -8,12 +8,12 @@ from django.views.decorators.http import require_POST
 
 from competitions.queries import competition_for, is_host
 from competitions.views import competition_context
-from config.errors import DomainError, NotAllowed
+from config.errors import NotAllowed
 from leaderboards import charts, dashboard
 from leaderboards.api import leaderboard_download
 from leaderboards.boards import board_for
 from leaderboards.queries import ROW_FILTERS, leaderboard_rows, ranks_of_teams, rows_at_ranks
-from leaderboards.standing import delete_submission, disqualify_submission, disqualify_team
+from leaderboards.standing import delete_submission
 from submissions.queries import submission_for
 
 PAGE_SIZE = 100
@@ -115,23 +115,3 @@ def dashboard_charts(figures: dashboard.Dashboard) -> dict:
             submissions, days, caption="Submissions per UTC day, scored and failed", label_heading="Day"
         ),
     }
-
-
-@login_required
-@require_POST
-def disqualify(request, slug, submission_id):
-    """The host disqualifies one submission, or its whole team, from the submissions page."""
-    submission = submission_for(request.user, submission_id)
-    reason = request.POST.get("reason", "")
-    try:
-        if request.POST.get("scope") == "team":
-            team = disqualify_team(team=submission.team, user=request.user, reason=reason)
-            messages.success(request, f"Team '{team.name}' is disqualified; the leaderboards are updated.")
-        else:
-            disqualify_submission(submission=submission, user=request.user, reason=reason)
-            messages.success(
-                request, f"Submission {submission_id} is disqualified; the leaderboards are updated."
-            )
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("submissions:list", slug=slug)

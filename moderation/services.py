@@ -12,6 +12,7 @@ from community.queries import comment_target
 from community.targets import kind_of
 from competitions import locks
 from competitions.models import Competition, Team
+from competitions.queries import is_host
 from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage
 from leaderboards import standing
@@ -49,9 +50,7 @@ def record(
     )
 
 
-def record_disqualification(
-    sender: object, *, actor: User, target: Team | Submission, reason: str, **kwargs: object
-) -> None:
+def record_disqualification(*, actor: User, target: Team | Submission, reason: str) -> None:
     """Every disqualification, from the admin, the API or the submissions page, by a host or an admin."""
     competition = target.competition
     if isinstance(target, Team):
@@ -72,11 +71,12 @@ def require_staff(actor: User) -> None:
         raise NotAllowed("Only staff can moderate.")
 
 
-def require_reason(reason: str) -> str:
+def require_reason(reason: str, shown: str = "it is kept in the audit log") -> str:
+    """The reason for a moderation act, which every act needs; `shown` says who reads it."""
     reason = (reason or "").strip()
     if not reason:
-        raise ModerationRefused("Give a reason; it is kept in the audit log.", code="reason_required")
-    return reason
+        raise ModerationRefused(f"Give a reason; {shown}.", code="reason_required")
+    return reason[:2000]
 
 
 # Competitions.
@@ -163,33 +163,40 @@ def rescore_competition(*, competition: Competition, actor: User, reason: str) -
 # Teams and submissions.
 
 
+def require_host_or_staff(actor: User, competition: Competition) -> None:
+    if not is_host(actor, competition):
+        raise NotAllowed("Only the competition's host or an admin can disqualify.")
+
+
 def disqualify_team(*, team: Team, actor: User, reason: str) -> Team:
-    """Take a whole team off the leaderboards; the team sees the reason."""
-    require_staff(actor)
-    reason = require_reason(reason)
+    """Take a whole team off the leaderboards; the team sees the reason. The one way in, for the host's
+    pages, the API and the admin alike."""
+    require_host_or_staff(actor, team.competition)
+    reason = require_reason(reason, "the team will see it")
     with transaction.atomic():
         locks.lock_competition(team.competition_id)
         if Team.objects.filter(pk=team.pk, disqualified_at__isnull=False).exists():
             raise ModerationRefused(
                 f"Team '{team.name}' is already disqualified.", code="already_disqualified"
             )
-        team = standing.disqualify_team(
-            team=team, user=actor, reason=reason
-        )  # audited by record_disqualification
+        team = standing.take_team_off_boards(team=team, reason=reason)
+        record_disqualification(actor=actor, target=team, reason=reason)
     return team
 
 
 def disqualify_submission(*, submission: Submission, actor: User, reason: str) -> Submission:
-    """Take one submission off the leaderboards; its team sees the reason."""
-    require_staff(actor)
-    reason = require_reason(reason)
+    """Take one submission off the leaderboards; its team sees the reason. The one way in, for the host's
+    pages, the API and the admin alike."""
+    require_host_or_staff(actor, submission.competition)
+    reason = require_reason(reason, "the team will see it")
     with transaction.atomic():
         locks.lock_competition(submission.competition_id)
         if Submission.objects.filter(pk=submission.pk, disqualified_at__isnull=False).exists():
             raise ModerationRefused(
                 f"Submission {submission.pk} is already disqualified.", code="already_disqualified"
             )
-        submission = standing.disqualify_submission(submission=submission, user=actor, reason=reason)
+        submission = standing.take_submission_off_boards(submission=submission, reason=reason)
+        record_disqualification(actor=actor, target=submission, reason=reason)
     return submission
 
 
@@ -213,10 +220,8 @@ def ban_user(*, user: User, actor: User, reason: str) -> int:
         locked.banned_at = timezone.now()
         locked.ban_reason = reason
         locked.save(update_fields=["is_active", "banned_at", "ban_reason"])
-        disqualified = standing.disqualify_submissions(
-            submissions=Submission.objects.filter(submitted_by=locked),
-            user=actor,
-            reason=f"Account banned: {reason}",
+        disqualified = standing.take_submissions_off_boards(
+            submissions=Submission.objects.filter(submitted_by=locked), reason=f"Account banned: {reason}"
         )
         record(
             actor=actor,

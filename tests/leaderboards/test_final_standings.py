@@ -12,8 +12,9 @@ from leaderboards.boards import board_for, leaderboard_csv, spreadsheet_safe
 from leaderboards.medals import medal_cutoffs, medal_for
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import leaderboard_rows
-from leaderboards.standing import delete_submission, disqualify_submission, disqualify_team
+from leaderboards.standing import delete_submission
 from leaderboards.tasks import build_due_private_boards
+from moderation.services import disqualify_submission, disqualify_team
 from scoring import services
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, create_submission, select_final
@@ -249,13 +250,13 @@ def test_disqualifying_a_submission_or_a_team_updates_the_boards_at_once(competi
     scored(competition, alice, {1: "cat"})
     scored(competition, bob, {1: "cat", 2: "dog"})
 
-    disqualify_submission(submission=best, user=host, reason="Hand-labelled test rows.")
+    disqualify_submission(submission=best, actor=host, reason="Hand-labelled test rows.")
     assert [(r.team_name, r.score) for r in leaderboard_rows(competition, "public")] == [
         ("bob", 0.5),
         ("alice", 0.25),
     ]
 
-    disqualify_team(team=best.team, user=host, reason="Multiple accounts.")
+    disqualify_team(team=best.team, actor=host, reason="Multiple accounts.")
     assert [r.team_name for r in leaderboard_rows(competition, "public")] == ["bob"]
     with pytest.raises(SubmissionRefused) as refusal:
         create_submission(
