@@ -5,13 +5,14 @@ from itertools import pairwise
 from django import forms
 from django.utils import timezone
 
+from competitions import rules
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
 from competitions.queries import CompetitionSearch
-from competitions.services import CompetitionDraft
+from competitions.services import CompetitionDraft, draft_from
 from datasets.forms import MultipleFileField
 from datasets.models import Dataset
 
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_INPUT = rules.DATETIME_INPUT
 
 
 @dataclass(frozen=True)
@@ -109,64 +110,32 @@ class SteppedForm:
         return shown
 
 
-class RuleSettingsForm(forms.Form):
-    """The rules a host sets, on the create form and on the host's settings form alike."""
-
-    daily_submission_limit = forms.IntegerField(min_value=1, max_value=1000, initial=5)
-    total_submission_limit = forms.IntegerField(
-        min_value=1, required=False, label="Total submissions per team", help_text="Empty: no total limit."
-    )
-    max_in_flight = forms.IntegerField(
-        min_value=1,
-        required=False,
-        label="Submissions waiting or scoring at once, per team",
-        help_text="Empty: no cap.",
-    )
-    failed_submissions_count = forms.BooleanField(
-        required=False, label="Files refused by validation use up a daily submission"
-    )
-    max_team_size = forms.IntegerField(
-        min_value=1, max_value=100, initial=5, required=False, label="Maximum team size"
-    )
-    final_selection_limit = forms.IntegerField(
-        min_value=1,
-        max_value=20,
-        initial=2,
-        required=False,
-        label="Final submissions per team",
-        help_text="How many submissions each team may select for the private leaderboard.",
-    )
-    entry_deadline_at = forms.DateTimeField(
-        widget=DATETIME_INPUT,
-        required=False,
-        label="Entry deadline (UTC)",
-        help_text="After it no one new joins. Empty: the end.",
-    )
-    merger_deadline_at = forms.DateTimeField(
-        widget=DATETIME_INPUT,
-        required=False,
-        label="Team merger deadline (UTC)",
-        help_text="After it teams can no longer merge or take new members. Empty: the end.",
-    )
-
-    allows_writeups_while_running = forms.BooleanField(
-        required=False,
-        label="Teams may publish write-ups before the end",
-        help_text="The paper and code behind a submission; after the end they are always allowed.",
-    )
-
-    DEFAULTED = ("max_team_size", "final_selection_limit")
+class RuleSettings:
+    """What the host's forms do with the rule fields, which competitions.rules declares."""
 
     def clean(self):
-        """Left empty, the team size and final selection limits keep their defaults (they cannot be unset)."""
+        """Left empty, a limit that always has a value (team size, final selections) keeps its default."""
         cleaned = super().clean()
-        for name in self.DEFAULTED:
-            if cleaned.get(name) is None and name not in self.errors:
-                cleaned[name] = self.fields[name].initial
-        return cleaned
+        return {
+            **cleaned,
+            **rules.defaults_for_empty(
+                {name: cleaned[name] for name in rules.RULE_SETTINGS if name in cleaned}
+            ),
+        }
 
     def rule_settings(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in RuleSettingsForm.base_fields}
+        return {name: self.cleaned_data.get(name) for name in rules.RULE_SETTINGS}
+
+
+RuleSettingsForm = type(forms.Form)(
+    "RuleSettingsForm",
+    (RuleSettings, forms.Form),
+    {
+        "__module__": __name__,
+        "__doc__": "The rules a host sets, on the create form and on the host's settings form alike.",
+        **rules.declared_fields(lambda rule: rule.form_field()),
+    },
+)
 
 
 class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
@@ -225,24 +194,7 @@ class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
         self.order_fields_by_steps()
 
     def draft(self) -> CompetitionDraft:
-        data = self.cleaned_data
-        return CompetitionDraft(
-            title=data["title"],
-            slug=data["slug"],
-            subtitle=data["subtitle"],
-            overview=data["overview"],
-            evaluation=data["evaluation"],
-            rules=data["rules"],
-            start_at=data["start_at"],
-            end_at=data["end_at"],
-            daily_submission_limit=data["daily_submission_limit"],
-            rule_settings=self.rule_settings(),
-            metric=data["metric"],
-            id_column=data["id_column"],
-            target_columns=[c.strip() for c in data["target_columns"].split(",") if c.strip()],
-            public_fraction=data["public_fraction"],
-            metric_params=data["metric_params"],
-        )
+        return draft_from(self.cleaned_data, self.rule_settings())
 
 
 class CompetitionSettingsForm(SteppedForm, RuleSettingsForm):

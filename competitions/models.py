@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from competitions.rules import LIMITS_BY_NAME, check_constraints
 from datasets.models import DatasetVersion
 
 SAMPLE_SUBMISSION_NAME = "sample_submission.csv"  # generated from the solution into the public data
@@ -39,7 +40,9 @@ class Competition(models.Model):
     previous_end_at = models.DateTimeField(
         null=True, blank=True, help_text="The end before the host last extended it, shown to participants."
     )
-    daily_submission_limit = models.PositiveIntegerField(default=5)
+    daily_submission_limit = models.PositiveIntegerField(
+        default=LIMITS_BY_NAME["daily_submission_limit"].default
+    )
     total_submission_limit = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -53,9 +56,10 @@ class Competition(models.Model):
     failed_submissions_count = models.BooleanField(
         default=False, help_text="Whether files refused by validation use up a daily submission."
     )
-    max_team_size = models.PositiveIntegerField(default=5)
+    max_team_size = models.PositiveIntegerField(default=LIMITS_BY_NAME["max_team_size"].default)
     final_selection_limit = models.PositiveIntegerField(
-        default=2, help_text="Submissions a team may select for the private leaderboard."
+        default=LIMITS_BY_NAME["final_selection_limit"].default,
+        help_text="Submissions a team may select for the private leaderboard.",
     )
     private_leaderboard_built_at = models.DateTimeField(null=True, blank=True)
     metric = models.CharField(max_length=50)
@@ -99,6 +103,10 @@ class Competition(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_at__gt=models.F("start_at")), name="competition_ends_after_start"
+            ),
+            *(
+                models.CheckConstraint(condition=condition, name=name)
+                for name, condition in check_constraints()
             ),
         ]
 

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from competitions import rules
 from competitions.models import Competition
 from competitions.queries import (
     COMPETITION_ORDERINGS,
@@ -9,7 +10,7 @@ from competitions.queries import (
     submission_format,
     viewer_state,
 )
-from competitions.services import RULE_SETTINGS, CompetitionDraft
+from competitions.services import CompetitionDraft, draft_from
 from scoring import engine
 
 
@@ -111,7 +112,7 @@ class CompetitionSerializer(CompetitionListSerializer):
             "evaluation",
             "rules",
             "rules_version",
-            *RULE_SETTINGS,
+            *rules.RULE_SETTINGS,
             "previous_end_at",
             "id_column",
             "target_columns",
@@ -171,21 +172,18 @@ class CompetitionDetailSerializer(CompetitionSerializer):
         return ViewerStateSerializer(viewer_state(self.context["user"], competition)).data
 
 
-class RuleSettingsSerializer(serializers.Serializer):
-    daily_submission_limit = serializers.IntegerField(min_value=1, max_value=1000, default=5)
-    total_submission_limit = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    max_in_flight = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    failed_submissions_count = serializers.BooleanField(required=False, default=False)
-    max_team_size = serializers.IntegerField(min_value=1, max_value=100, default=5)
-    final_selection_limit = serializers.IntegerField(min_value=1, max_value=20, default=2)
-    entry_deadline_at = serializers.DateTimeField(required=False, allow_null=True)
-    merger_deadline_at = serializers.DateTimeField(required=False, allow_null=True)
-    allows_writeups_while_running = serializers.BooleanField(
-        required=False, default=False, help_text="Teams may publish write-ups before the end."
-    )
+class RuleSettings:
+    """What the API's serializers do with the rule fields, which competitions.rules declares."""
 
     def rule_settings(self) -> dict:
-        return {name: self.validated_data.get(name) for name in RuleSettingsSerializer._declared_fields}
+        return {name: self.validated_data.get(name) for name in rules.RULE_SETTINGS}
+
+
+RuleSettingsSerializer = type(serializers.Serializer)(
+    "RuleSettingsSerializer",
+    (RuleSettings, serializers.Serializer),
+    {"__module__": __name__, **rules.declared_fields(lambda rule: rule.serializer_field())},
+)
 
 
 class CompetitionUpdateSerializer(RuleSettingsSerializer):
@@ -236,21 +234,4 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
         return value
 
     def draft(self) -> CompetitionDraft:
-        data = self.validated_data
-        return CompetitionDraft(
-            title=data["title"],
-            slug=data.get("slug", ""),
-            subtitle=data.get("subtitle", ""),
-            overview=data.get("overview", ""),
-            evaluation=data.get("evaluation", ""),
-            rules=data.get("rules", ""),
-            start_at=data["start_at"],
-            end_at=data["end_at"],
-            daily_submission_limit=data["daily_submission_limit"],
-            rule_settings=self.rule_settings(),
-            metric=data["metric"],
-            id_column=data["id_column"],
-            target_columns=[c.strip() for c in data["target_columns"].split(",") if c.strip()],
-            public_fraction=data["public_fraction"],
-            metric_params=data.get("metric_params") or {},
-        )
+        return draft_from(self.validated_data, self.rule_settings())

@@ -1,8 +1,9 @@
 import io
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 from django.db import IntegrityError, transaction
@@ -10,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from competitions import locks
+from competitions import locks, rules
 from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
 from competitions.queries import is_host
@@ -63,15 +64,17 @@ def check_draft(draft: CompetitionDraft) -> None:
         raise field_error("end_at", "The end must come after the start.")
     if draft.end_at <= timezone.now():
         raise field_error("end_at", "The end is already in the past; choose a future end date.")
-    if draft.daily_submission_limit < 1:
-        raise field_error("daily_submission_limit", "The daily submission limit must be at least 1.")
     if not 0 < draft.public_fraction < 1:
         raise field_error("public_fraction", "The public fraction must be between 0 and 1 (for example 0.3).")
     if not draft.id_column.strip():
         raise field_error("id_column", "Name the id column of the solution.")
     if not [c for c in draft.target_columns if c.strip()]:
         raise field_error("target_columns", "Name at least one target column of the solution.")
-    check_rule_settings(draft.start_at, draft.end_at, draft.rule_settings)
+    check_rule_settings(
+        draft.start_at,
+        draft.end_at,
+        {**draft.rule_settings, "daily_submission_limit": draft.daily_submission_limit},
+    )
     if draft.metric not in engine.METRICS:
         choices = ", ".join(sorted(engine.METRICS))
         raise field_error("metric", f"Unknown metric '{draft.metric}'. Choose one of: {choices}.")
@@ -268,39 +271,39 @@ def free_team_name(competition: Competition, wanted: str) -> str:
     return name
 
 
-RULE_SETTINGS = (
-    "daily_submission_limit",
-    "total_submission_limit",
-    "max_in_flight",
-    "failed_submissions_count",
-    "max_team_size",
-    "final_selection_limit",
-    "entry_deadline_at",
-    "merger_deadline_at",
-    "allows_writeups_while_running",
-)
+RULE_SETTINGS = rules.RULE_SETTINGS
 TEXT_SETTINGS = ("title", "subtitle", "overview", "evaluation", "rules")
 EDITABLE_SETTINGS = (*TEXT_SETTINGS, *RULE_SETTINGS, "end_at")
-AT_LEAST_ONE = ("daily_submission_limit", "total_submission_limit", "max_in_flight", "max_team_size")
 
 
-def check_rule_settings(start_at: datetime, end_at: datetime, values: dict) -> None:
-    """The rules a host sets: limits of at least 1 (or empty where optional), deadlines within the run."""
-    for name in AT_LEAST_ONE:
-        if values.get(name) is not None and values[name] < 1:
-            label = name.replace("_", " ")
-            raise field_error(name, f"The {label} must be at least 1 (leave it empty for no limit).")
-    if values.get("final_selection_limit") is not None and values["final_selection_limit"] < 1:
-        raise field_error(
-            "final_selection_limit", "Teams must be able to select at least 1 final submission."
-        )
-    for name, label in (
-        ("entry_deadline_at", "entry deadline"),
-        ("merger_deadline_at", "team merger deadline"),
-    ):
-        deadline = values.get(name)
-        if deadline is not None and not start_at <= deadline <= end_at:
-            raise field_error(name, f"The {label} must fall between the start and the end.")
+def check_rule_settings(start_at: datetime, end_at: datetime, values: dict[str, Any]) -> None:
+    """The rules a host sets, within the bounds competitions.rules declares; the forms and the API check the
+    same bounds, and this is where they hold whatever the caller."""
+    try:
+        rules.check_rules(start_at, end_at, values)
+    except rules.RuleRefused as refused:
+        raise field_error(refused.field, refused.message) from refused
+
+
+def draft_from(data: Mapping[str, Any], rule_settings: dict[str, Any]) -> CompetitionDraft:
+    """A draft from what the create form or the API read (both name their fields alike)."""
+    return CompetitionDraft(
+        title=data["title"],
+        slug=data.get("slug") or "",
+        subtitle=data.get("subtitle") or "",
+        overview=data.get("overview") or "",
+        evaluation=data.get("evaluation") or "",
+        rules=data.get("rules") or "",
+        start_at=data["start_at"],
+        end_at=data["end_at"],
+        daily_submission_limit=rule_settings["daily_submission_limit"],
+        rule_settings=rule_settings,
+        metric=data["metric"],
+        id_column=data["id_column"],
+        target_columns=[column.strip() for column in data["target_columns"].split(",") if column.strip()],
+        public_fraction=data["public_fraction"],
+        metric_params=data.get("metric_params") or {},
+    )
 
 
 def update_competition(*, competition: Competition, user: User, changes: dict) -> Competition:

@@ -200,3 +200,55 @@ def test_rules_set_at_creation_through_the_api_are_kept(api_for, host):
     competition = Competition.objects.get(slug="ruled")
     assert (competition.total_submission_limit, competition.final_selection_limit) == (50, 3)
     assert competition.entry_deadline == start + timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"max_team_size": 101}, "max_team_size", "The maximum team size can be at most 100."),
+        (
+            {"final_selection_limit": 21},
+            "final_selection_limit",
+            "The final submissions per team can be at most 20.",
+        ),
+        (
+            {"daily_submission_limit": 1001},
+            "daily_submission_limit",
+            "The daily submission limit can be at most 1000.",
+        ),
+        ({"max_in_flight": 0}, "max_in_flight", "must be at least 1 (leave it empty for no limit)."),
+        (
+            {"final_selection_limit": 0},
+            "final_selection_limit",
+            "Teams must be able to select at least 1 final",
+        ),
+    ],
+)
+def test_the_service_holds_every_bound_whoever_calls_it(competition, host, changes, field, message):
+    """The bounds were once only on the form and the serializer; the service now refuses what they refuse."""
+    with pytest.raises(CompetitionError) as refusal:
+        update_competition(competition=competition, user=host, changes=changes)
+
+    assert refusal.value.details == {"field": field}
+    assert message in refusal.value.message
+
+
+def test_the_database_keeps_the_bounds_too(competition):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Competition.objects.filter(pk=competition.pk).update(max_team_size=500)
+
+
+def test_the_form_the_api_and_the_schema_show_the_same_bounds(client, api_for, competition, host):
+    client.force_login(host)
+    page = client.get("/competitions/animals/host/").content.decode()
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    refused = api_for(host).patch("/api/v1/competitions/animals/", {"max_team_size": 101}, format="json")
+
+    team_size_input = page.split('name="max_team_size"')[1][:200]
+    assert 'max="100"' in team_size_input
+    update = schema["components"]["schemas"]["PatchedCompetitionUpdateRequest"]["properties"]["max_team_size"]
+    assert update["maximum"] == 100
+    assert refused.status_code == 400
+    assert "max_team_size" in str(refused.json())
