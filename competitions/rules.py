@@ -67,14 +67,19 @@ class Limit:
         )
 
     def serializer_field(self) -> serializers.Field:
-        bounds: dict[str, int] = {"min_value": self.minimum}
-        if self.maximum is not None:
-            bounds["max_value"] = self.maximum
+        # DRF reads max_value=None as no upper bound; its stubs ask for an int.
+        maximum: Any = self.maximum
         if self.is_optional:
             return serializers.IntegerField(
-                **bounds, required=False, allow_null=True, help_text=self.help_text or None
+                min_value=self.minimum,
+                max_value=maximum,
+                required=False,
+                allow_null=True,
+                help_text=self.help_text or None,
             )
-        return serializers.IntegerField(**bounds, default=self.default, help_text=self.help_text or None)
+        return serializers.IntegerField(
+            min_value=self.minimum, max_value=maximum, default=self.default, help_text=self.help_text or None
+        )
 
     def constraint(self) -> Q:
         """What the database keeps true of the column."""
