@@ -7,7 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self):
-        from community.writeups import teams_with_code
-        from leaderboards.queries import register_row_filter
+        from community.writeups import rows_with_code
+        from leaderboards.signals import row_filters_requested
 
-        register_row_filter("code", "With code", teams_with_code)
+        row_filters_requested.connect(rows_with_code, dispatch_uid="community-rows-with-code")

@@ -14,7 +14,7 @@ from competitions.models import Competition
 from competitions.queries import can_see_private_scores, team_for
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
 from config.timestamps import utc_label
-from leaderboards.queries import higher_is_better
+from leaderboards.queries import RowFilter, higher_is_better
 from submissions.models import Submission
 
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$")
@@ -229,3 +229,8 @@ def submission_of_team(user: User, competition: Competition, submission_id: int)
     if submission is None:
         raise NotFound(f"No submission {submission_id} in this competition.", code="submission_not_found")
     return submission
+
+
+def rows_with_code(sender: object, **kwargs: object) -> RowFilter:
+    """leaderboards.signals.row_filters_requested: a board can show only the teams that published code."""
+    return RowFilter("code", "With code", teams_with_code)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from competitions.models import Competition, Team
 from leaderboards.medals import medal_cutoffs, medal_for
 from leaderboards.models import LeaderboardEntry
+from leaderboards.signals import row_filters_requested
 from scoring import engine
 from submissions.models import Submission
 
@@ -156,14 +157,23 @@ def rows_at_ranks(
     return build_rows([(rank, entries[team_id]) for rank, team_id in ranks], split, size=size)
 
 
-# Apps later in the chain name subsets of a board's teams (community: the teams that published code), so
-# the leaderboard page can show only those rows without scoring importing them. Each maps a name used in
-# ?only= to (label, function of the competition giving the team ids).
-ROW_FILTERS: dict[str, tuple[str, Callable[[Competition], set[int]]]] = {}
+@dataclass(frozen=True)
+class RowFilter:
+    """A subset of a board's teams that an app above the boards names (leaderboards.signals)."""
+
+    name: str
+    label: str
+    teams: Callable[[Competition], set[int]]
 
 
-def register_row_filter(name: str, label: str, teams: Callable[[Competition], set[int]]) -> None:
-    ROW_FILTERS[name] = (label, teams)
+def row_filters() -> dict[str, RowFilter]:
+    """Every way to narrow a board's rows, by the name `?only=` gives, as the apps above answer."""
+    filters: dict[str, RowFilter] = {}
+    for _, answer in row_filters_requested.send(sender=Competition):
+        found: object = answer  # the stubs think receivers answer text
+        if isinstance(found, RowFilter):
+            filters[found.name] = found
+    return filters
 
 
 def leaderboard_size(competition: Competition, split: str) -> int:

@@ -12,7 +12,7 @@ from config.errors import NotAllowed
 from leaderboards import charts, dashboard
 from leaderboards.api import leaderboard_download
 from leaderboards.boards import board_for
-from leaderboards.queries import ROW_FILTERS, leaderboard_rows, ranks_of_teams, rows_at_ranks
+from leaderboards.queries import leaderboard_rows, ranks_of_teams, row_filters, rows_at_ranks
 from leaderboards.standing import delete_submission
 from submissions.queries import submission_for
 
@@ -23,9 +23,10 @@ def leaderboard(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "leaderboard")
     board = board_for(request.user, competition, request.GET.get("split", "public"))
-    only = request.GET.get("only", "") if request.GET.get("only") in ROW_FILTERS else ""
+    filters = row_filters()
+    only = request.GET.get("only", "") if request.GET.get("only") in filters else ""
     if only:
-        teams = ROW_FILTERS[only][1](competition)
+        teams = filters[only].teams(competition)
         page = Paginator(ranks_of_teams(competition, board.split, teams), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
@@ -46,7 +47,7 @@ def leaderboard(request, slug):
         only=only,
         private=board.split == "private",
         your_team_id=context["team"].pk if context.get("team") else None,
-        row_filters=[(name, label) for name, (label, _) in ROW_FILTERS.items()],
+        row_filters=[(name, row_filter.label) for name, row_filter in filters.items()],
     )
     return render(request, "leaderboards/leaderboard.html", context)
 

@@ -76,20 +76,6 @@ class Quota:
             )
         return None
 
-    def as_dict(self) -> dict:
-        return {
-            "limit": self.limit,
-            "used": self.used,
-            "remaining": self.remaining,
-            "remaining_today": self.remaining_today,
-            "resets_at": self.resets_at,
-            "total_limit": self.total_limit,
-            "total_used": self.total_used,
-            "total_remaining": self.total_remaining,
-            "in_flight_limit": self.in_flight_limit,
-            "in_flight": self.in_flight,
-        }
-
 
 def utc_day_bounds(moment: datetime) -> tuple[datetime, datetime]:
     start = datetime.combine(moment.astimezone(UTC).date(), time.min, tzinfo=UTC)

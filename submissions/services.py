@@ -5,7 +5,6 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.fields import DateTimeField
 
 from accounts.models import User
 from competitions import locks
@@ -17,6 +16,7 @@ from config.timestamps import utc_label
 from datasets.storage import private_storage, store, stream_size
 from submissions.models import Submission
 from submissions.quota import Quota, team_quota
+from submissions.serializers import QuotaSerializer
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +36,7 @@ class QuotaExceeded(DomainError):
         super().__init__(
             message,
             code=code,
-            # written as every API answer writes times (UTC with a Z), since this dict skips the serializers
-            details={
-                "quota": {**quota.as_dict(), "resets_at": DateTimeField().to_representation(quota.resets_at)}
-            },
+            details={"quota": QuotaSerializer(quota).data},  # the same shape as the quota answer
         )
         if code == "quota_exceeded":
             self.headers = {"Retry-After": str(int((quota.resets_at - timezone.now()).total_seconds()) + 1)}

@@ -5,7 +5,7 @@ import pytest
 
 from community.writeups import teams_with_code, writeups_by_team
 from competitions.models import Competition
-from leaderboards.queries import ROW_FILTERS, ranks_of_teams, rows_at_ranks
+from leaderboards.queries import ranks_of_teams, row_filters, rows_at_ranks
 from tests.community.test_writeups import PAPER
 from tests.factories import UserFactory, joined
 from tests.moderation.conftest import ALL_RIGHT, THREE_RIGHT, TWO_RIGHT, scored
@@ -36,7 +36,7 @@ def board(competition, api_for):
 
 
 def test_rows_of_teams_with_code_keep_their_rank(competition, board):
-    assert ROW_FILTERS["code"][0] == "With code"
+    assert row_filters()["code"].label == "With code"
     ranks = ranks_of_teams(competition, "public", teams_with_code(competition))
     rows = rows_at_ranks(competition, "public", ranks, size=3)
     assert [(row.rank, row.team_name) for row in rows] == [(3, "bob")]
