@@ -187,6 +187,8 @@ PODIUM_SCORING_HARD_LIMIT = int(os.environ.get("PODIUM_SCORING_HARD_LIMIT", "360
 PODIUM_REQUEUE_AFTER = int(os.environ.get("PODIUM_REQUEUE_AFTER", "120"))
 PODIUM_SWEEP_EVERY = int(os.environ.get("PODIUM_SWEEP_EVERY", "60"))
 PODIUM_RESCORE_MAX_RESUMES = int(os.environ.get("PODIUM_RESCORE_MAX_RESUMES", "5"))
+PODIUM_SCORING_LEASE = int(os.environ.get("PODIUM_SCORING_LEASE", "60"))
+PODIUM_SCORING_MAX_CRASHES = int(os.environ.get("PODIUM_SCORING_MAX_CRASHES", "3"))
 
 
 def broker_transport_options() -> dict:

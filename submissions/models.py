@@ -42,6 +42,19 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     enqueued_at = models.DateTimeField(auto_now_add=True)
     scoring_started_at = models.DateTimeField(null=True, blank=True)
+    lease_holder = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The scoring attempt that holds the submission (scoring.leases).",
+    )
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Past it, the holder is taken for dead and another worker takes over.",
+    )
+    scoring_attempts = models.PositiveIntegerField(
+        default=0, help_text="Attempts that took the submission; each takeover after a crash adds one."
+    )
     scored_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -81,7 +81,34 @@ def test_the_same_submission_delivered_three_times_is_scored_once(stack):
 
     board = client.get("/api/v1/competitions/digits/leaderboard/").json()
     assert board["results"][0]["entries"] == 1
-    assert len(re.findall(rf"Submission {submission_id} is not queued", stack.log("worker"))) == 2
+    assert len(re.findall(rf"Submission {submission_id} is not free to score", stack.log("worker"))) == 2
+
+
+def test_a_submission_whose_worker_died_mid_scoring_is_taken_over_and_scored(stack):
+    """A worker took the submission and died (its lease ran out with no result): the sweeper sends it again
+    and a live worker takes it over; the crash cost a delay, not the submission."""
+    client = stack.client("demo")
+    guesses = digit_guesses(join_and_read_test_ids(client, "digits"))
+    submission_id = client.submit("digits", guesses).json()["id"]
+    stack.manage(
+        "shell",
+        "-c",
+        "from django.utils import timezone; from submissions.models import Submission; "
+        f"Submission.objects.filter(pk={submission_id}).update(status='scoring', lease_holder='dead-worker', "
+        "lease_expires_at=timezone.now(), scoring_attempts=1)",
+    )
+    swept = stack.manage(
+        "shell", "-c", "from scoring.services import sweep_stuck_submissions as s; print(s())"
+    )
+
+    stack.start_worker()
+    submission = client.wait_until_finished(submission_id)
+
+    assert "'abandoned': 1" in swept
+    assert submission["status"] == "scored", submission
+    assert submission["public_score"] == pytest.approx(expected_public_accuracy(stack, guesses), abs=1e-12)
+    board = client.get("/api/v1/competitions/digits/leaderboard/").json()
+    assert [(row["team"], row["entries"]) for row in board["results"]] == [("demo", 1)]
 
 
 def test_a_host_publishes_through_the_api_and_a_participant_is_scored(stack):

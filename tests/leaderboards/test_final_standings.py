@@ -15,7 +15,7 @@ from leaderboards.queries import leaderboard_rows
 from leaderboards.standing import delete_submission
 from leaderboards.tasks import build_due_private_boards
 from moderation.services import disqualify_submission, disqualify_team
-from scoring import services
+from scoring import leases, services
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, create_submission, select_final
 from tests.factories import UserFactory, end_now, joined, predictions
@@ -370,12 +370,12 @@ def test_a_submission_scored_while_its_team_merged_is_saved_on_the_merged_team(c
     submission, _ = create_submission(
         competition=competition, user=alice, file_name="p.csv", stream=io.BytesIO(predictions().encode())
     )
-    assert services.claim(submission.pk)
+    assert leases.take(submission.pk, "worker-1")
     merge_request = request_merge(competition=competition, user=alice, target_name="bob")
     accept_merge(merge_request=merge_request, user=bob)
 
     scores = type("Scores", (), {"public": 0.5, "private": 0.5})
-    outcome = services.record_scores(submission, scores, services.scoring_setup(competition))
+    outcome = services.record_scores(submission, "worker-1", scores, services.scoring_setup(competition))
 
     submission.refresh_from_db()
     assert outcome == "scored"

@@ -13,7 +13,7 @@ from config.errors import NotAllowed
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import leaderboard_rows
 from leaderboards.services import rebuild_public_entries
-from scoring import rescoring, services, solutions
+from scoring import leases, rescoring, services, solutions
 from scoring.messages import GENERIC_FAILURE
 from scoring.models import Rescore, RescoredSubmission
 from submissions.models import Submission
@@ -124,13 +124,13 @@ def test_a_file_scored_under_the_old_setup_after_the_switch_goes_back_to_the_que
     submission, _ = create_submission(
         competition=competition, user=alice, file_name="p.csv", stream=io.BytesIO(predictions().encode())
     )
-    assert services.claim(submission.pk)
+    assert leases.take(submission.pk, "worker-1")
     old_setup = (competition.solution_sha256, competition.metric)
     rescore = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
     run_to_the_end(rescore)
 
     outcome = services.record_scores(
-        submission, type("Scores", (), {"public": 0.5, "private": 0.5}), old_setup
+        submission, "worker-1", type("Scores", (), {"public": 0.5, "private": 0.5}), old_setup
     )
 
     submission.refresh_from_db()

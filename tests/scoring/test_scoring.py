@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import leaderboard_rows
-from scoring import services
+from scoring import leases, services
 from submissions.models import Submission
 from submissions.services import create_submission
 from tests.factories import UserFactory, joined, make_competition, predictions
@@ -96,22 +96,23 @@ def test_lower_is_better_metrics_rank_ascending(host):
     assert [row.team_name for row in leaderboard_rows(competition, "public")] == ["near", "far"]
 
 
-def test_the_sweeper_resends_waiting_rows_and_fails_interrupted_ones(competition, alice, settings):
+def test_the_sweeper_resends_waiting_rows_and_those_whose_worker_died(competition, alice, settings):
     waiting = upload(competition, alice, PERFECT_PUBLIC)
-    stuck = upload(competition, alice, PERFECT_PUBLIC)
+    abandoned = upload(competition, alice, PERFECT_PUBLIC)
+    alive = upload(competition, alice, PERFECT_PUBLIC)
     long_ago = timezone.now() - timedelta(hours=2)
-    Submission.objects.filter(pk=waiting.pk).update(enqueued_at=long_ago)
-    Submission.objects.filter(pk=stuck.pk).update(status="scoring", scoring_started_at=long_ago)
+    Submission.objects.filter(pk__in=[waiting.pk, abandoned.pk, alive.pk]).update(enqueued_at=long_ago)
+    assert leases.take(abandoned.pk, "dead-worker")
+    assert leases.take(alive.pk, "live-worker")
+    Submission.objects.filter(pk=abandoned.pk).update(lease_expires_at=long_ago)
 
     result = services.sweep_stuck_submissions()
 
-    assert result == {"resent": 1, "interrupted": 1, "rescores_resumed": 0}
+    assert result == {"resent": 1, "abandoned": 1, "rescores_resumed": 0}
     waiting.refresh_from_db()
-    stuck.refresh_from_db()
+    abandoned.refresh_from_db()
     assert (waiting.status, waiting.enqueue_count) == ("queued", 2)
-    assert stuck.status == "failed"
-    assert "Scoring was interrupted" in stuck.error_message
-    assert not stuck.counts_against_quota
+    assert (abandoned.status, abandoned.enqueue_count) == ("scoring", 2)  # re-sent, for a worker to take over
 
 
 def test_leaderboard_api_reads_in_a_fixed_number_of_queries(
