@@ -8,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from config.error_pages import DATABASE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE
 from config.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,11 @@ def podium_exception_handler(exc, context):
         return error_response("not_found", "Not found.", status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, DATABASE_ERRORS):
+        logger.warning("The database cannot be reached: %s", exc)
+        response = error_response("service_unavailable", UNAVAILABLE, status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     response = exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)

@@ -1,7 +1,11 @@
-"""Not-found and server-error answers: JSON under /api/, the site's own page elsewhere."""
+"""Not-found, server-error and unavailable answers: JSON under /api/, the site's own page elsewhere."""
 
-from django.http import JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from config.errors import DomainError, NotFound
 
@@ -19,7 +23,30 @@ def not_found(request, exception=None):
     return render(request, "error.html", {"error": error}, status=404)
 
 
+# The database could not be reached: a restart, a failover, a dropped connection. Not the client's fault
+# and not a bug: 503 with Retry-After, so clients and the CLI try again.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE = (
+    "Podium cannot reach its database right now. Nothing already accepted is lost; try again in a minute."
+)
+
+
+def unavailable(request) -> HttpResponse:
+    """The answer while the database is down, built without touching it (no session, no user)."""
+    if is_api(request):
+        body = {"code": "service_unavailable", "message": UNAVAILABLE, "details": {}}
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:
+        response = HttpResponse(render_to_string("unavailable.html", {"message": UNAVAILABLE}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
+    """Django's handler500, called while the exception is being handled: a database outage is a 503."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return unavailable(request)
     message = "Something went wrong on the server; it has been logged."
     if is_api(request):
         return JsonResponse({"code": "internal_error", "message": message, "details": {}}, status=500)

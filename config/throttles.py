@@ -8,14 +8,21 @@ ones per user. Each answer says the tightest limit that applied:
   X-RateLimit-Reset      seconds until a request is freed again
 A refused request gets 429 with Retry-After."""
 
+import logging
+
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+logger = logging.getLogger(__name__)
 RATE_LIMIT_ATTRIBUTE = "podium_rate_limit"
 
 
 class RateLimitHeadersMixin:
     def allow_request(self, request, view):
-        allowed = super().allow_request(request, view)
+        try:
+            allowed = super().allow_request(request, view)
+        except Exception:  # the cache (Redis) is down: limits fail open, the API keeps answering
+            logger.warning("Rate limits are off: the cache cannot be reached", exc_info=True)
+            return True
         if self.rate is not None and getattr(self, "key", None) is not None:
             remember_tightest(request._request, self.limit_state(allowed))
         return allowed

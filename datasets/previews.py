@@ -5,6 +5,7 @@ competition's solution lives in the private storage, so it can never be previewe
 file's SHA-256: the same bytes always give the same preview, so a page view reads no file once it is warm.
 """
 
+import contextlib
 import csv
 import io
 import logging
@@ -119,7 +120,11 @@ def file_previews(files: Iterable[DatasetFile]) -> dict[int, Preview]:
     """The preview of each CSV file among the given public data files, by file id: from the cache in one
     call, reading only the files not cached yet. Other files get no entry."""
     csv_files = [dataset_file for dataset_file in files if is_csv(dataset_file.name)]
-    found = cache.get_many([cache_key(dataset_file) for dataset_file in csv_files])
+    try:
+        found = cache.get_many([cache_key(dataset_file) for dataset_file in csv_files])
+    except Exception:  # the cache (Redis) is down: read the files, the page still answers
+        logger.warning("Previews are not cached: the cache cannot be reached", exc_info=True)
+        found = {}
     fresh = {}
     for dataset_file in csv_files:
         key = cache_key(dataset_file)
@@ -131,7 +136,8 @@ def file_previews(files: Iterable[DatasetFile]) -> dict[int, Preview]:
             logger.warning("Could not read %s for its preview", dataset_file.storage_key, exc_info=True)
             found[key] = no_preview("The preview is not available right now.")
     if fresh:
-        cache.set_many(fresh, CACHE_SECONDS)
+        with contextlib.suppress(Exception):  # the cache being down costs a re-read next time, nothing more
+            cache.set_many(fresh, CACHE_SECONDS)
     return {dataset_file.pk: found[cache_key(dataset_file)] for dataset_file in csv_files}
 
 
