@@ -1,6 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from accounts.models import ApiToken
 from accounts.services import create_api_token, podium_json, revoke_api_token
 from config.api_input import validated
+from config.api_input_limits import BoundedJSONParser
 from config.api_schema import error, errors
 from config.errors import NotAllowed, NotFound
 
@@ -62,7 +63,7 @@ class ApiTokensApi(APIView):
     session only: a token cannot mint more tokens, so a leaked one can be revoked for good."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [BoundedJSONParser, FormParser]
 
     @extend_schema(
         operation_id="tokens_list",

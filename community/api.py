@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +27,7 @@ from community.serializers import (
 )
 from community.targets import COMMENTABLE, VOTABLE, comment_for, find_target, votable_target
 from config.api_input import validated
+from config.api_input_limits import BoundedPagination
 from config.api_schema import PAGING, errors, paginated
 
 KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(COMMENTABLE))
@@ -48,7 +48,7 @@ class DiscussionApi(APIView):
     )
     def get(self, request, kind, key):
         nodes = flattened(discussion(request.user, find_target(request.user, kind, key)))
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(nodes, request, view=self)
         return paginator.get_paginated_response(CommentSerializer(page, many=True).data)
 
@@ -191,7 +191,7 @@ class NotificationsApi(APIView):
         notifications = notifications_for(request.user)
         if request.query_params.get("unread") in ("1", "true", "yes"):
             notifications = notifications.filter(read_at__isnull=True)
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(notifications, request, view=self)
         return paginator.get_paginated_response(NotificationSerializer(page, many=True).data)
 

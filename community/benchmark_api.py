@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +15,7 @@ from community.models import Benchmark
 from community.pwc import export_table, import_table
 from competitions.queries import competition_for
 from config.api_input import validated
+from config.api_input_limits import BoundedJSONParser
 from config.api_schema import errors
 from leaderboards.queries import higher_is_better
 
@@ -93,7 +94,7 @@ def export_response(benchmark: Benchmark) -> HttpResponse:
 
 
 class BenchmarkApi(APIView):
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [BoundedJSONParser, FormParser]
 
     @extend_schema(
         operation_id="benchmark_retrieve",

@@ -8,13 +8,12 @@ from community.models import CommentFlag, Notification
 from community.queries import CommentNode, comment_url
 from community.services import MAX_COMMENT_LENGTH
 from community.targets import COMMENTABLE, VOTABLE, kind_of
+from config.api_input_limits import IdField
 
 
 class CommentCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=MAX_COMMENT_LENGTH, help_text="Markdown.")
-    parent = serializers.IntegerField(
-        required=False, allow_null=True, help_text="The id of the comment this one replies to."
-    )
+    parent = IdField(required=False, allow_null=True, help_text="The id of the comment this one replies to.")
 
 
 class CommentEditSerializer(serializers.Serializer):
@@ -28,7 +27,7 @@ class FlagSerializer(serializers.Serializer):
 
 class NotificationsReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         required=False,
         help_text="Only these; all unread ones when left out.",
     )

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from community.writeups import (
 )
 from competitions.queries import competition_for
 from config.api_input import validated
+from config.api_input_limits import BoundedPagination, IdField
 from config.api_schema import PAGING, errors, paginated
 
 
@@ -55,7 +55,7 @@ class WriteUpFieldsSerializer(serializers.Serializer):
     paper_title = serializers.CharField(max_length=300, required=False, allow_blank=True)
     paper_authors = serializers.CharField(max_length=500, required=False, allow_blank=True)
     venue = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    year = serializers.IntegerField(required=False, allow_null=True, min_value=1900)
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=9999)
     framework = serializers.CharField(
         max_length=60, required=False, allow_blank=True, help_text="e.g. PyTorch"
     )
@@ -68,7 +68,7 @@ class WriteUpFieldsSerializer(serializers.Serializer):
 
 
 class WriteUpCreateSerializer(WriteUpFieldsSerializer):
-    submission = serializers.IntegerField(help_text="The id of your team's scored submission it describes.")
+    submission = IdField(help_text="The id of your team's scored submission it describes.")
 
 
 class WriteUpSerializer(serializers.Serializer):
@@ -129,7 +129,7 @@ class CompetitionWriteUpsApi(APIView):
         competition = competition_for(request.user, slug)
         ordering = "votes" if request.query_params.get("ordering") == "votes" else "score"
         ranked = ranked_writeups(request.user, competition, ordering=ordering)
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(ranked, request, view=self)
         return paginator.get_paginated_response(WriteUpSerializer(page, many=True).data)
 

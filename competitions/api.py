@@ -1,7 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +28,7 @@ from competitions.services import (
     update_competition,
 )
 from config.api_input import checked, validated
+from config.api_input_limits import BoundedJSONParser, BoundedPagination
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.queries import dataset_for
@@ -54,7 +54,7 @@ class CompetitionListApi(APIView):
     def get(self, request):
         """Paginated with ?limit= and ?offset=; filtered by ?search=, ?status= and ?prediction=."""
         query = checked(CompetitionSearchSerializer, request.query_params)
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(
             search_competitions(request.user, query.as_search()), request, view=self
         )
@@ -82,7 +82,7 @@ class CompetitionListApi(APIView):
 
 
 class CompetitionDetailApi(APIView):
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [BoundedJSONParser, FormParser]
 
     @extend_schema(
         operation_id="competition_retrieve",
@@ -111,7 +111,7 @@ class CompetitionDetailApi(APIView):
 
 class CompetitionPublishApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [BoundedJSONParser, FormParser]
 
     @extend_schema(
         operation_id="competition_publish",
@@ -129,7 +129,7 @@ class CompetitionJoinApi(APIView):
     """Joining is accepting the rules: an explicit action, never a side effect of reading them."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [BoundedJSONParser, FormParser]
 
     @extend_schema(
         operation_id="competition_join",

@@ -134,8 +134,18 @@ LIMITS = (
         default=5,
         help_text="Submissions per team per UTC day.",
     ),
-    Limit("total_submission_limit", "Total submissions per team", help_text="Empty: no total limit."),
-    Limit("max_in_flight", "Submissions waiting or scoring at once, per team", help_text="Empty: no cap."),
+    Limit(
+        "total_submission_limit",
+        "Total submissions per team",
+        maximum=1_000_000,
+        help_text="Empty: no total limit.",
+    ),
+    Limit(
+        "max_in_flight",
+        "Submissions waiting or scoring at once, per team",
+        maximum=1000,
+        help_text="Empty: no cap.",
+    ),
     Limit("max_team_size", "Maximum team size", maximum=100, default=5),
     Limit(
         "final_selection_limit",

@@ -11,6 +11,7 @@ from competitions.queries import (
     viewer_state,
 )
 from competitions.services import CompetitionDraft, draft_from
+from config.api_input_limits import BoundedJSONField
 from scoring import engine
 
 
@@ -215,7 +216,7 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
     id_column = serializers.CharField(max_length=100)
     target_columns = serializers.CharField(help_text="Comma-separated target column names.")
     public_fraction = serializers.FloatField(min_value=0.01, max_value=0.99, default=0.3)
-    metric_params = serializers.JSONField(required=False, default=dict)
+    metric_params = BoundedJSONField(required=False, default=dict)
     solution = serializers.FileField()
     data_files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
     source_dataset = serializers.SlugField(

@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,6 +11,7 @@ from competitions import teams
 from competitions.models import TeamInvitation, TeamMergeRequest
 from competitions.queries import competition_for
 from config.api_input import validated
+from config.api_input_limits import BoundedJSONParser
 from config.api_schema import PerVerbSchema, errors
 
 
@@ -106,7 +107,7 @@ def team_answer(user, competition) -> dict:
 
 class TeamActionApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [BoundedJSONParser, FormParser]
 
 
 class TeamApi(TeamActionApi):

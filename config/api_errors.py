@@ -2,7 +2,8 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -40,6 +41,9 @@ def podium_exception_handler(exc, context):
         return error_response("not_found", "Not found.", status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return error_response("too_large", f"The request body is over {limit} MB.", 413)
     if isinstance(exc, DATABASE_ERRORS):
         logger.warning("The database cannot be reached: %s", exc)
         response = error_response("service_unavailable", UNAVAILABLE, status.HTTP_503_SERVICE_UNAVAILABLE)

@@ -19,3 +19,23 @@ class DomainErrorPageMiddleware:
         if isinstance(exception, DomainError):
             return render(request, "error.html", {"error": exception}, status=exception.http_status)
         return None
+
+
+class RefuseNulCharactersMiddleware:
+    """A NUL character in a page's query or form is refused with a 400 naming the field (PostgreSQL cannot
+    store one, and no real text holds one); the API's serializers refuse it in the same words."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            for data in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+                for name, values in data.lists():
+                    if any("\x00" in value for value in values):
+                        error = DomainError(
+                            f"The field '{name}' holds a NUL character (\\x00); remove it and send the form again.",
+                            code="nul_character",
+                        )
+                        return render(request, "error.html", {"error": error}, status=400)
+        return self.get_response(request)

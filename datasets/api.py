@@ -1,11 +1,11 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_input import checked, validated
+from config.api_input_limits import BoundedPagination
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from config.errors import NotFound
 from datasets.downloads import dataset_file_response, version_zip_response
@@ -39,7 +39,7 @@ class DatasetListApi(APIView):
             text=query.validated_data["search"].strip(),
             ordering=query.validated_data["ordering"],
         )
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(datasets, request, view=self)
         return paginator.get_paginated_response(DatasetListSerializer(page, many=True).data)
 

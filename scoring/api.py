@@ -1,14 +1,13 @@
-import json
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from competitions.queries import competition_for, is_host
 from config.api_input import validated
+from config.api_input_limits import BoundedJSONField, BoundedJSONParser, loads_bounded
 from config.api_schema import errors
 from config.errors import DomainError, NotAllowed
 from scoring.rescoring import cancel_rescore, start_rescore
@@ -21,7 +20,7 @@ class RescoreRequestSerializer(serializers.Serializer):
 
     solution = serializers.FileField(required=False)
     metric = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    metric_params = serializers.JSONField(required=False)
+    metric_params = BoundedJSONField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
@@ -38,7 +37,7 @@ class RescoreApi(APIView):
     DELETE cancels the running rescore."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(
         operation_id="rescore_retrieve",
@@ -103,7 +102,7 @@ class RescoreApi(APIView):
 
 def parse_json_object(text: str, field: str) -> dict:
     try:
-        value = json.loads(text)
+        value = loads_bounded(text, f"'{field}'")
     except ValueError:
         value = None
     if not isinstance(value, dict):

@@ -1,7 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +13,7 @@ from competitions.queries import (
     team_for,
 )
 from config.api_input import validated
+from config.api_input_limits import BoundedJSONParser, BoundedPagination
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
 from datasets.downloads import StoredDownload, stored_file_response
 from datasets.storage import private_storage
@@ -62,7 +62,7 @@ class CompetitionSubmissionsApi(APIView):
     def get(self, request, slug):
         """Newest first, paginated with ?limit= and ?offset= (the host sees every team's)."""
         competition = competition_for(request.user, slug)
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(visible_submissions(request.user, competition), request, view=self)
         response = paginator.get_paginated_response(serialize(request.user, competition, page, many=True))
         team = team_for(request.user, competition)
@@ -145,7 +145,7 @@ class SubmissionSelectApi(APIView):
     """POST {"selected": true|false}: mark a submission as one of the team's finals, or unmark it."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         operation_id="submission_select",

@@ -1,0 +1,109 @@
+"""Bounds on what a client may send the API, so that no input can reach the server as a 500.
+
+- JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes (413) and MAX_JSON_DEPTH levels of nesting (400);
+  the same depth limit holds for JSON given inside a form field (metric parameters).
+- Pages of a list: `?limit=` at most MAX_PAGE_SIZE (larger values are clamped to it, as DRF does with
+  max_limit) and `?offset=` at most MAX_OFFSET (clamped).
+- Ids and counts in a body: within the database's 64-bit integers (MAX_ID).
+"""
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
+
+MAX_JSON_DEPTH = 32
+MAX_PAGE_SIZE = 500
+MAX_OFFSET = 10**9
+MAX_ID = 2**63 - 1
+
+
+class BodyTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
+def deepest(value: object) -> int:
+    """How many levels of lists and objects nest in a parsed JSON value (without recursion)."""
+    depth, level = 0, [(value, 1)]
+    while level:
+        item, at = level.pop()
+        if isinstance(item, dict | list):
+            depth = max(depth, at)
+            children = item.values() if isinstance(item, dict) else item
+            level.extend((child, at + 1) for child in children)
+    return depth
+
+
+def refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def loads_bounded(text: str | bytes, what: str = "The JSON body") -> object:
+    """json.loads (NaN and Infinity refused, as DRF's strict parser does), refusing nesting deeper than
+    MAX_JSON_DEPTH with a 400 that says so."""
+    try:
+        value = json.loads(text, parse_constant=refuse_constant)
+    except RecursionError:
+        value = None
+        too_deep = True
+    else:
+        too_deep = deepest(value) > MAX_JSON_DEPTH
+    if too_deep:
+        raise exceptions.ParseError(f"{what} is nested too deeply: at most {MAX_JSON_DEPTH} levels.")
+    return value
+
+
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser with a size limit (413) and a depth limit (400)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            body = stream.read(limit + 1) if stream is not None else b""
+        except RequestDataTooBig as error:
+            raise BodyTooLarge(f"The request body is over {limit // (1024 * 1024)} MB.") from error
+        if len(body) > limit:
+            raise BodyTooLarge(f"The request body is over {limit // (1024 * 1024)} MB.")
+        if not body:
+            raise exceptions.ParseError("The JSON body is empty.")
+        try:
+            encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+            return loads_bounded(body.decode(encoding))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise exceptions.ParseError(f"The JSON body cannot be read: {error}") from error
+
+
+class BoundedJSONField(serializers.JSONField):
+    """A JSON value given in a form field or a body, with the same depth limit as the parser."""
+
+    def to_internal_value(self, data):
+        if self.binary or getattr(data, "is_json_string", False):  # text to parse, as DRF's own field does
+            try:
+                return loads_bounded(data, f"'{self.field_name}'")
+            except ValueError as error:
+                raise serializers.ValidationError("It is not valid JSON.") from error
+        if deepest(data) > MAX_JSON_DEPTH:
+            raise serializers.ValidationError(f"It is nested too deeply: at most {MAX_JSON_DEPTH} levels.")
+        return super().to_internal_value(data)
+
+
+class IdField(serializers.IntegerField):
+    """An id: a whole number the database can hold."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """?limit= and ?offset= as DRF reads them, clamped to bounds the database can take."""
+
+    max_limit = MAX_PAGE_SIZE
+
+    def get_offset(self, request):
+        return min(super().get_offset(request), MAX_OFFSET)

@@ -1,0 +1,106 @@
+"""Inputs that used to answer 500 now answer a clear 4xx naming the problem: bodies too large or nested too
+deeply, numbers beyond what the database holds, pages too large, NUL characters through the site's forms."""
+
+import io
+import json
+
+import pytest
+
+from config.api_input_limits import MAX_JSON_DEPTH, MAX_PAGE_SIZE
+from tests.community.conftest import discussion_url, old_account
+from tests.factories import LABEL_SOLUTION, PASSWORD
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.fixture
+def carol(db):
+    return old_account("carol")
+
+
+def test_a_json_body_over_the_size_limit_is_413(api_for, competition, carol, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"body": "x" * (2 * 1024 * 1024)})
+
+    answer = api_for(carol).post(
+        discussion_url("competition", "animals"), body, content_type="application/json"
+    )
+
+    assert answer.status_code == 413
+    assert answer.json()["message"] == "The request body is over 1 MB."
+
+
+def test_json_nested_100000_levels_is_refused_on_any_json_route(api_for, competition, carol):
+    answer = api_for(carol).post(
+        discussion_url("competition", "animals"), DEEP, content_type="application/json"
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["message"] == f"The JSON body is nested too deeply: at most {MAX_JSON_DEPTH} levels."
+
+
+def test_deep_json_as_metric_parameters_is_refused(api_for, host):
+    solution = io.BytesIO(LABEL_SOLUTION.encode())
+    solution.name = "solution.csv"
+    data = {
+        "title": "Deep",
+        "start_at": "2030-01-01T00:00:00Z",
+        "end_at": "2030-02-01T00:00:00Z",
+        "metric": "accuracy",
+        "id_column": "id",
+        "target_columns": "label",
+        "metric_params": DEEP,
+        "solution": solution,
+    }
+
+    answer = api_for(host).post("/api/v1/competitions/", data, format="multipart")
+
+    assert answer.status_code == 400
+    assert "'metric_params' is nested too deeply" in answer.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("field", "bound"), [("total_submission_limit", "1000000"), ("max_in_flight", "1000")]
+)
+def test_a_number_beyond_the_databases_range_is_refused_with_its_bounds(
+    api_for, competition, host, field, bound
+):
+    answer = api_for(host).patch("/api/v1/competitions/animals/", {field: 2**63}, format="json")
+
+    assert answer.status_code == 400
+    assert field in answer.json()["details"]["fields"]
+    assert bound in answer.json()["message"]
+
+
+def test_an_id_beyond_the_databases_range_is_refused(api_for, competition, carol):
+    answer = api_for(carol).post(
+        discussion_url("competition", "animals"), {"body": "Hi", "parent": 2**70}, format="json"
+    )
+
+    assert answer.status_code == 400
+    assert "parent" in answer.json()["details"]["fields"]
+
+
+@pytest.mark.parametrize("query", [f"limit={2**63}", f"offset={2**63}", f"limit={2**63}&offset={2**63}"])
+def test_huge_pages_are_clamped_not_500(api_for, competition, query):
+    answer = api_for(None).get(f"/api/v1/competitions/?{query}")
+
+    assert answer.status_code == 200
+    assert answer.json()["count"] == 1
+    assert len(answer.json()["results"]) <= MAX_PAGE_SIZE
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/competitions/animals/discussion/", "body"),
+        ("/competitions/animals/team/rename/", "name"),
+    ],
+)
+def test_a_nul_character_through_a_form_is_refused_by_name(client, competition, carol, path, field):
+    client.login(username="carol", password=PASSWORD)
+
+    page = client.post(path, {field: "Hello\x00world"})
+
+    assert page.status_code == 400
+    assert f"The field &#x27;{field}&#x27; holds a NUL character" in page.content.decode()
