@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from accounts.models import User
+from config.plain_text import no_control_characters
 
 
 class SignUpForm(UserCreationForm):
@@ -46,4 +47,5 @@ class DisplayNameForm(forms.ModelForm):
         help_texts = {"display_name": "Shown instead of your username; leave it empty to use your username."}
 
     def clean_display_name(self) -> str:
+        no_control_characters(self.cleaned_data["display_name"])
         return " ".join(self.cleaned_data["display_name"].split())

@@ -13,6 +13,7 @@ from community.rendering import render_markdown
 from competitions.models import Competition
 from competitions.queries import can_see_private_scores, team_for
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
+from config.plain_text import refuse_control_characters
 from config.timestamps import utc_label
 from leaderboards.queries import RowFilter, higher_is_better
 from submissions.models import Submission
@@ -108,11 +109,18 @@ def publish_writeup(*, author: User, submission: Submission, **fields) -> WriteU
         ) from None
 
 
+# Shown in tables and the CLI: plain text on one line (the body is Markdown and keeps its newlines).
+SHORT_FIELDS = ("method_name", "title", "paper_title", "paper_authors", "venue", "framework", "arxiv_id")
+
+
 def cleaned(fields: dict) -> dict:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not write-up fields: {sorted(unknown)}")
     fields = {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+    for name in SHORT_FIELDS:
+        if isinstance(fields.get(name), str):
+            refuse_control_characters(fields[name], field=name, label=name.replace("_", " "))
     if "arxiv_id" in fields:
         fields["arxiv_id"] = normalise_arxiv_id(fields["arxiv_id"])
     if "method_name" in fields and not fields["method_name"] and fields.get("title"):

@@ -16,6 +16,7 @@ from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
 from competitions.queries import is_host
 from config.errors import NotAllowed
+from config.plain_text import refuse_control_characters
 from config.timestamps import utc_label
 from datasets.models import Dataset, DatasetFile
 from datasets.services import NewFile, clean_file_name, prepare_version, record_dataset, unique_slug
@@ -57,9 +58,20 @@ def field_error(name: str, message: str, code: str = "invalid_competition") -> C
     return CompetitionError(message, code=code, details={"field": name})
 
 
+SHORT_TEXT = {"title": "title", "subtitle": "subtitle"}
+
+
+def check_short_text(values: Mapping[str, Any]) -> None:
+    """Titles are plain text on one line (config.plain_text)."""
+    for name, label in SHORT_TEXT.items():
+        if isinstance(values.get(name), str):
+            refuse_control_characters(values[name], field=name, label=label)
+
+
 def check_draft(draft: CompetitionDraft) -> None:
     if not draft.title.strip():
         raise field_error("title", "A competition needs a title.")
+    check_short_text({"title": draft.title, "subtitle": draft.subtitle})
     if draft.end_at <= draft.start_at:
         raise field_error("end_at", "The end must come after the start.")
     if draft.end_at <= timezone.now():
@@ -314,6 +326,7 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
     unknown = sorted(set(changes) - set(EDITABLE_SETTINGS))
     if unknown:
         raise field_error(unknown[0], f"'{unknown[0]}' cannot be changed here.")
+    check_short_text(changes)
     now = timezone.now()
     if competition.phase == Competition.Phase.FINISHED and set(changes) - set(TEXT_SETTINGS):
         raise CompetitionError(

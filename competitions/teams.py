@@ -25,6 +25,7 @@ from competitions.models import (
 )
 from competitions.services import free_team_name, require_not_suspended
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
+from config.plain_text import refuse_control_characters
 from config.timestamps import utc_label
 
 PENDING = "pending"
@@ -140,7 +141,7 @@ def answer(item: TeamInvitation | TeamMergeRequest, status: str) -> None:
 
 def rename_team(*, competition: Competition, user: User, name: str) -> Team:
     """The leader renames the team; names are unique in a competition, whatever their case."""
-    name = name.strip()
+    name = refuse_control_characters(name.strip(), field="name", label="team name")
     if not 1 <= len(name) <= 100:
         raise TeamRefused(
             "A team name needs 1 to 100 characters.", code="invalid_name", details={"field": "name"}

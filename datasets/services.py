@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from config.errors import DomainError
+from config.plain_text import refuse_control_characters
 from datasets.columns import csv_columns, is_csv
 from datasets.models import Dataset, DatasetFile, DatasetVersion
 from datasets.storage import CHUNK, StoredFile, public_storage, store, stream_size
@@ -207,6 +208,7 @@ def create_dataset(
     """Create a dataset and its first version from the given files."""
     if not title.strip():
         raise DatasetError("A dataset needs a title.", code="missing_title", details={"field": "title"})
+    refuse_control_characters(title, field="title", label="title")
     slug = unique_slug(title, requested=slug)
     prepared = prepare_version(files, folder=f"datasets/{slug}")
     with transaction.atomic():

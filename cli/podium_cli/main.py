@@ -13,6 +13,7 @@ from podium_cli import __version__, community, competitions, datasets, validatio
 from podium_cli.client import Client
 from podium_cli.config import load_config
 from podium_cli.errors import ApiError, CliError
+from podium_cli.terminal import guard_terminal
 
 
 def show_config(client: Client, args) -> int:
@@ -192,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    guard_terminal()
     args = build_parser().parse_args(argv)
     try:
         config = load_config()

@@ -1,6 +1,7 @@
 """What the command prints: tables that fit the terminal, a progress bar on stderr, and value formats."""
 
 import json
+import re
 import shutil
 import sys
 import time
@@ -57,6 +58,41 @@ def looks_numeric(values: list[str]) -> bool:
     return True
 
 
+# Control characters from the server (C0, C1, DEL and the marks that reorder text) are shown escaped, so a
+# name cannot move the cursor, clear the screen or add a row to a table.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """The text with every control character but those in `keep` written as a JSON-style escape (ESC as
+    \\u001b, U+202E as \\u202e), which reads the same in a table and inside --json output."""
+    return UNPRINTABLE.sub(
+        lambda found: found.group() if found.group() in keep else f"\\u{ord(found.group()):04x}", text
+    )
+
+
+class PrintableStream:
+    """Wraps stdout or stderr so that nothing the server sent can reach the terminal raw; the CLI's own
+    newlines (and the progress bar's carriage return on stderr) pass."""
+
+    def __init__(self, stream, keep: str):
+        self.stream = stream
+        self.keep = keep
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text, self.keep))
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+def guard_terminal() -> None:
+    if not isinstance(sys.stdout, PrintableStream):
+        sys.stdout = PrintableStream(sys.stdout, keep="\n")
+    if not isinstance(sys.stderr, PrintableStream):
+        sys.stderr = PrintableStream(sys.stderr, keep="\n\r")
+
+
 FLEXIBLE = {"title", "description", "team", "name", "sha256", "subtitle", "error"}
 
 
@@ -65,7 +101,7 @@ def print_table(rows: list[dict], columns: list[tuple[str, str]], *, out=None) -
     free-text columns give up their width first when the terminal is narrow."""
     out = out or sys.stdout
     headers = [header for _, header in columns]
-    cells = [[str(row.get(key, "")) for key, _ in columns] for row in rows]
+    cells = [[printable(str(row.get(key, ""))) for key, _ in columns] for row in rows]
     natural = [max([len(headers[i])] + [len(r[i]) for r in cells]) for i in range(len(columns))]
     minimum = [min(natural[i], max(MIN_COLUMN, min(len(headers[i]), 12))) for i in range(len(columns))]
     flexible = [key in FLEXIBLE for key, _ in columns]

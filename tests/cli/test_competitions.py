@@ -285,3 +285,22 @@ def test_the_private_leaderboard_after_the_end_shows_the_shake_up_and_medals(pod
         "shake-up",
         "medal",
     ]
+
+
+def test_a_name_with_control_characters_never_reaches_the_terminal_raw(podium, two_teams):
+    """A team name stored before names were checked, holding ESC and a right-to-left override: the CLI
+    prints them escaped, in its table and in its --json output alike."""
+    from competitions.models import Team
+
+    Team.objects.filter(name="bob").update(name="bob\x1b[2J\u202eevil")
+
+    table = podium.ok("competitions", "leaderboard", "animals")
+    as_json = podium.ok("competitions", "leaderboard", "animals", "--json")
+
+    for output in (table.stdout, as_json.stdout):
+        assert "\x1b" not in output
+        assert "\u202e" not in output
+    assert "bob\\u001b[2J\\u202eevil" in table.stdout
+    assert (
+        json.loads(as_json.stdout)["results"][1]["team"] == "bob\x1b[2J\u202eevil"
+    )  # JSON escapes decode back
