@@ -15,8 +15,13 @@ from config.errors import NotAllowed, NotFound
 
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.EmailField(allow_null=True, help_text="Null when the account has none.")
     is_staff = serializers.BooleanField()
+
+    def to_representation(self, user):
+        data = super().to_representation(user)
+        data["email"] = data["email"] or None  # "" is not an e-mail address, as the schema's format says
+        return data
 
 
 class MeApi(APIView):

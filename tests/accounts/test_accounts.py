@@ -129,3 +129,15 @@ def test_production_hashes_passwords_with_pbkdf2_while_tests_use_a_fast_hasher(s
 
     assert production_hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_me_gives_null_for_an_account_without_email_as_its_schema_says(api_for, db):
+    from tests.factories import UserFactory
+
+    nobody = UserFactory(username="nomail", email="")
+
+    assert api_for(nobody).get("/api/v1/me/").json() == {
+        "username": "nomail",
+        "email": None,
+        "is_staff": False,
+    }
