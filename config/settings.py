@@ -37,6 +37,19 @@ def embedded_secret_key() -> str:
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or embedded_secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+# Served over HTTPS (behind a proxy that terminates TLS): one switch turns on every HTTPS setting with sound
+# defaults, each of which can also be set alone. With it, `manage.py check --deploy` is clean.
+PODIUM_HTTPS = env_bool("PODIUM_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("PODIUM_SSL_REDIRECT", PODIUM_HTTPS)
+SESSION_COOKIE_SECURE = env_bool("PODIUM_SECURE_COOKIES", PODIUM_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("PODIUM_HSTS_SECONDS", "31536000" if PODIUM_HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PODIUM_HSTS_INCLUDE_SUBDOMAINS", PODIUM_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("PODIUM_HSTS_PRELOAD", PODIUM_HTTPS)
+if env_bool("PODIUM_BEHIND_TLS_PROXY", PODIUM_HTTPS):
+    # The proxy says which scheme the client used; only ever set this behind a proxy that sets the header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
