@@ -38,6 +38,7 @@ class Limit:
     default: int | None = None
     help_text: str = ""
     below_minimum: str = ""
+    required_on_forms: bool = False  # left empty on a form: an error, not the default
 
     @property
     def is_optional(self) -> bool:
@@ -61,7 +62,7 @@ class Limit:
             min_value=self.minimum,
             max_value=self.maximum,
             initial=self.default,
-            required=False,
+            required=self.required_on_forms,
             label=self.label,
             help_text=self.help_text,
         )
@@ -133,6 +134,7 @@ LIMITS = (
         maximum=1000,
         default=5,
         help_text="Submissions per team per UTC day.",
+        required_on_forms=True,
     ),
     Limit(
         "total_submission_limit",

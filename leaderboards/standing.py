@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from competitions import locks
 from competitions.models import Competition, Team
+from config.errors import DomainError
 from leaderboards.models import LeaderboardEntry
 from leaderboards.private_board import build_private_leaderboard, rebuild_if_built
 from leaderboards.services import recompute_public_entry
@@ -37,15 +38,30 @@ def delete_submission(*, submission: Submission, user: User) -> None:
         )
 
 
+class TeamChanged(DomainError):
+    code = "team_changed"
+    http_status = 409
+
+
+def lock_submissions_team(submission: Submission) -> Team:
+    """The team the submission belongs to now, locked: a merge may have moved it since it was read."""
+    for _ in range(3):
+        team_id = Submission.objects.values_list("team_id", flat=True).get(pk=submission.pk)
+        team = locks.lock_teams([team_id]).get(team_id)
+        if team is not None:
+            return team
+    raise TeamChanged(f"Submission {submission.pk}'s team changed a moment ago; try again.")
+
+
 def take_submission_off_boards(*, submission: Submission, reason: str) -> Submission:
     """Disqualify one submission and update the boards: who may, and the audit log, are moderation's
     (moderation.services.disqualify_submission is the one way in)."""
     with transaction.atomic():
-        locks.lock_team(submission.team_id)
+        team = lock_submissions_team(submission)
         Submission.objects.filter(pk=submission.pk).update(
             disqualified_at=timezone.now(), disqualification_reason=reason, is_final=False
         )
-        recompute_public_entry(submission.team)
+        recompute_public_entry(team)
     rebuild_if_built(submission.competition)
     submission.refresh_from_db()
     return submission
@@ -55,7 +71,12 @@ def take_team_off_boards(*, team: Team, reason: str) -> Team:
     """Disqualify a whole team and take it off the boards (moderation.services.disqualify_team is the one
     way in)."""
     with transaction.atomic():
-        locked = locks.lock_team(team.pk)
+        try:
+            locked = locks.lock_team(team.pk)
+        except Team.DoesNotExist:
+            raise TeamChanged(
+                f"Team '{team.name}' merged into another a moment ago; disqualify the team it joined."
+            ) from None
         locked.disqualified_at = timezone.now()
         locked.disqualification_reason = reason
         locked.save(update_fields=["disqualified_at", "disqualification_reason"])
@@ -76,7 +97,10 @@ def take_submissions_off_boards(*, submissions: QuerySet[Submission], reason: st
         competition_ids = set(pending.values_list("competition_id", flat=True))
         competitions = locks.lock_competitions(competition_ids)
         now = timezone.now()
-        # A merge accepted meanwhile may move a submission to a team not yet locked: go round until none is left.
+        # A merge accepted meanwhile may move a submission to a team not yet locked (and delete the team that
+        # was read): go round until none is left, stopping only when a round finds the same teams and
+        # changes nothing.
+        previous: set[int] = set()
         while team_ids := set(pending.values_list("team_id", flat=True)):
             teams = list(locks.lock_teams(team_ids).values())
             updated = pending.filter(team__in=teams).update(
@@ -85,8 +109,9 @@ def take_submissions_off_boards(*, submissions: QuerySet[Submission], reason: st
             for team in teams:
                 recompute_public_entry(team)
             disqualified += updated
-            if not updated:
+            if not updated and team_ids == previous:
                 break
+            previous = team_ids
         for competition in competitions:
             if competition.private_leaderboard_built_at:
                 build_private_leaderboard(competition)

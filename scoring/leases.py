@@ -79,10 +79,12 @@ def kept_alive(submission_id: int, holder: str) -> Iterator[None]:
     def renew_until_stopped() -> None:
         try:
             while not stop.wait(interval):
-                if not renew(submission_id, holder):
-                    return
-        except Exception:
-            logger.exception("Could not renew the lease on submission %s", submission_id)
+                try:
+                    if not renew(submission_id, holder):
+                        return  # taken over: nothing more to renew
+                except Exception:  # a database blink: try again at the next beat, with a fresh connection
+                    logger.warning("Could not renew the lease on submission %s", submission_id, exc_info=True)
+                    connection.close()
         finally:
             connection.close()  # this thread's own connection
 

@@ -252,3 +252,13 @@ def test_the_form_the_api_and_the_schema_show_the_same_bounds(client, api_for, c
     assert update["maximum"] == 100
     assert refused.status_code == 400
     assert "max_team_size" in str(refused.json())
+
+
+def test_the_daily_limit_cannot_be_left_empty_on_the_hosts_forms():
+    from competitions.forms import RuleSettingsForm
+
+    form = RuleSettingsForm(data={"daily_submission_limit": "", "max_team_size": ""})
+
+    assert not form.is_valid()
+    assert "daily_submission_limit" in form.errors
+    assert "max_team_size" not in form.errors  # left empty, it keeps its default

@@ -15,6 +15,7 @@ from moderation.services import (
     record,
     suspend_competition,
 )
+from submissions.models import Submission
 from tests.factories import UserFactory, make_competition
 from tests.moderation.conftest import ALL_RIGHT, THREE_RIGHT, scored
 
@@ -205,3 +206,23 @@ def test_disqualifications_through_the_api_are_audited_with_who_did_them(
         ("team_disqualified", moderator, "Multiple accounts.", "staff"),
     ]
     assert entries[0].target == submission
+
+
+def test_disqualifying_a_submission_read_before_its_team_merged_reaches_the_merged_team(
+    competition, host, alice, bob
+):
+    """The submission was read while its team still existed; a merge then moved it. The disqualification
+    follows it to the team it is in now instead of failing on the deleted one."""
+    from competitions.teams import accept_merge, request_merge
+    from leaderboards.queries import leaderboard_rows
+
+    stale = Submission.objects.get(pk=scored(competition, alice, ALL_RIGHT).pk)
+    accept_merge(
+        merge_request=request_merge(competition=competition, user=alice, target_name="bob"), user=bob
+    )
+
+    disqualified = disqualify_submission(submission=stale, actor=host, reason="Hand-labelled rows.")
+
+    assert disqualified.team.name == "bob"
+    assert disqualified.disqualified_at is not None
+    assert [row.team_name for row in leaderboard_rows(competition, "public")] == []

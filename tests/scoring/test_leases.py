@@ -193,3 +193,23 @@ def test_the_sweeper_sends_an_abandoned_submission_once_then_backs_off(submissio
     submission.refresh_from_db()
     assert (first["abandoned"], second["abandoned"]) == (1, 0)
     assert submission.enqueue_count == 2
+
+
+def test_a_failed_renewal_is_retried_at_the_next_beat(settings, monkeypatch):
+    """A database blink while renewing must not end the renewals, or a valid long file would be taken over."""
+    settings.PODIUM_SCORING_LEASE = 0.3
+    calls = []
+    renewed_after_the_error = threading.Event()
+
+    def flaky_renew(submission_id, holder):
+        calls.append(holder)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        if len(calls) >= 3:
+            renewed_after_the_error.set()
+        return True
+
+    monkeypatch.setattr(leases, "renew", flaky_renew)
+
+    with leases.kept_alive(7, "worker-1"):
+        assert renewed_after_the_error.wait(timeout=10), "the renewals stopped after one error"
