@@ -241,6 +241,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leaderboards.tasks.build_due_private_boards",
         "schedule": PODIUM_SWEEP_EVERY,
     },
+    "clean-interrupted-uploads": {"task": "submissions.tasks.clean_interrupted_uploads", "schedule": 3600},
 }
 if PODIUM_SCORING_HARD_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ValueError("PODIUM_SCORING_HARD_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT")

@@ -1,0 +1,76 @@
+"""Removing what an interrupted upload leaves behind: a stored submission file that no row references (the
+web process was killed between storing the file and committing its row), and temporary upload files.
+
+Both wait out a grace period first, so an upload still in progress is never touched. `manage.py
+clean_storage --dry-run` shows what would go; the hourly task removes it.
+"""
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import Storage
+from django.utils import timezone
+
+from datasets.storage import private_storage
+from submissions.models import Submission
+
+logger = logging.getLogger(__name__)
+SUBMISSIONS_FOLDER = "submissions"
+GRACE = timedelta(hours=1)
+
+
+@dataclass
+class Cleanup:
+    """What was (or, in a dry run, would be) removed."""
+
+    orphaned_files: list[str] = field(default_factory=list)
+    orphaned_bytes: int = 0
+    temporary_files: list[str] = field(default_factory=list)
+    temporary_bytes: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.orphaned_files)} orphaned submission files ({self.orphaned_bytes:,} bytes) and "
+            f"{len(self.temporary_files)} temporary upload files ({self.temporary_bytes:,} bytes)"
+        )
+
+
+def stored_keys(storage: Storage, folder: str) -> Iterator[str]:
+    """Every file key under the folder, walking its subfolders."""
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from stored_keys(storage, f"{folder}/{sub}")
+
+
+def clean_storage(*, dry_run: bool = False) -> Cleanup:
+    """Remove stored submission files no row references and temporary uploads, each older than GRACE."""
+    done = Cleanup()
+    storage = private_storage()
+    before = timezone.now() - GRACE
+    if storage.exists(SUBMISSIONS_FOLDER):
+        for key in stored_keys(storage, SUBMISSIONS_FOLDER):
+            if storage.get_modified_time(key) >= before or Submission.objects.filter(file_key=key).exists():
+                continue
+            done.orphaned_files.append(key)
+            done.orphaned_bytes += storage.size(key)
+            if not dry_run:
+                storage.delete(key)
+    temporary = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    if temporary.is_dir():
+        oldest = time.time() - GRACE.total_seconds()
+        for path in temporary.iterdir():
+            if path.is_file() and path.stat().st_mtime < oldest:
+                done.temporary_files.append(path.name)
+                done.temporary_bytes += path.stat().st_size
+                if not dry_run:
+                    path.unlink(missing_ok=True)
+    if not dry_run and (done.orphaned_files or done.temporary_files):
+        logger.info("Storage cleanup removed %s", done.summary())
+    return done

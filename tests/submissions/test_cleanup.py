@@ -1,0 +1,78 @@
+"""An upload interrupted between storing its file and committing its row leaves a file no row references;
+the hourly cleanup removes such files and old temporary uploads, after a grace period that keeps every
+upload in progress safe."""
+
+import io
+import os
+import time
+
+import pytest
+from django.core.management import call_command
+
+from datasets.storage import private_storage, store
+from submissions.cleanup import clean_storage
+from submissions.services import create_submission
+from tests.factories import joined, predictions
+
+TWO_HOURS = 2 * 3600
+
+
+def age(path: str, seconds: int) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+@pytest.fixture
+def leftovers(competition, participant, settings, tmp_path):
+    joined(competition, participant)
+    kept, _ = create_submission(
+        competition=competition,
+        user=participant,
+        file_name="p.csv",
+        stream=io.BytesIO(predictions().encode()),
+    )
+    storage = private_storage()
+    orphan = store(storage, f"submissions/{competition.pk}/1", "submission.csv", io.BytesIO(b"id,label\n"))
+    fresh = store(
+        storage, f"submissions/{competition.pk}/1", "submission.csv", io.BytesIO(b"id,label\n1,a\n")
+    )
+    age(storage.path(orphan.key), TWO_HOURS)
+    age(storage.path(kept.file_key), TWO_HOURS)
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "uploads")
+    os.makedirs(settings.FILE_UPLOAD_TEMP_DIR)
+    old_temp = tmp_path / "uploads" / "old.upload"
+    old_temp.write_bytes(b"x" * 100)
+    age(str(old_temp), TWO_HOURS)
+    (tmp_path / "uploads" / "new.upload").write_bytes(b"y")
+    return {"kept": kept.file_key, "orphan": orphan.key, "fresh": fresh.key, "old_temp": old_temp}
+
+
+def test_a_dry_run_names_what_would_go_and_removes_nothing(leftovers):
+    done = clean_storage(dry_run=True)
+
+    assert done.orphaned_files == [leftovers["orphan"]]
+    assert done.temporary_files == ["old.upload"]
+    assert private_storage().exists(leftovers["orphan"])
+    assert leftovers["old_temp"].exists()
+
+
+def test_orphans_and_old_temporary_files_go_while_referenced_and_recent_ones_stay(leftovers):
+    done = clean_storage()
+
+    storage = private_storage()
+    assert (len(done.orphaned_files), done.temporary_bytes) == (1, 100)
+    assert not storage.exists(leftovers["orphan"])
+    assert not leftovers["old_temp"].exists()
+    assert storage.exists(leftovers["kept"])  # a submission's file, however old
+    assert storage.exists(leftovers["fresh"])  # maybe an upload still committing its row
+    assert (leftovers["old_temp"].parent / "new.upload").exists()
+
+
+def test_the_command_says_what_it_would_remove(leftovers, capsys):
+    call_command("clean_storage", "--dry-run")
+
+    printed = capsys.readouterr().out
+    assert printed.startswith(
+        "Would remove 1 orphaned submission files (9 bytes) and 1 temporary upload files"
+    )
+    assert leftovers["orphan"] in printed
