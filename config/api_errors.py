@@ -9,8 +9,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from config.error_pages import DATABASE_ERRORS, RETRY_AFTER_SECONDS, UNAVAILABLE
-from config.errors import DomainError
+from config.error_pages import RETRY_AFTER_SECONDS, UNAVAILABLE
+from config.errors import DATABASE_ERRORS, DomainError
 
 logger = logging.getLogger(__name__)
 

@@ -2,12 +2,11 @@
 
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from config.errors import DomainError, NotFound
+from config.errors import DATABASE_ERRORS, DomainError, NotFound
 
 
 def is_api(request) -> bool:
@@ -23,9 +22,7 @@ def not_found(request, exception=None):
     return render(request, "error.html", {"error": error}, status=404)
 
 
-# The database could not be reached: a restart, a failover, a dropped connection. Not the client's fault
-# and not a bug: 503 with Retry-After, so clients and the CLI try again.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+# While the database cannot be reached: 503 with Retry-After, so clients and the CLI try again.
 RETRY_AFTER_SECONDS = 30
 UNAVAILABLE = (
     "Podium cannot reach its database right now. Nothing already accepted is lost; try again in a minute."

@@ -1,5 +1,11 @@
 """The base of every domain error: a stable code, a message for the person reading it, details."""
 
+from django.db import InterfaceError, OperationalError
+
+# The database could not be reached (down, restarting, a dropped connection): not a bug and not the
+# client's fault. Pages and the API answer 503; a scoring task retries later.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
 
 class DomainError(Exception):
     code = "error"

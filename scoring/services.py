@@ -5,12 +5,13 @@ from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from competitions import locks
 from competitions.models import Competition
+from config.errors import DATABASE_ERRORS
 from datasets.storage import private_storage
 from scoring import engine, leases, signals
 from scoring.messages import GENERIC_FAILURE
@@ -23,8 +24,6 @@ logger = logging.getLogger(__name__)
 Status = Submission.Status
 
 MAX_BACKOFF_DOUBLINGS = 5
-# The database could not be reached (down, restarting, a dropped connection): the task retries these.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 CRASHED = (
     "Scoring this file stopped the worker {crashes} times in a row, so Podium gave up on it; this submission "

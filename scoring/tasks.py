@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from config.errors import DATABASE_ERRORS
 from scoring import leases, services
 
 # Waits between retries of a task that could not reach the database: about six minutes in all, longer than
@@ -14,7 +15,7 @@ def score_submission(self, submission_id: int, holder: str | None = None) -> str
     holder = holder or leases.new_holder()
     try:
         return services.score_and_settle(submission_id, holder)
-    except services.DATABASE_ERRORS as error:
+    except DATABASE_ERRORS as error:
         delay = DATABASE_RETRY_DELAYS[min(self.request.retries, len(DATABASE_RETRY_DELAYS) - 1)]
         raise self.retry(
             exc=error, countdown=delay, args=[submission_id], kwargs={"holder": holder}

@@ -137,3 +137,19 @@ def end_now(competition: Competition, *, sweep: bool = True) -> Competition:
         finalize_ended_competitions()
     competition.refresh_from_db()
     return competition
+
+
+def competition_form(**overrides) -> dict:
+    """What a host posts to create a competition through the API (multipart), with LABEL_SOLUTION."""
+    solution = io.BytesIO(LABEL_SOLUTION.encode())
+    solution.name = "solution.csv"
+    return {
+        "title": "Fine",
+        "start_at": "2030-01-01T00:00:00Z",
+        "end_at": "2030-02-01T00:00:00Z",
+        "metric": "accuracy",
+        "id_column": "id",
+        "target_columns": "label",
+        "solution": solution,
+        **overrides,
+    }

@@ -1,14 +1,13 @@
 """Inputs that used to answer 500 now answer a clear 4xx naming the problem: bodies too large or nested too
 deeply, numbers beyond what the database holds, pages too large, NUL characters through the site's forms."""
 
-import io
 import json
 
 import pytest
 
 from config.api_input_limits import MAX_JSON_DEPTH, MAX_PAGE_SIZE
 from tests.community.conftest import discussion_url, old_account
-from tests.factories import LABEL_SOLUTION, PASSWORD
+from tests.factories import PASSWORD, competition_form
 
 DEEP = "[" * 100_000 + "]" * 100_000
 
@@ -40,18 +39,7 @@ def test_json_nested_100000_levels_is_refused_on_any_json_route(api_for, competi
 
 
 def test_deep_json_as_metric_parameters_is_refused(api_for, host):
-    solution = io.BytesIO(LABEL_SOLUTION.encode())
-    solution.name = "solution.csv"
-    data = {
-        "title": "Deep",
-        "start_at": "2030-01-01T00:00:00Z",
-        "end_at": "2030-02-01T00:00:00Z",
-        "metric": "accuracy",
-        "id_column": "id",
-        "target_columns": "label",
-        "metric_params": DEEP,
-        "solution": solution,
-    }
+    data = competition_form(metric_params=DEEP)
 
     answer = api_for(host).post("/api/v1/competitions/", data, format="multipart")
 

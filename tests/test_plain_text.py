@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tests.factories import LABEL_SOLUTION, PASSWORD, joined
+from tests.factories import PASSWORD, competition_form, joined
 
 
 @pytest.mark.parametrize("name", ["bad\x1bname", "two\nlines", "ring\x07", "evil\u202eeman"])
@@ -30,18 +30,7 @@ def test_a_competition_title_with_a_control_character_is_refused(api_for, compet
 
 
 def test_a_new_competition_subtitle_with_a_newline_is_refused(api_for, host):
-    solution = io.BytesIO(LABEL_SOLUTION.encode())
-    solution.name = "solution.csv"
-    data = {
-        "title": "Fine",
-        "subtitle": "first line\nsecond line",
-        "start_at": "2030-01-01T00:00:00Z",
-        "end_at": "2030-02-01T00:00:00Z",
-        "metric": "accuracy",
-        "id_column": "id",
-        "target_columns": "label",
-        "solution": solution,
-    }
+    data = competition_form(subtitle="first line\nsecond line")
 
     answer = api_for(host).post("/api/v1/competitions/", data, format="multipart")
 
