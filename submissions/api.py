@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -17,6 +17,7 @@ from config.api_input_limits import BoundedJSONParser, BoundedPagination
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
 from datasets.downloads import StoredDownload, stored_file_response
 from datasets.storage import private_storage
+from submissions.idempotency import read_idempotency_key, submit_once
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.serializers import (
@@ -26,7 +27,7 @@ from submissions.serializers import (
     SubmissionCreateSerializer,
     SubmissionSerializer,
 )
-from submissions.services import cancel_submission, check_declared_size, create_submission, select_final
+from submissions.services import cancel_submission, check_declared_size, select_final
 
 
 def viewer_context(user, competition) -> dict:
@@ -39,6 +40,19 @@ def viewer_context(user, competition) -> dict:
 
 def serialize(user, competition, submissions, many=False):
     return SubmissionSerializer(submissions, many=many, context=viewer_context(user, competition)).data
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "A key of your choosing for this upload (a UUID). Sent again within 24 hours, with the same file to "
+        "the same competition, it answers with the first submission (and the header Idempotent-Replayed: "
+        "true) instead of making and charging a second one: retry a lost answer safely."
+    ),
+)
 
 
 class CompetitionSubmissionsApi(APIView):
@@ -74,9 +88,14 @@ class CompetitionSubmissionsApi(APIView):
         summary="Upload a prediction file to be scored",
         tags=["submissions"],
         request={"multipart/form-data": SubmissionCreateSerializer},
+        parameters=[IDEMPOTENCY_KEY],
         responses={
             202: SubmissionAcceptedSerializer,
             **errors(400, 401, 403, 404, 409, 413),
+            422: error(
+                "The Idempotency-Key was already used in the last 24 hours for another file or another "
+                "competition (code idempotency_key_reused)."
+            ),
             429: error(
                 "The team's quota is used up (code quota_exceeded, total_quota_exceeded or too_many_in_flight, "
                 "with the quota in details), or a burst limit was reached."
@@ -86,9 +105,11 @@ class CompetitionSubmissionsApi(APIView):
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
         check_declared_size(request.META.get("CONTENT_LENGTH"))
+        key = read_idempotency_key(request.headers.get("Idempotency-Key"))
         form = validated(SubmissionCreateSerializer, request)
         upload = form["file"]
-        submission, quota = create_submission(
+        submission, quota, replayed = submit_once(
+            key=key,
             competition=competition,
             user=request.user,
             file_name=upload.name,
@@ -98,7 +119,8 @@ class CompetitionSubmissionsApi(APIView):
         accepted = SubmissionAcceptedSerializer(
             {"submission": submission, "quota": quota}, context=viewer_context(request.user, competition)
         )
-        return Response(accepted.data, status=status.HTTP_202_ACCEPTED)
+        headers = {"Idempotent-Replayed": "true"} if replayed else None
+        return Response(accepted.data, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
 class SubmissionDetailApi(APIView):

@@ -56,6 +56,11 @@ class Submission(models.Model):
         default=0, help_text="Attempts that took the submission; each takeover after a crash adds one."
     )
     scored_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The client's Idempotency-Key: the same key again within 24 hours gets this submission back.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -63,6 +68,13 @@ class Submission(models.Model):
             models.Index(fields=["team", "created_at"], name="submission_team_day"),
             models.Index(fields=["status", "enqueued_at"], name="submission_sweep"),
             models.Index(fields=["competition", "status"], name="submission_competition_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="submission_idempotency_key_once_per_user",
+            )
         ]
 
     def __str__(self) -> str:

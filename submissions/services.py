@@ -28,6 +28,14 @@ class SubmissionRefused(DomainError):
     code = "submission_refused"
 
 
+class UploadRepeated(Exception):
+    """Under the team's lock: an upload with the same Idempotency-Key committed first."""
+
+    def __init__(self, submission: Submission):
+        super().__init__(f"Submission {submission.pk} has this idempotency key")
+        self.submission = submission
+
+
 class QuotaExceeded(DomainError):
     code = "quota_exceeded"
     http_status = 429
@@ -105,9 +113,18 @@ def enqueue_scoring(submission_id: int) -> None:
 
 
 def create_submission(
-    *, competition: Competition, user: User, file_name: str, stream: IO[bytes], description: str = ""
+    *,
+    competition: Competition,
+    user: User,
+    file_name: str,
+    stream: IO[bytes],
+    description: str = "",
+    idempotency_key: str = "",
 ) -> tuple[Submission, Quota]:
-    """Store the file, count it against the team's quota, and queue it for scoring."""
+    """Store the file, count it against the team's quota, and queue it for scoring.
+
+    With an idempotency key, see submissions.idempotency: the check under the lock catches the same key
+    sent twice at once by the same team."""
     check_competition_open(competition)
     team = require_participant(user, competition, "submit")
     check_team_standing(team)
@@ -117,6 +134,7 @@ def create_submission(
         with transaction.atomic():
             locks.lock_team(team.pk)  # serialises quota checks of one team
             check_still_member(user, team)
+            check_key_unused(user, idempotency_key)
             quota = team_quota(team)
             refusal = quota.refusal()
             if refusal:
@@ -131,12 +149,21 @@ def create_submission(
                 file_size=stored.size,
                 file_sha256=stored.sha256,
                 is_late=check_competition_open(competition),
+                idempotency_key=idempotency_key,
             )
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
     except Exception:
         private_storage().delete(stored.key)
         raise
     return submission, quota.after_one_more()
+
+
+def check_key_unused(user: User, idempotency_key: str) -> None:
+    if not idempotency_key:
+        return
+    earlier = Submission.objects.filter(submitted_by=user, idempotency_key=idempotency_key).first()
+    if earlier is not None:
+        raise UploadRepeated(earlier)
 
 
 def check_still_member(user: User, team: Team) -> None:

@@ -2,10 +2,11 @@
 
 import sys
 import time
+import uuid
 from pathlib import Path
 
 from podium_cli.client import MAX_PAGES, Client, Listing, segment
-from podium_cli.errors import ApiError, CliError
+from podium_cli.errors import CliError, is_transient
 from podium_cli.terminal import (
     format_score,
     format_time,
@@ -19,6 +20,7 @@ from podium_cli.transfer import download, extract, report, upload
 
 FINAL_STATUSES = {"scored", "failed", "cancelled"}
 MAX_HICCUPS = 5  # failed polls in a row that --wait rides out
+UPLOAD_RETRY_PAUSES = (1.0, 3.0, 9.0)  # seconds before each new try of an upload whose answer was lost
 LEADERBOARD_PAGE = 500
 ERROR_WIDTH = 60  # a failure message in the submissions table; `--json` has it whole
 
@@ -137,7 +139,7 @@ def submit(client: Client, args) -> int:
     path = Path(args.file).expanduser()
     if not path.is_file():
         raise CliError(f"{path} is not a file.")
-    response = upload(
+    response = upload_once(
         client,
         f"competitions/{segment(slug)}/submissions/",
         fields=[("description", args.message or "")],
@@ -158,6 +160,24 @@ def submit(client: Client, args) -> int:
     return wait_for_score(client, slug, body["id"], args.timeout)
 
 
+def upload_once(client: Client, api_path: str, **upload_args):
+    """Upload, and upload again after a dropped connection or a failing server, with one Idempotency-Key
+    for every try: the server answers a repeat with the first submission, so the file is charged once."""
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    pauses = list(UPLOAD_RETRY_PAUSES)
+    while True:
+        try:
+            return upload(client, api_path, headers=headers, **upload_args)
+        except CliError as error:
+            if not pauses or not is_transient(error):
+                raise
+            pause = getattr(error, "retry_after", None) or pauses.pop(0)
+            print(
+                f"{error.message} Trying again in {pause:g} s (same upload, charged once).", file=sys.stderr
+            )
+            time.sleep(pause)
+
+
 def wait_for_score(client: Client, slug: str, submission_id: int, timeout: float) -> int:
     """Poll until the submission is scored, failed or cancelled, backing off from 0.5 s to 3 s.
 
@@ -171,9 +191,8 @@ def wait_for_score(client: Client, slug: str, submission_id: int, timeout: float
             submission = client.get_json(f"submissions/{segment(submission_id)}/")
             hiccups = 0
         except CliError as error:
-            transient = not isinstance(error, ApiError) or error.status == 429 or error.status >= 500
             hiccups += 1
-            if not transient or hiccups > MAX_HICCUPS or time.monotonic() + delay > deadline:
+            if not is_transient(error) or hiccups > MAX_HICCUPS or time.monotonic() + delay > deadline:
                 raise
             pause = getattr(error, "retry_after", None) or delay
             time.sleep(min(pause, max(deadline - time.monotonic(), 0)))

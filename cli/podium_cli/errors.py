@@ -36,3 +36,11 @@ class ApiError(CliError):
         self.retry_after = retry_after
         self.code = code
         self.details = details or {}
+
+
+def is_transient(error: CliError) -> bool:
+    """Worth sending again: no answer at all, a busy or failing server, or a burst limit; never a refusal
+    such as a bad file or a used-up quota."""
+    if not isinstance(error, ApiError):
+        return True
+    return error.status >= 500 or (error.status == 429 and error.code == "throttled")

@@ -174,7 +174,12 @@ def extract(archive: Path, folder: Path) -> int:
 
 
 def upload(
-    client: Client, api_path: str, fields: list[tuple[str, str]], files: list[tuple[str, Path]], label: str
+    client: Client,
+    api_path: str,
+    fields: list[tuple[str, str]],
+    files: list[tuple[str, Path]],
+    label: str,
+    headers: dict[str, str] | None = None,
 ):
     """POST multipart/form-data streamed from disk (never read whole into memory), with a progress bar."""
     from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor  # uploads only
@@ -190,7 +195,10 @@ def upload(
         monitor = MultipartEncoderMonitor(encoder, lambda m: progress.update(m.bytes_read))
         try:
             return client.request(
-                "POST", api_path, data=monitor, headers={"Content-Type": monitor.content_type}
+                "POST",
+                api_path,
+                data=monitor,
+                headers={**(headers or {}), "Content-Type": monitor.content_type},
             )
         finally:
             progress.close()

@@ -128,7 +128,19 @@
     return row;
   }
 
+  // One key per chosen file, sent again if the answer is lost: the server charges a repeat once.
+  let uploadKey = null;
+
+  function newUploadKey() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  input.addEventListener("change", () => { uploadKey = null; });
+
   function upload(file) {
+    if (!uploadKey) uploadKey = newUploadKey();
     const data = new FormData();
     data.append("file", file);
     data.append("description", document.getElementById("submission-description").value);
@@ -136,6 +148,7 @@
     request.open("POST", form.dataset.api);
     request.setRequestHeader("X-CSRFToken", csrfToken());
     request.setRequestHeader("Accept", "application/json");
+    request.setRequestHeader("Idempotency-Key", uploadKey);
     progress.hidden = false;
     progress.value = 0;
     button.disabled = true;
@@ -152,8 +165,9 @@
         const remaining = document.getElementById("quota-remaining");
         if (remaining) remaining.textContent = body.remaining_today;
         lastUploadId = body.id;
-        poll(addRow(body.submission));
+        if (!document.querySelector('#submissions-table tr[data-id="' + body.id + '"]')) poll(addRow(body.submission));
         form.reset();
+        uploadKey = null;
       } else {
         progress.hidden = true;
         say(body.message || "The upload failed (HTTP " + request.status + ").", "error");
@@ -162,7 +176,7 @@
     request.onerror = () => {
       button.disabled = false;
       progress.hidden = true;
-      say("Network error: the file was not submitted. Try again.", "error");
+      say("Network error: the upload may not have arrived. Submit again: the same file is never charged twice.", "error");
     };
     request.send(data);
   }
@@ -185,6 +199,9 @@
     dropzone.addEventListener(name, () => dropzone.classList.remove("dragging")));
   dropzone.addEventListener("drop", (event) => {
     event.preventDefault();
-    if (event.dataTransfer.files.length) input.files = event.dataTransfer.files;
+    if (event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      uploadKey = null;
+    }
   });
 })();

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
+from tests.lossy_proxy import AnswerLosingProxy, idempotency_key
 
 pytestmark = pytest.mark.browser
 
@@ -204,3 +205,33 @@ def test_a_new_participant_signs_up_submits_follows_the_chart_and_selects_a_fina
     page.get_by_role("button", name="Select as final").first.click()
     expect(page.locator("#submissions-table tbody tr").first.locator(".tag-final")).to_have_text("final")
     screenshot(page, "newcomer-submissions")
+
+
+def test_an_upload_whose_answer_is_lost_is_sent_again_and_charged_once(browser, site, tmp_path):
+    retrier = site.add_users("retrier")["retrier"]
+    lossy = AnswerLosingProxy(site.url, path="/submissions/", answers_to_lose=1)
+    context = browser.new_context(base_url=lossy.url)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        log_in(page, "retrier")
+        page.goto("/competitions/diabetes/rules/")
+        page.get_by_role("button", name=re.compile("I accept the rules")).click()
+        page.goto("/competitions/diabetes/submissions/")
+        predictions = tmp_path / "predictions.csv"
+        predictions.write_text(page.locator("#submit-form").get_attribute("data-header") + "\n1,0.5\n")
+        page.get_by_label("Prediction CSV").set_input_files(str(predictions))
+        page.get_by_role("button", name="Submit").click()
+        expect(page.locator("#upload-status")).to_contain_text(
+            "Network error: the upload may not have arrived"
+        )
+        page.get_by_role("button", name="Submit").click()
+
+        expect(page.locator("#upload-status")).to_contain_text(re.compile("Uploaded|Scored|Failed"))
+        expect(page.locator("#submissions-table tbody tr[data-id]")).to_have_count(1)
+    finally:
+        context.close()
+        lossy.close()
+    assert len(lossy.uploads) == 2
+    assert idempotency_key(lossy.uploads[0]) == idempotency_key(lossy.uploads[1])
+    assert retrier.get("/api/v1/competitions/diabetes/submissions/").json()["count"] == 1
