@@ -1,11 +1,15 @@
-from django.contrib import admin
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from moderation import services as moderation
 from moderation.admin_actions import counted, moderation_action
 from moderation.admin_filters import was_set_filter
+from submissions.cleanup import GRACE, clean_storage
 from submissions.models import Submission
 
 disqualify_submissions = moderation_action(
@@ -85,7 +89,33 @@ class SubmissionAdmin(admin.ModelAdmin):
         "enqueue_count",
         "scoring_started_at",
         "scored_at",
+        "idempotency_key",
     ]
+
+    def get_urls(self):
+        cleanup = path(
+            "storage-cleanup/",
+            self.admin_site.admin_view(self.storage_cleanup_view),
+            name="submissions_submission_storage_cleanup",
+        )
+        return [cleanup, *super().get_urls()]
+
+    def storage_cleanup_view(self, request):
+        """What the hourly cleanup would remove now (a dry run), and a button to remove it at once."""
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            done = clean_storage()
+            messages.success(request, f"Removed {done.summary()}.")
+            return redirect("admin:submissions_submission_storage_cleanup")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Storage cleanup",
+            "would_remove": clean_storage(dry_run=True),
+            "grace_minutes": int(GRACE.total_seconds() // 60),
+        }
+        return TemplateResponse(request, "admin/submissions/storage_cleanup.html", context)
 
     @admin.display(description="host-only error", ordering="host_error_detail")
     def host_error(self, submission: Submission) -> str:

@@ -76,3 +76,29 @@ def test_the_command_says_what_it_would_remove(leftovers, capsys):
         "Would remove 1 orphaned submission files (9 bytes) and 1 temporary upload files"
     )
     assert leftovers["orphan"] in printed
+
+
+def test_the_admin_shows_the_dry_run_figures_and_removes_on_request(leftovers, admin_client):
+    changelist = admin_client.get("/admin/submissions/submission/")
+    assert 'href="/admin/submissions/submission/storage-cleanup/"' in changelist.content.decode()
+
+    page = admin_client.get("/admin/submissions/submission/storage-cleanup/")
+
+    figures = page.content.decode()
+    assert '<th scope="row">Orphaned submission files</th><td>1</td><td>9\xa0bytes</td>' in figures
+    assert '<th scope="row">Temporary upload files</th><td>1</td><td>100\xa0bytes</td>' in figures
+    assert private_storage().exists(leftovers["orphan"])
+
+    removed = admin_client.post("/admin/submissions/submission/storage-cleanup/", follow=True)
+
+    assert "Removed 1 orphaned submission files (9 bytes)" in removed.content.decode()
+    assert not private_storage().exists(leftovers["orphan"])
+    assert private_storage().exists(leftovers["kept"])
+    assert "Nothing to remove." in removed.content.decode()
+
+
+def test_the_storage_cleanup_page_is_for_staff_who_may_delete_submissions(leftovers, client, participant):
+    client.force_login(participant)
+
+    assert client.get("/admin/submissions/submission/storage-cleanup/").status_code == 302  # to the login
+    assert private_storage().exists(leftovers["orphan"])
