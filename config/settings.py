@@ -6,6 +6,7 @@ broker under var/); docs/configuration.md documents each one.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,39 @@ if env_bool("PODIUM_BEHIND_TLS_PROXY", PODIUM_HTTPS):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
+# Content-Security-Policy (django-csp): pages run only the project's own scripts and styles, from its own
+# origin, with no inline script, inline style or event-handler attribute; nothing may frame them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after PODIUM_LOGIN_FAILURE_LIMIT wrong passwords for one account from one
+# address, that pair waits PODIUM_LOGIN_COOLOFF_MINUTES. Counting the pair, not the address alone, keeps a
+# classroom behind one NAT address logging in, and nobody can lock another person out from elsewhere.
+AXES_FAILURE_LIMIT = int(os.environ.get("PODIUM_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PODIUM_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait shown is the wait there is
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"  # as the API's limits read it
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -63,6 +97,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "accounts",
     "datasets",
     "competitions",
@@ -85,6 +120,8 @@ MIDDLEWARE = [
     "config.middleware.DomainErrorPageMiddleware",
     "config.middleware.RefuseNulCharactersMiddleware",
     "config.throttles.RateLimitHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into its answer
 ]
 
 ROOT_URLCONF = "config.urls"

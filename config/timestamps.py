@@ -5,7 +5,8 @@ itself is always UTC, the time zone every deadline and daily quota is counted in
 import the server's code and keeps its own copy of the format (cli/podium_cli/terminal.py).
 """
 
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, timedelta
 
 from django import template
 from django.utils.html import format_html
@@ -31,3 +32,10 @@ def local_time(moment: datetime | None) -> str:
     if not moment:
         return ""
     return format_html('<time data-local datetime="{}">{}</time>', moment.isoformat(), utc_label(moment))
+
+
+@register.filter
+def timedelta_minutes(span: timedelta | None) -> str:
+    """A wait in whole minutes, rounded up: `1 minute`, `15 minutes`."""
+    minutes = max(1, math.ceil(span.total_seconds() / 60)) if span else 1
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

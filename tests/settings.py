@@ -9,3 +9,8 @@ production's default is PBKDF2).
 from config.settings import *  # noqa: F403 - the test settings are production's plus the overrides below
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# django-axes refuses authenticate() without a request, which Django's test client.login() makes; the login
+# throttle's own tests (tests/accounts/test_login_throttle.py) turn it back on, and the real processes of
+# the integration and browser tests keep it on.
+AXES_ENABLED = False

@@ -16,6 +16,27 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "var" / "screenshots"
 
 
+class WatchedBrowser:
+    """Chromium, with every context it opens watched for what the Content-Security-Policy refused: an
+    inline script, an inline style or a resource from elsewhere would be a page that breaks in production."""
+
+    def __init__(self, chromium):
+        self.chromium = chromium
+        self.csp_refusals: list[str] = []
+
+    def new_context(self, **options):
+        context = self.chromium.new_context(**options)
+        context.on("console", self.note_csp_refusal)
+        return context
+
+    def note_csp_refusal(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_refusals.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def __getattr__(self, name):
+        return getattr(self.chromium, name)
+
+
 @pytest.fixture(scope="module")
 def browser():
     executable = require_chromium()
@@ -23,8 +44,19 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
+        yield WatchedBrowser(chromium)
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_page_breaks_the_content_security_policy(request):
+    """After each browser test: nothing any of its pages loaded was refused by the policy."""
+    yield
+    if "browser" not in request.fixturenames:
+        return
+    watched = request.getfixturevalue("browser")
+    refusals, watched.csp_refusals[:] = list(watched.csp_refusals), []
+    assert not refusals, "Refused by the Content-Security-Policy:\n" + "\n".join(refusals)
 
 
 @pytest.fixture
