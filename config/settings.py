@@ -218,8 +218,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# platform/nginx/podium.conf's client_max_body_size values must match these two limits.
 PODIUM_MAX_UPLOAD_MB = int(os.environ.get("PODIUM_MAX_UPLOAD_MB", "100"))
 PODIUM_MAX_DATASET_FILE_MB = int(os.environ.get("PODIUM_MAX_DATASET_FILE_MB", "2048"))
+# Behind nginx (platform/nginx/), downloads from the filesystem storages are checked here and sent by
+# nginx from this internal location (X-Accel-Redirect); empty, Django streams them itself.
+PODIUM_ACCEL_REDIRECT_PREFIX = os.environ.get("PODIUM_ACCEL_REDIRECT_PREFIX", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")

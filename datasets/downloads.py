@@ -2,14 +2,21 @@
 
 Local files answer HTTP Range requests (one range, `bytes=a-b`, `bytes=a-` or `bytes=-n`), so an
 interrupted download resumes where it stopped; every answer says the whole file's size and SHA-256
-(`X-Checksum-SHA256` in hex and the standard `Repr-Digest`), so a client can check what it assembled."""
+(`X-Checksum-SHA256` in hex and the standard `Repr-Digest`), so a client can check what it assembled.
+
+Behind nginx (PODIUM_ACCEL_REDIRECT_PREFIX set), Django only checks the rights and names the file in
+`X-Accel-Redirect`; nginx sends the bytes and answers Range itself, so a slow reader holds an nginx
+connection instead of a gunicorn thread (platform/nginx/podium.conf)."""
 
 import base64
 import mimetypes
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
-from django.core.files.storage import Storage
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
@@ -74,15 +81,32 @@ def read_span(storage: Storage, key: str, first: int, last: int):
             yield chunk
 
 
+def accel_redirect_response(download: StoredDownload, prefix: str) -> HttpResponse:
+    """An empty answer naming the file for nginx to send: the path under the prefix is the storage's own
+    folder (`public/` or `private/`, siblings under var/files/) and then the key, URL-quoted."""
+    folder = Path(download.storage.location).name
+    response = HttpResponse(content_type=content_type_of(download.filename))
+    response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(f"{folder}/{download.key}")
+    response["Content-Disposition"] = content_disposition_header(True, download.filename)
+    checksum_headers(response, download)
+    return response
+
+
+def content_type_of(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
 def stored_file_response(request, download: StoredDownload):
-    """Stream from local storage, or redirect to a short-lived signed URL when files live on S3
-    (which answers Range requests itself)."""
+    """Stream from local storage, hand the file to nginx when it sits in front, or redirect to a
+    short-lived signed URL when files live on S3 (which answers Range requests itself)."""
     storage = download.storage
     if hasattr(storage, "bucket_name"):
         disposition = content_disposition_header(True, download.filename)
         return HttpResponseRedirect(
             storage.url(download.key, parameters={"ResponseContentDisposition": disposition})
         )
+    if settings.PODIUM_ACCEL_REDIRECT_PREFIX and isinstance(storage, FileSystemStorage):
+        return accel_redirect_response(download, settings.PODIUM_ACCEL_REDIRECT_PREFIX)
     span = requested_range(request, download)
     if span is False:
         response = HttpResponse(status=416)
@@ -97,7 +121,7 @@ def stored_file_response(request, download: StoredDownload):
         response = StreamingHttpResponse(read_span(storage, download.key, first, last), status=206)
         response["Content-Range"] = f"bytes {first}-{last}/{download.size}"
         response["Content-Length"] = str(last - first + 1)
-        response["Content-Type"] = mimetypes.guess_type(download.filename)[0] or "application/octet-stream"
+        response["Content-Type"] = content_type_of(download.filename)
         response["Content-Disposition"] = content_disposition_header(True, download.filename)
     checksum_headers(response, download)
     return response

@@ -14,6 +14,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("PODIUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("PODIUM_TEST_CHROMIUM", "/usr/bin/chromium")
+NGINX = os.environ.get("PODIUM_TEST_NGINX", "/usr/sbin/nginx")
 
 
 def in_ci() -> bool:
@@ -50,3 +51,9 @@ def require_chromium() -> str:
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         missing(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
     return CHROMIUM
+
+
+def require_nginx() -> str:
+    if not (os.path.exists(NGINX) or shutil.which(NGINX)):
+        missing(f"nginx is not installed at {NGINX} (apt-get install -y nginx)")
+    return NGINX

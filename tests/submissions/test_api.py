@@ -240,3 +240,14 @@ def test_a_team_downloads_its_own_submission_file(alice, api_for, other_particip
     assert hosts.status_code == 200
     assert others.status_code == 404
     assert anonymous.status_code == 401
+
+
+def test_behind_nginx_a_submission_file_is_named_for_it_in_the_private_folder(alice, settings):
+    settings.PODIUM_ACCEL_REDIRECT_PREFIX = "/_podium_files/"
+    submission_id = submit(alice, predictions({1: "dog"})).json()["id"]
+
+    response = alice.get(f"/api/v1/submissions/{submission_id}/file/")
+
+    assert response.content == b""
+    assert response["X-Accel-Redirect"] == f"/_podium_files/private/{Submission.objects.get().file_key}"
+    assert response["X-Checksum-SHA256"] == Submission.objects.get().file_sha256
