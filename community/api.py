@@ -20,15 +20,16 @@ from community.serializers import (
     CommentEditSerializer,
     CommentSerializer,
     FlagSerializer,
+    NotificationFilterSerializer,
     NotificationSerializer,
     NotificationsReadAnswerSerializer,
     NotificationsReadSerializer,
     VoteSerializer,
 )
 from community.targets import COMMENTABLE, VOTABLE, comment_for, find_target, votable_target
-from config.api_input import validated
+from config.api_input import checked, validated
 from config.api_input_limits import BoundedPagination
-from config.api_schema import PAGING, errors, paginated
+from config.api_schema import PAGING, WholeEditSchema, errors, paginated
 
 KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(COMMENTABLE))
 VOTE_KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(VOTABLE))
@@ -44,7 +45,7 @@ class DiscussionApi(APIView):
         description="Threads oldest first, each comment followed by its replies (`parent`, `depth`).",
         tags=["community"],
         parameters=[KIND, KEY, *PAGING],
-        responses={200: paginated("PaginatedCommentList", CommentSerializer), **errors(401, 404)},
+        responses={200: paginated("PaginatedCommentList", CommentSerializer), **errors(400, 401, 404)},
     )
     def get(self, request, kind, key):
         nodes = flattened(discussion(request.user, find_target(request.user, kind, key)))
@@ -72,6 +73,8 @@ class DiscussionApi(APIView):
 
 
 class CommentApi(APIView):
+    schema = WholeEditSchema()
+
     @extend_schema(
         operation_id="comment_retrieve",
         summary="One comment",
@@ -184,12 +187,12 @@ class NotificationsApi(APIView):
         operation_id="notifications_list",
         summary="Your notifications, newest first",
         tags=["community"],
-        parameters=[OpenApiParameter("unread", bool, description="Only the unread ones."), *PAGING],
-        responses={200: paginated("PaginatedNotificationList", NotificationSerializer), **errors(401)},
+        parameters=[NotificationFilterSerializer, *PAGING],
+        responses={200: paginated("PaginatedNotificationList", NotificationSerializer), **errors(400, 401)},
     )
     def get(self, request):
         notifications = notifications_for(request.user)
-        if request.query_params.get("unread") in ("1", "true", "yes"):
+        if checked(NotificationFilterSerializer, request.query_params).validated_data["unread"]:
             notifications = notifications.filter(read_at__isnull=True)
         paginator = BoundedPagination()
         page = paginator.paginate_queryset(notifications, request, view=self)

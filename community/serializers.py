@@ -25,6 +25,14 @@ class FlagSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+class NotificationFilterSerializer(serializers.Serializer):
+    """The list's query string: ?unread=true|false."""
+
+    unread = serializers.BooleanField(
+        required=False, default=False, help_text="true: only the unread ones; false or left out: all."
+    )
+
+
 class NotificationsReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=IdField(),

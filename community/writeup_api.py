@@ -4,7 +4,7 @@ and delete one."""
 from datetime import UTC, datetime
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,7 +21,7 @@ from community.writeups import (
     submission_of_team,
 )
 from competitions.queries import competition_for
-from config.api_input import validated
+from config.api_input import OrderingField, checked, validated
 from config.api_input_limits import BoundedPagination, IdField
 from config.api_schema import PAGING, errors, paginated
 
@@ -112,9 +112,14 @@ def writeup_answer(user, writeup: WriteUp) -> dict:
     return WriteUpSerializer(ranked_writeup(user, writeup)).data
 
 
-ORDERING = OpenApiParameter(
-    "ordering", str, enum=["score", "votes"], description="Best score first unless votes."
-)
+class WriteUpOrderingSerializer(serializers.Serializer):
+    """The list's query string: ?ordering=score|votes."""
+
+    ordering = OrderingField(
+        ["score", "votes"],
+        default="score",
+        help_text="Empty or score: best score first; votes: most votes first.",
+    )
 
 
 class CompetitionWriteUpsApi(APIView):
@@ -122,12 +127,12 @@ class CompetitionWriteUpsApi(APIView):
         operation_id="writeups_list",
         summary="A competition's write-ups, best score first",
         tags=["community"],
-        parameters=[ORDERING, *PAGING],
-        responses={200: paginated("PaginatedWriteUpList", WriteUpSerializer), **errors(401, 404)},
+        parameters=[WriteUpOrderingSerializer, *PAGING],
+        responses={200: paginated("PaginatedWriteUpList", WriteUpSerializer), **errors(400, 401, 404)},
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        ordering = "votes" if request.query_params.get("ordering") == "votes" else "score"
+        ordering = checked(WriteUpOrderingSerializer, request.query_params).validated_data["ordering"]
         ranked = ranked_writeups(request.user, competition, ordering=ordering)
         paginator = BoundedPagination()
         page = paginator.paginate_queryset(ranked, request, view=self)

@@ -11,7 +11,8 @@ from competitions.queries import (
     viewer_state,
 )
 from competitions.services import CompetitionDraft, draft_from
-from config.api_input_limits import BoundedJSONField
+from config.api_input import OrderingField
+from config.api_input_limits import MetricParamsField
 from scoring import engine
 
 
@@ -86,11 +87,10 @@ class CompetitionSearchSerializer(serializers.Serializer):
         default="",
         help_text="What the submissions predict.",
     )
-    ordering = serializers.ChoiceField(
-        choices=list(COMPETITION_ORDERINGS),
-        required=False,
+    ordering = OrderingField(
+        COMPETITION_ORDERINGS,
         default="default",
-        help_text="default: running (ending soonest first), upcoming, drafts, then finished (latest first); "
+        help_text="Empty or default: running (ending soonest first), upcoming, drafts, then finished (latest first); "
         "newest: latest start first; ending: soonest end first; teams: most teams first; title.",
     )
 
@@ -216,7 +216,7 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
     id_column = serializers.CharField(max_length=100)
     target_columns = serializers.CharField(help_text="Comma-separated target column names.")
     public_fraction = serializers.FloatField(min_value=0.01, max_value=0.99, default=0.3)
-    metric_params = BoundedJSONField(required=False, default=dict)
+    metric_params = MetricParamsField(required=False, default=dict)
     solution = serializers.FileField()
     data_files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
     source_dataset = serializers.SlugField(
@@ -224,15 +224,6 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
         allow_blank=True,
         help_text="Slug of one of your datasets whose latest files to include.",
     )
-
-    def validate_metric_params(self, value):
-        if not isinstance(value, dict) or not all(
-            isinstance(v, str | int | float | bool) and isinstance(k, str) for k, v in value.items()
-        ):
-            raise serializers.ValidationError(
-                'Give metric parameters as a JSON object of names to values, e.g. {"positive_label": "yes"}.'
-            )
-        return value
 
     def draft(self) -> CompetitionDraft:
         return draft_from(self.validated_data, self.rule_settings())

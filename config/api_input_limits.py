@@ -8,9 +8,11 @@
 """
 
 import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
@@ -91,6 +93,27 @@ class BoundedJSONField(serializers.JSONField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]},
+        "description": 'A JSON object of names to values, e.g. {"positive_label": "yes"}.',
+    }
+)
+class MetricParamsField(BoundedJSONField):
+    """A metric's parameters: a JSON object of names to text, numbers or true/false, in a form field or a body."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str | int | float | bool) for k, v in value.items()
+        ):
+            raise serializers.ValidationError(
+                'Give metric parameters as a JSON object of names to values, e.g. {"positive_label": "yes"}.'
+            )
+        return value
+
+
 class IdField(serializers.IntegerField):
     """An id: a whole number the database can hold."""
 
@@ -100,10 +123,29 @@ class IdField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
+def page_parameter(request, name: str, *, default: int, minimum: int, maximum: int) -> int:
+    """?limit= or ?offset=: `default` when left out, a whole number of at least `minimum` clamped to `maximum`
+    when given, and a 400 naming the parameter for anything else (text, a fraction, an empty value)."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    digits = raw.lstrip("0") or "0"
+    if len(digits) > 30 and raw.isascii() and raw.isdigit():  # Python's int() refuses thousands of digits
+        return maximum
+    if not re.fullmatch(r"[0-9]+", raw) or int(digits) < minimum:
+        raise exceptions.ValidationError({name: [f"Give a whole number of at least {minimum}."]})
+    return min(int(digits), maximum)
+
+
 class BoundedPagination(LimitOffsetPagination):
-    """?limit= and ?offset= as DRF reads them, clamped to bounds the database can take."""
+    """?limit= and ?offset= read by page_parameter(): whole numbers, clamped to bounds the database can take."""
 
     max_limit = MAX_PAGE_SIZE
 
+    def get_limit(self, request):
+        return page_parameter(
+            request, self.limit_query_param, default=self.default_limit, minimum=1, maximum=self.max_limit
+        )
+
     def get_offset(self, request):
-        return min(super().get_offset(request), MAX_OFFSET)
+        return page_parameter(request, self.offset_query_param, default=0, minimum=0, maximum=MAX_OFFSET)

@@ -41,8 +41,13 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 # --- Paging ---------------------------------------------------------------------------------------------
-LIMIT = OpenApiParameter("limit", int, description="How many results to return (50 unless given).")
-OFFSET = OpenApiParameter("offset", int, description="How many results to skip from the start.")
+# Whole numbers (config.api_input_limits.page_parameter refuses anything else); larger ones are clamped.
+LIMIT = OpenApiParameter(
+    "limit", {"type": "integer", "minimum": 1}, description="How many results to return (50 unless given)."
+)
+OFFSET = OpenApiParameter(
+    "offset", {"type": "integer", "minimum": 0}, description="How many results to skip from the start."
+)
 PAGING = [LIMIT, OFFSET]
 
 
@@ -112,8 +117,9 @@ RANGE_HEADERS = [
 ]
 
 
-def download_answers(what: str, media_type: str = "application/octet-stream") -> dict:
-    """The answers of a route that streams a stored file and honours one Range span."""
+def download_answers(what: str, media_type: str = "*/*") -> dict:
+    """The answers of a route that streams a stored file and honours one Range span. A stored file is sent with
+    the type its name says (text/csv, image/png, ...; application/octet-stream when unknown), so any type."""
     return {
         (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"All of {what}."),
         (206, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The requested span of {what}."),
@@ -190,3 +196,18 @@ class PerVerbSchema(AutoSchema):
             inspector.view = instance
             self.instance_schemas[instance] = inspector
         return self.instance_schemas[instance]
+
+
+# --- A PATCH that replaces what it edits ----------------------------------------------------------------
+class WholeEditSchema(AutoSchema):
+    """A view whose PATCH body is the whole edit (a comment's text), so its fields are required as the view
+    requires them; drf-spectacular otherwise documents every PATCH body as partial, all fields optional."""
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        if self.method != "PATCH":
+            return super()._get_request_for_media_type(serializer, direction)
+        self.method = "PUT"  # read the serializer whole, as for a PUT
+        try:
+            return super()._get_request_for_media_type(serializer, direction)
+        finally:
+            self.method = "PATCH"

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config.api_input import OrderingField
 from datasets.models import Dataset, DatasetFile, DatasetVersion
 from datasets.queries import DATASET_ORDERINGS
 
@@ -55,25 +56,26 @@ class DatasetSearchSerializer(serializers.Serializer):
         default="",
         help_text="Text in the title, description or slug.",
     )
-    ordering = serializers.ChoiceField(
-        choices=list(DATASET_ORDERINGS),
-        required=False,
+    ordering = OrderingField(
+        DATASET_ORDERINGS,
         default="newest",
-        help_text="newest: latest created first; title: alphabetical.",
+        help_text="Empty or newest: latest created first; votes: most votes first; title: alphabetical.",
     )
 
 
 class DatasetVersionCreateSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=5000, help_text="What changed in this version.")
-    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False, min_length=1)
 
 
 class DatasetCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    license = serializers.CharField(max_length=100, required=False, default="CC BY 4.0")
+    license = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="CC BY 4.0", help_text="Empty: CC BY 4.0."
+    )
     visibility = serializers.ChoiceField(
         choices=[Dataset.Visibility.PUBLIC, Dataset.Visibility.PRIVATE], default=Dataset.Visibility.PUBLIC
     )
-    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False, min_length=1)

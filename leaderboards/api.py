@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from competitions.queries import competition_for
+from config.api_input_limits import page_parameter
 from config.api_schema import LIMIT, OFFSET, error, errors
 from leaderboards.boards import board_for, leaderboard_csv
 from leaderboards.queries import leaderboard_rows
@@ -41,18 +42,18 @@ class LeaderboardApi(APIView):
         parameters=[
             SPLIT,
             OpenApiParameter(
-                LIMIT.name, int, description=f"Rows to return: 100 unless given, {MAX_PAGE} at most."
+                LIMIT.name, LIMIT.type, description=f"Rows to return: 100 unless given, {MAX_PAGE} at most."
             ),
             OFFSET,
         ],
-        responses={200: LeaderboardSerializer, **BOARD_ERRORS},
+        responses={200: LeaderboardSerializer, **errors(400), **BOARD_ERRORS},
     )
     def get(self, request, slug):
         """?split=public|private, paginated with ?limit= and ?offset=."""
         competition = competition_for(request.user, slug)
         board = board_for(request.user, competition, request.query_params.get("split", "public"))
-        offset = min(parse_int(request.query_params.get("offset"), 0, 0), board.size)
-        limit = min(parse_int(request.query_params.get("limit"), 100, 1), MAX_PAGE)
+        offset = page_parameter(request, "offset", default=0, minimum=0, maximum=board.size)
+        limit = page_parameter(request, "limit", default=100, minimum=1, maximum=MAX_PAGE)
         rows = (
             leaderboard_rows(competition, board.split, offset=offset, limit=limit, size=board.size)
             if board.size
@@ -99,13 +100,6 @@ def leaderboard_download(request, slug) -> HttpResponse:
         f'attachment; filename="{competition.slug}-{board.split}-leaderboard.csv"'
     )
     return response
-
-
-def parse_int(raw, default: int, minimum: int) -> int:
-    try:
-        return max(int(raw), minimum)
-    except (TypeError, ValueError):
-        return default
 
 
 class SubmissionApi(SubmissionDetailApi):

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from competitions.queries import competition_for, is_host
 from config.api_input import validated
-from config.api_input_limits import BoundedJSONField, BoundedJSONParser, loads_bounded
+from config.api_input_limits import BoundedJSONParser, MetricParamsField, loads_bounded
 from config.api_schema import errors
 from config.errors import DomainError, NotAllowed
 from scoring.rescoring import cancel_rescore, start_rescore
@@ -20,7 +20,7 @@ class RescoreRequestSerializer(serializers.Serializer):
 
     solution = serializers.FileField(required=False)
     metric = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    metric_params = BoundedJSONField(required=False)
+    metric_params = MetricParamsField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 

@@ -70,7 +70,7 @@ class CompetitionSubmissionsApi(APIView):
                 SubmissionSerializer,
                 quota=QuotaSerializer(allow_null=True, help_text="Your team's quota; null without a team."),
             ),
-            **errors(401, 404),
+            **errors(400, 401, 404),
         },
     )
     def get(self, request, slug):

@@ -332,3 +332,137 @@ def test_error_answers_match_the_schema(schema, api_for, alice, competition):
     assert_answer_matches_schema(
         schema, alice.get("/api/v1/competitions/?ordering=sideways"), "/api/v1/competitions/"
     )
+
+
+# --- What the schema says a request may be is what the views accept (schemathesis found these) ----------
+
+
+def query_parameter(schema: dict, path: str, name: str) -> dict:
+    return next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("path", "operation"), [("/api/v1/datasets/", "post"), ("/api/v1/datasets/{slug}/versions/", "post")]
+)
+def test_a_new_dataset_or_version_needs_at_least_one_file_as_the_schema_says(schema, path, operation):
+    body = schema["paths"][path][operation]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    component = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+
+    assert "files" in component["required"]
+    assert component["properties"]["files"]["minItems"] == 1
+
+
+def test_a_comment_edit_documents_its_body_as_required(schema):
+    edit = schema["paths"]["/api/v1/comments/{comment_id}/"]["patch"]["requestBody"]
+    component = schema["components"]["schemas"][
+        edit["content"]["application/json"]["schema"]["$ref"].rsplit("/")[-1]
+    ]
+
+    assert edit["required"] is True
+    assert component["required"] == ["body"]
+
+
+def test_a_comment_edit_without_a_body_is_refused_by_name(api_for, competition):
+    from tests.community.conftest import discussion_url, old_account
+
+    carol = api_for(old_account("carol"))
+    posted = carol.post(discussion_url("competition", "animals"), {"body": "Hi"}, format="json").json()
+
+    answer = carol.patch(f"/api/v1/comments/{posted['id']}/", {}, format="json")
+
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"] == {"body": ["This field is required."]}
+
+
+@pytest.mark.parametrize(
+    ("path", "default"),
+    [
+        ("/api/v1/competitions/", "default"),
+        ("/api/v1/datasets/", "newest"),
+        ("/api/v1/competitions/{slug}/writeups/", "score"),
+    ],
+)
+def test_every_ordering_documents_that_empty_means_the_default(schema, path, default):
+    ordering = query_parameter(schema, path, "ordering")["schema"]
+
+    assert "" in ordering["enum"]
+    assert ordering["default"] == default
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/competitions/?ordering=",
+        "/api/v1/datasets/?ordering=",
+        "/api/v1/competitions/animals/writeups/?ordering=",
+    ],
+)
+def test_an_empty_ordering_lists_in_the_default_order(api_for, competition, url):
+    assert api_for(None).get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "orderings"),
+    [
+        ("/api/v1/competitions/", "default, newest, ending, teams, title"),
+        ("/api/v1/datasets/", "newest, votes, title"),
+        ("/api/v1/competitions/animals/writeups/", "score, votes"),
+    ],
+)
+def test_an_unknown_ordering_is_refused_naming_the_orderings(api_for, competition, url, orderings):
+    answer = api_for(None).get(url + "?ordering=sideways")
+
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"]["ordering"] == [
+        f'"sideways" is not an ordering; use one of: {orderings}.'
+    ]
+
+
+def test_the_unread_filter_is_a_boolean_in_the_schema_and_in_the_view(schema, api_for, participant):
+    assert query_parameter(schema, "/api/v1/me/notifications/", "unread")["schema"]["type"] == "boolean"
+
+    refused = api_for(participant).get("/api/v1/me/notifications/?unread=null")
+
+    assert refused.status_code == 400
+    assert "unread" in refused.json()["details"]["fields"]
+    assert api_for(participant).get("/api/v1/me/notifications/?unread=false").status_code == 200
+
+
+def test_metric_parameters_are_documented_as_an_object_of_plain_values(schema):
+    for component in ("CompetitionCreateRequest", "NewRescoreRequest"):
+        params = schema["components"]["schemas"][component]["properties"]["metric_params"]
+        assert params["type"] == "object"
+        assert params["additionalProperties"] == {
+            "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
+        }
+
+
+def test_a_stored_file_may_come_in_any_type_its_name_says(schema):
+    for path in (
+        "/api/v1/datasets/{slug}/versions/{number}/files/{name}",
+        "/api/v1/competitions/{slug}/files/{name}",
+        "/api/v1/submissions/{submission_id}/file/",
+    ):
+        assert list(schema["paths"][path]["get"]["responses"]["200"]["content"]) == ["*/*"], path
+
+
+def test_paging_parameters_are_whole_numbers_and_every_paged_list_documents_the_400(schema):
+    paged = [
+        operation
+        for item in schema["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and any(p["name"] == "limit" for p in operation.get("parameters", []))
+    ]
+
+    assert len(paged) >= 7
+    for operation in paged:
+        limit, offset = (
+            next(p for p in operation["parameters"] if p["name"] == name)["schema"]
+            for name in ("limit", "offset")
+        )
+        assert (limit["minimum"], offset["minimum"]) == (1, 0), operation["operationId"]
+        assert "400" in operation["responses"], operation["operationId"]
+
+
+def test_an_empty_license_is_documented_and_means_the_default(schema):
+    assert "minLength" not in schema["components"]["schemas"]["DatasetCreateRequest"]["properties"]["license"]

@@ -92,3 +92,30 @@ def test_a_nul_character_through_a_form_is_refused_by_name(client, competition, 
 
     assert page.status_code == 400
     assert f"The field &#x27;{field}&#x27; holds a NUL character" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/competitions/?offset=null",
+        "/api/v1/competitions/?limit=",
+        "/api/v1/competitions/?limit=0",
+        "/api/v1/competitions/?offset=-1",
+        "/api/v1/competitions/?limit=3.5e%2B16",
+        "/api/v1/competitions/animals/leaderboard/?limit=x",
+        "/api/v1/competitions/animals/leaderboard/?offset=%C2%B2",
+    ],
+)
+def test_a_page_parameter_that_is_not_a_whole_number_is_refused_by_name(api_for, competition, url):
+    answer = api_for(None).get(url)
+
+    assert answer.status_code == 400
+    name = "limit" if "limit=" in url else "offset"
+    assert answer.json()["details"]["fields"][name][0].startswith("Give a whole number of at least ")
+
+
+def test_a_page_parameter_of_thousands_of_digits_is_clamped(api_for, competition):
+    answer = api_for(None).get(f"/api/v1/competitions/?limit={'9' * 5000}&offset={'0' * 5000}")
+
+    assert answer.status_code == 200
+    assert answer.json()["count"] == 1
