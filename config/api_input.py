@@ -1,5 +1,8 @@
 """Reading a request's body or query through a serializer, the one way every API view does it."""
 
+from collections.abc import Mapping
+
+from django.http import QueryDict
 from rest_framework import serializers
 
 
@@ -7,8 +10,25 @@ def checked(serializer_class: type[serializers.Serializer], data, **options) -> 
     """The serializer, validated, for views that need more of it than its data (a query's as_search()); a 400
     whose details name each refused field otherwise."""
     form = serializer_class(data=data, **options)
+    refuse_numbers_as_text(form, data)
     form.is_valid(raise_exception=True)
     return form
+
+
+def refuse_numbers_as_text(form: serializers.Serializer, data) -> None:
+    """DRF's text fields turn a JSON number or boolean into its text ({"body": 9.87e42} is a comment
+    "9.87e+42"); the schema says text, so a JSON body gets a 400 naming such fields instead."""
+    if isinstance(data, QueryDict) or not isinstance(data, Mapping):
+        return  # forms and queries carry only text
+    refused = {
+        name: ["Must be text, not a number or true/false."]
+        for name, field in form.fields.items()
+        if isinstance(field, serializers.CharField)
+        and not field.read_only
+        and isinstance(data.get(name), int | float)  # bool is an int too
+    }
+    if refused:
+        raise serializers.ValidationError(refused)
 
 
 def validated(serializer_class: type[serializers.Serializer], request, **options) -> dict:

@@ -194,7 +194,9 @@ def test_a_docs_page_loads_only_assets_of_this_site(client, page):
     assert not re.search(r"https?://|[\"'(]//", html), "the page names another host"
     assets = local_assets(html)
     assert assets
-    assert all(url.startswith("/static/drf_spectacular_sidecar/") for url in assets)
+    own = ("/static/drf_spectacular_sidecar/", "/static/podium/", f"{page}?")  # ?script: its setup script
+    assert all(url.startswith(own) for url in assets), assets
+    assert any(url.startswith(f"{page}?") and "script" in url for url in assets)
 
 
 @pytest.mark.parametrize("page", DOCS_PAGES)

@@ -119,3 +119,18 @@ def test_a_page_parameter_of_thousands_of_digits_is_clamped(api_for, competition
 
     assert answer.status_code == 200
     assert answer.json()["count"] == 1
+
+
+@pytest.mark.parametrize("number", [9.87e42, 7, True])
+def test_a_number_where_the_schema_says_text_is_refused_by_name(api_for, competition, carol, number):
+    answer = api_for(carol).post(discussion_url("competition", "animals"), {"body": number}, format="json")
+
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"] == {"body": ["Must be text, not a number or true/false."]}
+
+
+def test_text_in_a_form_is_still_text(api_for, competition, carol):
+    answer = api_for(carol).post(discussion_url("competition", "animals"), {"body": "42"})
+
+    assert answer.status_code == 201
+    assert answer.json()["body"] == "42"
