@@ -97,11 +97,18 @@ def score_submission(submission_id: int, holder: str | None = None) -> str:
 def score_and_settle(submission_id: int, holder: str | None = None) -> str:
     """Score one submission, then tell the boards an on-time submission settled (the private board may
     have been waiting for it)."""
+    holder = holder or leases.new_holder()
     outcome = score_submission(submission_id, holder)
     submission = Submission.objects.select_related("competition").filter(pk=submission_id).first()
-    if submission and not submission.is_late and outcome != "skipped":
+    if submission and not submission.is_late and (outcome != "skipped" or finished_by(submission, holder)):
         signals.submission_settled.send(sender=Submission, submission=submission)
     return outcome
+
+
+def finished_by(submission: Submission, holder: str) -> bool:
+    """This attempt already wrote the result: a retry after the database failed between that commit and
+    the settling finds the submission done, and must still settle it."""
+    return submission.lease_holder == holder and submission.status in (Status.SCORED, Status.FAILED)
 
 
 def scoring_setup(competition: Competition) -> tuple[str, str, dict]:

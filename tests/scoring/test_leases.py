@@ -211,3 +211,22 @@ def test_a_failed_renewal_is_retried_at_the_next_beat(settings, monkeypatch):
 
     with leases.kept_alive(7, "worker-1"):
         assert renewed_after_the_error.wait(timeout=10), "the renewals stopped after one error"
+
+
+def test_a_retry_after_the_result_committed_still_settles_the_private_board(submission):
+    """The database failed between writing the score and settling: the task's retry, under the same holder,
+    finds the submission scored and must still tell the boards."""
+    settled = []
+
+    def note(sender, *, submission, **kwargs):
+        settled.append(submission.pk)
+
+    services.signals.submission_settled.connect(note, dispatch_uid="test-settled")
+    try:
+        assert services.score_submission(submission.pk, "attempt-1") == "scored"
+        assert services.score_and_settle(submission.pk, "attempt-1") == "skipped"
+        assert services.score_and_settle(submission.pk, "another-delivery") == "skipped"
+    finally:
+        services.signals.submission_settled.disconnect(dispatch_uid="test-settled")
+
+    assert settled == [submission.pk]
