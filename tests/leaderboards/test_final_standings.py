@@ -209,8 +209,12 @@ def test_reading_the_private_board_never_builds_it_the_sweeper_does(
     assert competition.private_leaderboard_built_at is None
     assert (answer["final"], answer["pending_submissions"], answer["count"]) == (False, 0, 0)
     assert "The final standings are being built; they appear here within a minute." in page
+    assert 'Private leaderboard <span class="badge">being built</span>' in page
 
     assert build_due_private_boards() == 1
+    client.logout()
+    page = client.get("/competitions/animals/leaderboard/?split=private").content.decode()
+    assert 'Private leaderboard <span class="badge">final</span>' in page
 
     answer = api_for(alice).get("/api/v1/competitions/animals/leaderboard/?split=private").json()
     assert answer["final"] is True
