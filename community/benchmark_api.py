@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,7 +15,7 @@ from community.models import Benchmark
 from community.pwc import export_table, import_table
 from competitions.queries import competition_for
 from config.api_input import validated
-from config.api_input_limits import BoundedJSONParser
+from config.api_input_limits import BoundedJSONParser, WholeMultiPartParser
 from config.api_schema import errors
 from leaderboards.queries import higher_is_better
 
@@ -134,7 +134,7 @@ class BenchmarkExportApi(APIView):
 
 
 class BenchmarkImportApi(APIView):
-    parser_classes = [MultiPartParser]
+    parser_classes = [WholeMultiPartParser]
 
     @extend_schema(
         operation_id="benchmark_import",

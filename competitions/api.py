@@ -1,6 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,7 +28,7 @@ from competitions.services import (
     update_competition,
 )
 from config.api_input import checked, validated
-from config.api_input_limits import BoundedJSONParser, BoundedPagination
+from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeMultiPartParser
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.queries import dataset_for
@@ -42,7 +42,7 @@ def competition_detail(user, competition) -> dict:
 
 
 class CompetitionListApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [WholeMultiPartParser, FormParser]
 
     @extend_schema(
         operation_id="competitions_list",

@@ -15,7 +15,7 @@ from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 MAX_JSON_DEPTH = 32
 MAX_PAGE_SIZE = 500
@@ -77,6 +77,22 @@ class BoundedJSONParser(JSONParser):
             return loads_bounded(body.decode(encoding))
         except (ValueError, UnicodeDecodeError) as error:
             raise exceptions.ParseError(f"The JSON body cannot be read: {error}") from error
+
+
+class WholeMultiPartParser(MultiPartParser):
+    """multipart/form-data that holds at least one part when a body was sent. Django reads a body that
+    lacks its boundary as an empty form, which would turn a garbled request into one that asked for
+    nothing (on a route where every field is optional, such as marking notifications read: all of them)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        request = (parser_context or {}).get("request")
+        sent = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
+        if sent and not parsed.data and not parsed.files:
+            raise exceptions.ParseError(
+                "The multipart/form-data body holds no parts: check the boundary in its Content-Type."
+            )
+        return parsed
 
 
 class BoundedJSONField(serializers.JSONField):

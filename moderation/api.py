@@ -3,7 +3,7 @@ submissions page call."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from competitions.models import Team
 from competitions.queries import competition_for
 from config.api_input import validated
-from config.api_input_limits import BoundedJSONParser
+from config.api_input_limits import BoundedJSONParser, WholeMultiPartParser
 from config.api_schema import errors
 from config.errors import NotFound
 from moderation.services import disqualify_submission, disqualify_team
@@ -41,7 +41,7 @@ class SubmissionDisqualifyApi(APIView):
     """POST {"reason": "..."}: the host or an admin disqualifies one submission; the team sees the reason."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, WholeMultiPartParser]
 
     @extend_schema(
         operation_id="submission_disqualify",
@@ -62,7 +62,7 @@ class TeamDisqualifyApi(APIView):
     """POST {"reason": "..."}: the host or an admin disqualifies a whole team."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, WholeMultiPartParser]
 
     @extend_schema(
         operation_id="team_disqualify",

@@ -1,6 +1,6 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,7 +13,7 @@ from competitions.queries import (
     team_for,
 )
 from config.api_input import validated
-from config.api_input_limits import BoundedJSONParser, BoundedPagination
+from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeMultiPartParser
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
 from datasets.downloads import StoredDownload, stored_file_response
 from datasets.storage import private_storage
@@ -57,7 +57,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 class CompetitionSubmissionsApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [WholeMultiPartParser, FormParser]
 
     @extend_schema(
         operation_id="submissions_list",
@@ -167,7 +167,7 @@ class SubmissionSelectApi(APIView):
     """POST {"selected": true|false}: mark a submission as one of the team's finals, or unmark it."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, WholeMultiPartParser]
 
     @extend_schema(
         operation_id="submission_select",

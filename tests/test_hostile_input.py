@@ -134,3 +134,24 @@ def test_text_in_a_form_is_still_text(api_for, competition, carol):
 
     assert answer.status_code == 201
     assert answer.json()["body"] == "42"
+
+
+def test_a_multipart_body_without_its_boundary_is_refused_not_read_as_an_empty_form(api_for, carol):
+    """Read as an empty form, it would ask to mark every notification read."""
+    answer = api_for(carol).generic(
+        "POST",
+        "/api/v1/me/notifications/read/",
+        b"\x10\xb6garbage with no boundary in it",
+        content_type="multipart/form-data; boundary=59c7f685f5cf5fdd33ca05bf6fc9c47e",
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["message"] == (
+        "The multipart/form-data body holds no parts: check the boundary in its Content-Type."
+    )
+
+
+def test_an_empty_request_to_mark_notifications_read_still_marks_them_all(api_for, carol):
+    answer = api_for(carol).post("/api/v1/me/notifications/read/")
+
+    assert answer.status_code == 200
