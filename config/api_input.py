@@ -11,8 +11,26 @@ def checked(serializer_class: type[serializers.Serializer], data, **options) -> 
     whose details name each refused field otherwise."""
     form = serializer_class(data=data, **options)
     refuse_numbers_as_text(form, data)
+    require_form_booleans(form, data)
     form.is_valid(raise_exception=True)
     return form
+
+
+def require_form_booleans(form: serializers.Serializer, data) -> None:
+    """DRF reads a true/false field missing from a form as false (an HTML checkbox left unticked is not sent);
+    the API is not a checkbox, so a required one left out is refused, as it is in a JSON body."""
+    if not isinstance(data, QueryDict):
+        return
+    missing = {
+        name: ["This field is required."]
+        for name, field in form.fields.items()
+        if isinstance(field, serializers.BooleanField)
+        and field.required
+        and not field.read_only
+        and name not in data
+    }
+    if missing:
+        raise serializers.ValidationError(missing)
 
 
 def refuse_numbers_as_text(form: serializers.Serializer, data) -> None:

@@ -468,3 +468,17 @@ def test_paging_parameters_are_whole_numbers_and_every_paged_list_documents_the_
 
 def test_an_empty_license_is_documented_and_means_the_default(schema):
     assert "minLength" not in schema["components"]["schemas"]["DatasetCreateRequest"]["properties"]["license"]
+
+
+def test_a_required_true_or_false_left_out_of_a_form_is_refused_not_read_as_false(
+    alice, competition, participant
+):
+    team = competition.teams.get(memberships__user=participant)
+    scored = make_submission(team, public_score=0.7, is_final=True)
+
+    answer = alice.post(f"/api/v1/submissions/{scored.pk}/select/", {"other": "x"}, format="multipart")
+
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"] == {"selected": ["This field is required."]}
+    scored.refresh_from_db()
+    assert scored.is_final

@@ -109,6 +109,14 @@ def live_schema(live):
 schema = schemathesis.pytest.from_fixture("live_schema")
 
 
+def refused_by_gunicorn_itself(response) -> bool:
+    """gunicorn refuses a request line over 4,094 bytes with its own HTML page before Podium sees the request
+    (behind the shipped nginx, nginx's 414 comes first): not an answer of the API, so not checked here."""
+    return response.status_code == 400 and "Request Line is too large" in response.text
+
+
 @schema.parametrize()
 def test_every_operation_answers_as_its_schema_says(case):
-    case.call_and_validate(checks=CHECKS)
+    response = case.call()
+    if not refused_by_gunicorn_itself(response):
+        case.validate_response(response, checks=CHECKS)
