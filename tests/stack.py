@@ -121,7 +121,7 @@ class Stack:
             log.seek(self.log_starts.get(name, 0))
             return log.read().decode(errors="replace")
 
-    def start_web(self) -> None:
+    def start_web(self, workers: int = 2) -> None:
         self.spawn(
             "web",
             [
@@ -130,7 +130,7 @@ class Stack:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "2",
+                str(workers),
                 "--threads",
                 "8",
                 "--timeout",

@@ -130,9 +130,34 @@ def test_the_web_server_killed_mid_upload_leaves_nothing_behind(chaos):
     except ConnectionResetError:
         answer = b""
     in_flight.close()
-    chaos.stack.start_web()
+    chaos.start_web()
     chaos.upload(PARTICIPANTS[0], big_file, slug=large)
 
     assert answer == b""
     assert left_behind
+    chaos.assert_nothing_lost_or_doubled()
+
+
+def test_a_worker_killed_mid_rescore_loses_nothing(chaos):
+    """The host replaces the solution and the worker is killed while it scores the files again: the
+    sweeper resumes the rescore, which ends with every file's score against the new solution."""
+    chaos.set_slow_seconds(0)
+    chaos.upload_several(6)
+    chaos.wait_until_settled()
+    corrected = chaos.solutions[SLUG].assign(y=lambda solution: solution["y"] * 1.1)
+    chaos.set_slow_seconds(0.5)
+
+    chaos.start_rescore(corrected)
+    wait_for(
+        lambda: chaos.query("SELECT count(*) FROM scoring_rescoredsubmission")[0][0] > 0,
+        60,
+        "the rescore to score a first file again",
+        interval=0.05,
+    )
+    chaos.stack.stop("worker")
+    chaos.stack.start_worker()
+    rescore = chaos.wait_until_rescored()
+
+    assert (rescore["status"], rescore["done"], rescore["error"]) == ("done", 6, "")
+    assert "'rescores_resumed': 1" in chaos.stack.log_since_start("worker")  # its lost batch, sent again
     chaos.assert_nothing_lost_or_doubled()
