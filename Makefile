@@ -41,9 +41,9 @@ run: install $(VENV)/.cli-installed
 test: dev
 	$(VENV)/bin/pytest --durations=20
 
-# Everything but the integration and browser tests: no real processes, no browser.
+# Everything but the integration, browser and chaos tests: no real processes, no browser.
 test-fast: dev
-	$(VENV)/bin/pytest -m "not integration and not browser"
+	$(VENV)/bin/pytest -m "not integration and not browser and not chaos"
 
 lint: dev
 	$(VENV)/bin/ruff format --check .

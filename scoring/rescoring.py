@@ -195,17 +195,26 @@ def run_batch(rescore: Rescore) -> str:
         RescoredSubmission.objects.get_or_create(
             rescore=rescore, submission=submission, defaults=score_again(solution, submission)
         )
-    Rescore.objects.filter(pk=rescore.pk, status=Rescore.Status.RUNNING).update(
+        record_progress(rescore)
+    record_progress(
+        rescore,
         done=RescoredSubmission.objects.filter(rescore=rescore).count(),
         total=rescorable(rescore.competition).count(),
-        progressed_at=timezone.now(),
-        resumes=0,
         error="",
     )
     if batch or not switch(rescore):
         enqueue_rescore(rescore.pk)
         return "continuing"
     return "switched"
+
+
+def record_progress(rescore: Rescore, **fields: object) -> None:
+    """Every file scored again is progress, not only a whole batch: the sweeper resumes a rescore with no
+    progress for PODIUM_REQUEUE_AFTER seconds and fails it after PODIUM_RESCORE_MAX_RESUMES resumes, and a
+    batch of slow files can take far longer than that while it works."""
+    Rescore.objects.filter(pk=rescore.pk, status=Rescore.Status.RUNNING).update(
+        progressed_at=timezone.now(), resumes=0, **fields
+    )
 
 
 def describe(error: Exception) -> str:

@@ -44,7 +44,9 @@ class Stack:
 
     Built from a `StackTemplate` it starts as a copy of a migrated, seeded site (a copied folder, and on
     PostgreSQL a database created from the template database), with API tokens already minted for the
-    seeded users; without one, `prepare()` migrates and seeds it the slow way."""
+    seeded users; without one, `prepare()` migrates and seeds it the slow way. A template's database is
+    copied on the template's server unless `postgres_admin_url` names another one holding the same template
+    database (a copy of the template's cluster, as the chaos tests make)."""
 
     def __init__(
         self,
@@ -55,13 +57,14 @@ class Stack:
         template: "StackTemplate | None" = None,
     ):
         if template is not None:
-            postgres_admin_url = template.postgres_admin_url
+            postgres_admin_url = postgres_admin_url or template.postgres_admin_url
             shutil.copytree(template.var_dir, var_dir, dirs_exist_ok=True)
         self.var_dir = var_dir
         self.tokens: dict[str, str] = dict(template.tokens) if template is not None else {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.processes: dict[str, subprocess.Popen] = {}
+        self.log_starts: dict[str, int] = {}
         self.database_name = None
         self.postgres_admin_url = postgres_admin_url
         self.env = {
@@ -100,8 +103,10 @@ class Stack:
 
     def spawn(self, name: str, command: list[str]) -> None:
         # The child writes to its own copy of the descriptor, so ours can close at once. A session of its
-        # own lets stop() kill the process with every child it forked.
-        with open(self.var_dir / f"{name}.log", "w") as log:
+        # own lets stop() kill the process with every child it forked. A process started again appends to
+        # the log of the one before it; log_since_start() reads only its own lines.
+        with open(self.var_dir / f"{name}.log", "a") as log:
+            self.log_starts[name] = log.tell()
             self.processes[name] = subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
@@ -110,7 +115,13 @@ class Stack:
         path = self.var_dir / f"{name}.log"
         return path.read_text() if path.exists() else ""
 
-    def start_web(self) -> None:
+    def log_since_start(self, name: str) -> str:
+        """What the process running under this name now wrote, without the lines of those before it."""
+        with open(self.var_dir / f"{name}.log", "rb") as log:
+            log.seek(self.log_starts.get(name, 0))
+            return log.read().decode(errors="replace")
+
+    def start_web(self, workers: int = 2) -> None:
         self.spawn(
             "web",
             [
@@ -119,7 +130,7 @@ class Stack:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "2",
+                str(workers),
                 "--threads",
                 "8",
                 "--timeout",
@@ -152,9 +163,18 @@ class Stack:
             ],
         )
         wait_for(
-            lambda: self.check_alive("worker") or " ready." in self.log("worker"),
+            lambda: self.check_alive("worker") or " ready." in self.log_since_start("worker"),
             60,
             f"the Celery worker\n{self.log('worker')}",
+        )
+
+    def start_beat(self) -> None:
+        """Celery beat: the sweeper and the other periodic tasks, on the schedule the settings give."""
+        self.spawn("beat", [str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO"])
+        wait_for(
+            lambda: self.check_alive("beat") or "beat: Starting..." in self.log_since_start("beat"),
+            60,
+            f"Celery beat\n{self.log('beat')}",
         )
 
     def check_alive(self, name: str) -> bool:
@@ -164,8 +184,9 @@ class Stack:
         return False
 
     def stop(self, name: str) -> None:
-        """Kill a process and its children at once. The test is over and nothing they hold is kept; a graceful
-        shutdown would spend seconds (Celery's prefork pool alone takes about five)."""
+        """Kill a process and its children at once (SIGKILL to its process group): at the end of a test, where
+        a graceful shutdown would spend seconds (Celery's prefork pool alone takes about five), and in the
+        chaos tests, as the crash itself."""
         process = self.processes.pop(name, None)
         if process and process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -326,14 +347,29 @@ class StackTemplate:
 
     SEEDED_USERS = ("admin", "demo", "demo-host")
 
-    def __init__(self, var_dir: Path, *, postgres_admin_url: str | None = None):
+    def __init__(
+        self,
+        var_dir: Path,
+        *,
+        postgres_admin_url: str | None = None,
+        seed: bool = True,
+        users: tuple[str, ...] = (),
+    ):
+        """`seed`: add the demo users and competitions (else only migrate); `users`: accounts to add
+        (password podium-demo), with their tokens."""
         self.var_dir = var_dir
         self.postgres_admin_url = postgres_admin_url
         builder = Stack(var_dir, postgres_admin_url=postgres_admin_url)
         self.database_name = builder.database_name
         try:
-            builder.prepare()
-            self.tokens = builder.mint_tokens(self.SEEDED_USERS)
+            if seed:
+                builder.prepare()
+                builder.mint_tokens(self.SEEDED_USERS)
+            else:
+                builder.manage("migrate", "--noinput")
+            if users:
+                builder.mint_tokens(users, create_with_password="podium-demo")
+            self.tokens = dict(builder.tokens)
         except BaseException:
             builder.close()
             raise

@@ -279,6 +279,35 @@ def test_progress_resets_the_count_of_resumes(competition, alice, host, monkeypa
     assert (rescore.resumes, rescore.error, rescore.done) == (0, "", 1)
 
 
+def test_a_batch_of_slow_files_is_never_taken_for_a_stalled_rescore(
+    competition, alice, other_participant, host, monkeypatch, settings
+):
+    """Each file takes 90 seconds and the sweeper looks between files: none passes two minutes without a
+    file scored again, so the rescore is never resumed nor failed while it works."""
+    settings.PODIUM_RESCORE_MAX_RESUMES = 1
+    joined(competition, other_participant)
+    for user in (alice, other_participant):
+        scored(competition, user, {1: "cat"})
+        scored(competition, user, {1: "dog"})
+    rescore = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
+    clock = [rescore.progressed_at]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    sweeps = []
+    score_again = rescoring.score_again
+
+    def slow_file(solution, submission):
+        clock[0] += timedelta(seconds=90)
+        sweeps.append(rescoring.resume_stalled_rescores(timedelta(minutes=2)))
+        return score_again(solution, submission)
+
+    monkeypatch.setattr(rescoring, "score_again", slow_file)
+
+    assert run_to_the_end(rescore) == ["continuing", "switched"]
+
+    rescore.refresh_from_db()
+    assert (rescore.status, rescore.done, rescore.resumes, sweeps) == ("done", 4, 0, [0, 0, 0, 0])
+
+
 def test_the_host_cancels_a_running_rescore_and_the_boards_keep_their_scores(
     competition, alice, host, participant
 ):
