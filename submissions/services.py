@@ -11,7 +11,7 @@ from competitions import locks
 from competitions.models import Competition, Team, TeamMembership
 from competitions.queries import require_participant
 from competitions.services import require_not_suspended
-from config.errors import DomainError, NotAllowed
+from config.errors import DATABASE_ERRORS, DomainError, NotAllowed
 from config.timestamps import utc_label
 from datasets.storage import private_storage, store, stream_size
 from submissions.models import Submission
@@ -152,6 +152,10 @@ def create_submission(
                 idempotency_key=idempotency_key,
             )
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
+    except DATABASE_ERRORS:
+        # The commit may have reached the database before the connection broke: the row may exist and
+        # need its file. The hourly cleanup removes the file later if no row references it.
+        raise
     except Exception:
         private_storage().delete(stored.key)
         raise

@@ -8,9 +8,11 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 
+import submissions.services
 from datasets.storage import private_storage, store
-from submissions.cleanup import clean_storage
+from submissions.cleanup import clean_storage, stored_keys
 from submissions.services import create_submission
 from tests.factories import joined, predictions
 
@@ -102,3 +104,26 @@ def test_the_storage_cleanup_page_is_for_staff_who_may_delete_submissions(leftov
 
     assert client.get("/admin/submissions/submission/storage-cleanup/").status_code == 302  # to the login
     assert private_storage().exists(leftovers["orphan"])
+
+
+def test_a_database_error_while_saving_keeps_the_file_for_the_row_that_may_have_committed(
+    competition, participant, monkeypatch
+):
+    """The connection can break after the COMMIT reached the database: the row may exist, so its file
+    stays; the hourly cleanup removes it later if no row references it."""
+    joined(competition, participant)
+
+    def connection_lost(team):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(submissions.services, "team_quota", connection_lost)
+    with pytest.raises(OperationalError):
+        create_submission(
+            competition=competition,
+            user=participant,
+            file_name="p.csv",
+            stream=io.BytesIO(b"id,label\n1,cat\n"),
+        )
+
+    storage = private_storage()
+    assert list(stored_keys(storage, "submissions")) != []
