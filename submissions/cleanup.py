@@ -41,8 +41,14 @@ class Cleanup:
 
 
 def stored_keys(storage: Storage, folder: str) -> Iterator[str]:
-    """Every file key under the folder, walking its subfolders."""
-    folders, files = storage.listdir(folder)
+    """Every file key under the folder, walking its subfolders; none when it does not exist.
+
+    A folder is asked for its listing, never whether it exists: on S3 a folder is only a prefix of keys,
+    and `exists()` of a prefix is always false."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
     for name in files:
         yield f"{folder}/{name}"
     for sub in folders:
@@ -54,14 +60,13 @@ def clean_storage(*, dry_run: bool = False) -> Cleanup:
     done = Cleanup()
     storage = private_storage()
     before = timezone.now() - GRACE
-    if storage.exists(SUBMISSIONS_FOLDER):
-        for key in stored_keys(storage, SUBMISSIONS_FOLDER):
-            if storage.get_modified_time(key) >= before or Submission.objects.filter(file_key=key).exists():
-                continue
-            done.orphaned_files.append(key)
-            done.orphaned_bytes += storage.size(key)
-            if not dry_run:
-                storage.delete(key)
+    for key in stored_keys(storage, SUBMISSIONS_FOLDER):
+        if storage.get_modified_time(key) >= before or Submission.objects.filter(file_key=key).exists():
+            continue
+        done.orphaned_files.append(key)
+        done.orphaned_bytes += storage.size(key)
+        if not dry_run:
+            storage.delete(key)
     temporary = Path(settings.FILE_UPLOAD_TEMP_DIR)
     if temporary.is_dir():
         oldest = time.time() - GRACE.total_seconds()

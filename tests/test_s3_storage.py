@@ -14,7 +14,11 @@ import config.settings
 from datasets.models import DatasetFile
 from datasets.previews import read_preview
 from datasets.storage import private_storage, public_storage, store
+from submissions import cleanup
+from submissions.cleanup import clean_storage
+from submissions.services import create_submission
 from tests.datasets.test_datasets import named
+from tests.factories import joined, predictions
 from tests.s3 import s3_server
 
 BODY = "id,value\n" + "".join(f"{i},{i * 7}\n" for i in range(50))
@@ -107,3 +111,27 @@ def test_the_preview_reads_the_head_of_the_object(numbers):
 
     assert preview.header == ["id", "value"]
     assert preview.rows[:2] == [["0", "0"], ["1", "7"]]
+
+
+def test_the_cleanup_removes_an_orphaned_submission_file_from_the_bucket(
+    on_s3, competition, participant, monkeypatch
+):
+    """On S3 a folder is only a prefix of keys and `exists()` of a prefix is false, so the cleanup, which asked
+    whether the submissions folder existed, never looked at a single file there."""
+    joined(competition, participant)
+    kept, _ = create_submission(
+        competition=competition,
+        user=participant,
+        file_name="p.csv",
+        stream=io.BytesIO(predictions().encode()),
+    )
+    orphan = store(
+        private_storage(), f"submissions/{competition.pk}/1", "submission.csv", io.BytesIO(b"id\n")
+    )
+    monkeypatch.setattr(cleanup, "GRACE", -cleanup.GRACE)  # both files count as an hour old
+
+    done = clean_storage()
+
+    assert done.orphaned_files == [orphan.key]
+    assert on_s3.keys(f"private/{orphan.key}") == []
+    assert on_s3.keys(f"private/{kept.file_key}") == [f"private/{kept.file_key}"]
