@@ -2,7 +2,10 @@
 web process was killed between storing the file and committing its row), and temporary upload files.
 
 Both wait out a grace period first, so an upload still in progress is never touched. `manage.py
-clean_storage --dry-run` shows what would go; the hourly task removes it.
+clean_storage --dry-run` shows what would go; the hourly task removes it. Temporary uploads live on the
+host whose web process received them, where the task (run by a worker, maybe on another machine) cannot
+see them: on separate hosts each web host runs `manage.py clean_storage` itself
+(platform/systemd/podium-clean-uploads.timer).
 """
 
 import logging
