@@ -5,12 +5,10 @@ tests/integration/test_across_machines.py runs the whole site on the same kind o
 
 import hashlib
 import io
-import secrets
 
 import pytest
 import requests
 
-import config.settings
 from datasets.models import DatasetFile
 from datasets.previews import read_preview
 from datasets.storage import private_storage, public_storage, store
@@ -19,32 +17,8 @@ from submissions.cleanup import clean_storage
 from submissions.services import create_submission
 from tests.datasets.test_datasets import named
 from tests.factories import joined, predictions
-from tests.s3 import s3_server
 
 BODY = "id,value\n" + "".join(f"{i},{i * 7}\n" for i in range(50))
-
-
-@pytest.fixture(scope="module")
-def s3(tmp_path_factory):
-    with s3_server(tmp_path_factory.mktemp("moto")) as server:
-        yield server
-
-
-@pytest.fixture
-def on_s3(s3, settings, monkeypatch):
-    """Both storages on a bucket of the test's own, configured by config/settings.py from the operator's
-    variables."""
-    s3 = s3.new_bucket(f"test-{secrets.token_hex(6)}")
-    for name, value in s3.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(config.settings, "S3_BUCKET", s3.bucket)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": config.settings.file_storage("private"),
-        "private": config.settings.file_storage("private"),
-        "public_data": config.settings.file_storage("public"),
-    }
-    return s3
 
 
 @pytest.fixture
@@ -135,3 +109,4 @@ def test_the_cleanup_removes_an_orphaned_submission_file_from_the_bucket(
     assert done.orphaned_files == [orphan.key]
     assert on_s3.keys(f"private/{orphan.key}") == []
     assert on_s3.keys(f"private/{kept.file_key}") == [f"private/{kept.file_key}"]
+
