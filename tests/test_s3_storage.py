@@ -110,3 +110,12 @@ def test_the_cleanup_removes_an_orphaned_submission_file_from_the_bucket(
     assert on_s3.keys(f"private/{orphan.key}") == []
     assert on_s3.keys(f"private/{kept.file_key}") == [f"private/{kept.file_key}"]
 
+
+def test_the_redirect_carries_the_files_sha256(numbers):
+    """The store's answer cannot carry Podium's checksum; the redirect does, so a client can verify."""
+    alice, dataset_file = numbers
+
+    response = alice.get("/api/v1/datasets/numbers/versions/1/files/my%20numbers.csv")
+
+    assert response["X-Checksum-SHA256"] == dataset_file.sha256 == hashlib.sha256(BODY.encode()).hexdigest()
+    assert response["ETag"] == f'"{dataset_file.sha256}"'
