@@ -348,3 +348,10 @@ def test_the_settings_parser_finds_the_settings():
         "PODIUM_VAR_DIR",
     } <= KNOWN
     assert "PODIUM_NOT_A_SETTING" not in KNOWN
+
+
+def test_every_variable_the_files_set_is_documented():
+    documented = (ROOT / "docs" / "configuration.md").read_text()
+    names = set().union(*variables_set().values()) - {"PYTHONUNBUFFERED"}
+
+    assert sorted(name for name in names if f"`{name}`" not in documented) == []
