@@ -126,7 +126,7 @@ def run_a_competition(stack: Stack, s3) -> None:
         assert scored(len(sent) - 1, sent[-1])
     assert scored_by(stack, "worker-a") >= 1, stack.log("worker-a")
     assert scored_by(stack, "worker-b") >= 1, stack.log("worker-b")
-    assert scored_by(stack, "worker-a") + scored_by(stack, "worker-b") == len(sent)
+    assert scored_by(stack, "worker-a") + scored_by(stack, "worker-b") >= len(sent)  # + any redelivery
 
     # The public board: each team's best, demo's first submission (offset 0.25) ahead of zoe's (0.5).
     board = clients[1].get(f"/api/v1/competitions/{slug}/leaderboard/").json()
