@@ -94,18 +94,19 @@ RANGE_HEADERS = [
         "X-Checksum-SHA256",
         str,
         OpenApiParameter.HEADER,
-        response=[200, 206],
-        description="The whole file's SHA-256 in hex, to check what a resumed download assembled.",
+        response=[200, 206, 302],
+        description="The whole file's SHA-256 in hex, to check what a resumed download assembled (on a "
+        "redirect to S3, the SHA-256 of the file the signed URL serves).",
     ),
     OpenApiParameter(
         "Repr-Digest",
         str,
         OpenApiParameter.HEADER,
-        response=[200, 206],
+        response=[200, 206, 302],
         description="The whole file's SHA-256 as RFC 9530 says: `sha-256=:<base64>:`.",
     ),
     OpenApiParameter(
-        "ETag", str, OpenApiParameter.HEADER, response=[200, 206], description="The SHA-256, quoted."
+        "ETag", str, OpenApiParameter.HEADER, response=[200, 206, 302], description="The SHA-256, quoted."
     ),
     OpenApiParameter(
         "Location",

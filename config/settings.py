@@ -199,6 +199,10 @@ def file_storage(prefix: str) -> dict:
                 "bucket_name": S3_BUCKET,
                 "location": prefix,
                 "endpoint_url": os.environ.get("PODIUM_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("PODIUM_S3_REGION") or None,
+                # Signed URLs in Signature Version 4, the only one every AWS region and every bucket made
+                # since 2020 accepts (boto3 signs S3 URLs in the retired version 2 unless told).
+                "signature_version": "s3v4",
                 "default_acl": "private",
                 "querystring_auth": True,
                 "querystring_expire": 300,

@@ -2,7 +2,8 @@
 
 Local files answer HTTP Range requests (one range, `bytes=a-b`, `bytes=a-` or `bytes=-n`), so an
 interrupted download resumes where it stopped; every answer says the whole file's size and SHA-256
-(`X-Checksum-SHA256` in hex and the standard `Repr-Digest`), so a client can check what it assembled.
+(`X-Checksum-SHA256` in hex and the standard `Repr-Digest`), so a client can check what it assembled. Files
+on S3 are a redirect to a signed URL, and the redirect carries the SHA-256.
 
 Behind nginx (PODIUM_ACCEL_REDIRECT_PREFIX set), Django only checks the rights and names the file in
 `X-Accel-Redirect`; nginx sends the bytes and answers Range itself, so a slow reader holds an nginx
@@ -65,6 +66,10 @@ def requested_range(request, download: StoredDownload) -> tuple[int, int] | None
 
 def checksum_headers(response, download: StoredDownload) -> None:
     response["Accept-Ranges"] = "bytes"
+    digest_headers(response, download)
+
+
+def digest_headers(response, download: StoredDownload) -> None:
     if download.sha256:
         response["X-Checksum-SHA256"] = download.sha256
         digest = base64.b64encode(bytes.fromhex(download.sha256)).decode()
@@ -102,9 +107,13 @@ def stored_file_response(request, download: StoredDownload):
     storage = download.storage
     if hasattr(storage, "bucket_name"):
         disposition = content_disposition_header(True, download.filename)
-        return HttpResponseRedirect(
+        redirect = HttpResponseRedirect(
             storage.url(download.key, parameters={"ResponseContentDisposition": disposition})
         )
+        # The store's answer cannot carry Podium's checksum, so the redirect does: a client that resumes or
+        # re-checks a download still has the SHA-256 to verify what it assembled.
+        digest_headers(redirect, download)
+        return redirect
     if settings.PODIUM_ACCEL_REDIRECT_PREFIX and isinstance(storage, FileSystemStorage):
         return accel_redirect_response(download, settings.PODIUM_ACCEL_REDIRECT_PREFIX)
     span = requested_range(request, download)

@@ -2,7 +2,10 @@
 web process was killed between storing the file and committing its row), and temporary upload files.
 
 Both wait out a grace period first, so an upload still in progress is never touched. `manage.py
-clean_storage --dry-run` shows what would go; the hourly task removes it.
+clean_storage --dry-run` shows what would go; the hourly task removes it. Temporary uploads live on the
+host whose web process received them, where the task (run by a worker, maybe on another machine) cannot
+see them: on separate hosts each web host runs `manage.py clean_storage` itself
+(platform/systemd/podium-clean-uploads.timer).
 """
 
 import logging
@@ -41,8 +44,14 @@ class Cleanup:
 
 
 def stored_keys(storage: Storage, folder: str) -> Iterator[str]:
-    """Every file key under the folder, walking its subfolders."""
-    folders, files = storage.listdir(folder)
+    """Every file key under the folder, walking its subfolders; none when it does not exist.
+
+    A folder is asked for its listing, never whether it exists: on S3 a folder is only a prefix of keys,
+    and `exists()` of a prefix is always false."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
     for name in files:
         yield f"{folder}/{name}"
     for sub in folders:
@@ -54,14 +63,13 @@ def clean_storage(*, dry_run: bool = False) -> Cleanup:
     done = Cleanup()
     storage = private_storage()
     before = timezone.now() - GRACE
-    if storage.exists(SUBMISSIONS_FOLDER):
-        for key in stored_keys(storage, SUBMISSIONS_FOLDER):
-            if storage.get_modified_time(key) >= before or Submission.objects.filter(file_key=key).exists():
-                continue
-            done.orphaned_files.append(key)
-            done.orphaned_bytes += storage.size(key)
-            if not dry_run:
-                storage.delete(key)
+    for key in stored_keys(storage, SUBMISSIONS_FOLDER):
+        if storage.get_modified_time(key) >= before or Submission.objects.filter(file_key=key).exists():
+            continue
+        done.orphaned_files.append(key)
+        done.orphaned_bytes += storage.size(key)
+        if not dry_run:
+            storage.delete(key)
     temporary = Path(settings.FILE_UPLOAD_TEMP_DIR)
     if temporary.is_dir():
         oldest = time.time() - GRACE.total_seconds()

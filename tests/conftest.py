@@ -1,14 +1,17 @@
 import os
+import secrets
 
 import pytest
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
+import config.settings
 from accounts.services import create_api_token
 from config.celery import app as celery_app
 from tests import api_coverage
 from tests.factories import UserFactory, make_competition
+from tests.s3 import s3_server
 from tests.services import require_postgres
 from tests.stack import Stack, StackTemplate, serving
 
@@ -67,6 +70,30 @@ def isolated_storage(settings, tmp_path):
         "public_data": local("public"),
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory):
+    """moto's S3 server (tests/s3.py), started the first time a test asks for it."""
+    with s3_server(tmp_path_factory.mktemp("moto")) as server:
+        yield server
+
+
+@pytest.fixture
+def on_s3(s3, settings, monkeypatch):
+    """Both storages on a bucket of the test's own, configured by config/settings.py from the variables an
+    operator sets (PODIUM_S3_BUCKET, PODIUM_S3_ENDPOINT_URL, ...)."""
+    s3 = s3.new_bucket(f"test-{secrets.token_hex(6)}")
+    for name, value in s3.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(config.settings, "S3_BUCKET", s3.bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": config.settings.file_storage("private"),
+        "private": config.settings.file_storage("private"),
+        "public_data": config.settings.file_storage("public"),
+    }
+    return s3
 
 
 @pytest.fixture(autouse=True)

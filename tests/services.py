@@ -6,6 +6,8 @@ Outside CI a missing service skips the test with the reason; with CI=true it fai
 import os
 import shutil
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("PODIUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("PODIUM_TEST_CHROMIUM", "/usr/bin/chromium")
 NGINX = os.environ.get("PODIUM_TEST_NGINX", "/usr/sbin/nginx")
+RABBITMQ_URL = os.environ.get("PODIUM_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
 
 def in_ci() -> bool:
@@ -57,3 +60,17 @@ def require_nginx() -> str:
     if not (os.path.exists(NGINX) or shutil.which(NGINX)):
         missing(f"nginx is not installed at {NGINX} (apt-get install -y nginx)")
     return NGINX
+
+
+def require_moto() -> str:
+    """The `moto_server` command (moto's S3-compatible server, requirements-dev.txt) beside this Python."""
+    command = Path(sys.executable).parent / "moto_server"
+    if not command.exists():
+        missing(f"moto's server is not installed at {command} (pip install 'moto[server]')")
+    return str(command)
+
+
+def require_rabbitmq() -> str:
+    if not port_open("127.0.0.1", 5672):
+        missing("RabbitMQ is not reachable on 127.0.0.1:5672")
+    return RABBITMQ_URL

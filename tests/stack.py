@@ -1,5 +1,6 @@
-"""A real Podium: gunicorn and a Celery worker as separate processes, on SQLite + the filesystem
-broker or on PostgreSQL + Redis. Integration and browser tests drive it over HTTP."""
+"""A real Podium: gunicorn, Celery workers and beat as separate processes, on SQLite + the filesystem
+broker or on PostgreSQL + Redis (or RabbitMQ), with files on disk or on S3. Integration and browser tests
+drive it over HTTP."""
 
 import contextlib
 import json
@@ -46,7 +47,11 @@ class Stack:
     PostgreSQL a database created from the template database), with API tokens already minted for the
     seeded users; without one, `prepare()` migrates and seeds it the slow way. A template's database is
     copied on the template's server unless `postgres_admin_url` names another one holding the same template
-    database (a copy of the template's cluster, as the chaos tests make)."""
+    database (a copy of the template's cluster, as the chaos tests make).
+
+    `env` adds settings every process gets (files on S3, a shared cache, ...). With `separate_hosts`, each
+    process (and each `manage.py` run) gets a var/ folder of its own, `var_dir/hosts/<name>/`, as if each
+    ran on a machine of its own with no disk shared with another."""
 
     def __init__(
         self,
@@ -54,7 +59,10 @@ class Stack:
         *,
         postgres_admin_url: str | None = None,
         redis_url: str | None = None,
+        broker_url: str | None = None,
         template: "StackTemplate | None" = None,
+        env: dict[str, str] | None = None,
+        separate_hosts: bool = False,
     ):
         if template is not None:
             postgres_admin_url = postgres_admin_url or template.postgres_admin_url
@@ -67,6 +75,7 @@ class Stack:
         self.log_starts: dict[str, int] = {}
         self.database_name = None
         self.postgres_admin_url = postgres_admin_url
+        self.separate_hosts = separate_hosts
         self.env = {
             **os.environ,
             "PODIUM_VAR_DIR": str(var_dir),
@@ -86,13 +95,23 @@ class Stack:
         if redis_url:
             redis.Redis.from_url(redis_url).flushdb()
             self.env["CELERY_BROKER_URL"] = redis_url
+        if broker_url:
+            self.env["CELERY_BROKER_URL"] = broker_url
+        self.env.update(env or {})
+
+    def host_var_dir(self, name: str) -> Path:
+        """The var/ folder of the process (or `manage.py` run) called `name`."""
+        return self.var_dir / "hosts" / name if self.separate_hosts else self.var_dir
+
+    def env_for(self, name: str) -> dict[str, str]:
+        return {**self.env, "PODIUM_VAR_DIR": str(self.host_var_dir(name))}
 
     # --- processes ---------------------------------------------------------------------------
     def manage(self, *args: str) -> str:
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env=self.env_for("manage"),
             capture_output=True,
             text=True,
             timeout=300,
@@ -108,7 +127,12 @@ class Stack:
         with open(self.var_dir / f"{name}.log", "a") as log:
             self.log_starts[name] = log.tell()
             self.processes[name] = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                cwd=ROOT,
+                env=self.env_for(name),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def log(self, name: str) -> str:
@@ -146,9 +170,11 @@ class Stack:
         except requests.RequestException:
             return False
 
-    def start_worker(self, concurrency: int = 2) -> None:
+    def start_worker(self, concurrency: int = 2, *, name: str = "worker", wait: bool = True) -> None:
+        """A Celery worker; give each of several its own `name` (its log, its node name, its var/ folder).
+        With `wait=False` it returns at once and `wait_until_ready(name)` waits (to start several at once)."""
         self.spawn(
-            "worker",
+            name,
             [
                 str(BIN / "celery"),
                 "-A",
@@ -158,23 +184,29 @@ class Stack:
                 "INFO",
                 "--concurrency",
                 str(concurrency),
+                "--hostname",
+                f"{name}@%h",
                 "--without-gossip",
                 "--without-mingle",
             ],
         )
-        wait_for(
-            lambda: self.check_alive("worker") or " ready." in self.log_since_start("worker"),
-            60,
-            f"the Celery worker\n{self.log('worker')}",
-        )
+        if wait:
+            self.wait_until_ready(name)
 
-    def start_beat(self) -> None:
+    def start_beat(self, *, wait: bool = True) -> None:
         """Celery beat: the sweeper and the other periodic tasks, on the schedule the settings give."""
         self.spawn("beat", [str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO"])
+        if wait:
+            self.wait_until_ready("beat")
+
+    def wait_until_ready(self, name: str) -> None:
+        """Wait for a Celery worker or beat started under this name to say it is ready (it has connected to
+        the broker); a process started again under the same name is judged by its own lines only."""
+        marker = "beat: Starting..." if name == "beat" else " ready."
         wait_for(
-            lambda: self.check_alive("beat") or "beat: Starting..." in self.log_since_start("beat"),
+            lambda: self.check_alive(name) or marker in self.log_since_start(name),
             60,
-            f"Celery beat\n{self.log('beat')}",
+            f"{name}\n{self.log(name)}",
         )
 
     def check_alive(self, name: str) -> bool:

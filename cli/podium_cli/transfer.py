@@ -78,11 +78,21 @@ def announced_size(response: requests.Response) -> int | None:
     return int(length) if length and length.isdigit() else None
 
 
+def announced_checksum(response: requests.Response) -> str:
+    """The SHA-256 the server gives for the whole file; on a server that keeps its files on S3 it is on the
+    redirect to the signed URL, not on the store's answer."""
+    for answer in (response, *reversed(response.history)):
+        checksum = answer.headers.get("X-Checksum-SHA256", "").strip().lower()
+        if checksum:
+            return checksum
+    return ""
+
+
 def is_current(dest: Path, response: requests.Response) -> bool:
     """DEST has the size the server announces and, when it sends one, the same SHA-256."""
     if announced_size(response) != dest.stat().st_size:
         return False
-    expected = response.headers.get("X-Checksum-SHA256", "").strip().lower()
+    expected = announced_checksum(response)
     return not expected or file_sha256(dest) == expected
 
 
@@ -134,7 +144,7 @@ def receive(
             f"The download of {dest.name} stopped at {written} of {total} bytes.",
             hint="Run the same command again to resume it.",
         )
-    expected = response.headers.get("X-Checksum-SHA256", "").strip().lower()
+    expected = announced_checksum(response)
     if expected and hasher.hexdigest() != expected:
         part.unlink(missing_ok=True)
         if offset:  # the kept part was not the start of this file: fetch it whole once

@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.services import missing
 
 PODIUM = Path(sys.executable).parent / "podium"
+CLI_SOURCE = Path(__file__).resolve().parent.parent.parent / "cli"
 
 
 def require_podium() -> Path:
@@ -46,5 +47,6 @@ class Podium:
 
 def base_env(home: Path) -> dict:
     env = {name: value for name, value in os.environ.items() if not name.startswith("PODIUM_")}
-    env.update(HOME=str(home), COLUMNS="200", PYTHONUNBUFFERED="1")
+    # This checkout's client, whichever checkout the installed `podium` was installed from (-e ./cli).
+    env.update(HOME=str(home), COLUMNS="200", PYTHONUNBUFFERED="1", PYTHONPATH=str(CLI_SOURCE))
     return env
