@@ -15,6 +15,7 @@ from accounts.models import User
 from community.models import Benchmark, ImportedResult, WriteUp
 from competitions.models import Competition
 from competitions.queries import is_host
+from competitions.services import keep_open_after_end
 from config.errors import DomainError, NotAllowed, NotFound
 from config.timestamps import utc_label
 from leaderboards import charts
@@ -78,12 +79,14 @@ def open_benchmark(*, host: User, competition: Competition, task: str, dataset_n
         )
     try:
         with transaction.atomic():
-            return Benchmark.objects.create(
+            benchmark = Benchmark.objects.create(
                 competition=competition,
                 task=task[:200],
                 dataset_name=(dataset_name.strip() or competition.title)[:200],
                 opened_by=host,
             )
+            keep_open_after_end(competition)
+            return benchmark
     except IntegrityError:
         raise AlreadyBenchmark(f"{competition.title} is already a benchmark.") from None
 

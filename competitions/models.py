@@ -40,6 +40,11 @@ class Competition(models.Model):
     previous_end_at = models.DateTimeField(
         null=True, blank=True, help_text="The end before the host last extended it, shown to participants."
     )
+    open_after_end = models.BooleanField(
+        default=False,
+        help_text="Kept open as a benchmark: newcomers may still join and submit after the end; their "
+        "files are scored on both splits and never enter the frozen boards.",
+    )
     daily_submission_limit = models.PositiveIntegerField(
         default=LIMITS_BY_NAME["daily_submission_limit"].default
     )
@@ -133,6 +138,15 @@ class Competition(models.Model):
     @property
     def entry_deadline(self):
         return self.entry_deadline_at or self.end_at
+
+    @property
+    def takes_newcomers(self) -> bool:
+        """Whether someone who has not joined may join now: before the entry deadline, or at any time once
+        the competition is kept open as a benchmark."""
+        if self.status != self.Status.PUBLISHED or self.is_suspended:
+            return False
+        kept_open = self.open_after_end and self.phase == self.Phase.FINISHED
+        return kept_open or timezone.now() < self.entry_deadline
 
     @property
     def merger_deadline(self):

@@ -181,6 +181,7 @@ def viewer_state(user: User, competition: Competition) -> dict:
     return {
         "has_joined": team is not None,
         "has_accepted_current_rules": version == competition.rules_version,
+        "may_join": team is not None or competition.takes_newcomers,
         "team": team,
         "is_host": is_host(user, competition),
     }

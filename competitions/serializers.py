@@ -150,6 +150,10 @@ class ViewerStateSerializer(serializers.Serializer):
 
     has_joined = serializers.BooleanField()
     has_accepted_current_rules = serializers.BooleanField()
+    may_join = serializers.BooleanField(
+        help_text="Whether the viewer may join now (or, having joined, accept new rules): before the entry "
+        "deadline, or at any time in a competition kept open as a benchmark."
+    )
     team = serializers.CharField(source="team.name", allow_null=True, help_text="The viewer's team's name.")
     is_host = serializers.BooleanField()
 

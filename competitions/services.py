@@ -245,18 +245,31 @@ def require_not_suspended(competition: Competition) -> None:
         )
 
 
+def entry_closed_message(competition: Competition) -> str:
+    if competition.phase == Competition.Phase.FINISHED and competition.entry_deadline >= competition.end_at:
+        return (
+            f"This competition ended on {utc_label(competition.end_at)}; new participants can no longer join."
+        )
+    return (
+        f"The entry deadline passed on {utc_label(competition.entry_deadline)}; new participants can no longer "
+        "join."
+    )
+
+
+def keep_open_after_end(competition: Competition) -> None:
+    """A finished competition kept open as a benchmark takes newcomers from now on (community.benchmarks)."""
+    Competition.objects.filter(pk=competition.pk).update(open_after_end=True)
+    competition.open_after_end = True
+
+
 def join_competition(*, competition: Competition, user: User) -> Team:
     """Accept the current rules; on first joining, the participant gets a team of one."""
     require_not_suspended(competition)
     if competition.status != Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is not published yet.", code="not_published")
     already_in = TeamMembership.objects.filter(competition=competition, user=user).exists()
-    if not already_in and timezone.now() >= competition.entry_deadline:
-        deadline = utc_label(competition.entry_deadline)
-        raise CompetitionError(
-            f"The entry deadline passed on {deadline}; new participants can no longer join.",
-            code="entry_closed",
-        )
+    if not already_in and not competition.takes_newcomers:
+        raise CompetitionError(entry_closed_message(competition), code="entry_closed")
     with transaction.atomic():
         RulesAcceptance.objects.update_or_create(
             competition=competition, user=user, defaults={"rules_version": competition.rules_version}

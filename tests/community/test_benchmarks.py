@@ -319,3 +319,50 @@ def test_an_import_without_a_file_names_the_field(api_for, host, finished):
     assert answer.status_code == 400
     assert "file" in answer.json()["details"]["fields"]
     assert not ImportedResult.objects.exists()
+
+
+def test_a_newcomer_joins_a_benchmark_after_the_end_and_enters_its_table_not_the_frozen_board(
+    api_for, client, host, finished, competition
+):
+    from leaderboards.private_board import build_private_leaderboard
+    from tests.factories import UserFactory
+
+    build_private_leaderboard(competition)
+    frozen = api_for(host).get("/api/v1/competitions/animals/leaderboard/?split=private").json()
+    opened(api_for, host)
+    carol = UserFactory(username="carol")
+    client.force_login(carol)
+    assert 'id="accept-rules"' in client.get("/competitions/animals/rules/").content.decode()
+    assert api_for(carol).get("/api/v1/competitions/animals/").json()["you"]["may_join"] is True
+
+    joined = api_for(carol).post("/api/v1/competitions/animals/join/")
+    late = scored(competition, carol, ALL_RIGHT)
+
+    assert joined.status_code == 200
+    assert late.is_late
+    assert late.public_score == 1.0
+    assert late.private_score is not None  # scored on both splits
+    assert api_for(host).get("/api/v1/competitions/animals/leaderboard/?split=private").json() == frozen
+    table = api_for(carol).get(API).json()
+    assert "carol" in [row.get("team") for row in table["rows"]]
+
+
+def test_a_competition_that_is_simply_over_turns_newcomers_away_on_the_page_and_the_api(
+    api_for, client, finished
+):
+    from tests.factories import UserFactory
+
+    carol = UserFactory(username="carol")
+    client.force_login(carol)
+
+    answer = api_for(carol).post("/api/v1/competitions/animals/join/")
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "entry_closed"
+    assert answer.json()["message"].startswith("This competition ended on ")
+    assert api_for(carol).get("/api/v1/competitions/animals/").json()["you"]["may_join"] is False
+    for tab in ("rules", "data", "submissions", "team"):
+        page = client.get(f"/competitions/animals/{tab}/").content.decode()
+        assert 'id="accept-rules"' not in page, tab
+        assert "This competition has ended: new participants can no longer join." in page, tab
+        assert "Accept the competition's rules" not in page, tab

@@ -127,6 +127,7 @@ def test_joining_accepts_the_rules_and_makes_a_team_of_one(api_for, competition,
     assert response.json() == {
         "has_joined": True,
         "has_accepted_current_rules": True,
+        "may_join": True,
         "team": "alice",
         "is_host": False,
     }
