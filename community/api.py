@@ -20,6 +20,8 @@ from community.serializers import (
     CommentEditSerializer,
     CommentSerializer,
     FlagSerializer,
+    MarkdownPreviewAnswerSerializer,
+    MarkdownPreviewSerializer,
     NotificationFilterSerializer,
     NotificationSerializer,
     NotificationsReadAnswerSerializer,
@@ -30,6 +32,7 @@ from community.targets import COMMENTABLE, VOTABLE, comment_for, find_target, vo
 from config.api_input import checked, validated
 from config.api_input_limits import BoundedPagination
 from config.api_schema import PAGING, WholeEditSchema, errors, paginated
+from config.rendering import render_markdown
 
 KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(COMMENTABLE))
 VOTE_KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(VOTABLE))
@@ -214,3 +217,20 @@ class NotificationsReadApi(APIView):
         marked = services.mark_notifications_read(user=request.user, ids=data.get("ids"))
         answer = {"marked": marked, "unread": unread_notification_count(request.user)}
         return Response(NotificationsReadAnswerSerializer(answer).data)
+
+
+class MarkdownPreviewApi(APIView):
+    """What a Markdown text will look like on the site, for the Preview button of every Markdown field."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="markdown_preview",
+        summary="Render Markdown as the site shows it (sanitised)",
+        tags=["community"],
+        request=MarkdownPreviewSerializer,
+        responses={200: MarkdownPreviewAnswerSerializer, **errors(400, 401)},
+    )
+    def post(self, request):
+        text = validated(MarkdownPreviewSerializer, request)["text"]
+        return Response(MarkdownPreviewAnswerSerializer({"html": render_markdown(text)}).data)

@@ -2,15 +2,11 @@ from django import forms
 
 from community.models import CommentFlag
 from community.services import MAX_COMMENT_LENGTH
+from config.rendering import markdown_field
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
-        label="Comment",
-        max_length=MAX_COMMENT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Markdown: **bold**, _italic_, `code`, [links](https://...), lists and tables.",
-    )
+    body = markdown_field(rows=4, label="Comment", max_length=MAX_COMMENT_LENGTH)
 
 
 class FlagForm(forms.Form):
@@ -31,11 +27,7 @@ class WriteUpForm(forms.Form):
         required=False,
         help_text="What a results table calls it, e.g. “LightGBM + target encoding”. The title if empty.",
     )
-    body = forms.CharField(
-        label="Write-up",
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="Markdown: what you did, what worked, what did not.",
-    )
+    body = markdown_field(rows=12, label="Write-up", help_text="What you did, what worked, what did not.")
     code_url = forms.URLField(
         label="Code repository", max_length=500, required=False, assume_scheme="https",
         help_text="A link to the code, e.g. https://github.com/you/solution.",

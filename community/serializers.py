@@ -127,3 +127,14 @@ class NotificationSerializer(serializers.Serializer):
     @extend_schema_field(serializers.CharField())
     def get_url(self, notification: Notification) -> str:
         return comment_url(notification.comment)
+
+
+MAX_PREVIEW_LENGTH = 100_000  # a write-up or a competition's rules fit; a preview is no bulk renderer
+
+
+class MarkdownPreviewSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, max_length=MAX_PREVIEW_LENGTH, trim_whitespace=False)
+
+
+class MarkdownPreviewAnswerSerializer(serializers.Serializer):
+    html = serializers.CharField(help_text="The text as the site shows it: Markdown rendered and sanitised.")

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from community.models import Comment, CommentFlag, Notification, Vote
-from community.rendering import render_markdown
 from community.targets import kind_of, require_open
 from competitions import locks
 from config.errors import DomainError, NotAllowed, NotAuthenticated
+from config.rendering import render_markdown
 from config.timestamps import utc_label
 
 MAX_COMMENT_LENGTH = 10_000

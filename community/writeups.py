@@ -9,11 +9,11 @@ from django.db.models import F, QuerySet
 
 from accounts.models import User
 from community.models import WriteUp
-from community.rendering import render_markdown
 from competitions.models import Competition
 from competitions.queries import can_see_private_scores, team_for
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
 from config.plain_text import refuse_control_characters
+from config.rendering import render_markdown
 from config.timestamps import utc_label
 from leaderboards.queries import RowFilter, higher_is_better
 from submissions.models import Submission

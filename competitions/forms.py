@@ -9,6 +9,7 @@ from competitions import rules
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
 from competitions.queries import CompetitionSearch
 from competitions.services import CompetitionDraft, draft_from
+from config.rendering import markdown_field
 from datasets.forms import MultipleFileField
 from datasets.models import Dataset
 
@@ -142,14 +143,14 @@ class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, required=False, help_text="Left empty, it is made from the title.")
     subtitle = forms.CharField(max_length=300, required=False, help_text="One line shown in lists.")
-    overview = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    evaluation = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+    overview = markdown_field(rows=5, required=False)
+    evaluation = markdown_field(
+        rows=3,
         required=False,
         label="Evaluation page text",
         help_text="Left empty, the metric's own explanation is shown.",
     )
-    rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    rules = markdown_field(rows=5, required=False)
     start_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Start (UTC)")
     end_at = forms.DateTimeField(widget=DATETIME_INPUT, label="End (UTC)")
     metric = forms.ChoiceField(choices=metric_choices)
@@ -202,12 +203,10 @@ class CompetitionSettingsForm(SteppedForm, RuleSettingsForm):
 
     title = forms.CharField(max_length=200)
     subtitle = forms.CharField(max_length=300, required=False)
-    overview = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    evaluation = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Evaluation page text"
-    )
-    rules = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
+    overview = markdown_field(rows=5, required=False)
+    evaluation = markdown_field(rows=3, required=False, label="Evaluation page text")
+    rules = markdown_field(
+        rows=6,
         required=False,
         help_text="Changing the rules asks every participant to accept them again before their next submission.",
     )

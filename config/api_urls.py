@@ -14,6 +14,7 @@ from scoring import api as scoring_api
 from submissions import api as submissions_api
 
 urlpatterns = [
+    path("markdown/preview/", community_api.MarkdownPreviewApi.as_view(), name="api-markdown-preview"),
     path("discussions/<str:kind>/<str:key>/", community_api.DiscussionApi.as_view(), name="api-discussion"),
     path("comments/<int:comment_id>/", community_api.CommentApi.as_view(), name="api-comment"),
     path("comments/<int:comment_id>/flag/", community_api.CommentFlagApi.as_view(), name="api-comment-flag"),

@@ -133,7 +133,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["config.timestamps"],  # |utc and |local_time in every template
+            # |utc and |local_time, and |markdown (sanitised), in every template
+            "builtins": ["config.timestamps", "config.rendering"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -1,5 +1,6 @@
 from django import forms
 
+from config.rendering import markdown_field
 from datasets.models import Dataset
 
 
@@ -27,7 +28,7 @@ class MultipleFileField(forms.FileField):
 class DatasetForm(forms.Form):
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, required=False, help_text="Left empty, it is made from the title.")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    description = markdown_field(rows=5, required=False)
     license = forms.CharField(max_length=100, initial="CC BY 4.0")
     visibility = forms.ChoiceField(
         choices=[(Dataset.Visibility.PUBLIC, "Public"), (Dataset.Visibility.PRIVATE, "Private (only you)")]
