@@ -121,3 +121,52 @@ def test_uploads_scoring_and_team_changes_at_once_answer_2xx_and_never_deadlock(
     wait_for(lambda: connections_to(stack) == 0, 30, "the stack's database connections to close")
     assert deadlocks_reported(stack) - deadlocks_before == 0
 
+
+PROVOKE_A_DEADLOCK = """
+import json, threading
+from django.db import connection, transaction
+from competitions import locks
+from competitions.models import Competition
+
+first, second = Competition.objects.order_by("pk").values_list("pk", flat=True)[:2]
+both_hold_one = threading.Barrier(2)
+attempts, finished = [], []
+
+@locks.retried_on_conflict
+def lock_both(one, other):
+    attempts.append(one)
+    with transaction.atomic():
+        locks.lock_competition(one)
+        if len(attempts) <= 2:  # the two first attempts each hold one row, then ask for the other's
+            both_hold_one.wait(timeout=60)
+        locks.lock_competition(other)
+    finished.append(one)
+
+def run(one, other):
+    try:
+        lock_both(one, other)
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=run, args=pair) for pair in ((first, second), (second, first))]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps({"attempts": len(attempts), "finished": len(finished)}))
+"""
+
+
+def test_a_real_deadlock_is_run_again_by_the_service_and_both_sides_finish(postgres_stack):
+    """Two transactions lock two rows in opposite orders: PostgreSQL breaks the deadlock by rolling one
+    back, and `retried_on_conflict` runs that one again. The deadlock counted also shows that the other
+    test's statistics would see one."""
+    stack = postgres_stack
+    stack.stop("web")
+    deadlocks_before = deadlocks_reported(stack)
+
+    printed = stack.manage("shell", "-c", PROVOKE_A_DEADLOCK)
+
+    assert printed.strip().splitlines()[-1] == '{"attempts": 3, "finished": 2}'
+    wait_for(lambda: connections_to(stack) == 0, 30, "the shell's database connections to close")
+    assert deadlocks_reported(stack) - deadlocks_before == 1
