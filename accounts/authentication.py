@@ -1,9 +1,15 @@
 """Bearer authentication with Podium's hashed API tokens: `Authorization: Bearer pod_...`."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken, hash_token
+
+# A token's last use is shown to the minute: writing it on every request would add a write (and a row lock
+# on the token) to each of them, uploads included.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -30,7 +36,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "This account has been suspended." if token.user.banned_at else "This account is disabled."
             )
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request):

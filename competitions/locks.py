@@ -11,16 +11,71 @@ still excludes every other writer of the competition, but not the `FOR KEY SHARE
 foreign-key check takes when an upload inserts a submission pointing at the competition: with a plain
 `FOR UPDATE`, an upload holding its team and a scorer holding the competition could wait for each other.
 
+Scoring only reads the competition (has a rescore switched its solution or metric?), so it takes the
+weaker `FOR SHARE` (`share_competition`): the workers scoring one competition no longer wait for each other,
+while a writer of the competition (a rescore's switch, the private board) still waits for them, and they
+for it.
+
 Two kinds of rows are locked outside this order, each alone and never while taking another lock: a
 comment (hidden or restored by staff) and a dataset's latest version (numbering the next one).
+
+Taking locks in one order leaves PostgreSQL nothing to break but what it cannot see (a row lock a
+foreign-key check takes, a serialization failure): a service whose transaction it rolled back for that
+runs again, a bounded number of times, through `retried_on_conflict`, instead of answering an error.
 """
 
-from collections.abc import Iterable
+import functools
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
 
-from django.db.models import QuerySet
+from django.db import DatabaseError, connection
+from django.db.models import Q, QuerySet, Subquery
 
 from accounts.models import User
 from competitions.models import Competition, Team
+
+logger = logging.getLogger(__name__)
+
+# serialization_failure and deadlock_detected: PostgreSQL rolled the transaction back, and the same
+# transaction run again normally succeeds.
+CONFLICT_SQLSTATES = frozenset({"40001", "40P01"})
+CONFLICT_ATTEMPTS = 4
+CONFLICT_PAUSE = 0.02  # seconds, times the attempt number, jittered: the two sides do not meet again at once
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+def is_conflict(error: BaseException) -> bool:
+    """A deadlock or serialization failure that PostgreSQL resolved by rolling this transaction back."""
+    cause = error.__cause__
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return isinstance(error, DatabaseError) and code in CONFLICT_SQLSTATES
+
+
+def retried_on_conflict(service: Callable[Params, Result]) -> Callable[Params, Result]:
+    """Run the service again when PostgreSQL rolled its transaction back for a deadlock or a serialization
+    failure, up to CONFLICT_ATTEMPTS times in all. Only an outermost transaction is run again: inside
+    another one the whole outer transaction is lost, so the error goes up to whoever opened it."""
+
+    @functools.wraps(service)
+    def run(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+        attempt = 1
+        while True:
+            outermost = not connection.in_atomic_block
+            try:
+                return service(*args, **kwargs)
+            except DatabaseError as error:
+                if not (outermost and attempt < CONFLICT_ATTEMPTS and is_conflict(error)):
+                    raise
+                logger.warning("%s: %s; running it again (attempt %s)", service.__name__, error, attempt + 1)
+            time.sleep(random.uniform(0.5, 1.5) * CONFLICT_PAUSE * attempt)  # noqa: S311 - jitter, not secrets
+            attempt += 1
+
+    return run
 
 
 def lock_user(user_id: int) -> User:
@@ -31,6 +86,20 @@ def lock_user(user_id: int) -> User:
 def lock_competition(competition_id: int) -> Competition:
     """The competition, read again under its row lock. Call inside a transaction, before locking teams."""
     return Competition.objects.select_for_update(no_key=True).get(pk=competition_id)
+
+
+def share_competition(competition_id: int) -> Competition:
+    """The competition, read again under a shared row lock (`FOR SHARE`): it cannot change until this
+    transaction ends, yet other readers under the same lock go on. Call inside a transaction, before
+    locking teams."""
+    query = Competition.objects.filter(pk=competition_id)
+    if connection.vendor != "postgresql":  # SQLite has one writer at a time and no row locks
+        return query.get()
+    sql, params = query.query.sql_with_params()
+    found = list(Competition.objects.raw(f"{sql} FOR SHARE", params))
+    if not found:
+        raise Competition.DoesNotExist(f"Competition {competition_id} does not exist.")
+    return found[0]
 
 
 def lock_competitions(competition_ids: Iterable[int]) -> list[Competition]:
@@ -53,6 +122,14 @@ def lock_teams(team_ids: Iterable[int]) -> dict[int, Team]:
         .select_related("competition")
     )
     return {team.pk: team for team in teams}
+
+
+def lock_team_row(team_id: int | Subquery) -> Team | None:
+    """One team, locked without reading its competition (a caller that has read it already); None if it is
+    gone (merged away). `team_id` may be a subquery (a submission's team): the team is then looked up by
+    the locking statement itself, leaving no moment between reading a row's team and locking it."""
+    teams = Team.objects.select_for_update(of=("self",), no_key=True).filter(Q(pk=team_id)).order_by("pk")
+    return teams.first()  # ordered by its own key: the default order joins (and would lock) the competition
 
 
 def lock_team(team_id: int) -> Team:

@@ -139,6 +139,7 @@ def answer(item: TeamInvitation | TeamMergeRequest, status: str) -> None:
 # The team itself.
 
 
+@locks.retried_on_conflict
 def rename_team(*, competition: Competition, user: User, name: str) -> Team:
     """The leader renames the team; names are unique in a competition, whatever their case."""
     name = refuse_control_characters(name.strip(), field="name", label="team name")
@@ -168,6 +169,7 @@ def name_taken(name: str) -> TeamRefused:
     )
 
 
+@locks.retried_on_conflict
 def leave_team(*, competition: Competition, user: User) -> Team:
     """A member leaves and gets a fresh team of one; a leaving leader hands over to the earliest member."""
     with transaction.atomic():
@@ -185,6 +187,7 @@ def leave_team(*, competition: Competition, user: User) -> Team:
         return give_own_team(competition, user)
 
 
+@locks.retried_on_conflict
 def remove_member(*, competition: Competition, user: User, username: str) -> Team:
     """The leader removes a member who has not submitted; the removed member gets a fresh team of one."""
     with transaction.atomic():
@@ -204,6 +207,7 @@ def remove_member(*, competition: Competition, user: User, username: str) -> Tea
         return give_own_team(competition, removed.user)
 
 
+@locks.retried_on_conflict
 def disband_team(*, competition: Competition, user: User) -> list[Team]:
     """The leader disbands a team that has never submitted; every member gets a fresh team of one."""
     with transaction.atomic():
@@ -237,6 +241,7 @@ def invitation_for(competition: Competition, invitation_id: int) -> TeamInvitati
     return invitation
 
 
+@locks.retried_on_conflict
 def invite_member(*, competition: Competition, user: User, username: str) -> TeamInvitation:
     """The leader invites a participant; members plus pending invitations may not exceed the team size."""
     username = username.strip()
@@ -276,6 +281,7 @@ def invite_member(*, competition: Competition, user: User, username: str) -> Tea
         return TeamInvitation.objects.create(team=team, invitee=invitee, invited_by=user)
 
 
+@locks.retried_on_conflict
 def withdraw_invitation(*, invitation: TeamInvitation, user: User) -> TeamInvitation:
     with transaction.atomic():
         team, membership = lock_own_team(user, invitation.team.competition, "withdraw an invitation")
@@ -288,6 +294,7 @@ def withdraw_invitation(*, invitation: TeamInvitation, user: User) -> TeamInvita
     return invitation
 
 
+@locks.retried_on_conflict
 def decline_invitation(*, invitation: TeamInvitation, user: User) -> TeamInvitation:
     with transaction.atomic():
         check_invitee(invitation, user)
@@ -303,6 +310,7 @@ def check_invitee(invitation: TeamInvitation, user: User) -> None:
         raise NotAllowed(f"This invitation is for '{invitation.invitee.username}'; only they can answer it.")
 
 
+@locks.retried_on_conflict
 def accept_invitation(*, invitation: TeamInvitation, user: User) -> Team:
     """The invitee joins the inviting team, leaving a one-person team without submissions (which is deleted).
 
@@ -395,6 +403,7 @@ def check_merge(requester: Team, target: Team) -> None:
         )
 
 
+@locks.retried_on_conflict
 def request_merge(*, competition: Competition, user: User, target_name: str) -> TeamMergeRequest:
     """The requesting team's leader asks another team to take it in; the rules are checked now and on accept."""
     target_name = target_name.strip()
@@ -424,6 +433,7 @@ def request_merge(*, competition: Competition, user: User, target_name: str) -> 
         return TeamMergeRequest.objects.create(requester=team, target=target, requested_by=user)
 
 
+@locks.retried_on_conflict
 def accept_merge(*, merge_request: TeamMergeRequest, user: User) -> Team:
     """The target's leader accepts: the requesting team's members and submissions move into the target.
 
@@ -460,6 +470,7 @@ def withdraw_merge(*, merge_request: TeamMergeRequest, user: User) -> TeamMergeR
     return close_merge_request(merge_request, user, by_target=False)
 
 
+@locks.retried_on_conflict
 def close_merge_request(merge_request: TeamMergeRequest, user: User, *, by_target: bool) -> TeamMergeRequest:
     with transaction.atomic():
         teams = lock_teams(merge_request.requester_id, merge_request.target_id)

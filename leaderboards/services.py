@@ -4,6 +4,7 @@ merge, a deletion, a disqualification or a rescore recomputes the entries it tou
 from datetime import datetime
 from typing import cast
 
+from django.db import connection
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 
@@ -30,37 +31,53 @@ def public_score(submission: Submission) -> float:
 
 def record_on_leaderboard(submission: Submission) -> None:
     """Fold a freshly scored submission into its team's public entry; call inside the scoring transaction,
-    holding the team's row lock, so two submissions of one team cannot update the entry at once.
+    holding the team's row lock, with `submission.team` the team it belongs to now.
+
+    One statement: an insert of the entry, if the submission is rankable, that on a conflict with the
+    team's entry counts one more entry and keeps the better of the two (`is_better`'s rule: the higher or
+    lower score as the metric wants, then the earlier submission).
 
     Only the public split is kept as submissions arrive: the private standing is built at the end from
     each team's selected submissions, never from its best private score in hindsight.
     """
-    if not rankable_submissions(submission.competition).filter(pk=submission.pk).exists():
-        return
-    competition, score = submission.competition, public_score(submission)
-    split = LeaderboardEntry.Split.PUBLIC
-    entry = LeaderboardEntry.objects.filter(
-        competition=competition, team=submission.team, split=split
-    ).first()
-    if entry is None:
-        LeaderboardEntry.objects.create(
-            competition=competition,
-            team=submission.team,
-            split=split,
-            score=score,
-            best_submission=submission,
-            best_submitted_at=submission.created_at,
-            entries=1,
-            last_submitted_at=submission.created_at,
+    competition = submission.competition
+    rankable, rankable_params = (
+        rankable_submissions(competition).filter(pk=submission.pk).values("pk").query.sql_with_params()
+    )
+    quote = connection.ops.quote_name
+    table = quote(LeaderboardEntry._meta.db_table)
+    beats = ">" if higher_is_better(competition) else "<"
+    new_is_better = (
+        f"(EXCLUDED.score {beats} {table}.score OR (EXCLUDED.score = {table}.score "
+        f"AND EXCLUDED.best_submitted_at < {table}.best_submitted_at))"
+    )
+    kept_if_better = ", ".join(
+        f"{column} = CASE WHEN {new_is_better} THEN EXCLUDED.{column} ELSE {table}.{column} END"
+        for column in ("score", "best_submission_id", "best_submitted_at")
+    )
+    submitted_at = LeaderboardEntry._meta.get_field("best_submitted_at").get_db_prep_value(
+        submission.created_at, connection
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (competition_id, team_id, {quote('split')}, score, best_submission_id, "
+            "best_submitted_at, entries, last_submitted_at) "
+            f"SELECT %s, %s, %s, %s, %s, %s, 1, %s WHERE EXISTS ({rankable}) "
+            f"ON CONFLICT (competition_id, team_id, {quote('split')}) DO UPDATE SET "
+            f"entries = {table}.entries + 1, "
+            f"last_submitted_at = CASE WHEN EXCLUDED.last_submitted_at > {table}.last_submitted_at "
+            f"THEN EXCLUDED.last_submitted_at ELSE {table}.last_submitted_at END, {kept_if_better}",
+            [
+                competition.pk,
+                submission.team_id,
+                LeaderboardEntry.Split.PUBLIC.value,
+                public_score(submission),
+                submission.pk,
+                submitted_at,
+                submitted_at,
+                *rankable_params,
+            ],
         )
-        return
-    entry.entries += 1
-    entry.last_submitted_at = max(entry.last_submitted_at, submission.created_at)
-    if is_better(competition, score, submission.created_at, entry):
-        entry.score = score
-        entry.best_submission = submission
-        entry.best_submitted_at = submission.created_at
-    entry.save()
 
 
 def recompute_public_entry(team: Team) -> None:

@@ -97,10 +97,10 @@ def kept_alive(submission_id: int, holder: str) -> Iterator[None]:
         renewer.join()
 
 
-def crashes_before(submission_id: int) -> int:
-    """How many attempts before the current one took the submission and never finished."""
-    attempts = Submission.objects.values_list("scoring_attempts", flat=True).get(pk=submission_id)
-    return max(attempts - 1, 0)
+def crashes_of(submission: Submission) -> int:
+    """How many attempts before the current one took the submission and never finished (read after
+    `take`)."""
+    return max(submission.scoring_attempts - 1, 0)
 
 
 def held_by(holder: str) -> Q:

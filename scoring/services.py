@@ -1,16 +1,18 @@
 """Scoring a submission and keeping the queue moving: the rules the Celery tasks run."""
 
+import json
 import logging
 from datetime import datetime, timedelta
+from time import perf_counter
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
 from competitions import locks
-from competitions.models import Competition
+from competitions.models import Competition, Team
 from config.errors import DATABASE_ERRORS
 from datasets.storage import private_storage
 from scoring import engine, leases, signals
@@ -21,6 +23,8 @@ from submissions.models import Submission
 from submissions.services import enqueue_scoring
 
 logger = logging.getLogger(__name__)
+# One line per scored submission, `timings {json}`, that benchmarks parse (docs/performance.md).
+timing_logger = logging.getLogger("scoring.timings")
 Status = Submission.Status
 
 MAX_BACKOFF_DOUBLINGS = 5
@@ -36,7 +40,14 @@ def score_submission(submission_id: int, holder: str | None = None) -> str:
     'skipped' if another delivery holds it or it is done.
 
     Database errors are not caught here: the task retries them with backoff, under the same holder."""
-    holder = holder or leases.new_holder()
+    return score_with_timings(submission_id, holder or leases.new_holder())[0]
+
+
+def score_with_timings(submission_id: int, holder: str) -> tuple[str, Submission | None, dict[str, int]]:
+    """score_submission, also returning the submission as it read it (None if skipped) and where the time
+    went: what the worker logs after each scored submission (docs/performance.md)."""
+    started_at, started = timezone.now(), perf_counter()
+    times = engine.PhaseTimes()
     if not leases.take(submission_id, holder):
         current = Submission.objects.filter(pk=submission_id).values_list("status", flat=True).first()
         logger.info(
@@ -44,9 +55,27 @@ def score_submission(submission_id: int, holder: str | None = None) -> str:
             submission_id,
             current,
         )
-        return "skipped"
+        return "skipped", None, {}
     submission = Submission.objects.select_related("competition").get(pk=submission_id)
-    crashes = leases.crashes_before(submission_id)
+    times.lap("database")
+    outcome = score_taken(submission, holder, times)
+    timings = {
+        "submission": submission_id,
+        "queue_ms": max(round((started_at - submission.enqueued_at).total_seconds() * 1000), 0),
+        **{key: 0 for key in TIMED_PHASES},
+        **times.milliseconds(),
+        "total_ms": round((perf_counter() - started) * 1000),
+    }
+    return outcome, submission, timings
+
+
+# Every key of the timing line, in this order, even when a phase did not run (a file refused early).
+TIMED_PHASES = ("solution_ms", "read_ms", "parse_ms", "align_ms", "metric_ms", "database_ms")
+
+
+def score_taken(submission: Submission, holder: str, times: engine.PhaseTimes) -> str:
+    """Score a submission this holder has just taken, and save the result."""
+    crashes = leases.crashes_of(submission)
     if crashes >= settings.PODIUM_SCORING_MAX_CRASHES:
         message = CRASHED.format(crashes=crashes)
         return record_failure(
@@ -54,10 +83,11 @@ def score_submission(submission_id: int, holder: str | None = None) -> str:
         )
     scored_with = scoring_setup(submission.competition)
     try:
-        with leases.kept_alive(submission_id, holder):
+        with leases.kept_alive(submission.pk, holder):
             solution = solution_for(submission.competition)
+            times.lap("solution")
             with private_storage().open(submission.file_key, "rb") as stream:
-                scores = engine.score(solution, stream)
+                scores = engine.score(solution, stream, times)
     except engine.SubmissionError as error:
         return record_failure(
             submission,
@@ -79,7 +109,7 @@ def score_submission(submission_id: int, holder: str | None = None) -> str:
     except DATABASE_ERRORS:
         raise
     except Exception as error:
-        logger.exception("Scoring submission %s failed", submission_id)
+        logger.exception("Scoring submission %s failed", submission.pk)
         return record_failure(
             submission, holder, "internal_error", GENERIC_FAILURE, repr(error), counts=False
         )
@@ -88,20 +118,30 @@ def score_submission(submission_id: int, holder: str | None = None) -> str:
     except DATABASE_ERRORS:
         raise
     except Exception as error:  # a bug in saving must not leave the file scoring until it counts as a crash
-        logger.exception("Saving scores of submission %s failed", submission_id)
+        logger.exception("Saving scores of submission %s failed", submission.pk)
         return record_failure(
             submission, holder, "internal_error", GENERIC_FAILURE, repr(error), counts=False
         )
+    finally:
+        times.lap("database")
 
 
 def score_and_settle(submission_id: int, holder: str | None = None) -> str:
     """Score one submission, then tell the boards an on-time submission settled (the private board may
-    have been waiting for it)."""
+    have been waiting for it); log where the time of a scored one went."""
     holder = holder or leases.new_holder()
-    outcome = score_submission(submission_id, holder)
-    submission = Submission.objects.select_related("competition").filter(pk=submission_id).first()
-    if submission and not submission.is_late and (outcome != "skipped" or finished_by(submission, holder)):
+    outcome, submission, timings = score_with_timings(submission_id, holder)
+    if submission is None:  # skipped: this attempt may still have finished it before the database failed
+        submission = Submission.objects.select_related("competition").filter(pk=submission_id).first()
+        settles = submission is not None and finished_by(submission, holder)
+    else:
+        settles = outcome != "skipped"
+    if submission and not submission.is_late and settles:
+        if submission.competition.phase == Competition.Phase.FINISHED:  # the board waits only after the end
+            submission.competition.refresh_from_db(fields=["private_leaderboard_built_at"])
         signals.submission_settled.send(sender=Submission, submission=submission)
+    if outcome == Status.SCORED:
+        timing_logger.info("timings %s", json.dumps(timings))
     return outcome
 
 
@@ -117,12 +157,21 @@ def scoring_setup(competition: Competition) -> tuple[str, str, dict]:
     return competition.solution_sha256, competition.metric, competition.metric_params or {}
 
 
+# A merge moving the submission while the lock is taken costs one more look; a chain of merges, a few.
+TEAM_LOOKUPS = 3
+
+
+@locks.retried_on_conflict
 def record_scores(submission: Submission, holder: str, scores: engine.Scores, scored_with: tuple) -> str:
     """Save the scores and the team's entry if `holder` still holds the lease, unless a rescore switched the
     solution or metric while this file was being scored: then it goes back to the queue to be scored under
-    the new setup."""
+    the new setup.
+
+    Four statements: the competition read under a shared lock (a rescore's switch waits for it, other
+    scorers do not), the submission's current team locked, the scores written by compare-and-set on the
+    lease, and the team's entry upserted by the boards (scoring.signals)."""
     with transaction.atomic():
-        competition = locks.lock_competition(submission.competition_id)
+        competition = locks.share_competition(submission.competition_id)
         if scoring_setup(competition) != scored_with:
             Submission.objects.filter(leases.held_by(holder), pk=submission.pk).update(
                 status=Status.QUEUED, lease_holder="", lease_expires_at=None, scoring_attempts=0
@@ -130,18 +179,27 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
             return "requeued"
         # The team read before scoring may have merged into another since: lock the one it belongs to now.
-        team_id = Submission.objects.values_list("team_id", flat=True).get(pk=submission.pk)
-        locks.lock_team(team_id)
+        current_team = Submission.objects.filter(pk=submission.pk).values("team_id")
+        for _ in range(TEAM_LOOKUPS):
+            team = locks.lock_team_row(Subquery(current_team))
+            if team is not None:
+                break
+        else:
+            raise Team.DoesNotExist(f"The team of submission {submission.pk} keeps merging away.")
+        scored_at = timezone.now()
         updated = Submission.objects.filter(leases.held_by(holder), pk=submission.pk).update(
             status=Status.SCORED,
             public_score=scores.public,
             private_score=scores.private,
-            scored_at=timezone.now(),
+            scored_at=scored_at,
         )
         if not updated:
             logger.warning("Submission %s was taken over before %s saved its scores", submission.pk, holder)
             return "skipped"
-        submission.refresh_from_db()
+        team.competition = submission.competition = competition
+        submission.team = team
+        submission.status, submission.scored_at = Status.SCORED, scored_at
+        submission.public_score, submission.private_score = scores.public, scores.private
         signals.submission_scored.send(sender=Submission, submission=submission)
     return Status.SCORED
 

@@ -6,7 +6,8 @@ the locks named below, so what a receiver writes commits or rolls back with the 
 
 from django.dispatch import Signal
 
-# A submission's scores were saved (`submission`, status scored), with its competition and team locked.
+# A submission's scores were saved (`submission`, status scored, `submission.team` its team now), with its
+# competition share-locked and its team locked.
 # Receivers: the boards (the team's public entry takes the new score if it is the team's best).
 submission_scored = Signal()
 

@@ -13,7 +13,7 @@ from competitions.queries import require_participant
 from competitions.services import require_not_suspended
 from config.errors import DATABASE_ERRORS, DomainError, NotAllowed
 from config.timestamps import utc_label
-from datasets.storage import private_storage, store, stream_size
+from datasets.storage import StoredFile, private_storage, store, stream_size
 from submissions.models import Submission
 from submissions.quota import Quota, team_quota
 from submissions.serializers import QuotaSerializer
@@ -131,27 +131,15 @@ def create_submission(
     check_upload(file_name, stream)
     stored = store(private_storage(), f"submissions/{competition.pk}/{team.pk}", "submission.csv", stream)
     try:
-        with transaction.atomic():
-            locks.lock_team(team.pk)  # serialises quota checks of one team
-            check_still_member(user, team)
-            check_key_unused(user, idempotency_key)
-            quota = team_quota(team)
-            refusal = quota.refusal()
-            if refusal:
-                raise QuotaExceeded(quota, *refusal)
-            submission = Submission.objects.create(
-                competition=competition,
-                team=team,
-                submitted_by=user,
-                description=description.strip()[:500],
-                file_name=file_name[:255],
-                file_key=stored.key,
-                file_size=stored.size,
-                file_sha256=stored.sha256,
-                is_late=check_competition_open(competition),
-                idempotency_key=idempotency_key,
-            )
-            transaction.on_commit(lambda: enqueue_scoring(submission.pk))
+        submission, quota = record_upload(
+            competition=competition,
+            team_id=team.pk,
+            user=user,
+            stored=stored,
+            file_name=file_name,
+            description=description,
+            idempotency_key=idempotency_key,
+        )
     except DATABASE_ERRORS:
         # The commit may have reached the database before the connection broke: the row may exist and
         # need its file. The hourly cleanup removes the file later if no row references it.
@@ -160,6 +148,46 @@ def create_submission(
         private_storage().delete(stored.key)
         raise
     return submission, quota.after_one_more()
+
+
+@locks.retried_on_conflict
+def record_upload(
+    *,
+    competition: Competition,
+    team_id: int,
+    user: User,
+    stored: StoredFile,
+    file_name: str,
+    description: str,
+    idempotency_key: str,
+) -> tuple[Submission, Quota]:
+    """The submission row for a stored file, if the team's quota allows it: checked under the team's lock,
+    which serialises the quota checks of one team. The competition is the one the caller read."""
+    with transaction.atomic():
+        team = locks.lock_team_row(team_id)
+        if team is None:
+            raise team_changed()
+        team.competition = competition
+        check_still_member(user, team)
+        check_key_unused(user, idempotency_key)
+        quota = team_quota(team)
+        refusal = quota.refusal()
+        if refusal:
+            raise QuotaExceeded(quota, *refusal)
+        submission = Submission.objects.create(
+            competition=competition,
+            team=team,
+            submitted_by=user,
+            description=description.strip()[:500],
+            file_name=file_name[:255],
+            file_key=stored.key,
+            file_size=stored.size,
+            file_sha256=stored.sha256,
+            is_late=check_competition_open(competition),
+            idempotency_key=idempotency_key,
+        )
+        transaction.on_commit(lambda: enqueue_scoring(submission.pk))
+    return submission, quota
 
 
 def check_key_unused(user: User, idempotency_key: str) -> None:
@@ -173,12 +201,16 @@ def check_key_unused(user: User, idempotency_key: str) -> None:
 def check_still_member(user: User, team: Team) -> None:
     """Under the team's lock: the user may have left, or the team merged away, since it was read."""
     if not TeamMembership.objects.filter(team=team, user=user).exists():
-        error = SubmissionRefused(
-            "Your team changed a moment ago (a merge or a member leaving); reload the page and try again.",
-            code="team_changed",
-        )
-        error.http_status = 409
-        raise error
+        raise team_changed()
+
+
+def team_changed() -> SubmissionRefused:
+    error = SubmissionRefused(
+        "Your team changed a moment ago (a merge or a member leaving); reload the page and try again.",
+        code="team_changed",
+    )
+    error.http_status = 409
+    return error
 
 
 def check_team_standing(team: Team) -> None:

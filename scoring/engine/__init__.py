@@ -43,6 +43,7 @@ from .metrics import (
 from .plugins import load_plugins
 from .scores import Scores, score
 from .solution import ScoringSpec, Solution, load_solution, sample_submission_csv
+from .timings import PhaseTimes
 
 load_plugins()
 
@@ -57,6 +58,7 @@ __all__ = [
     "EngineError",
     "Metric",
     "MetricParam",
+    "PhaseTimes",
     "Scores",
     "ScoringSpec",
     "Solution",

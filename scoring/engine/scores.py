@@ -11,6 +11,7 @@ from .errors import SubmissionError
 from .metrics import SCORERS, get_metric, scorer_params
 from .solution import Solution
 from .submission import read_predictions
+from .timings import PhaseTimes
 
 METRIC_FAILED = "Your file is valid but could not be scored; the host has been notified."
 
@@ -21,11 +22,14 @@ class Scores:
     private: float
 
 
-def score(solution: Solution, submission: Source) -> Scores:
-    """Validate a participant's file, align it to the solution by id, and score both splits (scikit-learn)."""
-    predictions = read_predictions(solution, submission)
+def score(solution: Solution, submission: Source, times: PhaseTimes | None = None) -> Scores:
+    """Validate a participant's file, align it to the solution by id, and score both splits (scikit-learn).
+    `times`, if given, gets the phases "read", "parse", "align" and "metric"."""
+    times = times or PhaseTimes()
+    predictions = read_predictions(solution, submission, times)
     public = _score_split(solution, predictions, "public")
     private = _score_split(solution, predictions, "private")
+    times.lap("metric")
     return Scores(public=public, private=private)
 
 

@@ -20,6 +20,7 @@ from .errors import SubmissionError, is_are, name_some, name_some_pairs, plural,
 from .metrics import CLASS_PROBABILITIES, LABEL, NUMBER, RANKED_LABELS, Metric, all_equal, get_metric
 from .solution import Solution
 from .target_values import classify_numbers, fast_numbers, stripped_text
+from .timings import PhaseTimes
 
 OWNER = "Your file"
 ALLOWED_LABELS_SHOWN = 20
@@ -27,21 +28,25 @@ ALLOWED_LABELS_SHOWN = 20
 EXTRA_ROWS_READ = 1000
 
 
-def read_predictions(solution: Solution, source: Source) -> np.ndarray:
+def read_predictions(solution: Solution, source: Source, times: PhaseTimes | None = None) -> np.ndarray:
     """Validate a participant's file and return its predictions in solution order.
 
     Labels come back as integer codes into `solution.allowed_labels`, numbers and probabilities as float64
     (one column per prediction column when there are several), ranked lists as codes, -1 past a list's end.
     Every message names only the participant's own columns, ids and values, or the public label set.
+    `times`, if given, gets the phases "read" (the file into memory), "parse" and "align".
     """
+    times = times or PhaseTimes()
     spec = solution.spec
     metric = get_metric(spec.metric)
     columns = solution.submission_columns[1:]
     csv_file = CsvFile(source, owner=OWNER, error=SubmissionError)
+    times.lap("read")
     header = read_header(csv_file)
     check_columns(csv_file, header, id_column=spec.id_column, target_columns=columns)
-    fast = _fast_predictions(csv_file, header, solution, metric, columns)
+    fast = _fast_predictions(csv_file, header, solution, metric, columns, times)
     if fast is not None:
+        times.lap("align")
         return fast
     dtype = {spec.id_column: str}
     if metric.prediction in (LABEL, RANKED_LABELS):
@@ -54,6 +59,7 @@ def read_predictions(solution: Solution, source: Source) -> np.ndarray:
         )
 
     ids = pd.Index(stripped_text(table[spec.id_column]), name=spec.id_column)
+    times.lap("parse")
     empty_ids = np.asarray(ids == "")
     if empty_ids.any():
         raise_if_ragged(csv_file, len(header))
@@ -86,11 +92,17 @@ def read_predictions(solution: Solution, source: Source) -> np.ndarray:
             )
     aligned = np.empty((len(solution.ids), *values.shape[1:]), dtype=values.dtype)
     aligned[positions] = values
+    times.lap("align")
     return aligned
 
 
 def _fast_predictions(
-    csv_file: CsvFile, header: list[str], solution: Solution, metric: Metric, columns: tuple[str, ...]
+    csv_file: CsvFile,
+    header: list[str],
+    solution: Solution,
+    metric: Metric,
+    columns: tuple[str, ...],
+    times: PhaseTimes | None = None,
 ) -> np.ndarray | None:
     """What `read_predictions` returns, by pyarrow's reader, for a file with nothing to explain; None for any
     other file, which the slow path below reads again to name the problem."""
@@ -103,6 +115,8 @@ def _fast_predictions(
     table = read_arrow_table(
         csv_file, header, column_types, expected_rows=rows, row_limit=2 * rows + EXTRA_ROWS_READ
     )
+    if times is not None:
+        times.lap("parse")
     if table is None or table.num_rows != len(solution.ids):
         return None
     positions = solution.id_lookup.positions(table.column(solution.spec.id_column))

@@ -165,3 +165,20 @@ def test_a_failure_while_saving_scores_fails_the_submission_instead_of_leaving_i
     assert submission.public_score is None
     assert "leaderboard write failed" in submission.host_error_detail
     assert not submission.counts_against_quota
+
+
+def test_a_lower_is_better_entry_keeps_its_best_and_counts_every_scored_file(host):
+    solution = "id,y,Usage\n1,1.0,Public\n2,2.0,Public\n3,3.0,Private\n"
+    competition = make_competition(host=host, slug="reg", metric="rmse", solution=solution, target="y")
+    user = UserFactory(username="near")
+    joined(competition, user)
+    made = [
+        upload(competition, user, "id,y\n" + "".join(f"{i},{i + offset}\n" for i in (1, 2, 3)))
+        for offset in (1.0, 0.1, 0.1, 2.0)  # the third ties the second: the earlier one stays
+    ]
+    for submission in made:
+        services.score_submission(submission.pk)
+
+    entry = LeaderboardEntry.objects.get(split="public")
+    assert (entry.entries, entry.best_submission_id, entry.score) == (4, made[1].pk, pytest.approx(0.1))
+    assert entry.last_submitted_at == made[3].created_at
