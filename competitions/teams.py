@@ -264,6 +264,7 @@ def invite_member(*, competition: Competition, user: User, username: str) -> Tea
             raise TeamRefused(
                 f"'{username}' is already on your team.", code="already_member", details={"field": "username"}
             )
+        check_invitee_can_join(competition, invitee)
         pending = TeamInvitation.objects.filter(team=team, status=PENDING)
         if pending.filter(invitee=invitee).exists():
             raise TeamRefused(
@@ -279,6 +280,27 @@ def invite_member(*, competition: Competition, user: User, username: str) -> Tea
                 code="team_full",
             )
         return TeamInvitation.objects.create(team=team, invitee=invitee, invited_by=user)
+
+
+def check_invitee_can_join(competition: Competition, invitee: User) -> None:
+    """An invitation its invitee could never accept is refused when it is sent, with the rule that stops it
+    (accepting checks the same rule again: the invitee may submit or gain members meanwhile)."""
+    own = Team.objects.filter(competition=competition, memberships__user=invitee).first()
+    if own is None:
+        return
+    members, submissions = member_count(own), own.submissions.count()
+    if members > 1:
+        reason = f"is on team '{own.name}' with {counted(members - 1, 'other member')}"
+    elif submissions:
+        reason = f"has already submitted ({counted(submissions, 'submission')})"
+    else:
+        return
+    raise TeamRefused(
+        f"'{invitee.username}' {reason}, so they could not accept an invitation; ask them to request a merge "
+        "with your team instead, so their submissions are kept.",
+        code="invitee_must_merge",
+        details={"field": "username"},
+    )
 
 
 @locks.retried_on_conflict

@@ -269,3 +269,17 @@ def test_decline_and_withdraw_merge_requests(api_for, competition, players):
     assert not_theirs.json()["message"] == "Only the leader of team 'alice' can withdraw this merge request."
     assert TeamMergeRequest.objects.filter(status="pending").count() == 0
     assert TeamInvitation.objects.count() == 0
+
+
+def test_inviting_someone_who_has_submitted_is_refused_when_sent_naming_the_rule(
+    api_for, competition, players
+):
+    alice, bob = players
+    make_submission(team_of(bob, competition), public_score=0.5)
+
+    response = api_for(alice).post(f"{TEAM}invitations/", {"username": "bob"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invitee_must_merge"
+    assert response.json()["details"] == {"field": "username"}
+    assert "ask them to request a merge with your team instead" in response.json()["message"]

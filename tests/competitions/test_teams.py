@@ -227,10 +227,10 @@ def test_accept_is_refused_after_the_merger_deadline(competition, players):
     )
 
 
-def test_accept_is_refused_when_the_invitees_team_has_submissions(competition, players):
+def test_accept_is_refused_when_the_invitees_team_has_submitted_since_the_invitation(competition, players):
     alice, bob = players
-    make_submission(team_of(bob, competition), public_score=0.5)
     invitation = teams.invite_member(competition=competition, user=alice, username="bob")
+    make_submission(team_of(bob, competition), public_score=0.5)
 
     error = refusal(teams.accept_invitation, invitation=invitation, user=bob)
 
@@ -241,15 +241,39 @@ def test_accept_is_refused_when_the_invitees_team_has_submissions(competition, p
     assert team_of(bob, competition).name == "bob"
 
 
-def test_accept_is_refused_when_the_invitee_is_on_a_bigger_team(competition, players):
+def test_accept_is_refused_when_the_invitee_is_on_a_bigger_team_since_the_invitation(competition, players):
     alice, bob = players
     player(competition, "carol")
-    invite_and_accept(competition, bob, "carol")
     invitation = teams.invite_member(competition=competition, user=alice, username="bob")
+    invite_and_accept(competition, bob, "carol")
 
     error = refusal(teams.accept_invitation, invitation=invitation, user=bob)
 
     assert error.message.startswith("Your team 'bob' has 2 members, so you cannot simply join 'alice'")
+
+
+def test_an_invitation_that_could_never_be_accepted_is_refused_when_sent(competition, players):
+    alice, bob = players
+    make_submission(team_of(bob, competition), public_score=0.5)
+
+    error = refusal(teams.invite_member, competition=competition, user=alice, username="bob")
+
+    assert error.code == "invitee_must_merge"
+    assert error.message == (
+        "'bob' has already submitted (1 submission), so they could not accept an invitation; ask them to "
+        "request a merge with your team instead, so their submissions are kept."
+    )
+    assert not TeamInvitation.objects.exists()
+
+
+def test_inviting_someone_on_a_team_of_several_is_refused_when_sent(competition, players):
+    alice, bob = players
+    player(competition, "carol")
+    invite_and_accept(competition, bob, "carol")
+
+    error = refusal(teams.invite_member, competition=competition, user=alice, username="carol")
+
+    assert error.message.startswith("'carol' is on team 'bob' with 1 other member, so they could not accept")
 
 
 def test_invitee_declines(competition, players):
@@ -608,3 +632,18 @@ def test_team_page_needs_a_login(client, competition):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_invite_form_says_why_an_invitation_could_never_be_accepted(client, competition, players):
+    _, bob = players
+    make_submission(team_of(bob, competition), public_score=0.5)
+    client.login(username="alice", password=PASSWORD)
+
+    page = client.post(
+        "/competitions/animals/team/invite/", {"username": "bob"}, follow=True
+    ).content.decode()
+
+    assert (
+        "&#x27;bob&#x27; has already submitted (1 submission), so they could not accept an invitation" in page
+    )
+    assert not TeamInvitation.objects.exists()
