@@ -148,16 +148,25 @@ def submit(client: Client, args) -> int:
     )
     body = response.json()
     print(f"Submitted {path.name} to '{slug}': submission {body['id']} ({body.get('status', 'queued')}).")
-    if "remaining_today" in body:
-        left = body["remaining_today"]
-        print(
-            f"{left} submission{'s' if left != 1 else ''} left today (resets at {format_time(body.get('resets_at'))})."
-        )
     if body.get("is_late"):
         print("This competition has ended: the submission is scored as a late submission and not ranked.")
     if not args.wait:
+        print_remaining(body)
         return 0
-    return wait_for_score(client, slug, body["id"], args.timeout)
+    outcome = wait_for_score(client, slug, body["id"], args.timeout)
+    # A file refused by validation gives its slot back: the quota is only known once the outcome is.
+    print_remaining(client.get_json(f"competitions/{segment(slug)}/quota/"))
+    return outcome
+
+
+def print_remaining(quota: dict) -> None:
+    """`N submissions left today (resets at ...)`, from the server's own figure."""
+    if "remaining_today" not in quota:
+        return
+    left = quota["remaining_today"]
+    print(
+        f"{left} submission{'s' if left != 1 else ''} left today (resets at {format_time(quota.get('resets_at'))})."
+    )
 
 
 def upload_once(client: Client, api_path: str, **upload_args):

@@ -20,8 +20,8 @@ def test_submit_and_wait_prints_the_quota_and_the_public_score(podium, member, w
 
     submission = Submission.objects.get()
     assert f"Submitted predictions.csv to 'animals': submission {submission.pk} (queued)." in done.stdout
-    assert "4 submissions left today (resets at " in done.stdout
     assert f"Submission {submission.pk} scored: public score 0.75." in done.stdout
+    assert done.stdout.splitlines()[-1].startswith("4 submissions left today (resets at ")
     assert submission.description == "first try"
     assert submission.public_score == 0.75
 
@@ -33,3 +33,6 @@ def test_a_file_the_scorer_refuses_fails_the_wait_with_its_message(podium, membe
 
     assert done.returncode == 1
     assert "failed: Your file is missing 8 test ids" in done.stderr
+    # A refused file gives its slot back: the count printed is the one after the outcome, as the server says.
+    assert "5 submissions left today (resets at " in done.stdout
+    assert "4 submissions left today" not in done.stdout
