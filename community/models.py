@@ -113,17 +113,32 @@ class Vote(models.Model):
 
 
 class Notification(models.Model):
-    """Something said in a thread the recipient takes part in (or on something the recipient owns)."""
+    """Something said in a thread the recipient takes part in (or on something the recipient owns), or
+    something that happened to the recipient's team (an invitation, a merge request, their answers)."""
 
     class Kind(models.TextChoices):
         REPLY = "reply", "replied to your comment"
         THREAD = "thread", "commented in a thread you follow"
         NEW_COMMENT = "new_comment", "commented on something of yours"
+        TEAM = "team", "about your team"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    competition = models.ForeignKey(
+        "competitions.Competition",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="For a team notification: the competition whose Team tab it links to.",
+    )
+    text = models.CharField(
+        max_length=500, blank=True, help_text="For a team notification: the sentence, as it was then."
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -133,6 +148,8 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
     def __str__(self) -> str:
+        if self.comment is None:
+            return self.text
         return f"{self.comment.author} {self.get_kind_display()}"
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
+from django.urls import reverse
 
 from accounts.models import User
 from community.models import Comment, Notification, Vote, WriteUp
@@ -132,7 +133,7 @@ def notifications_for(user: User) -> models.QuerySet[Notification]:
         Notification.objects.filter(
             recipient=user, comment__deleted_at__isnull=True, comment__hidden_at__isnull=True
         )
-        .select_related("comment__author", "comment__content_type")
+        .select_related("comment__author", "comment__content_type", "competition")
         .prefetch_related(targets)  # type: ignore[misc]  # the stubs read only the first hop of comment__target
     )
 
@@ -143,6 +144,23 @@ def comment_target(comment: Comment) -> models.Model:
     if target is None:
         raise TypeError(f"Comment {comment.pk} is on an object that no longer exists")
     return target
+
+
+def notification_url(notification: Notification) -> str:
+    """Where a notification leads: its comment, or the Team tab of the competition a team notification is in."""
+    if notification.comment is None:
+        return (
+            reverse("competitions:team", args=[notification.competition.slug])
+            if notification.competition
+            else ""
+        )
+    return comment_url(notification.comment)
+
+
+def notification_text(notification: Notification) -> str:
+    if notification.comment is None:
+        return notification.text
+    return f"{notification.comment.author.username} {notification.get_kind_display()}"
 
 
 def comment_url(comment: Comment) -> str:

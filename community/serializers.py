@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import CommentFlag, Notification
-from community.queries import CommentNode, comment_url
+from community.queries import CommentNode, comment_url, notification_text, notification_url
 from community.services import MAX_COMMENT_LENGTH
 from community.targets import COMMENTABLE, VOTABLE, kind_of
 from config.api_input_limits import IdField
@@ -114,19 +114,23 @@ class VoteSerializer(serializers.Serializer):
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Notification.Kind.choices)
-    text = serializers.SerializerMethodField(help_text="e.g. 'alice replied to your comment'.")
-    comment = serializers.IntegerField(source="comment_id")
-    url = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField(
+        help_text="e.g. 'alice replied to your comment', or 'alice invited you to join team ...'."
+    )
+    comment = serializers.IntegerField(
+        source="comment_id", allow_null=True, help_text="The comment; null for a team notification."
+    )
+    url = serializers.SerializerMethodField(help_text="The comment, or the competition's Team tab.")
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(serializers.CharField())
     def get_text(self, notification: Notification) -> str:
-        return f"{notification.comment.author.username} {notification.get_kind_display()}"
+        return notification_text(notification)
 
     @extend_schema_field(serializers.CharField())
     def get_url(self, notification: Notification) -> str:
-        return comment_url(notification.comment)
+        return notification_url(notification)
 
 
 MAX_PREVIEW_LENGTH = 100_000  # a write-up or a competition's rules fit; a preview is no bulk renderer

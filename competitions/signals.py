@@ -13,3 +13,8 @@ teams_merging = Signal()
 # A merge is done; `team` holds both teams' members and submissions. Receivers: the boards (the merged
 # team's entry is recomputed from all its submissions).
 teams_merged = Signal()
+
+# An invitation or a merge request (`request`, a TeamInvitation or a TeamMergeRequest) was sent (status
+# pending) or answered (accepted, declined or withdrawn) by `actor` (a User), before an accepted merge
+# deletes the requesting team. Receivers: community (it notifies the people concerned).
+team_request_changed = Signal()

@@ -130,10 +130,11 @@ def give_own_team(competition: Competition, user: User) -> Team:
     return team
 
 
-def answer(item: TeamInvitation | TeamMergeRequest, status: str) -> None:
+def answer(item: TeamInvitation | TeamMergeRequest, status: str, actor: User) -> None:
     item.status = status
     item.answered_at = timezone.now()
     item.save(update_fields=["status", "answered_at"])
+    signals.team_request_changed.send(sender=type(item), request=item, actor=actor)
 
 
 # The team itself.
@@ -279,7 +280,9 @@ def invite_member(*, competition: Competition, user: User, username: str) -> Tea
                 f"{competition.max_team_size}.",
                 code="team_full",
             )
-        return TeamInvitation.objects.create(team=team, invitee=invitee, invited_by=user)
+        invitation = TeamInvitation.objects.create(team=team, invitee=invitee, invited_by=user)
+        signals.team_request_changed.send(sender=TeamInvitation, request=invitation, actor=user)
+        return invitation
 
 
 def check_invitee_can_join(competition: Competition, invitee: User) -> None:
@@ -312,7 +315,7 @@ def withdraw_invitation(*, invitation: TeamInvitation, user: User) -> TeamInvita
         check_leader(membership, "withdraw invitations")
         invitation.refresh_from_db()
         check_pending(invitation, "invitation")
-        answer(invitation, TeamInvitation.Status.WITHDRAWN)
+        answer(invitation, TeamInvitation.Status.WITHDRAWN, user)
     return invitation
 
 
@@ -323,7 +326,7 @@ def decline_invitation(*, invitation: TeamInvitation, user: User) -> TeamInvitat
         lock_teams(invitation.team_id)
         invitation.refresh_from_db()
         check_pending(invitation, "invitation")
-        answer(invitation, TeamInvitation.Status.DECLINED)
+        answer(invitation, TeamInvitation.Status.DECLINED, user)
     return invitation
 
 
@@ -375,7 +378,7 @@ def accept_invitation(*, invitation: TeamInvitation, user: User) -> Team:
             )
         own.delete()
         TeamMembership.objects.create(competition=competition, team=team, user=user, is_leader=False)
-        answer(invitation, TeamInvitation.Status.ACCEPTED)
+        answer(invitation, TeamInvitation.Status.ACCEPTED, user)
     return team
 
 
@@ -452,7 +455,9 @@ def request_merge(*, competition: Competition, user: User, target_name: str) -> 
                 details={"field": "team"},
             )
         check_merge(team, target)
-        return TeamMergeRequest.objects.create(requester=team, target=target, requested_by=user)
+        merge_request = TeamMergeRequest.objects.create(requester=team, target=target, requested_by=user)
+        signals.team_request_changed.send(sender=TeamMergeRequest, request=merge_request, actor=user)
+        return merge_request
 
 
 @locks.retried_on_conflict
@@ -473,7 +478,7 @@ def accept_merge(*, merge_request: TeamMergeRequest, user: User) -> Team:
         merge_request.refresh_from_db()
         check_pending(merge_request, "merge request")
         check_merge(requester, target)
-        answer(merge_request, TeamMergeRequest.Status.ACCEPTED)
+        answer(merge_request, TeamMergeRequest.Status.ACCEPTED, user)
         TeamMembership.objects.filter(team=requester).update(
             team=target, is_leader=False, joined_at=timezone.now()
         )
@@ -505,7 +510,7 @@ def close_merge_request(merge_request: TeamMergeRequest, user: User, *, by_targe
         merge_request.refresh_from_db()
         check_pending(merge_request, "merge request")
         status = TeamMergeRequest.Status.DECLINED if by_target else TeamMergeRequest.Status.WITHDRAWN
-        answer(merge_request, status)
+        answer(merge_request, status, user)
     return merge_request
 
 
