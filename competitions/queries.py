@@ -23,13 +23,18 @@ def is_host(user: User, competition: Competition) -> bool:
 
 def visible_competitions(user: User) -> QuerySet[Competition]:
     """Published competitions, plus the drafts a host is preparing (staff see all). A competition the
-    moderators suspended is hidden from everyone but its host and staff."""
+    moderators suspended is hidden from everyone but its host, staff and those who joined it (who are told
+    why, and that it takes no submissions)."""
     competitions = Competition.objects.select_related("host")
     if user.is_authenticated and user.is_staff:
         return competitions
     listed = Q(status=Competition.Status.PUBLISHED, suspended_at__isnull=True)
     if user.is_authenticated:
-        return competitions.filter(listed | Q(host=user))
+        joined = Q(
+            status=Competition.Status.PUBLISHED,
+            pk__in=RulesAcceptance.objects.filter(user=user).values("competition_id"),
+        )
+        return competitions.filter(listed | joined | Q(host=user))
     return competitions.filter(listed)
 
 
@@ -70,7 +75,10 @@ def search_competitions(user: User, search: CompetitionSearch | None = None) -> 
     search = search or CompetitionSearch()
     now = timezone.now()
     published = Q(status=Competition.Status.PUBLISHED)
-    competitions = visible_competitions(user).annotate(
+    competitions = visible_competitions(user)
+    if not user.is_staff:  # participants still reach a suspended competition, but lists no longer offer it
+        competitions = competitions.filter(Q(suspended_at__isnull=True) | Q(host_id=user.pk))
+    competitions = competitions.annotate(
         team_count=Count("teams", distinct=True),
         phase_rank=Case(
             When(published & Q(start_at__lte=now, end_at__gt=now), then=Value(0)),

@@ -239,9 +239,10 @@ def require_not_suspended(competition: Competition) -> None:
     """A competition the moderators suspended takes no submissions, new participants or team changes until
     they restore it."""
     if competition.suspended_at:
+        reason = f" ({competition.suspension_reason.rstrip('.')})" if competition.suspension_reason else ""
         raise CompetitionSuspended(
-            "This competition has been suspended by the moderators: it accepts no submissions, new participants "
-            "or team changes until it is restored."
+            f"This competition has been suspended by the moderators{reason}: it accepts no submissions, new "
+            "participants or team changes until it is restored."
         )
 
 

@@ -8,13 +8,11 @@ from submissions.models import Submission
 
 
 def visible_submissions(user: User, competition: Competition) -> QuerySet[Submission]:
-    """A participant sees their team's submissions; the host and staff see every submission. While the
-    competition is suspended its participants see none, as they no longer see the competition."""
+    """A participant sees their team's submissions (also while the competition is suspended: they are
+    kept); the host and staff see every submission."""
     submissions = Submission.objects.filter(competition=competition).select_related("team", "submitted_by")
     if is_host(user, competition):
         return submissions
-    if competition.suspended_at:
-        return submissions.none()
     team = team_for(user, competition)
     if team is None:
         return submissions.none()

@@ -1,5 +1,5 @@
-"""A suspended competition: hidden from everyone but its host and staff, closed to submissions, joins and
-team changes, with a banner telling the host why."""
+"""A suspended competition: hidden from visitors and the lists, shown to its host, staff and participants
+with a banner that says why, and closed to submissions, joins and team changes."""
 
 import io
 
@@ -14,8 +14,8 @@ from tests.factories import UserFactory, predictions
 from tests.moderation.conftest import ALL_RIGHT, scored
 
 SUSPENDED = (
-    "This competition has been suspended by the moderators: it accepts no submissions, new participants or "
-    "team changes until it is restored."
+    "This competition has been suspended by the moderators (Leaked test labels): it accepts no submissions, "
+    "new participants or team changes until it is restored."
 )
 
 
@@ -38,24 +38,39 @@ API = [
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_a_suspended_competitions_pages_are_404_for_participants_and_visitors(client, alice, suspended, path):
+def test_a_suspended_competitions_pages_are_404_for_visitors_who_did_not_join(client, alice, suspended, path):
     anonymous = client.get(path)
-    client.force_login(alice)
-    participant = client.get(path)
+    client.force_login(UserFactory(username="stranger"))
+    stranger = client.get(path)
 
     assert anonymous.status_code == 404
-    assert participant.status_code == 404
+    assert stranger.status_code == 404
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_participant_is_told_it_is_suspended_and_why(client, alice, suspended, path):
+    client.force_login(alice)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This competition is suspended by the moderators: Leaked test labels." in page
+    assert "It takes no submissions or team changes until they restore it" in page
 
 
 @pytest.mark.parametrize("path", API)
-def test_a_suspended_competition_is_404_for_participants_in_the_api(api_for, alice, suspended, path):
-    response = api_for(alice).get(path)
+def test_a_suspended_competition_is_404_for_strangers_in_the_api_and_there_for_participants(
+    api_for, alice, suspended, path
+):
+    stranger = api_for(UserFactory(username="stranger")).get(path)
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert stranger.status_code == 404
+    assert stranger.json()["code"] == "not_found"
+    assert api_for(alice).get(path).status_code == 200
 
 
-def test_a_participant_no_longer_sees_their_submissions_of_a_suspended_competition(
+def test_a_participant_still_sees_their_submissions_of_a_suspended_competition(
     api_for, competition, alice, moderator
 ):
     submission = scored(competition, alice, ALL_RIGHT)
@@ -63,7 +78,15 @@ def test_a_participant_no_longer_sees_their_submissions_of_a_suspended_competiti
 
     response = api_for(alice).get(f"/api/v1/submissions/{submission.pk}/")
 
-    assert response.status_code == 404
+    assert response.status_code == 200
+
+
+def test_the_participants_profile_shows_it_suspended(client, alice, suspended):
+    client.force_login(alice)
+
+    page = client.get("/accounts/profile/").content.decode()
+
+    assert '<span class="badge phase-suspended" title="Leaked test labels.">suspended</span>' in page
 
 
 def test_a_suspended_competition_leaves_the_lists(client, api_for, alice, suspended):
