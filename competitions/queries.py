@@ -189,7 +189,8 @@ def viewer_state(user: User, competition: Competition) -> dict:
     return {
         "has_joined": team is not None,
         "has_accepted_current_rules": version == competition.rules_version,
-        "may_join": team is not None or competition.takes_newcomers,
+        "may_join": competition.host_id != user.pk and (team is not None or competition.takes_newcomers),
+        "hosts_it": competition.host_id == user.pk,
         "team": team,
         "is_host": is_host(user, competition),
     }

@@ -155,7 +155,10 @@ class ViewerStateSerializer(serializers.Serializer):
         "deadline, or at any time in a competition kept open as a benchmark."
     )
     team = serializers.CharField(source="team.name", allow_null=True, help_text="The viewer's team's name.")
-    is_host = serializers.BooleanField()
+    is_host = serializers.BooleanField(
+        help_text="The host, or staff: sees every submission and private score."
+    )
+    hosts_it = serializers.BooleanField(help_text="The viewer hosts this competition, so may not enter it.")
 
 
 class CompetitionDetailSerializer(CompetitionSerializer):

@@ -268,6 +268,12 @@ def join_competition(*, competition: Competition, user: User) -> Team:
     require_not_suspended(competition)
     if competition.status != Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is not published yet.", code="not_published")
+    if competition.host_id == user.pk:
+        raise CompetitionError(
+            "You host this competition and can read its solution, so you cannot enter it as a participant. "
+            "The Host tab's solution check shows what participants will see.",
+            code="host_cannot_join",
+        )
     already_in = TeamMembership.objects.filter(competition=competition, user=user).exists()
     if not already_in and not competition.takes_newcomers:
         raise CompetitionError(entry_closed_message(competition), code="entry_closed")

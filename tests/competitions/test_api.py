@@ -128,6 +128,7 @@ def test_joining_accepts_the_rules_and_makes_a_team_of_one(api_for, competition,
         "has_joined": True,
         "has_accepted_current_rules": True,
         "may_join": True,
+        "hosts_it": False,
         "team": "alice",
         "is_host": False,
     }
