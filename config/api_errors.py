@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from config.error_pages import RETRY_AFTER_SECONDS, UNAVAILABLE
@@ -20,15 +21,29 @@ def error_response(code: str, message: str, http_status: int, details: dict | No
 
 
 def describe_validation_error(detail) -> tuple[str, dict]:
+    """The message a person reads (each field's problem, naming the field once) and the details a program
+    reads (`fields`: every field's messages as DRF gave them)."""
     if isinstance(detail, dict):
         fields = {
             name: [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
             for name, msgs in detail.items()
         }
-        parts = [f"{name}: {' '.join(msgs)}" for name, msgs in fields.items()]
-        return "Invalid input. " + " ".join(parts), {"fields": fields}
+        parts = [field_message(name, message) for name, msgs in fields.items() for message in msgs]
+        return " ".join(parts), {"fields": fields}
     messages = [str(m) for m in (detail if isinstance(detail, list) else [detail])]
     return " ".join(messages), {}
+
+
+def field_message(name: str, message: str) -> str:
+    """`The field 'name' is required.` for DRF's "This field ..." messages; a message that already names its
+    field ("The submitted file is empty.") as it is; any other after the field's name."""
+    if name == api_settings.NON_FIELD_ERRORS_KEY:
+        return message
+    if message.startswith("This field "):
+        return f"The field '{name}' {message.removeprefix('This field ')}"
+    if name.replace("_", " ").lower() in message.lower():
+        return message
+    return f"{name}: {message}"
 
 
 def podium_exception_handler(exc, context):

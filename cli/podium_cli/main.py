@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("submit", help="upload a prediction file")
     command.add_argument("competition")
     command.add_argument("-f", "--file", required=True, help="the prediction CSV")
-    command.add_argument("-m", "--message", required=True, help="a description of this submission")
+    command.add_argument("-m", "--message", default="", help="a description of this submission (optional)")
     command.add_argument("--wait", action="store_true", help="wait for the score (exit 1 if it fails)")
     command.add_argument(
         "--timeout", type=float, default=600, metavar="SECONDS", help="how long --wait waits"

@@ -200,8 +200,9 @@ def format_time(value) -> str:
 
 
 def format_score(value) -> str:
+    """Six decimals, as the site shows scores."""
     if value is None:
         return "-"
-    if isinstance(value, float):
-        return str(round(value, 6))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.6f}"
     return str(value)

@@ -170,7 +170,7 @@ def test_submissions_lists_the_team_submissions_with_scores(podium, competition,
     row = table.stdout.splitlines()[2]
     assert "all public right" in row
     assert "scored" in row
-    assert "1.0" in row.split()
+    assert "1.000000" in row.split()  # six decimals, as the site shows scores
     assert data["count"] == 1
     assert data["results"][0]["public_score"] == 1.0
     assert "4 submissions left today" in table.stdout
@@ -234,8 +234,8 @@ def test_leaderboard_table(podium, two_teams):
     lines = done.stdout.splitlines()
     assert "Public leaderboard of 'animals' (provisional, 2 teams)." in lines[0]
     assert lines[1].split() == ["rank", "team", "score", "entries", "last"]
-    assert lines[3].split()[:4] == ["1", "alice", "1.0", "1"]
-    assert lines[4].split()[:4] == ["2", "bob", "0.5", "1"]
+    assert lines[3].split()[:4] == ["1", "alice", "1.000000", "1"]
+    assert lines[4].split()[:4] == ["2", "bob", "0.500000", "1"]
 
 
 def test_leaderboard_json(podium, two_teams):

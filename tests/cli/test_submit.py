@@ -48,3 +48,17 @@ def test_the_scoring_task_is_sent_only_once_the_upload_has_committed(podium, mem
         before_task_publish.disconnect(check)
 
     assert seen_by_another_connection == [True]
+
+
+def test_the_description_is_optional_and_a_refusal_reads_without_prefixes(podium, member, workdir):
+    (workdir / "predictions.csv").write_text(THREE_OF_FOUR)
+    (workdir / "empty.csv").write_text("")
+
+    accepted = podium.ok("competitions", "submit", "animals", "-f", "predictions.csv")
+    refused = podium("competitions", "submit", "animals", "-f", "empty.csv")
+
+    assert Submission.objects.get().description == ""
+    assert "submission" in accepted.stdout
+    assert refused.returncode == 1
+    assert "Error: The submitted file is empty." in refused.stderr
+    assert "Invalid input" not in refused.stderr

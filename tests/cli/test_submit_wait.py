@@ -20,7 +20,7 @@ def test_submit_and_wait_prints_the_quota_and_the_public_score(podium, member, w
 
     submission = Submission.objects.get()
     assert f"Submitted predictions.csv to 'animals': submission {submission.pk} (queued)." in done.stdout
-    assert f"Submission {submission.pk} scored: public score 0.75." in done.stdout
+    assert f"Submission {submission.pk} scored: public score 0.750000." in done.stdout
     assert done.stdout.splitlines()[-1].startswith("4 submissions left today (resets at ")
     assert submission.description == "first try"
     assert submission.public_score == 0.75

@@ -80,7 +80,7 @@ def test_rename_without_a_name_names_the_field(api_for, competition, players):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
-    assert body["message"] == "Invalid input. name: This field is required."
+    assert body["message"] == "The field 'name' is required."
 
 
 def test_rename_to_a_taken_name_is_refused(api_for, competition, players):
@@ -236,7 +236,7 @@ def test_merge_request_without_a_team_names_the_field(api_for, competition, play
     response = api_for(players[0]).post(f"{TEAM}merge-requests/", {}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["message"] == "Invalid input. team: This field is required."
+    assert response.json()["message"] == "The field 'team' is required."
 
 
 def test_merge_refused_by_size_says_which_rule(api_for, competition, players):
