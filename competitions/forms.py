@@ -273,7 +273,7 @@ class CompetitionFilterForm(forms.Form):
         required=False,
         label="Predictions",
         choices=[
-            ("", "Any metric"),
+            ("", "Any kind"),
             ("label", "Class labels"),
             ("probability", "Probabilities"),
             ("class_probabilities", "Class probabilities"),

@@ -67,6 +67,26 @@ def phase_filter(phase: str, now: datetime) -> Q:
     }[phase]
 
 
+# The words a searcher may use for what a metric's predictions are ("AUC" finds ROC AUC by its name).
+PREDICTION_WORDS = {
+    "label": "classification class labels",
+    "probability": "classification binary probabilities",
+    "class_probabilities": "classification multiclass class probabilities",
+    "number": "regression numbers",
+    "ranked_labels": "ranking ranked labels",
+}
+
+
+def metrics_matching(text: str) -> list[str]:
+    """The catalogue's metrics whose key, name or kind of prediction contains the text."""
+    wanted = text.casefold()
+    return [
+        key
+        for key, metric in engine.METRICS.items()
+        if wanted in f"{key} {metric.name} {PREDICTION_WORDS.get(metric.prediction, '')}".casefold()
+    ]
+
+
 def search_competitions(user: User, search: CompetitionSearch | None = None) -> QuerySet[Competition]:
     """The competitions a user may see, filtered and ordered in SQL so lists can page through them.
 
@@ -101,6 +121,7 @@ def search_competitions(user: User, search: CompetitionSearch | None = None) -> 
             Q(title__icontains=search.text)
             | Q(subtitle__icontains=search.text)
             | Q(slug__icontains=search.text)
+            | Q(metric__in=metrics_matching(search.text))
         )
     if search.phase:
         competitions = competitions.filter(phase_filter(search.phase, now))

@@ -89,3 +89,20 @@ def test_a_featured_competition_leads_the_running_ones_on_the_home_page(client, 
 
     assert card_titles(response)[:2] == ["Animals", "House prices"]
     assert "Featured</span>" in response.content.decode()
+
+
+def test_search_finds_competitions_by_their_metric_and_its_kind(client, catalogue):
+    assert card_titles(client.get("/competitions/?q=regression")) == ["House prices"]
+    assert card_titles(client.get("/competitions/?q=RMSE")) == ["House prices"]
+    assert set(card_titles(client.get("/competitions/?q=classification"))) == {
+        "Animals",
+        "Future birds",
+        "Old cats",
+    }
+
+
+def test_the_prediction_filters_empty_choice_reads_any_kind(client, db):
+    page = client.get("/competitions/").content.decode()
+
+    assert '<option value="" selected>Any kind</option>' in page
+    assert "Any metric" not in page
