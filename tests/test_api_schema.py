@@ -21,7 +21,8 @@ from tests.factories import joined, make_submission, predictions
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 DOCS_PAGES = ("/api/docs/",)
-ASSET = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
+# What a page loads: scripts, stylesheets and icons (a plain link, such as the way back to the site, is not).
+ASSET = re.compile(r"""<(?:script|link)\b[^>]*?(?:src|href)\s*=\s*["']([^"']+)["']""")
 
 
 @pytest.fixture(scope="module")
