@@ -5,6 +5,7 @@ from django import template
 
 from community.forms import CommentForm
 from community.queries import comment_count, comment_url, discussion, has_voted
+from community.services import author_of
 from community.targets import kind_of
 from community.views import DRAFT_KEY
 from community.writeups import writeups_by_team
@@ -42,7 +43,8 @@ def discussion_for(context, target):
 
 @register.inclusion_tag("community/_vote.html", takes_context=True)
 def vote_button(context, target, kind: str = ""):
-    """An up-vote toggle with the count; a plain count for a reader who is not logged in."""
+    """An up-vote toggle with the count; a plain count for a reader who is not logged in, or for the author,
+    who may not vote for their own work (so it is not offered)."""
     request = context["request"]
     kind_name = kind or kind_of(target).name
     key = str(target.pk) if kind_name in ("comment", "writeup") else target.slug
@@ -53,6 +55,7 @@ def vote_button(context, target, kind: str = ""):
         "key": key,
         "count": target.vote_count,
         "voted": has_voted(request.user, target),
+        "own": request.user.is_authenticated and author_of(target) == request.user.pk,
         "next": request.get_full_path(),
     }
 

@@ -150,3 +150,15 @@ def test_the_notifications_page_lists_and_then_marks_read(client, competition, c
     assert "Here is the answer" in page
     assert Notification.objects.filter(recipient=carol, read_at__isnull=True).count() == 0
     assert 'id="unread-count"' not in client.get(TAB).content.decode()
+
+
+def test_no_vote_button_is_offered_on_your_own_comment_only_its_count(client, competition, carol, dave):
+    own = post_comment(author=carol, target=competition, body="Mine.")
+    daves = post_comment(author=dave, target=competition, body="Dave's.")
+    client = logged_in(client, carol)
+
+    page = client.get(TAB).content.decode()
+
+    assert f'action="/community/votes/comment/{own.pk}/"' not in page
+    assert 'title="Votes for your own work"' in page
+    assert f'action="/community/votes/comment/{daves.pk}/"' in page
