@@ -24,6 +24,7 @@ class CommentNode:
     shows_text: bool
     can_edit: bool = False
     voted: bool = False
+    by_host: bool = False  # written by the host of the competition it is about
     replies: list["CommentNode"] = field(default_factory=list)
 
     @property
@@ -45,6 +46,7 @@ def discussion(user: User, target: models.Model) -> list[CommentNode]:
     for comment in comments:
         comment.target = target  # every one is on it: its answer reads the target without a query per comment
     voted = voted_ids(user, Comment, [comment.pk for comment in comments])
+    host_id = competition_host_id(target)
     nodes = {
         comment.pk: CommentNode(
             comment=comment,
@@ -52,6 +54,7 @@ def discussion(user: User, target: models.Model) -> list[CommentNode]:
             shows_text=not comment.is_deleted and can_see_comment(user, comment),
             can_edit=can_edit(user, comment),
             voted=comment.pk in voted,
+            by_host=host_id is not None and comment.author_id == host_id,
         )
         for comment in comments
     }
@@ -61,6 +64,15 @@ def discussion(user: User, target: models.Model) -> list[CommentNode]:
         parent = nodes.get(comment.parent_id) if comment.parent_id is not None else None
         (parent.replies if parent else roots).append(node)
     return prune(roots, depth=0)
+
+
+def competition_host_id(target: models.Model) -> int | None:
+    """The host of the competition a discussion is about (a competition's, or a write-up's in it)."""
+    if isinstance(target, Competition):
+        return target.host_id
+    if isinstance(target, WriteUp):
+        return Competition.objects.filter(pk=target.competition_id).values_list("host_id", flat=True).first()
+    return None
 
 
 def prune(nodes: list[CommentNode], depth: int) -> list[CommentNode]:

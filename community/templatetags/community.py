@@ -75,3 +75,9 @@ def writeup_links(competition, rows):
 @register.filter
 def for_team(links: dict, team_id: int):
     return links.get(team_id)
+
+
+@register.filter
+def without_final_stop(text: str) -> str:
+    """A sentence put inside another one: `Spam.` reads `Spam`, so the full stop is not doubled."""
+    return (text or "").rstrip().rstrip(".")

@@ -162,3 +162,24 @@ def test_no_vote_button_is_offered_on_your_own_comment_only_its_count(client, co
     assert f'action="/community/votes/comment/{own.pk}/"' not in page
     assert 'title="Votes for your own work"' in page
     assert f'action="/community/votes/comment/{daves.pk}/"' in page
+
+
+def test_the_hosts_comments_carry_a_host_badge(client, competition, host, carol):
+    post_comment(author=host, target=competition, body="Welcome, everyone.")
+    post_comment(author=carol, target=competition, body="Thanks!")
+
+    page = client.get(TAB).content.decode()
+
+    assert page.count('<span class="badge host-badge">Host</span>') == 1
+    assert page.index("@host") < page.index("host-badge") < page.index("@carol")
+
+
+def test_a_hidden_comments_banner_ends_its_reason_with_one_full_stop(client, competition, carol, moderator):
+    comment = post_comment(author=carol, target=competition, body="Buy now.")
+    hide_comment(comment=comment, moderator=moderator, reason="Spam.")
+    client = logged_in(client, carol)
+
+    page = client.get(TAB).content.decode()
+
+    assert "Hidden by the moderators: Spam. Only you can see it." in page
+    assert "Spam.." not in page
