@@ -49,6 +49,7 @@ def test_a_team_publishes_from_the_form_and_lands_on_its_page(
     writeup = WriteUp.objects.get()
     assert answer["Location"] == f"{TAB}{writeup.pk}/"
     page = client.get(answer["Location"]).content.decode()
+    assert f'Write-ups</a> / <span aria-current="page">{writeup.title}</span></nav>' in page
     assert "<strong>whiskers</strong>" in page
     assert 'href="https://arxiv.org/abs/2106.01345v2"' in page
     assert 'href="https://github.com/alice/whiskers"' in page
