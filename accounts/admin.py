@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from accounts.models import ApiToken, User
 from moderation import services as moderation
-from moderation.admin_actions import counted, moderation_action
+from moderation.admin_actions import WithoutPlainDelete, counted, delete_with_reason_action, moderation_action
 from moderation.admin_filters import was_set_filter
 
 ban = moderation_action(
@@ -31,7 +31,7 @@ unban = moderation_action(
 
 
 @admin.register(User)
-class PodiumUserAdmin(UserAdmin):
+class PodiumUserAdmin(WithoutPlainDelete, UserAdmin):
     list_display = [
         "username",
         "email",
@@ -57,7 +57,7 @@ class PodiumUserAdmin(UserAdmin):
     )
     # A ban changes through its actions only, so it disqualifies the submissions and lands in the audit log.
     readonly_fields = ["banned_at", "ban_reason"]
-    actions = [ban, unban]
+    actions = [ban, unban, delete_with_reason_action("user")]
 
     @admin.display(description="banned", boolean=True, ordering="banned_at")
     def is_banned(self, user: User) -> bool:

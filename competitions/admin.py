@@ -13,7 +13,7 @@ from competitions.models import (
     TeamMergeRequest,
 )
 from moderation import services as moderation
-from moderation.admin_actions import counted, moderation_action
+from moderation.admin_actions import WithoutPlainDelete, counted, delete_with_reason_action, moderation_action
 from moderation.admin_filters import was_set_filter
 
 # Submissions sit above competitions in the layout: reach their model through the reverse relation.
@@ -48,11 +48,12 @@ suspend = moderation_action(
     apply=lambda competition, actor, reason: moderation.suspend_competition(
         competition=competition, actor=actor, reason=reason
     ),
-    summary=lambda done: f"Suspended {counted(len(done), 'competition')}: hidden from all but their hosts "
-    "and staff, closed to submissions, joins and team changes.",
-    reason_help="Kept in the audit log and shown to the host.",
-    consequence="A suspended competition is hidden from everyone but its host and staff, and takes no "
-    "submissions, new participants or team changes until it is restored.",
+    summary=lambda done: f"Suspended {counted(len(done), 'competition')}: hidden from visitors and the lists, "
+    "closed to submissions, joins and team changes.",
+    reason_help="Kept in the audit log and shown to the host and the participants.",
+    consequence="A suspended competition is hidden from visitors and the lists (its host, staff and "
+    "participants still see it, with the reason), and takes no submissions, new participants or team changes "
+    "until it is restored.",
 )
 restore = moderation_action(
     name="restore",
@@ -104,7 +105,7 @@ disqualify_teams = moderation_action(
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(WithoutPlainDelete, admin.ModelAdmin):
     list_display = [
         "title",
         "slug",
@@ -131,7 +132,7 @@ class CompetitionAdmin(admin.ModelAdmin):
     date_hierarchy = "start_at"
     raw_id_fields = ["host"]
     list_select_related = ["host"]
-    actions = [suspend, restore, feature, unfeature, rescore]
+    actions = [suspend, restore, feature, unfeature, rescore, delete_with_reason_action("competition")]
     # What the stored solution was checked against cannot change here: rescoring comes with its own action.
     # Suspension and featuring change through the actions only, so each lands in the audit log.
     readonly_fields = [

@@ -87,3 +87,25 @@ def moderation_action(
 
 def counted(number: int, noun: str, plural: str = "") -> str:
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def delete_with_reason_action(noun: str):
+    """The only way to delete `noun`s in the admin: superusers, with a reason, recorded in the audit log
+    (moderation.services.delete_for_good). The admins that offer it turn Django's plain delete off."""
+    from moderation.services import delete_for_good
+
+    return moderation_action(
+        name="delete_with_reason",
+        description=f"Delete the selected {noun}s for good (superusers)",
+        apply=lambda target, actor, reason: delete_for_good(target=target, actor=actor, reason=reason),
+        summary=lambda done: "Deleted " + "; ".join(done) + ". The audit log keeps the reason.",
+        consequence=f"A deleted {noun} is gone with everything that belongs to it; this cannot be undone. "
+        "Suspending or banning keeps the record.",
+    )
+
+
+class WithoutPlainDelete:
+    """No "Delete selected" and no Delete button: deleting goes through delete_with_reason_action."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

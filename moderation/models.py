@@ -20,6 +20,8 @@ class AuditLogEntry(models.Model):
         RESCORE_STARTED = "rescore_started", "Rescore started"
         COMMENT_HIDDEN = "comment_hidden", "Comment hidden"
         COMMENT_RESTORED = "comment_restored", "Comment restored"
+        COMPETITION_DELETED = "competition_deleted", "Competition deleted"
+        USER_DELETED = "user_deleted", "User deleted"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -46,7 +48,7 @@ class AuditLogEntry(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_log_target")]
         verbose_name = "audit log entry"
-        verbose_name_plural = "audit log"
+        verbose_name_plural = "audit log entries"
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.target_repr}"

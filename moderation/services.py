@@ -71,6 +71,30 @@ def require_staff(actor: User) -> None:
         raise NotAllowed("Only staff can moderate.")
 
 
+def delete_for_good(*, target: Competition | User, actor: User, reason: str) -> str:
+    """A superuser deletes a competition (with everything in it) or an account, with a reason written to the
+    audit log in the same transaction; an account whose submissions or competitions must stay is refused
+    (ban it instead). Returns what was deleted, as the log names it."""
+    if not (actor.is_authenticated and actor.is_active and actor.is_superuser):
+        raise NotAllowed("Only superusers delete competitions and accounts; ban or suspend instead.")
+    reason = require_reason(reason)
+    if isinstance(target, Competition):
+        action, label = Action.COMPETITION_DELETED, f"Competition '{target.title}' ({target.slug})"
+    else:
+        action, label = Action.USER_DELETED, f"User '{target.username}'"
+    try:
+        with transaction.atomic():
+            record(actor=actor, action=action, target=None, reason=reason, target_repr=label)
+            target.delete()
+    except models.ProtectedError:
+        raise ModerationRefused(
+            f"{label} cannot be deleted: submissions or competitions that must be kept refer to it. "
+            "Ban the account instead.",
+            code="protected",
+        ) from None
+    return label
+
+
 def require_reason(reason: str, shown: str = "it is kept in the audit log") -> str:
     """The reason for a moderation act, which every act needs; `shown` says who reads it."""
     reason = (reason or "").strip()

@@ -29,7 +29,7 @@ def test_the_action_first_asks_for_a_reason_and_changes_nothing_yet(admin_client
     assert asked.status_code == 200
     assert "Suspend the selected competitions?" in page
     assert "Animals" in page
-    assert "hidden from everyone but its host and staff" in page
+    assert "hidden from visitors and the lists (its host, staff and participants still see it" in page
     competition.refresh_from_db()
     assert competition.suspended_at is None
     assert not AuditLogEntry.objects.exists()
@@ -42,7 +42,7 @@ def test_suspending_hides_the_competition_and_records_who_and_why(admin_client, 
     assert competition.suspended_at is not None
     assert competition.suspension_reason == "Leaked test labels."
     assert messages_of(done) == [
-        "Suspended 1 competition: hidden from all but their hosts and staff, closed to submissions, "
+        "Suspended 1 competition: hidden from visitors and the lists, closed to submissions, "
         "joins and team changes."
     ]
     entry = the_audit_entry(
@@ -91,7 +91,7 @@ def test_an_object_already_in_that_state_is_named_in_a_warning_and_the_others_go
     done = run_action(admin_client, COMPETITIONS, "suspend", [competition, other], reason="Spam.")
 
     assert set(messages_of(done)) == {
-        "Suspended 1 competition: hidden from all but their hosts and staff, closed to submissions, "
+        "Suspended 1 competition: hidden from visitors and the lists, closed to submissions, "
         "joins and team changes.",
         "'Animals' is already suspended.",
     }
