@@ -26,7 +26,7 @@ def compact_key(solution_key: str, sha256: str, spec: engine.ScoringSpec) -> str
     digest = hashlib.sha256(
         f"{compact.FORMAT}\n{sha256}\n{compact.spec_fingerprint(spec)}".encode()
     ).hexdigest()
-    return posixpath.join(posixpath.dirname(solution_key), f"compact-{digest[:32]}.npz")
+    return posixpath.join(posixpath.dirname(solution_key), f"compact-{digest[:32]}.solution")
 
 
 def store_compact(solution: engine.Solution, *, solution_key: str, sha256: str) -> None:

@@ -90,9 +90,7 @@ def test_the_page_reads_the_cached_board_too_and_sees_a_new_score(
     assert "1.000000" in client.get("/competitions/animals/leaderboard/").content.decode()
 
 
-def test_a_zero_setting_turns_the_cache_off(
-    api_for, competition, alice, settings, django_assert_num_queries
-):
+def test_a_zero_setting_turns_the_cache_off(api_for, competition, alice, settings, django_assert_num_queries):
     scored(competition, alice, PERFECT_PUBLIC)
     settings.PODIUM_BOARD_CACHE_SECONDS = 0
     client = api_for()

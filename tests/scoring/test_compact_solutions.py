@@ -163,7 +163,9 @@ def test_a_rescore_stores_the_new_solution_s_form_and_workers_load_it_after_the_
 
 def test_a_form_cut_short_is_refused():
     spec = engine.ScoringSpec(metric="roc_auc", id_column="id", target_columns=("target",))
-    stored = compact_bytes(engine.load_solution(io.BytesIO(solution_csv("roc_auc")), spec), source_sha256="abc")
+    stored = compact_bytes(
+        engine.load_solution(io.BytesIO(solution_csv("roc_auc")), spec), source_sha256="abc"
+    )
 
     with pytest.raises(StaleCompactForm, match="cut short"):
         load_compact(stored[: len(stored) // 2], spec, source_sha256="abc")
