@@ -15,6 +15,7 @@ import statistics
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS = "redis://127.0.0.1:6379/9"  # the benchmarks' own Redis database: broker and cache
 PROCFILE = REPO / "Procfile"
 TICKS = os.sysconf("SC_CLK_TCK")
+MACHINE = "whole machine"
 VARIANTS = 20  # distinct submission files, so the board has different scores
 
 
@@ -338,7 +340,28 @@ class LivePodium:
         used["postgres"] = sum(self.backend_cpu.values())
         own = resource.getrusage(resource.RUSAGE_SELF)
         used["bench clients"] = own.ru_utime + own.ru_stime
+        used[MACHINE] = machine_busy_seconds()
         return used
+
+    def sample_waits(self, stop: threading.Event, counts: Counter, every: float = 0.05) -> threading.Thread:
+        """Count what this database's busy backends are doing (pg_stat_activity), every `every` seconds until
+        told to stop: waiting on a row lock, on the client, or running."""
+
+        def run() -> None:
+            with psycopg.connect(self.stack.env["DATABASE_URL"], autocommit=True) as connection:
+                while not stop.wait(every):
+                    rows = connection.execute(
+                        "SELECT state, coalesce(wait_event_type, 'CPU'), coalesce(wait_event, 'running') "
+                        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND state <> 'idle'"
+                    ).fetchall()
+                    counts["samples"] += 1
+                    for state, kind, event in rows:
+                        counts[f"{state}: {kind}/{event}"] += 1
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
 
     def worker_log_size(self) -> int:
         return len(self.stack.log("worker"))
@@ -397,16 +420,37 @@ def print_recorded_phases(phases: dict[str, list[float]]) -> None:
             print(f"| {name} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} |")
 
 
+def print_waits(counts: Counter) -> None:
+    """The busy PostgreSQL backends by what they waited on, as an average number at any moment."""
+    samples = counts.pop("samples", 0)
+    if not samples:
+        return
+    print(f"PostgreSQL backends of this stack not idle, on average over {samples} samples:")
+    print("| state: wait | backends |")
+    print("|---|---|")
+    for name, count in counts.most_common(8):
+        print(f"| {name} | {count / samples:.2f} |")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every process of the machine has used since boot (/proc/stat: all but idle and iowait)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICKS
+
+
 def print_cpu(before: dict[str, float], after: dict[str, float], files: int, seconds: float) -> None:
-    """CPU per file by process, and the rate at which this machine's cores would be used up."""
-    spent = {name: after[name] - before.get(name, 0.0) for name in after}
+    """CPU per file by process, the rate at which this machine's cores would be used up, and how busy other
+    people's processes kept the machine meanwhile."""
+    spent = {name: after[name] - before.get(name, 0.0) for name in after if name != MACHINE}
     total = sum(spent.values())
+    machine = after[MACHINE] - before[MACHINE]
     cores = os.cpu_count() or 1
     parts = ", ".join(f"{name} {value / files * 1000:.0f}" for name, value in spent.items())
     print(f"CPU per file (ms): {parts}; all {total / files * 1000:.0f} ms")
     print(
-        f"cores busy over the run: {total / seconds:.2f} of {cores}; at that CPU per file the cores would "
-        f"allow {cores * files / total:.0f} files/s"
+        f"cores busy over the run: {total / seconds:.2f} of {cores} by this stack and benchmark, "
+        f"{max(machine - total, 0) / seconds:.2f} by other processes of the machine; at this CPU per file "
+        f"{cores} free cores would allow {cores * files / total:.0f} files/s"
     )
 
 

@@ -19,7 +19,9 @@ shared web server. Prints figures and whether each goal of the issue is met; nev
 import argparse
 import statistics
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from live_stack import (
@@ -32,6 +34,7 @@ from live_stack import (
     print_recorded_phases,
     print_refusals,
     print_timings,
+    print_waits,
     progress,
     split_files,
     verdict,
@@ -75,6 +78,8 @@ def main() -> None:
             log_mark, last_id = podium.worker_log_size(), podium.last_id(contest)
             cpu_before = podium.cpu_seconds()
             progress(f"{args.files} files from {args.clients} clients at {args.rate or 'full'} per second")
+            sampling, waits = threading.Event(), Counter()
+            sampler = podium.sample_waits(sampling, waits)
             readers = [podium.poll_board(contest, reads)]
             if pool_url:
                 readers.append(podium.poll_board(contest, pool_reads, base_url=pool_url))
@@ -90,6 +95,8 @@ def main() -> None:
                 drained = time.time()
                 cpu_after = podium.cpu_seconds()
             finally:
+                sampling.set()
+                sampler.join()
                 for polled, reader in zip((reads, pool_reads), readers, strict=False):
                     polled.stop.set()
                     reader.join()
@@ -150,6 +157,7 @@ def main() -> None:
     print_timings(timings)
     print_recorded_phases(phases)
     print_cpu(cpu_before, cpu_after, len(uploads), last_score - first)
+    print_waits(waits)
     print()
     print(
         f"goal: upload p95 under 300 ms ({upload_p95 * 1000:.0f} ms: {verdict(upload_p95 < GOAL_UPLOAD_P95)})"

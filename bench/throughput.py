@@ -20,6 +20,8 @@ Prints figures and whether each goal of the issue is met; never fails on them.
 import argparse
 import statistics
 import tempfile
+import threading
+from collections import Counter
 from pathlib import Path
 
 from live_stack import (
@@ -31,6 +33,7 @@ from live_stack import (
     print_recorded_phases,
     print_refusals,
     print_timings,
+    print_waits,
     progress,
     split_files,
     verdict,
@@ -74,10 +77,17 @@ def main() -> None:
                     warmed = podium.counts(contest)[0]
                     log_mark, last_id = podium.worker_log_size(), podium.last_id(contest)
                     cpu_before = podium.cpu_seconds()
+                    waits: Counter = Counter()
+                    sampling = threading.Event()
+                    sampler = podium.sample_waits(sampling, waits)
                     uploads = podium.upload_all(contest, split_files(args.files, teams, submissions))
                     first = min(upload.started for upload in uploads)
                     accepted = sum(200 <= upload.status < 300 for upload in uploads)
-                    last_score = podium.wait_until_drained(contest, warmed + accepted, args.timeout)
+                    try:
+                        last_score = podium.wait_until_drained(contest, warmed + accepted, args.timeout)
+                    finally:
+                        sampling.set()
+                        sampler.join()
                     last_upload = max(upload.started + upload.seconds for upload in uploads)
                     cpu_after = podium.cpu_seconds()
                     results.append(
@@ -95,6 +105,7 @@ def main() -> None:
                             "uploads": uploads,
                             "phases": podium.recorded_phases(contest, last_id),
                             "cpu": (cpu_before, cpu_after),
+                            "waits": waits,
                         }
                     )
         finally:
@@ -136,6 +147,7 @@ def main() -> None:
         print_recorded_phases(run["phases"])
         print_cpu(*run["cpu"], run["files"], run["seconds"])
         print_refusals(run["uploads"])
+        print_waits(run["waits"])
     print()
     for run in results:
         rate = run["files"] / run["seconds"]
