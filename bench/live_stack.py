@@ -193,6 +193,15 @@ class LivePodium:
     def close(self) -> None:
         self.stack.close()
 
+    def web_troubles(self) -> dict[str, int]:
+        """How often the web servers' logs name a killed worker or an error: why a connection may drop."""
+        found: dict[str, int] = {}
+        for name in [name for name in ("web", "web-reads") if (self.stack.var_dir / f"{name}.log").exists()]:
+            log = self.stack.log(name)
+            for marker in ("WORKER TIMEOUT", "Traceback", "Error handling request", "Booting worker"):
+                found[f"{name}: {marker}"] = log.count(marker)
+        return found
+
     def warm_up(self, contest: Contest, submission_csv: str) -> None:
         """Scored files for every worker process: each parses and caches the solution on its first task."""
         client = contest.clients[0]
@@ -399,8 +408,9 @@ def print_timings(timings: list[dict], warm_up: int = 0) -> None:
         print(f"| {key} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} |")
 
 
-def print_refusals(uploads: list[Upload]) -> None:
-    """How many uploads got each non-2xx answer, with the first answer of each kind."""
+def print_refusals(uploads: list[Upload], troubles: dict[str, int] | None = None) -> None:
+    """How many uploads got each non-2xx answer, with the first answer of each kind, and what the web
+    servers' logs say about their workers."""
     kinds: dict[int, list[Upload]] = {}
     for upload in uploads:
         if not 200 <= upload.status < 300:

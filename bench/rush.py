@@ -103,6 +103,7 @@ def main() -> None:
             failed = podium.failed(contest)
             timings = podium.timing_lines(log_mark)
             phases = podium.recorded_phases(contest, last_id)
+            troubles = podium.web_troubles()
         finally:
             podium.close()
 
@@ -151,7 +152,7 @@ def main() -> None:
     )
     print(f"queue drained after the last upload: {drain:.1f} s (checked until {drained - last_upload:.1f} s)")
     print(f"failed scores:             {failed}")
-    print_refusals(uploads)
+    print_refusals(uploads, troubles)
     print(f"upload p95 / engine p50:   {upload_p95 / engine_each:.0f}x")
     print()
     print_timings(timings)

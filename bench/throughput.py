@@ -103,6 +103,7 @@ def main() -> None:
                             "upload_p95": percentile([upload.seconds for upload in uploads], 0.95),
                             "timings": podium.timing_lines(log_mark),
                             "uploads": uploads,
+                            "troubles": podium.web_troubles(),
                             "phases": podium.recorded_phases(contest, last_id),
                             "cpu": (cpu_before, cpu_after),
                             "waits": waits,
@@ -146,7 +147,7 @@ def main() -> None:
         print_timings(run["timings"])
         print_recorded_phases(run["phases"])
         print_cpu(*run["cpu"], run["files"], run["seconds"])
-        print_refusals(run["uploads"])
+        print_refusals(run["uploads"], run["troubles"])
         print_waits(run["waits"])
     print()
     for run in results:
