@@ -255,7 +255,12 @@ class LivePodium:
             return found[0]
 
     def upload_all(
-        self, contest: Contest, files_per_client: list[list[str]], *, rate: float = 0.0
+        self,
+        contest: Contest,
+        files_per_client: list[list[str]],
+        *,
+        rate: float = 0.0,
+        keep_alive: bool = True,
     ) -> list[Upload]:
         """Every client uploads its files, one at a time, in a thread of its own: back to back, or (with
         `rate` > 0) at the moments that spread all uploads evenly at `rate` per second."""
@@ -266,6 +271,8 @@ class LivePodium:
 
         def run(index: int) -> None:
             client = contest.clients[index]
+            if not keep_alive:  # a connection per upload, as a proxy in front of gunicorn opens
+                client.session.headers["Connection"] = "close"
             for number, text in enumerate(files_per_client[index]):
                 if rate > 0:
                     time.sleep(max(begin + (number * clients + index) / rate - time.time(), 0))
@@ -419,6 +426,8 @@ def print_refusals(uploads: list[Upload], troubles: dict[str, int] | None = None
         print(
             f"non-2xx uploads answered {status or 'no answer'}: {len(refused)}, e.g. {refused[0].refusal!r}"
         )
+    if kinds and troubles:
+        print("web logs: " + ", ".join(f"{name} x{count}" for name, count in troubles.items()))
 
 
 def print_recorded_phases(phases: dict[str, list[float]]) -> None:

@@ -58,6 +58,11 @@ def main() -> None:
         action="store_true",
         help="also start a second gunicorn (1 process) for reads and poll the board there too",
     )
+    parser.add_argument(
+        "--fresh-connections",
+        action="store_true",
+        help="a new connection per upload (Connection: close), as nginx opens to gunicorn, instead of keep-alive",
+    )
     parser.add_argument("--quick", action="store_true", help="200 files: under a minute")
     args = parser.parse_args()
     if args.quick:
@@ -85,7 +90,10 @@ def main() -> None:
                 readers.append(podium.poll_board(contest, pool_reads, base_url=pool_url))
             try:
                 uploads = podium.upload_all(
-                    contest, split_files(args.files, args.clients, submissions), rate=args.rate
+                    contest,
+                    split_files(args.files, args.clients, submissions),
+                    rate=args.rate,
+                    keep_alive=not args.fresh_connections,
                 )
                 last_upload = max(upload.started + upload.seconds for upload in uploads)
                 accepted = sum(200 <= upload.status < 300 for upload in uploads)
