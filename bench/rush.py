@@ -48,7 +48,7 @@ GOAL_DRAIN = 5.0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--clients", "--teams", type=int, default=50, help="uploading clients, a team each")
     parser.add_argument("--rate", type=float, default=50, help="uploads per second in all; 0: back to back")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (Celery's --concurrency)")
     parser.add_argument("--rows", type=int, default=10_000)
