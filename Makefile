@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install dev run test test-fast lint format bench clean
+.PHONY: install dev run test test-fast lint format bench bench-throughput bench-rush bench-cold-start clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -59,6 +59,18 @@ bench: dev
 	$(PY) bench/scoring.py
 	$(PY) bench/bench_pipeline.py
 	$(PY) bench/leaderboard.py
+	$(PY) bench/cold_start.py
+
+# The stack as the Procfile runs it, on PostgreSQL and Redis (db 9): 1,000 files of 10,000 rows, 1 and 2
+# worker processes, 10 and 50 teams; QUICK=1 runs the short version of each.
+bench-throughput: dev
+	$(PY) bench/throughput.py $(if $(QUICK),--quick)
+
+bench-rush: dev
+	$(PY) bench/rush.py $(if $(QUICK),--quick)
+
+bench-cold-start: dev
+	$(PY) bench/cold_start.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf var

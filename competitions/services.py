@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from competitions import locks, rules
+from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
 from competitions.queries import is_host
@@ -178,6 +179,7 @@ def create_competition(
     stored_solution = store(
         private_storage(), f"solutions/{slug}", "solution.csv", io.BytesIO(parsed.to_csv_bytes())
     )
+    store_compact(parsed, solution_key=stored_solution.key, sha256=stored_solution.sha256)
     try:
         with transaction.atomic():
             data = record_dataset(

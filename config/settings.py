@@ -249,6 +249,8 @@ PODIUM_SWEEP_EVERY = int(os.environ.get("PODIUM_SWEEP_EVERY", "60"))
 PODIUM_RESCORE_MAX_RESUMES = int(os.environ.get("PODIUM_RESCORE_MAX_RESUMES", "5"))
 PODIUM_SCORING_LEASE = int(os.environ.get("PODIUM_SCORING_LEASE", "60"))
 PODIUM_SCORING_MAX_CRASHES = int(os.environ.get("PODIUM_SCORING_MAX_CRASHES", "3"))
+# The first pages of a public board are kept this long in the cache, and forgotten when the board changes.
+PODIUM_BOARD_CACHE_SECONDS = float(os.environ.get("PODIUM_BOARD_CACHE_SECONDS", "2"))
 
 
 def broker_transport_options() -> dict:

@@ -10,7 +10,7 @@ from competitions.queries import competition_for
 from config.api_input_limits import page_parameter
 from config.api_schema import LIMIT, OFFSET, error, errors
 from leaderboards.boards import board_for, leaderboard_csv
-from leaderboards.queries import leaderboard_rows
+from leaderboards.queries import board_page, leaderboard_rows
 from leaderboards.serializers import LeaderboardSerializer
 from leaderboards.standing import delete_submission
 from submissions.api import SubmissionDetailApi, serialize
@@ -54,11 +54,7 @@ class LeaderboardApi(APIView):
         board = board_for(request.user, competition, request.query_params.get("split", "public"))
         offset = page_parameter(request, "offset", default=0, minimum=0, maximum=board.size)
         limit = page_parameter(request, "limit", default=100, minimum=1, maximum=MAX_PAGE)
-        rows = (
-            leaderboard_rows(competition, board.split, offset=offset, limit=limit, size=board.size)
-            if board.size
-            else []
-        )
+        rows = board_page(competition, board.split, offset=offset, limit=limit, size=board.size)
         page = {
             "split": board.split,
             "final": board.is_final,

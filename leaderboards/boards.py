@@ -8,6 +8,7 @@ from competitions.models import Competition
 from competitions.queries import can_see_private_scores
 from config.errors import NotAllowed, NotFound
 from config.timestamps import utc_label
+from leaderboards.board_cache import remembered
 from leaderboards.models import LeaderboardEntry
 from leaderboards.private_board import pending_on_time
 from leaderboards.queries import leaderboard_size
@@ -39,7 +40,11 @@ def board_for(user, competition: Competition, split: str) -> Board:
             raise NotAllowed(f"The private leaderboard is revealed when the competition ends, on {ends}.")
         if not competition.private_leaderboard_built_at:
             return Board(split, 0, False, pending=pending_on_time(competition), is_being_built=True)
-    return Board(split, leaderboard_size(competition, split), finished)
+    if split == LeaderboardEntry.Split.PUBLIC:
+        size = remembered(competition.pk, "size", lambda: leaderboard_size(competition, split))
+    else:
+        size = leaderboard_size(competition, split)
+    return Board(split, size, finished)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from competitions.models import Competition, Team
+from leaderboards.board_cache import is_cached_page, remembered
 from leaderboards.medals import medal_cutoffs, medal_for
 from leaderboards.models import LeaderboardEntry
 from leaderboards.signals import row_filters_requested
@@ -109,6 +110,22 @@ def leaderboard_rows(
         size = leaderboard_size(competition, split)
     ranked = [(offset + position, entry) for position, entry in enumerate(entries, start=1)]
     return build_rows(ranked, split, size=size)
+
+
+def board_page(
+    competition: Competition, split: str, *, offset: int, limit: int, size: int
+) -> list[LeaderboardRow]:
+    """One page of a board for the page and the API: the first pages of the public board come from the
+    cache while the board stays unchanged (leaderboards.board_cache)."""
+    if not size:
+        return []
+    if not is_cached_page(split, offset):
+        return leaderboard_rows(competition, split, offset=offset, limit=limit, size=size)
+    return remembered(
+        competition.pk,
+        f"rows:{offset}:{limit}",
+        lambda: leaderboard_rows(competition, split, offset=offset, limit=limit, size=size),
+    )
 
 
 def build_rows(ranked: list[tuple[int, tuple]], split: str, *, size: int | None) -> list[LeaderboardRow]:

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 
 from competitions.models import Competition, Team
+from leaderboards.board_cache import board_changed
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import higher_is_better, rankable_submissions
 from submissions.models import Submission
@@ -84,6 +85,7 @@ def recompute_public_entry(team: Team) -> None:
     """Rebuild a team's public entry from all its rankable submissions: after a merge, a deletion or a
     disqualification. Call inside a transaction holding the team's row lock."""
     competition = team.competition
+    board_changed(competition.pk)
     split = LeaderboardEntry.Split.PUBLIC
     LeaderboardEntry.objects.filter(competition=competition, team=team, split=split).delete()
     submissions = rankable_submissions(competition).filter(team=team).order_by("created_at", "pk")
@@ -103,6 +105,7 @@ def rebuild_public_entries(competition: Competition) -> int:
     picks each team's best (a window function, ties to the earlier submission as `is_better` breaks them)
     with its count and latest time, and one bulk insert writes them. Returns how many teams stand.
     Call inside a transaction holding the competition's row lock."""
+    board_changed(competition.pk)
     score_order = F("public_score").desc() if higher_is_better(competition) else F("public_score").asc()
     by_team = [F("team_id")]
     best = (

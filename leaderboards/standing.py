@@ -10,6 +10,7 @@ from accounts.models import User
 from competitions import locks
 from competitions.models import Competition, Team
 from config.errors import DomainError
+from leaderboards.board_cache import board_changed
 from leaderboards.models import LeaderboardEntry
 from leaderboards.private_board import build_private_leaderboard, rebuild_if_built
 from leaderboards.services import recompute_public_entry
@@ -81,6 +82,7 @@ def take_team_off_boards(*, team: Team, reason: str) -> Team:
         locked.disqualification_reason = reason
         locked.save(update_fields=["disqualified_at", "disqualification_reason"])
         LeaderboardEntry.objects.filter(team=locked).delete()
+        board_changed(locked.competition_id)
     rebuild_if_built(team.competition)
     return locked
 

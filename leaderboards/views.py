@@ -12,7 +12,7 @@ from config.errors import NotAllowed
 from leaderboards import charts, dashboard
 from leaderboards.api import leaderboard_download
 from leaderboards.boards import board_for
-from leaderboards.queries import leaderboard_rows, ranks_of_teams, row_filters, rows_at_ranks
+from leaderboards.queries import board_page, ranks_of_teams, row_filters, rows_at_ranks
 from leaderboards.standing import delete_submission
 from submissions.queries import submission_for
 
@@ -34,11 +34,7 @@ def leaderboard(request, slug):
     else:
         page = Paginator(range(board.size), PAGE_SIZE).get_page(request.GET.get("page"))
         offset = (page.number - 1) * PAGE_SIZE
-        rows = (
-            leaderboard_rows(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
-            if board.size
-            else []
-        )
+        rows = board_page(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
     context.update(
         rows=rows,
         page=page,

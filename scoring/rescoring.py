@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from competitions import locks
+from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError
 from competitions.models import Competition
 from competitions.queries import is_host
@@ -75,6 +76,7 @@ def start_rescore(
     stored = store(
         private_storage(), f"solutions/{competition.slug}", "solution.csv", io.BytesIO(parsed.to_csv_bytes())
     )
+    store_compact(parsed, solution_key=stored.key, sha256=stored.sha256)
     try:
         rescore = create_rescore(competition, user, reason, metric, metric_params, stored, parsed)
     except IntegrityError as error:

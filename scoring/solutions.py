@@ -1,7 +1,9 @@
-"""Parsed solutions, cached per worker process by checksum: parsing once serves many submissions."""
+"""Parsed solutions, cached per worker process by checksum: parsing once serves many submissions, and a
+worker that starts cold loads the compact form stored beside the file instead of parsing it."""
 
 from collections import OrderedDict
 
+from competitions.compact_solutions import load_stored_compact, store_compact
 from competitions.models import Competition
 from datasets.storage import private_storage
 from scoring import engine
@@ -37,8 +39,11 @@ def parsed_solution(key: str, sha256: str, spec: engine.ScoringSpec) -> engine.S
     if cache_key in cache:
         cache.move_to_end(cache_key)
         return cache[cache_key]
-    with private_storage().open(key, "rb") as stream:
-        solution = engine.load_solution(stream, spec)
+    solution = load_stored_compact(key, sha256, spec)
+    if solution is None:  # a solution stored before compact forms, or under a spec changed since
+        with private_storage().open(key, "rb") as stream:
+            solution = engine.load_solution(stream, spec)
+        store_compact(solution, solution_key=key, sha256=sha256)
     cache[cache_key] = solution
     while len(cache) > CACHE_SIZE:
         cache.popitem(last=False)

@@ -103,6 +103,15 @@ class _HashTable:
             pending = pending[is_pending]
             distance += 1
 
+    @classmethod
+    def restored(cls, hashes: np.ndarray, positions: np.ndarray, capacity: int) -> "_HashTable":
+        """A table as `hashes` and `positions` left it (stored in a solution's compact form)."""
+        table = cls.__new__(cls)
+        table.capacity = capacity
+        table.shift = np.uint64(64 - (capacity.bit_length() - 1))
+        table.hashes, table.positions = hashes, positions
+        return table
+
     def _homes(self, hashes: np.ndarray) -> np.ndarray:
         return (hashes >> self.shift).astype(np.intp)
 
@@ -139,6 +148,18 @@ class IdLookup:
         # Two ids sharing a hash (or ids too long to hash) leave every submission to the slow path.
         self.has_distinct_hashes = self._hashes is not None and _all_distinct(self._hashes)
         self._table: _HashTable | None = None
+
+    @classmethod
+    def restored(cls, ids: pd.Index, *, has_distinct_hashes: bool, table: _HashTable | None) -> "IdLookup":
+        """A lookup of these ids with the table built before (a solution's compact form), without hashing."""
+        lookup = cls.__new__(cls)
+        values = ids.array if ids.dtype == "str" else ids.to_numpy(dtype=object)
+        lookup.ids = pa.array(values).cast(pa.string())
+        lookup._packed = _packed(lookup.ids)
+        lookup._hashes = None
+        lookup.has_distinct_hashes = has_distinct_hashes and table is not None
+        lookup._table = table
+        return lookup
 
     @property
     def table(self) -> "_HashTable | None":

@@ -2,12 +2,14 @@
 the old scores until all are done, then switch in one step."""
 
 import io
+import posixpath
 import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from competitions import compact_solutions
 from competitions.errors import CompetitionError
 from config.errors import NotAllowed
 from leaderboards.models import LeaderboardEntry
@@ -216,16 +218,25 @@ def test_a_file_that_breaks_the_scorer_fails_alone_and_the_rescore_finishes(
 
 
 def unreadable_new_solution(monkeypatch, rescore) -> None:
-    """The rescore's new solution file is gone from storage, so no batch can make progress."""
+    """The rescore's new solution file (and the compact form beside it) is gone from storage, so no batch
+    can make progress."""
     real_open = solutions.private_storage
+    folder = posixpath.dirname(rescore.solution_key) + "/"
 
     class Missing:
         def open(self, key, mode="rb"):
-            if key == rescore.solution_key:
+            if key.startswith(folder):
                 raise FileNotFoundError(f"No such file: {key}")
             return real_open().open(key, mode)
 
+        def exists(self, key):
+            return not key.startswith(folder) and real_open().exists(key)
+
+        def save(self, key, content):
+            return real_open().save(key, content)
+
     monkeypatch.setattr(solutions, "private_storage", Missing)
+    monkeypatch.setattr(compact_solutions, "private_storage", Missing)
     solutions.cache.clear()
 
 
@@ -350,17 +361,21 @@ def test_the_new_solution_is_parsed_once_for_the_whole_rescore(competition, alic
     monkeypatch.setattr(rescoring, "BATCH", 1)
     rescore = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
     solutions.cache.clear()  # the worker's cache outlives a test; start this one cold
-    parses = []
+    parses, loads = [], []
     real_load = solutions.engine.load_solution
     monkeypatch.setattr(
         solutions.engine,
         "load_solution",
         lambda *args, **kwargs: parses.append(1) or real_load(*args, **kwargs),
     )
+    real_compact = solutions.load_stored_compact
+    monkeypatch.setattr(
+        solutions, "load_stored_compact", lambda *args: loads.append(1) or real_compact(*args)
+    )
 
     assert run_to_the_end(rescore)[-1] == "switched"
 
-    assert len(parses) == 1
+    assert (len(parses), len(loads)) == (0, 1)  # loaded once, from the form stored when the rescore began
 
 
 def test_the_public_board_is_rebuilt_in_a_fixed_number_of_queries(

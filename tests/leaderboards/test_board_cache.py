@@ -1,0 +1,100 @@
+"""The first pages of the public board come from the cache until the board changes (leaderboards.board_cache)."""
+
+import io
+
+import pytest
+
+from leaderboards.standing import delete_submission
+from scoring import services
+from submissions.services import create_submission
+from tests.factories import UserFactory, joined, predictions
+
+BOARD = "/api/v1/competitions/animals/leaderboard/"
+# LABEL_SOLUTION: public ids 1-4 are cat, dog, cat, bird.
+PERFECT_PUBLIC = predictions({1: "cat", 2: "dog", 3: "cat", 4: "bird"})
+
+
+def scored(competition, user, text):
+    submission, _ = create_submission(
+        competition=competition, user=user, file_name="p.csv", stream=io.BytesIO(text.encode())
+    )
+    assert services.score_submission(submission.pk) == "scored"
+    return submission
+
+
+@pytest.fixture
+def alice(competition, participant):
+    joined(competition, participant)
+    return participant
+
+
+def board(api_for, user=None) -> list[tuple[str, float, int]]:
+    body = api_for(user).get(BOARD).json()
+    return [(row["team"], row["score"], row["entries"]) for row in body["results"]]
+
+
+def test_a_read_after_a_score_sees_the_new_score(api_for, competition, alice):
+    scored(competition, alice, predictions())
+    assert board(api_for) == [("alice", 0.5, 1)]
+
+    scored(competition, alice, PERFECT_PUBLIC)
+
+    assert board(api_for) == [("alice", 1.0, 2)]
+
+
+def test_a_read_after_another_team_scores_sees_that_team(api_for, competition, alice):
+    scored(competition, alice, predictions())
+    assert [team for team, _, _ in board(api_for)] == ["alice"]
+    bob = UserFactory(username="bob")
+    joined(competition, bob)
+
+    scored(competition, bob, PERFECT_PUBLIC)
+
+    assert [team for team, _, _ in board(api_for)] == ["bob", "alice"]
+
+
+def test_a_read_after_a_deletion_no_longer_sees_the_deleted_score(api_for, competition, alice):
+    scored(competition, alice, predictions())
+    best = scored(competition, alice, PERFECT_PUBLIC)
+    assert board(api_for) == [("alice", 1.0, 2)]
+
+    delete_submission(submission=best, user=alice)
+
+    assert board(api_for) == [("alice", 0.5, 1)]
+
+
+def test_repeated_reads_of_the_first_page_are_served_from_the_cache(
+    api_for, competition, alice, django_assert_num_queries
+):
+    scored(competition, alice, PERFECT_PUBLIC)
+    client = api_for()
+    with django_assert_num_queries(4):  # the competition, the size, the rows, the team names
+        first = client.get(BOARD)
+
+    with django_assert_num_queries(1):  # the competition, which says who may see it
+        again = client.get(BOARD)
+
+    assert again.json() == first.json()
+
+
+def test_the_page_reads_the_cached_board_too_and_sees_a_new_score(
+    client, competition, alice, django_assert_max_num_queries
+):
+    scored(competition, alice, predictions())
+    assert "0.500000" in client.get("/competitions/animals/leaderboard/").content.decode()
+    with django_assert_max_num_queries(3):
+        client.get("/competitions/animals/leaderboard/")
+
+    scored(competition, alice, PERFECT_PUBLIC)
+
+    assert "1.000000" in client.get("/competitions/animals/leaderboard/").content.decode()
+
+
+def test_a_zero_setting_turns_the_cache_off(api_for, competition, alice, settings, django_assert_num_queries):
+    scored(competition, alice, PERFECT_PUBLIC)
+    settings.PODIUM_BOARD_CACHE_SECONDS = 0
+    client = api_for()
+    client.get(BOARD)
+
+    with django_assert_num_queries(4):
+        client.get(BOARD)
