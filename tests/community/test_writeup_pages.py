@@ -43,7 +43,9 @@ def test_a_team_publishes_from_the_form_and_lands_on_its_page(
     client = logged_in(client, participant)
     form = client.get(TAB + "new/").content.decode()
     assert f'<option value="{alice_submission.pk}"' in form
-    assert '<label for="id_uses_extra_data" class="checkbox-label"><input type="checkbox"' in form  # beside it
+    assert (
+        '<label for="id_uses_extra_data" class="checkbox-label"><input type="checkbox"' in form
+    )  # beside it
 
     answer = client.post(TAB + "new/", form_data(alice_submission))
 
