@@ -98,3 +98,21 @@ def test_a_zero_setting_turns_the_cache_off(api_for, competition, alice, setting
 
     with django_assert_num_queries(4):
         client.get(BOARD)
+
+
+def test_with_the_cache_down_scores_are_saved_and_boards_read_from_the_database(
+    api_for, client, competition, alice, settings, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+
+    scored(competition, alice, PERFECT_PUBLIC)
+
+    assert board(api_for, alice) == [("alice", 1.0, 1)]
+    assert client.get("/competitions/animals/leaderboard/").status_code == 200
+    assert "The board cache cannot be reached" in caplog.text
