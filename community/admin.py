@@ -1,10 +1,12 @@
 """Moderators find flagged comments first and hide or restore them with a reason (kept in the audit log)."""
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 
 from community.models import Comment, CommentFlag, Notification, WriteUp
 from community.queries import comment_url
+from community.targets import KINDS
 from moderation import services as moderation
 from moderation.admin_actions import counted, moderation_action
 
@@ -33,6 +35,22 @@ class FlaggedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(flag_count=0)
         return queryset
+
+
+class CommentTargetFilter(admin.SimpleListFilter):
+    """What a comment is on: only the kinds that can carry comments (community.targets), not every model."""
+
+    title = "target type"
+    parameter_name = "target"
+
+    def lookups(self, request, model_admin):
+        return [(name, kind.model._meta.verbose_name.capitalize()) for name, kind in KINDS.items()]
+
+    def queryset(self, request, queryset):
+        kind = KINDS.get(self.value() or "")
+        if kind is None:
+            return queryset
+        return queryset.filter(content_type=ContentType.objects.get_for_model(kind.model))
 
 
 class HiddenFilter(admin.SimpleListFilter):
@@ -82,7 +100,7 @@ class CommentAdmin(admin.ModelAdmin):
         "state",
         "created_at",
     ]
-    list_filter = [FlaggedFilter, HiddenFilter, "content_type", "created_at"]
+    list_filter = [FlaggedFilter, HiddenFilter, CommentTargetFilter, "created_at"]
     search_fields = ["body", "author__username"]
     ordering = ["-flag_count", "-created_at"]
     list_select_related = ["author", "content_type"]

@@ -4,6 +4,7 @@ notifications a reader gets."""
 import pytest
 
 from community.models import Comment, CommentFlag, Vote
+from community.services import post_comment
 from moderation.models import AuditLogEntry
 from moderation.services import hide_comment
 from tests.community.conftest import discussion_url
@@ -167,3 +168,19 @@ def test_notifications_list_and_mark_read(api_for, competition, carol, dave):
     assert api_for(None).get("/api/v1/me/notifications/").status_code == 401
     bad = api_for(carol).post("/api/v1/me/notifications/read/", {"ids": ["x"]}, format="json")
     assert bad.status_code == 400
+
+
+def test_the_comment_filter_by_target_type_offers_only_what_can_carry_comments(
+    admin_client, competition, carol
+):
+    post_comment(author=carol, target=competition, body="On the competition.")
+
+    page = admin_client.get("/admin/community/comment/").content.decode()
+    filtered = admin_client.get("/admin/community/comment/?target=competition").content.decode()
+    none = admin_client.get("/admin/community/comment/?target=dataset").content.decode()
+
+    assert "?target=competition" in page
+    assert "?target=writeup" in page
+    assert "content_type__id__exact" not in page
+    assert "On the competition." in filtered
+    assert "On the competition." not in none
