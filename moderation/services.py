@@ -59,9 +59,9 @@ def record_disqualification(*, actor: User, target: Team | Submission, reason: s
     else:
         action, details = (
             Action.SUBMISSION_DISQUALIFIED,
-            {"competition": competition.slug, "team": target.team.name},
+            {"competition": competition.slug, "team": target.participant_team.name},
         )
-        label = f"Submission {target.pk} of team '{target.team.name}' in {competition.slug}"
+        label = f"Submission {target.pk} of team '{target.participant_team.name}' in {competition.slug}"
     details["by"] = "staff" if actor.is_staff else "host"
     record(actor=actor, action=action, target=target, reason=reason, details=details, target_repr=label)
 

@@ -49,7 +49,7 @@ def take(submission_id: int, holder: str) -> bool:
     """Take the submission for `holder` if it is free to take (compare-and-set); a takeover from another
     holder counts one more attempt, a retry of the same holder does not."""
     now = timezone.now()
-    taken = Submission.objects.filter(claimable(holder), pk=submission_id).update(
+    taken = Submission.with_host_tests.filter(claimable(holder), pk=submission_id).update(
         status=Status.SCORING,
         lease_holder=holder,
         lease_expires_at=now + lease_length(),
@@ -63,9 +63,9 @@ def take(submission_id: int, holder: str) -> bool:
 
 def renew(submission_id: int, holder: str) -> bool:
     """Push the expiry on while the holder still holds it; False once it lost the lease."""
-    renewed = Submission.objects.filter(pk=submission_id, status=Status.SCORING, lease_holder=holder).update(
-        lease_expires_at=timezone.now() + lease_length()
-    )
+    renewed = Submission.with_host_tests.filter(
+        pk=submission_id, status=Status.SCORING, lease_holder=holder
+    ).update(lease_expires_at=timezone.now() + lease_length())
     return renewed == 1
 
 

@@ -35,8 +35,10 @@ BATCH = 50
 
 def rescorable(competition: Competition):
     """Submissions whose score depends on the solution: the scored ones, and those whose metric failed on
-    hidden rows (a new solution may fix that). Files refused by validation stay refused."""
-    return Submission.objects.filter(competition=competition).filter(
+    hidden rows (a new solution may fix that). Files refused by validation stay refused. The host's test
+    submissions are scored again too, so they keep showing what the current setup gives; they never reach a
+    board, since the boards are rebuilt from participants' submissions only."""
+    return Submission.with_host_tests.filter(competition=competition).filter(
         Q(status=Submission.Status.SCORED) | Q(status=Submission.Status.FAILED, error_code="metric_failed")
     )
 
@@ -286,7 +288,7 @@ def apply_results(rescore: Rescore) -> None:
         submission.host_error_detail = result.host_error_detail
         changed.append(submission)
     fields = ["status", "public_score", "private_score", "error_code", "error_message", "host_error_detail"]
-    Submission.objects.bulk_update(changed, fields, batch_size=2000)
+    Submission.with_host_tests.bulk_update(changed, fields, batch_size=2000)
 
 
 def resume_stalled_rescores(stalled_for: timedelta) -> int:

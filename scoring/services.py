@@ -49,14 +49,14 @@ def score_with_timings(submission_id: int, holder: str) -> tuple[str, Submission
     started_at, started = timezone.now(), perf_counter()
     times = engine.PhaseTimes()
     if not leases.take(submission_id, holder):
-        current = Submission.objects.filter(pk=submission_id).values_list("status", flat=True).first()
+        current = Submission.with_host_tests.filter(pk=submission_id).values_list("status", flat=True).first()
         logger.info(
             "Submission %s is not free to score (status %s); skipping duplicate delivery",
             submission_id,
             current,
         )
         return "skipped", None, {}
-    submission = Submission.objects.select_related("competition").get(pk=submission_id)
+    submission = Submission.with_host_tests.select_related("competition").get(pk=submission_id)
     times.lap("database")
     outcome = score_taken(submission, holder, times)
     timings = {
@@ -132,11 +132,11 @@ def score_and_settle(submission_id: int, holder: str | None = None) -> str:
     holder = holder or leases.new_holder()
     outcome, submission, timings = score_with_timings(submission_id, holder)
     if submission is None:  # skipped: this attempt may still have finished it before the database failed
-        submission = Submission.objects.select_related("competition").filter(pk=submission_id).first()
+        submission = Submission.with_host_tests.select_related("competition").filter(pk=submission_id).first()
         settles = submission is not None and finished_by(submission, holder)
     else:
         settles = outcome != "skipped"
-    if submission and not submission.is_late and settles:
+    if submission and not submission.is_late and not submission.is_host_test and settles:
         if submission.competition.phase == Competition.Phase.FINISHED:  # the board waits only after the end
             submission.competition.refresh_from_db(fields=["private_leaderboard_built_at"])
         signals.submission_settled.send(sender=Submission, submission=submission)
@@ -173,13 +173,15 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
     with transaction.atomic():
         competition = locks.share_competition(submission.competition_id)
         if scoring_setup(competition) != scored_with:
-            Submission.objects.filter(leases.held_by(holder), pk=submission.pk).update(
+            Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
                 status=Status.QUEUED, lease_holder="", lease_expires_at=None, scoring_attempts=0
             )
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
             return "requeued"
+        if submission.is_host_test:  # no team, no board: only the scores are saved
+            return record_host_test_scores(submission, holder, scores)
         # The team read before scoring may have merged into another since: lock the one it belongs to now.
-        current_team = Submission.objects.filter(pk=submission.pk).values("team_id")
+        current_team = Submission.with_host_tests.filter(pk=submission.pk).values("team_id")
         for _ in range(TEAM_LOOKUPS):
             team = locks.lock_team_row(Subquery(current_team))
             if team is not None:
@@ -187,7 +189,7 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
         else:
             raise Team.DoesNotExist(f"The team of submission {submission.pk} keeps merging away.")
         scored_at = timezone.now()
-        updated = Submission.objects.filter(leases.held_by(holder), pk=submission.pk).update(
+        updated = Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
             status=Status.SCORED,
             public_score=scores.public,
             private_score=scores.private,
@@ -204,17 +206,32 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
     return Status.SCORED
 
 
+def record_host_test_scores(submission: Submission, holder: str, scores: engine.Scores) -> str:
+    """A host's test submission belongs to no team and stands on no board: its scores are saved (by
+    compare-and-set on the lease, as any submission's) and nothing is told to the boards."""
+    updated = Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
+        status=Status.SCORED,
+        public_score=scores.public,
+        private_score=scores.private,
+        scored_at=timezone.now(),
+    )
+    if not updated:
+        logger.warning("Submission %s was taken over before %s saved its scores", submission.pk, holder)
+        return "skipped"
+    return Status.SCORED
+
+
 def record_failure(
     submission: Submission, holder: str, code: str, message: str, host_detail: str, *, counts: bool
 ) -> str:
     """A file refused by validation gives its quota slot back; a file that scored badly on hidden data does
     not. Written only while `holder` still holds the lease."""
-    updated = Submission.objects.filter(leases.held_by(holder), pk=submission.pk).update(
+    updated = Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
         status=Status.FAILED,
         error_code=code,
         error_message=message,
         host_error_detail=host_detail,
-        counts_against_quota=counts,
+        counts_against_quota=counts and not submission.is_host_test,
         scored_at=timezone.now(),
     )
     return Status.FAILED if updated else "skipped"
@@ -240,14 +257,14 @@ def sweep_stuck_submissions() -> dict:
     now = timezone.now()
     overdue = now - timedelta(seconds=settings.PODIUM_REQUEUE_AFTER)
     abandoned = Q(status=Status.SCORING) & (Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True))
-    candidates = Submission.objects.filter(Q(status=Status.QUEUED, enqueued_at__lt=overdue) | abandoned).only(
-        "pk", "status", "enqueued_at", "enqueue_count", "lease_expires_at"
-    )
+    candidates = Submission.with_host_tests.filter(
+        Q(status=Status.QUEUED, enqueued_at__lt=overdue) | abandoned
+    ).only("pk", "status", "enqueued_at", "enqueue_count", "lease_expires_at")
     resent = taken_over = 0
     for submission in candidates:
         if not (holder_died_since_last_send(submission) or resend_is_due(submission, now)):
             continue
-        Submission.objects.filter(pk=submission.pk, status=submission.status).update(
+        Submission.with_host_tests.filter(pk=submission.pk, status=submission.status).update(
             enqueued_at=now, enqueue_count=F("enqueue_count") + 1
         )
         enqueue_scoring(submission.pk)

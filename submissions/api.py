@@ -17,10 +17,13 @@ from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeM
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
 from datasets.downloads import StoredDownload, stored_file_response
 from datasets.storage import private_storage
+from submissions.host_tests import create_host_test, host_test_submissions, require_host
 from submissions.idempotency import read_idempotency_key, submit_once
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.serializers import (
+    HostTestCreateSerializer,
+    HostTestSubmissionSerializer,
     QuotaSerializer,
     SelectionSerializer,
     SubmissionAcceptedSerializer,
@@ -121,6 +124,59 @@ class CompetitionSubmissionsApi(APIView):
         )
         headers = {"Idempotent-Replayed": "true"} if replayed else None
         return Response(accepted.data, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+
+class HostTestSubmissionsApi(APIView):
+    """The host's test submissions: scored like any submission, in every phase, and never on a board, a quota
+    or a participant figure."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [WholeMultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="host_test_submissions_list",
+        summary="The host's test submissions, newest first, with both scores (the host)",
+        tags=["submissions"],
+        parameters=PAGING,
+        responses={
+            200: paginated("PaginatedHostTestSubmissionList", HostTestSubmissionSerializer),
+            **errors(400, 401, 403, 404),
+        },
+    )
+    def get(self, request, slug):
+        competition = competition_for(request.user, slug)
+        require_host(request.user, competition)
+        paginator = BoundedPagination()
+        page = paginator.paginate_queryset(host_test_submissions(competition), request, view=self)
+        return paginator.get_paginated_response(HostTestSubmissionSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="host_test_submissions_create",
+        summary="Upload a test prediction file to check the setup (the host)",
+        description="Validated and scored by the same task as participants' files, before the start, while "
+        "the competition runs and after its end; it enters no leaderboard, no quota and no participant "
+        "figure. At most 5 test files wait or score at once (429, code too_many_in_flight). Follow its "
+        "scoring with the list.",
+        tags=["submissions"],
+        request={"multipart/form-data": HostTestCreateSerializer},
+        responses={
+            202: HostTestSubmissionSerializer,
+            **errors(400, 401, 403, 404, 413),
+            429: error(
+                "Five test files are still waiting or scoring (code too_many_in_flight), or a burst limit was "
+                "reached."
+            ),
+        },
+    )
+    def post(self, request, slug):
+        competition = competition_for(request.user, slug)
+        require_host(request.user, competition)
+        check_declared_size(request.META.get("CONTENT_LENGTH"))
+        upload = validated(HostTestCreateSerializer, request)["file"]
+        submission = create_host_test(
+            competition=competition, user=request.user, file_name=upload.name, stream=upload
+        )
+        return Response(HostTestSubmissionSerializer(submission).data, status=status.HTTP_202_ACCEPTED)
 
 
 class SubmissionDetailApi(APIView):

@@ -64,7 +64,10 @@ def clean_storage(*, dry_run: bool = False) -> Cleanup:
     storage = private_storage()
     before = timezone.now() - GRACE
     for key in stored_keys(storage, SUBMISSIONS_FOLDER):
-        if storage.get_modified_time(key) >= before or Submission.objects.filter(file_key=key).exists():
+        if (
+            storage.get_modified_time(key) >= before
+            or Submission.with_host_tests.filter(file_key=key).exists()
+        ):
             continue
         done.orphaned_files.append(key)
         done.orphaned_bytes += storage.size(key)

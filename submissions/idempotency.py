@@ -93,7 +93,7 @@ def same_upload(
     """The earlier answer, if the upload sent again is the same one."""
     if submission.competition_id != competition.pk or submission.file_sha256 != checksum(stream)[1]:
         raise reused_elsewhere()
-    return submission, team_quota(submission.team), True
+    return submission, team_quota(submission.participant_team), True
 
 
 def reused_elsewhere() -> IdempotencyKeyReused:

@@ -4,6 +4,15 @@ from django.db import models
 from competitions.models import Competition, Team
 
 
+class ParticipantSubmissions(models.Manager["Submission"]):
+    """The default manager: participants' submissions only. A host's test submission is scored like any
+    other but must never reach a board, a quota or a participant figure, so every query that does not ask
+    for it by name (Submission.with_host_tests) leaves it out."""
+
+    def get_queryset(self) -> models.QuerySet["Submission"]:
+        return super().get_queryset().filter(is_host_test=False)
+
+
 class Submission(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -13,7 +22,14 @@ class Submission(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="submissions")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        null=True,
+        blank=True,
+        help_text="Empty for a host's test submission, which belongs to no team.",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
     )
@@ -29,6 +45,10 @@ class Submission(models.Model):
     error_message = models.TextField(blank=True, help_text="Safe to show the participant.")
     host_error_detail = models.TextField(blank=True, help_text="Shown to the host and staff only.")
     counts_against_quota = models.BooleanField(default=True)
+    is_host_test = models.BooleanField(
+        default=False,
+        help_text="Made by a host from the Host tab to check the setup: scored, never ranked, never counted.",
+    )
     is_late = models.BooleanField(default=False, help_text="Made after the end: scored, never ranked.")
     is_final = models.BooleanField(
         default=False, help_text="Selected by its team for the private leaderboard."
@@ -62,7 +82,12 @@ class Submission(models.Model):
         help_text="The client's Idempotency-Key: the same key again within 24 hours gets this submission back.",
     )
 
+    with_host_tests = models.Manager()  # for scoring, which takes the host's test files too
+    objects = ParticipantSubmissions()
+
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "with_host_tests"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["team", "created_at"], name="submission_team_day"),
@@ -74,8 +99,21 @@ class Submission(models.Model):
                 fields=["submitted_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="submission_idempotency_key_once_per_user",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_host_test=True, team__isnull=True)
+                | models.Q(is_host_test=False, team__isnull=False),
+                name="submission_host_test_has_no_team",
+            ),
         ]
+
+    @property
+    def participant_team(self) -> Team:
+        """The team of a participant's submission; a host's test submission has none, and the queries that
+        serve participants (Submission.objects) never return one."""
+        if self.team is None:
+            raise ValueError(f"Submission {self.pk} is a host's test submission and belongs to no team.")
+        return self.team
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name} ({self.status})"

@@ -9,6 +9,12 @@ class SubmissionErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+def error_of(submission: Submission) -> dict | None:
+    if submission.status != Submission.Status.FAILED:
+        return None
+    return {"code": submission.error_code, "message": submission.error_message}
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     """Private scores (the host, or anyone after the end) and the host-only error detail (the host and staff,
     always) appear only when the context says the viewer may see them."""
@@ -42,9 +48,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SubmissionErrorSerializer(allow_null=True))
     def get_error(self, submission):
-        if submission.status != Submission.Status.FAILED:
-            return None
-        return {"code": submission.error_code, "message": submission.error_message}
+        return error_of(submission)
 
     def to_representation(self, submission):
         data = super().to_representation(submission)
@@ -53,6 +57,45 @@ class SubmissionSerializer(serializers.ModelSerializer):
         if self.context.get("show_host_detail"):
             data["host_error_detail"] = submission.host_error_detail or None
         return data
+
+
+class HostTestSubmissionSerializer(serializers.ModelSerializer):
+    """A host's test submission: both scores and the host-only detail, since only the host sees it."""
+
+    submitted_by = serializers.CharField(source="submitted_by.username")
+    error = serializers.SerializerMethodField()
+    host_error_detail = serializers.CharField(
+        allow_null=True, help_text="What went wrong on hidden data, for the host (null when nothing did)."
+    )
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "submitted_by",
+            "file_name",
+            "file_size",
+            "status",
+            "public_score",
+            "private_score",
+            "error",
+            "host_error_detail",
+            "created_at",
+            "scored_at",
+        ]
+
+    @extend_schema_field(SubmissionErrorSerializer(allow_null=True))
+    def get_error(self, submission):
+        return error_of(submission)
+
+    def to_representation(self, submission):
+        data = super().to_representation(submission)
+        data["host_error_detail"] = data["host_error_detail"] or None
+        return data
+
+
+class HostTestCreateSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A prediction CSV in the competition's submission format.")
 
 
 class SubmissionCreateSerializer(serializers.Serializer):

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_POST
 
 from competitions.queries import can_see_private_scores, competition_for
 from competitions.views import competition_context
+from submissions.host_tests import create_host_test, require_host
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
-from submissions.services import cancel_submission, select_final
+from submissions.services import SubmissionRefused, cancel_submission, select_final
 
 
 def my_submissions(request, slug):
@@ -51,3 +52,24 @@ def cancel(request, slug, submission_id):
     cancel_submission(submission=submission_for(request.user, submission_id), user=request.user)
     messages.success(request, f"Submission {submission_id} cancelled; it still counts against your quota.")
     return redirect("submissions:list", slug=slug)
+
+
+@login_required
+@require_POST
+def host_test(request, slug):
+    """The host uploads a test submission from the Host tab; its scores appear there, and nowhere else."""
+    competition = competition_for(request.user, slug)
+    require_host(request.user, competition)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a prediction CSV to test.")
+        return redirect(reverse("competitions:host", kwargs={"slug": slug}) + "#test-submission")
+    try:
+        test = create_host_test(
+            competition=competition, user=request.user, file_name=upload.name, stream=upload
+        )
+    except SubmissionRefused as error:
+        messages.error(request, f"Test submission refused: {error.message}")
+    else:
+        messages.success(request, f"Test file '{test.file_name}' is being scored; its scores appear below.")
+    return redirect(reverse("competitions:host", kwargs={"slug": slug}) + "#test-submission")
