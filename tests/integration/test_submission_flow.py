@@ -166,3 +166,30 @@ def test_parallel_uploads_never_exceed_the_total_limit(postgres_stack):
     refused = {r.json()["code"] for r in responses if r.status_code == 429}
     assert refused == {"total_quota_exceeded"}
     assert participant.get("/api/v1/competitions/race-total/quota/").json()["total_remaining"] == 0
+
+
+def test_a_hosts_test_submission_is_scored_by_the_worker_and_stays_off_the_boards(stack):
+    stack.start_worker()
+    participant, host = stack.client("demo"), stack.client("demo-host")
+    ids = join_and_read_test_ids(participant, "digits")
+    guesses = digit_guesses(ids)
+    solution = pd.read_csv(stack.solution_path("digits"), dtype=str)
+    perfect = "id,target\n" + "".join(f"{row.id},{row.target}\n" for row in solution.itertuples())
+    mine = participant.wait_until_finished(participant.submit("digits", guesses).json()["id"])
+
+    answer = host.post(
+        "/api/v1/competitions/digits/host/test-submissions/",
+        files={"file": ("perfect.csv", perfect.encode(), "text/csv")},
+    )
+    assert answer.status_code == 202, answer.text
+
+    def finished():
+        [test] = host.get("/api/v1/competitions/digits/host/test-submissions/").json()["results"]
+        return test if test["status"] in {"scored", "failed"} else None
+
+    test = wait_for(finished, 60, "the host's test submission to be scored", interval=0.2)
+    assert (test["id"], test["status"]) == (answer.json()["id"], "scored")
+    assert (test["public_score"], test["private_score"]) == (1.0, 1.0)
+    board = participant.get("/api/v1/competitions/digits/leaderboard/").json()
+    assert [(row["team"], row["score"]) for row in board["results"]] == [("demo", mine["public_score"])]
+    assert participant.get("/api/v1/competitions/digits/host/test-submissions/").status_code == 403
