@@ -18,7 +18,7 @@
       .then((page) => {
         const stillWaiting = page.results.some((test) => waiting.has(test.id) && PENDING.has(test.status));
         if (stillWaiting) setTimeout(poll, POLL_MS);
-        else window.location.replace(window.location.pathname + "#test-submission");
+        else window.location.reload();
       })
       .catch(() => setTimeout(poll, POLL_MS * 3));
   }
