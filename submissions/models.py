@@ -107,6 +107,9 @@ class Submission(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name} ({self.status})"
+
     @property
     def participant_team(self) -> Team:
         """The team of a participant's submission; a host's test submission has none, and the queries that
@@ -114,6 +117,3 @@ class Submission(models.Model):
         if self.team is None:
             raise ValueError(f"Submission {self.pk} is a host's test submission and belongs to no team.")
         return self.team
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.file_name} ({self.status})"
