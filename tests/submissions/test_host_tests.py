@@ -28,7 +28,7 @@ from submissions.models import Submission
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.services import SubmissionRefused, select_final
-from tests.factories import UserFactory, end_now, joined, make_competition, predictions
+from tests.factories import UserFactory, end_now, joined, make_competition, make_submission, predictions
 from tests.moderation.conftest import ALL_RIGHT, TWO_RIGHT, scored
 
 pytestmark = pytest.mark.django_db
@@ -143,13 +143,16 @@ def test_a_host_test_never_enters_the_cached_board(client, competition, host, al
 
 
 def test_a_host_test_never_enters_the_private_board_or_its_medals(competition, host, alice):
-    scored(competition, alice, TWO_RIGHT)
-    scored_test(competition, host)
+    scored(competition, alice, TWO_RIGHT)  # private 2/6
+    for number in range(9):  # ten teams: gold for the first, silver for the second
+        make_submission(joined(competition, UserFactory(username=f"team{number}")), public_score=0.25)
+    scored_test(competition, host)  # private 1.0: it would take gold from alice
     end_now(competition)
 
     rows = leaderboard_rows(competition, "private")
-    assert [(row.rank, row.team_name, row.medal) for row in rows] == [(1, "alice", rows[0].medal)]
-    assert all(row.score != 1.0 for row in rows)
+    assert len(rows) == 10
+    assert "host" not in [row.team_name for row in rows]
+    assert (rows[0].team_name, rows[0].score, rows[0].medal) == ("alice", pytest.approx(2 / 6), "gold")
 
 
 def test_a_waiting_host_test_does_not_hold_back_the_private_board(competition, host, alice):
