@@ -36,7 +36,7 @@ class DatasetDetailsForm(forms.Form):
     """What a dataset says about itself; the licence's address and name are asked only for "other"
     (licence-choice.js hides them otherwise). The service checks the licence and says what is wrong."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, error_messages={"required": "A dataset needs a title."})
     subtitle = forms.CharField(max_length=200, required=False, help_text="One line under the title.")
     description = markdown_field(rows=5, required=False)
     license = forms.ChoiceField(
