@@ -171,7 +171,8 @@ def dataset_delete(request, slug):
         "dataset": dataset,
         "error": error,
         "version_count": dataset.versions.count(),
-        "file_count": dataset.versions.aggregate(files=Count("files"))["files"],
+        # a file kept from one version to the next is one stored file
+        "file_count": dataset.versions.aggregate(files=Count("files__storage_key", distinct=True))["files"],
     }
     return render(request, "datasets/delete.html", context, status=400 if error else 200)
 
