@@ -252,3 +252,15 @@ def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+def forget_target(*, target: models.Model) -> None:
+    """Remove the comments (with their flags and notifications) and votes on something being deleted: they
+    point at it by content type and id, so no foreign key removes them."""
+    content_type = ContentType.objects.get_for_model(target)
+    Comment.objects.filter(content_type=content_type, object_id=target.pk).delete()
+    Vote.objects.filter(content_type=content_type, object_id=target.pk).delete()
+
+
+def forget_deleted_dataset(sender: type, *, dataset: models.Model, **kwargs: object) -> None:
+    forget_target(target=dataset)

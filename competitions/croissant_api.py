@@ -31,7 +31,7 @@ def competition_croissant(request: HttpRequest, competition: Competition) -> dic
     about = CroissantAbout(
         name=f"{competition.title} data",
         description=competition.subtitle or version.dataset.description,
-        license=version.dataset.license,
+        license=version.dataset.license_link or version.dataset.license_label,
         creator=competition.host.username,
     )
     return croissant_document(version, links, about)

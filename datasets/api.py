@@ -56,8 +56,11 @@ class DatasetListApi(APIView):
             owner=request.user,
             title=data["title"],
             slug=data.get("slug", ""),
+            subtitle=data["subtitle"],
             description=data.get("description", ""),
             license=data["license"],
+            license_url=data["license_url"],
+            license_name=data["license_name"],
             visibility=data["visibility"],
             files=[NewFile(f.name, f) for f in data["files"]],
         )

@@ -57,7 +57,7 @@ def dataset_croissant(request: HttpRequest, dataset: Dataset, version: DatasetVe
     about = CroissantAbout(
         name=dataset.title,
         description=dataset.description,
-        license=dataset.license,
+        license=dataset.license_link or dataset.license_label,
         creator=dataset.owner.username,
     )
     return croissant_document(version, links, about)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from datasets import licences
+
 
 class Dataset(models.Model):
     class Visibility(models.TextChoices):
@@ -11,17 +13,36 @@ class Dataset(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="datasets")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
+    subtitle = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
-    license = models.CharField(max_length=100, default="CC BY 4.0")
+    license = models.CharField(max_length=100, choices=licences.CHOICES, default=licences.DEFAULT)
+    license_url = models.URLField(
+        max_length=500, blank=True, help_text="For another licence: the address of its terms."
+    )
+    license_name = models.CharField(max_length=200, blank=True, help_text="For another licence: its name.")
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     created_at = models.DateTimeField(auto_now_add=True)
     vote_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(license__in=[value for value, _ in licences.CHOICES]),
+                name="dataset_license_is_offered",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def license_label(self) -> str:
+        return licences.licence_label(self.license, self.license_name)
+
+    @property
+    def license_link(self) -> str:
+        return licences.licence_url(self.license, self.license_url)
 
     @property
     def latest_version(self):

@@ -53,7 +53,12 @@ def require_download(user: User) -> None:
         raise NotAuthenticated("Log in to download data.")
 
 
-def require_owner(user: User, dataset: Dataset) -> None:
-    """Only a dataset's owner (or staff) publishes its new versions."""
-    if not (user.is_authenticated and (user.is_staff or dataset.owner_id == user.pk)):
-        raise NotAllowed(f"Only the owner of '{dataset.slug}' can add versions to it.")
+def is_owner(user: User, dataset: Dataset) -> bool:
+    """Whether the user may change the dataset: its owner, or staff."""
+    return user.is_authenticated and (user.is_staff or dataset.owner_id == user.pk)
+
+
+def require_owner(user: User, dataset: Dataset, action: str = "add versions to it") -> None:
+    """Only a dataset's owner (or staff) edits it, publishes its new versions or deletes it."""
+    if not is_owner(user, dataset):
+        raise NotAllowed(f"Only the owner of '{dataset.slug}' can {action}.")

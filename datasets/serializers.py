@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from config.api_input import OrderingField
+from datasets import licences
 from datasets.models import Dataset, DatasetFile, DatasetVersion
 from datasets.queries import DATASET_ORDERINGS
 
@@ -19,7 +20,24 @@ class DatasetVersionSerializer(serializers.ModelSerializer):
         fields = ["number", "notes", "created_at", "zip_size", "zip_sha256", "files"]
 
 
-class DatasetSerializer(serializers.ModelSerializer):
+LICENSE_HELP = f"The licence's SPDX id: one of {licences.ACCEPTED}."
+
+
+class LicenceFields(serializers.Serializer):
+    """A dataset's licence as answers give it: the id, the name the page shows and the address of its terms."""
+
+    license = serializers.CharField(read_only=True, help_text=LICENSE_HELP)
+    license_name = serializers.CharField(
+        source="license_label", read_only=True, help_text="As the page names it."
+    )
+    license_url = serializers.CharField(
+        source="license_link",
+        read_only=True,
+        help_text="SPDX's page of the licence, or the address of other terms.",
+    )
+
+
+class DatasetSerializer(serializers.ModelSerializer, LicenceFields):
     owner = serializers.CharField(source="owner.username", read_only=True)
     versions = DatasetVersionSerializer(many=True, read_only=True)
 
@@ -28,8 +46,11 @@ class DatasetSerializer(serializers.ModelSerializer):
         fields = [
             "slug",
             "title",
+            "subtitle",
             "description",
             "license",
+            "license_name",
+            "license_url",
             "visibility",
             "owner",
             "created_at",
@@ -38,12 +59,23 @@ class DatasetSerializer(serializers.ModelSerializer):
         ]
 
 
-class DatasetListSerializer(serializers.ModelSerializer):
+class DatasetListSerializer(serializers.ModelSerializer, LicenceFields):
     owner = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:
         model = Dataset
-        fields = ["slug", "title", "license", "visibility", "owner", "created_at", "vote_count"]
+        fields = [
+            "slug",
+            "title",
+            "subtitle",
+            "license",
+            "license_name",
+            "license_url",
+            "visibility",
+            "owner",
+            "created_at",
+            "vote_count",
+        ]
 
 
 class DatasetSearchSerializer(serializers.Serializer):
@@ -71,9 +103,29 @@ class DatasetVersionCreateSerializer(serializers.Serializer):
 class DatasetCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
+    subtitle = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True)
     license = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default="CC BY 4.0", help_text="Empty: CC BY 4.0."
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=f'{LICENSE_HELP} Any case and common spellings ("CC BY 4.0", "MIT License") are '
+        "understood; a licence's web address means other with that URL. Empty: CC-BY-4.0.",
+    )
+    license_url = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="With license=other: the address of the licence's terms (http or https).",
+    )
+    license_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="With license=other: its name.",
     )
     visibility = serializers.ChoiceField(
         choices=[Dataset.Visibility.PUBLIC, Dataset.Visibility.PRIVATE], default=Dataset.Visibility.PUBLIC

@@ -6,14 +6,19 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
 from django.utils.text import slugify
 
 from accounts.models import User
 from config.errors import DomainError
 from config.plain_text import refuse_control_characters
+from datasets import licences
 from datasets.columns import csv_columns, is_csv
 from datasets.models import Dataset, DatasetFile, DatasetVersion
+from datasets.signals import dataset_deleting
 from datasets.storage import CHUNK, StoredFile, public_storage, store, stream_size
 
 RESERVED_SLUGS = {"new", "edit", "api", "admin", "download"}  # words the URLs use next to slugs
@@ -60,6 +65,60 @@ def unique_slug(title: str, model: type[models.Model] = Dataset, requested: str 
     while model._default_manager.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A dataset's licence: an offered SPDX id, or "other" with the address (and the name) of its terms."""
+
+    spdx: str = licences.DEFAULT
+    url: str = ""
+    name: str = ""
+
+
+def choose_licence(license: str = "", url: str = "", name: str = "") -> Licence:
+    """The licence meant by what a person gave: an SPDX id (any case, or a common spelling such as
+    "CC BY 4.0"), "other" with a URL, or a licence's web address; empty means the default."""
+    license, url, name = license.strip(), url.strip(), name.strip()
+    if not license and not url:
+        return Licence()
+    if license.lower() != licences.OTHER and license:
+        spdx = licences.spdx_id(license)
+        if spdx is None and licences.is_web_address(license) and not url:
+            license, url = licences.OTHER, license
+        elif spdx is None:
+            raise DatasetError(
+                f"'{license}' is not one of the licences offered: use one of {licences.ACCEPTED} "
+                "(with other, give the address of the licence's terms).",
+                code="unknown_license",
+                details={"field": "license"},
+            )
+        elif url and url != licences.licence_url(spdx):
+            raise DatasetError(
+                f"A licence URL is only given with the licence 'other'; {spdx} is at {licences.licence_url(spdx)}.",
+                code="license_url_not_expected",
+                details={"field": "license_url"},
+            )
+        else:
+            return Licence(spdx=spdx)
+    if not url:
+        raise DatasetError(
+            "With the licence 'other', give the address (URL) of the licence's terms.",
+            code="license_url_missing",
+            details={"field": "license_url"},
+        )
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise DatasetError(
+            f"'{url}' is not a web address: give the licence's URL, starting with https://.",
+            code="bad_license_url",
+            details={"field": "license_url"},
+        ) from None
+    if len(url) > 500:
+        raise DatasetError("The licence URL is longer than 500 characters.", code="bad_license_url")
+    refuse_control_characters(name, field="license_name", label="licence name")
+    return Licence(spdx=licences.OTHER, url=url, name=name[:200])
 
 
 @dataclass(frozen=True)
@@ -172,19 +231,24 @@ def record_dataset(
     title: str,
     slug: str,
     prepared: PreparedVersion,
+    subtitle: str = "",
     description: str = "",
-    license: str = "CC BY 4.0",
+    licence: Licence | None = None,
     visibility: str = Dataset.Visibility.PUBLIC,
 ) -> Dataset:
     """Write a dataset and its first version; call inside a transaction."""
+    licence = licence or Licence()
     try:
         with transaction.atomic():
             dataset = Dataset.objects.create(
                 owner=owner,
                 title=title.strip(),
                 slug=slug,
+                subtitle=subtitle.strip(),
                 description=description,
-                license=license or "CC BY 4.0",
+                license=licence.spdx,
+                license_url=licence.url,
+                license_name=licence.name,
                 visibility=visibility,
             )
     except IntegrityError as error:
@@ -195,20 +259,29 @@ def record_dataset(
     return dataset
 
 
+def check_title(title: str) -> None:
+    if not title.strip():
+        raise DatasetError("A dataset needs a title.", code="missing_title", details={"field": "title"})
+    refuse_control_characters(title, field="title", label="title")
+
+
 def create_dataset(
     *,
     owner: User,
     title: str,
     files: Iterable[NewFile | DatasetFile],
     slug: str = "",
+    subtitle: str = "",
     description: str = "",
-    license: str = "CC BY 4.0",
+    license: str = "",
+    license_url: str = "",
+    license_name: str = "",
     visibility: str = Dataset.Visibility.PUBLIC,
 ) -> Dataset:
     """Create a dataset and its first version from the given files."""
-    if not title.strip():
-        raise DatasetError("A dataset needs a title.", code="missing_title", details={"field": "title"})
-    refuse_control_characters(title, field="title", label="title")
+    check_title(title)
+    refuse_control_characters(subtitle, field="subtitle", label="subtitle")
+    licence = choose_licence(license, license_url, license_name)
     slug = unique_slug(title, requested=slug)
     prepared = prepare_version(files, folder=f"datasets/{slug}")
     with transaction.atomic():
@@ -217,16 +290,99 @@ def create_dataset(
             title=title,
             slug=slug,
             prepared=prepared,
+            subtitle=subtitle,
             description=description,
-            license=license,
+            licence=licence,
             visibility=visibility,
         )
 
 
+def update_dataset(
+    *,
+    dataset: Dataset,
+    title: str,
+    subtitle: str = "",
+    description: str = "",
+    license: str = "",
+    license_url: str = "",
+    license_name: str = "",
+    visibility: str = Dataset.Visibility.PUBLIC,
+) -> Dataset:
+    """Change what a dataset says about itself; its slug, files and versions stay."""
+    check_title(title)
+    refuse_control_characters(subtitle, field="subtitle", label="subtitle")
+    licence = choose_licence(license, license_url, license_name)
+    if visibility not in (Dataset.Visibility.PUBLIC, Dataset.Visibility.PRIVATE):
+        raise DatasetError(
+            "A dataset is public or private.", code="bad_visibility", details={"field": "visibility"}
+        )
+    if dataset.visibility == Dataset.Visibility.COMPETITION:
+        raise DatasetError(
+            "A competition's data is changed from the competition's Host tab.", code="competition_data"
+        )
+    dataset.title, dataset.subtitle, dataset.description = title.strip(), subtitle.strip(), description
+    dataset.license, dataset.license_url, dataset.license_name = licence.spdx, licence.url, licence.name
+    dataset.visibility = visibility
+    dataset.save(
+        update_fields=[
+            "title",
+            "subtitle",
+            "description",
+            "license",
+            "license_url",
+            "license_name",
+            "visibility",
+        ]
+    )
+    return dataset
+
+
 def add_version(
-    *, dataset: Dataset, files: Iterable[NewFile | DatasetFile], notes: str = ""
+    *, dataset: Dataset, files: Iterable[NewFile | DatasetFile], notes: str = "", keep: Iterable[str] = ()
 ) -> DatasetVersion:
-    """Add a version holding `files`: new uploads are stored, existing files are shared by key."""
+    """Add a version holding `files`: new uploads are stored, existing files are shared by key. `keep`
+    names files of the latest version to carry over, unless a new file of the same name replaces it."""
+    files = list(files)
+    keep = list(keep)
+    if keep:
+        latest = {f.name: f for f in dataset.latest_version.files.all()} if dataset.latest_version else {}
+        missing = [name for name in keep if name not in latest]
+        if missing:
+            raise DatasetError(
+                f"The latest version has no file '{missing[0]}' to keep.",
+                code="unknown_file",
+                details={"field": "keep"},
+            )
+        replaced = {clean_file_name(item.name) for item in files}
+        files = [latest[name] for name in keep if name not in replaced] + files
     prepared = prepare_version(files, folder=f"datasets/{dataset.slug}")
     with transaction.atomic():
         return record_version(dataset=dataset, prepared=prepared, notes=notes)
+
+
+def delete_dataset(*, dataset: Dataset) -> None:
+    """Delete a dataset, its versions and the stored files no other dataset shares. Refused while a
+    competition's data is one of its versions (the competition's participants download it)."""
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        keys = set(DatasetFile.objects.filter(version__dataset=dataset).values_list("storage_key", flat=True))
+        keys |= set(dataset.versions.exclude(zip_key="").values_list("zip_key", flat=True))
+        dataset_deleting.send(sender=Dataset, dataset=dataset)
+        try:
+            dataset.delete()
+        except ProtectedError as error:
+            raise DatasetError(
+                f"'{dataset.title}' is the data of a competition, so it cannot be deleted.",
+                code="dataset_in_use",
+            ) from error
+        shared = set(DatasetFile.objects.filter(storage_key__in=keys).values_list("storage_key", flat=True))
+        shared |= set(DatasetVersion.objects.filter(zip_key__in=keys).values_list("zip_key", flat=True))
+        unused = sorted(keys - shared)
+        transaction.on_commit(lambda: remove_stored(unused))
+
+
+def remove_stored(keys: list[str]) -> None:
+    """Remove files from public storage once nothing refers to them; one that is already gone is fine."""
+    storage = public_storage()
+    for key in keys:
+        storage.delete(key)

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -6,10 +7,24 @@ from django.urls import reverse
 
 from config.errors import DomainError, NotFound
 from datasets.downloads import dataset_file_response, version_zip_response
-from datasets.forms import DatasetFilterForm, DatasetForm
+from datasets.forms import DatasetDetailsForm, DatasetFilterForm, DatasetForm, DatasetVersionForm
 from datasets.previews import file_previews, with_previews
-from datasets.queries import dataset_for, require_download, search_datasets, version_for
-from datasets.services import NewFile, create_dataset, fill_missing_columns
+from datasets.queries import (
+    dataset_for,
+    is_owner,
+    require_download,
+    require_owner,
+    search_datasets,
+    version_for,
+)
+from datasets.services import (
+    NewFile,
+    add_version,
+    create_dataset,
+    delete_dataset,
+    fill_missing_columns,
+    update_dataset,
+)
 
 PAGE_SIZE = 24
 
@@ -53,6 +68,7 @@ def dataset_detail(request, slug):
         "previewed": bool(previews),
         "total_size": sum(dataset_file.size for dataset_file in files),
         "croissant_url": request.build_absolute_uri(croissant),
+        "can_change": is_owner(request.user, dataset),
     }
     return render(request, "datasets/detail.html", context)
 
@@ -65,21 +81,100 @@ def dataset_create(request):
         try:
             dataset = create_dataset(
                 owner=request.user,
-                title=data["title"],
-                slug=data["slug"],
-                description=data["description"],
-                license=data["license"],
-                visibility=data["visibility"],
-                files=[NewFile(f.name, f) for f in data["files"]],
+                files=[NewFile(f.name, f) for f in data.pop("files")],
+                **data,
             )
         except DomainError as error:
-            form.add_error(
-                error.details.get("field") if error.details.get("field") in form.fields else None,
-                error.message,
-            )
+            show_error(form, error)
         else:
             return redirect("datasets:detail", slug=dataset.slug)
     return render(request, "datasets/new.html", {"form": form})
+
+
+def show_error(form, error: DomainError) -> None:
+    """A service's refusal, on the field it names (or above the form)."""
+    field = error.details.get("field")
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def owned_dataset(request, slug, action: str):
+    """The dataset, if the user may see it (404 otherwise) and change it (403 otherwise)."""
+    dataset = dataset_for(request.user, slug)
+    require_owner(request.user, dataset, action)
+    return dataset
+
+
+@login_required
+def dataset_edit(request, slug):
+    dataset = owned_dataset(request, slug, "edit it")
+    initial = {
+        name: getattr(dataset, name)
+        for name in [
+            "title",
+            "subtitle",
+            "description",
+            "license",
+            "license_url",
+            "license_name",
+            "visibility",
+        ]
+    }
+    form = DatasetDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_dataset(dataset=dataset, **form.cleaned_data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, "The dataset's details are saved.")
+            return redirect("datasets:detail", slug=dataset.slug)
+    return render(request, "datasets/edit.html", {"form": form, "dataset": dataset})
+
+
+@login_required
+def version_create(request, slug):
+    dataset = owned_dataset(request, slug, "add versions to it")
+    latest = dataset.latest_version
+    file_names = [f.name for f in latest.files.all()] if latest else []
+    form = DatasetVersionForm(request.POST or None, request.FILES or None, file_names=file_names)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = add_version(
+                dataset=dataset,
+                keep=data["keep"],
+                files=[NewFile(f.name, f) for f in data["files"]],
+                notes=data["notes"].strip(),
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Version {version.number} is published.")
+            return redirect("datasets:detail", slug=dataset.slug)
+    context = {"form": form, "dataset": dataset, "latest": latest}
+    return render(request, "datasets/version_new.html", context)
+
+
+@login_required
+def dataset_delete(request, slug):
+    dataset = owned_dataset(request, slug, "delete it")
+    error = None
+    if request.method == "POST":
+        try:
+            delete_dataset(dataset=dataset)
+        except DomainError as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, f"The dataset '{dataset.title}' is deleted.")
+            return redirect("datasets:list")
+    context = {
+        "dataset": dataset,
+        "error": error,
+        "version_count": dataset.versions.count(),
+        # a file kept from one version to the next is one stored file
+        "file_count": dataset.versions.aggregate(files=Count("files__storage_key", distinct=True))["files"],
+    }
+    return render(request, "datasets/delete.html", context, status=400 if error else 200)
 
 
 def download_file(request, slug, number, name):

@@ -170,7 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("path", help="a file, or a folder whose files (not sub-folders) to upload")
     command.add_argument("--title", "-t", help="default: the file or folder name")
     command.add_argument("--slug")
-    command.add_argument("--license", "-l", help="default: the server's (CC BY 4.0)")
+    command.add_argument(
+        "--license",
+        "-l",
+        help="an SPDX id (CC0-1.0, CC-BY-4.0, CC-BY-SA-4.0, ODbL-1.0, MIT, Apache-2.0) or the URL of other terms; default: the server's (CC-BY-4.0)",
+    )
     command.add_argument("--private", action="store_true", help="only you can see it")
     command.add_argument("-d", "--description", default="")
     command.set_defaults(handler=datasets.create_dataset)

@@ -145,7 +145,7 @@ def test_create_publishes_every_file_of_a_folder(podium, alice, workdir):
     assert dataset.title == "city-weather"
     assert dataset.visibility == "private"
     assert dataset.description == "Rain by day"
-    assert dataset.license == "CC0"
+    assert dataset.license == "CC0-1.0"
     assert sorted(dataset.versions.get().files.values_list("name", flat=True)) == [
         "stations.csv",
         "weather.csv",

@@ -50,7 +50,7 @@ def test_the_dataset_croissant_validates_and_describes_files_and_columns(api_for
     assert dataset.metadata.name == "Iris"
     assert document["conformsTo"] == "http://mlcommons.org/croissant/1.0"
     assert document["version"] == "1.0.0"
-    assert document["license"] == "CC0"
+    assert document["license"] == "https://spdx.org/licenses/CC0-1.0.html"
     assert document["creator"] == {"@type": "sc:Person", "name": "alice"}
     assert document["url"] == "http://testserver/datasets/iris/"
     files = by_name(document["distribution"])

@@ -87,7 +87,7 @@ def test_the_dataset_form_creates_a_dataset(client, participant):
         "/datasets/new/",
         {
             "title": "Form data",
-            "license": "CC BY 4.0",
+            "license": "CC-BY-4.0",
             "visibility": "public",
             "files": [named("f.csv", "a\n1\n")],
         },

@@ -118,7 +118,10 @@ def test_the_detail_shows_the_description_as_sanitised_markdown_with_paragraphs(
 
     assert "<p>Cats &amp; dogs.</p>" in page
     assert "<p><b>Second</b> paragraph.</p>" in page  # an allowed tag, as in comments
-    assert 'id="licence">CC0 1.0</dd>' in page
+    assert (
+        '<dd id="licence"><a href="https://spdx.org/licenses/CC0-1.0.html" class="licence" rel="license">'
+        "Creative Commons Zero v1.0 Universal (CC0-1.0)</a></dd>"
+    ) in page
     assert "<dd>Alice Liddell</dd>" in page
 
 

@@ -1,4 +1,5 @@
-"""Create the demo host, participant, admin and three competitions from data that ships with scikit-learn."""
+"""Create the demo host, participant, admin, three competitions and a public dataset from data that ships with
+scikit-learn."""
 
 import io
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from sklearn import datasets as sklearn_datasets
 from accounts.models import User
 from competitions.models import Competition
 from competitions.services import CompetitionDraft, create_competition, publish_competition
+from datasets.demo import SLUG as DEMO_DATASET
+from datasets.demo import ensure_demo_dataset
 from datasets.services import NewFile
 
 # The demo's published passwords (the README lists them and says to change them before going public).
@@ -99,7 +102,7 @@ def ensure_user(username: str, password: str, **extra) -> User:
 
 
 class Command(BaseCommand):
-    help = "Create demo users and three demo competitions (safe to run again)."
+    help = "Create demo users, three demo competitions and a demo dataset (safe to run again)."
 
     def handle(self, *args, **options):
         host = ensure_user("demo-host", DEMO_PASSWORD, display_name="Demo Host")
@@ -131,3 +134,7 @@ class Command(BaseCommand):
                 )
                 publish_competition(competition=competition, user=host)
             self.stdout.write(self.style.SUCCESS(f"created: {demo.slug}"))
+        if ensure_demo_dataset(host):
+            self.stdout.write(self.style.SUCCESS(f"created: dataset {DEMO_DATASET}"))
+        else:
+            self.stdout.write(f"exists: dataset {DEMO_DATASET}")
