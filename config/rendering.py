@@ -5,6 +5,7 @@ Python-Markdown turns the text into HTML (raw HTML in the text passes through it
 allow-list of tags, attributes and URL schemes. Every link gets rel="nofollow ugc noopener", so a link in a
 comment lends no search ranking to a spammer's site."""
 
+import html
 from functools import lru_cache
 
 import markdown
@@ -45,6 +46,17 @@ def render_markdown(text: str) -> str:
 def markdown_filter(text: str | None) -> SafeString:
     """`{{ competition.overview|markdown }}`: the text as sanitised HTML (a builtin of every template)."""
     return mark_safe(render_markdown(text or ""))  # noqa: S308 - nh3 has sanitised it
+
+
+@register.filter(name="markdown_excerpt")
+def markdown_excerpt_filter(text: str | None, length: int = 160) -> str:
+    """`{{ dataset.description|markdown_excerpt:160 }}`: the text as a card shows it, without its Markdown
+    marks or tags (`**four**` reads "four"), cut to `length` characters on a word."""
+    words = html.unescape(nh3.clean(render_markdown(text or ""), tags=set())).split()
+    plain = " ".join(words)
+    if len(plain) <= length:
+        return plain
+    return plain[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
 def markdown_field(*, rows: int, help_text: str = "", **options) -> forms.CharField:

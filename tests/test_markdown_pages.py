@@ -42,6 +42,26 @@ def test_a_datasets_description_is_rendered_as_sanitised_markdown(client, host):
     assert_rendered(client.get("/datasets/iris/").content.decode())
 
 
+def test_the_dataset_list_shows_a_descriptions_text_without_its_markdown(client, host):
+    create_dataset(
+        owner=host, title="Iris", description=WRITTEN, files=[NewFile("iris.csv", io.BytesIO(b"a,b\n1,2\n"))]
+    )
+
+    page = client.get("/datasets/").content.decode()
+
+    assert "Iris There are four features. a b 1 2 docs" in page
+    assert "**four**" not in page
+    assert "<script>" not in page
+
+
+def test_a_long_description_is_cut_on_a_word_with_an_ellipsis():
+    from config.rendering import markdown_excerpt_filter
+
+    assert markdown_excerpt_filter("*one* two three four", 12) == "one two…"
+    assert markdown_excerpt_filter("one & two", 160) == "one & two"
+    assert markdown_excerpt_filter(None) == ""
+
+
 def test_the_hosts_form_says_markdown_is_accepted_and_offers_a_preview(client, competition, host):
     client.force_login(host)
 
