@@ -60,7 +60,7 @@ def test_form_shows_the_solution_problem_next_to_the_field(client, host):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Please fix this problem:" in page
-    assert '<a href="#id_solution">Solution CSV (hidden)</a>: The solution file cannot be used' in page
+    assert '<a href="#id_id_column">Id column</a>: The solution file has no id column' in page
     assert not Competition.objects.exists()
 
 
