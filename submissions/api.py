@@ -21,9 +21,9 @@ from submissions.idempotency import read_idempotency_key, submit_once
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.serializers import (
-    QuotaSerializer,
     FileCheckedSerializer,
     FileCheckSerializer,
+    QuotaSerializer,
     SelectionSerializer,
     SubmissionAcceptedSerializer,
     SubmissionCreateSerializer,
