@@ -76,7 +76,7 @@ def check_draft(draft: CompetitionDraft) -> None:
         raise field_error("title", "A competition needs a title.")
     check_short_text({"title": draft.title, "subtitle": draft.subtitle})
     if draft.end_at <= draft.start_at:
-        raise field_error("end_at", "The end must come after the start.")
+        raise field_error("end_at", rules.END_BEFORE_START)
     if draft.end_at <= timezone.now():
         raise field_error("end_at", "The end is already in the past; choose a future end date.")
     if not 0 < draft.public_fraction < 1:
