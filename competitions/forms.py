@@ -1,17 +1,21 @@
+import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
+from typing import IO
 
 from django import forms
 from django.utils import timezone
 
-from competitions import rules
+from competitions import rules, staging
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
 from competitions.queries import CompetitionSearch
 from competitions.services import CompetitionDraft, draft_from
+from competitions.staging import StagedUploads
 from config.rendering import markdown_field
 from datasets.forms import MultipleFileField
 from datasets.models import Dataset
+from datasets.services import NewFile
 
 DATETIME_INPUT = rules.DATETIME_INPUT
 
@@ -41,7 +45,15 @@ CREATE_STEPS = (
         "The public files participants download, and the hidden solution their predictions are scored "
         "against. Podium reads the solution, fixes the public/private split and generates "
         "sample_submission.csv from it.",
-        ("data_files", "source_dataset", "solution", "id_column", "target_columns", "public_fraction"),
+        (
+            "data_files",
+            "leave_out_data_files",
+            "source_dataset",
+            "solution",
+            "id_column",
+            "target_columns",
+            "public_fraction",
+        ),
     ),
     Step(
         "evaluation",
@@ -181,8 +193,13 @@ class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
         help_text="Its latest version's files join the uploaded ones.",
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    leave_out_data_files = forms.BooleanField(
+        required=False, label="Leave the kept files out", help_text="Or choose other files to replace them."
+    )
+
+    def __init__(self, *args, user=None, staged: StagedUploads | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.show_staged(staged)
         if user is not None:
             self.fields["source_dataset"].queryset = Dataset.objects.filter(owner=user).exclude(
                 visibility=Dataset.Visibility.COMPETITION
@@ -193,9 +210,62 @@ class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
             self.initial.setdefault("end_at", now + timedelta(days=30))
         self.add_metric_parameter_fields()
         self.order_fields_by_steps()
+        self.ask_browser_to_check_dates()
+
+    def ask_browser_to_check_dates(self) -> None:
+        """The date rules the service enforces, for the steps' script to check on Next in the server's words
+        (static/podium/steps.js holds no copy of them)."""
+        self.fields["end_at"].widget.attrs.update(
+            {"data-after": "start_at", "data-after-message": rules.END_BEFORE_START}
+        )
+        for deadline in rules.DEADLINES:
+            self.fields[deadline.name].widget.attrs.update(
+                {"data-between": "start_at end_at", "data-between-message": deadline.outside_message}
+            )
 
     def draft(self) -> CompetitionDraft:
         return draft_from(self.cleaned_data, self.rule_settings())
+
+    def show_staged(self, staged: StagedUploads | None) -> None:
+        """Files kept from an earlier try stand in for the file fields left empty (competitions.staging)."""
+        self.staged = staged
+        self.fields["solution"].kept = [staged.solution] if staged and staged.solution else []
+        self.fields["data_files"].kept = staged.data_files if staged else []
+        self.fields["solution"].required = not self.fields["solution"].kept
+        if not self.fields["data_files"].kept:
+            self.fields.pop("leave_out_data_files", None)
+        elif "leave_out_data_files" not in self.fields:
+            self.fields["leave_out_data_files"] = copy.deepcopy(self.base_fields["leave_out_data_files"])
+            self.order_fields_by_steps()
+
+    def clean(self):
+        cleaned = super().clean()
+        kept = [
+            item
+            for name in ("solution", "data_files")
+            if not cleaned.get(name)
+            for item in self.fields[name].kept
+            if not (name == "data_files" and cleaned.get("leave_out_data_files"))
+        ]
+        if any(not staging.is_still_stored(item) for item in kept):
+            raise forms.ValidationError(
+                "The files kept from your last try were removed after a day: choose them again."
+            )
+        return cleaned
+
+    def solution_file(self) -> IO[bytes]:
+        chosen = self.cleaned_data["solution"]
+        return chosen if chosen else staging.open_staged(self.fields["solution"].kept[0])
+
+    def public_files(self) -> list[NewFile]:
+        chosen = self.cleaned_data["data_files"]
+        if chosen or self.cleaned_data.get("leave_out_data_files"):
+            return [NewFile(item.name, item) for item in chosen]
+        return [NewFile(item.name, staging.open_staged(item)) for item in self.fields["data_files"].kept]
+
+    def steps_with_errors(self) -> list[str]:
+        """The keys of the steps holding a field with an error, for the step list to mark."""
+        return [shown.step.key for shown in self.steps() if any(field.errors for field in shown.fields)]
 
 
 class CompetitionSettingsForm(SteppedForm, RuleSettingsForm):

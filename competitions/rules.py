@@ -15,6 +15,7 @@ from django.db.models import Q
 from rest_framework import serializers
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+END_BEFORE_START = "The end must come after the start."
 
 
 class RuleRefused(ValueError):
@@ -113,9 +114,13 @@ class Deadline:
     label: str
     help_text: str = ""
 
+    @property
+    def outside_message(self) -> str:
+        return f"The {self.label.lower()} must fall between the start and the end."
+
     def refusal(self, value: datetime | None, start_at: datetime, end_at: datetime) -> str | None:
         if value is not None and not start_at <= value <= end_at:
-            return f"The {self.label.lower()} must fall between the start and the end."
+            return self.outside_message
         return None
 
     def form_field(self) -> forms.Field:

@@ -31,6 +31,8 @@ PARAMETER_ERRORS = {
     "positive_label_needed": "positive_label",
     "unknown_positive_label": "positive_label",
 }
+# The engine's errors about a column the host named: shown on the field where the name was typed.
+TYPED_COLUMN_ERRORS = {"missing_id_column": "id_column", "missing_column": "target_columns"}
 
 
 @dataclass
@@ -74,7 +76,7 @@ def check_draft(draft: CompetitionDraft) -> None:
         raise field_error("title", "A competition needs a title.")
     check_short_text({"title": draft.title, "subtitle": draft.subtitle})
     if draft.end_at <= draft.start_at:
-        raise field_error("end_at", "The end must come after the start.")
+        raise field_error("end_at", rules.END_BEFORE_START)
     if draft.end_at <= timezone.now():
         raise field_error("end_at", "The end is already in the past; choose a future end date.")
     if not 0 < draft.public_fraction < 1:
@@ -108,6 +110,8 @@ def parse_solution(draft: CompetitionDraft, solution: IO[bytes], seed: int) -> e
             if PARAMETER_ERRORS[error.code]:
                 refusal.details["parameter"] = PARAMETER_ERRORS[error.code]
             raise refusal from error
+        if error.code in TYPED_COLUMN_ERRORS:
+            raise field_error(TYPED_COLUMN_ERRORS[error.code], error.message, "invalid_solution") from error
         raise field_error(
             "solution", f"The solution file cannot be used: {error.message}", "invalid_solution"
         ) from error

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from competitions import staging
 from competitions.forms import (
     HOSTING_STEPS,
     CompetitionFilterForm,
@@ -35,7 +36,6 @@ from config.errors import DomainError, NotAllowed
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.previews import file_previews, with_previews
 from datasets.queries import search_datasets
-from datasets.services import NewFile
 from scoring import engine
 
 
@@ -140,14 +140,15 @@ def download_zip(request, slug):
 
 @login_required
 def competition_create(request):
-    form = CompetitionForm(request.POST or None, request.FILES or None, user=request.user)
+    staged = staging.staged_for(request.session, request.user, request.POST.get("staged", ""))
+    form = CompetitionForm(request.POST or None, request.FILES or None, user=request.user, staged=staged)
     if request.method == "POST" and form.is_valid():
         try:
             competition = create_competition(
                 host=request.user,
                 draft=form.draft(),
-                solution=form.cleaned_data["solution"],
-                data_files=[NewFile(f.name, f) for f in form.cleaned_data["data_files"]],
+                solution=form.solution_file(),
+                data_files=form.public_files(),
                 source_dataset=form.cleaned_data["source_dataset"],
             )
         except DomainError as error:
@@ -156,9 +157,24 @@ def competition_create(request):
                 field = form.parameter_field_for(error.details.get("parameter"))
             form.add_error(field if field in form.fields else None, error.message)
         else:
+            staging.discard(request.session, staged)
             messages.success(request, "Competition created as a draft. Check it, then publish it.")
             return redirect("competitions:check", slug=competition.slug)
-    return render(request, "competitions/new.html", {"form": form, "steps": HOSTING_STEPS})
+    if request.method == "POST":
+        # The browser forgets the chosen files when the form comes back: keep them for the next try.
+        cleaned = getattr(form, "cleaned_data", {})
+        form.show_staged(
+            staging.stage(
+                session=request.session,
+                user=request.user,
+                staged=staged,
+                solution=cleaned.get("solution"),
+                data_files=cleaned.get("data_files") or [],
+                leave_out_data_files=bool(cleaned.get("leave_out_data_files")),
+            )
+        )
+    context = {"form": form, "steps": HOSTING_STEPS, "error_steps": form.steps_with_errors()}
+    return render(request, "competitions/new.html", context)
 
 
 @login_required

@@ -106,6 +106,11 @@ urlpatterns = [
         submissions_api.HostTestSubmissionsApi.as_view(),
         name="api-host-test-submissions",
     ),
+    path(
+        "competitions/<slug:slug>/submissions/check/",
+        submissions_api.SubmissionCheckApi.as_view(),
+        name="api-competition-submission-check",
+    ),
     path("competitions/<slug:slug>/quota/", submissions_api.QuotaApi.as_view(), name="api-competition-quota"),
     path(
         "competitions/<slug:slug>/leaderboard/",

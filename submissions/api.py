@@ -22,6 +22,8 @@ from submissions.idempotency import read_idempotency_key, submit_once
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.serializers import (
+    FileCheckedSerializer,
+    FileCheckSerializer,
     HostTestCreateSerializer,
     HostTestSubmissionSerializer,
     QuotaSerializer,
@@ -30,7 +32,13 @@ from submissions.serializers import (
     SubmissionCreateSerializer,
     SubmissionSerializer,
 )
-from submissions.services import cancel_submission, check_declared_size, select_final
+from submissions.services import (
+    HEAD_BYTES,
+    cancel_submission,
+    check_before_upload,
+    check_declared_size,
+    select_final,
+)
 
 
 def viewer_context(user, competition) -> dict:
@@ -177,6 +185,33 @@ class HostTestSubmissionsApi(APIView):
             competition=competition, user=request.user, file_name=upload.name, stream=upload
         )
         return Response(HostTestSubmissionSerializer(submission).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SubmissionCheckApi(APIView):
+    """The upload form sends a file's first bytes here before the file: the answer is what the upload, then
+    scoring, would refuse about its name, size, kind and header, in the same words."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [WholeMultiPartParser]
+
+    @extend_schema(
+        operation_id="submissions_check",
+        summary="Check a prediction file's name, size and header before uploading it",
+        tags=["submissions"],
+        request={"multipart/form-data": FileCheckSerializer},
+        responses={200: FileCheckedSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, slug):
+        competition = competition_for(request.user, slug)
+        require_participant(request.user, competition, "submit")
+        form = validated(FileCheckSerializer, request)
+        check_before_upload(
+            competition=competition,
+            file_name=form["head"].name,
+            size=form["size"],
+            head=form["head"].read(HEAD_BYTES),
+        )
+        return Response(FileCheckedSerializer({"ok": True}).data)
 
 
 class SubmissionDetailApi(APIView):

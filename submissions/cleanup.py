@@ -1,5 +1,6 @@
 """Removing what an interrupted upload leaves behind: a stored submission file that no row references (the
-web process was killed between storing the file and committing its row), and temporary upload files.
+web process was killed between storing the file and committing its row), and temporary upload files; and
+the files a host's create form kept after an error (competitions.staging) once they are a day old.
 
 Both wait out a grace period first, so an upload still in progress is never touched. `manage.py
 clean_storage --dry-run` shows what would go; the hourly task removes it. Temporary uploads live on the
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.files.storage import Storage
 from django.utils import timezone
 
+from competitions import staging
 from datasets.storage import private_storage
 from submissions.models import Submission
 
@@ -35,11 +37,14 @@ class Cleanup:
     orphaned_bytes: int = 0
     temporary_files: list[str] = field(default_factory=list)
     temporary_bytes: int = 0
+    staged_files: list[str] = field(default_factory=list)
+    staged_bytes: int = 0
 
     def summary(self) -> str:
         return (
-            f"{len(self.orphaned_files)} orphaned submission files ({self.orphaned_bytes:,} bytes) and "
-            f"{len(self.temporary_files)} temporary upload files ({self.temporary_bytes:,} bytes)"
+            f"{len(self.orphaned_files)} orphaned submission files ({self.orphaned_bytes:,} bytes), "
+            f"{len(self.temporary_files)} temporary upload files ({self.temporary_bytes:,} bytes) and "
+            f"{len(self.staged_files)} files kept for a host's create form ({self.staged_bytes:,} bytes)"
         )
 
 
@@ -59,7 +64,8 @@ def stored_keys(storage: Storage, folder: str) -> Iterator[str]:
 
 
 def clean_storage(*, dry_run: bool = False) -> Cleanup:
-    """Remove stored submission files no row references and temporary uploads, each older than GRACE."""
+    """Remove stored submission files no row references and temporary uploads, each older than GRACE, and
+    files kept for a create form older than staging.LIFETIME."""
     done = Cleanup()
     storage = private_storage()
     before = timezone.now() - GRACE
@@ -73,6 +79,14 @@ def clean_storage(*, dry_run: bool = False) -> Cleanup:
         done.orphaned_bytes += storage.size(key)
         if not dry_run:
             storage.delete(key)
+    kept_before = timezone.now() - staging.LIFETIME
+    for key in stored_keys(storage, staging.STAGING_FOLDER):
+        if storage.get_modified_time(key) >= kept_before:
+            continue
+        done.staged_files.append(key)
+        done.staged_bytes += storage.size(key)
+        if not dry_run:
+            storage.delete(key)
     temporary = Path(settings.FILE_UPLOAD_TEMP_DIR)
     if temporary.is_dir():
         oldest = time.time() - GRACE.total_seconds()
@@ -82,6 +96,6 @@ def clean_storage(*, dry_run: bool = False) -> Cleanup:
                 done.temporary_bytes += path.stat().st_size
                 if not dry_run:
                     path.unlink(missing_ok=True)
-    if not dry_run and (done.orphaned_files or done.temporary_files):
+    if not dry_run and (done.orphaned_files or done.temporary_files or done.staged_files):
         logger.info("Storage cleanup removed %s", done.summary())
     return done

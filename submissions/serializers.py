@@ -143,3 +143,17 @@ class SubmissionAcceptedSerializer(serializers.Serializer):
     )
     quota = QuotaSerializer()
     submission = SubmissionSerializer()
+
+
+class FileCheckSerializer(serializers.Serializer):
+    head = serializers.FileField(
+        allow_empty_file=True,
+        help_text="The file's first 65,536 bytes (or all of it), under the file's own name.",
+    )
+    size = serializers.IntegerField(min_value=0, help_text="The whole file's size in bytes.")
+
+
+class FileCheckedSerializer(serializers.Serializer):
+    ok = serializers.BooleanField(
+        help_text="Always true: a refusal is a 400 with the upload's code and message."
+    )

@@ -1,3 +1,4 @@
+import io
 import logging
 from typing import IO
 
@@ -14,6 +15,7 @@ from competitions.services import require_not_suspended
 from config.errors import DATABASE_ERRORS, DomainError, NotAllowed
 from config.timestamps import utc_label
 from datasets.storage import StoredFile, private_storage, store, stream_size
+from scoring import engine
 from submissions.models import Submission
 from submissions.quota import Quota, team_quota
 from submissions.serializers import QuotaSerializer
@@ -22,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 SCORE_TASK = "scoring.tasks.score_submission"
 SNIFF_BYTES = 8192
+HEAD_BYTES = 64 * 1024  # what the upload form sends of a file to have it checked before the upload
 
 
 class SubmissionRefused(DomainError):
@@ -85,23 +88,45 @@ def check_declared_size(content_length: str | None) -> None:
 
 def check_upload(file_name: str, stream: IO[bytes]) -> None:
     """Refuse what cannot be a prediction CSV before it is stored or counted."""
+    size = stream_size(stream)
+    stream.seek(0)
+    head = stream.read(SNIFF_BYTES)
+    stream.seek(0)
+    check_file(file_name, size, head)
+
+
+def check_file(file_name: str, size: int, head: bytes) -> None:
+    """The upload's checks, from the file's name, size and first bytes."""
     limit_mb = settings.PODIUM_MAX_UPLOAD_MB
     if not file_name.lower().endswith(".csv"):
         raise SubmissionRefused(
             f"'{file_name}' is not a .csv file; upload your predictions as CSV.", code="not_csv"
         )
-    size = stream_size(stream)
     if size == 0:
         raise SubmissionRefused(f"'{file_name}' is empty.", code="empty_file")
     if size > limit_mb * 1024 * 1024:
         raise SubmissionRefused(
             f"'{file_name}' is {size / 2**20:.1f} MB; the limit is {limit_mb} MB.", code="file_too_large"
         )
-    stream.seek(0)
-    head = stream.read(SNIFF_BYTES)
-    stream.seek(0)
-    if b"\x00" in head:
+    if b"\x00" in head[:SNIFF_BYTES]:
         raise SubmissionRefused(f"'{file_name}' is a binary file, not a CSV text file.", code="not_csv")
+
+
+def check_before_upload(*, competition: Competition, file_name: str, size: int, head: bytes) -> None:
+    """What the upload and then scoring would refuse about a file, told from its name, size and first
+    HEAD_BYTES: the upload form asks before sending a file, so the browser and the server say the same."""
+    check_file(file_name, size, head)
+    if size > len(head):
+        # Only whole lines: a line cut short would look like a row with too few fields.
+        head = head[: head.rfind(b"\n") + 1]
+        if not head:
+            return
+    try:
+        engine.check_submission_header(
+            io.BytesIO(head), id_column=competition.id_column, columns=competition.submission_columns[1:]
+        )
+    except engine.SubmissionError as error:
+        raise SubmissionRefused(error.message, code=error.code) from error
 
 
 def enqueue_scoring(submission_id: int) -> None:

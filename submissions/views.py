@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -10,7 +9,7 @@ from competitions.views import competition_context
 from submissions.host_tests import create_host_test, require_host
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
-from submissions.services import SubmissionRefused, cancel_submission, select_final
+from submissions.services import HEAD_BYTES, SubmissionRefused, cancel_submission, select_final
 
 
 def my_submissions(request, slug):
@@ -27,7 +26,8 @@ def my_submissions(request, slug):
         submit_url=reverse("api-competition-submissions", kwargs={"slug": slug}),
         quota_url=reverse("api-competition-quota", kwargs={"slug": slug}),
         expected_header=",".join(competition.submission_columns),
-        max_upload_mb=settings.PODIUM_MAX_UPLOAD_MB,
+        check_url=reverse("api-competition-submission-check", kwargs={"slug": slug}),
+        head_bytes=HEAD_BYTES,
         may_select=competition.phase == "running" and team is not None and not team.disqualified_at,
         accepting=competition.phase in ("running", "finished"),
     )

@@ -43,6 +43,7 @@ from .metrics import (
 from .plugins import load_plugins
 from .scores import Scores, score
 from .solution import ScoringSpec, Solution, load_solution, sample_submission_csv
+from .submission import check_submission_header
 from .timings import PhaseTimes
 
 load_plugins()
@@ -64,6 +65,7 @@ __all__ = [
     "Solution",
     "SolutionError",
     "SubmissionError",
+    "check_submission_header",
     "get_metric",
     "load_solution",
     "register_metric",

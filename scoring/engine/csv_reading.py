@@ -156,8 +156,12 @@ def check_columns(
     id_column: str,
     target_columns: Sequence[str],
     optional: Sequence[str] = (),
+    names_typed: bool = False,
 ) -> None:
-    """The header holds the id column and the targets exactly once each, in any order, and nothing else."""
+    """The header holds the id column and the targets exactly once each, in any order, and nothing else.
+
+    With `names_typed`, the expected names are what the host typed (a solution's columns), so a near miss
+    says which name the file has and which was typed, rather than asking the file to change."""
     expected = [id_column, *target_columns]
     expected_text = name_some(expected, len(expected), COLUMNS_SHOWN)
     if optional:
@@ -181,7 +185,12 @@ def check_columns(
         role = "id" if name == id_column else "target"
         message = f"{csv_file.owner} has no {role} column {quote(name)}."
         near = [found for found in header if _same_but_for_case_or_spaces(found, name)]
-        if near:
+        if near and names_typed:
+            message += (
+                f" The file has {quote(near[0])}, and {quote(name)} was typed: names must match exactly, "
+                "including case and spaces."
+            )
+        elif near:
             message += f" It has {quote(near[0])}; did you mean {quote(name)}?"
         elif len(header) == 1:
             message += _separator_hint(header[0])

@@ -149,6 +149,7 @@ def load_solution(
         id_column=spec.id_column,
         target_columns=spec.target_columns,
         optional=(USAGE_COLUMN,),
+        names_typed=True,
     )
     dtype = {spec.id_column: str, USAGE_COLUMN: str}
     if metric.prediction != NUMBER:

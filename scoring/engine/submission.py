@@ -1,6 +1,6 @@
 """Checking a participant's file against the solution and lining its predictions up with the solution."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,13 @@ OWNER = "Your file"
 ALLOWED_LABELS_SHOWN = 20
 # Past twice the solution's rows and this many more, a file is not a near miss: it stops being read there.
 EXTRA_ROWS_READ = 1000
+
+
+def check_submission_header(source: Source, *, id_column: str, columns: Sequence[str]) -> None:
+    """Refuse a participant's file whose header is wrong, as `read_predictions` would: `source` may be only the
+    file's first lines (the upload form checks them before sending the file)."""
+    csv_file = CsvFile(source, owner=OWNER, error=SubmissionError)
+    check_columns(csv_file, read_header(csv_file), id_column=id_column, target_columns=columns)
 
 
 def read_predictions(solution: Solution, source: Source, times: PhaseTimes | None = None) -> np.ndarray:

@@ -1,7 +1,7 @@
 // Creating a competition one step at a time. Without this script the form is one page of fieldsets.
-// Next checks the step's fields with the browser's own constraint validation; the step list leads back (and
-// forward, through the same checks); when the server answers with errors, the step of the first one opens
-// with that field focused.
+// Next checks the step's fields with the browser's own constraint validation, and the dates as the server does;
+// the step list leads back (and forward, through the same checks); when the server answers with errors, the
+// step of the first one opens with that field focused, and the step list marks each step holding one.
 (function () {
   "use strict";
   const form = document.querySelector("form[data-steps]");
@@ -24,7 +24,69 @@
     return steps.indexOf(element.closest("fieldset.step"));
   }
 
+  // Dates checked as the server checks them, with its messages, which the form puts on the inputs
+  // (data-after-message, data-between-message): the end after the start, a deadline between the two.
+  function dateProblem(input) {
+    const value = input.value;
+    if (!value) return "";
+    const other = (name) => (form.elements[name] ? form.elements[name].value : "");
+    if (input.dataset.after) {
+      const start = other(input.dataset.after);
+      if (start && value <= start) return input.dataset.afterMessage;
+    }
+    if (input.dataset.between) {
+      const [start, end] = input.dataset.between.split(" ").map(other);
+      if ((start && value < start) || (end && value > end)) return input.dataset.betweenMessage;
+    }
+    return "";
+  }
+
+  const dateInputs = Array.from(form.querySelectorAll("[data-after], [data-between]"));
+
+  function checkDates() {
+    dateInputs.forEach((input) => {
+      const problem = dateProblem(input);
+      input.setCustomValidity(problem);
+      if (!problem) showFieldError(input, "");
+    });
+  }
+
+  // A message the browser found, shown under the field as the server shows its own.
+  function showFieldError(input, message) {
+    const field = input.closest(".field");
+    if (!field) return;
+    let line = field.querySelector("[data-browser-error]");
+    if (!message) {
+      if (line) {
+        line.remove();
+        if (!field.querySelector(".field-error")) field.classList.remove("has-error");
+        input.removeAttribute("aria-invalid");
+      }
+      return;
+    }
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "field-error";
+      line.id = input.id + "_browser_error";
+      line.setAttribute("data-browser-error", "");
+      field.appendChild(line);
+    }
+    line.textContent = message;
+    field.classList.add("has-error");
+    input.setAttribute("aria-invalid", "true");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(line.id)) input.setAttribute("aria-describedby", [...described, line.id].join(" "));
+  }
+
+  function report(invalid) {
+    if (invalid.validity.customError) showFieldError(invalid, invalid.validationMessage);
+    else invalid.reportValidity();
+  }
+
+  dateInputs.forEach((input) => input.addEventListener("change", checkDates));
+
   function firstInvalid(step) {
+    checkDates();
     return Array.from(step.elements).find((element) => element.willValidate && !element.checkValidity());
   }
 
@@ -53,7 +115,7 @@
       const invalid = firstInvalid(steps[i]);
       if (invalid) {
         if (i !== current) show(i, invalid);
-        invalid.reportValidity();
+        report(invalid);
         invalid.focus();
         return;
       }
@@ -89,7 +151,7 @@
     event.preventDefault();
     const invalid = firstInvalid(steps[wrong]);
     show(wrong, invalid);
-    invalid.reportValidity();
+    report(invalid);
   });
 
   // The error summary's links open the step holding the field.

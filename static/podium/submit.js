@@ -1,4 +1,5 @@
-// Upload with a progress bar, a header check before sending, and live status of submissions.
+// Upload with a progress bar, the server's check of the file's header before sending it, and live status of
+// submissions.
 (function () {
   "use strict";
   const FINISHED = new Set(["scored", "failed"]);
@@ -90,22 +91,25 @@
     statusLine.className = kind ? "upload-" + kind : "";
   }
 
-  function parseHeader(line) {
-    return line.replace(/^\uFEFF/, "").replace(/\r$/, "").split(",").map((name) => name.trim().replace(/^"(.*)"$/, "$1"));
-  }
-
-  async function headerProblem(file) {
-    const expected = form.dataset.header.split(",");
-    const head = await file.slice(0, 65536).text();
-    if (!head.trim()) return "The file is empty.";
-    const found = parseHeader(head.split("\n", 1)[0]);
-    const missing = expected.filter((name) => !found.includes(name));
-    const extra = found.filter((name) => !expected.includes(name));
-    if (!missing.length && !extra.length) return null;
-    let text = "The file's header does not match.";
-    if (missing.length) text += " Missing: " + missing.join(", ") + ".";
-    if (extra.length) text += " Unexpected: " + extra.join(", ") + ".";
-    return text + " Expected columns: " + expected.join(",");
+  // The server checks the file's name, size and first bytes as the upload and scoring would, so the page says
+  // what the server would, in its words; when the check cannot be asked, the upload's own checks answer.
+  async function fileProblem(file) {
+    const data = new FormData();
+    data.append("head", file.slice(0, Number(form.dataset.headBytes)), file.name);
+    data.append("size", String(file.size));
+    try {
+      const response = await fetch(form.dataset.check, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+        body: data,
+      });
+      if (response.status !== 400 && response.status !== 403) return null;
+      const body = await response.json();
+      return body.message || null;
+    } catch (error) {
+      return null;
+    }
   }
 
   function utcMinute(isoTime) {
@@ -185,9 +189,8 @@
     event.preventDefault();
     const file = input.files[0];
     if (!file) return say("Choose a CSV file first.", "error");
-    const maxBytes = Number(form.dataset.maxMb) * 1024 * 1024;
-    if (file.size > maxBytes) return say("The file is larger than the " + form.dataset.maxMb + " MB limit.", "error");
-    const problem = await headerProblem(file);
+    say("Checking " + file.name + "…");
+    const problem = await fileProblem(file);
     if (problem) return say(problem, "error");
     say("Uploading " + file.name + "…");
     upload(file);

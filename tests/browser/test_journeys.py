@@ -65,7 +65,8 @@ def test_a_bad_header_is_caught_in_the_browser_before_upload(page, site, tmp_pat
     page.get_by_role("button", name="Submit").click()
 
     expect(page.locator("#upload-status")).to_have_text(
-        re.compile("Missing: target. Unexpected: prediction.")
+        "Your file has no target column 'target'. The header must have the columns 'id' and 'target', in any "
+        "order."
     )
     expect(page.locator("#submissions-table .empty-row")).to_be_visible()
 

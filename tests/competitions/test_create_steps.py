@@ -119,6 +119,20 @@ def test_a_solution_with_repeated_ids_is_shown_in_the_data_step(client, host):
     assert '<a href="#id_solution">Solution CSV (hidden)</a>: The solution file cannot be used' in html
 
 
+def test_a_target_typed_in_another_case_is_shown_on_the_target_field_naming_both_names(client, host):
+    client.force_login(host)
+
+    response = client.post("/competitions/new/", create_fields(target_columns="Label"))
+
+    data = step_html(response.content.decode(), "data")
+    target = data.split('<label for="id_target_columns">')[1].split("</div>\n</div>")[0]
+    solution = data.split('<label for="id_solution">')[1].split('<label for="id_id_column">')[0]
+    assert "The file has &#x27;label&#x27;, and &#x27;Label&#x27; was typed" in target
+    assert "did you mean" not in data
+    assert "field-error" not in solution
+    assert not Competition.objects.exists()
+
+
 def test_a_positive_label_the_solution_needs_is_asked_on_its_input(client, host):
     client.force_login(host)
     solution = "id,y\n" + "".join(f"{i},{'yes' if i % 2 else 'no'}\n" for i in range(1, 21))

@@ -60,7 +60,7 @@ def test_form_shows_the_solution_problem_next_to_the_field(client, host):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Please fix this problem:" in page
-    assert '<a href="#id_solution">Solution CSV (hidden)</a>: The solution file cannot be used' in page
+    assert '<a href="#id_id_column">Id column</a>: The solution file has no id column' in page
     assert not Competition.objects.exists()
 
 
@@ -106,7 +106,8 @@ def test_submissions_tab_shows_quota_and_upload_form_to_a_participant(client, co
 
     assert 'id="submit-form"' in page
     assert "5</strong> of 5 submissions left today" in page
-    assert 'data-header="id,label"' in page
+    assert 'data-check="/api/v1/competitions/animals/submissions/check/"' in page
+    assert "Columns: <code>id,label</code>" in page
 
 
 def test_the_form_takes_the_positive_label_for_roc_auc(client, host):

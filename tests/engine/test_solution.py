@@ -54,6 +54,18 @@ def test_solution_without_the_target_column_is_refused():
     assert "The solution file has no target column 'target'." in error.message
 
 
+def test_a_target_typed_in_another_case_names_the_files_column_and_the_typed_one():
+    error = refuse(csv("id,target", "a,1"), ScoringSpec("mae", "id", ("Target",)), "missing_column")
+
+    assert error.message == (
+        "The solution file has no target column 'Target'. The file has 'target', and 'Target' was typed: names "
+        "must match exactly, including case and spaces. The header must have the columns 'id' and 'Target' (and "
+        "optionally 'Usage'), in "
+        "any order."
+    )
+    assert "did you mean" not in error.message
+
+
 def test_solution_with_extra_columns_names_them():
     error = refuse(csv("id,target,fold,weight", "a,1,0,1"), code="unexpected_column")
     assert "unexpected columns 'fold' and 'weight'" in error.message

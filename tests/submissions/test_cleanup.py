@@ -74,9 +74,7 @@ def test_the_command_says_what_it_would_remove(leftovers, capsys):
     call_command("clean_storage", "--dry-run")
 
     printed = capsys.readouterr().out
-    assert printed.startswith(
-        "Would remove 1 orphaned submission files (9 bytes) and 1 temporary upload files"
-    )
+    assert printed.startswith("Would remove 1 orphaned submission files (9 bytes), 1 temporary upload files")
     assert leftovers["orphan"] in printed
 
 

@@ -4,7 +4,10 @@ from submissions.cleanup import clean_storage
 
 
 class Command(BaseCommand):
-    help = "Remove stored submission files no row references, and old temporary uploads (both after an hour)."
+    help = (
+        "Remove stored submission files no row references and old temporary uploads (both after an hour), "
+        "and files kept for a host's create form (after a day)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only say what would be removed.")
@@ -13,5 +16,5 @@ class Command(BaseCommand):
         done = clean_storage(dry_run=dry_run)
         verb = "Would remove" if dry_run else "Removed"
         self.stdout.write(f"{verb} {done.summary()}.")
-        for key in done.orphaned_files:
+        for key in [*done.orphaned_files, *done.staged_files]:
             self.stdout.write(f"  {key}")
