@@ -11,6 +11,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.stack import free_port
 
@@ -33,11 +34,22 @@ class Received:
 
 
 class Inbox:
-    """aiosmtpd's handler: every message it accepts, in order."""
+    """aiosmtpd's handler: every message it accepts, in order. With `credentials`, the server asks for them
+    (AUTH PLAIN or LOGIN) and refuses mail from a client that did not give them."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, credentials: tuple[str, str] | None = None):
         self.port = port
+        self.credentials = credentials
         self.received: list[Received] = []
+        self.logins: list[str] = []
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        if isinstance(auth_data, LoginPassword):
+            given = (auth_data.login.decode(), auth_data.password.decode())
+            if given == self.credentials:
+                self.logins.append(given[0])
+                return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
@@ -57,9 +69,16 @@ class Inbox:
 
 
 @contextlib.contextmanager
-def smtp_server() -> Iterator[Inbox]:
-    inbox = Inbox(free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, server_hostname="podium-test-smtp")
+def smtp_server(credentials: tuple[str, str] | None = None) -> Iterator[Inbox]:
+    inbox = Inbox(free_port(), credentials)
+    auth = {"authenticator": inbox.authenticate, "auth_required": True, "auth_require_tls": False}
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=inbox.port,
+        server_hostname="podium-test-smtp",
+        **(auth if credentials else {}),
+    )
     controller.start()  # returns once the server answers
     try:
         yield inbox
