@@ -144,6 +144,20 @@ def test_a_suspended_account_gets_no_link(client, participant):
     assert [LINK.search(message.body) for message in mail.outbox] == [None]
 
 
+def test_repeated_requests_for_one_address_are_refused_with_a_clear_page(client, participant):
+    for _ in range(5):  # allauth's default: 5 a minute for one address
+        assert request_reset(client, "alice@example.com").status_code == 302
+
+    refused = request_reset(client, "alice@example.com")
+
+    assert refused.status_code == 429
+    assert (
+        "Too many password requests in a short time: wait a minute, then try again."
+        in refused.content.decode()
+    )
+    assert len(mail.outbox) == 5
+
+
 @pytest.mark.parametrize(
     ("email", "error"),
     [("", "This field is required."), ("alice-at-example.com", "Enter a valid email address.")],
