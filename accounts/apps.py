@@ -5,5 +5,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        # drf-spectacular finds its extensions by subclass registration: importing the module registers it.
-        from accounts import schema  # noqa: F401
+        # drf-spectacular finds its extensions by subclass registration (schema), and the adapter module
+        # connects the receiver that lifts the login throttle after a password reset: importing registers them.
+        from accounts import adapter, schema  # noqa: F401

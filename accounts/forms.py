@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
@@ -49,3 +50,55 @@ class DisplayNameForm(forms.ModelForm):
     def clean_display_name(self) -> str:
         no_control_characters(self.cleaned_data["display_name"])
         return " ".join(self.cleaned_data["display_name"].split())
+
+
+# django-allauth's password forms, in the words and sentence case of the project's other forms. The new
+# password's help is Django's list of the validators' rules, as on the sign-up form.
+
+
+def relabel(form: forms.Form, labels: dict[str, str], help_texts: dict[str, str]) -> None:
+    for name, label in labels.items():
+        form.fields[name].label = label
+        form.fields[name].widget.attrs.pop("placeholder", None)
+    for name, help_text in help_texts.items():
+        form.fields[name].help_text = help_text
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        relabel(self, {"email": "Email"}, {"email": "The address you signed up with."})
+
+
+class NewPasswordForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        relabel(
+            self,
+            {"password1": "New password", "password2": "New password again"},
+            {},
+        )
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        relabel(
+            self,
+            {
+                "oldpassword": "Current password",
+                "password1": "New password",
+                "password2": "New password again",
+            },
+            {"oldpassword": ""},
+        )
+
+
+class SetPasswordForm(allauth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        relabel(
+            self,
+            {"password1": "New password", "password2": "New password again"},
+            {},
+        )

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "allauth",
+    "allauth.account",
     "accounts",
     "datasets",
     "competitions",
@@ -115,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.DomainErrorPageMiddleware",
@@ -168,6 +171,21 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "competitions:list"
 LOGOUT_REDIRECT_URL = "competitions:list"
+
+# Password reset and change are django-allauth's views (docs/accounts.md says why only those): the login,
+# sign-up and logout pages stay the project's own, so django-axes keeps throttling the one login form.
+ACCOUNT_ADAPTER = "accounts.adapter.PodiumAccountAdapter"
+ACCOUNT_FORMS = {
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.NewPasswordForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Podium: "
+ACCOUNT_PREVENT_ENUMERATION = True  # the same answer whether an account uses the address or not
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # the new password is tried on the login page, throttle and all
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; the others end (Django's session hash)
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PODIUM_PASSWORD_RESET_HOURS", "24")) * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -233,6 +251,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+
+# --- E-mail ----------------------------------------------------------------------------------
+# Mail (password resets) goes through Django's e-mail backend. With PODIUM_EMAIL_HOST, an SMTP server; without,
+# each message is written as a file under var/mail/, so the embedded mode needs no mail server.
+EMAIL_HOST = os.environ.get("PODIUM_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_USE_SSL = env_bool("PODIUM_EMAIL_SSL", False)  # TLS from the first byte (usually port 465)
+    EMAIL_USE_TLS = env_bool("PODIUM_EMAIL_TLS", not EMAIL_USE_SSL)  # STARTTLS (usually port 587)
+    if EMAIL_USE_SSL and EMAIL_USE_TLS:
+        raise ValueError("PODIUM_EMAIL_SSL and PODIUM_EMAIL_TLS cannot both be true: choose one")
+    EMAIL_PORT = int(os.environ.get("PODIUM_EMAIL_PORT", "465" if EMAIL_USE_SSL else "587"))
+    EMAIL_HOST_USER = os.environ.get("PODIUM_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PODIUM_EMAIL_PASSWORD", "")
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("PODIUM_EMAIL_FROM", "Podium <podium@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Community -------------------------------------------------------------------------------
 PODIUM_COMMENT_EDIT_MINUTES = int(os.environ.get("PODIUM_COMMENT_EDIT_MINUTES", "30"))
