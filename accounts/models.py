@@ -15,6 +15,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.username
 
+    def save(self, *args, **kwargs) -> None:
+        """Addresses are kept in lower case, however an admin or a script typed them: the password reset
+        (django-allauth) finds an account by its lower-cased address."""
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
 
 def hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()

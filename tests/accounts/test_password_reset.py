@@ -135,6 +135,16 @@ def test_the_address_is_matched_whatever_its_case(client, participant):
     assert LINK.search(message.body)
 
 
+def test_an_address_typed_with_capitals_elsewhere_is_stored_in_lower_case_and_reset(client, db):
+    User.objects.create_user("grace", email=" Grace@Example.ORG ", password=PASSWORD)
+
+    request_reset(client, "grace@example.org")
+
+    assert User.objects.get(username="grace").email == "grace@example.org"
+    (message,) = mail.outbox
+    assert LINK.search(message.body)
+
+
 def test_a_suspended_account_gets_no_link(client, participant):
     participant.is_active = False
     participant.save()
