@@ -17,6 +17,9 @@ class Submission(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
     )
+    team_number = models.PositiveIntegerField(
+        help_text="1, 2, 3... in the order the team made them; never reused, so it stays when one is deleted."
+    )
     description = models.CharField(max_length=500, blank=True)
     file_name = models.CharField(max_length=255)
     file_key = models.CharField(max_length=500, help_text="Key in private storage.")
@@ -70,11 +73,12 @@ class Submission(models.Model):
             models.Index(fields=["competition", "status"], name="submission_competition_status"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["team", "team_number"], name="submission_number_once_per_team"),
             models.UniqueConstraint(
                 fields=["submitted_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="submission_idempotency_key_once_per_user",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "id",
             "competition",
             "team",
+            "team_number",
             "submitted_by",
             "description",
             "file_name",
