@@ -23,7 +23,8 @@ from leaderboards.queries import higher_is_better
 from scoring import engine
 from submissions.models import Submission
 
-CHART_WIDTH, CHART_HEIGHT = 560, 250
+# Narrow, as the progress chart's: a phone shrinks the drawing less, so its dates stay readable there.
+CHART_WIDTH, CHART_HEIGHT = 400, 220
 
 
 class BenchmarkRefused(DomainError):
@@ -178,8 +179,9 @@ def best_over_time_chart(benchmark: Benchmark, rows: list[BenchmarkRow]) -> dict
         return None
     higher = higher_is_better(benchmark.competition)
     pick = max if higher else min
-    labels, entries, best = [], [], []
+    dates, labels, entries, best = [], [], [], []
     for row in dated:
+        dates.append(row.date)
         labels.append(row.date.isoformat())
         entries.append(row.score)
         best.append(row.score if not best else pick(best[-1], row.score))
@@ -190,9 +192,9 @@ def best_over_time_chart(benchmark: Benchmark, rows: list[BenchmarkRow]) -> dict
     ]
     direction = "higher" if higher else "lower"
     return {
-        "chart": charts.line_chart(
+        "chart": charts.time_chart(
             lines,
-            labels,
+            dates,
             title=f"Best {name} over time",
             description=f"The best {name} ({direction} is better) reached by each of {len(dated)} dated entries, "
             f"from {labels[0]} to {labels[-1]}: {charts.format_number(best[-1])} now.",

@@ -5,9 +5,11 @@ escaped here, and only the markup built here is marked safe. Each chart carries 
 aria-label, and `data_table` gives the same numbers as a table for screen readers and for copying.
 """
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,6 +18,23 @@ PALETTE = ("#1f4ed8", "#157347", "#b42318", "#9a6700", "#6d28d9", "#0e7490")
 WIDTH, HEIGHT = 480, 240
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 48, 16, 34, 30
 CHARACTER_WIDTH = 7  # of a digit at the charts' 12px text, to keep x labels apart
+# Of a character at the 16px text a time chart gets on a phone (podium.css), in the drawing's own units,
+# whatever the screen: date labels are spaced for it, so they cannot collide on a phone either.
+PHONE_CHARACTER_WIDTH = 10
+LABEL_GAP = 12
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Candidate spacings of a time axis's labels, finest first: (unit, how many of it).
+DATE_STEPS = (
+    ("day", 1),
+    ("day", 2),
+    ("day", 7),
+    ("day", 14),
+    ("month", 1),
+    ("month", 2),
+    ("month", 3),
+    ("month", 6),
+    *(("year", years) for years in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)),
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +61,35 @@ def line_chart(
     values = [value for line in series for run in runs(line.values) for _, value in run]
     low, high = value_range(values, y_from_zero=y_from_zero)
     frame = Frame(width, height, low, high, len(labels))
-    parts = [frame.grid(), frame.x_labels(labels), legend(series)]
+    parts = [frame.grid(), frame.x_labels(labels), legend(series), *plotted(frame, series, labels)]
+    return svg(parts, title=title, description=description, width=width, height=height)
+
+
+def time_chart(
+    series: list[Series],
+    dates: Sequence[date],
+    *,
+    title: str,
+    description: str,
+    y_from_zero: bool = True,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> SafeString:
+    """Lines over dates (in order), each point placed in proportion to its date: a time axis, where a year
+    between two points takes the room of a year. The axis is labelled at round dates (days, months or years,
+    whichever fits) spaced so that no two labels meet, even at a phone's larger text."""
+    values = [value for line in series for run in runs(line.values) for _, value in run]
+    low, high = value_range(values, y_from_zero=y_from_zero)
+    days = [moment.toordinal() for moment in dates]
+    frame = Frame(width, height, low, high, len(days), positions=days)
+    labels = [moment.isoformat() for moment in dates]
+    parts = [frame.grid(), frame.date_labels(width), legend(series), *plotted(frame, series, labels)]
+    return svg(parts, title=title, description=description, width=width, height=height)
+
+
+def plotted(frame: "Frame", series: list[Series], labels: Sequence[str]) -> list[str]:
+    """Each series' lines (when joined) and points, each point with its label and value as a tooltip."""
+    parts = []
     for number, line in enumerate(series):
         colour = escape(colour_of(line, number))
         for run in runs(line.values) if line.joined else []:
@@ -56,7 +103,7 @@ def line_chart(
                 f'<circle class="point" cx="{frame.x(index):.1f}" cy="{frame.y(value):.1f}" r="{2.5 if line.joined else 4}" '
                 f'fill="{colour}"><title>{escape(tip)}</title></circle>'
             )
-    return svg(parts, title=title, description=description, width=width, height=height)
+    return parts
 
 
 def bar_chart(
@@ -114,17 +161,39 @@ def data_table(
 class Frame:
     """Maps label positions and values to SVG coordinates inside the margins, and draws the axes."""
 
-    def __init__(self, width: int, height: int, low: float, high: float, count: int, *, bars: bool = False):
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        low: float,
+        high: float,
+        count: int,
+        *,
+        bars: bool = False,
+        positions: Sequence[int] | None = None,
+    ):
         self.left, self.right = MARGIN_LEFT, width - MARGIN_RIGHT
         self.top, self.bottom = MARGIN_TOP, height - MARGIN_BOTTOM
         self.low, self.high, self.count, self.bars = low, high, count, bars
+        self.positions = positions
         plot = self.right - self.left
         if bars:
             self.step = plot / max(count, 1)
         else:
             self.step = plot / (count - 1) if count > 1 else plot
+        if positions:
+            # One point, or all on one day: a day either side, so it sits mid-chart.
+            self.first, self.last = min(positions), max(positions)
+            if self.first == self.last:
+                self.first, self.last = self.first - 1, self.last + 1
+
+    def at(self, position: float) -> float:
+        """The x of a position on a time axis (a day's ordinal)."""
+        return self.left + (position - self.first) / (self.last - self.first) * (self.right - self.left)
 
     def x(self, index: int) -> float:
+        if self.positions:
+            return self.at(self.positions[index])
         if self.bars:
             return self.left + self.step * (index + 0.5)
         if self.count <= 1:
@@ -158,6 +227,46 @@ class Frame:
             f'text-anchor="{anchor(index, len(labels))}">{escape(labels[index])}</text>'
             for index in shown
         )
+
+    def date_labels(self, width: int) -> str:
+        """A mark and a label at each round date of the finest spacing whose labels keep apart, leaving out
+        any label that would stick out of the drawing."""
+        for unit, every in DATE_STEPS:
+            marks = round_dates(date.fromordinal(self.first), date.fromordinal(self.last), unit, every)
+            room = max((len(label) for _, label in marks), default=0) * PHONE_CHARACTER_WIDTH + LABEL_GAP
+            xs = [self.at(moment.toordinal()) for moment, _ in marks]
+            if all(later - earlier >= room for earlier, later in itertools.pairwise(xs)):
+                break
+        half = (room - LABEL_GAP) / 2
+        return "".join(
+            f'<line class="date-mark" x1="{x:.1f}" y1="{self.bottom}" x2="{x:.1f}" y2="{self.bottom + 4}" '
+            f'stroke="#5b6677"/><text class="tick date" x="{x:.1f}" y="{self.bottom + 18}" '
+            f'text-anchor="middle">{escape(label)}</text>'
+            for x, (_, label) in zip(xs, marks, strict=True)
+            if x - half >= 0 and x + half <= width
+        )
+
+
+def round_dates(first: date, last: date, unit: str, every: int) -> list[tuple[date, str]]:
+    """The dates from first to last that start a day, month or year divisible by `every` (weeks count from
+    the first day), each with its label: "2021", "Mar 2021" or "2021-03-15"."""
+    marks: list[tuple[date, str]] = []
+    if unit == "year":
+        for year in range(math.ceil(first.year / every) * every, last.year + 1, every):
+            if first <= date(year, 1, 1) <= last:
+                marks.append((date(year, 1, 1), str(year)))
+    elif unit == "month":
+        month = first.year * 12 + first.month - 1
+        while (moment := date(month // 12, month % 12 + 1, 1)) <= last:
+            if moment >= first and (month % 12) % every == 0:
+                marks.append((moment, f"{MONTHS[moment.month - 1]} {moment.year}"))
+            month += 1
+    else:
+        marks = [
+            (date.fromordinal(day), date.fromordinal(day).isoformat())
+            for day in range(first.toordinal(), last.toordinal() + 1, every)
+        ]
+    return marks
 
 
 def svg(parts: list[str], *, title: str, description: str, width: int, height: int) -> SafeString:

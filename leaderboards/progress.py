@@ -26,6 +26,7 @@ CHART_WIDTH, CHART_HEIGHT = 400, 220
 @dataclass(frozen=True)
 class ScoredSubmission:
     submission_id: int
+    team_number: int
     created_at: datetime
     public_score: float
     best_so_far: float
@@ -52,7 +53,7 @@ class Progress:
     @property
     def labels(self) -> list[str]:
         """One x label per scored submission (its number, as the table shows it), then 'now'."""
-        return [f"#{point.submission_id}" for point in self.submissions] + [NOW]
+        return [f"#{point.team_number}" for point in self.submissions] + [NOW]
 
     def series(self) -> list[charts.Series]:
         best = [point.best_so_far for point in self.submissions]
@@ -75,7 +76,7 @@ def charted_submissions(team: Team):
             public_score__isnull=False,
         )
         .order_by("created_at", "pk")
-        .values_list("pk", "created_at", "public_score")
+        .values_list("pk", "team_number", "created_at", "public_score")
     )
 
 
@@ -93,12 +94,12 @@ def team_progress(team: Team) -> Progress:
     competition = team.competition
     higher = higher_is_better(competition)
     rows = list(charted_submissions(team))
-    bests = best_so_far([score for _, _, score in rows], higher_is_better=higher)
+    bests = best_so_far([score for *_, score in rows], higher_is_better=higher)
     leader = next(iter(leaderboard_rows(competition, LeaderboardEntry.Split.PUBLIC, limit=1)), None)
     return Progress(
         submissions=[
-            ScoredSubmission(pk, created_at, score, best)
-            for (pk, created_at, score), best in zip(rows, bests, strict=True)
+            ScoredSubmission(pk, number, created_at, score, best)
+            for (pk, number, created_at, score), best in zip(rows, bests, strict=True)
         ],
         leader_score=leader.score if leader else None,
         leader_team=leader.team_name if leader else None,

@@ -40,14 +40,16 @@ def ranked_entries(competition: Competition, split: str) -> QuerySet[Leaderboard
     )
 
 
-AGE_UNITS = ((365 * 86400, "y"), (30 * 86400, "mo"), (86400, "d"), (3600, "h"), (60, "m"))
+# "min" and "mo", never "m": a bare "1m" reads as a minute or a month.
+AGE_UNITS = ((365 * 86400, "yr"), (30 * 86400, "mo"), (86400, "d"), (3600, "h"), (60, "min"))
 
 
 def compact_age(moment: datetime, now: datetime | None = None) -> str:
+    """How long ago, in whole units of the largest that fits: "now", "3 min", "2 h", "5 d", "2 mo", "1 yr"."""
     seconds = max(int(((now or timezone.now()) - moment).total_seconds()), 0)
     for size, unit in AGE_UNITS:
         if seconds >= size:
-            return f"{seconds // size}{unit}"
+            return f"{seconds // size} {unit}"
     return "now"
 
 
@@ -64,7 +66,7 @@ class LeaderboardRow:
 
     @property
     def last_ago(self) -> str:
-        """'5m', '3h', '2d', '4mo' since the team's last submission: Kaggle's compact form, and far cheaper
+        """'5 min', '3 h', '2 d', '4 mo' since the team's last submission: a compact form, and far cheaper
         to render for a page of 100 rows than Django's naturaltime."""
         return compact_age(self.last_submitted_at)
 

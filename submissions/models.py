@@ -33,6 +33,12 @@ class Submission(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
     )
+    team_number = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="1, 2, 3... in the order the team made them; never reused, so it stays when one is deleted. "
+        "Empty for a host's test submission.",
+    )
     description = models.CharField(max_length=500, blank=True)
     file_name = models.CharField(max_length=255)
     file_key = models.CharField(max_length=500, help_text="Key in private storage.")
@@ -95,6 +101,7 @@ class Submission(models.Model):
             models.Index(fields=["competition", "status"], name="submission_competition_status"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["team", "team_number"], name="submission_number_once_per_team"),
             models.UniqueConstraint(
                 fields=["submitted_by", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),

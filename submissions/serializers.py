@@ -30,6 +30,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "id",
             "competition",
             "team",
+            "team_number",
             "submitted_by",
             "description",
             "file_name",

@@ -5,6 +5,7 @@ from typing import IO
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -203,6 +204,7 @@ def record_upload(
             competition=competition,
             team=team,
             submitted_by=user,
+            team_number=next_team_number(team),
             description=description.strip()[:500],
             file_name=file_name[:255],
             file_key=stored.key,
@@ -213,6 +215,13 @@ def record_upload(
         )
         transaction.on_commit(lambda: enqueue_scoring(submission.pk))
     return submission, quota
+
+
+def next_team_number(team: Team) -> int:
+    """The team's next submission number (1, 2, 3...): call while holding the team's lock, which makes two
+    uploads of one team take turns. Deleted submissions keep their rows, so a number is never given twice."""
+    highest = Submission.objects.filter(team=team).aggregate(highest=Max("team_number"))["highest"]
+    return (highest or 0) + 1
 
 
 def check_key_unused(user: User, idempotency_key: str) -> None:
@@ -319,5 +328,11 @@ def cancel_submission(*, submission: Submission, user: User) -> Submission:
 
 def move_submissions_of_merged_team(sender: object, *, absorbed: Team, into: Team, **kwargs: object) -> None:
     """competitions.signals.teams_merging: a merged team's submissions join the team it merged into (sent
-    while both teams are locked). Final selections are cleared: the merged team chooses again."""
-    Submission.objects.filter(team=absorbed).update(team=into, is_final=False)
+    while both teams are locked). Final selections are cleared: the merged team chooses again. The merged
+    team's own numbers stay; the joining submissions are numbered after them, oldest first."""
+    number = next_team_number(into)
+    for submission_id in (
+        Submission.objects.filter(team=absorbed).order_by("created_at", "id").values_list("pk", flat=True)
+    ):
+        Submission.objects.filter(pk=submission_id).update(team=into, team_number=number, is_final=False)
+        number += 1

@@ -4,8 +4,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from competitions.queries import can_see_private_scores, competition_for
+from competitions.models import Competition, Team
+from competitions.queries import can_see_private_scores, competition_for, viewer_state
 from competitions.views import competition_context
+from config.errors import NotFound
 from submissions.host_tests import create_host_test, require_host
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
@@ -22,16 +24,42 @@ def my_submissions(request, slug):
         if request.user.is_authenticated
         else [],
         quota=team_quota(team) if team else None,
-        show_private=can_see_private_scores(request.user, competition),
+        **row_context(request.user, competition, team),
         submit_url=reverse("api-competition-submissions", kwargs={"slug": slug}),
         quota_url=reverse("api-competition-quota", kwargs={"slug": slug}),
         expected_header=",".join(competition.submission_columns),
         check_url=reverse("api-competition-submission-check", kwargs={"slug": slug}),
         head_bytes=HEAD_BYTES,
-        may_select=competition.phase == "running" and team is not None and not team.disqualified_at,
         accepting=competition.phase in ("running", "finished"),
     )
     return render(request, "submissions/list.html", context)
+
+
+def row_context(user, competition: Competition, team: Team | None) -> dict:
+    """What submissions/_row.html needs besides the submission, for the page and for one live row alike."""
+    return {
+        "show_private": can_see_private_scores(user, competition),
+        "may_select": competition.phase == "running" and team is not None and not team.disqualified_at,
+    }
+
+
+@login_required
+def row(request, slug, submission_id):
+    """One row of the submissions table, rendered as the page renders it: the page asks for it when an upload
+    is accepted and while the submission is scored, so a live row has the same text and buttons as a reloaded
+    page."""
+    submission = submission_for(request.user, submission_id)
+    competition = submission.competition
+    if competition.slug != slug:
+        raise NotFound(f"No submission {submission_id} that you may see.")
+    state = viewer_state(request.user, competition)
+    context = {
+        "s": submission,
+        "competition": competition,
+        "is_host": state["is_host"],
+        **row_context(request.user, competition, state["team"]),
+    }
+    return render(request, "submissions/_row.html", context)
 
 
 @login_required
@@ -42,15 +70,18 @@ def select(request, slug, submission_id):
     selected = request.POST.get("selected") == "1"
     select_final(submission=submission, user=request.user, selected=selected)
     verb = "selected for" if selected else "removed from"
-    messages.success(request, f"Submission {submission_id} {verb} the final leaderboard.")
+    messages.success(request, f"Submission {submission.team_number} {verb} the final leaderboard.")
     return redirect("submissions:list", slug=slug)
 
 
 @login_required
 @require_POST
 def cancel(request, slug, submission_id):
-    cancel_submission(submission=submission_for(request.user, submission_id), user=request.user)
-    messages.success(request, f"Submission {submission_id} cancelled; it still counts against your quota.")
+    submission = submission_for(request.user, submission_id)
+    cancel_submission(submission=submission, user=request.user)
+    messages.success(
+        request, f"Submission {submission.team_number} cancelled; it still counts against your quota."
+    )
     return redirect("submissions:list", slug=slug)
 
 

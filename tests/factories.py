@@ -105,12 +105,14 @@ def make_submission(
 ):
     """A submission row as the scoring pipeline leaves it, without a file: for tests of the rules around it."""
     from submissions.models import Submission
+    from submissions.services import next_team_number
 
     user = user or team.memberships.get(is_leader=True).user
     submission = Submission.objects.create(
         competition=team.competition,
         team=team,
         submitted_by=user,
+        team_number=next_team_number(team),
         file_name="predictions.csv",
         file_key=f"submissions/test/{team.pk}.csv",
         file_size=1,

@@ -16,10 +16,13 @@
       .catch(() => {});
   }
 
+  const isScored = (node) => !!node.dataset && node.dataset.status === "scored";
+
+  // submit.js puts a fresh row from the server in place of the old one when its status changes.
   new MutationObserver((changes) => {
-    const scored = changes.some((change) => change.target.dataset && change.target.dataset.status === "scored");
+    const scored = changes.some((change) => [...change.addedNodes].some(isScored));
     if (!scored) return;
     clearTimeout(pending);
     pending = setTimeout(refresh, 300);  // several rows finishing together redraw once
-  }).observe(table, { subtree: true, attributes: true, attributeFilter: ["data-status"] });
+  }).observe(table, { subtree: true, childList: true });
 })();

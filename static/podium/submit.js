@@ -2,38 +2,39 @@
 // submissions.
 (function () {
   "use strict";
-  const FINISHED = new Set(["scored", "failed"]);
+  const FINISHED = new Set(["scored", "failed", "cancelled"]);
   const POLL_MS = 1000;
   const form = document.getElementById("submit-form");
-  const tableBody = document.querySelector("#submissions-table tbody");
-  const canSeePrivate = !!document.querySelector("#row-template .sub-private");
+  const table = document.getElementById("submissions-table");
+  const tableBody = table ? table.querySelector("tbody") : null;
 
   function csrfToken() {
     const field = document.querySelector("[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
   }
 
-  function formatScore(value) {
-    return value === null || value === undefined ? "" : Number(value).toFixed(6);  // as the server renders it
+  // Every row comes from the server's submissions/_row.html, live or on reload, so the two cannot differ.
+  function fetchRow(id) {
+    return fetch(table.dataset.rows + id + "/row/", { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        return holder.content.firstElementChild;
+      });
   }
 
-  function fillRow(row, submission) {
-    row.dataset.status = submission.status;
-    const statusCell = row.querySelector(".sub-status");
-    statusCell.replaceChildren();
-    const badge = document.createElement("span");
-    badge.className = "status status-" + submission.status;
-    badge.textContent = submission.status;
-    statusCell.appendChild(badge);
-    if (submission.error) {
-      const message = document.createElement("div");
-      message.className = "sub-error";
-      message.textContent = submission.error.message;
-      statusCell.appendChild(message);
+  function showRow(row) {
+    const current = tableBody.querySelector('tr[data-id="' + row.dataset.id + '"]');
+    if (current) {
+      if (current.dataset.status === row.dataset.status) return current;  // nothing to show yet
+      current.replaceWith(row);
+      return row;
     }
-    row.querySelector(".sub-score").textContent = formatScore(submission.public_score);
-    const privateCell = row.querySelector(".sub-private");
-    if (privateCell && canSeePrivate) privateCell.textContent = formatScore(submission.private_score);
+    const empty = tableBody.querySelector(".empty-row");
+    if (empty) empty.remove();
+    tableBody.prepend(row);
+    return row;
   }
 
   let lastUploadId = null;
@@ -48,35 +49,32 @@
       .catch(() => {});
   }
 
-  function announceResult(submission) {
+  function announceResult(row) {
     const line = document.getElementById("upload-status");
-    if (!line || String(submission.id) !== String(lastUploadId)) return;
-    if (submission.status === "scored") {
-      line.textContent = "Scored: " + formatScore(submission.public_score) + " on the public rows.";
+    if (!line || row.dataset.id !== String(lastUploadId)) return;
+    const error = row.querySelector(".sub-error");
+    if (row.dataset.status === "scored") {
+      line.textContent = "Scored: " + row.querySelector(".sub-score").textContent.trim() + " on the public rows.";
       line.className = "upload-ok";
-    } else {
-      line.textContent = "Failed: " + submission.error.message;
+    } else if (row.dataset.status === "failed") {
+      line.textContent = "Failed: " + (error ? error.firstChild.textContent.trim() : "");
       line.className = "upload-error";
     }
     refreshQuota();
   }
 
-  function poll(row) {
-    fetch("/api/v1/submissions/" + row.dataset.id + "/", {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    })
-      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
-      .then((submission) => {
-        fillRow(row, submission);
-        if (FINISHED.has(submission.status)) announceResult(submission);
-        else setTimeout(() => poll(row), POLL_MS);
+  function poll(id) {
+    fetchRow(id)
+      .then((fresh) => {
+        const row = showRow(fresh);
+        if (FINISHED.has(row.dataset.status)) announceResult(row);
+        else setTimeout(() => poll(id), POLL_MS);
       })
-      .catch(() => setTimeout(() => poll(row), POLL_MS * 3));
+      .catch(() => setTimeout(() => poll(id), POLL_MS * 3));
   }
 
   document.querySelectorAll("#submissions-table tr[data-id]").forEach((row) => {
-    if (!FINISHED.has(row.dataset.status)) poll(row);
+    if (!FINISHED.has(row.dataset.status)) poll(row.dataset.id);
   });
 
   if (!form) return;
@@ -110,26 +108,6 @@
     } catch (error) {
       return null;
     }
-  }
-
-  function utcMinute(isoTime) {
-    return new Date(isoTime).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-  }
-
-  function addRow(submission) {
-    const empty = tableBody.querySelector(".empty-row");
-    if (empty) empty.remove();
-    const row = document.getElementById("row-template").content.firstElementChild.cloneNode(true);
-    row.dataset.id = submission.id;
-    row.querySelector(".sub-id").textContent = submission.id;
-    row.querySelector(".sub-time").textContent = utcMinute(submission.created_at);
-    row.querySelector(".sub-file").textContent = submission.file_name;
-    row.querySelector(".sub-desc").textContent = submission.description;
-    const teamCell = row.querySelector(".sub-team");
-    if (teamCell) teamCell.textContent = submission.team;
-    fillRow(row, submission);
-    tableBody.prepend(row);
-    return row;
   }
 
   // One key per chosen file, sent again if the answer is lost: the server charges a repeat once.
@@ -169,7 +147,7 @@
         const remaining = document.getElementById("quota-remaining");
         if (remaining) remaining.textContent = body.remaining_today;
         lastUploadId = body.id;
-        if (!document.querySelector('#submissions-table tr[data-id="' + body.id + '"]')) poll(addRow(body.submission));
+        poll(body.id);
         form.reset();
         uploadKey = null;
       } else {

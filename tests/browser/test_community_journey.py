@@ -2,6 +2,7 @@
 leaderboard row and under "With code", and a reader's comment on it reaches the team as a notification."""
 
 import io
+import itertools
 import re
 
 import pandas as pd
@@ -149,5 +150,46 @@ def test_the_demo_benchmark_reads_like_a_results_table(browser, site, width):
         with page.expect_download() as download:
             page.get_by_role("link", name="Export JSON").click()
         assert download.value.suggested_filename == "wine-benchmark-evaluation-tables.json"
+    finally:
+        context.close()
+
+
+DATE_LABELS = """() => {
+  const svg = document.querySelector("#sota-chart svg");
+  const box = svg.getBoundingClientRect();
+  const labels = [...svg.querySelectorAll("text.date")].map((text) => {
+    const rect = text.getBoundingClientRect();
+    return { text: text.textContent, left: rect.left, right: rect.right, height: rect.height,
+             fontPx: parseFloat(getComputedStyle(text).fontSize) * box.width / svg.viewBox.baseVal.width };
+  });
+  return { left: box.left, right: box.right, labels };
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390, 320])
+def test_the_benchmark_chart_has_a_time_axis_whose_labels_never_collide(browser, site, width):
+    """The x axis is time (the demo's 2019 and 2021 papers and its 2026 entries are spaced as far apart as
+    their dates), labelled at round years; at phone widths the labels stay apart, inside the chart and
+    large enough to read."""
+    site.manage("seed_community_demo")
+    context = browser.new_context(base_url=site.url, viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto("/competitions/wine-benchmark/benchmark/")
+        expect(page.locator("#sota-chart svg")).to_be_visible()
+        page.locator("#sota-chart").scroll_into_view_if_needed()
+        screenshot(page, f"benchmark-chart-{width}")
+        drawn = page.evaluate(DATE_LABELS)
+        labels = drawn["labels"]
+        years = [int(label["text"]) for label in labels]
+        step = years[1] - years[0]
+        assert years == list(range(years[0], years[-1] + 1, step)), years  # round years, evenly spaced
+        assert all(year % step == 0 for year in years)
+        assert years[0] >= 2020  # the first entry is from 2019-06-01: no label before it
+        assert len(years) >= 3
+        for earlier, later in itertools.pairwise(labels):
+            assert earlier["right"] <= later["left"], (earlier, later)
+        assert all(drawn["left"] <= label["left"] and label["right"] <= drawn["right"] for label in labels)
+        assert all(label["fontPx"] >= 9 for label in labels), labels
     finally:
         context.close()

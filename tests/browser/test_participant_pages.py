@@ -196,3 +196,38 @@ def test_the_progress_chart_follows_a_new_score_without_a_reload(page, site, pre
     )
     expect(points).to_have_count(5)
     expect(page.locator("#progress-chart svg")).to_be_visible()
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_a_row_added_live_is_the_row_a_reload_shows(browser, site, prepared, device, tmp_path):
+    """The row an upload adds comes from the server's template: numbered in the team, with who submitted
+    it, "Select as final" and "Delete", before any reload."""
+    context = browser.new_context(base_url=site.url, viewport={"width": WIDTHS[device], "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        log_in(page, "demo")
+        page.goto("/competitions/diabetes/submissions/")
+        before = page.locator("#submissions-table tbody tr").count()
+        upload = tmp_path / "again.csv"
+        upload.write_text(predictions(site.client("demo"), 70.0))
+        page.get_by_label("Prediction CSV").set_input_files(str(upload))
+        page.get_by_role("button", name="Submit").click()
+
+        live = page.locator("#submissions-table tbody tr").first
+        expect(live.locator(".status")).to_have_text("scored", timeout=60_000)
+        expect(page.locator("#upload-status")).to_contain_text("Scored: ")
+        expect(live.locator(".sub-id")).to_have_text(str(before + 1))
+        expect(live.locator(".sub-by")).to_have_text("by demo")
+        expect(live.get_by_role("button", name="Select as final")).to_be_visible()
+        expect(live.get_by_role("button", name="Delete")).to_be_visible()
+        screenshot(page, f"pages-live-row-{device}")
+        shown_live, live_id = live.inner_text(), live.get_attribute("data-id")
+
+        page.reload()
+        reloaded = page.locator("#submissions-table tbody tr").first
+        expect(reloaded).to_have_attribute("data-id", live_id)
+        assert reloaded.inner_text() == shown_live
+        assert fits_the_width(page), "My submissions scrolls sideways"
+    finally:
+        context.close()

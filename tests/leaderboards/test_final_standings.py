@@ -358,10 +358,32 @@ def test_after_the_end_participants_see_private_scores_but_never_the_host_only_d
     assert any(s["host_error_detail"] == "Traceback: hidden row 7 is 'bird'" for s in hosts)
 
 
+DAY = 86400
+
+
 @pytest.mark.parametrize(
-    ("seconds", "shown"), [(30, "now"), (90, "1m"), (7200, "2h"), (3 * 86400, "3d"), (65 * 86400, "2mo")]
+    ("seconds", "shown"),
+    [
+        (-5, "now"),  # a clock a little ahead never shows a negative age
+        (0, "now"),
+        (59, "now"),
+        (60, "1 min"),
+        (90, "1 min"),
+        (3599, "59 min"),
+        (3600, "1 h"),
+        (7200, "2 h"),
+        (DAY - 1, "23 h"),
+        (DAY, "1 d"),
+        (3 * DAY, "3 d"),
+        (30 * DAY - 1, "29 d"),
+        (30 * DAY, "1 mo"),
+        (65 * DAY, "2 mo"),
+        (365 * DAY - 1, "12 mo"),
+        (365 * DAY, "1 yr"),
+        (800 * DAY, "2 yr"),
+    ],
 )
-def test_the_leaderboard_shows_the_last_submission_compactly(seconds, shown):
+def test_the_leaderboard_writes_the_last_submission_age_unambiguously(seconds, shown):
     from leaderboards.queries import compact_age
 
     now = timezone.now()

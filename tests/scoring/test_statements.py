@@ -16,7 +16,7 @@ from scoring import services
 from tests.factories import joined, predictions
 
 WORKER_STATEMENTS = 6  # claim; read; competition shared; team locked; scores; entry upserted
-UPLOAD_STATEMENTS = 8  # token; competition; team; rules; team locked; membership; quota; insert
+UPLOAD_STATEMENTS = 9  # token; competition; team; rules; team locked; membership; quota; team number; insert
 
 
 def statements(captured: CaptureQueriesContext) -> list[str]:
@@ -52,7 +52,7 @@ def test_scoring_a_submission_takes_six_statements_and_updates_the_entry(competi
     assert (entry.entries, entry.best_submission_id, entry.score) == (2, second, 0.75)
 
 
-def test_an_upload_takes_eight_statements(competition, alice_api):
+def test_an_upload_takes_nine_statements(competition, alice_api):
     upload_through_api(alice_api, competition, predictions())  # the token's first use is written
 
     with CaptureQueriesContext(connection) as captured:

@@ -26,6 +26,7 @@ from competitions.models import Competition
 from competitions.services import CompetitionDraft, create_competition, join_competition, publish_competition
 from datasets.services import NewFile
 from leaderboards.private_board import build_private_leaderboard
+from leaderboards.services import rebuild_public_entries
 from scoring.services import score_submission
 from submissions.models import Submission
 from submissions.services import create_submission
@@ -129,10 +130,15 @@ class Command(BaseCommand):
                 description="demo",
             )
             score_submission(submission.pk)
-            made_at = now - timedelta(
-                days=100 - 20 * seed
-            )  # during the competition, moved into the past below
-            Submission.objects.filter(pk=submission.pk).update(created_at=made_at)
+            # The story: the competition ran from 120 to 30 days ago and each team submitted during it, so
+            # the boards, the "Last" column and the chart all say weeks ago, never "just now".
+            made_at = now - timedelta(days=100 - 20 * seed)
+            Submission.objects.filter(pk=submission.pk).update(
+                created_at=made_at,
+                enqueued_at=made_at,
+                scoring_started_at=made_at + timedelta(seconds=1),
+                scored_at=made_at + timedelta(seconds=2),
+            )
             submission.refresh_from_db()
             submissions[username] = submission
         Competition.objects.filter(pk=competition.pk).update(
@@ -141,6 +147,7 @@ class Command(BaseCommand):
         competition.refresh_from_db()
         with transaction.atomic():
             locks.lock_competition(competition.pk)
+            rebuild_public_entries(competition)  # scored "now" above: their times move to the story's
             build_private_leaderboard(competition)
         benchmark = open_benchmark(host=host, competition=competition, task="Tabular Classification")
         for username, _, _, writeup in TEAMS:
