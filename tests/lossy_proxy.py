@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 class AnswerLosingProxy:
     """An HTTP proxy, one request per connection, that delivers the first N POSTs to a path to the server,
-    then hangs up on the client instead of passing the server's answer back."""
+    then hangs up on the client instead of passing the server's answer back. `path` is the end of the
+    request's path: "/submissions/" takes the uploads, not the file check at "/submissions/check/"."""
 
     def __init__(self, upstream_url: str, *, path: str, answers_to_lose: int):
         parts = urlsplit(upstream_url)
@@ -19,6 +20,10 @@ class AnswerLosingProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         threading.Thread(target=self.serve, daemon=True).start()
+
+    def posts_to_path(self, head: bytes) -> bool:
+        target = head.split(b"\r\n", 1)[0].split(b" ")[1]
+        return target.split(b"?", 1)[0].endswith(self.path)
 
     def serve(self) -> None:
         while True:
@@ -35,7 +40,7 @@ class AnswerLosingProxy:
             with socket.create_connection(self.upstream) as server:
                 server.sendall(head + b"\r\n\r\n" + body)
                 answer = read_all(server)
-            if head.startswith(b"POST") and self.path in head.split(b"\r\n", 1)[0]:
+            if head.startswith(b"POST") and self.posts_to_path(head):
                 self.uploads.append(head)
                 if len(self.uploads) <= self.answers_to_lose:
                     return  # the server has committed the upload; the client never hears of it

@@ -220,7 +220,7 @@ def test_an_upload_whose_answer_is_lost_is_sent_again_and_charged_once(browser, 
         page.get_by_role("button", name=re.compile("I accept the rules")).click()
         page.goto("/competitions/diabetes/submissions/")
         predictions = tmp_path / "predictions.csv"
-        predictions.write_text(page.locator("#submit-form").get_attribute("data-header") + "\n1,0.5\n")
+        predictions.write_text(page.locator("#submit-form .help code").inner_text() + "\n1,0.5\n")
         page.get_by_label("Prediction CSV").set_input_files(str(predictions))
         page.get_by_role("button", name="Submit").click()
         expect(page.locator("#upload-status")).to_contain_text(

@@ -39,9 +39,8 @@ def test_a_confirmation_still_guards_deleting_a_submission(page, site, tmp_path)
     log_in(page, "deleter")
     page.goto("/competitions/diabetes/rules/")
     page.get_by_role("button", name=re.compile("I accept the rules")).click()
-    header = page.goto("/competitions/diabetes/submissions/") and page.locator("#submit-form").get_attribute(
-        "data-header"
-    )
+    page.goto("/competitions/diabetes/submissions/")
+    header = page.locator("#submit-form .help code").inner_text()
     predictions = tmp_path / "predictions.csv"
     predictions.write_text(header + "\n1,0.5\n")
     page.get_by_label("Prediction CSV").set_input_files(str(predictions))
