@@ -14,6 +14,7 @@ whole group. The exit status is 0 when a stop was asked for and every process st
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -32,10 +33,8 @@ class MainProcessFirst(ProcessManager):  # type: ignore[misc]
     """SIGTERM to the main process alone; SIGKILL (honcho's last resort) still goes to the whole group."""
 
     def terminate(self, pid: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
 
 
 class GracefulManager(Manager):  # type: ignore[misc]

@@ -1,6 +1,7 @@
 """`make run` stopped as a terminal's Ctrl-C stops it: every process ends on its own, quickly, and nothing in
 the output reads as an error (config/procfile.py)."""
 
+import contextlib
 import os
 import re
 import signal
@@ -27,10 +28,8 @@ def started_pids(output: str) -> list[int]:
 def kill_everything(make: subprocess.Popen, output: str) -> None:
     """After a failure: the Procfile's processes each lead a session of their own, out of make's group."""
     for pid in [make.pid, *started_pids(output)]:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     make.wait()
 
 
