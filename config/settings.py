@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.WebPoolHeaderMiddleware",  # first: every answer names its pool, whoever made it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -251,6 +252,9 @@ PODIUM_SCORING_LEASE = int(os.environ.get("PODIUM_SCORING_LEASE", "60"))
 PODIUM_SCORING_MAX_CRASHES = int(os.environ.get("PODIUM_SCORING_MAX_CRASHES", "3"))
 # The first pages of a public board are kept this long in the cache, and forgotten when the board changes.
 PODIUM_BOARD_CACHE_SECONDS = float(os.environ.get("PODIUM_BOARD_CACHE_SECONDS", "2"))
+# Which pool of web processes this one is (platform/: "read" for the pool nginx sends the boards' reads to);
+# every answer names it in an X-Podium-Pool header.
+PODIUM_WEB_POOL = os.environ.get("PODIUM_WEB_POOL", "web")
 
 
 def broker_transport_options() -> dict:
