@@ -283,6 +283,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = PODIUM_SCORING_SOFT_LIMIT
 CELERY_TASK_TIME_LIMIT = PODIUM_SCORING_HARD_LIMIT
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery closes every database connection before and after each task unless this is set; the worker then
+# reuses them as the web does (config/celery.py: DATABASE_CONN_MAX_AGE and the health check decide).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-submissions": {
