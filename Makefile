@@ -35,7 +35,7 @@ run: install $(VENV)/.cli-installed
 	@echo "  Podium is starting on http://localhost:$(PORT)/"
 	@echo "  Participant: demo / podium-demo    Host: demo-host / podium-demo    Admin: admin / podium-admin"
 	@echo ""
-	honcho start -f Procfile -p $(PORT)
+	$(PY) -m config.procfile -f Procfile -p $(PORT)
 
 # Every test, real processes and Chromium included; the 20 slowest are listed at the end.
 test: dev

@@ -15,6 +15,8 @@ from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
+MAX_WAIT = 0.5  # seconds a worker waits for a message before it looks whether it was asked to stop
+
 
 class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
@@ -31,6 +33,13 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+    def drain_events(self, connection, timeout=None):
+        # Celery's worker loop looks at a stop request (SIGTERM, Ctrl-C) only between two waits here, and it
+        # waits 2 s at a time: shorter waits let a warm shutdown begin within half a second.
+        if timeout:
+            timeout = min(timeout, MAX_WAIT)
+        return super().drain_events(connection, timeout=timeout)
 
 
 def use_atomic_filesystem_transport() -> None:

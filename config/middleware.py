@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
@@ -39,3 +40,16 @@ class RefuseNulCharactersMiddleware:
                         )
                         return render(request, "error.html", {"error": error}, status=400)
         return self.get_response(request)
+
+
+class WebPoolHeaderMiddleware:
+    """Every answer names the pool of web processes that made it (PODIUM_WEB_POOL): behind nginx, board reads
+    come from the read pool and everything else from the main one (platform/nginx/podium.conf)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["X-Podium-Pool"] = settings.PODIUM_WEB_POOL
+        return response

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.WebPoolHeaderMiddleware",  # first: every answer names its pool, whoever made it
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -289,6 +290,9 @@ PODIUM_SCORING_LEASE = int(os.environ.get("PODIUM_SCORING_LEASE", "60"))
 PODIUM_SCORING_MAX_CRASHES = int(os.environ.get("PODIUM_SCORING_MAX_CRASHES", "3"))
 # The first pages of a public board are kept this long in the cache, and forgotten when the board changes.
 PODIUM_BOARD_CACHE_SECONDS = float(os.environ.get("PODIUM_BOARD_CACHE_SECONDS", "2"))
+# Which pool of web processes this one is (platform/: "read" for the pool nginx sends the boards' reads to);
+# every answer names it in an X-Podium-Pool header.
+PODIUM_WEB_POOL = os.environ.get("PODIUM_WEB_POOL", "web")
 
 
 def broker_transport_options() -> dict:
@@ -317,6 +321,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = PODIUM_SCORING_SOFT_LIMIT
 CELERY_TASK_TIME_LIMIT = PODIUM_SCORING_HARD_LIMIT
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery closes every database connection before and after each task unless this is set; the worker then
+# reuses them as the web does (config/celery.py: DATABASE_CONN_MAX_AGE and the health check decide).
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-submissions": {

@@ -38,6 +38,7 @@ def pending_on_time(competition: Competition) -> int:
     return Submission.objects.filter(competition=competition, is_late=False, status__in=PENDING).count()
 
 
+@locks.retried_on_conflict
 def finalize_if_due(competition: Competition) -> bool:
     """Build the private board if the competition has ended, it is not built and nothing is pending.
     Safe to call from every reader and worker: one of them builds it, under the competition's row lock."""
@@ -57,6 +58,7 @@ def finalize_if_due(competition: Competition) -> bool:
     return True
 
 
+@locks.retried_on_conflict
 def rebuild_if_built(competition: Competition) -> None:
     """After a disqualification or a rescore at the end, the built board follows at once."""
     with transaction.atomic():

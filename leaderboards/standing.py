@@ -1,6 +1,10 @@
 """Changes to what stands on the leaderboards: a team deleting a submission, and the board side of a
 disqualification (one submission, a whole team, every submission of a banned account). Who may disqualify,
-the reason and the audit log belong to moderation.services, the one way in for every disqualification."""
+the reason and the audit log belong to moderation.services, the one way in for every disqualification.
+
+A write PostgreSQL rolls back for a deadlock or a serialization failure runs again
+(competitions.locks.retried_on_conflict): `delete_submission` itself, the disqualifications through the
+moderation services that call them, since only the outermost transaction can be run again."""
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,6 +22,7 @@ from submissions.models import Submission
 from submissions.services import SubmissionRefused, team_submission
 
 
+@locks.retried_on_conflict
 def delete_submission(*, submission: Submission, user: User) -> None:
     """Hide a submission from its team's history and the leaderboards; it still counts against the quota.
     Closed once the competition has ended, so the final standing cannot be edited afterwards."""

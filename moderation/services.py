@@ -192,6 +192,7 @@ def require_host_or_staff(actor: User, competition: Competition) -> None:
         raise NotAllowed("Only the competition's host or an admin can disqualify.")
 
 
+@locks.retried_on_conflict
 def disqualify_team(*, team: Team, actor: User, reason: str) -> Team:
     """Take a whole team off the leaderboards; the team sees the reason. The one way in, for the host's
     pages, the API and the admin alike."""
@@ -208,6 +209,7 @@ def disqualify_team(*, team: Team, actor: User, reason: str) -> Team:
     return team
 
 
+@locks.retried_on_conflict
 def disqualify_submission(*, submission: Submission, actor: User, reason: str) -> Submission:
     """Take one submission off the leaderboards; its team sees the reason. The one way in, for the host's
     pages, the API and the admin alike."""
@@ -227,6 +229,7 @@ def disqualify_submission(*, submission: Submission, actor: User, reason: str) -
 # Accounts.
 
 
+@locks.retried_on_conflict
 def ban_user(*, user: User, actor: User, reason: str) -> int:
     """Deactivate an account (no login, no API token) and disqualify every submission it made, in every
     competition; returns how many submissions were disqualified."""

@@ -265,6 +265,7 @@ def team_submission(user: User, submission: Submission, action: str) -> Team:
     return team
 
 
+@locks.retried_on_conflict
 def select_final(*, submission: Submission, user: User, selected: bool) -> Submission:
     """Mark or unmark a submission for the private leaderboard; up to the competition's limit, until the end."""
     competition = submission.competition

@@ -58,7 +58,9 @@ http {{
 class Nginx:
     """One nginx process serving `stack` on a free port of its own."""
 
-    def __init__(self, binary: str, stack: Stack, prefix: Path):
+    def __init__(self, binary: str, stack: Stack, prefix: Path, read_port: int | None = None):
+        """`read_port`: the read pool's gunicorn (Stack.start_read_pool); without one, board reads go to the
+        stack's web server too."""
         self.binary = binary
         self.prefix = prefix
         prefix.mkdir(parents=True, exist_ok=True)
@@ -72,6 +74,7 @@ class Nginx:
                     var_dir=stack.var_dir,
                     listen=f"127.0.0.1:{self.port}",
                     upstream=f"127.0.0.1:{stack.port}",
+                    read_upstream=f"127.0.0.1:{read_port or stack.port}",
                     temp_dir=prefix,
                     log_dir=prefix,
                 )

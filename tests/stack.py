@@ -120,7 +120,7 @@ class Stack:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
-    def spawn(self, name: str, command: list[str]) -> None:
+    def spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
         # The child writes to its own copy of the descriptor, so ours can close at once. A session of its
         # own lets stop() kill the process with every child it forked. A process started again appends to
         # the log of the one before it; log_since_start() reads only its own lines.
@@ -129,7 +129,7 @@ class Stack:
             self.processes[name] = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env=self.env_for(name),
+                env={**self.env_for(name), **(env or {})},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -146,22 +146,39 @@ class Stack:
             return log.read().decode(errors="replace")
 
     def start_web(self, workers: int = 2) -> None:
-        self.spawn(
-            "web",
-            [
-                str(BIN / "gunicorn"),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                "8",
-                "--timeout",
-                "120",
-            ],
-        )
+        self.spawn("web", self.gunicorn_command(self.port, workers))
         wait_for(self.web_is_up, 60, f"the web server on {self.url}\n{self.log('web')}")
+
+    def start_read_pool(self, workers: int = 1) -> int:
+        """A second gunicorn, named as the pool nginx sends board reads to (PODIUM_WEB_POOL=read), as
+        platform/ runs it; returns its port."""
+        port = free_port()
+        self.spawn("web-read", self.gunicorn_command(port, workers), env={"PODIUM_WEB_POOL": "read"})
+        url = f"http://127.0.0.1:{port}/"
+
+        def up() -> bool:
+            self.check_alive("web-read")
+            try:
+                return requests.get(url, timeout=10).headers.get("X-Podium-Pool") == "read"
+            except requests.RequestException:
+                return False
+
+        wait_for(up, 60, f"the read pool on {url}\n{self.log('web-read')}")
+        return port
+
+    def gunicorn_command(self, port: int, workers: int) -> list[str]:
+        return [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "8",
+            "--timeout",
+            "120",
+        ]
 
     def web_is_up(self) -> bool:
         self.check_alive("web")

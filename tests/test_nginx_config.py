@@ -64,3 +64,51 @@ def test_stored_files_are_sent_only_through_an_internal_location():
 def test_platform_stays_a_folder_so_the_standard_library_module_wins():
     assert not (ROOT / "platform" / "__init__.py").exists()
     assert Path(platform.__file__).parent == Path(sysconfig.get_paths()["stdlib"])
+
+
+# --- The read pool ---------------------------------------------------------------------------------------
+def read_pool_pattern() -> re.Pattern:
+    """The regex of the location that sends the boards to the read pool (nginx's PCRE; this one is also
+    Python's)."""
+    match = re.search(r"location ~ (\S+) \{\n\s+proxy_pass http://\$podium_board_pool;", TEXT)
+    assert match is not None
+    return re.compile(match[1])
+
+
+def every_route(patterns=None, prefix: str = "") -> dict[str, str]:
+    """Every address Podium answers, as an example path (a slug and numbers filled in) -> the route's name."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    routes = {}
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            routes.update(every_route(entry.url_patterns, route))
+        elif isinstance(entry, URLPattern) and not route.startswith(
+            "^"
+        ):  # the admin's regex routes: not boards
+            path = re.sub(r"<slug:\w+>", "a-slug", re.sub(r"<(int:)?\w+>", "1", route))
+            routes["/" + path] = entry.name or route
+    return routes
+
+
+def test_the_read_pool_gets_exactly_the_boards_addresses():
+    sent = {name for path, name in every_route().items() if read_pool_pattern().match(path)}
+
+    assert sent == {"leaderboard", "leaderboard-csv", "api-leaderboard", "api-leaderboard-csv"}
+
+
+def test_only_reads_of_a_board_go_to_the_read_pool():
+    mapping = re.search(r"map \$request_method \$podium_board_pool \{(.*?)\}", TEXT, re.DOTALL)
+    assert mapping is not None
+
+    pairs = dict(line.strip().rstrip(";").split() for line in mapping[1].strip().splitlines())
+    assert pairs == {"GET": "podium_read", "HEAD": "podium_read", "default": "podium_web"}
+    assert set(re.findall(r"^upstream (\w+) \{", TEXT, re.MULTILINE)) == {"podium_web", "podium_read"}
+
+
+def test_the_read_upstream_defaults_to_the_read_pools_port():
+    rendered = render.render(render.values_for(var_dir=Path("/srv/podium/var")))
+
+    assert re.search(r"upstream podium_web \{\n(\s*#.*\n)*\s+server 127\.0\.0\.1:8000;", rendered)
+    assert re.search(r"upstream podium_read \{\n\s+server 127\.0\.0\.1:8001;", rendered)

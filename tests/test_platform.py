@@ -123,6 +123,7 @@ def test_each_systemd_unit_runs_a_procfile_command_as_podium_from_the_checkout(p
     assert service["ReadWritePaths"] == ENV_EXAMPLE["PODIUM_VAR_DIR"]
     expected = {
         "podium-web.service": "web",
+        "podium-web-read.service": "web",
         "podium-worker@.service": "worker",
         "podium-beat.service": "beat",
         "podium-migrate.service": "manage.py migrate --noinput",
@@ -141,6 +142,21 @@ def test_the_web_unit_serves_on_loopback_behind_nginx():
 
     assert (env["PODIUM_BIND"], env["PORT"]) == ("127.0.0.1", "8000")  # nginx's default upstream
     assert shlex.split(service["ExecStartPre"])[1:] == ["manage.py", "collectstatic", "--noinput"]
+
+
+def test_the_read_pool_unit_serves_on_the_read_upstream_nginx_sends_board_reads_to():
+    service = unit(SYSTEMD / "podium-web-read.service")["Service"]
+    env = unit_environment(service)
+
+    assert (env["PODIUM_BIND"], env["PORT"], env["PODIUM_WEB_POOL"]) == ("127.0.0.1", "8001", "read")
+    assert f"{env['PODIUM_BIND']}:{env['PORT']}" == read_upstream_default()
+    assert "PODIUM_WEB_POOL" not in unit_environment(unit(SYSTEMD / "podium-web.service")["Service"])
+
+
+def read_upstream_default() -> str:
+    from tests.nginx import shipped_renderer
+
+    return shipped_renderer().values_for(var_dir=Path("/srv/podium/var"))["READ_UPSTREAM"]
 
 
 def test_the_cleanup_timer_starts_the_cleanup_unit():
@@ -187,7 +203,13 @@ def test_compose_runs_the_procfiles_processes_from_the_image_built_by_the_docker
 
     ran = {name: runs(service["command"], compose_environment(service)) for name, service in podium.items()}
 
-    assert ran == {"web": "web", "worker": "worker", "beat": "beat", "migrate": "manage.py migrate --noinput"}
+    assert ran == {
+        "web": "web",
+        "web-read": "web",
+        "worker": "worker",
+        "beat": "beat",
+        "migrate": "manage.py migrate --noinput",
+    }
     for service in podium.values():
         assert service["build"] == {"context": "..", "dockerfile": "platform/Dockerfile"}
         assert (PLATFORM / service["build"]["context"] / service["build"]["dockerfile"]).exists()
@@ -196,6 +218,11 @@ def test_compose_runs_the_procfiles_processes_from_the_image_built_by_the_docker
 
 def test_compose_publishes_the_web_on_loopback_only():
     assert COMPOSE["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    # The read pool runs beside the web (the same profile), where nginx's read upstream expects it.
+    read = COMPOSE["services"]["web-read"]
+    assert read["ports"] == [f"{read_upstream_default()}:8000"]
+    assert (read["profiles"], read["environment"]["PODIUM_WEB_POOL"]) == (["web"], "read")
+    assert "PODIUM_WEB_POOL" not in COMPOSE["services"]["web"]["environment"]
 
 
 def test_each_process_is_a_profile_of_its_own_so_a_host_runs_only_its_part():
@@ -272,7 +299,24 @@ def test_kubernetes_runs_the_procfiles_processes():
         for name, (pod, container) in workloads().items()
     }
 
-    assert ran == {"web": "web", "worker": "worker", "beat": "beat", "migrate": "manage.py migrate --noinput"}
+    assert ran == {
+        "web": "web",
+        "web-read": "web",
+        "worker": "worker",
+        "beat": "beat",
+        "migrate": "manage.py migrate --noinput",
+    }
+
+
+def test_the_kubernetes_read_pool_names_itself_and_has_a_service():
+    pools = {
+        name: pod_environment(pod, container).get("PODIUM_WEB_POOL")
+        for name, (pod, container) in workloads().items()
+    }
+
+    assert (pools["web-read"], pools["web"]) == ("read", None)
+    services = by_kind("Service")
+    assert services["podium-web-read"]["spec"]["selector"]["app.kubernetes.io/component"] == "web-read"
 
 
 def test_every_pod_runs_as_a_numeric_non_root_user_with_a_var_folder_of_its_own():
@@ -308,7 +352,17 @@ def test_kubectl_builds_the_kustomization():
 
     assert built.returncode == 0, built.stderr
     kinds = sorted(doc["kind"] for doc in yaml.safe_load_all(built.stdout))
-    assert kinds == ["ConfigMap", "Deployment", "Deployment", "Deployment", "Namespace", "Secret", "Service"]
+    assert kinds == [
+        "ConfigMap",
+        "Deployment",
+        "Deployment",
+        "Deployment",
+        "Deployment",
+        "Namespace",
+        "Secret",
+        "Service",
+        "Service",
+    ]
 
 
 # --- Every file -------------------------------------------------------------------------------------------

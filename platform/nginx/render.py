@@ -33,6 +33,7 @@ def values_for(
     listen: str = "80",
     server_name: str = "_",
     upstream: str = "127.0.0.1:8000",
+    read_upstream: str = "127.0.0.1:8001",
     temp_dir: Path = Path("/var/lib/nginx"),
     log_dir: Path = Path("/var/log/nginx"),
 ) -> dict[str, str]:
@@ -42,6 +43,7 @@ def values_for(
         "LISTEN": listen,
         "SERVER_NAME": server_name,
         "UPSTREAM": upstream,
+        "READ_UPSTREAM": read_upstream,
         "STATIC_ROOT": str(var_dir / "static"),
         "FILES_ROOT": str(var_dir / "files"),
         "TEMP_DIR": str(temp_dir),
@@ -55,6 +57,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--server-name", default="_", help="the site's host name (default: any)")
     parser.add_argument("--listen", default="80", help="nginx's listen parameters (default: 80)")
     parser.add_argument("--upstream", default="127.0.0.1:8000", help="gunicorn's address")
+    parser.add_argument(
+        "--read-upstream",
+        default="127.0.0.1:8001",
+        help="the read pool's gunicorn, which answers board reads (default: 127.0.0.1:8001)",
+    )
     parser.add_argument("--temp-dir", type=Path, default=Path("/var/lib/nginx"), help="upload buffers")
     parser.add_argument("--log-dir", type=Path, default=Path("/var/log/nginx"))
     args = parser.parse_args(argv)
@@ -67,6 +74,7 @@ def main(argv: list[str]) -> None:
                 listen=args.listen,
                 server_name=args.server_name,
                 upstream=args.upstream,
+                read_upstream=args.read_upstream,
                 temp_dir=args.temp_dir,
                 log_dir=args.log_dir,
             )

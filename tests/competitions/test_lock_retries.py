@@ -7,6 +7,14 @@ import pytest
 from django.db import OperationalError, transaction
 
 from competitions import locks
+from leaderboards import standing
+from leaderboards.private_board import finalize_if_due, rebuild_if_built
+from leaderboards.queries import leaderboard_rows
+from moderation import services as moderation
+from moderation.models import AuditLogEntry
+from submissions.models import Submission
+from submissions.services import select_final
+from tests.factories import end_now, joined
 
 
 def database_error(cause: Exception) -> OperationalError:
@@ -74,3 +82,109 @@ def test_inside_another_transaction_the_error_goes_up_to_it():
     with pytest.raises(OperationalError), transaction.atomic():
         service()
     assert len(calls) == 1
+
+
+# The services that write under these locks and had no retry: final selection, a team deleting a submission,
+# the disqualifications and bans (through moderation, the one way in to leaderboards.standing's writes) and the
+# private board's builds. Each meets one injected deadlock at its first lock and must succeed on its second
+# run, its effect written once. They need transactional tests: inside pytest's own transaction a service is not
+# the outermost one, and the error would go up (as the test above shows).
+
+
+def deadlock_once(monkeypatch, lock_name: str) -> list[str]:
+    """The lock function `locks.<lock_name>` raises a deadlock the first time it is called (inside the
+    service's transaction, as PostgreSQL would), then locks as usual; returns the list of its calls."""
+    real = getattr(locks, lock_name)
+    calls = []
+
+    def lock(*args, **kwargs):
+        calls.append(lock_name)
+        if len(calls) == 1:
+            raise database_error(psycopg.errors.DeadlockDetected("deadlock detected"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(locks, lock_name, lock)
+    return calls
+
+
+@pytest.fixture
+def scored_run(competition, participant, other_participant):
+    """Alice and Bob in the competition, each with a scored submission made through the real services."""
+    from tests.moderation.conftest import ALL_RIGHT, TWO_RIGHT, scored
+
+    joined(competition, participant)
+    joined(competition, other_participant)
+    return scored(competition, participant, ALL_RIGHT), scored(competition, other_participant, TWO_RIGHT)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_selecting_a_final_submission_runs_again_after_a_deadlock(monkeypatch, scored_run, participant):
+    mine, _ = scored_run
+    calls = deadlock_once(monkeypatch, "lock_team")
+
+    select_final(submission=mine, user=participant, selected=True)
+
+    assert calls == ["lock_team", "lock_team"]
+    assert Submission.objects.filter(is_final=True).get() == mine
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_submission_runs_again_after_a_deadlock(monkeypatch, competition, scored_run, participant):
+    mine, _ = scored_run
+    calls = deadlock_once(monkeypatch, "lock_team")
+
+    standing.delete_submission(submission=mine, user=participant)
+
+    assert calls == ["lock_team", "lock_team"]
+    mine.refresh_from_db()
+    assert mine.deleted_at is not None
+    assert [row.team_name for row in leaderboard_rows(competition, "public")] == ["bob"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("target", ["submission", "team"])
+def test_a_disqualification_runs_again_after_a_deadlock(
+    monkeypatch, competition, scored_run, moderator, target
+):
+    mine, _ = scored_run
+    calls = deadlock_once(monkeypatch, "lock_competition")
+
+    if target == "submission":
+        moderation.disqualify_submission(submission=mine, actor=moderator, reason="Leaked labels.")
+    else:
+        moderation.disqualify_team(team=mine.team, actor=moderator, reason="Leaked labels.")
+
+    assert calls[:2] == [
+        "lock_competition",
+        "lock_competition",
+    ]  # then the built board's check locks it again
+    assert AuditLogEntry.objects.count() == 1  # the first run's entry was rolled back with it
+    assert [row.team_name for row in leaderboard_rows(competition, "public")] == ["bob"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ban_runs_again_after_a_deadlock(monkeypatch, competition, scored_run, participant, moderator):
+    calls = deadlock_once(monkeypatch, "lock_user")
+
+    assert moderation.ban_user(user=participant, actor=moderator, reason="Ran five accounts.") == 1
+
+    assert calls == ["lock_user", "lock_user"]
+    assert AuditLogEntry.objects.count() == 1
+    assert [row.team_name for row in leaderboard_rows(competition, "public")] == ["bob"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_building_and_rebuilding_the_private_board_run_again_after_a_deadlock(
+    monkeypatch, competition, scored_run
+):
+    competition = end_now(competition, sweep=False)
+    calls = deadlock_once(monkeypatch, "lock_competition")
+
+    assert finalize_if_due(competition) is True
+
+    assert calls == ["lock_competition", "lock_competition"]
+    assert [row.team_name for row in leaderboard_rows(competition, "private")] == ["alice", "bob"]
+    calls = deadlock_once(monkeypatch, "lock_competition")
+    rebuild_if_built(competition)
+    assert calls == ["lock_competition", "lock_competition"]
+    assert [row.team_name for row in leaderboard_rows(competition, "private")] == ["alice", "bob"]

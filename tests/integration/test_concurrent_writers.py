@@ -1,5 +1,5 @@
-"""Uploads, scoring and team changes of one competition at the same time, on PostgreSQL with a real worker:
-no client sees anything but success, and PostgreSQL reports no deadlock (competitions/locks.py's order)."""
+"""Uploads, scoring, team changes and final selections of one competition at the same time, on PostgreSQL with
+a real worker: no client sees anything but success, and PostgreSQL reports no deadlock (competitions/locks.py's order)."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,6 +13,7 @@ pytestmark = pytest.mark.integration
 UPLOADERS = [f"rush{number}" for number in range(6)]
 UPLOADS_EACH = 15
 RENAMES_EACH = 4
+SELECTIONS_EACH = 5  # select, unselect, ... ending selected
 IDS = range(1, 21)
 SOLUTION = "id,y\n" + "".join(f"{i},{i % 2}\n" for i in IDS)
 
@@ -37,7 +38,9 @@ def connections_to(stack) -> int:
         ).fetchone()[0]
 
 
-def test_uploads_scoring_and_team_changes_at_once_answer_2xx_and_never_deadlock(postgres_stack):
+def test_uploads_scoring_team_changes_and_final_selections_at_once_answer_2xx_and_never_deadlock(
+    postgres_stack,
+):
     stack = postgres_stack
     deadlocks_before = deadlocks_reported(stack)
     stack.client("demo-host").create_competition(
@@ -49,11 +52,13 @@ def test_uploads_scoring_and_team_changes_at_once_answer_2xx_and_never_deadlock(
     for client in clients.values():
         assert client.post("/api/v1/competitions/rush/join/").status_code == 200
     stack.start_worker()
-    # Each merging team brings a scored submission, which the merge moves while its new team uploads.
-    for merger in mergers:
-        submitted = clients[merger].submit("rush", guesses(7))
+    # Each merging team brings a scored submission, which the merge moves while its new team uploads; each
+    # uploading team has a scored one to select as final (and unselect, and select again) during the rush.
+    firsts = {}
+    for team in (*mergers, *UPLOADERS):
+        submitted = clients[team].submit("rush", guesses(7))
         assert submitted.status_code == 202, submitted.text
-        clients[merger].wait_until_finished(submitted.json()["id"])
+        firsts[team] = clients[team].wait_until_finished(submitted.json()["id"])["id"]
     invitations, merge_requests = {}, {}
     for joiner, merger, uploader in zip(joiners, mergers, UPLOADERS, strict=True):
         invited = clients[uploader].post(
@@ -82,6 +87,17 @@ def test_uploads_scoring_and_team_changes_at_once_answer_2xx_and_never_deadlock(
                 break
         return ("rename", uploader), renamed
 
+    def selections(uploader: str):
+        """Final selection takes the team's lock, as uploads and scoring do; one after another, so the last
+        choice is known."""
+        for number in range(SELECTIONS_EACH):
+            chosen = clients[uploader].post(
+                f"/api/v1/submissions/{firsts[uploader]}/select/", json={"selected": number % 2 == 0}
+            )
+            if chosen.status_code != 200:
+                break
+        return ("selection", uploader), chosen
+
     def accept_invitation(joiner: str):
         path = f"/api/v1/competitions/rush/invitations/{invitations[joiner]}/accept/"
         return ("invitation", joiner), clients[joiner].post(path)
@@ -97,6 +113,7 @@ def test_uploads_scoring_and_team_changes_at_once_answer_2xx_and_never_deadlock(
             (accept_invitation, (joiner,)),
             (accept_merge, (uploader,)),
             (renames, (uploader,)),
+            (selections, (uploader,)),
         ]
     with ThreadPoolExecutor(max_workers=12) as pool:
         answers = list(pool.map(lambda job: job[0](*job[1]), work))
@@ -112,8 +129,11 @@ def test_uploads_scoring_and_team_changes_at_once_answer_2xx_and_never_deadlock(
     board = clients[UPLOADERS[0]].get("/api/v1/competitions/rush/leaderboard/?limit=100").json()["results"]
     # Each team stands once, with its own uploads and the merged team's submission counted.
     assert sorted((row["team"], row["entries"]) for row in board) == sorted(
-        (f"{uploader} v{RENAMES_EACH - 1}", UPLOADS_EACH + 1) for uploader in UPLOADERS
+        (f"{uploader} v{RENAMES_EACH - 1}", UPLOADS_EACH + 2) for uploader in UPLOADERS
     )
+    for uploader in UPLOADERS:
+        mine = clients[uploader].get(f"/api/v1/submissions/{firsts[uploader]}/").json()
+        assert mine["is_final"] is True, mine
 
     # A backend counts its deadlocks in PostgreSQL's statistics when it ends: stop every process first.
     stack.stop("web")

@@ -23,14 +23,15 @@ ACCEL_PREFIX = "/_podium_files/"
 
 @pytest.fixture(scope="module")
 def proxied(stack_template, tmp_path_factory) -> Iterator[tuple[Stack, Nginx]]:
-    """A Podium on the embedded defaults, told that nginx sends its files, and the shipped nginx in front."""
+    """A Podium on the embedded defaults, told that nginx sends its files, with a read pool beside its web
+    server (a second gunicorn, PODIUM_WEB_POOL=read), and the shipped nginx in front."""
     binary = require_nginx()
     stack = Stack(tmp_path_factory.mktemp("proxied"), template=stack_template("sqlite"))
     stack.env["PODIUM_ACCEL_REDIRECT_PREFIX"] = ACCEL_PREFIX
     stack.env["PODIUM_NUM_PROXIES"] = "1"
     stack.manage("collectstatic", "--noinput")
-    nginx = Nginx(binary, stack, tmp_path_factory.mktemp("nginx"))
     with serving(stack, worker=False):
+        nginx = Nginx(binary, stack, tmp_path_factory.mktemp("nginx"), read_port=stack.start_read_pool())
         try:
             nginx.start()
             yield stack, nginx
@@ -148,6 +149,51 @@ def test_a_body_over_the_submission_limit_is_refused_by_nginx_before_it_is_read(
         answer = sock.recv(4096)
 
     assert answer.startswith(b"HTTP/1.1 413")
+
+
+# --- The read pool --------------------------------------------------------------------------------------
+def pool(response: requests.Response) -> str:
+    return response.headers["X-Podium-Pool"]
+
+
+def test_board_reads_are_answered_by_the_read_pool_and_everything_else_by_the_web(proxied):
+    stack, nginx = proxied
+    headers = {"Authorization": f"Bearer {stack.token('demo')}"}
+    assert requests.post(f"{nginx.url}/api/v1/competitions/digits/join/", headers=headers, timeout=10).ok
+    boards = [
+        "/competitions/digits/leaderboard/",
+        "/competitions/digits/leaderboard/?page=2",
+        "/competitions/digits/leaderboard.csv",
+        "/api/v1/competitions/digits/leaderboard/",
+        "/api/v1/competitions/digits/leaderboard/csv/",
+    ]
+    others = [
+        "/",
+        "/competitions/digits/",
+        "/api/v1/competitions/digits/",
+        "/competitions/digits/submissions/",
+    ]
+
+    read = {path: requests.get(nginx.url + path, headers=headers, timeout=10) for path in boards}
+    head = requests.head(nginx.url + boards[0], timeout=10)
+    rest = {path: requests.get(nginx.url + path, headers=headers, timeout=10) for path in others}
+    upload = requests.post(
+        f"{nginx.url}/api/v1/competitions/digits/submissions/",
+        headers=headers,
+        files={"file": ("p.csv", b"id,target\n0,1\n", "text/csv")},
+        timeout=30,
+    )
+    post_to_a_board = requests.post(
+        f"{nginx.url}/api/v1/competitions/digits/leaderboard/", headers=headers, timeout=10
+    )
+
+    assert {path: (answer.status_code, pool(answer)) for path, answer in read.items()} == {
+        path: (200, "read") for path in boards
+    }
+    assert (head.status_code, pool(head)) == (200, "read")
+    assert {path: pool(answer) for path, answer in rest.items()} == {path: "web" for path in others}
+    assert (upload.status_code, pool(upload)) == (202, "web"), upload.text
+    assert (post_to_a_board.status_code, pool(post_to_a_board)) == (405, "web")
 
 
 # --- Files --------------------------------------------------------------------------------------------
