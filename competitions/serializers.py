@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -313,19 +315,39 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
         return draft_from(self.validated_data, self.rule_settings())
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "format": "decimal"}, {"type": "number"}],
+        "nullable": True,
+        "description": 'More than zero, with at most the currency\'s decimals; a string ("25000.50") keeps '
+        "it exact. Null or left out for a non-monetary prize.",
+    }
+)
+class AmountField(serializers.DecimalField):
+    """An amount as a decimal string or a JSON number, read as a Decimal (a number through its text)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=None, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PrizeInputSerializer(serializers.Serializer):
     """One prize as the host sends it; competitions.prizes checks the rules and names the field it refuses."""
 
-    place = serializers.IntegerField(help_text=f"1 to {MAX_PRIZES}; places 1 to N, one prize each, no gap.")
-    amount = serializers.DecimalField(
-        max_digits=None,
-        decimal_places=None,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text='More than zero, with at most the currency\'s decimals; a string ("25000.50") keeps it '
-        "exact. Leave it out (or null) for a non-monetary prize.",
+    place = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_PRIZES,
+        help_text=f"1 to {MAX_PRIZES}; places 1 to N, one prize each, no gap.",
+        error_messages={
+            "min_value": "Prize places start at 1 (the winner).",
+            "max_value": f"Prize places run from 1 to {MAX_PRIZES}.",
+        },
     )
+    amount = AmountField(required=False, allow_null=True, default=None)
     currency = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=3, help_text="ISO 4217 code, with an amount."
     )
@@ -333,13 +355,16 @@ class PrizeInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", max_length=200, help_text="Required without an amount."
     )
 
-    def draft(self, data: dict) -> PrizeDraft:
-        return PrizeDraft(
-            place=data["place"],
-            amount=data["amount"],
-            currency=data["currency"],
-            description=data["description"],
-        )
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            refused = {
+                name: ["Must be text, not a number or true/false."]
+                for name in ("currency", "description")
+                if isinstance(data.get(name), int | float)
+            }
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
 
 
 class PrizesUpdateSerializer(serializers.Serializer):
@@ -353,5 +378,12 @@ class PrizesUpdateSerializer(serializers.Serializer):
     )
 
     def drafts(self) -> list[PrizeDraft]:
-        item = PrizeInputSerializer()
-        return [item.draft(data) for data in self.validated_data["prizes"]]
+        return [
+            PrizeDraft(
+                place=data["place"],
+                amount=data["amount"],
+                currency=data["currency"],
+                description=data["description"],
+            )
+            for data in self.validated_data["prizes"]
+        ]
