@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from competitions import rules, staging
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
-from competitions.queries import CompetitionSearch
+from competitions.queries import PRIZE_CURRENCY, CompetitionSearch, prize_currencies
 from competitions.services import CompetitionDraft, draft_from
 from competitions.staging import StagedUploads
 from config.rendering import markdown_field
@@ -360,8 +360,19 @@ class CompetitionFilterForm(forms.Form):
             ("newest", "Newest"),
             ("teams", "Most teams"),
             ("title", "Title"),
+            ("prize", "Total prize"),
         ],
     )
+    currency = forms.ChoiceField(
+        required=False,
+        label="Prize currency",
+        help_text="Sorting by total prize counts the prizes in this currency; currencies are never converted.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(code, code) for code in prize_currencies()]
+        self.fields["currency"].initial = PRIZE_CURRENCY
 
     def as_search(self) -> CompetitionSearch:
         data = self.cleaned_data if self.is_valid() else {}
@@ -370,4 +381,5 @@ class CompetitionFilterForm(forms.Form):
             phase=data.get("status") or "",
             prediction=data.get("prediction") or "",
             ordering=data.get("ordering") or "default",
+            currency=data.get("currency") or PRIZE_CURRENCY,
         )

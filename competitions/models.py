@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from competitions.money import amount_text, totals_by_currency, totals_text
 from competitions.rules import LIMITS_BY_NAME, check_constraints
 from datasets.models import DatasetVersion
 
@@ -152,6 +153,12 @@ class Competition(models.Model):
     def merger_deadline(self):
         return self.merger_deadline_at or self.end_at
 
+    @property
+    def prize_total_text(self) -> str:
+        """'25,000 USD + 3,000 EUR' (per currency, never converted), or '' without money prizes; reads the
+        prizes the lists prefetch."""
+        return totals_text(totals_by_currency((prize.amount, prize.currency) for prize in self.prizes.all()))
+
 
 class RulesAcceptance(models.Model):
     """A participant's acceptance of a competition's rules, at the version they read."""
@@ -178,6 +185,10 @@ class Team(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     disqualified_at = models.DateTimeField(null=True, blank=True)
     disqualification_reason = models.TextField(blank=True, help_text="Shown to the team.")
+    prize_ineligible_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set by the host: the team still ranks, but wins no prize."
+    )
+    prize_ineligibility_reason = models.TextField(blank=True, help_text="Shown to the team and the host.")
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="TeamMembership", related_name="teams")
 
     class Meta:
@@ -190,6 +201,10 @@ class Team(models.Model):
     @property
     def is_disqualified(self) -> bool:
         return self.disqualified_at is not None
+
+    @property
+    def is_prize_eligible(self) -> bool:
+        return self.prize_ineligible_at is None
 
 
 class TeamMembership(models.Model):
@@ -271,3 +286,47 @@ class TeamMergeRequest(TeamRequest):
 
     def __str__(self) -> str:
         return f"{self.requester} -> {self.target} ({self.status})"
+
+
+class Prize(models.Model):
+    """What the team in one final place wins: an amount of money in an ISO 4217 currency, or only a
+    description (a non-monetary prize). competitions.prizes holds the rules a host's prizes follow."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="prizes")
+    place = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(max_digits=15, decimal_places=3, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, with an amount.")
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["competition", "place"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "place"], name="one_prize_per_place"),
+            models.CheckConstraint(condition=models.Q(place__gte=1), name="prize_place_from_one"),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0), name="prize_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True, currency="")
+                | (models.Q(amount__isnull=False) & ~models.Q(currency="")),
+                name="prize_amount_has_currency",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=False) | ~models.Q(description=""),
+                name="prize_says_what_it_is",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition}: place {self.place}"
+
+    @property
+    def amount_text(self) -> str:
+        return amount_text(self.amount, self.currency) if self.amount is not None else ""
+
+    @property
+    def text(self) -> str:
+        """What the prize is, in one line: '25,000 USD', '5,000 EUR (and a conference trip)', 'A GPU'."""
+        if self.amount is None:
+            return self.description
+        return f"{self.amount_text} ({self.description})" if self.description else self.amount_text

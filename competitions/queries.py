@@ -5,12 +5,25 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.models import User
 from competitions.errors import RulesNotAccepted
-from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team
+from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, Prize, RulesAcceptance, Team
 from config.errors import NotAuthenticated, NotFound
 from datasets.models import DatasetFile, DatasetVersion
 from datasets.storage import public_storage
@@ -44,7 +57,10 @@ COMPETITION_ORDERINGS = {
     "ending": ("end_at", "pk"),
     "teams": ("-team_count", "end_at", "pk"),
     "title": ("title", "pk"),
+    # The total of the money prizes in the chosen currency, largest first; then the rest in the default order.
+    "prize": (F("prize_total").desc(nulls_last=True), "phase_rank", "phase_end_key", "pk"),
 }
+PRIZE_CURRENCY = "USD"  # what sorting by total prize counts in unless another currency is chosen
 COMPETITION_PHASES = ("running", "upcoming", "finished", "draft")
 
 
@@ -55,6 +71,7 @@ class CompetitionSearch(NamedTuple):
     phase: str = ""
     prediction: str = ""  # a metric's prediction kind: label, probability, number, ...
     ordering: str = "default"
+    currency: str = PRIZE_CURRENCY  # the currency "prize" sorts by (prizes are never converted)
 
 
 def phase_filter(phase: str, now: datetime) -> Q:
@@ -128,7 +145,28 @@ def search_competitions(user: User, search: CompetitionSearch | None = None) -> 
     if search.prediction:
         keys = [key for key, metric in engine.METRICS.items() if metric.prediction == search.prediction]
         competitions = competitions.filter(metric__in=keys)
-    return competitions.order_by(*COMPETITION_ORDERINGS[search.ordering])
+    if search.ordering == "prize":
+        competitions = competitions.annotate(prize_total=prize_total_in(search.currency))
+    return competitions.prefetch_related("prizes").order_by(*COMPETITION_ORDERINGS[search.ordering])
+
+
+def prize_total_in(currency: str) -> Subquery:
+    """A competition's money prizes in one currency, summed (a subquery: joined beside the teams it would be
+    counted once per team)."""
+    totals = (
+        Prize.objects.filter(competition=OuterRef("pk"), currency=currency)
+        .order_by()
+        .values("competition")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(totals)
+
+
+def prize_currencies() -> list[str]:
+    """The currencies some published competition's prizes are in, for the list's "sort by total prize"."""
+    used = Prize.objects.filter(competition__status=Competition.Status.PUBLISHED).exclude(currency="")
+    return sorted({PRIZE_CURRENCY, *used.values_list("currency", flat=True).distinct()})
 
 
 def with_metric_names(competitions: Iterable[Competition]) -> list[Competition]:

@@ -1,11 +1,16 @@
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from competitions import rules
 from competitions.models import Competition
+from competitions.money import amount_text, currencies_in_use, decimals_of, totals_by_currency
+from competitions.prizes import MAX_PRIZES, PrizeDraft
 from competitions.queries import (
     COMPETITION_ORDERINGS,
     COMPETITION_PHASES,
+    PRIZE_CURRENCY,
     CompetitionSearch,
     submission_format,
     viewer_state,
@@ -40,11 +45,61 @@ class MetricField(serializers.Field):
         }
 
 
+class PrizeSerializer(serializers.Serializer):
+    """One prize: an amount in an ISO 4217 currency (a decimal string, never a float), or only a description
+    (a non-monetary prize)."""
+
+    place = serializers.IntegerField(help_text="The final place that wins it, from 1.")
+    amount = serializers.DecimalField(
+        max_digits=15,
+        decimal_places=3,
+        allow_null=True,
+        help_text='A decimal string with the currency\'s own decimals, e.g. "25000.00"; null for a '
+        "non-monetary prize.",
+    )
+    currency = serializers.CharField(help_text="ISO 4217 code, e.g. USD; empty for a non-monetary prize.")
+    description = serializers.CharField()
+    text = serializers.SerializerMethodField(help_text='As pages show it: "25,000 USD", or the description.')
+
+    def get_text(self, prize) -> str:
+        return prize.text
+
+    def to_representation(self, prize):
+        data = super().to_representation(prize)
+        if prize.amount is not None:
+            data["amount"] = f"{prize.amount:.{decimals_of(prize.currency)}f}"
+        return data
+
+
+class PrizeTotalSerializer(serializers.Serializer):
+    """The monetary prizes of one currency, summed (currencies are never converted)."""
+
+    currency = serializers.CharField()
+    amount = serializers.CharField(help_text="A decimal string.")
+    text = serializers.CharField(help_text='"25,000 USD"')
+
+
+def prize_totals(competition: Competition) -> list[dict]:
+    """Per currency, largest first; reads the prizes prefetched by competitions.queries.search_competitions."""
+    totals = totals_by_currency((prize.amount, prize.currency) for prize in competition.prizes.all())
+    return [
+        {
+            "currency": currency,
+            "amount": f"{amount:.{decimals_of(currency)}f}",
+            "text": amount_text(amount, currency),
+        }
+        for currency, amount in totals
+    ]
+
+
 class CompetitionListSerializer(serializers.ModelSerializer):
     host = serializers.CharField(source="host.username")
     phase = serializers.CharField()
     metric = MetricField()
     teams = serializers.SerializerMethodField()
+    prize_totals = serializers.SerializerMethodField(
+        help_text="The monetary prizes summed per currency, largest first (empty: no money prizes)."
+    )
 
     class Meta:
         model = Competition
@@ -60,11 +115,16 @@ class CompetitionListSerializer(serializers.ModelSerializer):
             "metric",
             "teams",
             "vote_count",
+            "prize_totals",
         ]
 
     def get_teams(self, competition) -> int:
         count = getattr(competition, "team_count", None)
         return competition.teams.count() if count is None else count
+
+    @extend_schema_field(PrizeTotalSerializer(many=True))
+    def get_prize_totals(self, competition) -> list[dict]:
+        return prize_totals(competition)
 
 
 class CompetitionSearchSerializer(serializers.Serializer):
@@ -91,8 +151,25 @@ class CompetitionSearchSerializer(serializers.Serializer):
         COMPETITION_ORDERINGS,
         default="default",
         help_text="Empty or default: running (ending soonest first), upcoming, drafts, then finished (latest first); "
-        "newest: latest start first; ending: soonest end first; teams: most teams first; title.",
+        "newest: latest start first; ending: soonest end first; teams: most teams first; title; prize: the "
+        "largest total of money prizes in `currency` first, then the rest in the default order.",
     )
+    currency = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=3,
+        default=PRIZE_CURRENCY,
+        help_text=f"The ISO 4217 currency ?ordering=prize counts in ({PRIZE_CURRENCY} unless given); "
+        "prizes in other currencies are never converted.",
+    )
+
+    def validate_currency(self, value: str) -> str:
+        code = value.strip().upper() or PRIZE_CURRENCY
+        if code not in currencies_in_use():
+            raise serializers.ValidationError(
+                f"'{value}' is not an ISO 4217 currency code in use; give one such as USD, EUR or GBP."
+            )
+        return code
 
     def as_search(self) -> CompetitionSearch:
         data = self.validated_data
@@ -101,6 +178,7 @@ class CompetitionSearchSerializer(serializers.Serializer):
             phase=data["status"],
             prediction=data["prediction"],
             ordering=data["ordering"],
+            currency=data["currency"],
         )
 
 
@@ -167,9 +245,10 @@ class CompetitionDetailSerializer(CompetitionSerializer):
 
     submission_format = serializers.SerializerMethodField()
     you = serializers.SerializerMethodField()
+    prizes = PrizeSerializer(many=True, read_only=True, help_text="By place.")
 
     class Meta(CompetitionSerializer.Meta):
-        fields = [*CompetitionSerializer.Meta.fields, "submission_format", "you"]
+        fields = [*CompetitionSerializer.Meta.fields, "prizes", "submission_format", "you"]
 
     @extend_schema_field(SubmissionFormatSerializer)
     def get_submission_format(self, competition: Competition) -> dict:
@@ -234,3 +313,77 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
 
     def draft(self) -> CompetitionDraft:
         return draft_from(self.validated_data, self.rule_settings())
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "format": "decimal"}, {"type": "number"}],
+        "nullable": True,
+        "description": 'More than zero, with at most the currency\'s decimals; a string ("25000.50") keeps '
+        "it exact. Null or left out for a non-monetary prize.",
+    }
+)
+class AmountField(serializers.DecimalField):
+    """An amount as a decimal string or a JSON number, read as a Decimal (a number through its text)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=None, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class PrizeInputSerializer(serializers.Serializer):
+    """One prize as the host sends it; competitions.prizes checks the rules and names the field it refuses."""
+
+    place = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_PRIZES,
+        help_text=f"1 to {MAX_PRIZES}; places 1 to N, one prize each, no gap.",
+        error_messages={
+            "min_value": "Prize places start at 1 (the winner).",
+            "max_value": f"Prize places run from 1 to {MAX_PRIZES}.",
+        },
+    )
+    amount = AmountField(required=False, allow_null=True, default=None)
+    currency = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=3, help_text="ISO 4217 code, with an amount."
+    )
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, help_text="Required without an amount."
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            refused = {
+                name: ["Must be text, not a number or true/false."]
+                for name in ("currency", "description")
+                if isinstance(data.get(name), int | float)
+            }
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
+
+
+class PrizesUpdateSerializer(serializers.Serializer):
+    """PUT by the host: the whole list of prizes replaces the current one (an empty list removes them)."""
+
+    prizes = PrizeInputSerializer(
+        many=True,
+        max_length=MAX_PRIZES,
+        allow_empty=True,
+        error_messages={"max_length": f"A competition has at most {MAX_PRIZES} prizes."},
+    )
+
+    def drafts(self) -> list[PrizeDraft]:
+        return [
+            PrizeDraft(
+                place=data["place"],
+                amount=data["amount"],
+                currency=data["currency"],
+                description=data["description"],
+            )
+            for data in self.validated_data["prizes"]
+        ]

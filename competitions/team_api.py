@@ -70,6 +70,12 @@ class TeamSerializer(serializers.Serializer):
     name = serializers.CharField(source="team.name")
     is_leader = serializers.BooleanField(help_text="Whether the viewer leads the team.")
     is_disqualified = serializers.BooleanField(source="team.is_disqualified")
+    is_prize_eligible = serializers.BooleanField(
+        source="team.is_prize_eligible", help_text="false: the host marked the team not eligible for prizes."
+    )
+    prize_ineligibility_reason = serializers.CharField(
+        source="team.prize_ineligibility_reason", help_text="Why, when not eligible for prizes."
+    )
     submissions = serializers.IntegerField(source="submission_count")
     max_team_size = serializers.IntegerField(source="competition.max_team_size")
     merger_deadline = serializers.DateTimeField(

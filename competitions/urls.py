@@ -1,6 +1,6 @@
 from django.urls import path
 
-from competitions import team_views, views
+from competitions import prize_views, team_views, views
 
 app_name = "competitions"
 urlpatterns = [
@@ -17,6 +17,12 @@ urlpatterns = [
     path("competitions/<slug:slug>/publish/", views.publish, name="publish"),
     path("competitions/<slug:slug>/host/", views.host_settings, name="host"),
     path("competitions/<slug:slug>/host/check/", views.check, name="check"),
+    path("competitions/<slug:slug>/host/prizes/", prize_views.save_prizes, name="host-prizes"),
+    path(
+        "competitions/<slug:slug>/host/prize-eligibility/",
+        prize_views.prize_eligibility,
+        name="host-prize-eligibility",
+    ),
     path("competitions/<slug:slug>/team/", team_views.team_page, name="team"),
     path("competitions/<slug:slug>/team/rename/", team_views.rename, name="team-rename"),
     path("competitions/<slug:slug>/team/invite/", team_views.invite, name="team-invite"),

@@ -14,6 +14,7 @@ from competitions.forms import (
     RescoreForm,
 )
 from competitions.models import Competition
+from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
     competition_for,
@@ -214,9 +215,23 @@ def host_settings(request, slug):
         else:
             messages.success(request, "Saved.")
             return redirect("competitions:host", slug=slug)
+    return render_host_page(request, competition, form=form)
+
+
+def render_host_page(request, competition: Competition, **forms):
+    """The Host tab with its forms, the ones given (bound, with their errors) and fresh ones for the rest."""
+    if "form" not in forms:
+        initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
+        forms["form"] = CompetitionSettingsForm(initial=initial)
+    forms.setdefault("prizes_form", PrizesForm(competition=competition))
+    forms.setdefault("eligibility_form", PrizeEligibilityForm())
     context = competition_context(request, competition, "host")
     context.update(
-        form=form, rescore_form=rescore_form_for(competition), rescore=competition.rescores.first()
+        rescore_form=rescore_form_for(competition),
+        rescore=competition.rescores.first(),
+        ineligible_teams=competition.teams.filter(prize_ineligible_at__isnull=False).order_by("name"),
+        prizes_locked=competition.phase == Competition.Phase.FINISHED,
+        **forms,
     )
     return render(request, "competitions/host.html", context)
 

@@ -9,6 +9,7 @@ from competitions import team_api
 from datasets import api as datasets_api
 from datasets import croissant_api
 from leaderboards import api as leaderboards_api
+from leaderboards import prize_api
 from moderation import api as moderation_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
@@ -152,6 +153,12 @@ urlpatterns = [
         "competitions/<slug:slug>/teams/<int:team_id>/disqualify/",
         moderation_api.TeamDisqualifyApi.as_view(),
         name="api-team-disqualify",
+    ),
+    path("competitions/<slug:slug>/prizes/", prize_api.PrizesApi.as_view(), name="api-prizes"),
+    path(
+        "competitions/<slug:slug>/teams/<int:team_id>/prize-eligibility/",
+        prize_api.TeamPrizeEligibilityApi.as_view(),
+        name="api-team-prize-eligibility",
     ),
     path("competitions/<slug:slug>/team/", team_api.TeamApi.as_view(), name="api-team"),
     path(

@@ -6,10 +6,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from competitions.queries import competition_for
+from competitions.queries import competition_for, team_for
 from config.api_input_limits import page_parameter
 from config.api_schema import LIMIT, OFFSET, error, errors
 from leaderboards.boards import board_for, leaderboard_csv
+from leaderboards.prizes import rows_with_prizes
 from leaderboards.queries import board_page, leaderboard_rows
 from leaderboards.serializers import LeaderboardSerializer
 from leaderboards.standing import delete_submission
@@ -55,6 +56,8 @@ class LeaderboardApi(APIView):
         offset = page_parameter(request, "offset", default=0, minimum=0, maximum=board.size)
         limit = page_parameter(request, "limit", default=100, minimum=1, maximum=MAX_PAGE)
         rows = board_page(competition, board.split, offset=offset, limit=limit, size=board.size)
+        viewer_team = team_for(request.user, competition) if request.user.is_authenticated else None
+        rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=viewer_team)
         page = {
             "split": board.split,
             "final": board.is_final,
@@ -91,6 +94,7 @@ def leaderboard_download(request, slug) -> HttpResponse:
     rows = (
         leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS, size=board.size) if board.size else []
     )
+    rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=None)
     response = HttpResponse(leaderboard_csv(rows, board.split), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{competition.slug}-{board.split}-leaderboard.csv"'

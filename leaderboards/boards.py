@@ -61,11 +61,12 @@ def leaderboard_csv(rows, split: str) -> bytes:
     writer = csv.writer(buffer)
     private = split == LeaderboardEntry.Split.PRIVATE
     header = ["rank", "team", "score", "entries", "last_submitted_at"]
-    writer.writerow(header + (["public_rank", "shake_up", "medal"] if private else []))
+    writer.writerow(header + (["public_rank", "shake_up", "medal", "prize"] if private else []))
     for row in rows:
         line = [row.rank, spreadsheet_safe(row.team_name), repr(row.score), row.entries]
         line.append(row.last_submitted_at.isoformat())
         if private:
             line += [row.public_rank or "", row.shake_up if row.shake_up is not None else "", row.medal or ""]
+            line.append(spreadsheet_safe(row.prize_text))
         writer.writerow(line)
     return buffer.getvalue().encode()

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from competitions.models import Competition, Team
+from competitions.models import Competition, Prize, Team
 from leaderboards.board_cache import is_cached_page, remembered
 from leaderboards.medals import medal_cutoffs, medal_for
 from leaderboards.models import LeaderboardEntry
@@ -63,6 +63,12 @@ class LeaderboardRow:
     last_submitted_at: datetime
     public_rank: int | None = None
     medal: str | None = None
+    prize: Prize | None = None  # private board only: leaderboards.prizes fills it in
+    not_eligible_for_prizes: bool = False  # shown to the host and to the team itself only
+
+    @property
+    def prize_text(self) -> str:
+        return self.prize.text if self.prize else ""
 
     @property
     def last_ago(self) -> str:

@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from competitions.serializers import PrizeSerializer
 from leaderboards.medals import MEDALS
 from leaderboards.models import LeaderboardEntry
 
-PRIVATE_ONLY = ("public_rank", "shake_up", "medal")
+PRIVATE_ONLY = ("public_rank", "shake_up", "medal", "prize")
 
 
 class LeaderboardRowSerializer(serializers.Serializer):
@@ -24,6 +25,16 @@ class LeaderboardRowSerializer(serializers.Serializer):
     )
     medal = serializers.ChoiceField(
         choices=MEDALS, required=False, allow_null=True, help_text="Private board only."
+    )
+    prize = PrizeSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Private board only: the prize this team won (teams not eligible for prizes are skipped, "
+        "and the prize goes to the next eligible team).",
+    )
+    not_eligible_for_prizes = serializers.BooleanField(
+        help_text="The host marked this team not eligible for prizes; shown to the host and to the team "
+        "itself only (false for everyone else)."
     )
 
     def to_representation(self, row):

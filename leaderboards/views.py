@@ -12,6 +12,7 @@ from config.errors import NotAllowed
 from leaderboards import charts, dashboard
 from leaderboards.api import leaderboard_download
 from leaderboards.boards import board_for
+from leaderboards.prizes import rows_with_prizes
 from leaderboards.queries import board_page, ranks_of_teams, row_filters, rows_at_ranks
 from leaderboards.standing import delete_submission
 from submissions.queries import submission_for
@@ -35,8 +36,12 @@ def leaderboard(request, slug):
         page = Paginator(range(board.size), PAGE_SIZE).get_page(request.GET.get("page"))
         offset = (page.number - 1) * PAGE_SIZE
         rows = board_page(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
+    rows, awards = rows_with_prizes(
+        request.user, competition, board.split, rows, viewer_team=context.get("team")
+    )
     context.update(
         rows=rows,
+        awards=awards if awards and awards.awards else None,
         page=page,
         board=board,
         finished=competition.phase == "finished",

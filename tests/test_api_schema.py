@@ -407,7 +407,7 @@ def test_an_empty_ordering_lists_in_the_default_order(api_for, competition, url)
 @pytest.mark.parametrize(
     ("url", "orderings"),
     [
-        ("/api/v1/competitions/", "default, newest, ending, teams, title"),
+        ("/api/v1/competitions/", "default, newest, ending, teams, title, prize"),
         ("/api/v1/datasets/", "newest, votes, title"),
         ("/api/v1/competitions/animals/writeups/", "score, votes"),
     ],

@@ -173,7 +173,7 @@ def test_after_the_end_both_boards_are_public_with_medals(client, api_for, compe
     assert page.status_code == 200
     assert "Private leaderboard" in page.content.decode()
     assert anonymous_csv.content.decode().splitlines()[0] == (
-        "rank,team,score,entries,last_submitted_at,public_rank,shake_up,medal"
+        "rank,team,score,entries,last_submitted_at,public_rank,shake_up,medal,prize"
     )
 
 

@@ -4,6 +4,7 @@ scikit-learn."""
 import io
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from sklearn import datasets as sklearn_datasets
 
 from accounts.models import User
 from competitions.models import Competition
+from competitions.prizes import PrizeDraft, set_prizes
 from competitions.services import CompetitionDraft, create_competition, publish_competition
 from datasets.demo import SLUG as DEMO_DATASET
 from datasets.demo import ensure_demo_dataset
@@ -65,6 +67,18 @@ DEMOS = [
         "were taken from 442 diabetes patients. Predict a quantitative measure of disease progression one year later.",
     ),
 ]
+
+# Prizes on two demos (competitions.prizes), in two currencies, so the list's "Total prize" sort and the
+# overview show them; set once, and left alone if the host changed them.
+DEMO_PRIZES = {
+    "digits": [
+        PrizeDraft(place=1, amount=Decimal("5000"), currency="USD"),
+        PrizeDraft(place=2, amount=Decimal("2500"), currency="USD"),
+        PrizeDraft(place=3, amount=Decimal("1000"), currency="USD", description="and a conference pass"),
+        PrizeDraft(place=4, description="Podium T-shirt"),
+    ],
+    "breast-cancer": [PrizeDraft(place=1, amount=Decimal("3000"), currency="EUR")],
+}
 
 DEMO_RULES = (
     "One account per person. Use only the data provided. You may submit up to the daily limit; "
@@ -134,6 +148,15 @@ class Command(BaseCommand):
                 )
                 publish_competition(competition=competition, user=host)
             self.stdout.write(self.style.SUCCESS(f"created: {demo.slug}"))
+        for slug, prizes in DEMO_PRIZES.items():
+            competition = Competition.objects.filter(slug=slug).first()
+            if (
+                competition
+                and not competition.prizes.exists()
+                and competition.phase != Competition.Phase.FINISHED
+            ):
+                set_prizes(competition=competition, user=competition.host, prizes=prizes)
+                self.stdout.write(self.style.SUCCESS(f"prizes: {slug}"))
         if ensure_demo_dataset(host):
             self.stdout.write(self.style.SUCCESS(f"created: dataset {DEMO_DATASET}"))
         else:
