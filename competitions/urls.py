@@ -1,6 +1,6 @@
 from django.urls import path
 
-from competitions import team_views, views
+from competitions import co_host_views, team_views, views
 
 app_name = "competitions"
 urlpatterns = [
@@ -17,6 +17,17 @@ urlpatterns = [
     path("competitions/<slug:slug>/publish/", views.publish, name="publish"),
     path("competitions/<slug:slug>/host/", views.host_settings, name="host"),
     path("competitions/<slug:slug>/host/check/", views.check, name="check"),
+    path("competitions/<slug:slug>/host/co-hosts/", co_host_views.add, name="co-host-add"),
+    path(
+        "competitions/<slug:slug>/host/co-hosts/<str:username>/role/",
+        co_host_views.change_role,
+        name="co-host-role",
+    ),
+    path(
+        "competitions/<slug:slug>/host/co-hosts/<str:username>/remove/",
+        co_host_views.remove,
+        name="co-host-remove",
+    ),
     path("competitions/<slug:slug>/team/", team_views.team_page, name="team"),
     path("competitions/<slug:slug>/team/rename/", team_views.rename, name="team-rename"),
     path("competitions/<slug:slug>/team/invite/", team_views.invite, name="team-invite"),

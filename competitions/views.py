@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from competitions import staging
+from competitions.co_hosts import co_hosts_of
 from competitions.forms import (
     HOSTING_STEPS,
     CompetitionFilterForm,
@@ -13,13 +14,14 @@ from competitions.forms import (
     CompetitionSettingsForm,
     RescoreForm,
 )
-from competitions.models import Competition
+from competitions.models import Competition, CompetitionHost
 from competitions.queries import (
     CompetitionSearch,
+    can_manage,
+    can_review,
     competition_for,
     downloadable_data,
     downloadable_file,
-    is_host,
     search_competitions,
     solution_check,
     submission_limits,
@@ -150,6 +152,7 @@ def competition_create(request):
                 solution=form.solution_file(),
                 data_files=form.public_files(),
                 source_dataset=form.cleaned_data["source_dataset"],
+                organisation=form.cleaned_data.get("organisation"),
             )
         except DomainError as error:
             field = error.details.get("field")
@@ -189,8 +192,8 @@ def publish(request, slug):
 def check(request, slug):
     """The host's check of a competition before publishing it: split, format, sample, what is missing."""
     competition = competition_for(request.user, slug)
-    if not is_host(request.user, competition):
-        raise NotAllowed("Only the competition's host can check its solution.")
+    if not can_review(request.user, competition):
+        raise NotAllowed("Only the competition's host, co-hosts and reviewers can check its solution.")
     context = competition_context(request, competition, "host")
     context["check"] = solution_check(competition)
     context["steps"] = HOSTING_STEPS
@@ -199,10 +202,13 @@ def check(request, slug):
 
 @login_required
 def host_settings(request, slug):
-    """The host's page: change text, rules, limits and deadlines, or extend the end."""
+    """The host's page: change text, rules, limits and deadlines, or extend the end. Reviewers read it
+    without its forms."""
     competition = competition_for(request.user, slug)
-    if not is_host(request.user, competition):
-        raise NotAllowed("Only the competition's host can change it.")
+    if not can_review(request.user, competition):
+        raise NotAllowed("Only the competition's host, co-hosts and reviewers can open the Host tab.")
+    if request.method == "POST" and not can_manage(request.user, competition):
+        raise NotAllowed("Only the competition's host or a co-host can change it; reviewers read it.")
     initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
     form = CompetitionSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +222,11 @@ def host_settings(request, slug):
             return redirect("competitions:host", slug=slug)
     context = competition_context(request, competition, "host")
     context.update(
-        form=form, rescore_form=rescore_form_for(competition), rescore=competition.rescores.first()
+        form=form,
+        rescore_form=rescore_form_for(competition),
+        rescore=competition.rescores.first(),
+        co_hosts=co_hosts_of(competition),
+        co_host_roles=CompetitionHost.Role.choices,
     )
     return render(request, "competitions/host.html", context)
 

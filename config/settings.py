@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "accounts",
+    "organisations",
     "datasets",
     "competitions",
     "submissions",
