@@ -218,8 +218,8 @@ class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
                 Q(owner=user) | Q(organisation__in=organisations_of(user))
             ).exclude(visibility=Dataset.Visibility.COMPETITION)
             self.fields["organisation"].queryset = organisations_of(user)
-            if not self.fields["organisation"].queryset.exists():
-                del self.fields["organisation"]
+        if user is None or not self.fields["organisation"].queryset.exists():
+            del self.fields["organisation"]  # offered only to members of an organisation
         if not self.is_bound:
             now = timezone.now().replace(second=0, microsecond=0)
             self.initial.setdefault("start_at", now)

@@ -271,3 +271,13 @@ def test_a_participant_cannot_list_co_hosts(api_for, competition, participant):
     answer = api_for(participant).get("/api/v1/competitions/animals/co-hosts/")
 
     assert answer.status_code == 403
+
+
+def test_a_competition_read_for_a_viewer_knows_their_role_without_another_query(
+    competition, host, carol, django_assert_num_queries
+):
+    add_co_host(competition=competition, actor=host, username="carol", role=REVIEWER)
+    read = competition_for(carol, "animals")
+
+    with django_assert_num_queries(0):
+        assert host_role(carol, read) == "reviewer"
