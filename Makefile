@@ -34,6 +34,7 @@ run: install $(VENV)/.cli-installed
 	@echo ""
 	@echo "  Podium is starting on http://localhost:$(PORT)/"
 	@echo "  Participant: demo / podium-demo    Host: demo-host / podium-demo    Admin: admin / podium-admin"
+	@echo "  Co-host (digits): demo-cohost / podium-demo    Reviewer (digits): demo-reviewer / podium-demo"
 	@echo ""
 	$(PY) -m config.procfile -f Procfile -p $(PORT)
 

@@ -17,7 +17,7 @@ from community.benchmarks import (
 )
 from community.models import Benchmark
 from community.pwc import import_table
-from competitions.queries import competition_for, is_host
+from competitions.queries import can_manage, competition_for
 from competitions.views import competition_context
 from config.errors import DomainError
 
@@ -59,7 +59,7 @@ def benchmark_page(request, slug):
         rows=rows,
         metric=metric_name(competition),
         chart=best_over_time_chart(benchmark, rows),
-        import_form=ImportForm() if is_host(request.user, competition) else None,
+        import_form=ImportForm() if can_manage(request.user, competition) else None,
         imported=sum(row.is_imported for row in rows),
     )
     return render(request, "community/benchmark.html", context)

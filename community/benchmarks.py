@@ -14,7 +14,7 @@ from django.db.models.functions import RowNumber
 from accounts.models import User
 from community.models import Benchmark, ImportedResult, WriteUp
 from competitions.models import Competition
-from competitions.queries import is_host
+from competitions.queries import can_manage
 from competitions.services import keep_open_after_end
 from config.errors import DomainError, NotAllowed, NotFound
 from config.timestamps import utc_label
@@ -64,7 +64,7 @@ def metric_name(competition: Competition) -> str:
 
 def open_benchmark(*, host: User, competition: Competition, task: str, dataset_name: str = "") -> Benchmark:
     """The host keeps a finished competition open as a benchmark (its private leaderboard stays frozen)."""
-    if not is_host(host, competition):
+    if not can_manage(host, competition):
         raise NotAllowed("Only the competition's host can turn it into a benchmark.")
     if competition.phase != Competition.Phase.FINISHED:
         raise BenchmarkRefused(

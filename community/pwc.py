@@ -12,7 +12,7 @@ from django.db import transaction
 from accounts.models import User
 from community.benchmarks import BenchmarkRefused, BenchmarkRow, metric_name
 from community.models import Benchmark, ImportedResult
-from competitions.queries import is_host
+from competitions.queries import can_manage
 from config.errors import NotAllowed
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -67,7 +67,7 @@ def import_table(
 ) -> dict:
     """Add a results table's rows to the benchmark as imported results, all or none. Rows already imported
     (same method, paper and score) are skipped. Returns {"imported": n, "skipped": n, "metric": column}."""
-    if not is_host(host, benchmark.competition):
+    if not can_manage(host, benchmark.competition):
         raise NotAllowed("Only the competition's host can import results into its benchmark.")
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportRefused(

@@ -12,6 +12,7 @@ from community.models import Comment, Notification, Vote, WriteUp
 from community.services import can_edit
 from community.targets import can_see_comment, kind_of
 from competitions.models import Competition
+from competitions.queries import speaking_host_ids
 from datasets.models import Dataset
 
 
@@ -46,7 +47,7 @@ def discussion(user: User, target: models.Model) -> list[CommentNode]:
     for comment in comments:
         comment.target = target  # every one is on it: its answer reads the target without a query per comment
     voted = voted_ids(user, Comment, [comment.pk for comment in comments])
-    host_id = competition_host_id(target)
+    host_ids = competition_host_ids(target)
     nodes = {
         comment.pk: CommentNode(
             comment=comment,
@@ -54,7 +55,7 @@ def discussion(user: User, target: models.Model) -> list[CommentNode]:
             shows_text=not comment.is_deleted and can_see_comment(user, comment),
             can_edit=can_edit(user, comment),
             voted=comment.pk in voted,
-            by_host=host_id is not None and comment.author_id == host_id,
+            by_host=comment.author_id in host_ids,
         )
         for comment in comments
     }
@@ -66,13 +67,15 @@ def discussion(user: User, target: models.Model) -> list[CommentNode]:
     return prune(roots, depth=0)
 
 
-def competition_host_id(target: models.Model) -> int | None:
-    """The host of the competition a discussion is about (a competition's, or a write-up's in it)."""
+def competition_host_ids(target: models.Model) -> set[int]:
+    """Who speaks as the host of the competition a discussion is about (a competition's, or a write-up's in
+    it): its host, co-hosts and its organisation's owners."""
     if isinstance(target, Competition):
-        return target.host_id
+        return speaking_host_ids(target)
     if isinstance(target, WriteUp):
-        return Competition.objects.filter(pk=target.competition_id).values_list("host_id", flat=True).first()
-    return None
+        competition = Competition.objects.filter(pk=target.competition_id).first()
+        return speaking_host_ids(competition) if competition else set()
+    return set()
 
 
 def prune(nodes: list[CommentNode], depth: int) -> list[CommentNode]:

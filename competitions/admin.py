@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from competitions.models import (
     Competition,
+    CompetitionHost,
     RulesAcceptance,
     Team,
     TeamInvitation,
@@ -40,6 +41,17 @@ class TeamMembershipInline(admin.TabularInline):
     raw_id_fields = ["user"]
     fields = ["user", "is_leader", "joined_at"]
     readonly_fields = ["joined_at"]
+
+
+class CoHostInline(admin.TabularInline):
+    """Co-hosts and reviewers; the rule that a participant cannot be one is kept by the host's pages and
+    the API (competitions.co_hosts), not here: staff may correct anything."""
+
+    model = CompetitionHost
+    extra = 0
+    raw_id_fields = ["user"]
+    fields = ["user", "role", "added_at"]
+    readonly_fields = ["added_at"]
 
 
 suspend = moderation_action(
@@ -130,8 +142,9 @@ class CompetitionAdmin(WithoutPlainDelete, admin.ModelAdmin):
     ]
     search_fields = ["title", "slug", "subtitle", "host__username"]
     date_hierarchy = "start_at"
-    raw_id_fields = ["host"]
+    raw_id_fields = ["host", "organisation"]
     list_select_related = ["host"]
+    inlines = [CoHostInline]
     actions = [suspend, restore, feature, unfeature, rescore, delete_with_reason_action("competition")]
     # What the stored solution was checked against cannot change here: rescoring comes with its own action.
     # Suspension and featuring change through the actions only, so each lands in the audit log.

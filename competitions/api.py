@@ -34,6 +34,7 @@ from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.queries import dataset_for
 from datasets.serializers import DatasetFileSerializer
 from datasets.services import NewFile
+from organisations.queries import organisation_for
 
 
 def competition_detail(user, competition) -> dict:
@@ -76,6 +77,9 @@ class CompetitionListApi(APIView):
             data_files=[NewFile(f.name, f) for f in form.validated_data["data_files"]],
             source_dataset=dataset_for(request.user, slug)
             if (slug := form.validated_data.get("source_dataset"))
+            else None,
+            organisation=organisation_for(org_slug)
+            if (org_slug := form.validated_data.get("organisation"))
             else None,
         )
         return Response(CompetitionSerializer(competition).data, status=status.HTTP_201_CREATED)

@@ -5,6 +5,7 @@ from itertools import pairwise
 from typing import IO
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from competitions import rules, staging
@@ -16,6 +17,8 @@ from config.rendering import markdown_field
 from datasets.forms import MultipleFileField
 from datasets.models import Dataset
 from datasets.services import NewFile
+from organisations.models import Organisation
+from organisations.queries import organisations_of
 
 DATETIME_INPUT = rules.DATETIME_INPUT
 
@@ -37,7 +40,7 @@ CREATE_STEPS = (
         "basics",
         "Basics",
         "What participants see first: the name, a one-line summary and the overview.",
-        ("title", "slug", "subtitle", "overview"),
+        ("title", "slug", "subtitle", "organisation", "overview"),
     ),
     Step(
         "data",
@@ -193,6 +196,16 @@ class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
         help_text="Its latest version's files join the uploaded ones.",
     )
 
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Host on behalf of",
+        to_field_name="slug",
+        empty_label="Yourself",
+        help_text="An organisation you belong to is shown as the host; its owners become co-hosts and its "
+        "members reviewers.",
+    )
+
     leave_out_data_files = forms.BooleanField(
         required=False, label="Leave the kept files out", help_text="Or choose other files to replace them."
     )
@@ -201,9 +214,12 @@ class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
         super().__init__(*args, **kwargs)
         self.show_staged(staged)
         if user is not None:
-            self.fields["source_dataset"].queryset = Dataset.objects.filter(owner=user).exclude(
-                visibility=Dataset.Visibility.COMPETITION
-            )
+            self.fields["source_dataset"].queryset = Dataset.objects.filter(
+                Q(owner=user) | Q(organisation__in=organisations_of(user))
+            ).exclude(visibility=Dataset.Visibility.COMPETITION)
+            self.fields["organisation"].queryset = organisations_of(user)
+        if user is None or not self.fields["organisation"].queryset.exists():
+            del self.fields["organisation"]  # offered only to members of an organisation
         if not self.is_bound:
             now = timezone.now().replace(second=0, microsecond=0)
             self.initial.setdefault("start_at", now)

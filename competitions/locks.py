@@ -17,7 +17,8 @@ while a writer of the competition (a rescore's switch, the private board) still 
 for it.
 
 Two kinds of rows are locked outside this order, each alone and never while taking another lock: a
-comment (hidden or restored by staff) and a dataset's latest version (numbering the next one).
+comment (hidden or restored by staff), a dataset's latest version (numbering the next one) and an
+organisation whose members change.
 
 Taking locks in one order leaves PostgreSQL nothing to break but what it cannot see (a row lock a
 foreign-key check takes, a serialization failure): a service whose transaction it rolled back for that

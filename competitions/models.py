@@ -5,6 +5,7 @@ from django.utils import timezone
 from competitions.money import amount_text, totals_by_currency, totals_text
 from competitions.rules import LIMITS_BY_NAME, check_constraints
 from datasets.models import DatasetVersion
+from organisations.models import Organisation
 
 SAMPLE_SUBMISSION_NAME = "sample_submission.csv"  # generated from the solution into the public data
 
@@ -22,6 +23,15 @@ class Competition(models.Model):
 
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_competitions"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="competitions",
+        help_text="Hosting on behalf of this organisation: shown as the host; its owners act as co-hosts and "
+        "its members as reviewers.",
     )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -158,6 +168,30 @@ class Competition(models.Model):
         """'25,000 USD + 3,000 EUR' (per currency, never converted), or '' without money prizes; reads the
         prizes the lists prefetch."""
         return totals_text(totals_by_currency((prize.amount, prize.currency) for prize in self.prizes.all()))
+
+
+class CompetitionHost(models.Model):
+    """Someone the host added to help run the competition: a co-host manages it, a reviewer reads it.
+
+    The host (`Competition.host`) is not a row here: they are the owner, and alone manage these rows."""
+
+    class Role(models.TextChoices):
+        CO_HOST = "co_host", "Co-host"
+        REVIEWER = "reviewer", "Reviewer"
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="co_hosts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="co_hosted_competitions"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CO_HOST)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["competition", "user"], name="one_host_role_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) on {self.competition}"
 
 
 class RulesAcceptance(models.Model):

@@ -23,22 +23,145 @@ from django.utils import timezone
 
 from accounts.models import User
 from competitions.errors import RulesNotAccepted
-from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, Prize, RulesAcceptance, Team
+from competitions.models import (
+    SAMPLE_SUBMISSION_NAME,
+    Competition,
+    CompetitionHost,
+    Prize,
+    RulesAcceptance,
+    Team,
+)
 from config.errors import NotAuthenticated, NotFound
 from datasets.models import DatasetFile, DatasetVersion
 from datasets.storage import public_storage
+from organisations.models import OrganisationMembership
+from organisations.queries import organisation_role
 from scoring import engine
 
 
-def is_host(user: User, competition: Competition) -> bool:
-    return user.is_authenticated and (user.is_staff or competition.host_id == user.pk)
+class HostRole:
+    """Who runs a competition, from most to least power (docs/organisers.md):
+
+    - owner: the host who created it (and staff): everything, and alone adds, removes and changes co-hosts;
+    - co_host: everything else the host does (settings, publishing, rescoring, test submissions,
+      disqualifying, the benchmark); a competition is deleted only by staff, in the admin;
+    - reviewer: reads what the host reads (every submission, both boards with private scores, the dashboard,
+      the solution check), changes nothing.
+
+    The owners of the competition's organisation are co-hosts, its members reviewers."""
+
+    OWNER = "owner"
+    CO_HOST = "co_host"
+    REVIEWER = "reviewer"
+    ORDER = (OWNER, CO_HOST, REVIEWER)
+
+
+ORGANISATION_ROLES = {"owner": HostRole.CO_HOST, "member": HostRole.REVIEWER}
+
+
+def host_role(user: User, competition: Competition) -> str | None:
+    """The user's HostRole in the competition, or None for everyone else. Read once per competition object
+    (pages ask it several times); the co-host services forget it when they change a role."""
+    if not user.is_authenticated:
+        return None
+    if user.is_staff or competition.host_id == user.pk:
+        return HostRole.OWNER
+    known: dict[int, str | None] = competition.__dict__.setdefault("_host_roles", {})
+    if user.pk not in known:
+        co_host_role = (
+            CompetitionHost.objects.filter(competition=competition, user=user)
+            .order_by()
+            .values_list("role", flat=True)
+            .first()
+        )
+        known[user.pk] = strongest_role(co_host_role, organisation_role(user, competition.organisation_id))
+    return known[user.pk]
+
+
+def strongest_role(co_host_role: str | None, organisation_role: str | None) -> str | None:
+    roles = {co_host_role, ORGANISATION_ROLES.get(organisation_role or "")}
+    return next((role for role in HostRole.ORDER if role in roles), None)
+
+
+def with_viewer_role(competitions: QuerySet[Competition], user: User) -> QuerySet[Competition]:
+    """The competitions with the viewer's co-host and organisation roles read in the same query, so that
+    host_role() on one of them costs no query of its own (an upload's statements stay as few)."""
+    return competitions.annotate(
+        viewer_co_host_role=Subquery(
+            CompetitionHost.objects.filter(competition=OuterRef("pk"), user=user)
+            .order_by()
+            .values("role")[:1]
+        ),
+        viewer_organisation_role=Subquery(
+            OrganisationMembership.objects.filter(organisation=OuterRef("organisation_id"), user=user)
+            .order_by()
+            .values("role")[:1]
+        ),
+    )
+
+
+def remember_viewer_role(competition: Competition, user: User) -> None:
+    if hasattr(competition, "viewer_co_host_role"):
+        role = strongest_role(
+            getattr(competition, "viewer_co_host_role"),  # noqa: B009 - an annotation, unknown to the model
+            getattr(competition, "viewer_organisation_role"),  # noqa: B009
+        )
+        competition.__dict__.setdefault("_host_roles", {})[user.pk] = role
+
+
+def forget_host_roles(competition: Competition) -> None:
+    competition.__dict__.pop("_host_roles", None)
+
+
+def can_manage(user: User, competition: Competition) -> bool:
+    """The owner and co-hosts: every host action but managing co-hosts."""
+    return host_role(user, competition) in (HostRole.OWNER, HostRole.CO_HOST)
+
+
+def can_review(user: User, competition: Competition) -> bool:
+    """Any organiser, reviewers included: may read what the host reads (private scores, every submission)."""
+    return host_role(user, competition) is not None
+
+
+def can_manage_hosts(user: User, competition: Competition) -> bool:
+    return host_role(user, competition) == HostRole.OWNER
+
+
+def organised_by(user: User) -> Q:
+    """The competitions the user hosts, co-hosts or reviews, directly or through an organisation (as
+    subqueries: no join that would repeat a competition)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return (
+        Q(host=user)
+        | Q(pk__in=CompetitionHost.objects.filter(user=user).values("competition_id"))
+        | Q(organisation__in=OrganisationMembership.objects.filter(user=user).values("organisation_id"))
+    )
+
+
+def speaking_host_ids(competition: Competition) -> set[int]:
+    """Who speaks as the host in discussions (the Host badge): the host, co-hosts and the owners of the
+    competition's organisation; reviewers read, they do not speak for the competition."""
+    ids = {competition.host_id}
+    ids |= set(
+        CompetitionHost.objects.filter(competition=competition, role=HostRole.CO_HOST).values_list(
+            "user_id", flat=True
+        )
+    )
+    if competition.organisation_id:
+        ids |= set(
+            OrganisationMembership.objects.filter(
+                organisation_id=competition.organisation_id, role=OrganisationMembership.Role.OWNER
+            ).values_list("user_id", flat=True)
+        )
+    return ids
 
 
 def visible_competitions(user: User) -> QuerySet[Competition]:
-    """Published competitions, plus the drafts a host is preparing (staff see all). A competition the
-    moderators suspended is hidden from everyone but its host, staff and those who joined it (who are told
-    why, and that it takes no submissions)."""
-    competitions = Competition.objects.select_related("host")
+    """Published competitions, plus the drafts a host is preparing (staff see all; co-hosts and reviewers
+    see what the host sees). A competition the moderators suspended is hidden from everyone but its
+    organisers, staff and those who joined it (who are told why, and that it takes no submissions)."""
+    competitions = Competition.objects.select_related("host", "organisation")
     if user.is_authenticated and user.is_staff:
         return competitions
     listed = Q(status=Competition.Status.PUBLISHED, suspended_at__isnull=True)
@@ -47,7 +170,7 @@ def visible_competitions(user: User) -> QuerySet[Competition]:
             status=Competition.Status.PUBLISHED,
             pk__in=RulesAcceptance.objects.filter(user=user).values("competition_id"),
         )
-        return competitions.filter(listed | joined | Q(host=user))
+        return competitions.filter(listed | joined | organised_by(user))
     return competitions.filter(listed)
 
 
@@ -114,7 +237,7 @@ def search_competitions(user: User, search: CompetitionSearch | None = None) -> 
     published = Q(status=Competition.Status.PUBLISHED)
     competitions = visible_competitions(user)
     if not user.is_staff:  # participants still reach a suspended competition, but lists no longer offer it
-        competitions = competitions.filter(Q(suspended_at__isnull=True) | Q(host_id=user.pk))
+        competitions = competitions.filter(Q(suspended_at__isnull=True) | organised_by(user))
     competitions = competitions.annotate(
         team_count=Count("teams", distinct=True),
         phase_rank=Case(
@@ -179,9 +302,13 @@ def with_metric_names(competitions: Iterable[Competition]) -> list[Competition]:
 
 
 def competition_for(user: User, slug: str) -> Competition:
-    competition = visible_competitions(user).filter(slug=slug).first()
+    competitions = visible_competitions(user).filter(slug=slug)
+    if user.is_authenticated and not user.is_staff:
+        competitions = with_viewer_role(competitions, user)
+    competition = competitions.first()
     if competition is None:
         raise NotFound(f"No competition '{slug}' exists, or it is not published yet.")
+    remember_viewer_role(competition, user)
     return competition
 
 
@@ -221,7 +348,7 @@ def require_participant(user: User, competition: Competition, action: str) -> Te
 
 
 def require_data_access(user: User, competition: Competition) -> None:
-    if is_host(user, competition):
+    if can_review(user, competition):
         return
     require_participant(user, competition, "download its data")
 
@@ -242,22 +369,30 @@ def downloadable_file(user: User, competition: Competition, name: str) -> Datase
 
 
 def viewer_state(user: User, competition: Competition) -> dict:
-    """Where the viewer stands in a competition, as every page and the API show it."""
+    """Where the viewer stands in a competition, as every page and the API show it. `is_host` is true for
+    every organiser (reviewers too: they see what the host sees); `may_manage` for those who may change it."""
     version = accepted_rules_version(user, competition)
     team = team_for(user, competition)
+    role = host_role(user, competition)
+    organiser = competition.host_id == user.pk or (role is not None and not user.is_staff)
     return {
         "has_joined": team is not None,
         "has_accepted_current_rules": version == competition.rules_version,
-        "may_join": competition.host_id != user.pk and (team is not None or competition.takes_newcomers),
+        "may_join": not organiser and (team is not None or competition.takes_newcomers),
         "hosts_it": competition.host_id == user.pk,
+        "organises_it": organiser,
+        "host_role": role,
         "team": team,
-        "is_host": is_host(user, competition),
+        "is_host": role is not None,
+        "may_manage": role in (HostRole.OWNER, HostRole.CO_HOST),
+        "may_manage_hosts": role == HostRole.OWNER,
     }
 
 
 def can_see_private_scores(user: User, competition: Competition) -> bool:
-    """Private scores stay with the host and admins until the end; after it, everyone sees them."""
-    return is_host(user, competition) or competition.phase == Competition.Phase.FINISHED
+    """Private scores stay with the organisers (reviewers too) and admins until the end; after it, everyone
+    sees them."""
+    return can_review(user, competition) or competition.phase == Competition.Phase.FINISHED
 
 
 def submission_format(competition: Competition) -> dict:

@@ -94,6 +94,12 @@ def prize_totals(competition: Competition) -> list[dict]:
 
 class CompetitionListSerializer(serializers.ModelSerializer):
     host = serializers.CharField(source="host.username")
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation hosting it, shown as its host (null: hosted by `host` alone).",
+    )
     phase = serializers.CharField()
     metric = MetricField()
     teams = serializers.SerializerMethodField()
@@ -108,6 +114,7 @@ class CompetitionListSerializer(serializers.ModelSerializer):
             "title",
             "subtitle",
             "host",
+            "organisation",
             "phase",
             "status",
             "start_at",
@@ -234,7 +241,16 @@ class ViewerStateSerializer(serializers.Serializer):
     )
     team = serializers.CharField(source="team.name", allow_null=True, help_text="The viewer's team's name.")
     is_host = serializers.BooleanField(
-        help_text="The host, or staff: sees every submission and private score."
+        help_text="An organiser (host, co-host, reviewer) or staff: sees every submission and private score."
+    )
+    host_role = serializers.ChoiceField(
+        choices=["owner", "co_host", "reviewer"],
+        allow_null=True,
+        help_text="owner: the host (or staff); co_host: every host action but managing co-hosts; reviewer: "
+        "reads everything the host reads, changes nothing; null: not an organiser.",
+    )
+    may_manage = serializers.BooleanField(
+        help_text="The viewer may change the competition (owner or co-host)."
     )
     hosts_it = serializers.BooleanField(help_text="The viewer hosts this competition, so may not enter it.")
 
@@ -308,7 +324,13 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
     source_dataset = serializers.SlugField(
         required=False,
         allow_blank=True,
-        help_text="Slug of one of your datasets whose latest files to include.",
+        help_text="Slug of one of your datasets (or your organisation's) whose latest files to include.",
+    )
+    organisation = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        help_text="Slug of an organisation you belong to, to host on its behalf (its owners become co-hosts, "
+        "its members reviewers).",
     )
 
     def draft(self) -> CompetitionDraft:

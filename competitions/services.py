@@ -15,13 +15,15 @@ from competitions import locks, rules
 from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
-from competitions.queries import is_host
+from competitions.queries import HostRole, can_manage, host_role
 from config.errors import NotAllowed
 from config.plain_text import refuse_control_characters
 from config.timestamps import utc_label
 from datasets.models import Dataset, DatasetFile
 from datasets.services import NewFile, clean_file_name, prepare_version, record_dataset, unique_slug
 from datasets.storage import private_storage, public_storage, store
+from organisations.models import Organisation
+from organisations.queries import organisation_role
 from scoring import engine
 
 # The engine's errors about metric parameters, and the parameter each one is about when it is always the same.
@@ -155,17 +157,30 @@ def create_competition(
     solution: IO[bytes],
     data_files: list[NewFile],
     source_dataset: Dataset | None = None,
+    organisation: Organisation | None = None,
 ) -> Competition:
     """Check the solution, store it privately with its split, and publish the data with a generated sample.
 
     The public data is the uploaded files plus, if given, the files of the latest version of one of the
     host's datasets (shared by storage key, not copied).
 
-    The competition starts as a draft: only its host sees it until it is published.
+    The competition starts as a draft: only its host (and, hosted for an organisation, its members) see it
+    until it is published.
     """
     check_draft(draft)
-    if source_dataset and source_dataset.owner_id != host.pk and not host.is_staff:
-        raise NotAllowed("You can only build a competition from your own datasets.")
+    if organisation is not None and organisation_role(host, organisation.pk) is None and not host.is_staff:
+        raise field_error(
+            "organisation",
+            f"You can host on behalf of {organisation.name} only as one of its members.",
+            "not_organisation_member",
+        )
+    if (
+        source_dataset
+        and source_dataset.owner_id != host.pk
+        and not host.is_staff
+        and organisation_role(host, source_dataset.organisation_id) is None
+    ):
+        raise NotAllowed("You can only build a competition from your own datasets or your organisation's.")
     seed = secrets.randbits(31) if draft.split_seed is None else draft.split_seed
     parsed = parse_solution(draft, solution, seed)
     slug = unique_slug(draft.title, model=Competition, requested=draft.slug)
@@ -188,6 +203,7 @@ def create_competition(
         with transaction.atomic():
             data = record_dataset(
                 owner=host,
+                organisation=organisation,
                 title=f"{draft.title.strip()} data",
                 slug=data_slug,
                 description=f"Public data of the competition '{draft.title.strip()}'.",
@@ -196,6 +212,7 @@ def create_competition(
             )
             competition = Competition.objects.create(
                 host=host,
+                organisation=organisation,
                 title=draft.title.strip(),
                 slug=slug,
                 subtitle=draft.subtitle,
@@ -231,8 +248,8 @@ def create_competition(
 
 
 def publish_competition(*, competition: Competition, user: User) -> Competition:
-    if not is_host(user, competition):
-        raise NotAllowed("Only the competition's host can publish it.")
+    if not can_manage(user, competition):
+        raise NotAllowed("Only the competition's host or a co-host can publish it.")
     if competition.status == Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is already published.", code="already_published")
     competition.status = Competition.Status.PUBLISHED
@@ -274,10 +291,18 @@ def join_competition(*, competition: Competition, user: User) -> Team:
     require_not_suspended(competition)
     if competition.status != Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is not published yet.", code="not_published")
+    role = host_role(user, competition)
     if competition.host_id == user.pk:
         raise CompetitionError(
             "You host this competition and can read its solution, so you cannot enter it as a participant. "
             "The Host tab's solution check shows what participants will see.",
+            code="host_cannot_join",
+        )
+    if role is not None and not user.is_staff:
+        title = "a co-host" if role == HostRole.CO_HOST else "a reviewer"
+        raise CompetitionError(
+            f"You are {title} of this competition and can read its private scores, so you cannot enter it as "
+            "a participant.",
             code="host_cannot_join",
         )
     already_in = TeamMembership.objects.filter(competition=competition, user=user).exists()
@@ -347,8 +372,8 @@ def draft_from(data: Mapping[str, Any], rule_settings: dict[str, Any]) -> Compet
 def update_competition(*, competition: Competition, user: User, changes: dict) -> Competition:
     """A host edits a competition. Editing the rules text makes every participant accept them again before
     their next submission; the end can only move later, and only before it passes."""
-    if not is_host(user, competition):
-        raise NotAllowed("Only the competition's host can change it.")
+    if not can_manage(user, competition):
+        raise NotAllowed("Only the competition's host or a co-host can change it.")
     unknown = sorted(set(changes) - set(EDITABLE_SETTINGS))
     if unknown:
         raise field_error(unknown[0], f"'{unknown[0]}' cannot be changed here.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from competitions import prize_views, team_views, views
+from competitions import co_host_views, prize_views, team_views, views
 
 app_name = "competitions"
 urlpatterns = [
@@ -22,6 +22,17 @@ urlpatterns = [
         "competitions/<slug:slug>/host/prize-eligibility/",
         prize_views.prize_eligibility,
         name="host-prize-eligibility",
+    ),
+    path("competitions/<slug:slug>/host/co-hosts/", co_host_views.add, name="co-host-add"),
+    path(
+        "competitions/<slug:slug>/host/co-hosts/<str:username>/role/",
+        co_host_views.change_role,
+        name="co-host-role",
+    ),
+    path(
+        "competitions/<slug:slug>/host/co-hosts/<str:username>/remove/",
+        co_host_views.remove,
+        name="co-host-remove",
     ),
     path("competitions/<slug:slug>/team/", team_views.team_page, name="team"),
     path("competitions/<slug:slug>/team/rename/", team_views.rename, name="team-rename"),

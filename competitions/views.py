@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from competitions import staging
+from competitions.co_hosts import co_hosts_of
 from competitions.forms import (
     HOSTING_STEPS,
     CompetitionFilterForm,
@@ -13,14 +14,15 @@ from competitions.forms import (
     CompetitionSettingsForm,
     RescoreForm,
 )
-from competitions.models import Competition
+from competitions.models import Competition, CompetitionHost
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
+    can_manage,
+    can_review,
     competition_for,
     downloadable_data,
     downloadable_file,
-    is_host,
     search_competitions,
     solution_check,
     submission_limits,
@@ -151,6 +153,7 @@ def competition_create(request):
                 solution=form.solution_file(),
                 data_files=form.public_files(),
                 source_dataset=form.cleaned_data["source_dataset"],
+                organisation=form.cleaned_data.get("organisation"),
             )
         except DomainError as error:
             field = error.details.get("field")
@@ -190,8 +193,8 @@ def publish(request, slug):
 def check(request, slug):
     """The host's check of a competition before publishing it: split, format, sample, what is missing."""
     competition = competition_for(request.user, slug)
-    if not is_host(request.user, competition):
-        raise NotAllowed("Only the competition's host can check its solution.")
+    if not can_review(request.user, competition):
+        raise NotAllowed("Only the competition's host, co-hosts and reviewers can check its solution.")
     context = competition_context(request, competition, "host")
     context["check"] = solution_check(competition)
     context["steps"] = HOSTING_STEPS
@@ -200,10 +203,13 @@ def check(request, slug):
 
 @login_required
 def host_settings(request, slug):
-    """The host's page: change text, rules, limits and deadlines, or extend the end."""
+    """The host's page: change text, rules, limits and deadlines, or extend the end. Reviewers read it
+    without its forms."""
     competition = competition_for(request.user, slug)
-    if not is_host(request.user, competition):
-        raise NotAllowed("Only the competition's host can change it.")
+    if not can_review(request.user, competition):
+        raise NotAllowed("Only the competition's host, co-hosts and reviewers can open the Host tab.")
+    if request.method == "POST" and not can_manage(request.user, competition):
+        raise NotAllowed("Only the competition's host or a co-host can change it; reviewers read it.")
     initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
     form = CompetitionSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -231,6 +237,8 @@ def render_host_page(request, competition: Competition, **forms):
         rescore=competition.rescores.first(),
         ineligible_teams=competition.teams.filter(prize_ineligible_at__isnull=False).order_by("name"),
         prizes_locked=competition.phase == Competition.Phase.FINISHED,
+        co_hosts=co_hosts_of(competition),
+        co_host_roles=CompetitionHost.Role.choices,
         **forms,
     )
     return render(request, "competitions/host.html", context)

@@ -4,6 +4,7 @@ from accounts import api as accounts_api
 from community import api as community_api
 from community import benchmark_api, writeup_api
 from competitions import api as competitions_api
+from competitions import co_host_api as competitions_co_host_api
 from competitions import croissant_api as competition_croissant_api
 from competitions import team_api
 from datasets import api as datasets_api
@@ -11,6 +12,7 @@ from datasets import croissant_api
 from leaderboards import api as leaderboards_api
 from leaderboards import prize_api
 from moderation import api as moderation_api
+from organisations import api as organisations_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
 
@@ -44,6 +46,28 @@ urlpatterns = [
         name="api-notifications-read",
     ),
     path("me/", accounts_api.MeApi.as_view(), name="api-me"),
+    path("orgs/", organisations_api.OrganisationListApi.as_view(), name="api-organisations"),
+    path("orgs/<slug:slug>/", organisations_api.OrganisationDetailApi.as_view(), name="api-organisation"),
+    path(
+        "orgs/<slug:slug>/members/",
+        organisations_api.OrganisationMembersApi.as_view(),
+        name="api-organisation-members",
+    ),
+    path(
+        "orgs/<slug:slug>/members/<str:username>/",
+        organisations_api.OrganisationMemberApi.as_view(),
+        name="api-organisation-member",
+    ),
+    path(
+        "competitions/<slug:slug>/co-hosts/",
+        competitions_co_host_api.CoHostsApi.as_view(),
+        name="api-competition-co-hosts",
+    ),
+    path(
+        "competitions/<slug:slug>/co-hosts/<str:username>/",
+        competitions_co_host_api.CoHostApi.as_view(),
+        name="api-competition-co-host",
+    ),
     path("me/tokens/", accounts_api.ApiTokensApi.as_view(), name="api-tokens"),
     path("me/tokens/<int:token_id>/", accounts_api.ApiTokenApi.as_view(), name="api-token"),
     path("datasets/", datasets_api.DatasetListApi.as_view(), name="api-datasets"),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "accounts",
+    "organisations",
     "datasets",
     "competitions",
     "submissions",
@@ -411,6 +412,7 @@ interrupted download resumes; each answer gives the whole file's SHA-256 in `X-C
         {"name": "moderation", "description": "Disqualifying a submission or a team (the host or an admin)."},
         {"name": "teams", "description": "Your team in a competition: invitations and merges."},
         {"name": "datasets", "description": "Versioned datasets, their files and Croissant metadata."},
+        {"name": "organisations", "description": "Organisations that host competitions and own datasets."},
         {"name": "community", "description": "Comments, votes, flags, notifications and write-ups."},
         {
             "name": "benchmarks",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("datasets/", include("datasets.urls")),
+    path("orgs/", include("organisations.urls")),
     path("", include("competitions.urls")),
     path("", include("submissions.urls")),
     path("", include("scoring.urls")),

@@ -3,6 +3,8 @@ from django import forms
 from config.rendering import markdown_field
 from datasets import licences
 from datasets.models import Dataset
+from organisations.models import Organisation
+from organisations.queries import organisations_of
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,8 +67,24 @@ class DatasetDetailsForm(forms.Form):
 class DatasetForm(DatasetDetailsForm):
     slug = forms.SlugField(max_length=100, required=False, help_text="Left empty, it is made from the title.")
     files = MultipleFileField(label="Files")
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Publish on behalf of",
+        to_field_name="slug",
+        empty_label="Yourself",
+        help_text="An organisation you belong to is shown as the owner; its owners may change the dataset.",
+    )
 
-    field_order = ["title", "slug", "subtitle", "description"]
+    field_order = ["title", "slug", "subtitle", "organisation", "description"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = organisations_of(user) if user is not None else Organisation.objects.none()
+        if organisations.exists():
+            self.fields["organisation"].queryset = organisations
+        else:
+            del self.fields["organisation"]
 
 
 class DatasetVersionForm(forms.Form):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from datasets import licences
+from organisations.models import Organisation
 
 
 class Dataset(models.Model):
@@ -11,6 +12,14 @@ class Dataset(models.Model):
         COMPETITION = "competition", "Competition data (through its competition only)"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="datasets")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="datasets",
+        help_text="Published on behalf of this organisation: shown as the owner.",
+    )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     subtitle = models.CharField(max_length=200, blank=True)

@@ -3,16 +3,20 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from config.errors import NotAllowed, NotAuthenticated, NotFound
 from datasets.models import Dataset, DatasetVersion
+from organisations.queries import OWNER, organisation_role, organisations_of
 
 
 def visible_datasets(user: User) -> QuerySet[Dataset]:
-    """Public datasets and the user's own; competition data is reached only through its competition."""
-    datasets = Dataset.objects.select_related("owner")
+    """Public datasets and the user's own (or their organisations'); competition data is reached only through
+    its competition."""
+    datasets = Dataset.objects.select_related("owner", "organisation")
     if user.is_authenticated and user.is_staff:
         return datasets.exclude(visibility=Dataset.Visibility.COMPETITION)
     if user.is_authenticated:
         return datasets.filter(
-            Q(visibility=Dataset.Visibility.PUBLIC) | Q(owner=user, visibility=Dataset.Visibility.PRIVATE)
+            Q(visibility=Dataset.Visibility.PUBLIC)
+            | Q(visibility=Dataset.Visibility.PRIVATE)
+            & (Q(owner=user) | Q(organisation__in=organisations_of(user)))
         )
     return datasets.filter(visibility=Dataset.Visibility.PUBLIC)
 
@@ -54,8 +58,12 @@ def require_download(user: User) -> None:
 
 
 def is_owner(user: User, dataset: Dataset) -> bool:
-    """Whether the user may change the dataset: its owner, or staff."""
-    return user.is_authenticated and (user.is_staff or dataset.owner_id == user.pk)
+    """Whether the user may change the dataset: its owner, an owner of its organisation, or staff."""
+    return user.is_authenticated and (
+        user.is_staff
+        or dataset.owner_id == user.pk
+        or organisation_role(user, dataset.organisation_id) == OWNER
+    )
 
 
 def require_owner(user: User, dataset: Dataset, action: str = "add versions to it") -> None:

@@ -37,8 +37,17 @@ class LicenceFields(serializers.Serializer):
     )
 
 
+ORGANISATION = {
+    "slug_field": "slug",
+    "read_only": True,
+    "allow_null": True,
+    "help_text": "The organisation that publishes it, shown as its owner (null: `owner` alone).",
+}
+
+
 class DatasetSerializer(serializers.ModelSerializer, LicenceFields):
     owner = serializers.CharField(source="owner.username", read_only=True)
+    organisation = serializers.SlugRelatedField(**ORGANISATION)
     versions = DatasetVersionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -53,6 +62,7 @@ class DatasetSerializer(serializers.ModelSerializer, LicenceFields):
             "license_url",
             "visibility",
             "owner",
+            "organisation",
             "created_at",
             "vote_count",
             "versions",
@@ -61,6 +71,7 @@ class DatasetSerializer(serializers.ModelSerializer, LicenceFields):
 
 class DatasetListSerializer(serializers.ModelSerializer, LicenceFields):
     owner = serializers.CharField(source="owner.username", read_only=True)
+    organisation = serializers.SlugRelatedField(**ORGANISATION)
 
     class Meta:
         model = Dataset
@@ -73,6 +84,7 @@ class DatasetListSerializer(serializers.ModelSerializer, LicenceFields):
             "license_url",
             "visibility",
             "owner",
+            "organisation",
             "created_at",
             "vote_count",
         ]
@@ -102,6 +114,11 @@ class DatasetVersionCreateSerializer(serializers.Serializer):
 
 class DatasetCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
+    organisation = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        help_text="Slug of an organisation you belong to, to publish on its behalf (shown as the owner).",
+    )
     slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
     subtitle = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True)

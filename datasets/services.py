@@ -20,6 +20,8 @@ from datasets.columns import csv_columns, is_csv
 from datasets.models import Dataset, DatasetFile, DatasetVersion
 from datasets.signals import dataset_deleting
 from datasets.storage import CHUNK, StoredFile, public_storage, store, stream_size
+from organisations.models import Organisation
+from organisations.queries import organisation_role
 
 RESERVED_SLUGS = {"new", "edit", "api", "admin", "download"}  # words the URLs use next to slugs
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._() -]{0,200}$")
@@ -235,6 +237,7 @@ def record_dataset(
     description: str = "",
     licence: Licence | None = None,
     visibility: str = Dataset.Visibility.PUBLIC,
+    organisation: Organisation | None = None,
 ) -> Dataset:
     """Write a dataset and its first version; call inside a transaction."""
     licence = licence or Licence()
@@ -242,6 +245,7 @@ def record_dataset(
         with transaction.atomic():
             dataset = Dataset.objects.create(
                 owner=owner,
+                organisation=organisation,
                 title=title.strip(),
                 slug=slug,
                 subtitle=subtitle.strip(),
@@ -277,9 +281,17 @@ def create_dataset(
     license_url: str = "",
     license_name: str = "",
     visibility: str = Dataset.Visibility.PUBLIC,
+    organisation: Organisation | None = None,
 ) -> Dataset:
-    """Create a dataset and its first version from the given files."""
+    """Create a dataset and its first version from the given files; published for an organisation, it
+    shows the organisation as its owner (the creator must be one of its members)."""
     check_title(title)
+    if organisation is not None and organisation_role(owner, organisation.pk) is None and not owner.is_staff:
+        raise DatasetError(
+            f"You can publish on behalf of {organisation.name} only as one of its members.",
+            code="not_organisation_member",
+            details={"field": "organisation"},
+        )
     refuse_control_characters(subtitle, field="subtitle", label="subtitle")
     licence = choose_licence(license, license_url, license_name)
     slug = unique_slug(title, requested=slug)
@@ -294,6 +306,7 @@ def create_dataset(
             description=description,
             licence=licence,
             visibility=visibility,
+            organisation=organisation,
         )
 
 

@@ -75,7 +75,7 @@ def dataset_detail(request, slug):
 
 @login_required
 def dataset_create(request):
-    form = DatasetForm(request.POST or None, request.FILES or None)
+    form = DatasetForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from competitions.models import Competition, Prize, Team
-from competitions.queries import is_host
+from competitions.queries import can_review
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import LeaderboardRow, ranked_entries
 
@@ -67,7 +67,7 @@ def ineligible_shown_to(
 ) -> frozenset[int]:
     """The teams whose 'not eligible for prizes' mark this viewer sees: all for the host, their own for a
     team, none for anyone else (who costs no query)."""
-    if is_host(user, competition):
+    if can_review(user, competition):
         if ineligible is None:
             ineligible = frozenset(
                 competition.teams.filter(prize_ineligible_at__isnull=False).values_list("pk", flat=True)

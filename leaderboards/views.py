@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions.queries import competition_for, is_host
+from competitions.queries import can_review, competition_for
 from competitions.views import competition_context
 from config.errors import NotAllowed
 from leaderboards import charts, dashboard
@@ -72,8 +72,8 @@ def delete(request, slug, submission_id):
 def host_dashboard(request, slug):
     """The host's view of the competition: joins, submissions, failures and the top of both boards."""
     competition = competition_for(request.user, slug)
-    if not is_host(request.user, competition):
-        raise NotAllowed("Only the competition's host and staff can see its dashboard.")
+    if not can_review(request.user, competition):
+        raise NotAllowed("Only the competition's host, co-hosts, reviewers and staff can see its dashboard.")
     figures = dashboard.host_dashboard(competition)
     context = competition_context(request, competition, "host")
     context.update(figures=figures, **dashboard_charts(figures))

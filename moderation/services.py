@@ -12,7 +12,7 @@ from community.queries import comment_target
 from community.targets import kind_of
 from competitions import locks
 from competitions.models import Competition, Team
-from competitions.queries import is_host
+from competitions.queries import can_manage
 from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage
 from leaderboards import standing
@@ -188,8 +188,8 @@ def rescore_competition(*, competition: Competition, actor: User, reason: str) -
 
 
 def require_host_or_staff(actor: User, competition: Competition) -> None:
-    if not is_host(actor, competition):
-        raise NotAllowed("Only the competition's host or an admin can disqualify.")
+    if not can_manage(actor, competition):
+        raise NotAllowed("Only the competition's host, a co-host or an admin can disqualify.")
 
 
 @locks.retried_on_conflict

@@ -5,7 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from competitions.queries import competition_for, is_host
+from competitions.queries import can_review, competition_for
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONParser, MetricParamsField, loads_bounded
 from config.api_schema import errors
@@ -48,8 +48,8 @@ class RescoreApi(APIView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        if not is_host(request.user, competition):
-            raise NotAllowed("Only the competition's host can see its rescores.")
+        if not can_review(request.user, competition):
+            raise NotAllowed("Only the competition's host, co-hosts and reviewers can see its rescores.")
         latest = competition.rescores.first()
         return Response(RescoreSerializer(latest).data if latest else None)
 

@@ -18,7 +18,7 @@ from competitions import locks
 from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError
 from competitions.models import Competition
-from competitions.queries import is_host
+from competitions.queries import can_manage
 from config.errors import NotAllowed
 from datasets.storage import private_storage, store
 from scoring import engine, signals
@@ -52,8 +52,10 @@ def start_rescore(
     metric_params: dict | None = None,
     reason: str = "",
 ) -> Rescore:
-    if not is_host(user, competition):
-        raise NotAllowed("Only the competition's host can replace the solution or change the metric.")
+    if not can_manage(user, competition):
+        raise NotAllowed(
+            "Only the competition's host or a co-host can replace the solution or change the metric."
+        )
     running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
     if running:
         raise CompetitionError(
@@ -319,8 +321,8 @@ def give_up(rescore: Rescore) -> None:
 
 def cancel_rescore(*, competition: Competition, user: User) -> Rescore:
     """The host stops the running rescore; the leaderboards keep the scores they have."""
-    if not is_host(user, competition):
-        raise NotAllowed("Only the competition's host can cancel a rescore.")
+    if not can_manage(user, competition):
+        raise NotAllowed("Only the competition's host or a co-host can cancel a rescore.")
     running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
     if running is None or not end_rescore(
         running, Rescore.Status.CANCELLED, f"Cancelled by {user.username}."

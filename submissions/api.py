@@ -6,9 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from competitions.queries import (
+    can_review,
     can_see_private_scores,
     competition_for,
-    is_host,
     require_participant,
     team_for,
 )
@@ -45,7 +45,7 @@ def viewer_context(user, competition) -> dict:
     """What the viewer may see of a competition's submissions, for SubmissionSerializer."""
     return {
         "show_private": can_see_private_scores(user, competition),
-        "show_host_detail": is_host(user, competition),
+        "show_host_detail": can_review(user, competition),
     }
 
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from competitions import locks
 from competitions.models import Competition
-from competitions.queries import is_host
+from competitions.queries import can_manage
 from config.errors import DATABASE_ERRORS, NotAllowed
 from datasets.storage import private_storage, store
 from submissions.models import Submission
@@ -25,10 +25,10 @@ PENDING = (Submission.Status.QUEUED, Submission.Status.SCORING)
 
 
 def require_host(user: User, competition: Competition) -> None:
-    if not is_host(user, competition):
+    if not can_manage(user, competition):
         raise NotAllowed(
-            "Only the competition's host can make test submissions: they are scored against the solution, "
-            "which only the host may read.",
+            "Only the competition's host or a co-host can make test submissions: they are scored against the "
+            "solution, which only the organisers may read.",
             code="not_host",
         )
 

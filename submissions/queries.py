@@ -2,16 +2,16 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from competitions.models import Competition
-from competitions.queries import is_host, team_for
+from competitions.queries import can_review, team_for
 from config.errors import NotFound
 from submissions.models import Submission
 
 
 def visible_submissions(user: User, competition: Competition) -> QuerySet[Submission]:
     """A participant sees their team's submissions (also while the competition is suspended: they are
-    kept); the host and staff see every submission."""
+    kept); the host, co-hosts, reviewers and staff see every submission."""
     submissions = Submission.objects.filter(competition=competition).select_related("team", "submitted_by")
-    if is_host(user, competition):
+    if can_review(user, competition):
         return submissions
     team = team_for(user, competition)
     if team is None:

@@ -57,6 +57,7 @@ def row(request, slug, submission_id):
         "s": submission,
         "competition": competition,
         "is_host": state["is_host"],
+        "may_manage": state["may_manage"],
         **row_context(request.user, competition, state["team"]),
     }
     return render(request, "submissions/_row.html", context)

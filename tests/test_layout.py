@@ -14,12 +14,21 @@ ROOT = Path(__file__).resolve().parent.parent
 # and `scoring.engine` is a pure library with no Django in it: every app may use both.
 BELOW = {
     "accounts": set(),
-    "datasets": {"accounts"},
-    "competitions": {"datasets", "accounts"},
-    "submissions": {"competitions", "datasets", "accounts"},
-    "scoring": {"submissions", "competitions", "datasets", "accounts"},
-    "leaderboards": {"scoring", "submissions", "competitions", "datasets", "accounts"},
-    "community": {"leaderboards", "scoring", "submissions", "competitions", "datasets", "accounts"},
+    "organisations": {"accounts"},
+    "datasets": {"organisations", "accounts"},
+    "competitions": {"datasets", "organisations", "accounts"},
+    "submissions": {"competitions", "datasets", "organisations", "accounts"},
+    "scoring": {"submissions", "competitions", "datasets", "organisations", "accounts"},
+    "leaderboards": {"scoring", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    "community": {
+        "leaderboards",
+        "scoring",
+        "submissions",
+        "competitions",
+        "datasets",
+        "organisations",
+        "accounts",
+    },
     "moderation": {
         "community",
         "leaderboards",
@@ -27,6 +36,7 @@ BELOW = {
         "submissions",
         "competitions",
         "datasets",
+        "organisations",
         "accounts",
     },
 }
@@ -113,8 +123,9 @@ def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
 
 def test_row_locks_are_taken_only_through_the_lock_module():
     """competitions/locks.py owns the order (user, competitions, teams); the only other locks are leaf rows
-    taken alone (a comment being hidden or restored, a dataset's latest version)."""
-    leaf_locks = {"moderation/services.py", "datasets/services.py"}
+    taken alone (a comment being hidden or restored, a dataset's latest version, an organisation whose
+    members change)."""
+    leaf_locks = {"moderation/services.py", "datasets/services.py", "organisations/services.py"}
     locking = {
         str(path.relative_to(ROOT))
         for app in EVERY_APP

@@ -14,7 +14,7 @@ SHOWN = 20
 
 @register.inclusion_tag("submissions/_host_tests.html", takes_context=True)
 def host_test_section(context, competition):
-    """The upload form and the latest test submissions, with both scores: only the host sees this tab."""
+    """The upload form and the latest test submissions, with both scores: only those who may manage the competition see it."""
     tests = list(host_test_submissions(competition)[:SHOWN])
     return {
         "competition": competition,

@@ -117,7 +117,7 @@ def test_only_the_host_can_publish(api_for, host, participant):
     response = api_for(participant).post("/api/v1/competitions/animals/publish/")
 
     assert response.status_code == 403
-    assert response.json()["message"] == "Only the competition's host can publish it."
+    assert response.json()["message"] == "Only the competition's host or a co-host can publish it."
 
 
 def test_joining_accepts_the_rules_and_makes_a_team_of_one(api_for, competition, participant):
@@ -131,6 +131,8 @@ def test_joining_accepts_the_rules_and_makes_a_team_of_one(api_for, competition,
         "hosts_it": False,
         "team": "alice",
         "is_host": False,
+        "host_role": None,
+        "may_manage": False,
     }
     team = Team.objects.get(competition=competition)
     assert list(team.members.values_list("username", flat=True)) == ["alice"]
@@ -224,7 +226,9 @@ def test_a_competition_cannot_take_another_users_dataset(api_for, host, particip
     )
 
     assert response.status_code == 403
-    assert response.json()["message"] == "You can only build a competition from your own datasets."
+    assert response.json()["message"] == (
+        "You can only build a competition from your own datasets or your organisation's."
+    )
     assert not Competition.objects.exists()
 
 

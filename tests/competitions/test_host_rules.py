@@ -112,7 +112,7 @@ def test_only_the_host_changes_a_competition(competition, participant):
     with pytest.raises(NotAllowed) as refusal:
         update_competition(competition=competition, user=participant, changes={"rules": "Mine now."})
 
-    assert refusal.value.message == "Only the competition's host can change it."
+    assert refusal.value.message == "Only the competition's host or a co-host can change it."
 
 
 def test_the_api_patch_changes_only_what_is_sent_and_names_a_bad_field(api_for, competition, host):

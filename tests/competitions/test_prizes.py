@@ -246,7 +246,7 @@ def test_the_api_refuses_malformed_prizes_before_the_rules(api_for, competition,
 def test_only_the_host_may_put_prizes(api_for, competition, participant):
     answer = api_for(participant).put(PRIZES, {"prizes": []}, format="json")
     assert answer.status_code == 403
-    assert answer.json()["message"] == "Only the competition's host can change its prizes."
+    assert answer.json()["message"] == "Only the competition's host or a co-host can change its prizes."
 
 
 def prize_row_post(**rows) -> dict:

@@ -29,7 +29,10 @@ def test_only_the_host_sees_the_check(client, host, participant):
     client.force_login(participant)
     response = client.get(f"/competitions/{competition.slug}/host/check/")
     assert response.status_code == 403
-    assert escape("Only the competition's host can check its solution.") in response.content.decode()
+    assert (
+        escape("Only the competition's host, co-hosts and reviewers can check its solution.")
+        in response.content.decode()
+    )
 
 
 def test_a_published_competition_shows_when_it_was_published(client, host):

@@ -328,7 +328,9 @@ def test_the_host_cancels_a_running_rescore_and_the_boards_keep_their_scores(
     )
     rescoring.continue_rescore(rescore.pk)  # a batch scored, held aside
 
-    with pytest.raises(NotAllowed, match=re.escape("Only the competition's host can cancel a rescore.")):
+    with pytest.raises(
+        NotAllowed, match=re.escape("Only the competition's host or a co-host can cancel a rescore.")
+    ):
         rescoring.cancel_rescore(competition=competition, user=participant)
     cancelled = rescoring.cancel_rescore(competition=competition, user=host)
 

@@ -107,7 +107,9 @@ def test_staff_may_test_too(competition, moderator):
 
 
 def test_a_participant_may_not_make_a_test_submission(competition, alice):
-    with pytest.raises(NotAllowed, match="Only the competition's host can make test submissions"):
+    with pytest.raises(
+        NotAllowed, match="Only the competition's host or a co-host can make test submissions"
+    ):
         host_test(competition, alice)
 
 
@@ -325,7 +327,9 @@ def test_a_participant_gets_403_with_the_reason(api_for, competition, alice, met
     answer = upload(client) if method == "post" else client.get(API)
 
     assert answer.status_code == 403
-    assert answer.json()["message"].startswith("Only the competition's host can make test submissions")
+    assert answer.json()["message"].startswith(
+        "Only the competition's host or a co-host can make test submissions"
+    )
     assert not Submission.with_host_tests.exists()
 
 

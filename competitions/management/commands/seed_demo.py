@@ -1,5 +1,5 @@
-"""Create the demo host, participant, admin, three competitions and a public dataset from data that ships with
-scikit-learn."""
+"""Create the demo host, participant, co-host, reviewer, admin, three competitions, an organisation and a
+public dataset from data that ships with scikit-learn."""
 
 import io
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from django.utils import timezone
 from sklearn import datasets as sklearn_datasets
 
 from accounts.models import User
+from competitions.demo_organisers import seed_organisers
 from competitions.models import Competition
 from competitions.prizes import PrizeDraft, set_prizes
 from competitions.services import CompetitionDraft, create_competition, publish_competition
@@ -121,6 +122,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         host = ensure_user("demo-host", DEMO_PASSWORD, display_name="Demo Host")
         ensure_user("demo", DEMO_PASSWORD, display_name="Demo Participant")
+        co_host = ensure_user("demo-cohost", DEMO_PASSWORD, display_name="Demo Co-host")
+        reviewer = ensure_user("demo-reviewer", DEMO_PASSWORD, display_name="Demo Reviewer")
         ensure_user("admin", ADMIN_PASSWORD, is_staff=True, is_superuser=True)
         now = timezone.now().replace(microsecond=0)
         for demo in DEMOS:
@@ -161,3 +164,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"created: dataset {DEMO_DATASET}"))
         else:
             self.stdout.write(f"exists: dataset {DEMO_DATASET}")
+        for made in seed_organisers(host=host, co_host=co_host, reviewer=reviewer, dataset_slug=DEMO_DATASET):
+            self.stdout.write(self.style.SUCCESS(f"created: {made}"))

@@ -1,0 +1,5 @@
+from config.errors import DomainError
+
+
+class OrganisationError(DomainError):
+    code = "invalid_organisation"
