@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from community.mail_news import mail_comment
 from community.models import Comment, CommentFlag, Notification, Vote
 from community.targets import kind_of, require_open
 from competitions import locks
@@ -142,6 +143,7 @@ def notify_thread(comment: Comment, target: models.Model) -> None:
         for user_id, kind in recipients.items()
         if user_id in active
     )
+    mail_comment(comment, target, active)
 
 
 def edit_window_closes(comment: Comment) -> datetime:

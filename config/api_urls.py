@@ -9,6 +9,7 @@ from competitions import team_api
 from datasets import api as datasets_api
 from datasets import croissant_api
 from leaderboards import api as leaderboards_api
+from mail import api as mail_api
 from moderation import api as moderation_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
@@ -44,6 +45,7 @@ urlpatterns = [
     ),
     path("me/", accounts_api.MeApi.as_view(), name="api-me"),
     path("me/tokens/", accounts_api.ApiTokensApi.as_view(), name="api-tokens"),
+    path("me/mail-preferences/", mail_api.MailPreferencesApi.as_view(), name="api-mail-preferences"),
     path("me/tokens/<int:token_id>/", accounts_api.ApiTokenApi.as_view(), name="api-token"),
     path("datasets/", datasets_api.DatasetListApi.as_view(), name="api-datasets"),
     path("datasets/<slug:slug>/", datasets_api.DatasetDetailApi.as_view(), name="api-dataset"),
