@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from community.models import Comment
+from community.models import Comment, Notification
 from community.targets import kind_of
 from community.team_notifications import invitation_news, merge_news
 from competitions.models import Competition, Team, TeamInvitation, TeamMembership
@@ -70,19 +70,28 @@ def mail_team_request(sender, *, request, actor: User, **kwargs) -> None:
     )
 
 
-def mail_comment(comment: Comment, target, recipient_ids: Iterable[int]) -> None:
-    """The people a new comment notifies (the replied-to author, the thread, the target's owners) by mail."""
+def mail_comment(comment: Comment, target, recipients: dict[int, str]) -> None:
+    """The people a new comment notifies (user id -> why: the replied-to author, the others in the thread, the
+    target's owners) by mail, each with the same reason as the notification."""
     where = kind_of(target)
     link = site_url(f"{where.page_url(target)}#comment-{comment.pk}")
     excerpt = comment.body if len(comment.body) <= 1000 else comment.body[:1000] + "…"
-    about = f"the {where.label} {target}"
-    queue_mail(
-        recipients=User.objects.filter(pk__in=list(recipient_ids)),
-        kind=kinds.THREAD_REPLIES,
-        event=f"comment:{comment.pk}",
-        subject=f"{comment.author.username} commented on {about}",
-        body=f"{comment.author.username} wrote on {about}:\n\n{excerpt}\n\nRead and reply: {link}\n",
-    )
+    author, about = comment.author.username, f"the {where.label} {target}"
+    subjects = {
+        Notification.Kind.REPLY: f"{author} replied to your comment on {about}",
+        Notification.Kind.THREAD: f"{author} commented in a thread you follow on {about}",
+        Notification.Kind.NEW_COMMENT: f"{author} commented on {about}",
+    }
+    for reason, subject in subjects.items():
+        user_ids = [user_id for user_id, why in recipients.items() if why == reason]
+        if user_ids:
+            queue_mail(
+                recipients=User.objects.filter(pk__in=user_ids),
+                kind=kinds.THREAD_REPLIES,
+                event=f"comment:{comment.pk}",
+                subject=subject,
+                body=f"{author} wrote on {about}:\n\n{excerpt}\n\nRead and reply: {link}\n",
+            )
 
 
 def participants(competition: Competition):

@@ -143,7 +143,9 @@ def notify_thread(comment: Comment, target: models.Model) -> None:
         for user_id, kind in recipients.items()
         if user_id in active
     )
-    mail_comment(comment, target, active)
+    mail_comment(
+        comment, target, {user_id: kind for user_id, kind in recipients.items() if user_id in active}
+    )
 
 
 def edit_window_closes(comment: Comment) -> datetime:
