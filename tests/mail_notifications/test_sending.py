@@ -33,7 +33,9 @@ def test_a_queued_mail_arrives_with_a_footer_and_the_unsubscribe_headers(inbox, 
     assert received.recipients == ["alice@example.com"]
     assert received.message["Subject"] == "Podium: Hello"
     unsubscribe = received.message["List-Unsubscribe"].strip()  # folded onto its own line: it is long
-    assert unsubscribe.startswith("<https://podium.example.org/mail/unsubscribe/") and unsubscribe.endswith("/>")
+    assert unsubscribe.startswith("<https://podium.example.org/mail/unsubscribe/") and unsubscribe.endswith(
+        "/>"
+    )
     assert received.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     body = received.body.replace("\r\n", "\n")
     assert body.startswith("The body.\n\n-- \nYou get this mail because")

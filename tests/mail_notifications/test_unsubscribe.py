@@ -56,7 +56,9 @@ def test_a_changed_link_is_refused_with_a_page_that_says_so(client, participant,
     page = client.post(tampered)
 
     assert page.status_code == 400
-    assert "This unsubscribe link is not valid: it may have been cut short or changed." in page.content.decode()
+    assert (
+        "This unsubscribe link is not valid: it may have been cut short or changed." in page.content.decode()
+    )
     assert mail_preferences(participant) == DEFAULTS
 
 
