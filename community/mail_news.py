@@ -4,10 +4,10 @@ that is the same however often the event fires (the outbox keeps one mail per ev
 The events reach here as signals from the apps below (scoring, the boards, teams) or as calls from
 community's own services (comments), plus the beat task's deadline reminders."""
 
-from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from accounts.models import User
 from community.models import Comment, Notification
 from community.targets import kind_of
 from community.team_notifications import invitation_news, merge_news
-from competitions.models import Competition, Team, TeamInvitation, TeamMembership
+from competitions.models import Competition, Team, TeamInvitation, TeamMembership, TeamMergeRequest
 from mail import kinds
 from mail.services import queue_mail, site_url
 from submissions.models import Submission
@@ -23,7 +23,7 @@ from submissions.models import Submission
 REMINDER_BEFORE = timedelta(hours=24)
 
 
-def mail_submission_result(sender, *, submission: Submission, **kwargs) -> None:
+def mail_submission_result(sender: object, *, submission: Submission, **kwargs: object) -> None:
     """The submitter hears that a file was scored (with its public score) or failed (with the reason)."""
     submission = Submission.objects.select_related("competition", "submitted_by").get(pk=submission.pk)
     competition = submission.competition
@@ -52,7 +52,9 @@ def mail_submission_result(sender, *, submission: Submission, **kwargs) -> None:
     )
 
 
-def mail_team_request(sender, *, request, actor: User, **kwargs) -> None:
+def mail_team_request(
+    sender: object, *, request: TeamInvitation | TeamMergeRequest, actor: User, **kwargs: object
+) -> None:
     """Invitations, merge requests and their answers: the same people and sentences as the notifications."""
     if isinstance(request, TeamInvitation):
         recipients, text = invitation_news(request, actor)
@@ -70,7 +72,7 @@ def mail_team_request(sender, *, request, actor: User, **kwargs) -> None:
     )
 
 
-def mail_comment(comment: Comment, target, recipients: dict[int, str]) -> None:
+def mail_comment(comment: Comment, target: models.Model, recipients: dict[int, str]) -> None:
     """The people a new comment notifies (user id -> why: the replied-to author, the others in the thread, the
     target's owners) by mail, each with the same reason as the notification."""
     where = kind_of(target)
@@ -94,13 +96,13 @@ def mail_comment(comment: Comment, target, recipients: dict[int, str]) -> None:
             )
 
 
-def participants(competition: Competition):
+def participants(competition: Competition) -> QuerySet[User]:
     return User.objects.filter(
         Exists(TeamMembership.objects.filter(competition=competition, user=OuterRef("pk")))
     )
 
 
-def mail_private_board(sender, *, competition: Competition, **kwargs) -> None:
+def mail_private_board(sender: object, *, competition: Competition, **kwargs: object) -> None:
     """Everyone in a team of the competition hears that the final standings are out."""
     link = site_url(reverse("leaderboards:leaderboard", args=[competition.slug]) + "?split=private")
     queue_mail(
@@ -112,7 +114,7 @@ def mail_private_board(sender, *, competition: Competition, **kwargs) -> None:
     )
 
 
-def final_selection_deadline(competition: Competition):
+def final_selection_deadline(competition: Competition) -> datetime:
     """When teams must have selected their final submissions: the end (phases will bring a date of their own)."""
     return competition.end_at
 

@@ -35,7 +35,8 @@ def test_a_scored_submission_is_mailed_after_a_refusal_and_its_link_unsubscribes
     turned_on = client.session.put(
         f"{stack.url}/api/v1/me/mail-preferences/", json={"submission_results": True}, timeout=30
     )
-    assert turned_on.status_code == 200 and turned_on.json()["submission_results"] is True
+    assert turned_on.status_code == 200
+    assert turned_on.json()["submission_results"] is True
     guesses = digit_guesses(join_and_read_test_ids(client, "digits"))
 
     submission = client.wait_until_finished(client.submit("digits", guesses).json()["id"])
@@ -58,5 +59,6 @@ def test_a_scored_submission_is_mailed_after_a_refusal_and_its_link_unsubscribes
 
     assert one_click.status_code == 200
     after = client.get("/api/v1/me/mail-preferences/").json()
-    assert after["submission_results"] is False and after["team_requests"] is True
+    assert after["submission_results"] is False
+    assert after["team_requests"] is True
     assert len(inbox.to("demo@example.com")) == 1

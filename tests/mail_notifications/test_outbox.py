@@ -50,10 +50,11 @@ def test_a_failed_submission_is_mailed_with_its_reason(competition, players):
 
     score_and_settle(submission.pk)
 
-    [(event, recipient, subject)] = outbox()
+    [(_event, _recipient, subject)] = outbox()
     assert subject == "Submission #1 in Animals failed"
     reason = Submission.objects.get(pk=submission.pk).error_message
-    assert reason and reason in OutgoingMail.objects.get().body
+    assert reason
+    assert reason in OutgoingMail.objects.get().body
 
 
 def test_submission_results_are_not_mailed_by_default(competition, players):
@@ -88,7 +89,7 @@ def test_an_invitation_and_its_answer_are_mailed_once_each_to_the_other_side(com
 
 
 def test_a_merge_request_is_mailed_to_the_leaders_of_the_team_asked(competition, players):
-    alice, bob = players
+    _alice, bob = players
 
     merge = teams.request_merge(competition=competition, user=bob, target_name="alice")
 

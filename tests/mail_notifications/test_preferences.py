@@ -20,7 +20,8 @@ def test_the_form_saves_ticked_kinds_on_and_unticked_ones_off(client, participan
 
     answer = client.post("/mail/preferences/", {"submission_results": "on", "team_requests": "on"})
 
-    assert answer.status_code == 302 and answer["Location"] == "/accounts/profile/#mail"
+    assert answer.status_code == 302
+    assert answer["Location"] == "/accounts/profile/#mail"
     assert mail_preferences(participant) == {
         **dict.fromkeys(DEFAULTS, False),
         "submission_results": True,
@@ -32,7 +33,8 @@ def test_the_form_saves_ticked_kinds_on_and_unticked_ones_off(client, participan
 def test_the_form_needs_a_login(client):
     answer = client.post("/mail/preferences/", {"team_requests": "on"})
 
-    assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/accounts/login/")
 
 
 def test_the_api_reads_every_kind(api_for, participant):
