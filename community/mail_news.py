@@ -17,6 +17,7 @@ from community.targets import kind_of
 from community.team_notifications import invitation_news, merge_news
 from competitions.models import Competition, Team, TeamInvitation, TeamMembership, TeamMergeRequest
 from mail import kinds
+from mail.kinds import KINDS
 from mail.services import queue_mail, site_url
 from submissions.models import Submission
 
@@ -25,7 +26,21 @@ REMINDER_BEFORE = timedelta(hours=24)
 
 def mail_submission_result(sender: object, *, submission: Submission, **kwargs: object) -> None:
     """The submitter hears that a file was scored (with its public score) or failed (with the reason)."""
-    submission = Submission.objects.select_related("competition", "submitted_by").get(pk=submission.pk)
+    # On the worker's path after every score: the kind is off unless chosen (its default), so one statement
+    # reads the submission only for a submitter who turned it on, and finds nothing for everyone else.
+    assert not KINDS[kinds.SUBMISSION_RESULTS].wanted_by_default, "the statement below reads only chosen ones"
+    found = (
+        Submission.objects.select_related("competition", "submitted_by")
+        .filter(
+            pk=submission.pk,
+            submitted_by__mail_preferences__kind=kinds.SUBMISSION_RESULTS,
+            submitted_by__mail_preferences__is_wanted=True,
+        )
+        .first()
+    )
+    if found is None:
+        return
+    submission = found
     competition = submission.competition
     link = site_url(reverse("submissions:list", args=[competition.slug]))
     number = f"#{submission.team_number}" if submission.team_number else f"{submission.pk}"
