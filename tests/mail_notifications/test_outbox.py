@@ -59,6 +59,7 @@ def test_a_failed_submission_is_mailed_with_its_reason(competition, players):
 
 def test_submission_results_are_not_mailed_by_default(competition, players):
     alice, _ = players
+    assert not kinds.KINDS[kinds.SUBMISSION_RESULTS].wanted_by_default  # the worker's one read relies on it
 
     score_and_settle(upload(competition, alice, PERFECT_PUBLIC).pk)
 
