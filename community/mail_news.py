@@ -16,6 +16,7 @@ from community.models import Comment, Notification
 from community.targets import kind_of
 from community.team_notifications import invitation_news, merge_news
 from competitions.models import Competition, Team, TeamInvitation, TeamMembership, TeamMergeRequest
+from config.timestamps import utc_label
 from mail import kinds
 from mail.services import queue_mail, site_url
 from submissions.models import Submission
@@ -162,7 +163,7 @@ def mail_deadline_reminders() -> int:
             event=f"deadline-reminder:{competition.pk}",
             subject=f"Select your final submissions in {competition.title}",
             body=(
-                f"{competition.title} ends on {deadline:%Y-%m-%d %H:%M} UTC and your team has not selected its "
+                f"{competition.title} ends on {utc_label(deadline)} and your team has not selected its "
                 f"final submissions. Without a selection, the private leaderboard takes your team's best "
                 f"submissions by public score (up to {competition.final_selection_limit}).\n\n"
                 f"Choose them on your submissions page: {link}\n"

@@ -9,7 +9,9 @@ from django.utils import timezone
 from community.mail_news import mail_deadline_reminders
 from competitions import teams
 from competitions.models import Competition
+from config.timestamps import utc_label
 from mail import kinds
+from mail.models import OutgoingMail
 from tests.competitions.test_teams import player, team_of
 from tests.factories import make_submission
 from tests.mail_notifications.conftest import outbox
@@ -38,6 +40,9 @@ def test_teams_with_no_final_selection_are_reminded_once(competition, players):
         (f"deadline-reminder:{competition.pk}", name, "Select your final submissions in Animals")
         for name in ["alice", "carol"]
     ]
+    competition.refresh_from_db()
+    body = OutgoingMail.objects.filter(kind=kinds.DEADLINE_REMINDERS).first().body
+    assert f"Animals ends on {utc_label(competition.end_at)} and your team has not selected" in body
 
 
 def test_a_competition_ending_later_than_a_day_from_now_or_already_ended_sends_none(competition, players):
