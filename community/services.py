@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from community.mail_news import mail_comment
 from community.models import Comment, CommentFlag, Notification, Vote
 from community.targets import kind_of, require_open
 from competitions import locks
@@ -141,6 +142,9 @@ def notify_thread(comment: Comment, target: models.Model) -> None:
         Notification(recipient_id=user_id, comment=comment, kind=kind)
         for user_id, kind in recipients.items()
         if user_id in active
+    )
+    mail_comment(
+        comment, target, {user_id: kind for user_id, kind in recipients.items() if user_id in active}
     )
 
 

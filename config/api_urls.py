@@ -11,6 +11,7 @@ from datasets import api as datasets_api
 from datasets import croissant_api
 from leaderboards import api as leaderboards_api
 from leaderboards import prize_api
+from mail import api as mail_api
 from moderation import api as moderation_api
 from organisations import api as organisations_api
 from scoring import api as scoring_api
@@ -69,6 +70,7 @@ urlpatterns = [
         name="api-competition-co-host",
     ),
     path("me/tokens/", accounts_api.ApiTokensApi.as_view(), name="api-tokens"),
+    path("me/mail-preferences/", mail_api.MailPreferencesApi.as_view(), name="api-mail-preferences"),
     path("me/tokens/<int:token_id>/", accounts_api.ApiTokenApi.as_view(), name="api-token"),
     path("datasets/", datasets_api.DatasetListApi.as_view(), name="api-datasets"),
     path("datasets/<slug:slug>/", datasets_api.DatasetDetailApi.as_view(), name="api-dataset"),

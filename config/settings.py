@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "leaderboards",
     "moderation",
     "community",
+    "mail",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,8 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("PODIUM_EMAIL_FROM", "Podium <podium@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as its users reach it: links in mail (sent by workers, with no request to read it from).
+PODIUM_SITE_URL = os.environ.get("PODIUM_SITE_URL", "http://localhost:8000")
 
 # --- Community -------------------------------------------------------------------------------
 PODIUM_COMMENT_EDIT_MINUTES = int(os.environ.get("PODIUM_COMMENT_EDIT_MINUTES", "30"))
@@ -336,6 +339,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PODIUM_SWEEP_EVERY,
     },
     "clean-interrupted-uploads": {"task": "submissions.tasks.clean_interrupted_uploads", "schedule": 3600},
+    "mail-deadline-reminders": {"task": "community.tasks.mail_deadline_reminders", "schedule": 600},
 }
 if PODIUM_SCORING_HARD_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ValueError("PODIUM_SCORING_HARD_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("leaderboards.urls")),
     path("", include("moderation.urls")),
     path("", include("community.urls")),
+    path("", include("mail.urls")),
 ]
 
 handler404 = "config.error_pages.not_found"

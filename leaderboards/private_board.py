@@ -19,6 +19,7 @@ from competitions import locks
 from competitions.models import Competition
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import higher_is_better, rankable_submissions, ranked_entries
+from leaderboards.signals import private_board_revealed
 from submissions.models import Submission
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def finalize_if_due(competition: Competition) -> bool:
             return False
         build_private_leaderboard(locked)
         competition.private_leaderboard_built_at = locked.private_leaderboard_built_at
+        private_board_revealed.send(sender=Competition, competition=locked)
     return True
 
 

@@ -140,6 +140,8 @@ def score_and_settle(submission_id: int, holder: str | None = None) -> str:
         if submission.competition.phase == Competition.Phase.FINISHED:  # the board waits only after the end
             submission.competition.refresh_from_db(fields=["private_leaderboard_built_at"])
         signals.submission_settled.send(sender=Submission, submission=submission)
+    if submission and not submission.is_host_test and settles:
+        signals.submission_finished.send(sender=Submission, submission=submission)
     if outcome == Status.SCORED:
         timing_logger.info("timings %s", json.dumps(timings))
     return outcome

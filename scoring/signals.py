@@ -16,6 +16,10 @@ submission_scored = Signal()
 # end waited for, or rebuilt if it was built meanwhile).
 submission_settled = Signal()
 
+# A participant's submission (on time or late, never a host's test) finished scoring, scored or failed
+# (`submission`), after its transaction committed. Receivers: community (the submitter's mail).
+submission_finished = Signal()
+
 # A rescore switched the competition to its new scores (`competition`), with the competition locked.
 # Receivers: the boards (every public entry is rebuilt, and the private board if it was built).
 scores_replaced = Signal()

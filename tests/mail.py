@@ -37,9 +37,13 @@ class Inbox:
     """aiosmtpd's handler: every message it accepts, in order. With `credentials`, the server asks for them
     (AUTH PLAIN or LOGIN) and refuses mail from a client that did not give them."""
 
-    def __init__(self, port: int, credentials: tuple[str, str] | None = None):
+    def __init__(self, port: int, credentials: tuple[str, str] | None = None, refuse_first: int = 0):
         self.port = port
         self.credentials = credentials
+        self.refuse_first = (
+            refuse_first  # this many messages get a 4xx ("try again later") before any is taken
+        )
+        self.refused = 0
         self.received: list[Received] = []
         self.logins: list[str] = []
 
@@ -52,6 +56,9 @@ class Inbox:
         return AuthResult(success=False, handled=False)
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refused < self.refuse_first:
+            self.refused += 1
+            return "451 4.3.0 Mailbox busy, try again later"
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
@@ -69,8 +76,8 @@ class Inbox:
 
 
 @contextlib.contextmanager
-def smtp_server(credentials: tuple[str, str] | None = None) -> Iterator[Inbox]:
-    inbox = Inbox(free_port(), credentials)
+def smtp_server(credentials: tuple[str, str] | None = None, refuse_first: int = 0) -> Iterator[Inbox]:
+    inbox = Inbox(free_port(), credentials, refuse_first)
     auth = {"authenticator": inbox.authenticate, "auth_required": True, "auth_require_tls": False}
     controller = Controller(
         inbox,

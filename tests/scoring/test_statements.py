@@ -15,7 +15,9 @@ from leaderboards.models import LeaderboardEntry
 from scoring import services
 from tests.factories import joined, predictions
 
-WORKER_STATEMENTS = 6  # claim; read; competition shared; team locked; scores; entry upserted
+# claim; read; competition shared; team locked; scores; entry upserted; after the commit, whether the
+# submitter chose to be mailed the result (off by default: one read, which finds nothing)
+WORKER_STATEMENTS = 7
 UPLOAD_STATEMENTS = 9  # token; competition; team; rules; team locked; membership; quota; team number; insert
 
 
@@ -39,7 +41,7 @@ def alice_api(competition, participant, api_for):
     return api_for(participant)
 
 
-def test_scoring_a_submission_takes_six_statements_and_updates_the_entry(competition, alice_api):
+def test_scoring_a_submission_takes_seven_statements_and_updates_the_entry(competition, alice_api):
     first = upload_through_api(alice_api, competition, predictions())
     second = upload_through_api(alice_api, competition, predictions({2: "dog"}))
     services.score_and_settle(first)  # parses the solution into the worker's cache

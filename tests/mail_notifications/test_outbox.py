@@ -1,0 +1,166 @@
+"""Each kind of event queues one mail per recipient who wants that kind, once, however often it fires."""
+
+import io
+
+import pytest
+
+from community.mail_news import mail_comment, mail_submission_result, mail_team_request
+from community.services import post_comment
+from competitions import teams
+from leaderboards.private_board import finalize_ended_competitions
+from leaderboards.signals import private_board_revealed
+from mail import kinds
+from mail.models import OutgoingMail
+from mail.services import UnknownMailKind, queue_mail, set_mail_preferences
+from scoring.services import score_and_settle
+from submissions.models import Submission
+from submissions.services import create_submission
+from tests.competitions.test_teams import player
+from tests.factories import UserFactory, end_now, predictions
+from tests.mail_notifications.conftest import outbox
+
+PERFECT_PUBLIC = predictions({1: "cat", 2: "dog", 3: "cat", 4: "bird"})
+
+
+def upload(competition, user, text) -> Submission:
+    submission, _ = create_submission(
+        competition=competition, user=user, file_name="p.csv", stream=io.BytesIO(text.encode())
+    )
+    return submission
+
+
+def test_a_scored_submission_is_mailed_once_to_its_submitter_who_turned_the_kind_on(competition, players):
+    alice, _ = players
+    set_mail_preferences(user=alice, choices={kinds.SUBMISSION_RESULTS: True})
+    submission = upload(competition, alice, PERFECT_PUBLIC)
+
+    score_and_settle(submission.pk)
+    mail_submission_result(None, submission=submission)  # the event told a second time
+
+    assert outbox() == [
+        (f"submission-result:{submission.pk}", "alice", "Submission #1 in Animals scored"),
+    ]
+    assert "was scored. Its public score is 1." in OutgoingMail.objects.get().body
+
+
+def test_a_failed_submission_is_mailed_with_its_reason(competition, players):
+    alice, _ = players
+    set_mail_preferences(user=alice, choices={kinds.SUBMISSION_RESULTS: True})
+    submission = upload(competition, alice, "id,label\n1,cat\n2,dog\n")
+
+    score_and_settle(submission.pk)
+
+    [(_event, _recipient, subject)] = outbox()
+    assert subject == "Submission #1 in Animals failed"
+    reason = Submission.objects.get(pk=submission.pk).error_message
+    assert reason
+    assert reason in OutgoingMail.objects.get().body
+
+
+def test_submission_results_are_not_mailed_by_default(competition, players):
+    alice, _ = players
+    assert not kinds.KINDS[kinds.SUBMISSION_RESULTS].wanted_by_default  # the worker's one read relies on it
+
+    score_and_settle(upload(competition, alice, PERFECT_PUBLIC).pk)
+
+    assert outbox() == []
+
+
+def test_an_invitation_and_its_answer_are_mailed_once_each_to_the_other_side(competition, players):
+    alice, bob = players
+
+    invitation = teams.invite_member(competition=competition, user=alice, username="bob")
+    mail_team_request(None, request=invitation, actor=alice)  # the signal told twice
+    teams.accept_invitation(invitation=invitation, user=bob)
+    invitation.refresh_from_db()
+    mail_team_request(None, request=invitation, actor=bob)
+
+    assert outbox(kinds.TEAM_REQUESTS) == [
+        (
+            f"team-invitation:{invitation.pk}:pending",
+            "bob",
+            "alice invited you to join team 'alice' in Animals.",
+        ),
+        (
+            f"team-invitation:{invitation.pk}:accepted",
+            "alice",
+            "bob accepted your invitation and joined team 'alice' in Animals.",
+        ),
+    ]
+
+
+def test_a_merge_request_is_mailed_to_the_leaders_of_the_team_asked(competition, players):
+    _alice, bob = players
+
+    merge = teams.request_merge(competition=competition, user=bob, target_name="alice")
+
+    assert outbox(kinds.TEAM_REQUESTS) == [
+        (
+            f"team-merge:{merge.pk}:pending",
+            "alice",
+            "bob asked for team 'bob' to merge into your team 'alice' in Animals.",
+        )
+    ]
+
+
+def test_a_reply_is_mailed_to_the_thread_and_the_host_once(competition, players):
+    alice, bob = players
+    first = post_comment(author=alice, target=competition, body="Is the split random?")
+
+    reply = post_comment(author=bob, target=competition, body="Yes, seeded.", parent=first)
+    mail_comment(reply, competition, {alice.pk: "reply"})  # told again
+
+    assert sorted(outbox(kinds.THREAD_REPLIES)) == [
+        (f"comment:{first.pk}", "host", "alice commented on the competition Animals"),
+        (f"comment:{reply.pk}", "alice", "bob replied to your comment on the competition Animals"),
+        (f"comment:{reply.pk}", "host", "bob commented in a thread you follow on the competition Animals"),
+    ]
+
+
+def test_the_private_board_reveal_is_mailed_to_every_participant_once(competition, players):
+    carol = player(competition, "carol")
+    teams.accept_invitation(
+        invitation=teams.invite_member(competition=competition, user=players[0], username="carol"), user=carol
+    )
+
+    end_now(competition)
+    finalize_ended_competitions()
+    private_board_revealed.send(sender=type(competition), competition=competition)  # told twice
+
+    assert sorted(outbox(kinds.PRIVATE_BOARD)) == [
+        (f"private-board:{competition.pk}", name, "The final standings of Animals are out")
+        for name in ["alice", "bob", "carol"]
+    ]
+
+
+def test_a_kind_turned_off_is_not_mailed_and_the_others_still_are(competition, players):
+    alice, bob = players
+    set_mail_preferences(user=bob, choices={kinds.TEAM_REQUESTS: False})
+
+    teams.invite_member(competition=competition, user=alice, username="bob")
+    post_comment(author=alice, target=competition, body="Hello")
+    set_mail_preferences(user=competition.host, choices={kinds.THREAD_REPLIES: False})
+    post_comment(author=bob, target=competition, body="Hello to you")
+
+    assert [(recipient, event.split(":")[0]) for event, recipient, _ in outbox()] == [("host", "comment")]
+
+
+def test_users_without_an_address_or_inactive_get_no_mail(competition, participant):
+    nobody = UserFactory(username="nomail", email="")
+    gone = UserFactory(username="gone", is_active=False)
+
+    queued = queue_mail(
+        recipients=[nobody, gone, participant],
+        kind=kinds.PRIVATE_BOARD,
+        event="test:1",
+        subject="Hello",
+        body="Hi",
+    )
+
+    assert queued == 1
+    assert outbox() == [("test:1", "alice", "Hello")]
+
+
+def test_an_unknown_kind_is_refused_by_name(participant):
+    with pytest.raises(UnknownMailKind, match="'join_request' is not a kind of mail; the kinds are: "):
+        queue_mail(recipients=[participant], kind="join_request", event="x", subject="s", body="b")
