@@ -2,6 +2,8 @@
 to the next (config/celery.py): Celery's Django fixup would close it around every task, and each score would
 open a new PostgreSQL connection and backend."""
 
+import time
+
 import pytest
 from celery.fixups.django import DjangoWorkerFixup
 from django.db import connection
@@ -37,6 +39,8 @@ def run_a_task_as_the_worker_does() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_the_connection_outlives_a_task(closes):
     connection.ensure_connection()
+    connection.close_at = time.monotonic() + 600  # well within its age, whatever earlier tests left here
+    connection.errors_occurred = False
 
     for _ in range(3):
         run_a_task_as_the_worker_does()
