@@ -5,7 +5,8 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions import staging
+from competitions import admission, staging
+from competitions.admission_forms import AllowListForm, InvitationForm, JoinRequestForm, RefusalForm
 from competitions.forms import (
     HOSTING_STEPS,
     CompetitionFilterForm,
@@ -41,12 +42,18 @@ from scoring import engine
 
 def competition_context(request, competition: Competition, tab: str) -> dict:
     """What every tab of a competition page needs: the competition and where the viewer stands."""
-    return {
+    state = viewer_state(request.user, competition)
+    context = {
         "competition": competition,
         "tab": tab,
         "metric": engine.METRICS.get(competition.metric),
-        **viewer_state(request.user, competition),
+        **state,
     }
+    if not state["is_admitted"] and not state["hosts_it"]:
+        context["not_admitted_message"] = admission.not_admitted_message(competition)
+        context["join_request"] = admission.own_join_request(request.user, competition)
+        context["join_request_form"] = JoinRequestForm()
+    return context
 
 
 HOME_FINISHED = 6
@@ -217,6 +224,12 @@ def host_settings(request, slug):
     context = competition_context(request, competition, "host")
     context.update(
         form=form, rescore_form=rescore_form_for(competition), rescore=competition.rescores.first()
+    )
+    context.update(
+        access=admission.admission_overview(competition),
+        invitation_form=InvitationForm(),
+        allow_list_form=AllowListForm(),
+        refusal_form=RefusalForm(),
     )
     return render(request, "competitions/host.html", context)
 
