@@ -2,11 +2,12 @@
 host (linked to the Host tab's access section), an answer the requester (linked to the competition)
 (competitions.signals.join_request_changed, sent inside the change's transaction)."""
 
+from accounts.models import User
 from community.models import Notification
 from competitions.models import JoinRequest
 
 
-def notify_join_request(sender, *, join_request: JoinRequest, actor, **kwargs) -> None:
+def notify_join_request(sender: object, *, join_request: JoinRequest, actor: User, **kwargs: object) -> None:
     competition = join_request.competition
     if join_request.status == JoinRequest.Status.PENDING:
         recipient = competition.host

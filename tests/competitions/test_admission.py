@@ -48,7 +48,8 @@ def test_an_invitation_link_admits_a_student_to_a_private_competition(client, pr
     joined = client.post("/competitions/animals/join/")
 
     assert "Accept the invitation" in page.content.decode()
-    assert accepted.status_code == 302 and accepted.url == "/competitions/animals/rules/"
+    assert accepted.status_code == 302
+    assert accepted.url == "/competitions/animals/rules/"
     assert joined.status_code == 302
     assert client.get("/competitions/animals/").status_code == 200
     assert Admission.objects.get(user=participant).via == Admission.Via.INVITATION
@@ -97,10 +98,12 @@ def test_a_spent_invitation_code_is_refused_saying_why(
     )
 
     assert message in page.content.decode()
-    assert refused_page.status_code == 400 and message in refused_page.content.decode()
+    assert refused_page.status_code == 400
+    assert message in refused_page.content.decode()
     assert api.status_code == 400
     assert api.json()["code"] == "invitation_refused"
-    assert message in api.json()["message"] and api.json()["details"] == {"field": "code"}
+    assert message in api.json()["message"]
+    assert api.json()["details"] == {"field": "code"}
     assert not Admission.objects.exists()
 
 
@@ -169,7 +172,8 @@ def test_only_the_host_manages_invitation_links(api_for, unlisted, participant):
     )
     listed = api_for(participant).get("/api/v1/competitions/animals/access/invitation-links/")
 
-    assert answer.status_code == 403 and listed.status_code == 403
+    assert answer.status_code == 403
+    assert listed.status_code == 403
     assert answer.json()["message"] == "Only the competition's host can create invitation links."
 
 
@@ -212,7 +216,8 @@ def test_an_allow_list_entry_that_is_neither_an_address_nor_a_domain_is_refused(
     )
 
     assert api.status_code == 400
-    assert api.json()["message"] == message and api.json()["details"] == {"field": "entries"}
+    assert api.json()["message"] == message
+    assert api.json()["details"] == {"field": "entries"}
     assert message in page.content.decode().replace("&#x27;", "'")
     assert not private.allow_list.exists()  # all or nothing
 
@@ -252,7 +257,8 @@ def test_joining_without_admission_says_what_is_missing(client, api_for, unliste
 
     assert api.status_code == 403
     assert api.json() == {"code": "not_admitted", "message": message, "details": {}}
-    assert message in overview and 'id="request-to-join"' in overview
+    assert message in overview
+    assert 'id="request-to-join"' in overview
 
 
 def test_a_join_request_approved_by_the_host_admits_and_notifies(
@@ -304,7 +310,8 @@ def test_a_refusal_needs_a_reason_and_the_requester_reads_it(client, api_for, un
     client.force_login(participant)
     overview = client.get("/competitions/animals/").content.decode()
 
-    assert without.status_code == 400 and "reason" in without.json()["details"]["fields"]
+    assert without.status_code == 400
+    assert "reason" in without.json()["details"]["fields"]
     assert "Reason: say why you refuse; the requester reads it." in page.content.decode()
     assert refused.json()["status"] == "refused"
     assert "The host refused your request: “This course is for enrolled students.”" in overview
@@ -347,7 +354,8 @@ def test_the_host_answers_requests_from_the_host_tab(client, unlisted, host, par
         f"/competitions/animals/host/access/requests/{join_request.pk}/approve/", follow=True
     )
 
-    assert 'id="join-requests"' in tab and "Hello" in tab
+    assert 'id="join-requests"' in tab
+    assert "Hello" in tab
     assert "alice&#x27;s request is approved." in answer.content.decode()
     assert JoinRequest.objects.get().status == JoinRequest.Status.APPROVED
 
