@@ -7,7 +7,10 @@ from competitions import rules
 
 class InvitationForm(forms.Form):
     label = forms.CharField(
-        max_length=100, required=False, help_text="For you: who the link is for, e.g. 'Class of 2026'."
+        max_length=100,
+        required=False,
+        label="Link label",
+        help_text="For you: who the link is for, e.g. 'Class of 2026'.",
     )
     expires_at = forms.DateTimeField(
         required=False, widget=rules.DATETIME_INPUT, label="Expires (UTC)", help_text="Empty: never."

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from competitions import admission, staging
-from competitions.admission_forms import AllowListForm, InvitationForm, JoinRequestForm, RefusalForm
+from competitions.admission_forms import AllowListForm, InvitationForm, JoinRequestForm
 from competitions.forms import (
     HOSTING_STEPS,
     CompetitionFilterForm,
@@ -227,9 +227,8 @@ def host_settings(request, slug):
     )
     context.update(
         access=admission.admission_overview(competition),
-        invitation_form=InvitationForm(),
-        allow_list_form=AllowListForm(),
-        refusal_form=RefusalForm(),
+        invitation_form=InvitationForm(auto_id="id_invitation_%s"),
+        allow_list_form=AllowListForm(auto_id="id_allow_list_%s"),
     )
     return render(request, "competitions/host.html", context)
 
