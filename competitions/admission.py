@@ -15,6 +15,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from competitions import locks
 from competitions.errors import CompetitionError
 from competitions.models import Admission, AllowListEntry, Competition, InvitationCode, JoinRequest
 from competitions.queries import is_admitted, is_host
@@ -160,7 +161,7 @@ def redeem_invitation(*, slug: str, code: str, user: User) -> Admission | None:
     if is_host(user, competition) or is_admitted(user, competition):
         return Admission.objects.filter(competition=competition, user=user).first()
     with transaction.atomic():
-        locked = InvitationCode.objects.select_for_update().get(pk=invitation.pk)
+        locked = locks.lock_invitation_code(invitation.pk)
         problem = invitation_problem(locked, timezone.now())
         if problem:
             raise InvitationRefused(problem, details={"field": "code"})
@@ -276,11 +277,7 @@ def answer_join_request(
             "reason", f"Reason: at most {MAX_MESSAGE_LENGTH} characters.", "invalid_join_request_answer"
         )
     with transaction.atomic():
-        locked = (
-            JoinRequest.objects.select_for_update()
-            .select_related("competition", "user")
-            .get(pk=join_request.pk)
-        )
+        locked = locks.lock_join_request(join_request.pk)
         if locked.status != JoinRequest.Status.PENDING:
             raise CompetitionError(f"This request was already {locked.status}.", code="join_request_answered")
         locked.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.REFUSED
