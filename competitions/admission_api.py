@@ -35,7 +35,9 @@ class AdmissionSerializer(serializers.Serializer):
 class InvitationLinkInputSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    max_uses = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    max_uses = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=1_000_000
+    )
 
 
 class InvitationLinkSerializer(serializers.Serializer):

@@ -16,7 +16,11 @@ class InvitationForm(forms.Form):
         required=False, widget=rules.DATETIME_INPUT, label="Expires (UTC)", help_text="Empty: never."
     )
     max_uses = forms.IntegerField(
-        required=False, min_value=1, label="Use limit", help_text="People it may admit. Empty: no limit."
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        label="Use limit",
+        help_text="People it may admit. Empty: no limit.",
     )
 
 

@@ -393,3 +393,16 @@ def test_the_host_makes_a_competition_private_through_the_api(api_for, competiti
 
     assert answer.json()["visibility"] == "private"
     assert api_for(participant).get("/api/v1/competitions/animals/").status_code == 404
+
+
+def test_huge_numbers_are_refused_not_a_500(api_for, private, host):
+    client = api_for(host)
+
+    too_many = client.post(
+        "/api/v1/competitions/animals/access/invitation-links/", {"max_uses": 2**40}, format="json"
+    )
+    huge_id = client.post(f"/api/v1/competitions/animals/access/invitation-links/{2**70}/revoke/")
+
+    assert too_many.status_code == 400
+    assert "max_uses" in too_many.json()["details"]["fields"]
+    assert huge_id.status_code == 404
