@@ -4,13 +4,14 @@ request; each way, and each bad input, on the pages and through the API."""
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from community.models import Notification
 from competitions import admission
 from competitions.models import Admission, Competition, InvitationCode, JoinRequest
 from competitions.services import update_competition
-from tests.factories import UserFactory, make_competition
+from tests.factories import LABEL_SOLUTION, TEST_CSV, UserFactory, competition_form, make_competition
 
 pytestmark = pytest.mark.django_db
 
@@ -406,3 +407,35 @@ def test_huge_numbers_are_refused_not_a_500(api_for, private, host):
     assert too_many.status_code == 400
     assert "max_uses" in too_many.json()["details"]["fields"]
     assert huge_id.status_code == 404
+
+
+def test_the_create_form_and_the_api_make_a_private_competition(client, api_for, host, participant):
+    client.force_login(host)
+    start = timezone.now().replace(microsecond=0)
+    solution = SimpleUploadedFile("solution.csv", LABEL_SOLUTION.encode())
+    made = client.post(
+        "/competitions/new/",
+        {
+            "title": "Class exercise",
+            "start_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "end_at": (start + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "daily_submission_limit": 5,
+            "metric": "accuracy",
+            "id_column": "id",
+            "target_columns": "label",
+            "public_fraction": 0.3,
+            "visibility": "private",
+            "solution": solution,
+            "data_files": [SimpleUploadedFile("test.csv", TEST_CSV.encode())],
+        },
+    )
+    by_api = api_for(host).post(
+        "/api/v1/competitions/",
+        competition_form(title="Unlisted one", visibility="unlisted"),
+        format="multipart",
+    )
+
+    assert made.status_code == 302
+    assert Competition.objects.get(slug="class-exercise").visibility == Competition.Visibility.PRIVATE
+    assert by_api.status_code == 201
+    assert by_api.json()["visibility"] == "unlisted"
