@@ -121,6 +121,7 @@ class Notification(models.Model):
         THREAD = "thread", "commented in a thread you follow"
         NEW_COMMENT = "new_comment", "commented on something of yours"
         TEAM = "team", "about your team"
+        ADMISSION = "admission", "about joining a competition"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

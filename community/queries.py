@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.models import User
+from community.admission_notifications import admission_notification_url_name
 from community.models import Comment, Notification, Vote, WriteUp
 from community.services import can_edit
 from community.targets import can_see_comment, kind_of
@@ -163,6 +164,9 @@ def comment_target(comment: Comment) -> models.Model:
 
 def notification_url(notification: Notification) -> str:
     """Where a notification leads: its comment, or the Team tab of the competition a team notification is in."""
+    if notification.kind == Notification.Kind.ADMISSION and notification.competition:
+        name, anchor = admission_notification_url_name(notification)
+        return reverse(name, args=[notification.competition.slug]) + anchor
     if notification.comment is None:
         return (
             reverse("competitions:team", args=[notification.competition.slug])

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from competitions import rules, staging
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
+from competitions.models import Competition
 from competitions.queries import PRIZE_CURRENCY, CompetitionSearch, prize_currencies
 from competitions.services import CompetitionDraft, draft_from
 from competitions.staging import StagedUploads
@@ -40,7 +41,7 @@ CREATE_STEPS = (
         "basics",
         "Basics",
         "What participants see first: the name, a one-line summary and the overview.",
-        ("title", "slug", "subtitle", "organisation", "overview"),
+        ("title", "slug", "subtitle", "organisation", "overview", "visibility", "accepts_join_requests"),
     ),
     Step(
         "data",
@@ -154,11 +155,34 @@ RuleSettingsForm = type(forms.Form)(
 )
 
 
-class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
+class VisibilityChoice:
+    """Left out, the visibility stays what it was (public for a new competition)."""
+
+    initial: dict
+
+    def clean_visibility(self) -> str:
+        cleaned = getattr(self, "cleaned_data", {})
+        return cleaned.get("visibility") or self.initial.get("visibility") or Competition.Visibility.PUBLIC
+
+
+class CompetitionForm(VisibilityChoice, MetricParametersMixin, SteppedForm, RuleSettingsForm):
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, required=False, help_text="Left empty, it is made from the title.")
     subtitle = forms.CharField(max_length=300, required=False, help_text="One line shown in lists.")
     overview = markdown_field(rows=5, required=False)
+    visibility = forms.ChoiceField(
+        choices=Competition.Visibility.choices,
+        initial=Competition.Visibility.PUBLIC,
+        required=False,
+        label="Who can see and join",
+        help_text="Unlisted and private competitions admit the participants you invite from the Host tab "
+        "(invitation links, an allow-list of addresses or domains, join requests).",
+    )
+    accepts_join_requests = forms.BooleanField(
+        required=False,
+        label="Take join requests",
+        help_text="Unlisted only: whoever has the link may ask to join; you approve or refuse each request.",
+    )
     evaluation = markdown_field(
         rows=3,
         required=False,
@@ -284,12 +308,25 @@ class CompetitionForm(MetricParametersMixin, SteppedForm, RuleSettingsForm):
         return [shown.step.key for shown in self.steps() if any(field.errors for field in shown.fields)]
 
 
-class CompetitionSettingsForm(SteppedForm, RuleSettingsForm):
+class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
     """What a host may change after creating a competition."""
 
     title = forms.CharField(max_length=200)
     subtitle = forms.CharField(max_length=300, required=False)
     overview = markdown_field(rows=5, required=False)
+    visibility = forms.ChoiceField(
+        choices=Competition.Visibility.choices,
+        initial=Competition.Visibility.PUBLIC,
+        required=False,
+        label="Who can see and join",
+        help_text="Unlisted and private competitions admit the participants you invite from the Host tab "
+        "(invitation links, an allow-list of addresses or domains, join requests).",
+    )
+    accepts_join_requests = forms.BooleanField(
+        required=False,
+        label="Take join requests",
+        help_text="Unlisted only: whoever has the link may ask to join; you approve or refuse each request.",
+    )
     evaluation = markdown_field(rows=3, required=False, label="Evaluation page text")
     rules = markdown_field(
         rows=6,

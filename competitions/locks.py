@@ -16,9 +16,10 @@ weaker `FOR SHARE` (`share_competition`): the workers scoring one competition no
 while a writer of the competition (a rescore's switch, the private board) still waits for them, and they
 for it.
 
-Two kinds of rows are locked outside this order, each alone and never while taking another lock: a
-comment (hidden or restored by staff), a dataset's latest version (numbering the next one) and an
-organisation whose members change.
+Five kinds of rows are locked outside this order, each alone and never while taking another lock: a
+comment (hidden or restored by staff), a dataset's latest version (numbering the next one), an
+organisation whose members change, and, here, an invitation link's code (counting its uses) and a join
+request (answered once).
 
 Taking locks in one order leaves PostgreSQL nothing to break but what it cannot see (a row lock a
 foreign-key check takes, a serialization failure): a service whose transaction it rolled back for that
@@ -36,7 +37,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Q, QuerySet, Subquery
 
 from accounts.models import User
-from competitions.models import Competition, Team
+from competitions.models import Competition, InvitationCode, JoinRequest, Team
 
 logger = logging.getLogger(__name__)
 
@@ -139,3 +140,13 @@ def lock_team(team_id: int) -> Team:
     if team_id not in locked:
         raise Team.DoesNotExist(f"Team {team_id} no longer exists.")
     return locked[team_id]
+
+
+def lock_invitation_code(invitation_id: int) -> InvitationCode:
+    """An invitation link's code, read again under its row lock while a use is counted (a leaf: taken alone)."""
+    return InvitationCode.objects.select_for_update().get(pk=invitation_id)
+
+
+def lock_join_request(request_id: int) -> JoinRequest:
+    """A join request, read again under its row lock while it is answered (a leaf: taken alone)."""
+    return JoinRequest.objects.select_for_update().select_related("competition", "user").get(pk=request_id)

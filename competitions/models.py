@@ -15,6 +15,11 @@ class Competition(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: listed, and anyone may join"
+        UNLISTED = "unlisted", "Unlisted: reachable by its link, not listed; admitted participants join"
+        PRIVATE = "private", "Private: invisible to anyone its host has not admitted"
+
     class Phase(models.TextChoices):
         DRAFT = "draft", "Draft"
         UPCOMING = "upcoming", "Upcoming"
@@ -112,6 +117,12 @@ class Competition(models.Model):
     )
     suspension_reason = models.TextField(blank=True, help_text="Shown to the host.")
     featured = models.BooleanField(default=False, db_index=True, help_text="Chosen by the moderators.")
+    # Who can see and join (competitions.admission); kept apart from the per-phase settings.
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    accepts_join_requests = models.BooleanField(
+        default=False,
+        help_text="Unlisted only: whoever has the link may ask to join, and the host approves or refuses.",
+    )
 
     class Meta:
         ordering = ["-start_at"]
@@ -364,3 +375,110 @@ class Prize(models.Model):
         if self.amount is None:
             return self.description
         return f"{self.amount_text} ({self.description})" if self.description else self.amount_text
+
+
+# Admission to unlisted and private competitions (competitions.admission): an invitation code, the
+# allow-list of addresses and domains, or a join request the host approved.
+
+
+class Admission(models.Model):
+    """A user let into an unlisted or private competition: they may see it and join it."""
+
+    class Via(models.TextChoices):
+        INVITATION = "invitation", "Invitation link"
+        REQUEST = "request", "Approved join request"
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="admissions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="competition_admissions"
+    )
+    via = models.CharField(max_length=20, choices=Via.choices)
+    invitation = models.ForeignKey(
+        "InvitationCode", on_delete=models.SET_NULL, null=True, blank=True, related_name="admissions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["competition", "user"], name="one_admission_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} admitted to {self.competition} ({self.via})"
+
+
+class InvitationCode(models.Model):
+    """The code of an invitation link; the host may revoke it, and give it an expiry and a use limit."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="invitation_codes")
+    code = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=100, blank=True, help_text="For the host: who the link is for.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: it never expires.")
+    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no limit.")
+    use_count = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.competition} invitation {self.label or self.pk}"
+
+    @property
+    def is_used_up(self) -> bool:
+        return self.max_uses is not None and self.use_count >= self.max_uses
+
+    def is_expired_at(self, moment) -> bool:
+        return self.expires_at is not None and moment >= self.expires_at
+
+
+class AllowListEntry(models.Model):
+    """An e-mail address (ada@example.edu) or a whole domain (@example.edu) the host admits."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="allow_list")
+    entry = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "entry"], name="one_allow_list_entry_per_value")
+        ]
+
+    def __str__(self) -> str:
+        return self.entry
+
+
+class JoinRequest(models.Model):
+    """Someone with an unlisted competition's link asks to join; the host approves or refuses, with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.TextField(blank=True, max_length=1000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(
+        blank=True, max_length=1000, help_text="Why it was refused, shown to the requester."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_join_request_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.competition} ({self.status})"

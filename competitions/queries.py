@@ -25,6 +25,8 @@ from accounts.models import User
 from competitions.errors import RulesNotAccepted
 from competitions.models import (
     SAMPLE_SUBMISSION_NAME,
+    Admission,
+    AllowListEntry,
     Competition,
     CompetitionHost,
     Prize,
@@ -157,21 +159,52 @@ def speaking_host_ids(competition: Competition) -> set[int]:
     return ids
 
 
+def allow_list_values(user: User) -> list[str]:
+    """What an allow-list entry must read to admit the user: their address, or its domain."""
+    email = (user.email or "").strip().lower()
+    if not email or "@" not in email:
+        return []
+    return [email, "@" + email.rpartition("@")[2]]
+
+
+def insider_competitions(user: User) -> Q:
+    """The competitions a signed-in user has a way into: organised, joined, admitted or allow-listed."""
+    return (
+        organised_by(user)
+        | Q(pk__in=RulesAcceptance.objects.filter(user=user).values("competition_id"))
+        | Q(pk__in=Admission.objects.filter(user=user).values("competition_id"))
+        | Q(pk__in=AllowListEntry.objects.filter(entry__in=allow_list_values(user)).values("competition_id"))
+    )
+
+
 def visible_competitions(user: User) -> QuerySet[Competition]:
-    """Published competitions, plus the drafts a host is preparing (staff see all; co-hosts and reviewers
-    see what the host sees). A competition the moderators suspended is hidden from everyone but its
-    organisers, staff and those who joined it (who are told why, and that it takes no submissions)."""
+    """The competitions a user may reach by their link: published public and unlisted ones, the private ones
+    they were admitted to, plus the drafts a host is preparing (staff see all; co-hosts and reviewers see
+    what the host sees). A competition the moderators suspended is hidden from everyone but its organisers,
+    staff and those who joined it (who are told why, and that it takes no submissions). Lists show fewer:
+    see search_competitions."""
     competitions = Competition.objects.select_related("host", "organisation")
     if user.is_authenticated and user.is_staff:
         return competitions
-    listed = Q(status=Competition.Status.PUBLISHED, suspended_at__isnull=True)
+    published = Q(status=Competition.Status.PUBLISHED)
+    reachable = published & Q(suspended_at__isnull=True) & ~Q(visibility=Competition.Visibility.PRIVATE)
     if user.is_authenticated:
-        joined = Q(
-            status=Competition.Status.PUBLISHED,
-            pk__in=RulesAcceptance.objects.filter(user=user).values("competition_id"),
-        )
-        return competitions.filter(listed | joined | organised_by(user))
-    return competitions.filter(listed)
+        joined = published & Q(pk__in=RulesAcceptance.objects.filter(user=user).values("competition_id"))
+        admitted = published & Q(suspended_at__isnull=True) & insider_competitions(user)
+        return competitions.filter(reachable | joined | admitted | organised_by(user))
+    return competitions.filter(reachable)
+
+
+def is_admitted(user: User, competition: Competition) -> bool:
+    """Whether the user may join: anyone may join a public competition; an unlisted or private one admits
+    its host's invitees, allow-listed addresses, approved requests and those who already joined."""
+    if competition.visibility == Competition.Visibility.PUBLIC:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Competition.objects.filter(insider_competitions(user), pk=competition.pk).exists()
 
 
 COMPETITION_ORDERINGS = {
@@ -238,6 +271,11 @@ def search_competitions(user: User, search: CompetitionSearch | None = None) -> 
     competitions = visible_competitions(user)
     if not user.is_staff:  # participants still reach a suspended competition, but lists no longer offer it
         competitions = competitions.filter(Q(suspended_at__isnull=True) | organised_by(user))
+        # An unlisted competition is reached by its link: lists show it only to those it let in.
+        unlisted = Q(visibility=Competition.Visibility.UNLISTED)
+        competitions = competitions.exclude(
+            unlisted & ~insider_competitions(user) if user.is_authenticated else unlisted
+        )
     competitions = competitions.annotate(
         team_count=Count("teams", distinct=True),
         phase_rank=Case(
@@ -375,10 +413,12 @@ def viewer_state(user: User, competition: Competition) -> dict:
     team = team_for(user, competition)
     role = host_role(user, competition)
     organiser = competition.host_id == user.pk or (role is not None and not user.is_staff)
+    admitted = team is not None or is_admitted(user, competition)
     return {
         "has_joined": team is not None,
         "has_accepted_current_rules": version == competition.rules_version,
-        "may_join": not organiser and (team is not None or competition.takes_newcomers),
+        "may_join": not organiser and (team is not None or (competition.takes_newcomers and admitted)),
+        "is_admitted": admitted,
         "hosts_it": competition.host_id == user.pk,
         "organises_it": organiser,
         "host_role": role,

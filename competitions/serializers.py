@@ -198,6 +198,8 @@ class CompetitionSerializer(CompetitionListSerializer):
             "evaluation",
             "rules",
             "rules_version",
+            "visibility",
+            "accepts_join_requests",
             *rules.RULE_SETTINGS,
             "previous_end_at",
             "id_column",
@@ -253,6 +255,10 @@ class ViewerStateSerializer(serializers.Serializer):
         help_text="The viewer may change the competition (owner or co-host)."
     )
     hosts_it = serializers.BooleanField(help_text="The viewer hosts this competition, so may not enter it.")
+    is_admitted = serializers.BooleanField(
+        help_text="Whether the viewer may join: always in a public competition; in an unlisted or private one, "
+        "once invited, allow-listed or approved."
+    )
 
 
 class CompetitionDetailSerializer(CompetitionSerializer):
@@ -298,6 +304,13 @@ class CompetitionUpdateSerializer(RuleSettingsSerializer):
     evaluation = serializers.CharField(allow_blank=True)
     rules = serializers.CharField(allow_blank=True)
     end_at = serializers.DateTimeField()
+    visibility = serializers.ChoiceField(
+        choices=Competition.Visibility.choices,
+        help_text="public: listed; unlisted: reachable by its link only; private: a 404 for anyone not admitted.",
+    )
+    accepts_join_requests = serializers.BooleanField(
+        help_text="Unlisted only: visitors may ask to join; the host approves or refuses."
+    )
 
 
 class CompetitionCreateSerializer(RuleSettingsSerializer):
@@ -318,6 +331,14 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
     id_column = serializers.CharField(max_length=100)
     target_columns = serializers.CharField(help_text="Comma-separated target column names.")
     public_fraction = serializers.FloatField(min_value=0.01, max_value=0.99, default=0.3)
+    visibility = serializers.ChoiceField(
+        choices=Competition.Visibility.choices,
+        default=Competition.Visibility.PUBLIC,
+        help_text="public: listed; unlisted: reachable by its link only; private: a 404 for anyone not admitted.",
+    )
+    accepts_join_requests = serializers.BooleanField(
+        default=False, help_text="Unlisted only: visitors may ask to join; the host approves or refuses."
+    )
     metric_params = MetricParamsField(required=False, default=dict)
     solution = serializers.FileField()
     data_files = serializers.ListField(child=serializers.FileField(), required=False, default=list)

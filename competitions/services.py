@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from competitions import locks, rules
+from competitions.admission import require_admitted
 from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
@@ -57,6 +58,8 @@ class CompetitionDraft:
     metric_params: dict = field(default_factory=dict)
     rule_settings: dict = field(default_factory=dict)
     split_seed: int | None = None  # None draws one; the demo seeds fix theirs so their boards are repeatable
+    visibility: str = Competition.Visibility.PUBLIC
+    accepts_join_requests: bool = False
 
 
 def field_error(name: str, message: str, code: str = "invalid_competition") -> CompetitionError:
@@ -95,6 +98,15 @@ def check_draft(draft: CompetitionDraft) -> None:
     if draft.metric not in engine.METRICS:
         choices = ", ".join(sorted(engine.METRICS))
         raise field_error("metric", f"Unknown metric '{draft.metric}'. Choose one of: {choices}.")
+    check_visibility(draft.visibility)
+
+
+def check_visibility(visibility: str) -> None:
+    if visibility not in Competition.Visibility.values:
+        raise field_error(
+            "visibility",
+            f"Visibility: '{visibility}' is not one of {', '.join(Competition.Visibility.values)}.",
+        )
 
 
 def parse_solution(draft: CompetitionDraft, solution: IO[bytes], seed: int) -> engine.Solution:
@@ -234,6 +246,8 @@ def create_competition(
                 public_rows=parsed.public_count,
                 private_rows=parsed.private_count,
                 data_version=data.latest_version,
+                visibility=draft.visibility,
+                accepts_join_requests=draft.accepts_join_requests,
                 **{
                     name: value
                     for name, value in draft.rule_settings.items()
@@ -308,6 +322,8 @@ def join_competition(*, competition: Competition, user: User) -> Team:
     already_in = TeamMembership.objects.filter(competition=competition, user=user).exists()
     if not already_in and not competition.takes_newcomers:
         raise CompetitionError(entry_closed_message(competition), code="entry_closed")
+    if not already_in:
+        require_admitted(user, competition)
     with transaction.atomic():
         RulesAcceptance.objects.update_or_create(
             competition=competition, user=user, defaults={"rules_version": competition.rules_version}
@@ -336,7 +352,8 @@ def free_team_name(competition: Competition, wanted: str) -> str:
 
 RULE_SETTINGS = rules.RULE_SETTINGS
 TEXT_SETTINGS = ("title", "subtitle", "overview", "evaluation", "rules")
-EDITABLE_SETTINGS = (*TEXT_SETTINGS, *RULE_SETTINGS, "end_at")
+ACCESS_SETTINGS = ("visibility", "accepts_join_requests")  # who can see and join: may change at any time
+EDITABLE_SETTINGS = (*TEXT_SETTINGS, *RULE_SETTINGS, *ACCESS_SETTINGS, "end_at")
 
 
 def check_rule_settings(start_at: datetime, end_at: datetime, values: dict[str, Any]) -> None:
@@ -366,6 +383,8 @@ def draft_from(data: Mapping[str, Any], rule_settings: dict[str, Any]) -> Compet
         target_columns=[column.strip() for column in data["target_columns"].split(",") if column.strip()],
         public_fraction=data["public_fraction"],
         metric_params=data.get("metric_params") or {},
+        visibility=data.get("visibility") or Competition.Visibility.PUBLIC,
+        accepts_join_requests=bool(data.get("accepts_join_requests")),
     )
 
 
@@ -379,7 +398,9 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
         raise field_error(unknown[0], f"'{unknown[0]}' cannot be changed here.")
     check_short_text(changes)
     now = timezone.now()
-    if competition.phase == Competition.Phase.FINISHED and set(changes) - set(TEXT_SETTINGS):
+    if "visibility" in changes:
+        check_visibility(changes["visibility"])
+    if competition.phase == Competition.Phase.FINISHED and set(changes) - {*TEXT_SETTINGS, *ACCESS_SETTINGS}:
         raise CompetitionError(
             "The competition has ended; its deadlines and limits can no longer change.", code="ended"
         )

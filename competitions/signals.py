@@ -18,3 +18,8 @@ teams_merged = Signal()
 # pending) or answered (accepted, declined or withdrawn) by `actor` (a User), before an accepted merge
 # deletes the requesting team. Receivers: community (it notifies the people concerned).
 team_request_changed = Signal()
+
+# A request to join an unlisted competition (`join_request`, a JoinRequest) was made (pending) or answered
+# (approved or refused, with a reason) by `actor` (a User). Receivers: community (it notifies the host of a
+# new request and the requester of the answer).
+join_request_changed = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from competitions import co_host_views, prize_views, team_views, views
+from competitions import admission_views, co_host_views, prize_views, team_views, views
 
 app_name = "competitions"
 urlpatterns = [
@@ -34,6 +34,37 @@ urlpatterns = [
         co_host_views.remove,
         name="co-host-remove",
     ),
+    path("competitions/<slug:slug>/invitation/<str:code>/", admission_views.invitation, name="invitation"),
+    path("competitions/<slug:slug>/join-request/", admission_views.request_to_join, name="join-request"),
+    path(
+        "competitions/<slug:slug>/host/access/invitations/",
+        admission_views.create_invitation,
+        name="access-invitation-new",
+    ),
+    path(
+        "competitions/<slug:slug>/host/access/invitations/<int:invitation_id>/revoke/",
+        admission_views.revoke_invitation,
+        name="access-invitation-revoke",
+    ),
+    path(
+        "competitions/<slug:slug>/host/access/allow-list/",
+        admission_views.add_to_allow_list,
+        name="access-allow-list-add",
+    ),
+    path(
+        "competitions/<slug:slug>/host/access/allow-list/<int:entry_id>/remove/",
+        admission_views.remove_from_allow_list,
+        name="access-allow-list-remove",
+    ),
+    *[
+        path(
+            f"competitions/<slug:slug>/host/access/requests/<int:request_id>/{verb}/",
+            admission_views.answer_join_request,
+            {"verb": verb},
+            name=f"access-request-{verb}",
+        )
+        for verb in ("approve", "refuse")
+    ],
     path("competitions/<slug:slug>/team/", team_views.team_page, name="team"),
     path("competitions/<slug:slug>/team/rename/", team_views.rename, name="team-rename"),
     path("competitions/<slug:slug>/team/invite/", team_views.invite, name="team-invite"),

@@ -5,7 +5,8 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions import staging
+from competitions import admission, staging
+from competitions.admission_forms import AllowListForm, InvitationForm, JoinRequestForm
 from competitions.co_hosts import co_hosts_of
 from competitions.forms import (
     HOSTING_STEPS,
@@ -44,12 +45,18 @@ from scoring import engine
 
 def competition_context(request, competition: Competition, tab: str) -> dict:
     """What every tab of a competition page needs: the competition and where the viewer stands."""
-    return {
+    state = viewer_state(request.user, competition)
+    context = {
         "competition": competition,
         "tab": tab,
         "metric": engine.METRICS.get(competition.metric),
-        **viewer_state(request.user, competition),
+        **state,
     }
+    if not state["is_admitted"] and not state["hosts_it"]:
+        context["not_admitted_message"] = admission.not_admitted_message(competition)
+        context["join_request"] = admission.own_join_request(request.user, competition)
+        context["join_request_form"] = JoinRequestForm()
+    return context
 
 
 HOME_FINISHED = 6
@@ -240,6 +247,11 @@ def render_host_page(request, competition: Competition, **forms):
         co_hosts=co_hosts_of(competition),
         co_host_roles=CompetitionHost.Role.choices,
         **forms,
+    )
+    context.update(
+        access=admission.admission_overview(competition),
+        invitation_form=InvitationForm(auto_id="id_invitation_%s"),
+        allow_list_form=AllowListForm(auto_id="id_allow_list_%s"),
     )
     return render(request, "competitions/host.html", context)
 

@@ -3,10 +3,10 @@ from django.urls import path
 from accounts import api as accounts_api
 from community import api as community_api
 from community import benchmark_api, writeup_api
+from competitions import admission_api, team_api
 from competitions import api as competitions_api
 from competitions import co_host_api as competitions_co_host_api
 from competitions import croissant_api as competition_croissant_api
-from competitions import team_api
 from datasets import api as datasets_api
 from datasets import croissant_api
 from leaderboards import api as leaderboards_api
@@ -18,6 +18,51 @@ from scoring import api as scoring_api
 from submissions import api as submissions_api
 
 urlpatterns = [
+    path(
+        "competitions/<slug:slug>/invitation/",
+        admission_api.InvitationRedeemApi.as_view(),
+        name="api-competition-invitation",
+    ),
+    path(
+        "competitions/<slug:slug>/join-request/",
+        admission_api.OwnJoinRequestApi.as_view(),
+        name="api-competition-join-request",
+    ),
+    path(
+        "competitions/<slug:slug>/access/invitation-links/",
+        admission_api.InvitationLinksApi.as_view(),
+        name="api-access-invitation-links",
+    ),
+    path(
+        "competitions/<slug:slug>/access/invitation-links/<int:invitation_id>/revoke/",
+        admission_api.InvitationLinkRevokeApi.as_view(),
+        name="api-access-invitation-link-revoke",
+    ),
+    path(
+        "competitions/<slug:slug>/access/allow-list/",
+        admission_api.AllowListApi.as_view(),
+        name="api-access-allow-list",
+    ),
+    path(
+        "competitions/<slug:slug>/access/allow-list/<int:entry_id>/",
+        admission_api.AllowListEntryApi.as_view(),
+        name="api-access-allow-list-entry",
+    ),
+    path(
+        "competitions/<slug:slug>/access/join-requests/",
+        admission_api.JoinRequestsApi.as_view(),
+        name="api-access-join-requests",
+    ),
+    path(
+        "competitions/<slug:slug>/access/join-requests/<int:request_id>/approve/",
+        admission_api.JoinRequestApproveApi.as_view(),
+        name="api-access-join-request-approve",
+    ),
+    path(
+        "competitions/<slug:slug>/access/join-requests/<int:request_id>/refuse/",
+        admission_api.JoinRequestRefuseApi.as_view(),
+        name="api-access-join-request-refuse",
+    ),
     path("markdown/preview/", community_api.MarkdownPreviewApi.as_view(), name="api-markdown-preview"),
     path("discussions/<str:kind>/<str:key>/", community_api.DiscussionApi.as_view(), name="api-discussion"),
     path("comments/<int:comment_id>/", community_api.CommentApi.as_view(), name="api-comment"),

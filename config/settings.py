@@ -411,6 +411,11 @@ interrupted download resumes; each answer gives the whole file's SHA-256 in `X-C
     "TAGS": [
         {"name": "account", "description": "Who you are, and your API tokens."},
         {"name": "competitions", "description": "Find, create, publish and join competitions; their data."},
+        {
+            "name": "admission",
+            "description": "Who may see and join an unlisted or private competition: invitation links, the "
+            "allow-list, join requests.",
+        },
         {"name": "submissions", "description": "Upload predictions, follow their scoring, pick finals."},
         {"name": "leaderboards", "description": "Public and private standings, and rescoring."},
         {"name": "moderation", "description": "Disqualifying a submission or a team (the host or an admin)."},
@@ -425,6 +430,8 @@ interrupted download resumes; each answer gives the whole file's SHA-256 in `X-C
     ],
     "ENUM_NAME_OVERRIDES": {
         "CompetitionStatusEnum": "competitions.models.Competition.Status",
+        "CompetitionVisibilityEnum": "competitions.models.Competition.Visibility",
+        "JoinRequestStatusEnum": "competitions.models.JoinRequest.Status",
         "TeamAnswerStatusEnum": "competitions.models.AnswerStatus",
         "SubmissionStatusEnum": "submissions.models.Submission.Status",
         "RescoreStatusEnum": "scoring.models.Rescore.Status",

@@ -4,7 +4,7 @@ competitions show them without their apps importing this one."""
 from django import template
 
 from community.forms import CommentForm
-from community.queries import comment_count, comment_url, discussion, has_voted
+from community.queries import comment_count, comment_url, discussion, has_voted, notification_url
 from community.services import author_of
 from community.targets import kind_of
 from community.views import DRAFT_KEY
@@ -58,6 +58,12 @@ def vote_button(context, target, kind: str = ""):
         "own": request.user.is_authenticated and author_of(target) == request.user.pk,
         "next": request.get_full_path(),
     }
+
+
+@register.filter
+def notification_link(notification) -> str:
+    """Where a notification leads (community.queries.notification_url)."""
+    return notification_url(notification)
 
 
 @register.filter

@@ -133,6 +133,7 @@ def test_joining_accepts_the_rules_and_makes_a_team_of_one(api_for, competition,
         "is_host": False,
         "host_role": None,
         "may_manage": False,
+        "is_admitted": True,
     }
     team = Team.objects.get(competition=competition)
     assert list(team.members.values_list("username", flat=True)) == ["alice"]

@@ -62,7 +62,14 @@ def test_the_create_page_shows_four_numbered_steps_then_the_check(client, host):
     for number, key in enumerate(STEP_KEYS, start=1):
         assert re.search(rf'<fieldset class="step" id="step-{key}"[^>]*>\s*<legend><h2', html), key
         assert f"Step {number} of 5: </span>" in step_html(html, key)
-    assert names_in(step_html(html, "basics")) == {"title", "slug", "subtitle", "overview"}
+    assert names_in(step_html(html, "basics")) == {
+        "title",
+        "slug",
+        "subtitle",
+        "overview",
+        "visibility",
+        "accepts_join_requests",
+    }
     assert names_in(step_html(html, "data")) == {
         "data_files",
         "source_dataset",
@@ -199,6 +206,12 @@ def test_the_host_settings_are_grouped_under_the_steps_headings(client, host):
         ("rules", "Rules, dates and limits"),
     ]
     groups = {key: settings.split(f'id="step-{key}"')[1].split("</fieldset>")[0] for key, _ in headings}
-    assert names_in(groups["basics"]) == {"title", "subtitle", "overview"}
+    assert names_in(groups["basics"]) == {
+        "title",
+        "subtitle",
+        "overview",
+        "visibility",
+        "accepts_join_requests",
+    }
     assert names_in(groups["evaluation"]) == {"evaluation"}
     assert {"rules", "end_at", "daily_submission_limit", "max_team_size"} <= names_in(groups["rules"])

@@ -1,5 +1,6 @@
-"""Create the demo host, participant, co-host, reviewer, admin, three competitions, an organisation and a
-public dataset from data that ships with scikit-learn."""
+"""Create the demo host, participant, co-host, reviewer, admin, three public competitions, a private one
+that admits the demo participant, an organisation and a public dataset, from data that ships with
+scikit-learn."""
 
 import io
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from sklearn import datasets as sklearn_datasets
 
 from accounts.models import User
 from competitions.demo_organisers import seed_organisers
-from competitions.models import Competition
+from competitions.models import AllowListEntry, Competition
 from competitions.prizes import PrizeDraft, set_prizes
 from competitions.services import CompetitionDraft, create_competition, publish_competition
 from datasets.demo import SLUG as DEMO_DATASET
@@ -37,6 +38,8 @@ class DemoCompetition:
     loader: str
     metric: str
     overview: str
+    visibility: str = Competition.Visibility.PUBLIC
+    allow_list: tuple[str, ...] = ()  # who a private demo admits
 
 
 DEMOS = [
@@ -66,6 +69,18 @@ DEMOS = [
         "rmse",
         "Ten baseline variables (age, sex, body mass index, blood pressure and six blood serum measurements) "
         "were taken from 442 diabetes patients. Predict a quantitative measure of disease progression one year later.",
+    ),
+    DemoCompetition(
+        "wine-class",
+        "Wine cultivars (class exercise)",
+        "A private exercise: tell three wine cultivars apart from 13 chemical measurements.",
+        "load_wine",
+        "accuracy",
+        "A private competition for one class: only the participants its host admitted see it (the demo "
+        "participant is on its allow-list). Each row is a chemical analysis of a wine from one of three "
+        "cultivars; predict the cultivar (0, 1 or 2) of every test wine.",
+        visibility=Competition.Visibility.PRIVATE,
+        allow_list=("demo@example.com",),
     ),
 ]
 
@@ -116,8 +131,16 @@ def ensure_user(username: str, password: str, **extra) -> User:
     return user
 
 
+def admit_allow_list(competition: Competition, demo: DemoCompetition) -> None:
+    for entry in demo.allow_list:
+        AllowListEntry.objects.get_or_create(competition=competition, entry=entry)
+
+
 class Command(BaseCommand):
-    help = "Create demo users, three demo competitions and a demo dataset (safe to run again)."
+    help = (
+        "Create demo users, three public demo competitions, a private one the demo participant is admitted to "
+        "and a demo dataset (safe to run again)."
+    )
 
     def handle(self, *args, **options):
         host = ensure_user("demo-host", DEMO_PASSWORD, display_name="Demo Host")
@@ -127,7 +150,9 @@ class Command(BaseCommand):
         ensure_user("admin", ADMIN_PASSWORD, is_staff=True, is_superuser=True)
         now = timezone.now().replace(microsecond=0)
         for demo in DEMOS:
-            if Competition.objects.filter(slug=demo.slug).exists():
+            existing = Competition.objects.filter(slug=demo.slug).first()
+            if existing is not None:
+                admit_allow_list(existing, demo)
                 self.stdout.write(f"exists: {demo.slug}")
                 continue
             data_files, solution = demo_files(demo.loader)
@@ -144,12 +169,14 @@ class Command(BaseCommand):
                 target_columns=["target"],
                 daily_submission_limit=20,
                 split_seed=DEMO_SPLIT_SEED,
+                visibility=demo.visibility,
             )
             with transaction.atomic():
                 competition = create_competition(
                     host=host, draft=draft, solution=solution, data_files=data_files
                 )
                 publish_competition(competition=competition, user=host)
+                admit_allow_list(competition, demo)
             self.stdout.write(self.style.SUCCESS(f"created: {demo.slug}"))
         for slug, prizes in DEMO_PRIZES.items():
             competition = Competition.objects.filter(slug=slug).first()
