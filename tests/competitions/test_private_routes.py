@@ -98,8 +98,9 @@ def values_for(private: dict, *, exists: bool, route: str) -> dict[str, object]:
     }
 
 
-# Parameters that do not name anything of a competition (the outsider's own tokens, the password reset key).
-NOT_ABOUT_COMPETITIONS = {"token_id", "uidb36", "key_reset"}
+# Parameters that do not name anything of a competition (the outsider's own tokens, the password reset key,
+# a mail's unsubscribe token).
+NOT_ABOUT_COMPETITIONS = {"token_id", "uidb36", "key_reset", "token"}
 KNOWN = {
     "slug",
     "submission_id",
