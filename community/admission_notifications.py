@@ -7,17 +7,22 @@ from community.models import Notification
 from competitions.models import JoinRequest
 
 
-def notify_join_request(sender: object, *, join_request: JoinRequest, actor: User, **kwargs: object) -> None:
+def join_request_news(join_request: JoinRequest, actor: User) -> tuple[User, str]:
+    """Who hears of the request's change, and the sentence they read (in the notification and the mail)."""
     competition = join_request.competition
     if join_request.status == JoinRequest.Status.PENDING:
-        recipient = competition.host
-        text = f"{actor.username} asks to join {competition.title}."
-    elif join_request.status == JoinRequest.Status.APPROVED:
-        recipient = join_request.user
-        text = f"The host admitted you to {competition.title}: read the rules and join."
-    else:
-        recipient = join_request.user
-        text = f"The host refused your request to join {competition.title}: {join_request.reason}"
+        return competition.host, f"{actor.username} asks to join {competition.title}."
+    if join_request.status == JoinRequest.Status.APPROVED:
+        return join_request.user, f"The host admitted you to {competition.title}: read the rules and join."
+    return (
+        join_request.user,
+        f"The host refused your request to join {competition.title}: {join_request.reason}",
+    )
+
+
+def notify_join_request(sender: object, *, join_request: JoinRequest, actor: User, **kwargs: object) -> None:
+    competition = join_request.competition
+    recipient, text = join_request_news(join_request, actor)
     if recipient.pk != actor.pk:
         Notification.objects.create(
             recipient=recipient, kind=Notification.Kind.ADMISSION, competition=competition, text=text[:500]

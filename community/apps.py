@@ -8,7 +8,12 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from community.admission_notifications import notify_join_request
-        from community.mail_news import mail_private_board, mail_submission_result, mail_team_request
+        from community.mail_news import (
+            mail_join_request,
+            mail_private_board,
+            mail_submission_result,
+            mail_team_request,
+        )
         from community.services import forget_deleted_dataset
         from community.team_notifications import notify_team_request
         from community.writeups import rows_with_code
@@ -23,4 +28,5 @@ class CommunityConfig(AppConfig):
         submission_finished.connect(mail_submission_result, dispatch_uid="community-submission-mail")
         private_board_revealed.connect(mail_private_board, dispatch_uid="community-private-board-mail")
         join_request_changed.connect(notify_join_request, dispatch_uid="community-admission-notifications")
+        join_request_changed.connect(mail_join_request, dispatch_uid="community-admission-mail")
         dataset_deleting.connect(forget_deleted_dataset, dispatch_uid="community-forget-deleted-dataset")

@@ -12,10 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from community.admission_notifications import join_request_news
 from community.models import Comment, Notification
 from community.targets import kind_of
 from community.team_notifications import invitation_news, merge_news
-from competitions.models import Competition, Team, TeamInvitation, TeamMembership, TeamMergeRequest
+from competitions.models import (
+    Competition,
+    JoinRequest,
+    Team,
+    TeamInvitation,
+    TeamMembership,
+    TeamMergeRequest,
+)
 from config.timestamps import utc_label
 from mail import kinds
 from mail.services import queue_mail, site_url
@@ -84,6 +92,23 @@ def mail_team_request(
         event=f"{name}:{request.pk}:{request.status}",
         subject=text,
         body=f"{text}\n\nYour team: {link}\n",
+    )
+
+
+def mail_join_request(sender: object, *, join_request: JoinRequest, actor: User, **kwargs: object) -> None:
+    """A join request reaches the host, its answer the requester: the same sentence as the notification."""
+    recipient, text = join_request_news(join_request, actor)
+    competition = join_request.competition
+    if recipient.pk == competition.host_id:
+        link = site_url(reverse("competitions:host", args=[competition.slug]) + "#access")
+    else:
+        link = site_url(reverse("competitions:overview", args=[competition.slug]))
+    queue_mail(
+        recipients=[recipient] if recipient.pk != actor.pk else [],
+        kind=kinds.JOIN_REQUESTS,
+        event=f"join-request:{join_request.pk}:{join_request.status}",
+        subject=text,
+        body=f"{text}\n\n{link}\n",
     )
 
 

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from community.mail_news import mail_comment, mail_submission_result, mail_team_request
+from community.mail_news import mail_comment, mail_join_request, mail_submission_result, mail_team_request
 from community.services import post_comment
 from competitions import teams
 from leaderboards.private_board import finalize_ended_competitions
@@ -164,3 +164,30 @@ def test_users_without_an_address_or_inactive_get_no_mail(competition, participa
 def test_an_unknown_kind_is_refused_by_name(participant):
     with pytest.raises(UnknownMailKind, match="'join_request' is not a kind of mail; the kinds are: "):
         queue_mail(recipients=[participant], kind="join_request", event="x", subject="s", body="b")
+
+
+def test_a_join_request_is_mailed_to_the_host_and_its_answer_to_the_requester_once(host, other_participant):
+    from competitions.admission import answer_join_request, request_to_join
+    from competitions.models import Competition
+    from competitions.services import update_competition
+    from tests.factories import make_competition
+
+    unlisted = make_competition(host=host)
+    update_competition(
+        competition=unlisted,
+        user=host,
+        changes={"visibility": Competition.Visibility.UNLISTED, "accepts_join_requests": True},
+    )
+    unlisted.refresh_from_db()
+    asked = request_to_join(competition=unlisted, user=other_participant, message="I am in the course.")
+    refused = answer_join_request(join_request=asked, user=host, approve=False, reason="The course is full.")
+    mail_join_request(None, join_request=refused, actor=host)  # the event told a second time
+
+    assert outbox() == [
+        (f"join-request:{asked.pk}:pending", "host", "bob asks to join Animals."),
+        (
+            f"join-request:{asked.pk}:refused",
+            "bob",
+            "The host refused your request to join Animals: The course is full.",
+        ),
+    ]
