@@ -16,6 +16,7 @@ from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
 from competitions.queries import is_host
+from competitions.score_columns import check_score_columns
 from config.errors import NotAllowed
 from config.plain_text import refuse_control_characters
 from config.timestamps import utc_label
@@ -53,6 +54,7 @@ class CompetitionDraft:
     daily_submission_limit: int = 5
     public_fraction: float = 0.3
     metric_params: dict = field(default_factory=dict)
+    score_columns: list = field(default_factory=list)  # competitions.score_columns, checked by check_draft
     rule_settings: dict = field(default_factory=dict)
     split_seed: int | None = None  # None draws one; the demo seeds fix theirs so their boards are repeatable
 
@@ -93,6 +95,9 @@ def check_draft(draft: CompetitionDraft) -> None:
     if draft.metric not in engine.METRICS:
         choices = ", ".join(sorted(engine.METRICS))
         raise field_error("metric", f"Unknown metric '{draft.metric}'. Choose one of: {choices}.")
+    draft.score_columns = check_score_columns(
+        draft.score_columns, metric=draft.metric, metric_params=draft.metric_params
+    )
 
 
 def parse_solution(draft: CompetitionDraft, solution: IO[bytes], seed: int) -> engine.Solution:
@@ -207,6 +212,7 @@ def create_competition(
                 daily_submission_limit=draft.daily_submission_limit,
                 metric=draft.metric,
                 metric_params=draft.metric_params,
+                score_columns=draft.score_columns,
                 id_column=parsed.spec.id_column,
                 target_columns=list(parsed.spec.target_columns),
                 submission_columns=list(parsed.submission_columns),
@@ -341,6 +347,7 @@ def draft_from(data: Mapping[str, Any], rule_settings: dict[str, Any]) -> Compet
         target_columns=[column.strip() for column in data["target_columns"].split(",") if column.strip()],
         public_fraction=data["public_fraction"],
         metric_params=data.get("metric_params") or {},
+        score_columns=data.get("score_columns") or [],
     )
 
 

@@ -36,7 +36,7 @@ def rankable_submissions(competition: Competition) -> QuerySet[Submission]:
 def ranked_entries(competition: Competition, split: str) -> QuerySet[LeaderboardEntry]:
     direction = "-score" if higher_is_better(competition) else "score"
     return LeaderboardEntry.objects.filter(competition=competition, split=split).order_by(
-        direction, "best_submitted_at", "team_id"
+        direction, "tie_key", "best_submitted_at", "team_id"
     )
 
 
