@@ -11,8 +11,16 @@ from competitions.views import competition_context
 from config.errors import NotAllowed
 from leaderboards import charts, dashboard
 from leaderboards.api import leaderboard_download
-from leaderboards.boards import board_for
-from leaderboards.queries import board_page, ranks_of_teams, row_filters, rows_at_ranks
+from leaderboards.boards import board_columns, board_for
+from leaderboards.queries import (
+    board_page,
+    leaderboard_rows,
+    ranks_of_teams,
+    row_filters,
+    rows_at_ranks,
+    sorted_by_column,
+    with_cells,
+)
 from leaderboards.standing import delete_submission
 from submissions.queries import submission_for
 
@@ -25,7 +33,16 @@ def leaderboard(request, slug):
     board = board_for(request.user, competition, request.GET.get("split", "public"))
     filters = row_filters()
     only = request.GET.get("only", "") if request.GET.get("only") in filters else ""
-    if only:
+    columns = board_columns(request.user, competition)
+    # An unknown or hidden label shows the board in rank order, as a stale link should.
+    sort = next((column for column in columns if column.label == request.GET.get("sort")), None)
+    if sort is not None and not only:
+        every_row = sorted_by_column(
+            leaderboard_rows(competition, board.split, limit=board.size or 1, size=board.size), sort
+        )
+        page = Paginator(every_row, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+    elif only:
         teams = filters[only].teams(competition)
         page = Paginator(ranks_of_teams(competition, board.split, teams), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -36,7 +53,9 @@ def leaderboard(request, slug):
         offset = (page.number - 1) * PAGE_SIZE
         rows = board_page(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
     context.update(
-        rows=rows,
+        rows=with_cells(rows, columns),
+        columns=columns,
+        sort=sort.label if sort and not only else "",
         page=page,
         board=board,
         finished=competition.phase == "finished",
