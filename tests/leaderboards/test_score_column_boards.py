@@ -101,3 +101,18 @@ def test_the_page_sorted_by_a_column_says_so_and_keeps_ranks(board, participant,
     assert "Sorted by MAE; # keeps each team's rank by score." in page
     table = page[page.index('id="leaderboard"') :]
     assert table.index("bob") < table.index("carol") < table.index("alice")
+
+
+def test_submission_lists_carry_the_columns_the_viewer_may_see(board, host, participant, api_for, client):
+    mine = api_for(participant).get(f"/api/v1/competitions/{board.slug}/submissions/").json()["results"]
+    every = api_for(host).get(f"/api/v1/competitions/{board.slug}/submissions/").json()["results"]
+
+    assert mine[0]["public_columns"] == {"MAE": 1.0}
+    assert "private_columns" not in mine[0]
+    alice_seen_by_host = next(row for row in every if row["team"] == "alice")
+    assert alice_seen_by_host["public_columns"] == {"MAE": 1.0, "Median error": 1.0}
+    assert alice_seen_by_host["private_columns"] == {"MAE": 0.0, "Median error": 0.0}
+    client.force_login(participant)
+    page = client.get(f"/competitions/{board.slug}/submissions/").content.decode()
+    assert 'data-label="MAE">1.000</td>' in page
+    assert "Median error" not in page
