@@ -34,6 +34,7 @@ class DemoCompetition:
     loader: str
     metric: str
     overview: str
+    score_columns: tuple[dict, ...] = ()  # secondary score columns (competitions.score_columns)
 
 
 DEMOS = [
@@ -63,6 +64,10 @@ DEMOS = [
         "rmse",
         "Ten baseline variables (age, sex, body mass index, blood pressure and six blood serum measurements) "
         "were taken from 442 diabetes patients. Predict a quantitative measure of disease progression one year later.",
+        (
+            {"label": "MAE", "metric": "mae", "precision": 2},
+            {"label": "R²", "metric": "r2", "precision": 3},
+        ),
     ),
 ]
 
@@ -127,6 +132,7 @@ class Command(BaseCommand):
                 target_columns=["target"],
                 daily_submission_limit=20,
                 split_seed=DEMO_SPLIT_SEED,
+                score_columns=list(demo.score_columns),
             )
             with transaction.atomic():
                 competition = create_competition(
