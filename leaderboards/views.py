@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from competitions.queries import competition_for, is_host
+from competitions.score_columns import columns_of
 from competitions.views import competition_context
 from config.errors import NotAllowed
 from leaderboards import charts, dashboard
@@ -55,6 +56,7 @@ def leaderboard(request, slug):
     context.update(
         rows=with_cells(rows, columns),
         columns=columns,
+        tie_breaks=tie_breaks(competition, columns),
         sort=sort.label if sort and not only else "",
         page=page,
         board=board,
@@ -65,6 +67,16 @@ def leaderboard(request, slug):
         row_filters=[(name, row_filter.label) for name, row_filter in filters.items()],
     )
     return render(request, "leaderboards/leaderboard.html", context)
+
+
+def tie_breaks(competition, columns) -> list[str]:
+    """What ties on the score break on, in order, as the viewer may read it: a hidden column still breaks
+    ties, so a participant is told one does without its name."""
+    seen = {column.label for column in columns}
+    return [
+        column.label if column.label in seen else "a column only the host sees"
+        for column in columns_of(competition.score_columns)
+    ]
 
 
 def leaderboard_csv(request, slug):

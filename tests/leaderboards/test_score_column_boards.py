@@ -91,7 +91,7 @@ def test_the_page_shows_shown_columns_at_their_precision_and_hides_hidden_ones(b
     assert ">MAE</a>" in page
     assert "0.750</td>" in page  # precision 3
     assert "Median error" not in page
-    assert "Ties go to the better MAE, then the earlier submission." in page
+    assert "Ties go to the better MAE, then a column only the host sees, then the earlier submission." in page
 
 
 def test_the_page_sorted_by_a_column_says_so_and_keeps_ranks(board, participant, client):
