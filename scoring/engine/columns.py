@@ -29,7 +29,9 @@ class ScoreColumn:
     params: dict
 
     @classmethod
-    def checked(cls, label: str, metric: str, params: Mapping, primary: Metric, primary_params: dict):
+    def checked(
+        cls, label: str, metric: str, params: Mapping, primary: Metric, primary_params: dict
+    ) -> "ScoreColumn":
         """A column whose metric and parameters are checked against the primary metric; SolutionError if not."""
         column_metric = get_metric(metric)
         typed = coerce_params(column_metric, params)
