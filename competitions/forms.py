@@ -10,7 +10,7 @@ from django.utils import timezone
 from competitions import rules, staging
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
 from competitions.queries import CompetitionSearch
-from competitions.score_column_forms import checked_columns, score_columns_formset
+from competitions.score_column_forms import checked_columns, initial_rows, score_columns_formset
 from competitions.services import CompetitionDraft, draft_from
 from competitions.staging import StagedUploads
 from config.rendering import markdown_field
@@ -340,6 +340,24 @@ class RescoreForm(MetricParametersMixin, forms.Form):
             metric=competition.metric if competition else "",
             current=competition.metric_params if competition else None,
         )
+        self.score_columns = score_columns_formset(
+            self.data if self.is_bound else None,
+            initial=initial_rows(competition.score_columns if competition else None),
+        )
+
+    def clean(self):
+        """The columns after the rescore, checked against the metric after it; None (keep the current ones)
+        when the post holds no rows."""
+        cleaned = super().clean()
+        cleaned["score_columns"] = None
+        if cleaned.get("metric") and self.score_columns.is_bound:
+            columns, problems = checked_columns(
+                self.score_columns, metric=cleaned["metric"], metric_params=cleaned.get("metric_params") or {}
+            )
+            for problem in problems:
+                self.add_error(None, problem)
+            cleaned["score_columns"] = columns
+        return cleaned
 
 
 class CompetitionFilterForm(forms.Form):

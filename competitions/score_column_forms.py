@@ -101,6 +101,21 @@ ScoreColumnFormSet = forms.formset_factory(
 PREFIX = "columns"
 
 
+def initial_rows(setup: list[dict] | None) -> list[dict]:
+    """A competition's columns as the rows show them, for the rescore form."""
+    return [
+        {
+            "metric": column["metric"],
+            "label": column["label"],
+            "params": ", ".join(f"{k}={v}" for k, v in (column.get("params") or {}).items() if v is not None),
+            "direction": "higher" if column.get("higher_is_better") else "lower",
+            "precision": column.get("precision"),
+            "hidden": not column.get("shown", True),
+        }
+        for column in setup or []
+    ]
+
+
 def score_columns_formset(data=None, initial: list[dict] | None = None) -> forms.BaseFormSet:
     """The rows, bound to `data` when it holds them: a post without the rows (an older page, a script that
     fills the other fields) asks for no columns, rather than failing on the formset's bookkeeping."""

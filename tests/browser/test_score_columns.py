@@ -102,3 +102,28 @@ def test_the_host_sees_the_hidden_column_marked_hidden(browser, site, columned):
     )
     screenshot(page, "score-columns-host-desktop")
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_the_create_wizard_offers_score_column_rows_that_fit_the_screen(browser, site, tmp_path, width):
+    device = "phone" if width < 800 else "desktop"
+    solution = tmp_path / "solution.csv"
+    solution.write_text(SOLUTION)
+    context, page = open_page(browser, site, width)
+    log_in(page, "demo-host")
+    page.goto("/competitions/new/")
+    page.locator("#id_title").fill("Wizard columns")
+    page.locator("#step-basics [data-step-next]").click()
+    page.locator("#id_solution").set_input_files(str(solution))
+    page.locator("#id_target_columns").fill("y")
+    page.locator("#step-data [data-step-next]").click()
+
+    expect(page.locator("#score-columns")).to_be_visible()
+    rows = page.locator(".score-column-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first.get_by_label("Metric")).to_be_visible()
+    expect(rows.first.get_by_label("Hidden from participants")).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") == 0
+    page.locator("#score-columns").scroll_into_view_if_needed()
+    screenshot(page, f"score-columns-wizard-{device}")
+    context.close()

@@ -9,9 +9,10 @@ from tests.competitions.test_create_steps import create_fields, step_html
 pytestmark = pytest.mark.django_db
 
 
-def rows(*columns: dict, extra: int = 1) -> dict:
-    """The formset's fields for these rows plus `extra` empty ones, as the page posts them."""
-    fields = {"columns-TOTAL_FORMS": len(columns) + extra, "columns-INITIAL_FORMS": 0}
+def rows(*columns: dict, extra: int = 1, initial: int = 0) -> dict:
+    """The formset's fields for these rows plus `extra` empty ones, as the page posts them (the first
+    `initial` rows stood on the page already, as a competition's current columns do on the rescore form)."""
+    fields = {"columns-TOTAL_FORMS": len(columns) + extra, "columns-INITIAL_FORMS": initial}
     for number, column in enumerate(columns):
         fields.update({f"columns-{number}-{name}": value for name, value in column.items()})
     return fields
@@ -112,3 +113,52 @@ def test_more_than_ten_rows_are_refused(client, host):
 
     assert not Competition.objects.exists()
     assert "Score columns: A competition has at most 10 secondary score columns." in response.content.decode()
+
+
+def test_the_rescore_form_shows_the_current_columns_and_a_change_rescores_with_the_new_ones(client, host):
+    from scoring.models import Rescore
+    from tests.factories import make_competition
+
+    competition = make_competition(
+        host=host, score_columns=[{"label": "MCC", "metric": "mcc", "shown": False, "precision": 2}]
+    )
+    client.force_login(host)
+    page = client.get(f"/competitions/{competition.slug}/host/").content.decode()
+    assert 'name="columns-0-label" value="MCC"' in page
+    assert 'name="columns-TOTAL_FORMS" value="3"' in page  # the current column and two empty rows
+
+    response = client.post(
+        f"/competitions/{competition.slug}/host/rescore/",
+        {
+            "metric": "accuracy",
+            **rows(
+                {"metric": "mcc", "label": "MCC", "direction": "higher", "precision": 2, "hidden": "on"},
+                {"metric": "balanced_accuracy", "label": "Balanced"},
+                initial=1,
+            ),
+        },
+    )
+
+    assert response.status_code == 302
+    rescore = Rescore.objects.get()
+    assert [column["label"] for column in rescore.score_columns] == ["MCC", "Balanced"]
+
+
+def test_the_rescore_form_refuses_a_bad_column_with_the_apis_message(client, host):
+    from scoring.models import Rescore
+    from tests.factories import make_competition
+
+    competition = make_competition(host=host)
+    client.force_login(host)
+
+    response = client.post(
+        f"/competitions/{competition.slug}/host/rescore/",
+        {"metric": "accuracy", **rows({"metric": "mcc", "label": "rank"})},
+        follow=True,
+    )
+
+    assert not Rescore.objects.exists()
+    assert (
+        "Score column 1, label: &#x27;rank&#x27; is a heading the board already has"
+        in response.content.decode()
+    )
