@@ -58,6 +58,15 @@ class ScoreColumnForm(forms.Form):
     )
     hidden = forms.BooleanField(required=False, label="Hidden from participants")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each input names its row ("Column 2 metric"), so no two inputs of the page share a name, and the
+        # competition's own Metric stays the only one called that.
+        number = (self.prefix or "").rsplit("-", 1)[-1]
+        row = f"Column {int(number) + 1}" if number.isdigit() else "Column"
+        for name, field in self.fields.items():
+            field.label = f"{row} {(field.label or name).lower()}"
+
     def clean_params(self) -> dict:
         return parse_parameters(self.cleaned_data.get("params") or "")
 

@@ -121,8 +121,8 @@ def test_the_create_wizard_offers_score_column_rows_that_fit_the_screen(browser,
     expect(page.locator("#score-columns")).to_be_visible()
     rows = page.locator(".score-column-row")
     expect(rows).to_have_count(2)
-    expect(rows.first.get_by_label("Metric")).to_be_visible()
-    expect(rows.first.get_by_label("Hidden from participants")).to_be_visible()
+    expect(page.get_by_label("Column 1 metric", exact=True)).to_be_visible()
+    expect(page.get_by_label("Column 2 hidden from participants")).to_be_visible()
     assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") == 0
     page.locator("#score-columns").scroll_into_view_if_needed()
     screenshot(page, f"score-columns-wizard-{device}")
