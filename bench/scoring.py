@@ -1,6 +1,7 @@
 """Time and size Podium's scoring engine against the naive reference, on three kinds of competition.
 
     .venv/bin/python bench/scoring.py [--sizes 100000,1000000,10000000] [--tasks auc,mlogloss,rmse]
+    .venv/bin/python bench/scoring.py --columns [--sizes 1000000]
 
 For each task and size it writes a synthetic solution (id, target, Usage) and a shuffled submission, then
 measures in separate child processes (so each peak RSS is that run's own):
@@ -10,6 +11,11 @@ measures in separate child processes (so each peak RSS is that run's own):
 - floor: a bare `pyarrow.csv.read_csv` of the submission, the least any reader of the file can cost.
 It prints one table row per task and size and checks the two scores agree within 1e-9. It reports
 figures; it never judges them.
+
+With --columns it measures instead what secondary score columns cost (issue 15): an RMSE competition scored
+with its one column, then with four more (MAE, MSE, R², median absolute error: five in all), in one child
+process with the solution parsed once, best of 3 each. The file is read, parsed and aligned once either
+way; the extra columns add only their metrics' time.
 """
 
 import argparse
@@ -77,6 +83,45 @@ def run_engine(task: str, directory: Path) -> dict:
     return {"load": load_seconds, "score": min(timings), "public": scores.public, "private": scores.private}
 
 
+EXTRA_COLUMNS = (("MAE", "mae"), ("MSE", "mse"), ("R2", "r2"), ("Median error", "median_absolute_error"))
+
+
+def run_columns(directory: Path) -> dict:
+    from scoring.engine import PhaseTimes, ScoreColumn, ScoringSpec, load_solution, score
+
+    solution = load_solution(directory / "solution.csv", ScoringSpec("rmse", "id", ("target",)))
+    columns = [ScoreColumn(label, metric, {}) for label, metric in EXTRA_COLUMNS]
+    result: dict = {}
+    for name, chosen in (("one", []), ("five", columns)):
+        timings, metric_seconds = [], []
+        for _ in range(REPEATS):
+            times = PhaseTimes()
+            started = time.perf_counter()
+            score(solution, directory / "submission.csv", times, chosen)
+            timings.append(time.perf_counter() - started)
+            metric_seconds.append(times.milliseconds().get("metric_ms", 0) / 1000)
+        result[name] = min(timings)
+        result[f"{name}_metric"] = min(metric_seconds)
+    return result
+
+
+def print_columns(sizes: list[int], seed: int) -> None:
+    print("| rows | file | 1 column (RMSE) | 5 columns | ratio | of which metrics (1 / 5) |")
+    print("|---|---|---|---|---|---|")
+    for rows in sizes:
+        with tempfile.TemporaryDirectory(prefix="podium-bench-") as temporary:
+            directory = Path(temporary)
+            in_child("generate", "rmse", directory, "--rows", str(rows), "--seed", str(seed))
+            size_mb = (directory / "submission.csv").stat().st_size / 1e6
+            measured = in_child("columns", "rmse", directory)
+        print(
+            f"| {rows:,} | {size_mb:.0f} MB | {measured['one']:.3f} s | {measured['five']:.3f} s "
+            f"| {measured['five'] / measured['one']:.2f}x | {measured['one_metric']:.3f} s / "
+            f"{measured['five_metric']:.3f} s |",
+            flush=True,
+        )
+
+
 def reference_scores(task: str, merged) -> tuple[float, float]:
     from sklearn import metrics
 
@@ -124,6 +169,7 @@ def child_main(kind: str, task: str, directory: Path, rows: int, seed: int) -> N
         "engine": lambda: run_engine(task, directory),
         "reference": lambda: run_reference(task, directory),
         "floor": lambda: run_floor(directory),
+        "columns": lambda: run_columns(directory),
     }
     result = runners[kind]()
     result["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
@@ -170,7 +216,10 @@ def main() -> None:
     parser.add_argument("--tasks", default=",".join(TASKS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--child", choices=["generate", "engine", "reference", "floor"], help=argparse.SUPPRESS
+        "--child", choices=["generate", "engine", "reference", "floor", "columns"], help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--columns", action="store_true", help="what five score columns cost against one (RMSE)"
     )
     parser.add_argument("--task", choices=list(TASKS), help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, help=argparse.SUPPRESS)
@@ -178,6 +227,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         child_main(args.child, args.task, args.data, args.rows, args.seed)
+        return
+    if args.columns:
+        print_columns([int(size) for size in args.sizes.split(",")], args.seed)
         return
 
     print(

@@ -15,6 +15,7 @@ from accounts.models import User
 from community.models import Benchmark, ImportedResult, WriteUp
 from competitions.models import Competition
 from competitions.queries import can_manage
+from competitions.score_columns import visible_columns
 from competitions.services import keep_open_after_end
 from config.errors import DomainError, NotAllowed, NotFound
 from config.timestamps import utc_label
@@ -100,7 +101,8 @@ def benchmark_of(competition: Competition) -> Benchmark:
 
 
 def best_submission_per_team(competition: Competition) -> list[Submission]:
-    """Each team's best private score among its scored, standing submissions; ties to the earlier one."""
+    """Each team's best private score among its scored, standing submissions; ties break on the secondary
+    columns, then go to the earlier one."""
     score = F("private_score").desc() if higher_is_better(competition) else F("private_score").asc()
     ranked = Submission.objects.filter(
         competition=competition,
@@ -109,7 +111,13 @@ def best_submission_per_team(competition: Competition) -> list[Submission]:
         deleted_at__isnull=True,
         disqualified_at__isnull=True,
         team__disqualified_at__isnull=True,
-    ).annotate(place=Window(RowNumber(), partition_by=[F("team_id")], order_by=[score, F("created_at")]))
+    ).annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=[F("team_id")],
+            order_by=[score, F("private_tie_key"), F("created_at")],
+        )
+    )
     return list(ranked.filter(place=1).select_related("team"))
 
 
@@ -119,21 +127,33 @@ def benchmark_rows(benchmark: Benchmark) -> list[BenchmarkRow]:
     name = metric_name(competition)
     best = best_submission_per_team(competition)
     writeups = {w.submission_id: w for w in WriteUp.objects.filter(submission__in=[s.pk for s in best])}
-    rows = [podium_row(submission, writeups.get(submission.pk), name) for submission in best]
+    shown = score_column_labels(competition)
+    rows = [podium_row(submission, writeups.get(submission.pk), name, shown) for submission in best]
     rows += [imported_row(result) for result in benchmark.imported_results.all()]
     higher = higher_is_better(competition)
     rows.sort(key=lambda row: (-row.score if higher else row.score, row.date or date.max, row.method_name))
     return [BenchmarkRow(**{**row.__dict__, "rank": rank}) for rank, row in enumerate(rows, start=1)]
 
 
-def podium_row(submission: Submission, writeup: WriteUp | None, name: str) -> BenchmarkRow:
+def score_column_labels(competition: Competition) -> list[str]:
+    """The shown secondary columns, which a benchmark's table carries beside the metric (hidden ones never)."""
+    return [column.label for column in visible_columns(competition.score_columns, sees_hidden=False)]
+
+
+def podium_row(
+    submission: Submission, writeup: WriteUp | None, name: str, columns: list[str] | None = None
+) -> BenchmarkRow:
+    private_columns = submission.private_columns or {}
     common = {
         "rank": 0,
         "score": submission.private_score,
         "date": submission.created_at.date(),
         "team": submission.team.name,
         "submission_id": submission.pk,
-        "metrics": {name: submission.private_score},
+        "metrics": {
+            name: submission.private_score,
+            **{label: private_columns[label] for label in columns or () if label in private_columns},
+        },
     }
     if writeup is None:
         return BenchmarkRow(method_name=submission.team.name, **common)

@@ -10,7 +10,7 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import User
-from community.benchmarks import BenchmarkRefused, BenchmarkRow, metric_name
+from community.benchmarks import BenchmarkRefused, BenchmarkRow, metric_name, score_column_labels
 from community.models import Benchmark, ImportedResult
 from competitions.queries import can_manage
 from config.errors import NotAllowed
@@ -24,9 +24,11 @@ class ImportRefused(BenchmarkRefused):
 
 
 def export_table(benchmark: Benchmark, rows: list[BenchmarkRow]) -> list[dict]:
-    """The benchmark as one task with one dataset whose table holds every row, best first."""
+    """The benchmark as one task with one dataset whose table holds every row, best first: the metric's
+    column, then the shown secondary columns in their order, then any other metric an imported row brought."""
     name = metric_name(benchmark.competition)
-    metrics = [name, *sorted({key for row in rows for key in row.metrics} - {name})]
+    columns = [label for label in score_column_labels(benchmark.competition) if label != name]
+    metrics = [name, *columns, *sorted({key for row in rows for key in row.metrics} - {name, *columns})]
     return [
         {
             "task": benchmark.task,

@@ -12,6 +12,7 @@ from competitions import rules, staging
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
 from competitions.models import Competition
 from competitions.queries import PRIZE_CURRENCY, CompetitionSearch, prize_currencies
+from competitions.score_column_forms import checked_columns, initial_rows, score_columns_formset
 from competitions.services import CompetitionDraft, draft_from
 from competitions.staging import StagedUploads
 from config.rendering import markdown_field
@@ -62,7 +63,8 @@ CREATE_STEPS = (
     Step(
         "evaluation",
         "Evaluation",
-        "How submissions are scored: the metric and its parameters.",
+        "How submissions are scored: the metric and its parameters, and any secondary score columns (more "
+        "metrics scored on every submission, shown beside the score and breaking its ties in order).",
         ("metric", "evaluation"),
     ),
     Step(
@@ -236,6 +238,7 @@ class CompetitionForm(VisibilityChoice, MetricParametersMixin, SteppedForm, Rule
 
     def __init__(self, *args, user=None, staged: StagedUploads | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.score_columns = score_columns_formset(self.data if self.is_bound else None)
         self.show_staged(staged)
         if user is not None:
             self.fields["source_dataset"].queryset = Dataset.objects.filter(
@@ -291,6 +294,13 @@ class CompetitionForm(VisibilityChoice, MetricParametersMixin, SteppedForm, Rule
             raise forms.ValidationError(
                 "The files kept from your last try were removed after a day: choose them again."
             )
+        if cleaned.get("metric"):
+            columns, problems = checked_columns(
+                self.score_columns, metric=cleaned["metric"], metric_params=cleaned.get("metric_params") or {}
+            )
+            for problem in problems:
+                self.add_error(None, problem)
+            cleaned["score_columns"] = columns
         return cleaned
 
     def solution_file(self) -> IO[bytes]:
@@ -305,7 +315,14 @@ class CompetitionForm(VisibilityChoice, MetricParametersMixin, SteppedForm, Rule
 
     def steps_with_errors(self) -> list[str]:
         """The keys of the steps holding a field with an error, for the step list to mark."""
-        return [shown.step.key for shown in self.steps() if any(field.errors for field in shown.fields)]
+        keys = [shown.step.key for shown in self.steps() if any(field.errors for field in shown.fields)]
+        if (
+            self.is_bound
+            and any(form.errors for form in self.score_columns.forms)
+            and "evaluation" not in keys
+        ):
+            keys.append("evaluation")
+        return keys
 
 
 class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
@@ -376,6 +393,24 @@ class RescoreForm(MetricParametersMixin, forms.Form):
             metric=competition.metric if competition else "",
             current=competition.metric_params if competition else None,
         )
+        self.score_columns = score_columns_formset(
+            self.data if self.is_bound else None,
+            initial=initial_rows(competition.score_columns if competition else None),
+        )
+
+    def clean(self):
+        """The columns after the rescore, checked against the metric after it; None (keep the current ones)
+        when the post holds no rows."""
+        cleaned = super().clean()
+        cleaned["score_columns"] = None
+        if cleaned.get("metric") and self.score_columns.is_bound:
+            columns, problems = checked_columns(
+                self.score_columns, metric=cleaned["metric"], metric_params=cleaned.get("metric_params") or {}
+            )
+            for problem in problems:
+                self.add_error(None, problem)
+            cleaned["score_columns"] = columns
+        return cleaned
 
 
 class CompetitionFilterForm(forms.Form):

@@ -85,6 +85,12 @@ class Competition(models.Model):
     private_leaderboard_built_at = models.DateTimeField(null=True, blank=True)
     metric = models.CharField(max_length=50)
     metric_params = models.JSONField(default=dict, blank=True)
+    score_columns = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Secondary score columns, in tie-break order (competitions.score_columns): each a metric "
+        "with its parameters, a label, a direction, a display precision and whether participants see it.",
+    )
     id_column = models.CharField(max_length=100)
     target_columns = models.JSONField(default=list)
     submission_columns = models.JSONField(

@@ -12,12 +12,14 @@ from competitions.queries import (
     COMPETITION_PHASES,
     PRIZE_CURRENCY,
     CompetitionSearch,
+    can_review,
     submission_format,
     viewer_state,
 )
+from competitions.score_columns import MAX_COLUMNS, MAX_PRECISION, visible_columns
 from competitions.services import CompetitionDraft, draft_from
 from config.api_input import OrderingField
-from config.api_input_limits import MetricParamsField
+from config.api_input_limits import BoundedJSONField, MetricParamsField
 from scoring import engine
 
 
@@ -261,6 +263,18 @@ class ViewerStateSerializer(serializers.Serializer):
     )
 
 
+class ScoreColumnSerializer(serializers.Serializer):
+    """A secondary score column (competitions.score_columns): scored on every submission, shown beside the
+    primary score, and breaking its ties in the order listed."""
+
+    label = serializers.CharField(help_text="The column's heading and its key in each row's `columns`.")
+    metric = serializers.CharField(help_text="A catalogue metric's key.")
+    params = serializers.DictField(help_text="The metric's parameters.")
+    higher_is_better = serializers.BooleanField()
+    precision = serializers.IntegerField(help_text=f"Decimals shown, 0 to {MAX_PRECISION}.")
+    shown = serializers.BooleanField(help_text="False: scored, but seen by the host and staff only.")
+
+
 class CompetitionDetailSerializer(CompetitionSerializer):
     """A competition's settings, the format of its submissions and where the viewer stands in it; give the
     viewer in the context (`{"user": ...}`)."""
@@ -268,9 +282,17 @@ class CompetitionDetailSerializer(CompetitionSerializer):
     submission_format = serializers.SerializerMethodField()
     you = serializers.SerializerMethodField()
     prizes = PrizeSerializer(many=True, read_only=True, help_text="By place.")
+    score_columns = serializers.SerializerMethodField()
 
     class Meta(CompetitionSerializer.Meta):
-        fields = [*CompetitionSerializer.Meta.fields, "prizes", "submission_format", "you"]
+        fields = [*CompetitionSerializer.Meta.fields, "prizes", "score_columns", "submission_format", "you"]
+
+    @extend_schema_field(ScoreColumnSerializer(many=True))
+    def get_score_columns(self, competition: Competition) -> list:
+        """The secondary columns the viewer may see: hidden ones only for the organisers and staff."""
+        sees_hidden = can_review(self.context["user"], competition)
+        columns = visible_columns(competition.score_columns, sees_hidden=sees_hidden)
+        return ScoreColumnSerializer(columns, many=True).data
 
     @extend_schema_field(SubmissionFormatSerializer)
     def get_submission_format(self, competition: Competition) -> dict:
@@ -340,6 +362,13 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
         default=False, help_text="Unlisted only: visitors may ask to join; the host approves or refuses."
     )
     metric_params = MetricParamsField(required=False, default=dict)
+    score_columns = BoundedJSONField(
+        required=False,
+        default=list,
+        help_text=f"Up to {MAX_COLUMNS} secondary score columns, in tie-break order: a JSON list of objects with "
+        "label, metric, params (optional), higher_is_better (the metric's own unless given), precision "
+        "(decimals, 4 unless given) and shown (true unless given).",
+    )
     solution = serializers.FileField()
     data_files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
     source_dataset = serializers.SlugField(

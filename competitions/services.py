@@ -17,6 +17,7 @@ from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError, CompetitionSuspended
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
 from competitions.queries import HostRole, can_manage, host_role
+from competitions.score_columns import check_score_columns
 from config.errors import NotAllowed
 from config.plain_text import refuse_control_characters
 from config.timestamps import utc_label
@@ -56,6 +57,7 @@ class CompetitionDraft:
     daily_submission_limit: int = 5
     public_fraction: float = 0.3
     metric_params: dict = field(default_factory=dict)
+    score_columns: list = field(default_factory=list)  # competitions.score_columns, checked by check_draft
     rule_settings: dict = field(default_factory=dict)
     split_seed: int | None = None  # None draws one; the demo seeds fix theirs so their boards are repeatable
     visibility: str = Competition.Visibility.PUBLIC
@@ -98,6 +100,9 @@ def check_draft(draft: CompetitionDraft) -> None:
     if draft.metric not in engine.METRICS:
         choices = ", ".join(sorted(engine.METRICS))
         raise field_error("metric", f"Unknown metric '{draft.metric}'. Choose one of: {choices}.")
+    draft.score_columns = check_score_columns(
+        draft.score_columns, metric=draft.metric, metric_params=draft.metric_params
+    )
     check_visibility(draft.visibility)
 
 
@@ -236,6 +241,7 @@ def create_competition(
                 daily_submission_limit=draft.daily_submission_limit,
                 metric=draft.metric,
                 metric_params=draft.metric_params,
+                score_columns=draft.score_columns,
                 id_column=parsed.spec.id_column,
                 target_columns=list(parsed.spec.target_columns),
                 submission_columns=list(parsed.submission_columns),
@@ -385,6 +391,7 @@ def draft_from(data: Mapping[str, Any], rule_settings: dict[str, Any]) -> Compet
         metric_params=data.get("metric_params") or {},
         visibility=data.get("visibility") or Competition.Visibility.PUBLIC,
         accepts_join_requests=bool(data.get("accepts_join_requests")),
+        score_columns=data.get("score_columns") or [],
     )
 
 

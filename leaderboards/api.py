@@ -9,9 +9,9 @@ from rest_framework.views import APIView
 from competitions.queries import competition_for, team_for
 from config.api_input_limits import page_parameter
 from config.api_schema import LIMIT, OFFSET, error, errors
-from leaderboards.boards import board_for, leaderboard_csv
+from leaderboards.boards import board_columns, board_for, leaderboard_csv, sort_column
 from leaderboards.prizes import rows_with_prizes
-from leaderboards.queries import board_page, leaderboard_rows
+from leaderboards.queries import board_page, leaderboard_rows, sorted_by_column
 from leaderboards.serializers import LeaderboardSerializer
 from leaderboards.standing import delete_submission
 from submissions.api import SubmissionDetailApi, serialize
@@ -46,16 +46,28 @@ class LeaderboardApi(APIView):
                 LIMIT.name, LIMIT.type, description=f"Rows to return: 100 unless given, {MAX_PAGE} at most."
             ),
             OFFSET,
+            OpenApiParameter(
+                "sort",
+                str,
+                description="A secondary column's label: the rows in that column's order, best first, each "
+                "keeping its rank on the primary score. Left out: rank order.",
+            ),
         ],
         responses={200: LeaderboardSerializer, **errors(400), **BOARD_ERRORS},
     )
     def get(self, request, slug):
-        """?split=public|private, paginated with ?limit= and ?offset=."""
+        """?split=public|private, paginated with ?limit= and ?offset=, ordered by ?sort=."""
         competition = competition_for(request.user, slug)
         board = board_for(request.user, competition, request.query_params.get("split", "public"))
+        columns = board_columns(request.user, competition)
+        sort = sort_column(columns, request.query_params.get("sort"))
         offset = page_parameter(request, "offset", default=0, minimum=0, maximum=board.size)
         limit = page_parameter(request, "limit", default=100, minimum=1, maximum=MAX_PAGE)
-        rows = board_page(competition, board.split, offset=offset, limit=limit, size=board.size)
+        if sort is None:
+            rows = board_page(competition, board.split, offset=offset, limit=limit, size=board.size)
+        else:
+            every_row = leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS, size=board.size)
+            rows = sorted_by_column(every_row, sort)[offset : offset + limit]
         viewer_team = team_for(request.user, competition) if request.user.is_authenticated else None
         rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=viewer_team)
         page = {
@@ -65,9 +77,11 @@ class LeaderboardApi(APIView):
             "count": board.size,
             "offset": offset,
             "limit": limit,
+            "sort": sort.label if sort else "",
             "results": rows,
         }
-        return Response(LeaderboardSerializer(page, context={"split": board.split}).data)
+        context = {"split": board.split, "columns": [column.label for column in columns]}
+        return Response(LeaderboardSerializer(page, context=context).data)
 
 
 class LeaderboardCsvApi(APIView):
@@ -95,7 +109,10 @@ def leaderboard_download(request, slug) -> HttpResponse:
         leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS, size=board.size) if board.size else []
     )
     rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=None)
-    response = HttpResponse(leaderboard_csv(rows, board.split), content_type="text/csv; charset=utf-8")
+    columns = board_columns(request.user, competition)
+    response = HttpResponse(
+        leaderboard_csv(rows, board.split, columns), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="{competition.slug}-{board.split}-leaderboard.csv"'
     )

@@ -2,11 +2,13 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from competitions.models import Competition
-from competitions.queries import can_see_private_scores
-from config.errors import NotAllowed, NotFound
+from competitions.queries import can_review, can_see_private_scores
+from competitions.score_columns import ScoreColumnSetup, visible_columns
+from config.errors import DomainError, NotAllowed, NotFound
 from config.timestamps import utc_label
 from leaderboards.board_cache import remembered
 from leaderboards.models import LeaderboardEntry
@@ -47,6 +49,28 @@ def board_for(user, competition: Competition, split: str) -> Board:
     return Board(split, size, finished)
 
 
+def board_columns(user, competition: Competition) -> list[ScoreColumnSetup]:
+    """The secondary columns a viewer sees on the boards, their exports and the API: the shown ones, and the
+    hidden ones too for the host and staff."""
+    return visible_columns(competition.score_columns, sees_hidden=can_review(user, competition))
+
+
+def sort_column(columns: Sequence[ScoreColumnSetup], given: str | None) -> ScoreColumnSetup | None:
+    """The column `?sort=` names (None: rank order); a label the viewer cannot see is refused by name."""
+    if not given:
+        return None
+    for column in columns:
+        if column.label == given:
+            return column
+    labels = ", ".join(repr(column.label) for column in columns)
+    choices = f"choose one of {labels}" if columns else "this board has no secondary columns"
+    raise DomainError(
+        f"No column {given!r} to sort by: {choices}, or leave sort out for rank order.",
+        code="invalid",
+        details={"field": "sort"},
+    )
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -56,15 +80,19 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def leaderboard_csv(rows, split: str) -> bytes:
+def leaderboard_csv(rows, split: str, columns: Sequence[ScoreColumnSetup] = ()) -> bytes:
+    """The board as CSV: rank, team, score, then each of the viewer's secondary columns (full precision,
+    headed by its label), then the rest."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     private = split == LeaderboardEntry.Split.PRIVATE
-    header = ["rank", "team", "score", "entries", "last_submitted_at"]
+    labels = [spreadsheet_safe(column.label) for column in columns]
+    header = ["rank", "team", "score", *labels, "entries", "last_submitted_at"]
     writer.writerow(header + (["public_rank", "shake_up", "medal", "prize"] if private else []))
     for row in rows:
-        line = [row.rank, spreadsheet_safe(row.team_name), repr(row.score), row.entries]
-        line.append(row.last_submitted_at.isoformat())
+        line = [row.rank, spreadsheet_safe(row.team_name), repr(row.score)]
+        line += [repr(row.columns[c.label]) if c.label in row.columns else "" for c in columns]
+        line += [row.entries, row.last_submitted_at.isoformat()]
         if private:
             line += [row.public_rank or "", row.shake_up if row.shake_up is not None else "", row.medal or ""]
             line.append(spreadsheet_safe(row.prize_text))

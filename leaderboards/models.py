@@ -15,6 +15,12 @@ class LeaderboardEntry(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="leaderboard_entries")
     split = models.CharField(max_length=10, choices=Split.choices)
     score = models.FloatField()
+    columns = models.JSONField(
+        default=dict, blank=True, help_text="The best submission's secondary column values on this split."
+    )
+    tie_key = models.CharField(
+        max_length=200, blank=True, default="", help_text="Breaks ties on the score before the time."
+    )
     best_submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
     best_submitted_at = models.DateTimeField(help_text="Breaks ties: the earlier submission ranks higher.")
     entries = models.PositiveIntegerField(default=0, help_text="Scored submissions of the team.")
@@ -32,11 +38,11 @@ class LeaderboardEntry(models.Model):
         indexes = [
             # One index per direction, each in the exact order a leaderboard reads (ties: earlier first).
             models.Index(
-                fields=["competition", "split", "score", "best_submitted_at", "team"],
+                fields=["competition", "split", "score", "tie_key", "best_submitted_at", "team"],
                 name="leaderboard_order",
             ),
             models.Index(
-                fields=["competition", "split", "-score", "best_submitted_at", "team"],
+                fields=["competition", "split", "-score", "tie_key", "best_submitted_at", "team"],
                 name="leaderboard_order_desc",
             ),
         ]

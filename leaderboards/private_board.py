@@ -7,7 +7,7 @@ private score, so the board is built only then, never from the best private scor
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -32,6 +32,8 @@ class Candidate:
     team_id: int
     private_score: float
     created_at: datetime
+    columns: dict = field(default_factory=dict)
+    tie_key: str = ""
 
 
 def pending_on_time(competition: Competition) -> int:
@@ -85,6 +87,8 @@ def build_private_leaderboard(competition: Competition) -> int:
                 team_id=team_id,
                 split=LeaderboardEntry.Split.PRIVATE,
                 score=best.private_score,
+                columns=best.columns,
+                tie_key=best.tie_key,
                 best_submission_id=best.submission_id,
                 best_submitted_at=best.created_at,
                 entries=public_entries[team_id].entries if team_id in public_entries else 0,
@@ -120,13 +124,15 @@ def private_preview(competition: Competition, limit: int = 10) -> list[Candidate
     """For the host's eyes only, before the end: the top of the private board if it ended now."""
     best = best_final_per_team(competition).values()
     sign = -1 if higher_is_better(competition) else 1
-    return sorted(best, key=lambda c: (sign * c.private_score, c.created_at, c.submission_id))[:limit]
+    return sorted(best, key=lambda c: (sign * c.private_score, c.tie_key, c.created_at, c.submission_id))[
+        :limit
+    ]
 
 
 def final_candidates(competition: Competition):
     """Each team's selected submissions, or its best few by public score where it selected none."""
     eligible = rankable_submissions(competition).filter(private_score__isnull=False)
-    fields = ("pk", "team_id", "private_score", "created_at")
+    fields = ("pk", "team_id", "private_score", "created_at", "private_columns", "private_tie_key")
     # No ordering: the model's default (newest first) would make the database walk the whole time index.
     selected = eligible.filter(is_final=True).order_by()
     for row in selected.values_list(*fields).iterator(chunk_size=5000):
@@ -137,7 +143,9 @@ def final_candidates(competition: Competition):
         .order_by()
         .annotate(
             pick=Window(
-                RowNumber(), partition_by=[F("team_id")], order_by=[public_order, F("created_at"), F("pk")]
+                RowNumber(),
+                partition_by=[F("team_id")],
+                order_by=[public_order, F("public_tie_key"), F("created_at"), F("pk")],
             )
         )
         .filter(pick__lte=competition.final_selection_limit)
@@ -148,6 +156,8 @@ def final_candidates(competition: Competition):
 
 def beats(competition: Competition, candidate: Candidate, current: Candidate) -> bool:
     if candidate.private_score == current.private_score:
+        if candidate.tie_key != current.tie_key:
+            return candidate.tie_key < current.tie_key
         return (candidate.created_at, candidate.submission_id) < (current.created_at, current.submission_id)
     if higher_is_better(competition):
         return candidate.private_score > current.private_score

@@ -1,13 +1,14 @@
 """Leaderboards: kept per team and split as submissions are scored, read in rank order."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from competitions.models import Competition, Prize, Team
+from competitions.score_columns import ScoreColumnSetup
 from leaderboards.board_cache import is_cached_page, remembered
 from leaderboards.medals import medal_cutoffs, medal_for
 from leaderboards.models import LeaderboardEntry
@@ -36,7 +37,7 @@ def rankable_submissions(competition: Competition) -> QuerySet[Submission]:
 def ranked_entries(competition: Competition, split: str) -> QuerySet[LeaderboardEntry]:
     direction = "-score" if higher_is_better(competition) else "score"
     return LeaderboardEntry.objects.filter(competition=competition, split=split).order_by(
-        direction, "best_submitted_at", "team_id"
+        direction, "tie_key", "best_submitted_at", "team_id"
     )
 
 
@@ -69,6 +70,9 @@ class LeaderboardRow:
     @property
     def prize_text(self) -> str:
         return self.prize.text if self.prize else ""
+
+    columns: dict = field(default_factory=dict)  # every secondary column's value, by label
+    cells: tuple[str, ...] = ()  # the viewer's columns as the page shows them (with_cells)
 
     @property
     def last_ago(self) -> str:
@@ -105,7 +109,7 @@ class LeaderboardRow:
         return None if self.public_rank is None else self.public_rank - self.rank
 
 
-ROW_FIELDS = ("team_id", "score", "entries", "last_submitted_at", "public_rank")
+ROW_FIELDS = ("team_id", "score", "entries", "last_submitted_at", "public_rank", "columns")
 
 
 def leaderboard_rows(
@@ -157,8 +161,31 @@ def build_rows(ranked: list[tuple[int, tuple]], split: str, *, size: int | None)
             last_submitted_at=last_submitted_at,
             public_rank=public_rank if private else None,
             medal=medal_for(rank, cutoffs) if cutoffs is not None else None,
+            columns=columns or {},
         )
-        for rank, (team_id, score, entries, last_submitted_at, public_rank) in ranked
+        for rank, (team_id, score, entries, last_submitted_at, public_rank, columns) in ranked
+    ]
+
+
+def sorted_by_column(rows: list[LeaderboardRow], column: ScoreColumnSetup) -> list[LeaderboardRow]:
+    """The board's rows ordered by a secondary column, best first as the column's direction says; each row
+    keeps its rank on the primary score, which also orders rows equal on the column."""
+    sign = -1 if column.higher_is_better else 1
+
+    def order(row: LeaderboardRow) -> tuple:
+        value = row.columns.get(column.label)
+        return (value is None, sign * value if value is not None else 0.0, row.rank)
+
+    return sorted(rows, key=order)
+
+
+def with_cells(rows: list[LeaderboardRow], columns: Sequence[ScoreColumnSetup]) -> list[LeaderboardRow]:
+    """Rows carrying the viewer's columns formatted at each column's precision, for the page."""
+    if not columns:
+        return rows
+    return [
+        replace(row, cells=tuple(column.format(row.columns.get(column.label)) for column in columns))
+        for row in rows
     ]
 
 

@@ -36,9 +36,16 @@ class LeaderboardRowSerializer(serializers.Serializer):
         help_text="The host marked this team not eligible for prizes; shown to the host and to the team "
         "itself only (false for everyone else)."
     )
+    columns = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="The secondary score columns the viewer may see, by label (the competition's "
+        "`score_columns`); empty when the competition has none.",
+    )
 
     def to_representation(self, row):
         data = super().to_representation(row)
+        labels = self.context.get("columns", ())
+        data["columns"] = {label: row.columns[label] for label in labels if label in row.columns}
         if self.context.get("split") != LeaderboardEntry.Split.PRIVATE:
             for name in PRIVATE_ONLY:
                 del data[name]
@@ -46,7 +53,8 @@ class LeaderboardRowSerializer(serializers.Serializer):
 
 
 class LeaderboardSerializer(serializers.Serializer):
-    """A page of a board; give the split in the context too (`{"split": ...}`), for the rows."""
+    """A page of a board; give the split and the labels of the viewer's columns in the context too
+    (`{"split": ..., "columns": [...]}`), for the rows."""
 
     split = serializers.ChoiceField(choices=LeaderboardEntry.Split.choices)
     final = serializers.BooleanField(help_text="The competition has ended: this board no longer changes.")
@@ -56,4 +64,5 @@ class LeaderboardSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Teams on the board.")
     offset = serializers.IntegerField()
     limit = serializers.IntegerField()
+    sort = serializers.CharField(help_text="The column the rows are ordered by; empty for rank order.")
     results = LeaderboardRowSerializer(many=True)

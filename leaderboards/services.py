@@ -16,9 +16,13 @@ from submissions.models import Submission
 
 
 def is_better(
-    competition: Competition, score: float, submitted_at: datetime, entry: LeaderboardEntry
+    competition: Competition, score: float, tie_key: str, submitted_at: datetime, entry: LeaderboardEntry
 ) -> bool:
+    """The higher or lower score as the metric wants; on a tie the better secondary columns, in the order
+    the host listed them (the tie key sorts best first); then the earlier submission."""
     if score == entry.score:
+        if tie_key != entry.tie_key:
+            return tie_key < entry.tie_key
         return submitted_at < entry.best_submitted_at
     return score > entry.score if higher_is_better(competition) else score < entry.score
 
@@ -36,7 +40,7 @@ def record_on_leaderboard(submission: Submission) -> None:
 
     One statement: an insert of the entry, if the submission is rankable, that on a conflict with the
     team's entry counts one more entry and keeps the better of the two (`is_better`'s rule: the higher or
-    lower score as the metric wants, then the earlier submission).
+    lower score as the metric wants, then the secondary columns' tie key, then the earlier submission).
 
     Only the public split is kept as submissions arrive: the private standing is built at the end from
     each team's selected submissions, never from its best private score in hindsight.
@@ -50,20 +54,24 @@ def record_on_leaderboard(submission: Submission) -> None:
     beats = ">" if higher_is_better(competition) else "<"
     new_is_better = (
         f"(EXCLUDED.score {beats} {table}.score OR (EXCLUDED.score = {table}.score "
-        f"AND EXCLUDED.best_submitted_at < {table}.best_submitted_at))"
+        f"AND (EXCLUDED.tie_key < {table}.tie_key OR (EXCLUDED.tie_key = {table}.tie_key "
+        f"AND EXCLUDED.best_submitted_at < {table}.best_submitted_at))))"
     )
     kept_if_better = ", ".join(
         f"{column} = CASE WHEN {new_is_better} THEN EXCLUDED.{column} ELSE {table}.{column} END"
-        for column in ("score", "best_submission_id", "best_submitted_at")
+        for column in ("score", "columns", "tie_key", "best_submission_id", "best_submitted_at")
+    )
+    columns = LeaderboardEntry._meta.get_field("columns").get_db_prep_save(
+        submission.public_columns or {}, connection
     )
     submitted_at = LeaderboardEntry._meta.get_field("best_submitted_at").get_db_prep_value(
         submission.created_at, connection
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (competition_id, team_id, {quote('split')}, score, best_submission_id, "
-            "best_submitted_at, entries, last_submitted_at) "
-            f"SELECT %s, %s, %s, %s, %s, %s, 1, %s WHERE EXISTS ({rankable}) "
+            f"INSERT INTO {table} (competition_id, team_id, {quote('split')}, score, columns, tie_key, "
+            "best_submission_id, best_submitted_at, entries, last_submitted_at) "
+            f"SELECT %s, %s, %s, %s, %s, %s, %s, %s, 1, %s WHERE EXISTS ({rankable}) "
             f"ON CONFLICT (competition_id, team_id, {quote('split')}) DO UPDATE SET "
             f"entries = {table}.entries + 1, "
             f"last_submitted_at = CASE WHEN EXCLUDED.last_submitted_at > {table}.last_submitted_at "
@@ -73,6 +81,8 @@ def record_on_leaderboard(submission: Submission) -> None:
                 submission.team_id,
                 LeaderboardEntry.Split.PUBLIC.value,
                 public_score(submission),
+                columns,
+                submission.public_tie_key,
                 submission.pk,
                 submitted_at,
                 submitted_at,
@@ -91,7 +101,9 @@ def recompute_public_entry(team: Team) -> None:
     submissions = rankable_submissions(competition).filter(team=team).order_by("created_at", "pk")
     best = None
     for submission in submissions:
-        if best is None or is_better(competition, public_score(submission), submission.created_at, best):
+        if best is None or is_better(
+            competition, public_score(submission), submission.public_tie_key, submission.created_at, best
+        ):
             best = submission_as_entry(submission)
         best.last_submitted_at = submission.created_at
     if best is None:
@@ -112,12 +124,25 @@ def rebuild_public_entries(competition: Competition) -> int:
         rankable_submissions(competition)
         .order_by()
         .annotate(
-            pick=Window(RowNumber(), order_by=[score_order, F("created_at"), F("pk")], partition_by=by_team),
+            pick=Window(
+                RowNumber(),
+                order_by=[score_order, F("public_tie_key"), F("created_at"), F("pk")],
+                partition_by=by_team,
+            ),
             team_entries=Window(Count("pk"), partition_by=by_team),
             team_last=Window(Max("created_at"), partition_by=by_team),
         )
         .filter(pick=1)
-        .values_list("pk", "team_id", "public_score", "created_at", "team_entries", "team_last")
+        .values_list(
+            "pk",
+            "team_id",
+            "public_score",
+            "public_columns",
+            "public_tie_key",
+            "created_at",
+            "team_entries",
+            "team_last",
+        )
     )
     entries = [
         LeaderboardEntry(
@@ -126,12 +151,14 @@ def rebuild_public_entries(competition: Competition) -> int:
             split=LeaderboardEntry.Split.PUBLIC,
             # Rankable submissions are scored, and scoring sets public_score with the status: never None.
             score=cast(float, score),
+            columns=columns,
+            tie_key=tie_key,
             best_submission_id=submission_id,
             best_submitted_at=created_at,
             entries=count,
             last_submitted_at=last,
         )
-        for submission_id, team_id, score, created_at, count, last in best
+        for submission_id, team_id, score, columns, tie_key, created_at, count, last in best
     ]
     LeaderboardEntry.objects.filter(competition=competition, split=LeaderboardEntry.Split.PUBLIC).delete()
     LeaderboardEntry.objects.bulk_create(entries, batch_size=2000)
@@ -144,6 +171,8 @@ def submission_as_entry(submission: Submission) -> LeaderboardEntry:
         team_id=submission.team_id,
         split=LeaderboardEntry.Split.PUBLIC,
         score=public_score(submission),
+        columns=submission.public_columns or {},
+        tie_key=submission.public_tie_key,
         best_submission=submission,
         best_submitted_at=submission.created_at,
         last_submitted_at=submission.created_at,

@@ -7,13 +7,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from competitions.queries import can_review, competition_for
+from competitions.score_columns import columns_of
 from competitions.views import competition_context
 from config.errors import NotAllowed
 from leaderboards import charts, dashboard
 from leaderboards.api import leaderboard_download
-from leaderboards.boards import board_for
+from leaderboards.boards import board_columns, board_for
 from leaderboards.prizes import rows_with_prizes
-from leaderboards.queries import board_page, ranks_of_teams, row_filters, rows_at_ranks
+from leaderboards.queries import (
+    board_page,
+    leaderboard_rows,
+    ranks_of_teams,
+    row_filters,
+    rows_at_ranks,
+    sorted_by_column,
+    with_cells,
+)
 from leaderboards.standing import delete_submission
 from submissions.queries import submission_for
 
@@ -26,7 +35,16 @@ def leaderboard(request, slug):
     board = board_for(request.user, competition, request.GET.get("split", "public"))
     filters = row_filters()
     only = request.GET.get("only", "") if request.GET.get("only") in filters else ""
-    if only:
+    columns = board_columns(request.user, competition)
+    # An unknown or hidden label shows the board in rank order, as a stale link should.
+    sort = next((column for column in columns if column.label == request.GET.get("sort")), None)
+    if sort is not None and not only:
+        every_row = sorted_by_column(
+            leaderboard_rows(competition, board.split, limit=board.size or 1, size=board.size), sort
+        )
+        page = Paginator(every_row, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+    elif only:
         teams = filters[only].teams(competition)
         page = Paginator(ranks_of_teams(competition, board.split, teams), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -40,8 +58,11 @@ def leaderboard(request, slug):
         request.user, competition, board.split, rows, viewer_team=context.get("team")
     )
     context.update(
-        rows=rows,
+        rows=with_cells(rows, columns),
         awards=awards if awards and awards.awards else None,
+        columns=columns,
+        tie_breaks=tie_breaks(competition, columns),
+        sort=sort.label if sort and not only else "",
         page=page,
         board=board,
         finished=competition.phase == "finished",
@@ -51,6 +72,16 @@ def leaderboard(request, slug):
         row_filters=[(name, row_filter.label) for name, row_filter in filters.items()],
     )
     return render(request, "leaderboards/leaderboard.html", context)
+
+
+def tie_breaks(competition, columns) -> list[str]:
+    """What ties on the score break on, in order, as the viewer may read it: a hidden column still breaks
+    ties, so a participant is told one does without its name."""
+    seen = {column.label for column in columns}
+    return [
+        column.label if column.label in seen else "a column only the host sees"
+        for column in columns_of(competition.score_columns)
+    ]
 
 
 def leaderboard_csv(request, slug):

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from competitions.queries import can_review, competition_for
 from config.api_input import validated
-from config.api_input_limits import BoundedJSONParser, MetricParamsField, loads_bounded
+from config.api_input_limits import BoundedJSONField, BoundedJSONParser, MetricParamsField, loads_bounded
 from config.api_schema import errors
 from config.errors import DomainError, NotAllowed
 from scoring.rescoring import cancel_rescore, start_rescore
@@ -21,6 +21,11 @@ class RescoreRequestSerializer(serializers.Serializer):
     solution = serializers.FileField(required=False)
     metric = serializers.CharField(required=False, allow_blank=True, max_length=50)
     metric_params = MetricParamsField(required=False)
+    score_columns = BoundedJSONField(
+        required=False,
+        help_text="The secondary score columns after the rescore (a JSON list, as at creation; [] removes "
+        "them); left out, the current ones stay.",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
@@ -84,6 +89,7 @@ class RescoreApi(APIView):
             solution=data.get("solution"),
             metric=data.get("metric") or None,
             metric_params=params,
+            score_columns=data.get("score_columns"),
             reason=data.get("reason", ""),
         )
         return Response(RescoreSerializer(rescore).data, status=202)

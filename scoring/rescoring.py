@@ -19,6 +19,7 @@ from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError
 from competitions.models import Competition
 from competitions.queries import can_manage
+from competitions.score_columns import check_score_columns, engine_columns, tie_key_of
 from config.errors import NotAllowed
 from datasets.storage import private_storage, store
 from scoring import engine, signals
@@ -50,8 +51,11 @@ def start_rescore(
     solution: IO[bytes] | None = None,
     metric: str | None = None,
     metric_params: dict | None = None,
+    score_columns: list | None = None,
     reason: str = "",
 ) -> Rescore:
+    """Score every submission again under a new solution, metric or secondary columns (None keeps the
+    current ones, checked again against the new metric); the boards switch once all are done."""
     if not can_manage(user, competition):
         raise NotAllowed(
             "Only the competition's host or a co-host can replace the solution or change the metric."
@@ -65,13 +69,19 @@ def start_rescore(
     metric = metric or competition.metric
     if metric_params is None:
         metric_params = competition.metric_params if metric == competition.metric else {}
+    columns = check_score_columns(
+        competition.score_columns if score_columns is None else score_columns,
+        metric=metric,
+        metric_params=metric_params,
+    )
     if (
         solution is None
         and metric == competition.metric
         and same_parameters(metric, metric_params, competition.metric_params)
+        and columns == (competition.score_columns or [])
     ):
         raise CompetitionError(
-            "Nothing would change: give a new solution file, or a different metric or parameters.",
+            "Nothing would change: give a new solution file, or a different metric, parameters or score columns.",
             code="nothing_to_rescore",
         )
     spec = engine.ScoringSpec(metric, competition.id_column, tuple(competition.target_columns), metric_params)
@@ -82,7 +92,7 @@ def start_rescore(
     )
     store_compact(parsed, solution_key=stored.key, sha256=stored.sha256)
     try:
-        rescore = create_rescore(competition, user, reason, metric, metric_params, stored, parsed)
+        rescore = create_rescore(competition, user, reason, metric, metric_params, stored, parsed, columns)
     except IntegrityError as error:
         raise CompetitionError(
             "Another rescore started a moment ago; wait for it to finish.", code="rescore_running"
@@ -100,7 +110,7 @@ def same_parameters(metric: str, first: dict, second: dict) -> bool:
         return first == second
 
 
-def create_rescore(competition, user, reason, metric, metric_params, stored, parsed) -> Rescore:
+def create_rescore(competition, user, reason, metric, metric_params, stored, parsed, columns) -> Rescore:
     with transaction.atomic():
         rescore = Rescore.objects.create(
             competition=competition,
@@ -108,6 +118,7 @@ def create_rescore(competition, user, reason, metric, metric_params, stored, par
             reason=reason.strip()[:300],
             metric=metric,
             metric_params=metric_params,
+            score_columns=columns,
             solution_key=stored.key,
             solution_sha256=stored.sha256,
             public_rows=parsed.public_count,
@@ -199,7 +210,9 @@ def run_batch(rescore: Rescore) -> str:
     batch = list(waiting_for_rescore(rescore)[:BATCH])
     for submission in batch:
         RescoredSubmission.objects.get_or_create(
-            rescore=rescore, submission=submission, defaults=score_again(solution, submission)
+            rescore=rescore,
+            submission=submission,
+            defaults=score_again(solution, submission, engine_columns(rescore.score_columns)),
         )
         record_progress(rescore)
     record_progress(
@@ -227,12 +240,14 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
-def score_again(solution: engine.Solution, submission: Submission) -> dict:
+def score_again(
+    solution: engine.Solution, submission: Submission, columns: list[engine.ScoreColumn] | None = None
+) -> dict:
     """The file's new scores, or why it fails under the new setup. A file that breaks the scorer itself fails
     alone, with the generic message for the team and the detail for the host, and the rescore goes on."""
     try:
         with private_storage().open(submission.file_key, "rb") as stream:
-            scores = engine.score(solution, stream)
+            scores = engine.score(solution, stream, columns=columns or ())
     except engine.SubmissionError as error:
         return {
             "error_code": error.code,
@@ -246,7 +261,12 @@ def score_again(solution: engine.Solution, submission: Submission) -> dict:
             "error_message": GENERIC_FAILURE,
             "host_error_detail": describe(error),
         }
-    return {"public_score": scores.public, "private_score": scores.private}
+    return {
+        "public_score": scores.public,
+        "private_score": scores.private,
+        "public_columns": scores.public_columns,
+        "private_columns": scores.private_columns,
+    }
 
 
 def switch(rescore: Rescore) -> bool:
@@ -261,6 +281,7 @@ def switch(rescore: Rescore) -> bool:
         apply_results(rescore)
         competition.metric = rescore.metric
         competition.metric_params = rescore.metric_params
+        competition.score_columns = rescore.score_columns
         competition.solution_key = rescore.solution_key
         competition.solution_sha256 = rescore.solution_sha256
         competition.public_rows = rescore.public_rows
@@ -282,14 +303,33 @@ def apply_results(rescore: Rescore) -> None:
         if result.error_code:
             submission.status = Submission.Status.FAILED
             submission.public_score = submission.private_score = None
+            submission.public_columns, submission.private_columns = {}, {}
+            submission.public_tie_key = submission.private_tie_key = ""
         else:
             submission.status = Submission.Status.SCORED
             submission.public_score, submission.private_score = result.public_score, result.private_score
+            submission.public_columns, submission.private_columns = (
+                result.public_columns,
+                result.private_columns,
+            )
+            submission.public_tie_key = tie_key_of(rescore.score_columns, result.public_columns)
+            submission.private_tie_key = tie_key_of(rescore.score_columns, result.private_columns)
         submission.error_code = result.error_code
         submission.error_message = result.error_message
         submission.host_error_detail = result.host_error_detail
         changed.append(submission)
-    fields = ["status", "public_score", "private_score", "error_code", "error_message", "host_error_detail"]
+    fields = [
+        "status",
+        "public_score",
+        "private_score",
+        "public_columns",
+        "private_columns",
+        "public_tie_key",
+        "private_tie_key",
+        "error_code",
+        "error_message",
+        "host_error_detail",
+    ]
     Submission.with_host_tests.bulk_update(changed, fields, batch_size=2000)
 
 

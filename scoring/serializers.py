@@ -14,6 +14,7 @@ class RescoreSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Submissions to score again.")
     metric = serializers.CharField()
     metric_params = serializers.DictField()
+    score_columns = serializers.ListField(child=serializers.DictField(), help_text="The columns after it.")
     reason = serializers.CharField()
     error = serializers.CharField(
         help_text="Why the rescore failed or is stalling, or who cancelled it; empty while all goes well."

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from competitions import locks
 from competitions.models import Competition, Team
+from competitions.score_columns import engine_columns, tie_key_of
 from config.errors import DATABASE_ERRORS
 from datasets.storage import private_storage
 from scoring import engine, leases, signals
@@ -87,7 +88,9 @@ def score_taken(submission: Submission, holder: str, times: engine.PhaseTimes) -
             solution = solution_for(submission.competition)
             times.lap("solution")
             with private_storage().open(submission.file_key, "rb") as stream:
-                scores = engine.score(solution, stream, times)
+                scores = engine.score(
+                    solution, stream, times, engine_columns(submission.competition.score_columns)
+                )
     except engine.SubmissionError as error:
         return record_failure(
             submission,
@@ -153,10 +156,28 @@ def finished_by(submission: Submission, holder: str) -> bool:
     return submission.lease_holder == holder and submission.status in (Status.SCORED, Status.FAILED)
 
 
-def scoring_setup(competition: Competition) -> tuple[str, str, dict]:
+def scoring_setup(competition: Competition) -> tuple[str, str, dict, list]:
     """What a score depends on besides the file: a rescore changes it, and scores made under an older one
     are not saved."""
-    return competition.solution_sha256, competition.metric, competition.metric_params or {}
+    return (
+        competition.solution_sha256,
+        competition.metric,
+        competition.metric_params or {},
+        competition.score_columns or [],
+    )
+
+
+def score_fields(competition: Competition, scores: engine.Scores) -> dict:
+    """The submission's fields a scoring writes: both scores, each secondary column's values and the keys
+    that break ties on them; one UPDATE whatever the number of columns."""
+    return {
+        "public_score": scores.public,
+        "private_score": scores.private,
+        "public_columns": scores.public_columns,
+        "private_columns": scores.private_columns,
+        "public_tie_key": tie_key_of(competition.score_columns, scores.public_columns),
+        "private_tie_key": tie_key_of(competition.score_columns, scores.private_columns),
+    }
 
 
 # A merge moving the submission while the lock is taken costs one more look; a chain of merges, a few.
@@ -181,7 +202,7 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
             return "requeued"
         if submission.is_host_test:  # no team, no board: only the scores are saved
-            return record_host_test_scores(submission, holder, scores)
+            return record_host_test_scores(submission, holder, score_fields(competition, scores))
         # The team read before scoring may have merged into another since: lock the one it belongs to now.
         current_team = Submission.with_host_tests.filter(pk=submission.pk).values("team_id")
         for _ in range(TEAM_LOOKUPS):
@@ -191,11 +212,9 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
         else:
             raise Team.DoesNotExist(f"The team of submission {submission.pk} keeps merging away.")
         scored_at = timezone.now()
+        fields = score_fields(competition, scores)
         updated = Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
-            status=Status.SCORED,
-            public_score=scores.public,
-            private_score=scores.private,
-            scored_at=scored_at,
+            status=Status.SCORED, scored_at=scored_at, **fields
         )
         if not updated:
             logger.warning("Submission %s was taken over before %s saved its scores", submission.pk, holder)
@@ -203,19 +222,17 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
         team.competition = submission.competition = competition
         submission.team = team
         submission.status, submission.scored_at = Status.SCORED, scored_at
-        submission.public_score, submission.private_score = scores.public, scores.private
+        for name, value in fields.items():
+            setattr(submission, name, value)
         signals.submission_scored.send(sender=Submission, submission=submission)
     return Status.SCORED
 
 
-def record_host_test_scores(submission: Submission, holder: str, scores: engine.Scores) -> str:
+def record_host_test_scores(submission: Submission, holder: str, fields: dict) -> str:
     """A host's test submission belongs to no team and stands on no board: its scores are saved (by
     compare-and-set on the lease, as any submission's) and nothing is told to the boards."""
     updated = Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
-        status=Status.SCORED,
-        public_score=scores.public,
-        private_score=scores.private,
-        scored_at=timezone.now(),
+        status=Status.SCORED, scored_at=timezone.now(), **fields
     )
     if not updated:
         logger.warning("Submission %s was taken over before %s saved its scores", submission.pk, holder)

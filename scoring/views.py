@@ -25,6 +25,7 @@ def rescore(request, slug):
             solution=form.cleaned_data["solution"],
             metric=form.cleaned_data["metric"],
             metric_params=form.cleaned_data["metric_params"],
+            score_columns=form.cleaned_data["score_columns"],
             reason=form.cleaned_data["reason"],
         )
     except DomainError as error:

@@ -12,6 +12,7 @@ from competitions.queries import (
     require_participant,
     team_for,
 )
+from competitions.score_columns import visible_columns
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeMultiPartParser
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
@@ -43,9 +44,11 @@ from submissions.services import (
 
 def viewer_context(user, competition) -> dict:
     """What the viewer may see of a competition's submissions, for SubmissionSerializer."""
+    sees_hidden = can_review(user, competition)
     return {
         "show_private": can_see_private_scores(user, competition),
-        "show_host_detail": can_review(user, competition),
+        "show_host_detail": sees_hidden,
+        "columns": [c.label for c in visible_columns(competition.score_columns, sees_hidden=sees_hidden)],
     }
 
 

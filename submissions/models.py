@@ -47,6 +47,16 @@ class Submission(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     public_score = models.FloatField(null=True, blank=True)
     private_score = models.FloatField(null=True, blank=True)
+    public_columns = models.JSONField(
+        default=dict, blank=True, help_text="Each secondary score column's public value, by its label."
+    )
+    private_columns = models.JSONField(default=dict, blank=True)
+    public_tie_key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The public column values as text that sorts best first: ties on the score break on it.",
+    )
+    private_tie_key = models.CharField(max_length=200, blank=True)
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True, help_text="Safe to show the participant.")
     host_error_detail = models.TextField(blank=True, help_text="Shown to the host and staff only.")

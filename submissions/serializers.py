@@ -23,6 +23,10 @@ class SubmissionSerializer(serializers.ModelSerializer):
     team = serializers.CharField(source="team.name")
     submitted_by = serializers.CharField(source="submitted_by.username")
     error = serializers.SerializerMethodField()
+    public_columns = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="The competition's secondary score columns the viewer may see, public split, by label.",
+    )
 
     class Meta:
         model = Submission
@@ -37,6 +41,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "file_size",
             "status",
             "public_score",
+            "public_columns",
             "error",
             "is_late",
             "is_final",
@@ -53,8 +58,15 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, submission):
         data = super().to_representation(submission)
+        labels = self.context.get("columns", ())
+        data["public_columns"] = {
+            k: submission.public_columns[k] for k in labels if k in submission.public_columns
+        }
         if self.context.get("show_private"):
             data["private_score"] = submission.private_score
+            data["private_columns"] = {
+                k: submission.private_columns[k] for k in labels if k in submission.private_columns
+            }
         if self.context.get("show_host_detail"):
             data["host_error_detail"] = submission.host_error_detail or None
         return data

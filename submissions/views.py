@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from competitions.models import Competition, Team
-from competitions.queries import can_see_private_scores, competition_for, viewer_state
+from competitions.queries import can_review, can_see_private_scores, competition_for, viewer_state
+from competitions.score_columns import visible_columns
 from competitions.views import competition_context
 from config.errors import NotFound
 from submissions.host_tests import create_host_test, require_host
@@ -39,6 +40,9 @@ def row_context(user, competition: Competition, team: Team | None) -> dict:
     """What submissions/_row.html needs besides the submission, for the page and for one live row alike."""
     return {
         "show_private": can_see_private_scores(user, competition),
+        "score_columns": visible_columns(
+            competition.score_columns, sees_hidden=can_review(user, competition)
+        ),
         "may_select": competition.phase == "running" and team is not None and not team.disqualified_at,
     }
 

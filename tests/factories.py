@@ -49,6 +49,7 @@ def make_competition(
     lasts: timedelta = timedelta(days=30),
     daily_limit: int = 5,
     publish: bool = True,
+    score_columns: list | None = None,
 ):
     start = timezone.now() + starts_in
     end = start + lasts
@@ -63,6 +64,7 @@ def make_competition(
         target_columns=[target],
         daily_submission_limit=daily_limit,
         rules="Play fair.",
+        score_columns=score_columns or [],
     )
     competition = create_competition(
         host=host,

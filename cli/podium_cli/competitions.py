@@ -252,6 +252,8 @@ def list_submissions(client: Client, args) -> int:
         if several_teams:
             columns.append(("team", "team"))
         columns += [("description", "description"), ("status", "status"), ("public", "public_score")]
+        labels = score_column_labels(listing.results, "public_columns")
+        columns += [(f"column:{label}", label) for label in labels]
         if has_private:
             columns.append(("private", "private_score"))
         columns.append(("final", "final"))
@@ -268,6 +270,10 @@ def list_submissions(client: Client, args) -> int:
                 "private": format_score(s.get("private_score")),
                 "final": "yes" if s.get("is_final") else "",
                 "error": failure(s),
+                **{
+                    f"column:{label}": format_score((s.get("public_columns") or {}).get(label))
+                    for label in labels
+                },
             }
             for s in listing.results
         ]
@@ -279,6 +285,16 @@ def list_submissions(client: Client, args) -> int:
             f"{quota.get('remaining_today')} submissions left today (resets at {format_time(quota.get('resets_at'))})."
         )
     return 0
+
+
+def score_column_labels(rows: list[dict], key: str) -> list[str]:
+    """The secondary score columns the server sent (those the viewer may see), in the competition's order."""
+    labels: list[str] = []
+    for row in rows:
+        for label in row.get(key) or {}:
+            if label not in labels:
+                labels.append(label)
+    return labels
 
 
 def failure(submission: dict) -> str:
@@ -313,12 +329,13 @@ def leaderboard(client: Client, args) -> int:
         dest.write_bytes(response.content)
         print(f"Saved the {split} leaderboard of '{slug}' to {dest}.")
         return 0
+    sort = {"sort": args.sort} if getattr(args, "sort", None) else {}
     pages: list[dict] = []
     results: list[dict] = []
     for _ in range(MAX_PAGES):
         page = client.get_json(
             f"competitions/{segment(slug)}/leaderboard/",
-            {"split": split, "limit": LEADERBOARD_PAGE, "offset": len(results)},
+            {"split": split, "limit": LEADERBOARD_PAGE, "offset": len(results), **sort},
         )
         pages.append(page)
         batch = page.get("results") or []
@@ -338,10 +355,12 @@ def leaderboard(client: Client, args) -> int:
     if not results:
         print("No one is on it yet.")
         return 0
+    labels = score_column_labels(results, "columns")
     columns = [
         ("rank", "rank"),
         ("team", "team"),
         ("score", "score"),
+        *((f"column:{label}", label) for label in labels),
         ("entries", "entries"),
         ("last", "last"),
     ]
@@ -357,9 +376,12 @@ def leaderboard(client: Client, args) -> int:
             "public_rank": "-" if row.get("public_rank") is None else str(row["public_rank"]),
             "shake_up": format_shake_up(row.get("shake_up")),
             "medal": row.get("medal") or "",
+            **{f"column:{label}": format_score((row.get("columns") or {}).get(label)) for label in labels},
         }
         for row in results
     ]
+    if sort:
+        print(f"Sorted by {args.sort}; rank stays the rank by score.")
     print_table(rows, columns)
     if len(results) < count:
         print(f"Showing {len(results)} of {count} teams; --download saves the whole board as CSV.")

@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("leaderboard", help="show or download a leaderboard")
     command.add_argument("competition")
     command.add_argument("--private", action="store_true", help="the private leaderboard (after the end)")
+    command.add_argument(
+        "--sort", metavar="LABEL", help="order the rows by this secondary score column (ranks stay by score)"
+    )
     command.add_argument("--download", action="store_true", help="save it as C-<split>-leaderboard.csv")
     command.add_argument("-p", "--path", default=".", help="folder for --download (default: the current one)")
     add_json(command)

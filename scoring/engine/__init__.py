@@ -26,6 +26,7 @@ plug-ins: nothing a host uploads is ever executed.
 """
 
 from . import catalogue  # noqa: F401 - registers the built-in metrics
+from .columns import ScoreColumn, tie_key
 from .errors import EngineError, SolutionError, SubmissionError
 from .metrics import (
     CLASS_PROBABILITIES,
@@ -60,6 +61,7 @@ __all__ = [
     "Metric",
     "MetricParam",
     "PhaseTimes",
+    "ScoreColumn",
     "Scores",
     "ScoringSpec",
     "Solution",
@@ -71,4 +73,5 @@ __all__ = [
     "register_metric",
     "sample_submission_csv",
     "score",
+    "tie_key",
 ]

@@ -91,7 +91,9 @@ def test_every_input_of_the_create_page_has_a_label(client, host):
     html = client.get("/competitions/new/").content.decode()
 
     ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]* id="([^"]+)"', html)
-    assert len(ids) == len(CompetitionForm().fields)
+    form = CompetitionForm()
+    column_inputs = sum(len(row.fields) for row in form.score_columns.forms)
+    assert len(ids) == len(form.fields) + column_inputs
     assert [i for i in ids if f'<label for="{i}">' not in html] == []
 
 

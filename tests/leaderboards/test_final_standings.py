@@ -15,7 +15,7 @@ from leaderboards.queries import leaderboard_rows
 from leaderboards.standing import delete_submission
 from leaderboards.tasks import build_due_private_boards
 from moderation.services import disqualify_submission, disqualify_team
-from scoring import leases, services
+from scoring import engine, leases, services
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, create_submission, select_final
 from tests.factories import UserFactory, end_now, joined, predictions
@@ -400,7 +400,7 @@ def test_a_submission_scored_while_its_team_merged_is_saved_on_the_merged_team(c
     merge_request = request_merge(competition=competition, user=alice, target_name="bob")
     accept_merge(merge_request=merge_request, user=bob)
 
-    scores = type("Scores", (), {"public": 0.5, "private": 0.5})
+    scores = engine.Scores(0.5, 0.5)
     outcome = services.record_scores(submission, "worker-1", scores, services.scoring_setup(competition))
 
     submission.refresh_from_db()

@@ -15,7 +15,7 @@ from config.errors import NotAllowed
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import leaderboard_rows
 from leaderboards.services import rebuild_public_entries
-from scoring import leases, rescoring, services, solutions
+from scoring import engine, leases, rescoring, services, solutions
 from scoring.messages import GENERIC_FAILURE
 from scoring.models import Rescore, RescoredSubmission
 from submissions.models import Submission
@@ -89,7 +89,10 @@ def test_changing_the_metric_rescores_with_the_new_one(competition, alice, host)
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({}, "Nothing would change: give a new solution file, or a different metric or parameters."),
+        (
+            {},
+            "Nothing would change: give a new solution file, or a different metric, parameters or score columns.",
+        ),
         (
             {"metric": "multiclass_log_loss"},
             "The new metric expects the columns id, bird, cat, dog, but submissions have id, label; "
@@ -131,9 +134,7 @@ def test_a_file_scored_under_the_old_setup_after_the_switch_goes_back_to_the_que
     rescore = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
     run_to_the_end(rescore)
 
-    outcome = services.record_scores(
-        submission, "worker-1", type("Scores", (), {"public": 0.5, "private": 0.5}), old_setup
-    )
+    outcome = services.record_scores(submission, "worker-1", engine.Scores(0.5, 0.5), old_setup)
 
     submission.refresh_from_db()
     assert outcome == "requeued"
@@ -192,10 +193,10 @@ def test_a_file_that_breaks_the_scorer_fails_alone_and_the_rescore_finishes(
     fine = scored(competition, alice, {1: "cat", 2: "dog", 3: "cat", 4: "bird"})
     real_score = rescoring.engine.score
 
-    def score_unless_broken(solution, stream):
+    def score_unless_broken(solution, stream, *args, **kwargs):
         if stream.name.endswith(broken.file_key):
             raise MemoryError("the scorer ran out of memory")
-        return real_score(solution, stream)
+        return real_score(solution, stream, *args, **kwargs)
 
     monkeypatch.setattr(rescoring.engine, "score", score_unless_broken)
     rescore = rescoring.start_rescore(competition=competition, user=host, metric="macro_f1")
@@ -306,10 +307,10 @@ def test_a_batch_of_slow_files_is_never_taken_for_a_stalled_rescore(
     sweeps = []
     score_again = rescoring.score_again
 
-    def slow_file(solution, submission):
+    def slow_file(solution, submission, *columns):
         clock[0] += timedelta(seconds=90)
         sweeps.append(rescoring.resume_stalled_rescores(timedelta(minutes=2)))
-        return score_again(solution, submission)
+        return score_again(solution, submission, *columns)
 
     monkeypatch.setattr(rescoring, "score_again", slow_file)
 

@@ -40,6 +40,7 @@ class DemoCompetition:
     overview: str
     visibility: str = Competition.Visibility.PUBLIC
     allow_list: tuple[str, ...] = ()  # who a private demo admits
+    score_columns: tuple[dict, ...] = ()  # secondary score columns (competitions.score_columns)
 
 
 DEMOS = [
@@ -69,6 +70,10 @@ DEMOS = [
         "rmse",
         "Ten baseline variables (age, sex, body mass index, blood pressure and six blood serum measurements) "
         "were taken from 442 diabetes patients. Predict a quantitative measure of disease progression one year later.",
+        (
+            {"label": "MAE", "metric": "mae", "precision": 2},
+            {"label": "R²", "metric": "r2", "precision": 3},
+        ),
     ),
     DemoCompetition(
         "wine-class",
@@ -170,6 +175,7 @@ class Command(BaseCommand):
                 daily_submission_limit=20,
                 split_seed=DEMO_SPLIT_SEED,
                 visibility=demo.visibility,
+                score_columns=list(demo.score_columns),
             )
             with transaction.atomic():
                 competition = create_competition(
