@@ -70,7 +70,7 @@ DEMOS = [
         "rmse",
         "Ten baseline variables (age, sex, body mass index, blood pressure and six blood serum measurements) "
         "were taken from 442 diabetes patients. Predict a quantitative measure of disease progression one year later.",
-        (
+        score_columns=(
             {"label": "MAE", "metric": "mae", "precision": 2},
             {"label": "R²", "metric": "r2", "precision": 3},
         ),
