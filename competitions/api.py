@@ -34,7 +34,7 @@ from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.queries import dataset_for
 from datasets.serializers import DatasetFileSerializer
 from datasets.services import NewFile
-from organisations.queries import organisation_for
+from organisations.queries import organisation_named
 
 
 def competition_detail(user, competition) -> dict:
@@ -78,7 +78,7 @@ class CompetitionListApi(APIView):
             source_dataset=dataset_for(request.user, slug)
             if (slug := form.validated_data.get("source_dataset"))
             else None,
-            organisation=organisation_for(org_slug)
+            organisation=organisation_named(org_slug)
             if (org_slug := form.validated_data.get("organisation"))
             else None,
         )

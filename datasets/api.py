@@ -19,7 +19,7 @@ from datasets.serializers import (
     DatasetVersionSerializer,
 )
 from datasets.services import NewFile, add_version, create_dataset
-from organisations.queries import organisation_for
+from organisations.queries import organisation_named
 
 
 class DatasetListApi(APIView):
@@ -64,7 +64,7 @@ class DatasetListApi(APIView):
             license_name=data["license_name"],
             visibility=data["visibility"],
             files=[NewFile(f.name, f) for f in data["files"]],
-            organisation=organisation_for(data["organisation"]) if data.get("organisation") else None,
+            organisation=organisation_named(data["organisation"]) if data.get("organisation") else None,
         )
         return Response(DatasetSerializer(dataset).data, status=status.HTTP_201_CREATED)
 

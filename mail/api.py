@@ -10,14 +10,23 @@ from mail import services
 from mail.kinds import KINDS
 
 
+class OnOffField(serializers.BooleanField):
+    """true or false, and nothing DRF would also read as one (1, "0", "yes", "on"): the schema says boolean,
+    and a preference is too easily turned off by a stray "0"."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, str) and data.lower() in ("true", "false"):
+            return data.lower() == "true"
+        self.fail("invalid", input=data)
+
+
 class MailPreferencesSerializer(serializers.Serializer):
     """Each kind of mail, on (true) or off (false)."""
 
     def get_fields(self):
-        return {
-            name: serializers.BooleanField(required=False, help_text=f"{kind.label}.")
-            for name, kind in KINDS.items()
-        }
+        return {name: OnOffField(required=False, help_text=f"{kind.label}.") for name, kind in KINDS.items()}
 
     def validate(self, attrs):
         unknown = sorted(set(self.initial_data) - set(KINDS)) if isinstance(self.initial_data, dict) else []

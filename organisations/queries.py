@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
-from config.errors import NotFound
+from config.errors import DomainError, NotFound
 from organisations.models import Organisation, OrganisationMembership
 
 OWNER = OrganisationMembership.Role.OWNER
@@ -13,6 +13,19 @@ def organisation_for(slug: str) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         raise NotFound(f"No organisation '{slug}' exists.")
+    return organisation
+
+
+def organisation_named(slug: str) -> Organisation:
+    """The organisation a form or request body names to host or publish for: one that does not exist is a
+    mistake in that field (400), not a missing page (404)."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise DomainError(
+            f"Organisation: no organisation '{slug}' exists; give the slug of one you belong to.",
+            code="unknown_organisation",
+            details={"field": "organisation"},
+        )
     return organisation
 
 

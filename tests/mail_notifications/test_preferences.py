@@ -1,5 +1,7 @@
 """Each user chooses per kind, on the profile page (one checkbox each) or through the API."""
 
+import pytest
+
 from mail.services import mail_preferences
 from tests.mail_notifications.test_unsubscribe import DEFAULTS
 
@@ -77,6 +79,30 @@ def test_the_api_refuses_a_value_that_is_not_true_or_false(api_for, participant)
 
     assert answer.status_code == 400
     assert answer.json()["details"]["fields"] == {"team_requests": ["Must be a valid boolean."]}
+
+
+@pytest.mark.parametrize(
+    ("value", "body_format"), [(0, "json"), (1, "json"), ("0", "multipart"), ("yes", "json")]
+)
+def test_the_api_takes_only_true_or_false_not_what_could_pass_for_one(
+    api_for, participant, value, body_format
+):
+    answer = api_for(participant).put(
+        "/api/v1/me/mail-preferences/", {"private_board": value}, format=body_format
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"] == {"private_board": ["Must be a valid boolean."]}
+    assert mail_preferences(participant) == DEFAULTS
+
+
+def test_a_form_may_say_true_or_false_in_text(api_for, participant):
+    answer = api_for(participant).put(
+        "/api/v1/me/mail-preferences/", {"private_board": "false"}, format="multipart"
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["private_board"] is False
 
 
 def test_the_api_needs_credentials(api_for):

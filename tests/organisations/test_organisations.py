@@ -201,6 +201,21 @@ def hosted_for(api, organisation: str):
     return api.post("/api/v1/competitions/", form, format="multipart")
 
 
+def test_an_organisation_that_does_not_exist_is_a_mistake_in_the_field_not_a_missing_page(api_for, host):
+    competition = hosted_for(api_for(host), "no-such-lab")
+    dataset = api_for(host).post(
+        "/api/v1/datasets/",
+        {"title": "Numbers", "organisation": "no-such-lab", "files": io.BytesIO(b"a,b\n1,2\n")},
+        format="multipart",
+    )
+
+    for answer in (competition, dataset):
+        assert answer.status_code == 400
+        assert answer.json()["code"] == "unknown_organisation"
+        assert answer.json()["details"] == {"field": "organisation"}
+        assert "no organisation 'no-such-lab' exists" in answer.json()["message"]
+
+
 def test_a_member_hosts_a_competition_for_the_organisation(
     api_for, client, lab, host, participant, other_participant
 ):
