@@ -157,6 +157,15 @@ def test_the_page_adds_and_removes_a_member(client, lab, host, participant):
 # The API.
 
 
+def test_anyone_lists_the_organisations(api_for, lab):
+    listed = api_for().get("/api/v1/orgs/")
+
+    assert listed.status_code == 200
+    assert [(org["slug"], org["name"], org["description"]) for org in listed.json()] == [
+        ("vision-lab", "Vision Lab", "We **see** things.")
+    ]
+
+
 def test_the_api_creates_an_organisation_and_refuses_a_duplicate_slug(api_for, lab, participant):
     api = api_for(participant)
 
