@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_input import validated
-from config.api_input_limits import BoundedJSONParser
-from config.api_schema import errors
+from config.api_input_limits import BoundedJSONParser, BoundedPagination
+from config.api_schema import PAGING, errors, paginated
 from organisations import services
 from organisations.models import Organisation, OrganisationMembership
 from organisations.queries import organisation_for, organisation_members
@@ -67,12 +67,16 @@ class OrganisationBase(APIView):
 class OrganisationListApi(OrganisationBase):
     @extend_schema(
         operation_id="organisations_list",
-        summary="Every organisation",
+        summary="Every organisation, by name",
         tags=["organisations"],
-        responses={200: OrganisationSerializer(many=True)},
+        parameters=PAGING,
+        responses={200: paginated("PaginatedOrganisationList", OrganisationSerializer), **errors(400)},
     )
     def get(self, request):
-        return Response(OrganisationSerializer(Organisation.objects.all(), many=True).data)
+        """Paginated with ?limit= and ?offset=, like every list of the API."""
+        paginator = BoundedPagination()
+        page = paginator.paginate_queryset(Organisation.objects.order_by("name", "pk"), request, view=self)
+        return paginator.get_paginated_response(OrganisationSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="organisations_create",

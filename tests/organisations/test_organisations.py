@@ -157,13 +157,27 @@ def test_the_page_adds_and_removes_a_member(client, lab, host, participant):
 # The API.
 
 
-def test_anyone_lists_the_organisations(api_for, lab):
-    listed = api_for().get("/api/v1/orgs/")
+def test_anyone_lists_the_organisations_a_page_at_a_time(api_for, lab, participant):
+    api_for(participant).post("/api/v1/orgs/", {"name": "Acoustics Lab"}, format="json")
 
-    assert listed.status_code == 200
-    assert [(org["slug"], org["name"], org["description"]) for org in listed.json()] == [
-        ("vision-lab", "Vision Lab", "We **see** things.")
+    first = api_for().get("/api/v1/orgs/?limit=1")
+    second = api_for().get(first.json()["next"])
+
+    assert first.status_code == 200
+    assert first.json()["count"] == 2
+    assert [(org["slug"], org["name"]) for org in first.json()["results"]] == [
+        ("acoustics-lab", "Acoustics Lab")
     ]
+    assert [(org["slug"], org["description"]) for org in second.json()["results"]] == [
+        ("vision-lab", "We **see** things.")
+    ]
+    assert second.json()["next"] is None
+
+
+def test_a_bad_page_of_organisations_is_a_400(api_for, lab):
+    refused = api_for().get("/api/v1/orgs/?limit=many")
+
+    assert refused.status_code == 400
 
 
 def test_the_api_creates_an_organisation_and_refuses_a_duplicate_slug(api_for, lab, participant):
