@@ -32,7 +32,8 @@ def competition_croissant(request: HttpRequest, competition: Competition) -> dic
         name=f"{competition.title} data",
         description=competition.subtitle or version.dataset.description,
         license=version.dataset.license_link or version.dataset.license_label,
-        creator=competition.host.username,
+        creator=competition.organisation.name if competition.organisation else competition.host.username,
+        creator_is_organisation=competition.organisation is not None,
     )
     return croissant_document(version, links, about)
 

@@ -82,6 +82,12 @@ class CroissantAbout:
     description: str
     license: str
     creator: str
+    creator_is_organisation: bool = False  # published on behalf of an organisation, which is then named
+
+    @property
+    def creator_node(self) -> dict:
+        kind = "sc:Organization" if self.creator_is_organisation else "sc:Person"
+        return {"@type": kind, "name": self.creator}
 
 
 def encoding_format(name: str) -> str:
@@ -177,7 +183,7 @@ def croissant_document(version: DatasetVersion, links: CroissantLinks, about: Cr
         "license": about.license,
         "version": f"{version.number}.0.0",
         "datePublished": version.created_at.isoformat(),
-        "creator": {"@type": "sc:Person", "name": about.creator},
+        "creator": about.creator_node,
         "distribution": distribution,
     }
     if record_sets:

@@ -58,7 +58,8 @@ def dataset_croissant(request: HttpRequest, dataset: Dataset, version: DatasetVe
         name=dataset.title,
         description=dataset.description,
         license=dataset.license_link or dataset.license_label,
-        creator=dataset.owner.username,
+        creator=dataset.organisation.name if dataset.organisation else dataset.owner.username,
+        creator_is_organisation=dataset.organisation is not None,
     )
     return croissant_document(version, links, about)
 

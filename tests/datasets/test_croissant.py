@@ -10,6 +10,7 @@ from competitions.models import Competition
 from datasets.columns import csv_columns
 from datasets.models import DatasetFile
 from datasets.services import NewFile, add_version, create_dataset
+from organisations.services import create_organisation
 from tests.factories import LABEL_SOLUTION, TEST_CSV, make_competition
 
 IRIS_CSV = b"id,length,species,is_wild\n1,1.5,setosa,true\n2,2,virginica,False\n3,,setosa,\n"
@@ -135,6 +136,28 @@ def test_the_competition_croissant_describes_only_its_public_data(api_for, compe
     assert "solution" not in text
     assert competition.solution_sha256 not in text
     assert hashlib.sha256(LABEL_SOLUTION.encode()).hexdigest() not in text
+
+
+def test_data_published_for_an_organisation_names_the_organisation_as_its_creator(
+    api_for, participant, competition, host
+):
+    lab = create_organisation(user=participant, name="Vision Lab")
+    create_dataset(
+        owner=participant,
+        title="Eyes",
+        organisation=lab,
+        license="CC0",
+        files=[NewFile("a.csv", io.BytesIO(IRIS_CSV))],
+    )
+    competition.organisation = create_organisation(user=host, name="Animal Lab")
+    competition.save(update_fields=["organisation"])
+
+    dataset_document = served(api_for(), "/api/v1/datasets/eyes/croissant/")
+    competition_document = served(api_for(), "/api/v1/competitions/animals/croissant/")
+
+    assert dataset_document["creator"] == {"@type": "sc:Organization", "name": "Vision Lab"}
+    assert competition_document["creator"] == {"@type": "sc:Organization", "name": "Animal Lab"}
+    assert not mlcroissant.Dataset(jsonld=dataset_document).metadata.ctx.issues.errors
 
 
 def test_a_draft_competition_croissant_is_hidden_from_all_but_its_host(api_for, host, participant):
