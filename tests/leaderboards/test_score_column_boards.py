@@ -3,8 +3,10 @@ keeps each team's rank on the primary score."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from scoring import services
 from tests.factories import UserFactory, joined, make_competition
@@ -116,3 +118,20 @@ def test_submission_lists_carry_the_columns_the_viewer_may_see(board, host, part
     page = client.get(f"/competitions/{board.slug}/submissions/").content.decode()
     assert 'data-label="MAE">1.000</td>' in page
     assert "Median error" not in page
+
+
+def test_the_submissions_page_shows_private_column_values_to_whoever_sees_private_scores(
+    board, host, participant, client
+):
+    client.force_login(host)
+    hosts_page = client.get(f"/competitions/{board.slug}/submissions/").content.decode()
+    client.force_login(participant)
+    before_the_end = client.get(f"/competitions/{board.slug}/submissions/").content.decode()
+    board.start_at, board.end_at = board.start_at - timedelta(days=30), timezone.now() - timedelta(minutes=1)
+    board.save(update_fields=["start_at", "end_at"])
+    after_the_end = client.get(f"/competitions/{board.slug}/submissions/").content.decode()
+
+    assert 'data-label="Median error (private)">0.0000</td>' in hosts_page
+    assert "(private)" not in before_the_end
+    assert 'data-label="MAE (private)">0.000</td>' in after_the_end
+    assert "Median error" not in after_the_end
