@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from community.mail_news import mail_comment
 from community.models import Comment, CommentFlag, Notification, Vote
-from community.targets import kind_of, require_open
+from community.targets import can_see_target, kind_of, require_open
 from competitions import locks
 from config.errors import DomainError, NotAllowed, NotAuthenticated
 from config.rendering import render_markdown
@@ -137,7 +137,11 @@ def notify_thread(comment: Comment, target: models.Model) -> None:
     for owner in kind_of(target).owners(target):
         recipients.setdefault(owner.pk, owner_kind)
     recipients.pop(comment.author_id, None)
-    active = set(User.objects.filter(pk__in=recipients, is_active=True).values_list("pk", flat=True))
+    active = {
+        user.pk
+        for user in User.objects.filter(pk__in=recipients, is_active=True)
+        if can_see_target(user, target)
+    }
     Notification.objects.bulk_create(
         Notification(recipient_id=user_id, comment=comment, kind=kind)
         for user_id, kind in recipients.items()

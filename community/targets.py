@@ -135,6 +135,17 @@ def votable_target(user: User, kind: str, key: str) -> models.Model:
     return KINDS[kind].find(user, key)
 
 
+def can_see_target(user: User, target: models.Model) -> bool:
+    """Whether the user may see the target now: a competition turned private since someone commented on it
+    is no longer theirs to hear about."""
+    kind = kind_of(target)
+    try:
+        kind.find(user, kind.key(target))
+    except NotFound:
+        return False
+    return True
+
+
 def require_open(target: models.Model) -> None:
     """A suspended competition (and what belongs to it) takes no new comments or votes."""
     if isinstance(target, Comment):

@@ -5,8 +5,11 @@ import io
 import pytest
 
 from community.mail_news import mail_comment, mail_join_request, mail_submission_result, mail_team_request
+from community.models import Notification
 from community.services import post_comment
 from competitions import teams
+from competitions.models import Competition
+from competitions.services import update_competition
 from leaderboards.private_board import finalize_ended_competitions
 from leaderboards.signals import private_board_revealed
 from mail import kinds
@@ -191,3 +194,24 @@ def test_a_join_request_is_mailed_to_the_host_and_its_answer_to_the_requester_on
             "The host refused your request to join Animals: The course is full.",
         ),
     ]
+
+
+def test_a_reply_in_a_competition_turned_private_reaches_no_one_who_may_no_longer_see_it(
+    competition, players, host
+):
+    alice, _ = players
+    outsider = UserFactory(username="carol")
+    asked = post_comment(author=outsider, target=competition, body="Is the split random?")
+    update_competition(
+        competition=competition, user=host, changes={"visibility": Competition.Visibility.PRIVATE}
+    )
+
+    reply = post_comment(
+        author=alice, target=competition, body="Yes, seeded: the secret is 42.", parent=asked
+    )
+
+    assert not Notification.objects.filter(recipient=outsider, comment=reply).exists()
+    assert Notification.objects.filter(recipient=host, comment=reply).exists()
+    assert [
+        recipient for event, recipient, _ in outbox(kinds.THREAD_REPLIES) if event == f"comment:{reply.pk}"
+    ] == ["host"]
