@@ -9,6 +9,7 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -32,6 +33,7 @@ from competitions.models import (
     Prize,
     RulesAcceptance,
     Team,
+    TeamMembership,
 )
 from config.errors import NotAuthenticated, NotFound
 from datasets.models import DatasetFile, DatasetVersion
@@ -76,7 +78,10 @@ def host_role(user: User, competition: Competition) -> str | None:
             .values_list("role", flat=True)
             .first()
         )
-        known[user.pk] = strongest_role(co_host_role, organisation_role(user, competition.organisation_id))
+        from_organisation = organisation_role(user, competition.organisation_id)
+        if from_organisation and TeamMembership.objects.filter(competition=competition, user=user).exists():
+            from_organisation = None  # a participant added to the organisation later stays a participant
+        known[user.pk] = strongest_role(co_host_role, from_organisation)
     return known[user.pk]
 
 
@@ -96,6 +101,7 @@ def with_viewer_role(competitions: QuerySet[Competition], user: User) -> QuerySe
         ),
         viewer_organisation_role=Subquery(
             OrganisationMembership.objects.filter(organisation=OuterRef("organisation_id"), user=user)
+            .filter(~Exists(TeamMembership.objects.filter(competition=OuterRef(OuterRef("pk")), user=user)))
             .order_by()
             .values("role")[:1]
         ),

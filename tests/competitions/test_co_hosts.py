@@ -10,11 +10,12 @@ from community.queries import discussion
 from community.services import post_comment
 from competitions.co_hosts import add_co_host, change_co_host_role, remove_co_host
 from competitions.errors import CompetitionError
-from competitions.models import CompetitionHost
+from competitions.models import Competition, CompetitionHost
 from competitions.queries import can_manage, can_review, can_see_private_scores, competition_for, host_role
 from competitions.services import join_competition, publish_competition, update_competition
 from config.errors import NotAllowed, NotFound
 from moderation.services import disqualify_submission
+from organisations.services import add_member, create_organisation
 from submissions.queries import visible_submissions
 from tests.factories import UserFactory, joined, make_competition, make_submission
 
@@ -281,3 +282,20 @@ def test_a_competition_read_for_a_viewer_knows_their_role_without_another_query(
 
     with django_assert_num_queries(0):
         assert host_role(carol, read) == "reviewer"
+
+
+@pytest.mark.parametrize("organisation_role", ["owner", "member"])
+def test_a_participant_added_to_the_hosting_organisation_stays_a_participant(
+    competition, host, participant, organisation_role
+):
+    lab = create_organisation(user=host, name="Vision Lab")
+    competition.organisation = lab
+    competition.save(update_fields=["organisation"])
+    joined(competition, participant)
+
+    add_member(organisation=lab, actor=host, username=participant.username, role=organisation_role)
+
+    fresh = Competition.objects.get(pk=competition.pk)
+    assert host_role(participant, fresh) is None
+    assert host_role(participant, competition_for(participant, "animals")) is None
+    assert not can_see_private_scores(participant, fresh)
