@@ -340,6 +340,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "clean-interrupted-uploads": {"task": "submissions.tasks.clean_interrupted_uploads", "schedule": 3600},
     "mail-deadline-reminders": {"task": "community.tasks.mail_deadline_reminders", "schedule": 600},
+    "sweep-waiting-mail": {"task": "mail.tasks.sweep_waiting_mail", "schedule": 600},
 }
 if PODIUM_SCORING_HARD_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ValueError("PODIUM_SCORING_HARD_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT")

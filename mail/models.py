@@ -32,6 +32,10 @@ class OutgoingMail(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         DROPPED = "dropped", "Dropped"  # the recipient turned the kind off, or has no address, before it left
+        FAILED = (
+            "failed",
+            "Failed",
+        )  # tried mail.services.MAX_ATTEMPTS times without the SMTP server taking it
 
     event = models.CharField(max_length=200, help_text="What happened, e.g. 'submission-result:42'.")
     kind = models.CharField(max_length=40, choices=KIND_CHOICES)

@@ -5,6 +5,7 @@ A mail is a row of the outbox (OutgoingMail) before it is a message: the row is 
 the change it tells about, unique per event, kind and recipient, and a task sends it after the commit. An event
 that fires twice finds its rows already there and queues nothing more."""
 
+import logging
 import smtplib
 from collections.abc import Iterable
 from datetime import timedelta
@@ -14,7 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,10 +25,17 @@ from config.errors import DomainError
 from mail.kinds import KINDS
 from mail.models import MailPreference, OutgoingMail
 
+logger = logging.getLogger(__name__)
 Status = OutgoingMail.Status
 UNSUBSCRIBE_SALT = "podium.mail.unsubscribe"
 # A worker that died while sending leaves its row 'sending': after this long another delivery takes it over.
 CLAIM_SECONDS = 600
+# The sweeper leaves a queued mail this long to its task (whose retries back off up to ten minutes apart),
+# sends at most SWEEP_BATCH a run, and gives up on a mail after MAX_ATTEMPTS tries.
+SWEEP_AFTER_SECONDS = 1800
+SWEEP_BATCH = 500
+MAX_ATTEMPTS = 24
+GAVE_UP = f" (Podium gave up after {MAX_ATTEMPTS} attempts.)"
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
 
 
@@ -112,22 +121,52 @@ def queue_mail(*, recipients: Iterable[User], kind: str, event: str, subject: st
 
 
 def enqueue_sending(mail_ids: list[int]) -> None:
+    """Hand the rows to the sending task. Called after the commit of the change the mails tell about, so a
+    broker that is down must not fail that change: the row stays queued and the mail sweeper sends it."""
     from mail.tasks import send_outgoing_mail
 
     for mail_id in mail_ids:
-        send_outgoing_mail.delay(mail_id)
+        try:
+            send_outgoing_mail.delay(mail_id)
+        except Exception:
+            logger.exception("Could not enqueue mail %s; the mail sweeper will send it later", mail_id)
+
+
+def abandoned_since(moment) -> Q:
+    """Rows a sending worker took and never finished (it died, or failed on something other than SMTP)."""
+    return Q(status=Status.SENDING) & (Q(claimed_at__lt=moment) | Q(claimed_at__isnull=True))
 
 
 def claim(mail_id: int) -> OutgoingMail | None:
-    """Take the row for this delivery of the task (compare-and-set): a second delivery of a row being sent or
-    sent does nothing, so a message leaves once."""
+    """Take the row for this delivery of the task (compare-and-set), counting the attempt: a second delivery
+    of a row being sent or sent does nothing. A message leaves at least once and, but for a worker that dies
+    between the SMTP server's answer and the row's update, only once."""
     now = timezone.now()
-    stale = now - timedelta(seconds=CLAIM_SECONDS)
-    abandoned = Q(status=Status.SENDING) & (Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True))
-    claimable = OutgoingMail.objects.filter(Q(status=Status.QUEUED) | abandoned, pk=mail_id)
-    if not claimable.update(status=Status.SENDING, claimed_at=now):
+    claimable = OutgoingMail.objects.filter(
+        Q(status=Status.QUEUED) | abandoned_since(now - timedelta(seconds=CLAIM_SECONDS)),
+        pk=mail_id,
+        attempts__lt=MAX_ATTEMPTS,
+    )
+    if not claimable.update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1):
         return None
     return OutgoingMail.objects.select_related("recipient").get(pk=mail_id)
+
+
+def sweep_waiting_mail() -> dict[str, int]:
+    """The beat's safety net: send again the mails no task will send (the broker was down when they were
+    queued, the task's own retries ran out, a worker died while sending), and give up, as failed, on those
+    tried MAX_ATTEMPTS times. Rows younger than SWEEP_AFTER_SECONDS are left to the task and its backoff."""
+    now = timezone.now()
+    waiting = OutgoingMail.objects.filter(
+        (Q(status=Status.QUEUED) & Q(created_at__lt=now - timedelta(seconds=SWEEP_AFTER_SECONDS)))
+        | abandoned_since(now - timedelta(seconds=CLAIM_SECONDS))
+    )
+    failed = waiting.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error=Concat(F("last_error"), Value(GAVE_UP))
+    )
+    resent = list(waiting.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:SWEEP_BATCH])
+    enqueue_sending(resent)
+    return {"resent": len(resent), "failed": failed}
 
 
 def send_queued(mail_id: int) -> str:
@@ -146,12 +185,10 @@ def send_queued(mail_id: int) -> str:
         message(mail).send(fail_silently=False)
     except SMTP_ERRORS as error:
         OutgoingMail.objects.filter(pk=mail.pk).update(
-            status=Status.QUEUED, attempts=mail.attempts + 1, last_error=repr(error)[:2000], claimed_at=None
+            status=Status.QUEUED, last_error=repr(error)[:2000], claimed_at=None
         )
         raise
-    OutgoingMail.objects.filter(pk=mail.pk).update(
-        status=Status.SENT, attempts=mail.attempts + 1, sent_at=timezone.now(), last_error=""
-    )
+    OutgoingMail.objects.filter(pk=mail.pk).update(status=Status.SENT, sent_at=timezone.now(), last_error="")
     return Status.SENT
 
 

@@ -14,3 +14,8 @@ from mail import services
 )
 def send_outgoing_mail(mail_id: int) -> str:
     return services.send_queued(mail_id)
+
+
+@shared_task
+def sweep_waiting_mail() -> dict[str, int]:
+    return services.sweep_waiting_mail()

@@ -2,12 +2,14 @@
 keeps the row queued for the task's next try, and a row is never sent twice."""
 
 import smtplib
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from mail import kinds
 from mail.models import OutgoingMail
-from mail.services import queue_mail, send_queued, set_mail_preferences
+from mail.services import MAX_ATTEMPTS, queue_mail, send_queued, set_mail_preferences, sweep_waiting_mail
 from mail.tasks import send_outgoing_mail
 from tests.mail import smtp_server
 from tests.stack import free_port
@@ -110,3 +112,59 @@ def test_the_embedded_default_writes_each_mail_as_a_file_under_var(participant, 
     text = written.read_text()
     assert "Subject: Podium: Hello" in text
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in text
+
+
+def test_a_broker_that_is_down_fails_no_change_and_the_sweeper_sends_the_mail_later(
+    api_for,
+    competition,
+    participant,
+    other_participant,
+    monkeypatch,
+    inbox,
+    django_capture_on_commit_callbacks,
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    asked = api_for(participant).post(
+        "/api/v1/discussions/competition/animals/", {"body": "Is the split random?"}, format="json"
+    )
+    with (
+        monkeypatch.context() as broken,
+        django_capture_on_commit_callbacks(execute=True) as sent_after_commit,
+    ):
+        broken.setattr(send_outgoing_mail, "delay", broker_down)
+        reply = api_for(other_participant).post(
+            "/api/v1/discussions/competition/animals/",
+            {"body": "Yes, seeded.", "parent": asked.json()["id"]},
+            format="json",
+        )
+
+    assert reply.status_code == 201, reply.content
+    assert sent_after_commit  # the enqueueing ran, and failed, after the commit
+    waiting = OutgoingMail.objects.get(recipient=participant)
+    assert (waiting.status, waiting.attempts) == ("queued", 0)
+    assert sweep_waiting_mail() == {"resent": 0, "failed": 0}  # still the task's to send
+
+    OutgoingMail.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=31))
+    assert sweep_waiting_mail()["resent"] >= 1
+    assert send_queued(waiting.pk) == "sent"
+    assert [received.recipients for received in inbox.received] == [["alice@example.com"]]
+
+
+def test_the_sweeper_takes_back_an_abandoned_mail_and_gives_up_after_the_last_attempt(participant, host):
+    abandoned = queued_to(participant)
+    hopeless = queued_to(host)
+    long_ago = timezone.now() - timedelta(hours=2)
+    OutgoingMail.objects.filter(pk=abandoned.pk).update(status="sending", claimed_at=long_ago, attempts=1)
+    OutgoingMail.objects.filter(pk=hopeless.pk).update(created_at=long_ago, attempts=MAX_ATTEMPTS)
+
+    assert sweep_waiting_mail() == {"resent": 1, "failed": 1}
+
+    hopeless.refresh_from_db()
+    assert hopeless.status == "failed"
+    assert hopeless.last_error.endswith(f"(Podium gave up after {MAX_ATTEMPTS} attempts.)")
+    assert send_queued(hopeless.pk) == "skipped"
+    assert send_queued(abandoned.pk) in {"sent", "dropped"}
