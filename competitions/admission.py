@@ -178,10 +178,20 @@ def redeem_invitation(*, slug: str, code: str, user: User) -> Admission | None:
 # The allow-list
 
 
+ENTRY_LENGTH = AllowListEntry._meta.get_field("entry").max_length or 254
+
+
 def normalised_entry(raw: str) -> str:
     """An address or a domain in lower case, or a refusal naming the field and the rule."""
     entry = raw.strip().lower()
     candidate = f"someone{entry}" if entry.startswith("@") else entry
+    if len(entry) > ENTRY_LENGTH:
+        raise field_error(
+            "entries",
+            f"Allow-list: '{raw.strip()[:100]}...' is longer than an e-mail address may be ({ENTRY_LENGTH} "
+            "characters).",
+            "allow_list_entry_too_long",
+        )
     try:
         validate_email(candidate)
     except ValidationError:

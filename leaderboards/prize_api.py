@@ -4,7 +4,7 @@ the prizes and marks teams not eligible for them (competitions.prizes holds the 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -72,6 +72,7 @@ def prizes_answer(competition: Competition) -> dict:
 
 
 class PrizesApi(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
     parser_classes = [BoundedJSONParser]
 
     @extend_schema(

@@ -223,6 +223,17 @@ def test_an_allow_list_entry_that_is_neither_an_address_nor_a_domain_is_refused(
     assert not private.allow_list.exists()  # all or nothing
 
 
+def test_an_allow_list_entry_longer_than_an_address_may_be_is_refused_on_the_page(client, private, host):
+    too_long = "@" + ("a" * 60 + ".") * 5 + "com"
+    client.force_login(host)
+
+    page = client.post("/competitions/animals/host/access/allow-list/", {"entries": too_long}, follow=True)
+
+    assert page.status_code == 200
+    assert "is longer than an e-mail address may be (254 characters)." in page.content.decode()
+    assert not private.allow_list.exists()
+
+
 def test_the_host_lists_and_removes_allow_list_entries(api_for, private, host):
     client = api_for(host)
     client.post("/api/v1/competitions/animals/access/allow-list/", {"entries": ["a@b.org"]}, format="json")

@@ -249,6 +249,12 @@ def test_only_the_host_may_put_prizes(api_for, competition, participant):
     assert answer.json()["message"] == "Only the competition's host or a co-host can change its prizes."
 
 
+def test_putting_prizes_without_signing_in_asks_to_sign_in(api_for, competition):
+    answer = api_for().put(PRIZES, {"prizes": []}, format="json")
+
+    assert answer.status_code == 401
+
+
 def prize_row_post(**rows) -> dict:
     data = {}
     for row in range(5):
