@@ -96,15 +96,16 @@ def mail_team_request(
 
 
 def mail_join_request(sender: object, *, join_request: JoinRequest, actor: User, **kwargs: object) -> None:
-    """A join request reaches the host, its answer the requester: the same sentence as the notification."""
-    recipient, text = join_request_news(join_request, actor)
+    """A join request reaches the organisers who may answer it, its answer the requester: the same sentence
+    as the notification."""
+    recipients, text = join_request_news(join_request, actor)
     competition = join_request.competition
-    if recipient.pk == competition.host_id:
+    if join_request.status == JoinRequest.Status.PENDING:
         link = site_url(reverse("competitions:host", args=[competition.slug]) + "#access")
     else:
         link = site_url(reverse("competitions:overview", args=[competition.slug]))
     queue_mail(
-        recipients=[recipient] if recipient.pk != actor.pk else [],
+        recipients=recipients,
         kind=kinds.JOIN_REQUESTS,
         event=f"join-request:{join_request.pk}:{join_request.status}",
         subject=text,

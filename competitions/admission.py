@@ -6,7 +6,7 @@ whoever has the link asks, the host approves or refuses with a reason). What eac
 competitions.queries.visible_competitions; this module holds the rules and the writes."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,6 +26,8 @@ from config.timestamps import utc_label
 
 MAX_ALLOW_LIST_ENTRIES = 2000
 MAX_MESSAGE_LENGTH = 1000
+REQUEST_AGAIN_AFTER = timedelta(days=7)
+MAX_REFUSALS = 3
 
 
 class NotAdmitted(DomainError):
@@ -261,6 +263,7 @@ def request_to_join(*, competition: Competition, user: User, message: str = "") 
         raise field_error(
             "message", f"Message: at most {MAX_MESSAGE_LENGTH} characters.", "invalid_join_request"
         )
+    require_no_recent_refusal(competition, user)
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(competition=competition, user=user, message=message)
@@ -270,6 +273,33 @@ def request_to_join(*, competition: Competition, user: User, message: str = "") 
             "You already asked to join; the host has not answered yet.", code="join_request_pending"
         ) from None
     return join_request
+
+
+def require_no_recent_refusal(competition: Competition, user: User) -> None:
+    """After a refusal, a new request waits REQUEST_AGAIN_AFTER (the host is not asked again and again), and
+    after MAX_REFUSALS refusals only an invitation lets the user in."""
+    refusals = JoinRequest.objects.filter(
+        competition=competition, user=user, status=JoinRequest.Status.REFUSED
+    ).order_by("-answered_at")
+    count = refusals.count()
+    if count >= MAX_REFUSALS:
+        raise CompetitionError(
+            f"The host refused your request {count} times; only an invitation link from the host lets you "
+            "in now.",
+            code="join_requests_used_up",
+        )
+    latest = refusals.first()
+    if (
+        latest is not None
+        and latest.answered_at
+        and timezone.now() < latest.answered_at + REQUEST_AGAIN_AFTER
+    ):
+        again_at = latest.answered_at + REQUEST_AGAIN_AFTER
+        raise CompetitionError(
+            f"The host refused your last request; you may ask again from {utc_label(again_at)}.",
+            code="join_request_refused_recently",
+            details={"again_at": again_at.isoformat()},
+        )
 
 
 def answer_join_request(

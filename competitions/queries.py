@@ -135,6 +135,24 @@ def can_manage_hosts(user: User, competition: Competition) -> bool:
     return host_role(user, competition) == HostRole.OWNER
 
 
+def managers_of(competition: Competition) -> list[User]:
+    """Everyone who may take host actions (can_manage), active, once each, host first: who hears of what
+    awaits the host, such as a join request."""
+    co_hosts = User.objects.filter(
+        Q(
+            co_hosted_competitions__competition=competition,
+            co_hosted_competitions__role=CompetitionHost.Role.CO_HOST,
+        )
+        | Q(
+            organisation_memberships__organisation_id=competition.organisation_id,
+            organisation_memberships__role="owner",
+        ),
+        is_active=True,
+    ).exclude(pk=competition.host_id)
+    others = [user for user in co_hosts.distinct().order_by("username") if can_manage(user, competition)]
+    return [competition.host, *others]
+
+
 def organised_by(user: User) -> Q:
     """The competitions the user hosts, co-hosts or reviews, directly or through an organisation (as
     subqueries: no join that would repeat a competition)."""

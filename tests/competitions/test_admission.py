@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from community.models import Notification
 from competitions import admission
+from competitions.co_hosts import add_co_host
 from competitions.models import Admission, Competition, InvitationCode, JoinRequest
 from competitions.services import update_competition
 from tests.factories import LABEL_SOLUTION, TEST_CSV, UserFactory, competition_form, make_competition
@@ -341,6 +342,54 @@ def test_a_second_pending_request_is_refused(api_for, unlisted, participant):
 
     assert again.status_code == 400
     assert again.json()["message"] == "You already asked to join; the host has not answered yet."
+
+
+def test_after_a_refusal_the_requester_waits_a_week_and_after_three_only_an_invitation_helps(
+    api_for, unlisted, host, participant
+):
+    def refused_request():
+        join_request = admission.request_to_join(competition=unlisted, user=participant)
+        admission.answer_join_request(
+            join_request=join_request, user=host, approve=False, reason="Not enrolled."
+        )
+        JoinRequest.objects.filter(pk=join_request.pk).update(answered_at=timezone.now() - timedelta(days=8))
+
+    join_request = admission.request_to_join(competition=unlisted, user=participant)
+    admission.answer_join_request(join_request=join_request, user=host, approve=False, reason="Not enrolled.")
+    too_soon = api_for(participant).post("/api/v1/competitions/animals/join-request/", {}, format="json")
+    JoinRequest.objects.filter(pk=join_request.pk).update(answered_at=timezone.now() - timedelta(days=8))
+    refused_request()
+    refused_request()
+    used_up = api_for(participant).post("/api/v1/competitions/animals/join-request/", {}, format="json")
+
+    assert too_soon.status_code == 400
+    assert too_soon.json()["code"] == "join_request_refused_recently"
+    assert too_soon.json()["message"].startswith(
+        "The host refused your last request; you may ask again from "
+    )
+    assert used_up.json() == {
+        "code": "join_requests_used_up",
+        "message": "The host refused your request 3 times; only an invitation link from the host lets you in "
+        "now.",
+        "details": {},
+    }
+    assert Notification.objects.filter(recipient=host, kind=Notification.Kind.ADMISSION).count() == 3
+
+
+def test_a_join_request_reaches_every_organiser_who_may_answer_it(api_for, unlisted, host, participant):
+    add_co_host(
+        competition=unlisted, actor=host, username=UserFactory(username="carol").username, role="co_host"
+    )
+    add_co_host(
+        competition=unlisted, actor=host, username=UserFactory(username="dave").username, role="reviewer"
+    )
+
+    api_for(participant).post("/api/v1/competitions/animals/join-request/", {}, format="json")
+
+    told = Notification.objects.filter(kind=Notification.Kind.ADMISSION).values_list(
+        "recipient__username", flat=True
+    )
+    assert sorted(told) == ["carol", "host"]
 
 
 def test_a_competition_that_takes_no_requests_refuses_one(api_for, host, participant):
