@@ -160,10 +160,12 @@ def redeem_invitation(*, slug: str, code: str, user: User) -> Admission | None:
     The code's row is locked while it is counted, so a link limited to n uses admits n people at most."""
     invitation = invitation_for(slug, code)
     competition = invitation.competition
-    if can_review(user, competition) or is_admitted(user, competition):
-        return Admission.objects.filter(competition=competition, user=user).first()
+    if can_review(user, competition):
+        return None
     with transaction.atomic():
         locked = locks.lock_invitation_code(invitation.pk)
+        if is_admitted(user, competition):  # read under the lock: a double click counts one use, refuses none
+            return Admission.objects.filter(competition=competition, user=user).first()
         problem = invitation_problem(locked, timezone.now())
         if problem:
             raise InvitationRefused(problem, details={"field": "code"})

@@ -48,7 +48,7 @@ def add_co_host(*, competition: Competition, actor: User, username: str, role: s
     require_owner(actor, competition)
     with transaction.atomic():
         locks.lock_competition(competition.pk)
-        user = User.objects.filter(username__iexact=username).first() if username else None
+        user = user_named(username) if username else None
         if user is None:
             raise NotFound(
                 f"No user '{username}'." if username else "Name the user to add (their username).",
@@ -81,10 +81,22 @@ def add_co_host(*, competition: Competition, actor: User, username: str, role: s
     return added
 
 
+def user_named(username: str) -> User | None:
+    """The user of that name; a different case finds them too, but only when it names no one else ('Alice'
+    and 'alice' are two people: typing 'ALICE' must not pick one of them)."""
+    exact = User.objects.filter(username=username).first()
+    if exact is not None:
+        return exact
+    by_case = list(User.objects.filter(username__iexact=username)[:2])
+    return by_case[0] if len(by_case) == 1 else None
+
+
 def co_host_for(competition: Competition, username: str) -> CompetitionHost:
-    found = (
-        competition.co_hosts.select_related("user").filter(user__username__iexact=username.strip()).first()
-    )
+    rows = competition.co_hosts.select_related("user")
+    found = rows.filter(user__username=username.strip()).first()
+    if found is None:
+        by_case = list(rows.filter(user__username__iexact=username.strip())[:2])
+        found = by_case[0] if len(by_case) == 1 else None
     if found is None:
         raise NotFound(
             f"'{username}' is not a co-host or reviewer of this competition.",

@@ -94,7 +94,7 @@ def tie_key(values: Sequence[float], higher_is_better: Sequence[bool]) -> str:
     compares the same way in every database, so the boards order and keep the best with a plain column."""
     parts = []
     for value, higher in zip(values, higher_is_better, strict=True):
-        bits = struct.unpack(">Q", struct.pack(">d", float(value)))[0]
+        bits = struct.unpack(">Q", struct.pack(">d", float(value) + 0.0))[0]  # + 0.0: -0.0 ties with 0.0
         ordered = bits ^ 0xFFFFFFFFFFFFFFFF if bits >> 63 else bits | (1 << 63)
         if higher:
             ordered ^= 0xFFFFFFFFFFFFFFFF

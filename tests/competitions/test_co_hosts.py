@@ -299,3 +299,19 @@ def test_a_participant_added_to_the_hosting_organisation_stays_a_participant(
     assert host_role(participant, fresh) is None
     assert host_role(participant, competition_for(participant, "animals")) is None
     assert not can_see_private_scores(participant, fresh)
+
+
+def test_a_name_in_another_case_finds_the_user_only_when_it_names_no_one_else(competition, host):
+    UserFactory(username="Erin")
+    UserFactory(username="Frank")
+    UserFactory(username="frank")
+
+    add_co_host(competition=competition, actor=host, username="ERIN", role=REVIEWER)
+    with pytest.raises(NotFound):
+        add_co_host(competition=competition, actor=host, username="FRANK", role=REVIEWER)
+    add_co_host(competition=competition, actor=host, username="frank", role=CO_HOST)
+
+    assert dict(competition.co_hosts.values_list("user__username", "role")) == {
+        "Erin": REVIEWER,
+        "frank": CO_HOST,
+    }

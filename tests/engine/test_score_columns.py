@@ -88,3 +88,8 @@ def test_tie_keys_sort_best_first_in_each_direction():
     assert descending == sorted(values, reverse=True)
     # The first column decides before the second.
     assert tie_key([1.0, 9.0], [False, False]) < tie_key([2.0, 0.0], [False, False])
+
+
+def test_minus_zero_ties_with_zero_in_either_direction():
+    assert tie_key([-0.0], [False]) == tie_key([0.0], [False])
+    assert tie_key([-0.0], [True]) == tie_key([0.0], [True])
