@@ -15,7 +15,14 @@ from competitions import locks, rules
 from competitions.admission import require_admitted
 from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError, CompetitionSuspended
-from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, RulesAcceptance, Team, TeamMembership
+from competitions.models import (
+    SAMPLE_SUBMISSION_NAME,
+    Competition,
+    CompetitionHost,
+    RulesAcceptance,
+    Team,
+    TeamMembership,
+)
 from competitions.queries import HostRole, can_manage, host_role
 from competitions.score_columns import check_score_columns
 from config.errors import NotAllowed
@@ -331,6 +338,15 @@ def join_competition(*, competition: Competition, user: User) -> Team:
     if not already_in:
         require_admitted(user, competition)
     with transaction.atomic():
+        if not already_in:
+            # add_co_host checks "not a participant" under this lock: one of the two waits and sees the other.
+            locks.lock_competition(competition.pk)
+            if CompetitionHost.objects.filter(competition=competition, user=user).exists():
+                raise CompetitionError(
+                    "You were just made an organiser of this competition, so you cannot enter it as a "
+                    "participant.",
+                    code="host_cannot_join",
+                )
         RulesAcceptance.objects.update_or_create(
             competition=competition, user=user, defaults={"rules_version": competition.rules_version}
         )
