@@ -349,8 +349,12 @@ def prize_total_in(currency: str) -> Subquery:
 
 
 def prize_currencies() -> list[str]:
-    """The currencies some published competition's prizes are in, for the list's "sort by total prize"."""
-    used = Prize.objects.filter(competition__status=Competition.Status.PUBLISHED).exclude(currency="")
+    """The currencies some published public competition's prizes are in, for the list's "sort by total prize"
+    (a private competition's currency would tell outsiders it exists)."""
+    used = Prize.objects.filter(
+        competition__status=Competition.Status.PUBLISHED,
+        competition__visibility=Competition.Visibility.PUBLIC,
+    ).exclude(currency="")
     return sorted({PRIZE_CURRENCY, *used.values_list("currency", flat=True).distinct()})
 
 

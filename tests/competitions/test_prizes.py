@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from competitions.models import Prize
+from competitions.models import Competition, Prize
 from competitions.money import amount_text, totals_by_currency, totals_text
 from competitions.prizes import PrizeDraft, PrizeRefused, set_prize_eligibility, set_prizes
+from competitions.services import update_competition
 from config.errors import NotAllowed
 from tests.factories import end_now, joined, make_competition
 
@@ -456,6 +457,17 @@ def test_cards_show_the_total_prize_and_the_page_sorts_by_it(client, prized):
     assert '<span class="nowrap prize-total">500,000 JPY in prizes</span>' in page
     assert page.index("Mixed") < page.index("Big")
     assert '<option value="EUR" selected>EUR</option>' in page
+
+
+def test_the_currency_choices_never_tell_of_a_private_competition(client, prized, host):
+    update_competition(
+        competition=prized["yen"], user=host, changes={"visibility": Competition.Visibility.PRIVATE}
+    )
+
+    page = client.get("/competitions/?ordering=prize").content.decode()
+
+    assert '<option value="EUR">EUR</option>' in page
+    assert "JPY" not in page
 
 
 def test_the_list_reads_every_prize_in_one_query_however_many_competitions_have_prizes(api_for, host, prized):
