@@ -16,7 +16,7 @@ KINDS: dict[str, MailKind] = {
     for kind in [
         MailKind("submission_results", "A submission of mine was scored or failed", False),
         MailKind("team_requests", "Team invitations and merge requests, and their answers", True),
-        MailKind("join_requests", "Requests to join a private competition, and their answers", True),
+        MailKind("join_requests", "Requests to join an unlisted competition, and their answers", True),
         MailKind(
             "deadline_reminders",
             "A reminder a day before a competition ends when my team has selected no final submission",

@@ -12,7 +12,7 @@ from community.queries import comment_target
 from community.targets import kind_of
 from competitions import locks
 from competitions.models import Competition, Team
-from competitions.queries import can_manage
+from competitions.queries import can_manage, host_role
 from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage
 from leaderboards import standing
@@ -62,8 +62,14 @@ def record_disqualification(*, actor: User, target: Team | Submission, reason: s
             {"competition": competition.slug, "team": target.participant_team.name},
         )
         label = f"Submission {target.pk} of team '{target.participant_team.name}' in {competition.slug}"
-    details["by"] = "staff" if actor.is_staff else "host"
+    details["by"] = (
+        "staff" if actor.is_staff else ORGANISER_NAMES.get(host_role(actor, competition) or "", "host")
+    )
     record(actor=actor, action=action, target=target, reason=reason, details=details, target_repr=label)
+
+
+# How the audit log names who acted: the competition's owner is its host.
+ORGANISER_NAMES = {"owner": "host", "co_host": "co-host"}
 
 
 def require_staff(actor: User) -> None:

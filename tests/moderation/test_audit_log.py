@@ -208,6 +208,25 @@ def test_disqualifications_through_the_api_are_audited_with_who_did_them(
     assert entries[0].target == submission
 
 
+def test_a_co_hosts_disqualification_is_audited_as_the_co_hosts(api_for, competition, host):
+    from competitions.co_hosts import add_co_host
+    from tests.factories import joined
+
+    co_host = UserFactory(username="cohost")
+    add_co_host(competition=competition, actor=host, username="cohost", role="co_host")
+    alice = UserFactory(username="alice-co")
+    joined(competition, alice)
+    submission = scored(competition, alice, ALL_RIGHT)
+
+    answer = api_for(co_host).post(
+        f"/api/v1/submissions/{submission.pk}/disqualify/", {"reason": "Leaked labels."}, format="json"
+    )
+
+    assert answer.status_code == 200
+    entry = AuditLogEntry.objects.get()
+    assert (entry.actor, entry.details["by"]) == (co_host, "co-host")
+
+
 def test_disqualifying_a_submission_read_before_its_team_merged_reaches_the_merged_team(
     competition, host, alice, bob
 ):
