@@ -172,7 +172,9 @@ def set_prize_eligibility(*, team: Team, user: User, eligible: bool, reason: str
     team), with a reason the team sees, or eligible again. Allowed after the end too: that is when hosts
     check winners."""
     if not can_manage(user, team.competition):
-        raise NotAllowed("Only the competition's host or a co-host can decide which teams are eligible for prizes.")
+        raise NotAllowed(
+            "Only the competition's host or a co-host can decide which teams are eligible for prizes."
+        )
     reason = reason.strip()
     if not eligible:
         if not reason:
