@@ -8,7 +8,7 @@ that fires twice finds its rows already there and queues nothing more."""
 import logging
 import smtplib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -132,7 +132,7 @@ def enqueue_sending(mail_ids: list[int]) -> None:
             logger.exception("Could not enqueue mail %s; the mail sweeper will send it later", mail_id)
 
 
-def abandoned_since(moment) -> Q:
+def abandoned_since(moment: datetime) -> Q:
     """Rows a sending worker took and never finished (it died, or failed on something other than SMTP)."""
     return Q(status=Status.SENDING) & (Q(claimed_at__lt=moment) | Q(claimed_at__isnull=True))
 
