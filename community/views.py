@@ -137,10 +137,7 @@ def rate(request, kind, key):
 def ratings_help(request):
     """How ratings work and how lists rank by them, with the numbers this site uses today."""
     weight = prior_weight()
-    kinds = [
-        {"label": kind.label, "mean": site_mean(kind.model), "count": kind.model._default_manager.count()}
-        for kind in ratings.RATABLE.values()
-    ]
+    kinds = [{"label": kind.label, "mean": site_mean(kind.model)} for kind in ratings.RATABLE.values()]
     return render(request, "community/ratings_help.html", {"weight": weight, "kinds": kinds})
 
 
