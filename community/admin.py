@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 
-from community.models import Comment, CommentFlag, Notification, WriteUp
+from community.models import Comment, CommentFlag, Notification, Rating, WriteUp
 from community.queries import comment_url
+from community.ratings import ratable_kind
 from community.targets import KINDS
 from moderation import services as moderation
 from moderation.admin_actions import counted, moderation_action
@@ -147,6 +148,48 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.is_hidden:
             return "hidden"
         return "deleted" if comment.is_deleted else "shown"
+
+
+remove_ratings = moderation_action(
+    name="remove_ratings",
+    description="Remove the selected ratings (they abuse the system)",
+    apply=lambda rating, actor, reason: moderation.remove_rating(
+        moderator=actor, rating=rating, reason=reason
+    ),
+    summary=lambda done: f"Removed {counted(len(done), 'rating')}; the averages are counted again.",
+    consequence="Each rated item's average and count are counted again without the removed ratings. "
+    "The audit log keeps who gave each one, its stars and your reason.",
+)
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    """Ratings are read here and removed only through the moderation action, with a reason."""
+
+    list_display = ["id", "user", "stars", "target_link", "updated_at"]
+    list_filter = ["stars", ("content_type", admin.RelatedOnlyFieldListFilter), "updated_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "updated_at"
+    actions = [remove_ratings]
+    fields = ["user", "target_link", "stars", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("target")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="on")
+    def target_link(self, rating: Rating):
+        if rating.target is None:
+            return "(gone)"
+        kind = ratable_kind(rating.target)
+        return format_html('<a href="{}">{}</a>', kind.page_url(rating.target), rating.target)
 
 
 @admin.register(WriteUp)

@@ -7,6 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self):
+        import community.ratings  # noqa: F401  (registers the ratable kinds and their system check)
         from community.admission_notifications import notify_join_request
         from community.mail_news import (
             mail_join_request,

@@ -112,6 +112,34 @@ class Vote(models.Model):
         return f"{self.user} on {self.content_type.model} {self.object_id}"
 
 
+class Rating(models.Model):
+    """One reader's 1-5 stars for something ratable (community.ratings says which kinds are); the item's
+    totals (`rating_count`, `rating_sum`) live on it and move in the same transaction."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="target type")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    stars = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="one_rating_per_user_per_object"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=1, stars__lte=5), name="rating_stars_from_1_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="rating_target")]
+
+    def __str__(self) -> str:
+        return f"{self.stars} stars by {self.user} on {self.content_type.model} {self.object_id}"
+
+
 class Notification(models.Model):
     """Something said in a thread the recipient takes part in (or on something the recipient owns), or
     something that happened to the recipient's team (an invitation, a merge request, their answers)."""

@@ -1,6 +1,7 @@
 """Writing comments, flags, votes and notifications. Each function is one transaction and raises a domain
 error, with a message for the person who tried, when a rule refuses."""
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from community.mail_news import mail_comment
-from community.models import Comment, CommentFlag, Notification, Vote
+from community.models import Comment, CommentFlag, Notification, Rating, Vote
 from community.targets import can_see_target, kind_of, require_open
 from competitions import locks
 from config.errors import DomainError, NotAllowed, NotAuthenticated
@@ -67,28 +68,47 @@ def clean_body(body: str) -> str:
 
 def require_comment_allowance(user: User) -> None:
     """New accounts post a few comments an hour at most: the brake on accounts made to spam."""
+    require_new_account_allowance(
+        user,
+        recent_at=lambda since: Comment.objects.filter(author=user, created_at__gt=since).values_list(
+            "created_at", flat=True
+        ),
+        not_yet="cannot comment yet",
+        allowed="may post {allowance} comments an hour",
+        again="post again",
+        refusal=CommentRateLimited,
+    )
+
+
+def require_new_account_allowance(
+    user: User,
+    *,
+    recent_at: Callable[[datetime], Iterable[datetime]],
+    not_yet: str,
+    allowed: str,
+    again: str,
+    refusal: type[CommentRateLimited],
+) -> None:
+    """The brake on young accounts (PODIUM_NEW_ACCOUNT_DAYS), shared by comments and ratings: at most
+    PODIUM_NEW_ACCOUNT_COMMENTS_PER_HOUR acts an hour; `recent_at(since)` gives the times of the user's acts."""
     if user.is_staff or user.date_joined <= timezone.now() - timedelta(days=settings.PODIUM_NEW_ACCOUNT_DAYS):
         return
     hour_ago = timezone.now() - timedelta(hours=1)
-    recent = list(
-        Comment.objects.filter(author=user, created_at__gt=hour_ago)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-    )
+    recent = sorted(recent_at(hour_ago))
     allowance = settings.PODIUM_NEW_ACCOUNT_COMMENTS_PER_HOUR
     if len(recent) < allowance:
         return
     young = f"Accounts younger than {settings.PODIUM_NEW_ACCOUNT_DAYS} days"
     if allowance == 0:
         next_at = user.date_joined + timedelta(days=settings.PODIUM_NEW_ACCOUNT_DAYS)
-        message = f"{young} cannot comment yet; you can from {utc_label(next_at)}."
+        message = f"{young} {not_yet}; you can from {utc_label(next_at)}."
     else:
         next_at = recent[len(recent) - allowance] + timedelta(hours=1)
-        message = f"{young} may post {allowance} comments an hour; you can post again at {utc_label(next_at)}"
+        message = f"{young} {allowed.format(allowance=allowance)}; you can {again} at {utc_label(next_at)}"
     wait = max(1, int((next_at - timezone.now()).total_seconds()) + 1)
     if allowance:
         message += f" (in {max(1, round(wait / 60))} min)."
-    raise CommentRateLimited(message, retry_after=wait)
+    raise refusal(message, retry_after=wait)
 
 
 def post_comment(*, author: User, target: models.Model, body: str, parent: Comment | None = None) -> Comment:
@@ -263,11 +283,12 @@ def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
 
 
 def forget_target(*, target: models.Model) -> None:
-    """Remove the comments (with their flags and notifications) and votes on something being deleted: they
-    point at it by content type and id, so no foreign key removes them."""
+    """Remove the comments (with their flags and notifications), votes and ratings on something being deleted:
+    they point at it by content type and id, so no foreign key removes them."""
     content_type = ContentType.objects.get_for_model(target)
     Comment.objects.filter(content_type=content_type, object_id=target.pk).delete()
     Vote.objects.filter(content_type=content_type, object_id=target.pk).delete()
+    Rating.objects.filter(content_type=content_type, object_id=target.pk).delete()
 
 
 def forget_deleted_dataset(sender: type, *, dataset: models.Model, **kwargs: object) -> None:

@@ -35,5 +35,7 @@ urlpatterns = [
     path("community/comments/<int:comment_id>/delete/", views.delete_comment, name="comment-delete"),
     path("community/comments/<int:comment_id>/flag/", views.flag_comment, name="comment-flag"),
     path("community/votes/<str:kind>/<str:key>/", views.toggle_vote, name="vote"),
+    path("community/ratings/<str:kind>/<str:key>/", views.rate, name="rate"),
+    path("ratings/", views.ratings_help, name="ratings-help"),
     path("notifications/", views.notifications_page, name="notifications"),
 ]

@@ -7,13 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from community import services
+from community import ratings, services
 from community.forms import CommentForm, FlagForm
 from community.queries import comment_url, notifications_for
 from community.targets import comment_for, find_target, kind_of, votable_target
 from competitions.queries import competition_for
 from competitions.views import competition_context
 from config.errors import DomainError
+from config.ratings import prior_weight, site_mean
 
 DRAFT_KEY = "comment_draft"
 
@@ -112,6 +113,32 @@ def toggle_vote(request, kind, key):
         messages.error(request, refused.message)
     fallback = comment_url(target) if kind == "comment" else kind_of(target).page_url(target)
     return redirect(back_to(request, fallback))
+
+
+@login_required
+@require_POST
+def rate(request, kind, key):
+    """Give, change (`stars`) or take back (`action=remove`) one's rating, from the widget's plain form."""
+    target = ratings.rated_target(request.user, kind, key)
+    try:
+        if request.POST.get("action") == "remove":
+            ratings.unrate(user=request.user, target=target)
+            messages.success(request, "Your rating is removed.")
+        else:
+            stars = ratings.rate(
+                user=request.user, target=target, stars=ratings.as_whole_number(request.POST.get("stars", ""))
+            ).stars
+            messages.success(request, f"You rated this {stars} star{'s' if stars > 1 else ''}.")
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    return redirect(back_to(request, ratings.ratable_kind(target).page_url(target)) + "#rating")
+
+
+def ratings_help(request):
+    """How ratings work and how lists rank by them, with the numbers this site uses today."""
+    weight = prior_weight()
+    kinds = [{"label": kind.label, "mean": site_mean(kind.model)} for kind in ratings.RATABLE.values()]
+    return render(request, "community/ratings_help.html", {"weight": weight, "kinds": kinds})
 
 
 @login_required

@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from community import api as community_api
-from community import benchmark_api, writeup_api
+from community import benchmark_api, rating_api, writeup_api
 from competitions import admission_api, team_api
 from competitions import api as competitions_api
 from competitions import co_host_api as competitions_co_host_api
@@ -85,6 +85,7 @@ urlpatterns = [
     ),
     path("writeups/<int:writeup_id>/", writeup_api.WriteUpApi.as_view(), name="api-writeup"),
     path("votes/<str:kind>/<str:key>/", community_api.VoteApi.as_view(), name="api-vote"),
+    path("ratings/<str:kind>/<str:key>/", rating_api.RatingApi.as_view(), name="api-rating"),
     path("me/notifications/", community_api.NotificationsApi.as_view(), name="api-notifications"),
     path(
         "me/notifications/read/",

@@ -281,6 +281,8 @@ PODIUM_SITE_URL = os.environ.get("PODIUM_SITE_URL", "http://localhost:8000")
 PODIUM_COMMENT_EDIT_MINUTES = int(os.environ.get("PODIUM_COMMENT_EDIT_MINUTES", "30"))
 PODIUM_NEW_ACCOUNT_DAYS = int(os.environ.get("PODIUM_NEW_ACCOUNT_DAYS", "3"))
 PODIUM_NEW_ACCOUNT_COMMENTS_PER_HOUR = int(os.environ.get("PODIUM_NEW_ACCOUNT_COMMENTS_PER_HOUR", "5"))
+# How many ratings at the site's mean every rated item starts with when lists rank by rating (config/ratings.py).
+PODIUM_RATING_PRIOR_WEIGHT = max(0, int(os.environ.get("PODIUM_RATING_PRIOR_WEIGHT", "5")))
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

@@ -120,7 +120,7 @@ class DatasetFilterForm(forms.Form):
     ordering = forms.ChoiceField(
         required=False,
         label="Sort by",
-        choices=[("newest", "Newest"), ("votes", "Most votes"), ("title", "Title")],
+        choices=[("newest", "Newest"), ("votes", "Most votes"), ("rating", "Best rated"), ("title", "Title")],
     )
 
     def search(self) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from config import ratings
 from datasets import licences
 from organisations.models import Organisation
 
@@ -32,6 +33,8 @@ class Dataset(models.Model):
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     created_at = models.DateTimeField(auto_now_add=True)
     vote_count = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0, help_text="Kept current by community.ratings.")
+    rating_sum = models.PositiveIntegerField(default=0, help_text="The stars of every rating, added up.")
 
     class Meta:
         ordering = ["-created_at"]
@@ -52,6 +55,10 @@ class Dataset(models.Model):
     @property
     def license_link(self) -> str:
         return licences.licence_url(self.license, self.license_url)
+
+    @property
+    def rating_average(self) -> float | None:
+        return ratings.average(self.rating_sum, self.rating_count)
 
     @property
     def latest_version(self):

@@ -1,6 +1,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from config import ratings
 from config.errors import NotAllowed, NotAuthenticated, NotFound
 from datasets.models import Dataset, DatasetVersion
 from organisations.queries import OWNER, organisation_role, organisations_of
@@ -24,6 +25,7 @@ def visible_datasets(user: User) -> QuerySet[Dataset]:
 DATASET_ORDERINGS = {
     "newest": ("-created_at", "-pk"),
     "votes": ("-vote_count", "-created_at", "-pk"),
+    "rating": ("-rating_score", "-rating_count", "-created_at", "-pk"),
     "title": ("title", "pk"),
 }
 
@@ -34,6 +36,8 @@ def search_datasets(user: User, *, text: str = "", ordering: str = "newest") -> 
         datasets = datasets.filter(
             Q(title__icontains=text) | Q(description__icontains=text) | Q(slug__icontains=text)
         )
+    if ordering == "rating":  # best rated first, by the damped average (config/ratings.py)
+        datasets = datasets.annotate(rating_score=ratings.damped_average(Dataset))
     return datasets.order_by(*DATASET_ORDERINGS[ordering])
 
 

@@ -49,6 +49,10 @@ class DatasetSerializer(serializers.ModelSerializer, LicenceFields):
     owner = serializers.CharField(source="owner.username", read_only=True)
     organisation = serializers.SlugRelatedField(**ORGANISATION)
     versions = DatasetVersionSerializer(many=True, read_only=True)
+    rating_count = serializers.IntegerField(read_only=True, help_text="How many readers rated it.")
+    rating_average = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="The mean of its ratings, 1 to 5 stars (null: none yet)."
+    )
 
     class Meta:
         model = Dataset
@@ -65,6 +69,8 @@ class DatasetSerializer(serializers.ModelSerializer, LicenceFields):
             "organisation",
             "created_at",
             "vote_count",
+            "rating_count",
+            "rating_average",
             "versions",
         ]
 
@@ -72,6 +78,10 @@ class DatasetSerializer(serializers.ModelSerializer, LicenceFields):
 class DatasetListSerializer(serializers.ModelSerializer, LicenceFields):
     owner = serializers.CharField(source="owner.username", read_only=True)
     organisation = serializers.SlugRelatedField(**ORGANISATION)
+    rating_count = serializers.IntegerField(read_only=True, help_text="How many readers rated it.")
+    rating_average = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="The mean of its ratings, 1 to 5 stars (null: none yet)."
+    )
 
     class Meta:
         model = Dataset
@@ -87,11 +97,13 @@ class DatasetListSerializer(serializers.ModelSerializer, LicenceFields):
             "organisation",
             "created_at",
             "vote_count",
+            "rating_count",
+            "rating_average",
         ]
 
 
 class DatasetSearchSerializer(serializers.Serializer):
-    """The list's query string: ?search= and ?ordering=newest|votes|title."""
+    """The list's query string: ?search= and ?ordering=newest|votes|rating|title."""
 
     search = serializers.CharField(
         required=False,
@@ -103,7 +115,8 @@ class DatasetSearchSerializer(serializers.Serializer):
     ordering = OrderingField(
         DATASET_ORDERINGS,
         default="newest",
-        help_text="Empty or newest: latest created first; votes: most votes first; title: alphabetical.",
+        help_text="Empty or newest: latest created first; votes: most votes first; rating: best rated first, "
+        "by the damped average (docs/community.md#ratings); title: alphabetical.",
     )
 
 

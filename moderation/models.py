@@ -22,6 +22,7 @@ class AuditLogEntry(models.Model):
         COMMENT_RESTORED = "comment_restored", "Comment restored"
         COMPETITION_DELETED = "competition_deleted", "Competition deleted"
         USER_DELETED = "user_deleted", "User deleted"
+        RATING_REMOVED = "rating_removed", "Rating removed"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,14 +1,15 @@
 """What moderators do from the admin: suspend or feature a competition, start a rescore, disqualify a team or
-a submission, ban an account. Each makes its change through the owning app's own rules and writes an audit
-log entry in the same transaction, so neither stands without the other."""
+a submission, ban an account, hide a comment, remove a rating. Each makes its change through the owning app's
+own rules and writes an audit log entry in the same transaction, so neither stands without the other."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from community.models import Comment
+from community.models import Comment, Rating
 from community.queries import comment_target
+from community.ratings import delete_rating, ratable_kind
 from community.targets import kind_of
 from competitions import locks
 from competitions.models import Competition, Team
@@ -335,3 +336,34 @@ def comment_label(comment: Comment) -> str:
     target = comment_target(comment)
     kind = kind_of(target)
     return f"Comment {comment.pk} by {comment.author.username} on {kind.label} {kind.key(target)}"
+
+
+# Ratings.
+
+
+def remove_rating(*, moderator: User, rating: Rating, reason: str) -> str:
+    """Staff remove a rating that abuses the system (a ring of accounts, a grudge); the item's totals are
+    counted again and the audit log keeps who gave it, how many stars and why it went. Returns its label."""
+    require_staff(moderator)
+    reason = require_reason(reason)
+    label = rating_label(rating)
+    with transaction.atomic():
+        details = {"user": rating.user.username, "stars": rating.stars}
+        target = delete_rating(rating)
+        record(
+            actor=moderator,
+            action=Action.RATING_REMOVED,
+            target=target,
+            reason=reason,
+            details=details,
+            target_repr=label,
+        )
+    return label
+
+
+def rating_label(rating: Rating) -> str:
+    target = rating.target
+    if target is None:
+        return f"Rating of {rating.stars} by {rating.user.username} on a deleted item"
+    kind = ratable_kind(target)
+    return f"Rating of {rating.stars} by {rating.user.username} on {kind.label} {kind.key(target)}"

@@ -408,7 +408,7 @@ def test_an_empty_ordering_lists_in_the_default_order(api_for, competition, url)
     ("url", "orderings"),
     [
         ("/api/v1/competitions/", "default, newest, ending, teams, title, prize"),
-        ("/api/v1/datasets/", "newest, votes, title"),
+        ("/api/v1/datasets/", "newest, votes, rating, title"),
         ("/api/v1/competitions/animals/writeups/", "score, votes"),
     ],
 )

@@ -1,8 +1,9 @@
-"""Template tags that put a discussion or a vote button on any page, so the pages of datasets and
+"""Template tags that put a discussion, a vote button or a rating widget on any page, so the pages of datasets and
 competitions show them without their apps importing this one."""
 
 from django import template
 
+from community import ratings
 from community.forms import CommentForm
 from community.queries import comment_count, comment_url, discussion, has_voted, notification_url
 from community.services import author_of
@@ -56,6 +57,28 @@ def vote_button(context, target, kind: str = ""):
         "count": target.vote_count,
         "voted": has_voted(request.user, target),
         "own": request.user.is_authenticated and author_of(target) == request.user.pk,
+        "next": request.get_full_path(),
+    }
+
+
+@register.inclusion_tag("community/_rating.html", takes_context=True)
+def rating_widget(context, target):
+    """The item's average and count, and for a logged-in reader who is not its author five star buttons
+    (a plain form: no script needed) to rate, change or remove their rating."""
+    request = context["request"]
+    kind = ratings.ratable_kind(target)
+    shown = ratings.summary(request.user, target)
+    return {
+        "user": request.user,
+        "csrf_token": context.get("csrf_token"),
+        "kind": kind.name,
+        "key": kind.key(target),
+        "label": kind.label,
+        "count": shown.count,
+        "average": shown.average,
+        "yours": shown.yours,
+        "own": ratings.is_author(request.user, target),
+        "stars": ratings.STARS,
         "next": request.get_full_path(),
     }
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from community.benchmarks import benchmark_rows
 from community.models import Benchmark, Comment, WriteUp
 from competitions.models import Competition
+from datasets.models import Dataset
 from leaderboards.models import LeaderboardEntry
 from submissions.models import Submission
 
@@ -29,6 +30,8 @@ def test_the_demo_benchmark_has_teams_write_ups_and_imported_results(client):
     assert next(row.method_name for row in rows if not row.is_imported) == "LightGBM, 200 trees"
     assert WriteUp.objects.count() == 2
     assert Comment.objects.count() == 2
+    iris = Dataset.objects.get(slug="iris")
+    assert (iris.rating_count, iris.rating_sum) == (3, 13)
     page = client.get("/competitions/wine-benchmark/benchmark/").content.decode()
     assert "Tabular Classification on Wine cultivars" in page
     assert "Logistic regression (example import)" in page

@@ -1,6 +1,6 @@
 """Demo content for the community side: a finished competition kept open as a benchmark (teams, scored
-submissions, write-ups with paper and code links, a few imported example results) and a discussion on the
-Diabetes competition. Run after seed_demo; safe to run again."""
+submissions, write-ups with paper and code links, a few imported example results), a discussion on the
+Diabetes competition and ratings of the demo dataset. Run after seed_demo; safe to run again."""
 
 import io
 import json
@@ -18,12 +18,14 @@ from community.benchmarks import open_benchmark
 from community.models import Benchmark
 from community.pwc import import_table
 from community.queries import target_comments
+from community.ratings import rate
 from community.services import post_comment
 from community.writeups import publish_writeup
 from competitions import locks
 from competitions.management.commands.seed_demo import DEMO_PASSWORD, DEMO_SPLIT_SEED, csv_bytes, ensure_user
 from competitions.models import Competition
 from competitions.services import CompetitionDraft, create_competition, join_competition, publish_competition
+from datasets.models import Dataset
 from datasets.services import NewFile
 from leaderboards.private_board import build_private_leaderboard
 from leaderboards.services import rebuild_public_entries
@@ -32,6 +34,8 @@ from submissions.models import Submission
 from submissions.services import create_submission
 
 SLUG = "wine-benchmark"
+DEMO_DATASET = "iris"
+DEMO_RATINGS = [("ada", 5), ("grace", 4), ("alan", 4)]
 # (username, display name, share of test labels right, write-up or None)
 TEAMS = [
     ("ada", "Ada", 1.0, ("Gradient boosting on all 13 measurements", "LightGBM, 200 trees", "lightgbm")),
@@ -95,6 +99,7 @@ class Command(BaseCommand):
             self.seed_benchmark(host)
             self.stdout.write(self.style.SUCCESS(f"created: {SLUG} (a benchmark)"))
         self.seed_discussion(host)
+        self.seed_ratings()
 
     def seed_benchmark(self, host: User) -> None:
         files, solution, truth = wine_files()
@@ -197,6 +202,15 @@ class Command(BaseCommand):
             parent=question,
             body="Yes: each feature is mean-centred and scaled as in scikit-learn's `load_diabetes`.",
         )
+
+    def seed_ratings(self) -> None:
+        """The demo dataset rated by the benchmark's teams, so its page and "Best rated" show ratings."""
+        iris = Dataset.objects.filter(slug=DEMO_DATASET).first()
+        if iris is None or iris.rating_count:
+            return
+        for username, stars in DEMO_RATINGS:
+            reader = ensure_user(username, DEMO_PASSWORD, display_name=username.title())
+            rate(user=reader, target=iris, stars=stars)
 
     @staticmethod
     def has_comments(competition: Competition) -> bool:
