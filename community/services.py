@@ -16,6 +16,8 @@ from community.mail_news import mail_comment
 from community.models import Comment, CommentFlag, Notification, Rating, Vote
 from community.targets import can_see_target, kind_of, require_open
 from competitions import locks
+from competitions.models import Competition
+from competitions.queries import can_review
 from config.errors import DomainError, NotAllowed, NotAuthenticated
 from config.rendering import render_markdown
 from config.timestamps import utc_label
@@ -240,18 +242,28 @@ def flag_comment(*, user: User, comment: Comment, reason: str, note: str = "") -
 
 
 def author_of(target: models.Model) -> int | None:
-    """Who may not vote for the target: its author, host or owner."""
+    """The target's author, host or owner."""
     for field in ("author_id", "host_id", "owner_id"):
         if hasattr(target, field):
             return getattr(target, field)
     return None
 
 
+def is_own_work(user: User, target: models.Model) -> bool:
+    """Whether the user may not vote for the target: its author or owner, and for a competition any of its
+    organisers (co-hosts, reviewers, the organisation's members)."""
+    if not user.is_authenticated:
+        return False
+    if isinstance(target, Competition):
+        return target.host_id == user.pk or (can_review(user, target) and not user.is_staff)
+    return author_of(target) == user.pk
+
+
 def cast_vote(*, user: User, target: models.Model) -> int:
     """One up-vote per user per object; the count on the object moves in the same transaction. Returns it."""
     require_active_account(user)
     require_open(target)
-    if author_of(target) == user.pk:
+    if is_own_work(user, target):
         raise NotAllowed("You cannot vote for your own work.", code="own_work")
     content_type = ContentType.objects.get_for_model(target)
     try:

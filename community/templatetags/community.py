@@ -6,7 +6,7 @@ from django import template
 from community import ratings
 from community.forms import CommentForm
 from community.queries import comment_count, comment_url, discussion, has_voted, notification_url
-from community.services import author_of
+from community.services import is_own_work
 from community.targets import kind_of
 from community.views import DRAFT_KEY
 from community.writeups import writeups_by_team
@@ -56,7 +56,7 @@ def vote_button(context, target, kind: str = ""):
         "key": key,
         "count": target.vote_count,
         "voted": has_voted(request.user, target),
-        "own": request.user.is_authenticated and author_of(target) == request.user.pk,
+        "own": is_own_work(request.user, target),
         "next": request.get_full_path(),
     }
 
