@@ -7,6 +7,7 @@ it changes the state its stamp was taken from. Allow-lists admit a confirmed add
 (competitions.queries.allow_list_admits)."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core import signing
@@ -60,7 +61,13 @@ def state_stamp(user: User) -> str:
 
 
 def confirmation_token(user: User) -> str:
-    payload = {"user": user.pk, "email": user.email, "state": state_stamp(user)}
+    # The nonce tells two links made in the same second apart, so each resend is a mail of its own.
+    payload = {
+        "user": user.pk,
+        "email": user.email,
+        "state": state_stamp(user),
+        "nonce": secrets.token_hex(4),
+    }
     return signing.TimestampSigner(salt=SALT).sign_object(payload, compress=True)
 
 
