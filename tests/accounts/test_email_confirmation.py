@@ -253,7 +253,7 @@ def test_the_api_refuses_to_resend_for_an_account_without_an_address(api_for):
 
     assert answer.status_code == 400
     assert answer.json()["code"] == "no_email"
-    assert "Your account has no e-mail address: add one on your profile first." == answer.json()["message"]
+    assert answer.json()["message"] == "Your account has no e-mail address: add one on your profile first."
 
 
 def test_the_api_confirms_with_the_token_and_refuses_it_twice(api_for, participant):
