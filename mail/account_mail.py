@@ -7,7 +7,9 @@ from mail import kinds
 from mail.services import queue_mail, site_url
 
 
-def mail_email_confirmation(sender, *, user: User, address: str, url: str, event: str, **kwargs) -> None:
+def mail_email_confirmation(
+    sender: type[User], *, user: User, address: str, url: str, event: str, **kwargs: object
+) -> None:
     """The confirmation link, to the address it confirms and no other."""
     days = settings.PODIUM_EMAIL_CONFIRMATION_DAYS
     queue_mail(
