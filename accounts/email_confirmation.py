@@ -179,15 +179,24 @@ def check_link(*, token: str, viewer: User | None = None) -> tuple[User, str]:
 
 
 def confirm_email(*, token: str, viewer: User | None = None) -> User:
-    """Mark the address a link was sent to as confirmed. The account's row is locked, so two clicks on one
-    link (or on two links) confirm once and the second is told the link was used."""
+    """Mark the address a link was sent to as confirmed. The write is a compare-and-set on the state the link
+    was checked against, so two clicks on one link (or on two links) confirm once and the second is told
+    the link was used."""
     user, payload = read_token(token)
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        require_usable(user, payload, viewer)
-        user.confirmed_email = user.email
-        user.email_confirmed_at = timezone.now()
-        user.save(update_fields=["confirmed_email", "email_confirmed_at"])
+    require_usable(user, payload, viewer)
+    now = timezone.now()
+    updated = User.objects.filter(
+        pk=user.pk,
+        email=payload["email"],
+        confirmed_email=user.confirmed_email,
+        email_confirmed_at=user.email_confirmed_at,
+    ).update(confirmed_email=payload["email"], email_confirmed_at=now)
+    user.refresh_from_db()
+    if not updated:
+        require_usable(user, payload, viewer)  # says what changed meanwhile
+        raise ConfirmationRefused(
+            "This confirmation link was already used: it cannot be used again.", code="confirmation_link_used"
+        )
     return user
 
 

@@ -287,3 +287,14 @@ def test_an_address_changed_by_an_admin_is_no_longer_confirmed():
     user.save()
 
     assert not User.objects.get(pk=user.pk).has_confirmed_email
+
+
+def test_of_two_links_sent_before_either_was_opened_only_the_first_opened_confirms(client, participant):
+    first, second = (email_confirmation.confirmation_token(participant) for _ in range(2))
+
+    confirmed = client.post(f"/accounts/confirm-email/{second}/")
+    refused = client.post(f"/accounts/confirm-email/{first}/")
+
+    assert confirmed.status_code == 302
+    assert refused.status_code == 400
+    assert 'data-code="confirmation_link_used"' in refused.content.decode()
