@@ -1,10 +1,12 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import email_confirmation
 from accounts.models import ApiToken
 from accounts.services import create_api_token, podium_json, revoke_api_token
 from config.api_input import validated
@@ -17,6 +19,11 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     email = serializers.EmailField(allow_null=True, help_text="Null when the account has none.")
     is_staff = serializers.BooleanField()
+    email_confirmed = serializers.BooleanField(
+        source="has_confirmed_email",
+        help_text="Whether the address was confirmed by the link mailed to it; allow-lists admit a confirmed "
+        "address only.",
+    )
 
     def to_representation(self, user):
         data = super().to_representation(user)
@@ -117,3 +124,70 @@ class ApiTokenApi(APIView):
         if not revoke_api_token(user=request.user, token_id=token_id):
             raise NotFound(f"You have no token {token_id}.")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailConfirmationSentSerializer(serializers.Serializer):
+    email = serializers.EmailField(help_text="The address the new link was mailed to.")
+    link_valid_days = serializers.IntegerField(help_text="How many days the link works.")
+
+
+class EmailConfirmationApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [BoundedJSONParser, FormParser]
+
+    @extend_schema(
+        operation_id="me_email_confirmation_send",
+        summary="Mail a new confirmation link to your address",
+        description="A few an hour at most (PODIUM_EMAIL_CONFIRMATION_RATE, counted with the profile page's "
+        "button): past it the answer is 429 with Retry-After. Older links keep working until one is used or "
+        "they expire.",
+        tags=["account"],
+        request=None,
+        responses={
+            202: EmailConfirmationSentSerializer,
+            400: error(
+                "The account has no address (no_email), or it is already confirmed (email_already_confirmed)."
+            ),
+            **errors(401, 429),
+        },
+    )
+    def post(self, request):
+        email_confirmation.require_mail_allowance(request)
+        address = email_confirmation.send_confirmation(user=request.user)
+        answer = {"email": address, "link_valid_days": settings.PODIUM_EMAIL_CONFIRMATION_DAYS}
+        return Response(EmailConfirmationSentSerializer(answer).data, status=status.HTTP_202_ACCEPTED)
+
+
+class EmailConfirmInputSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=1000, help_text="The part of the mailed link after /confirm-email/."
+    )
+
+
+class EmailConfirmedSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    email_confirmed_at = serializers.DateTimeField()
+
+
+class EmailConfirmApi(APIView):
+    """The token is the proof: no login is needed, as for the mailed link's page."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [BoundedJSONParser, FormParser]
+
+    @extend_schema(
+        operation_id="me_email_confirm",
+        summary="Confirm an address with the token from the mailed link",
+        description="Works once, within PODIUM_EMAIL_CONFIRMATION_DAYS. Refusals (400) say why: "
+        "confirmation_link_damaged, confirmation_link_expired, confirmation_link_used, "
+        "confirmation_link_for_another_address, confirmation_link_for_another_account (sent with another "
+        "account's credentials).",
+        tags=["account"],
+        request=EmailConfirmInputSerializer,
+        responses={200: EmailConfirmedSerializer, **errors(400, 429)},
+    )
+    def post(self, request):
+        token = validated(EmailConfirmInputSerializer, request)["token"]
+        user = email_confirmation.confirm_email(token=token, viewer=request.user)
+        return Response(EmailConfirmedSerializer(user).data)

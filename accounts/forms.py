@@ -20,6 +20,14 @@ class SignUpForm(UserCreationForm):
         return email
 
 
+class EmailForm(forms.Form):
+    """A new address for the account; the service checks it is free and mails its confirmation link."""
+
+    email = forms.EmailField(
+        label="New email", help_text="We mail a link to it; until you open it, the address is unconfirmed."
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, label="Token name", help_text="For example: laptop, training box.")
 

@@ -11,9 +11,21 @@ class User(AbstractUser):
         null=True, blank=True, help_text="Set by the moderators; a banned account is also inactive."
     )
     ban_reason = models.TextField(blank=True)
+    confirmed_email = models.EmailField(
+        blank=True, help_text="The address the user proved they hold by opening its confirmation link."
+    )
+    email_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the link for confirmed_email was opened."
+    )
 
     def __str__(self) -> str:
         return self.username
+
+    @property
+    def has_confirmed_email(self) -> bool:
+        """Whether the current address is the one the user confirmed: a changed address (on the profile, in the
+        admin, by a script) is unconfirmed until its own link is opened."""
+        return bool(self.email) and self.email_confirmed_at is not None and self.confirmed_email == self.email
 
     def save(self, *args, **kwargs) -> None:
         """Addresses are kept in lower case, however an admin or a script typed them: the password reset

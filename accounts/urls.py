@@ -14,6 +14,8 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke-token"),
     path("profile/podium.json", views.download_podium_json, name="podium-json"),
+    path("profile/email/confirmation/", views.resend_confirmation, name="resend-confirmation"),
+    path("confirm-email/<str:token>/", views.confirm_email, name="confirm-email"),
     # Password reset and change: django-allauth's views, in the project's templates (templates/account/).
     path("password/reset/", allauth_views.password_reset, name="account_reset_password"),
     path("password/reset/done/", allauth_views.password_reset_done, name="account_reset_password_done"),

@@ -18,7 +18,13 @@ from accounts.models import User
 from competitions import locks
 from competitions.errors import CompetitionError
 from competitions.models import Admission, AllowListEntry, Competition, InvitationCode, JoinRequest
-from competitions.queries import can_manage, can_review, is_admitted
+from competitions.queries import (
+    awaits_email_confirmation,
+    can_manage,
+    can_review,
+    email_not_confirmed,
+    is_admitted,
+)
 from competitions.signals import join_request_changed
 from config.errors import DomainError, NotAllowed, NotFound
 from config.plain_text import refuse_control_characters
@@ -44,8 +50,10 @@ def field_error(name: str, message: str, code: str) -> CompetitionError:
     return CompetitionError(message, code=code, details={"field": name})
 
 
-def not_admitted_message(competition: Competition) -> str:
+def not_admitted_message(competition: Competition, user: User) -> str:
     """Why the user cannot join yet, and what would let them in."""
+    if awaits_email_confirmation(user, competition):
+        return email_not_confirmed(user).message
     ways = ["ask its host for an invitation link"]
     if competition.allow_list.exists():
         ways.append("sign in with an address its host put on the allow-list")
@@ -57,7 +65,9 @@ def not_admitted_message(competition: Competition) -> str:
 
 def require_admitted(user: User, competition: Competition) -> None:
     if not is_admitted(user, competition):
-        raise NotAdmitted(not_admitted_message(competition))
+        if awaits_email_confirmation(user, competition):
+            raise email_not_confirmed(user)
+        raise NotAdmitted(not_admitted_message(competition, user))
 
 
 def require_host(user: User, competition: Competition, action: str) -> None:

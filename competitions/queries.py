@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,7 +36,7 @@ from competitions.models import (
     Team,
     TeamMembership,
 )
-from config.errors import NotAuthenticated, NotFound
+from config.errors import DomainError, NotAuthenticated, NotFound
 from datasets.models import DatasetFile, DatasetVersion
 from datasets.storage import public_storage
 from organisations.models import OrganisationMembership
@@ -184,11 +185,28 @@ def speaking_host_ids(competition: Competition) -> set[int]:
 
 
 def allow_list_values(user: User) -> list[str]:
-    """What an allow-list entry must read to admit the user: their address, or its domain."""
+    """What an allow-list entry must read to match the user: their address, or its domain (confirmed or not:
+    see allow_list_admits)."""
     email = (user.email or "").strip().lower()
     if not email or "@" not in email:
         return []
     return [email, "@" + email.rpartition("@")[2]]
+
+
+def allow_list_admits(user: User) -> Q:
+    """The one check of the allow-list: the competitions whose allow-list admits the user, which takes a
+    confirmed address (anyone can sign up with any address; docs/accounts.md says how it is confirmed)."""
+    if not user.has_confirmed_email:
+        return Q(pk__in=[])
+    return Q(pk__in=AllowListEntry.objects.filter(entry__in=allow_list_values(user)).values("competition_id"))
+
+
+def awaits_email_confirmation(user: User, competition: Competition) -> bool:
+    """Whether the competition's allow-list names the user's address or domain, but the address is not
+    confirmed yet: the user is told to confirm it rather than that they are not invited."""
+    if not user.is_authenticated or user.has_confirmed_email:
+        return False
+    return competition.allow_list.filter(entry__in=allow_list_values(user)).exists()
 
 
 def insider_competitions(user: User) -> Q:
@@ -197,7 +215,7 @@ def insider_competitions(user: User) -> Q:
         organised_by(user)
         | Q(pk__in=RulesAcceptance.objects.filter(user=user).values("competition_id"))
         | Q(pk__in=Admission.objects.filter(user=user).values("competition_id"))
-        | Q(pk__in=AllowListEntry.objects.filter(entry__in=allow_list_values(user)).values("competition_id"))
+        | allow_list_admits(user)
     )
 
 
@@ -373,9 +391,37 @@ def competition_for(user: User, slug: str) -> Competition:
         competitions = with_viewer_role(competitions, user)
     competition = competitions.first()
     if competition is None:
+        refuse_unconfirmed_allow_listed(user, slug)
         raise NotFound(f"No competition '{slug}' exists, or it is not published yet.")
     remember_viewer_role(competition, user)
     return competition
+
+
+class EmailNotConfirmed(DomainError):
+    code = "email_not_confirmed"
+    http_status = 403
+
+
+def email_not_confirmed(user: User) -> EmailNotConfirmed:
+    return EmailNotConfirmed(
+        f"This competition's allow-list admits your address {user.email}, but you have not confirmed it yet: "
+        "open the link in the confirmation mail we sent you, or send a new one.",
+        details={"email": user.email, "resend": reverse("api-email-confirmation")},
+    )
+
+
+def refuse_unconfirmed_allow_listed(user: User, slug: str) -> None:
+    """A private competition whose allow-list names an unconfirmed address tells its holder to confirm it
+    (its title and content stay hidden until they do); everyone else gets 'not found'."""
+    if not user.is_authenticated or user.has_confirmed_email:
+        return
+    waiting = (
+        Competition.objects.filter(slug=slug, status=Competition.Status.PUBLISHED, suspended_at__isnull=True)
+        .filter(allow_list__entry__in=allow_list_values(user))
+        .exists()
+    )
+    if waiting:
+        raise email_not_confirmed(user)
 
 
 def team_for(user: User, competition: Competition) -> Team | None:

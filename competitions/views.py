@@ -19,6 +19,7 @@ from competitions.models import Competition, CompetitionHost
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
+    awaits_email_confirmation,
     can_manage,
     can_review,
     competition_for,
@@ -53,7 +54,8 @@ def competition_context(request, competition: Competition, tab: str) -> dict:
         **state,
     }
     if not state["is_admitted"] and not state["hosts_it"]:
-        context["not_admitted_message"] = admission.not_admitted_message(competition)
+        context["not_admitted_message"] = admission.not_admitted_message(competition, request.user)
+        context["awaits_email_confirmation"] = awaits_email_confirmation(request.user, competition)
         context["join_request"] = admission.own_join_request(request.user, competition)
         context["join_request_form"] = JoinRequestForm()
     return context

@@ -93,6 +93,12 @@ urlpatterns = [
         name="api-notifications-read",
     ),
     path("me/", accounts_api.MeApi.as_view(), name="api-me"),
+    path(
+        "me/email/confirmation/",
+        accounts_api.EmailConfirmationApi.as_view(),
+        name="api-email-confirmation",
+    ),
+    path("me/email/confirm/", accounts_api.EmailConfirmApi.as_view(), name="api-email-confirm"),
     path("orgs/", organisations_api.OrganisationListApi.as_view(), name="api-organisations"),
     path("orgs/<slug:slug>/", organisations_api.OrganisationDetailApi.as_view(), name="api-organisation"),
     path(

@@ -276,6 +276,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("PODIUM_EMAIL_FROM", "Podium <podium@localho
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's address as its users reach it: links in mail (sent by workers, with no request to read it from).
 PODIUM_SITE_URL = os.environ.get("PODIUM_SITE_URL", "http://localhost:8000")
+# How long an address confirmation link works (docs/accounts.md).
+PODIUM_EMAIL_CONFIRMATION_DAYS = int(os.environ.get("PODIUM_EMAIL_CONFIRMATION_DAYS", "3"))
 
 # --- Community -------------------------------------------------------------------------------
 PODIUM_COMMENT_EDIT_MINUTES = int(os.environ.get("PODIUM_COMMENT_EDIT_MINUTES", "30"))
@@ -368,6 +370,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("PODIUM_API_RATE_ANON", "120/min"),
         "user": os.environ.get("PODIUM_API_RATE_USER", "1200/min"),
+        # Confirmation mails a user may ask for (a resend, a changed address), page and API together.
+        "email_confirmation": os.environ.get("PODIUM_EMAIL_CONFIRMATION_RATE", "3/hour"),
     },
     "NUM_PROXIES": int(os.environ["PODIUM_NUM_PROXIES"]) if os.environ.get("PODIUM_NUM_PROXIES") else None,
 }

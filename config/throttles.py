@@ -10,7 +10,7 @@ A refused request gets 429 with Retry-After."""
 
 import logging
 
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 logger = logging.getLogger(__name__)
 RATE_LIMIT_ATTRIBUTE = "podium_rate_limit"
@@ -24,7 +24,7 @@ class RateLimitHeadersMixin:
             logger.warning("Rate limits are off: the cache cannot be reached", exc_info=True)
             return True
         if self.rate is not None and getattr(self, "key", None) is not None:
-            remember_tightest(request._request, self.limit_state(allowed))
+            remember_tightest(getattr(request, "_request", request), self.limit_state(allowed))
         return allowed
 
     def limit_state(self, allowed: bool) -> dict:
@@ -54,6 +54,16 @@ class UserBurstThrottle(RateLimitHeadersMixin, UserRateThrottle):
         if not request.user.is_authenticated:
             return None
         return super().get_cache_key(request, view)
+
+
+class EmailConfirmationThrottle(RateLimitHeadersMixin, SimpleRateThrottle):
+    """Confirmation mails one user may ask for (PODIUM_EMAIL_CONFIRMATION_RATE), counted per user whether
+    they ask on the profile page or through the API: the page passes its Django request, the API its own."""
+
+    scope = "email_confirmation"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
 class RateLimitHeadersMiddleware:

@@ -1,5 +1,6 @@
 """The kinds of mail Podium sends. Each user turns each kind on or off on the profile (or the API); every mail
-names its kind, and its unsubscribe link turns off that kind only."""
+names its kind, and its unsubscribe link turns off that kind only. Account mail (the address confirmation)
+is not a choice: it goes to whoever asked for it, and carries no unsubscribe link."""
 
 import dataclasses
 
@@ -33,3 +34,10 @@ JOIN_REQUESTS = "join_requests"
 DEADLINE_REMINDERS = "deadline_reminders"
 THREAD_REPLIES = "thread_replies"
 PRIVATE_BOARD = "private_board"
+EMAIL_CONFIRMATION = "email_confirmation"
+
+# Mail about the account itself, sent because the user asked for it: no preference, no unsubscribe link.
+ACCOUNT_KINDS: dict[str, MailKind] = {
+    EMAIL_CONFIRMATION: MailKind(EMAIL_CONFIRMATION, "Confirm your e-mail address", True),
+}
+ALL_KINDS: dict[str, MailKind] = {**KINDS, **ACCOUNT_KINDS}

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
 
-from mail.kinds import KINDS
+from mail.kinds import ALL_KINDS, KINDS
 
 KIND_CHOICES = [(kind.name, kind.label) for kind in KINDS.values()]
+ALL_KIND_CHOICES = [(kind.name, kind.label) for kind in ALL_KINDS.values()]
 
 
 class MailPreference(models.Model):
@@ -31,15 +32,19 @@ class OutgoingMail(models.Model):
         QUEUED = "queued", "Queued"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
-        DROPPED = "dropped", "Dropped"  # the recipient turned the kind off, or has no address, before it left
-        FAILED = (
-            "failed",
-            "Failed",
-        )  # tried mail.services.MAX_ATTEMPTS times without the SMTP server taking it
+        # the recipient turned the kind off, or has no address (or another one), before it left
+        DROPPED = "dropped", "Dropped"
+        # tried mail.services.MAX_ATTEMPTS times without the SMTP server taking it
+        FAILED = "failed", "Failed"
 
     event = models.CharField(max_length=200, help_text="What happened, e.g. 'submission-result:42'.")
-    kind = models.CharField(max_length=40, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=40, choices=ALL_KIND_CHOICES)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    address = models.EmailField(
+        blank=True,
+        help_text="The one address this mail may go to (an address confirmation); empty: the recipient's "
+        "address when it is sent. A mail whose recipient changed address meanwhile is dropped.",
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField(help_text="Plain text, without the footer (added when it is sent).")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

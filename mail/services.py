@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import DomainError
-from mail.kinds import KINDS
+from mail.kinds import ACCOUNT_KINDS, ALL_KINDS, KINDS
 from mail.models import MailPreference, OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -76,10 +76,11 @@ def set_mail_preferences(*, user: User, choices: dict[str, bool]) -> dict[str, b
 
 
 def recipients_wanting(users: Iterable[User], kind: str) -> list[User]:
-    """The users, once each, who can get this kind now: active, with an address, and wanting it."""
+    """The users, once each, who can get this kind now: active, with an address, and wanting it (account
+    mail is wanted by whoever asked for it)."""
     candidates = {user.pk: user for user in users if user.is_active and user.email}
-    if not candidates:
-        return []
+    if not candidates or kind in ACCOUNT_KINDS:
+        return list(candidates.values())
     chosen = dict(
         MailPreference.objects.filter(user_id__in=candidates, kind=kind).values_list("user_id", "is_wanted")
     )
@@ -87,12 +88,17 @@ def recipients_wanting(users: Iterable[User], kind: str) -> list[User]:
     return [user for pk, user in candidates.items() if chosen.get(pk, default)]
 
 
-def queue_mail(*, recipients: Iterable[User], kind: str, event: str, subject: str, body: str) -> int:
+def queue_mail(
+    *, recipients: Iterable[User], kind: str, event: str, subject: str, body: str, address: str = ""
+) -> int:
     """Queue one mail of `kind` about `event` to each recipient who wants that kind, to be sent after the
     current transaction commits (call it inside the transaction of the change it tells about). `event` names
     what happened, uniquely and the same however often it is told (e.g. 'join-request:12:accepted'): a
-    recipient already queued a mail for this event and kind gets no second one. Returns how many were queued."""
-    require_kind(kind)
+    recipient already queued a mail for this event and kind gets no second one. With `address`, the mail goes
+    to that address only (dropped if the recipient's address is another by then). Returns how many were
+    queued."""
+    if kind not in ALL_KINDS:
+        require_kind(kind)
     users = recipients_wanting(recipients, kind)
     if not users:
         return 0
@@ -106,7 +112,9 @@ def queue_mail(*, recipients: Iterable[User], kind: str, event: str, subject: st
         new = [user for user in users if user.pk not in already]
         OutgoingMail.objects.bulk_create(
             [
-                OutgoingMail(event=event, kind=kind, recipient=user, subject=subject, body=body)
+                OutgoingMail(
+                    event=event, kind=kind, recipient=user, subject=subject, body=body, address=address
+                )
                 for user in new
             ],
             ignore_conflicts=True,  # the same event told at the same moment by another process
@@ -178,7 +186,7 @@ def send_queued(mail_id: int) -> str:
     if mail is None:
         return "skipped"
     user = mail.recipient
-    if not recipients_wanting([user], mail.kind):
+    if not recipients_wanting([user], mail.kind) or (mail.address and mail.address != user.email):
         OutgoingMail.objects.filter(pk=mail.pk).update(status=Status.DROPPED)
         return Status.DROPPED
     try:
@@ -194,7 +202,19 @@ def send_queued(mail_id: int) -> str:
 
 def message(mail: OutgoingMail) -> EmailMessage:
     """The message: the body, a footer saying why it came and how to stop it, and the List-Unsubscribe
-    headers (RFC 2369, and RFC 8058's one-click POST) that mail programs show as an unsubscribe button."""
+    headers (RFC 2369, and RFC 8058's one-click POST) that mail programs show as an unsubscribe button.
+    Account mail was asked for: its footer says so, and there is nothing to unsubscribe from."""
+    if mail.kind in ACCOUNT_KINDS:
+        footer = (
+            "\n\n-- \nYou get this mail because this address was given to a Podium account. If that was not "
+            "you, ignore it: nothing changes until the link is opened.\n"
+        )
+        return EmailMessage(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{mail.subject}",
+            body=mail.body.rstrip() + footer,
+            to=[mail.address or mail.recipient.email],
+            headers={"Auto-Submitted": "auto-generated", "X-Podium-Mail-Kind": mail.kind},
+        )
     unsubscribe = unsubscribe_url(mail.recipient, mail.kind)
     footer = (
         f'\n\n-- \nYou get this mail because "{KINDS[mail.kind].label}" is on in your Podium profile.\n'

@@ -30,6 +30,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password(PASSWORD)
 
+    class Params:
+        # The address was confirmed by its mailed link (allow-lists admit a confirmed address only).
+        confirmed = factory.Trait(
+            confirmed_email=factory.SelfAttribute("email"),
+            email_confirmed_at=factory.LazyFunction(timezone.now),
+        )
+
 
 def predictions(labels: dict[int, str] | None = None, default: str = "cat") -> str:
     """A valid label submission for LABEL_SOLUTION, with chosen labels for some ids."""

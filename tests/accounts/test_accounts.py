@@ -140,4 +140,5 @@ def test_me_gives_null_for_an_account_without_email_as_its_schema_says(api_for, 
         "username": "nomail",
         "email": None,
         "is_staff": False,
+        "email_confirmed": False,
     }

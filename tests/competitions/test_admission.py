@@ -188,8 +188,8 @@ def test_a_domain_on_the_allow_list_admits_a_class(client, api_for, private, hos
         {"entries": ["@Example.edu", "ta@other.org"]},
         format="json",
     )
-    student = UserFactory(username="student", email="student@example.edu")
-    stranger = UserFactory(username="stranger", email="stranger@elsewhere.org")
+    student = UserFactory(username="student", email="student@example.edu", confirmed=True)
+    stranger = UserFactory(username="stranger", email="stranger@elsewhere.org", confirmed=True)
 
     assert added.status_code == 200
     assert sorted(e["entry"] for e in added.json()) == ["@example.edu", "ta@other.org"]

@@ -54,7 +54,7 @@ def private(host):
         },
     )
     competition.refresh_from_db()
-    insider = UserFactory(username="insider")
+    insider = UserFactory(username="insider", confirmed=True)
     admission.add_to_allow_list(competition=competition, user=host, entries=["insider@example.com"])
     team = joined(competition, insider)
     submission = make_submission(team, public_score=0.5)

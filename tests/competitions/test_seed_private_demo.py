@@ -28,3 +28,17 @@ def test_the_demo_participant_sees_the_private_demo_and_an_outsider_does_not(cli
     assert "/competitions/wine-class/" not in client.get("/competitions/").content.decode()
     client.logout()
     assert client.get("/api/v1/competitions/wine-class/").status_code == 404
+
+
+def test_the_demo_users_are_seeded_with_confirmed_addresses_and_an_unconfirmed_one_is_confirmed_again():
+    User.objects.create_user(
+        "demo", email="demo@example.com", password="x"
+    )  # from before confirmation existed
+    changed = User.objects.create_user("demo-host", email="host@real.example.org", password="x")
+
+    call_command("seed_demo", verbosity=0)
+
+    assert User.objects.get(username="demo").has_confirmed_email
+    assert User.objects.get(username="demo-reviewer").has_confirmed_email
+    changed.refresh_from_db()
+    assert not changed.has_confirmed_email  # an address someone changed is theirs to confirm
