@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 SANDBOX_UID = 65534
 SANDBOX_GID = 65534
@@ -218,14 +218,19 @@ def bubblewrap_argv(
             argv += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             argv += ["--ro-bind", top, top]
-    if os.path.exists("/etc/ld.so.cache"):
-        argv += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    for folder in runtime.folders:
-        argv += ["--ro-bind", str(folder), str(folder)]
-    for inside, outside in read_only.items():
-        argv += ["--ro-bind", str(Path(outside).resolve()), inside]
-    argv += ["--proc", "/proc", "--dev", "/dev"]
+    # The scratch tmpfs first: a runtime or a folder that lives under the host's /tmp is mounted over it.
     argv += ["--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", SCRATCH]
+    binds = [(str(folder), str(folder)) for folder in runtime.folders]
+    if os.path.exists("/etc/ld.so.cache"):
+        binds.append(("/etc/ld.so.cache", "/etc/ld.so.cache"))
+    binds += [(str(Path(outside).resolve()), inside) for inside, outside in read_only.items()]
+    # bubblewrap would make the folders above a mount point private to root (0700); the program must be able
+    # to walk down to its runtime, so they are made first, readable by all (they hold nothing else).
+    for folder in folders_above([inside for _, inside in binds] + [OUTPUT]):
+        argv += ["--perms", "0755", "--dir", folder]
+    for outside, inside in binds:
+        argv += ["--ro-bind", outside, inside]
+    argv += ["--proc", "/proc", "--dev", "/dev"]
     argv += ["--bind", str(output_dir.resolve()), OUTPUT, "--chdir", workdir]
     argv += ["--clearenv"]
     base_env = {
@@ -265,6 +270,18 @@ def bubblewrap_argv(
         "--",
     ]
     return argv, [*user, *rlimits, *command]
+
+
+def folders_above(paths: Sequence[str]) -> list[str]:
+    """The folders above these mount points that the sandbox's empty root lacks, parents first."""
+    above = set()
+    for path in paths:
+        for parent in PurePosixPath(path).parents:
+            text = str(parent)
+            if text == "/" or text == SCRATCH or text == "/usr" or text.startswith("/usr/"):
+                continue
+            above.add(text)
+    return sorted(above, key=lambda text: (text.count("/"), text))
 
 
 class BoundedReader:
