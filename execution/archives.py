@@ -6,14 +6,16 @@ import io
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, Any
 
 
 class BadArchive(Exception):
     code = "bad_archive"
 
 
-def extract_zip(source: BinaryIO, destination: Path, *, max_bytes: int, max_files: int = 10_000) -> None:
+def extract_zip(
+    source: IO[bytes] | Any, destination: Path, *, max_bytes: int, max_files: int = 10_000
+) -> None:
     """Unpack a zip into `destination`, refusing paths that escape it, links, and more than `max_bytes` once
     unpacked (counted as written, not as the archive declares)."""
     try:

@@ -81,7 +81,9 @@ def build_runtime(name: str, requirements_text: str, folder: Path) -> tuple[Runt
         )
     requirements = normalised_requirements(requirements_text)
     if any(line.startswith("-") for line in requirements):
-        raise RuntimeUnavailable("A runtime's requirements list packages only: pip options such as -e or -r are refused.")
+        raise RuntimeUnavailable(
+            "A runtime's requirements list packages only: pip options such as -e or -r are refused."
+        )
     folder = Path(folder)
     target = folder / requirements_hash(requirements)
     built = not (target / ".complete").exists()
@@ -93,14 +95,18 @@ def build_runtime(name: str, requirements_text: str, folder: Path) -> tuple[Runt
         (target / "requirements.txt").write_text("\n".join(requirements) + "\n")
         if requirements:
             result = subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "pip", "--python", str(target / "bin" / "python"), "install", "-q"]
-                + ["--no-input", "-r", str(target / "requirements.txt")],
+                [
+                    *(sys.executable, "-m", "pip", "--python", str(target / "bin" / "python"), "install"),
+                    *("-q", "--no-input", "-r", str(target / "requirements.txt")),
+                ],
                 capture_output=True,
                 text=True,
                 check=False,
             )
             if result.returncode != 0:
-                raise RuntimeUnavailable(f"pip could not install runtime {name!r}: {result.stderr.strip()[-2000:]}")
+                raise RuntimeUnavailable(
+                    f"pip could not install runtime {name!r}: {result.stderr.strip()[-2000:]}"
+                )
         (target / ".complete").write_text("")
     python = target / "bin" / "python"
     prefixes = subprocess.run(  # noqa: S603

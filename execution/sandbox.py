@@ -21,6 +21,7 @@ What the program gets (docs/sandbox.md says why each):
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -31,6 +32,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 SANDBOX_UID = 65534
 SANDBOX_GID = 65534
@@ -155,8 +157,9 @@ def run_sandboxed(
     finally:
         os.close(status_write)
         os.close(arguments_read)
-    stdout = BoundedReader(process.stdout, limits.log_bytes)
-    stderr = BoundedReader(process.stderr, limits.log_bytes)
+    # Popen's pipes (stdout=PIPE, default buffering) are buffered readers.
+    stdout = BoundedReader(cast(io.BufferedReader, process.stdout), limits.log_bytes)
+    stderr = BoundedReader(cast(io.BufferedReader, process.stderr), limits.log_bytes)
     status = BoundedReader(os.fdopen(status_read, "rb"), 64 * 1024)
     killed_by = watch(process, output_dir=output_dir, limits=limits, started=started)
     for reader in (stdout, stderr, status):
@@ -288,7 +291,7 @@ class BoundedReader:
     """Drains a pipe in a thread, keeping its first `limit` bytes: a chatty program never blocks on a full
     pipe and never fills the worker's memory."""
 
-    def __init__(self, stream, limit: int) -> None:
+    def __init__(self, stream: io.BufferedReader, limit: int) -> None:
         self.stream = stream
         self.limit = limit
         self.kept = bytearray()
@@ -298,7 +301,8 @@ class BoundedReader:
 
     def drain(self) -> None:
         with self.stream:
-            while chunk := self.stream.read1(65536) if hasattr(self.stream, "read1") else self.stream.read(65536):
+            # read1: whatever the pipe holds, without waiting for a full buffer.
+            while chunk := self.stream.read1(65536):
                 room = self.limit - len(self.kept)
                 if room > 0:
                     self.kept += chunk[:room]
@@ -314,13 +318,16 @@ class BoundedReader:
 
 def watch(process: subprocess.Popen, *, output_dir: Path, limits: Limits, started: float) -> str:
     """Wait for the sandbox to end; kill it at the wall clock or when the output passes its limit. Returns the
-    limit that made the watcher kill it, or ""."""
-    while True:
-        try:
-            process.wait(timeout=OUTPUT_CHECK_SECONDS)
-            return ""
-        except subprocess.TimeoutExpired:
-            pass
+    limit that made the watcher kill it, or "". A thread blocks on the exit, so the run's end is seen at once
+    (Popen.wait with a timeout polls, up to 50 ms late)."""
+    ended = threading.Event()
+
+    def wait_for_exit() -> None:
+        process.wait()
+        ended.set()
+
+    threading.Thread(target=wait_for_exit, daemon=True).start()
+    while not ended.wait(OUTPUT_CHECK_SECONDS):
         reason = ""
         if time.monotonic() - started > limits.wall_seconds:
             reason = "wall_clock"
@@ -328,7 +335,9 @@ def watch(process: subprocess.Popen, *, output_dir: Path, limits: Limits, starte
             reason = "output"
         if reason:
             kill_tree(process)
+            ended.wait()
             return reason
+    return ""
 
 
 def kill_tree(process: subprocess.Popen) -> None:
@@ -336,7 +345,6 @@ def kill_tree(process: subprocess.Popen) -> None:
     every process left in the PID namespace."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 def limit_reached(exit_code: int, stderr: str, *, output_dir: Path, limits: Limits) -> str:

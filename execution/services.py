@@ -43,7 +43,9 @@ def create_run(
     storage = storages["private"]
     folder = f"sandbox/{uuid.uuid4().hex}"
     program_key = storage.save(f"{folder}/program.zip", ContentFile(program_zip))
-    inputs_key = storage.save(f"{folder}/inputs.zip", ContentFile(inputs_zip)) if inputs_zip is not None else ""
+    inputs_key = (
+        storage.save(f"{folder}/inputs.zip", ContentFile(inputs_zip)) if inputs_zip is not None else ""
+    )
     with transaction.atomic():
         run = SandboxRun.objects.create(
             runtime=runtime, command=command, program_key=program_key, inputs_key=inputs_key

@@ -3,6 +3,7 @@ from django.conf import settings
 
 import execution.services
 
+
 # Routed to the `sandbox` queue (CELERY_TASK_ROUTES): only the Procfile's sandbox workers take it. Celery's
 # own limit sits past the sandbox's wall clock, which kills the run first.
 @shared_task(

@@ -21,7 +21,15 @@ BELOW = {
     "competitions": {"datasets", "organisations", "accounts"},
     "submissions": {"competitions", "datasets", "organisations", "accounts"},
     "scoring": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
-    "leaderboards": {"scoring", "execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    "leaderboards": {
+        "scoring",
+        "execution",
+        "submissions",
+        "competitions",
+        "datasets",
+        "organisations",
+        "accounts",
+    },
     "community": {
         "execution",
         "leaderboards",

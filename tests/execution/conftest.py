@@ -1,5 +1,4 @@
 import os
-
 import textwrap
 from pathlib import Path
 
@@ -62,5 +61,3 @@ def processes_with(marker: str) -> list[int]:
         except OSError:
             continue
     return found
-
-

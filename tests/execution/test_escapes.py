@@ -54,7 +54,7 @@ def test_a_file_outside_the_inputs_cannot_be_read_by_its_path(sandbox, tmp_path)
     assert solution.read_text() == "id,label\n1,secret-label\n"
 
 
-def test_the_worker_environment_and_other_processes_are_not_visible(sandbox, monkeypatch):
+def test_the_worker_environment_and_other_processes_are_not_visible(sandbox, monkeypatch, tmp_path):
     secret = secrets.token_hex(16)
     monkeypatch.setenv("PODIUM_TEST_SECRET", secret)
 
@@ -76,12 +76,14 @@ def test_the_worker_environment_and_other_processes_are_not_visible(sandbox, mon
     assert result.exit_code == 0
     assert secret not in result.stdout
     assert "PODIUM_TEST_SECRET" not in result.stdout
-    assert "env ['HOME', 'LANG', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'RUN_ID', 'TMPDIR']" in result.stdout
+    assert (
+        "env ['HOME', 'LANG', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'RUN_ID', 'TMPDIR']" in result.stdout
+    )
     seen = [line for line in result.stdout.splitlines() if line.startswith("process")]
     # bubblewrap's init and the program itself: nothing of the host (no pytest, no worker).
     assert len(seen) == 2
     assert "pytest" not in result.stdout
-    assert "/tmp/pytest-of" not in result.stdout
+    assert str(tmp_path) not in result.stdout
 
 
 def test_services_on_the_host_and_the_outside_world_cannot_be_reached(sandbox):

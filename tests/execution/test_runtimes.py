@@ -25,7 +25,9 @@ def test_a_runtime_built_from_an_empty_list_is_its_own_environment(sandbox, tmp_
     call_command("build_runtime", "bare", requirements=requirements)
     call_command("build_runtime", "bare-again", requirements=requirements)
 
-    records = [json.loads((tmp_path / "runtimes" / f"{name}.json").read_text()) for name in ("bare", "bare-again")]
+    records = [
+        json.loads((tmp_path / "runtimes" / f"{name}.json").read_text()) for name in ("bare", "bare-again")
+    ]
     assert records[0]["hash"] == records[1]["hash"]
     assert len([path for path in (tmp_path / "runtimes").iterdir() if path.is_dir()]) == 1
     runtime = runtime_named("bare", tmp_path / "runtimes")
@@ -48,16 +50,30 @@ def test_a_program_on_a_bare_runtime_does_not_see_the_default_packages(tmp_path,
         output_dir=tmp_path / "output",
     )
 
-    assert result.stdout.strip().endswith(json.loads((tmp_path / "runtimes" / "bare.json").read_text())["hash"])
+    assert result.stdout.strip().endswith(
+        json.loads((tmp_path / "runtimes" / "bare.json").read_text())["hash"]
+    )
     assert "ModuleNotFoundError: No module named 'numpy'" in result.stderr
 
 
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("default", "", "'default' cannot name a runtime: use lower-case letters, digits, - and _ (not 'default')."),
-        ("Bad Name", "", "'Bad Name' cannot name a runtime: use lower-case letters, digits, - and _ (not 'default')."),
-        ("edit", "-e ./src\n", "A runtime's requirements list packages only: pip options such as -e or -r are refused."),
+        (
+            "default",
+            "",
+            "'default' cannot name a runtime: use lower-case letters, digits, - and _ (not 'default').",
+        ),
+        (
+            "Bad Name",
+            "",
+            "'Bad Name' cannot name a runtime: use lower-case letters, digits, - and _ (not 'default').",
+        ),
+        (
+            "edit",
+            "-e ./src\n",
+            "A runtime's requirements list packages only: pip options such as -e or -r are refused.",
+        ),
     ],
 )
 def test_a_runtime_with_a_bad_name_or_list_is_refused(tmp_path, settings, name, text, message):

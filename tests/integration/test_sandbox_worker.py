@@ -45,7 +45,9 @@ def test_a_sandbox_worker_takes_runs_from_its_own_queue(stack):
     run_id = int(stack.manage("shell", "-c", QUEUE_A_RUN).strip().splitlines()[-1])
 
     def finished():
-        state = json.loads(stack.manage("shell", "-c", READ_THE_RUN.format(pk=run_id)).strip().splitlines()[-1])
+        state = json.loads(
+            stack.manage("shell", "-c", READ_THE_RUN.format(pk=run_id)).strip().splitlines()[-1]
+        )
         return state if state["status"] not in ("queued", "running") else None
 
     state = wait_for(finished, 60, f"the sandbox run\n{stack.log('sandbox')}", interval=0.5)
