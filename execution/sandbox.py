@@ -121,6 +121,7 @@ def run_sandboxed(
     empty host folder that becomes /output, writable. The output's regular files are read back without
     following links.
     """
+    executable = bubblewrap()
     limits = limits or Limits()
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -147,7 +148,7 @@ def run_sandboxed(
     started = time.monotonic()
     try:
         process = subprocess.Popen(  # noqa: S603 - argv is built here, never through a shell
-            [bubblewrap(), "--args", str(arguments_read), "--", *program],
+            [executable, "--args", str(arguments_read), "--", *program],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -387,19 +388,24 @@ def read_output(folder: Path) -> tuple[dict[str, bytes], list[str]]:
     stack = [Path(folder)]
     while stack:
         current = stack.pop()
-        with os.scandir(current) as entries:
-            for entry in sorted(entries, key=lambda item: item.name):
-                relative = str(Path(entry.path).relative_to(folder))
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    try:
-                        descriptor = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-                    except OSError:
-                        skipped.append(relative)
-                        continue
-                    with os.fdopen(descriptor, "rb") as handle:
-                        files[relative] = handle.read()
-                else:
+        try:
+            with os.scandir(current) as found:
+                entries = sorted(found, key=lambda item: item.name)
+        except OSError:  # a folder the program made unreadable
+            skipped.append(str(current.relative_to(folder)))
+            continue
+        for entry in entries:
+            relative = str(Path(entry.path).relative_to(folder))
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                try:
+                    descriptor = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                except OSError:
                     skipped.append(relative)
+                    continue
+                with os.fdopen(descriptor, "rb") as handle:
+                    files[relative] = handle.read()
+            else:
+                skipped.append(relative)
     return files, skipped
