@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import tempfile
 import uuid
@@ -32,6 +34,20 @@ def sandbox_limits() -> Limits:
         scratch_bytes=settings.PODIUM_SANDBOX_SCRATCH_MB * 1024**2,
         log_bytes=settings.PODIUM_SANDBOX_LOG_KB * 1024,
     )
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove a run's folder, including folders the program made unreadable (a worker that is not root owns
+    them through its user namespace, so it may give itself the right back)."""
+
+    def unlock_and_retry(function, path, _error) -> None:  # type: ignore[no-untyped-def]
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(path), 0o700)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
+            function(path)
+
+    shutil.rmtree(folder, onerror=unlock_and_retry)
 
 
 def create_run(
@@ -91,7 +107,7 @@ def execute_run(run_id: int) -> None:
         )
         return
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        remove_folder(work)
     output_key = ""
     if result.output_files:
         output_key = storage.save(
