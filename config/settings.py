@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "moderation",
     "community",
     "mail",
+    "execution",
 ]
 
 MIDDLEWARE = [
@@ -348,6 +349,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 if PODIUM_SCORING_HARD_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ValueError("PODIUM_SCORING_HARD_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT")
+
+# --- Sandbox (docs/sandbox.md) -----------------------------------------------------------------------
+# Sandbox runs go to their own queue, taken only by the Procfile's `sandbox` workers (`-Q sandbox`).
+CELERY_TASK_ROUTES = {"execution.tasks.*": {"queue": "sandbox"}}
+# Runtimes an operator built with `manage.py build_runtime` live here, one virtualenv per package list.
+PODIUM_RUNTIMES_DIR = Path(os.environ.get("PODIUM_RUNTIMES_DIR", VAR_DIR / "runtimes")).resolve()
+# The most one run may use.
+PODIUM_SANDBOX_CPU_SECONDS = int(os.environ.get("PODIUM_SANDBOX_CPU_SECONDS", "600"))
+PODIUM_SANDBOX_WALL_SECONDS = int(os.environ.get("PODIUM_SANDBOX_WALL_SECONDS", "900"))
+PODIUM_SANDBOX_MEMORY_MB = int(os.environ.get("PODIUM_SANDBOX_MEMORY_MB", "4096"))
+PODIUM_SANDBOX_PROCESSES = int(os.environ.get("PODIUM_SANDBOX_PROCESSES", "64"))
+PODIUM_SANDBOX_OUTPUT_MB = int(os.environ.get("PODIUM_SANDBOX_OUTPUT_MB", "256"))
+PODIUM_SANDBOX_SCRATCH_MB = int(os.environ.get("PODIUM_SANDBOX_SCRATCH_MB", "1024"))
+PODIUM_SANDBOX_INPUT_MB = int(os.environ.get("PODIUM_SANDBOX_INPUT_MB", "2048"))
+PODIUM_SANDBOX_LOG_KB = int(os.environ.get("PODIUM_SANDBOX_LOG_KB", "256"))
+if PODIUM_SANDBOX_WALL_SECONDS + 120 >= CELERY_VISIBILITY_TIMEOUT:
+    raise ValueError("PODIUM_SANDBOX_WALL_SECONDS + 120 must stay below CELERY_VISIBILITY_TIMEOUT")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -56,6 +56,13 @@ def require_chromium() -> str:
     return CHROMIUM
 
 
+def require_bubblewrap() -> str:
+    path = shutil.which("bwrap")
+    if path is None:
+        missing("bubblewrap is not installed (apt-get install -y bubblewrap): the sandbox cannot run")
+    return path
+
+
 def require_nginx() -> str:
     if not (os.path.exists(NGINX) or shutil.which(NGINX)):
         missing(f"nginx is not installed at {NGINX} (apt-get install -y nginx)")

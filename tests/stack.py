@@ -187,9 +187,12 @@ class Stack:
         except requests.RequestException:
             return False
 
-    def start_worker(self, concurrency: int = 2, *, name: str = "worker", wait: bool = True) -> None:
+    def start_worker(
+        self, concurrency: int = 2, *, name: str = "worker", wait: bool = True, queue: str | None = None
+    ) -> None:
         """A Celery worker; give each of several its own `name` (its log, its node name, its var/ folder).
-        With `wait=False` it returns at once and `wait_until_ready(name)` waits (to start several at once)."""
+        With `wait=False` it returns at once and `wait_until_ready(name)` waits (to start several at once).
+        With `queue`, it takes only that queue's tasks (the Procfile's sandbox worker: `-Q sandbox`)."""
         self.spawn(
             name,
             [
@@ -197,6 +200,7 @@ class Stack:
                 "-A",
                 "config",
                 "worker",
+                *(["-Q", queue] if queue else []),
                 "--loglevel",
                 "INFO",
                 "--concurrency",

@@ -13,14 +13,25 @@ ROOT = Path(__file__).resolve().parent.parent
 # `config` is the project's infrastructure (settings, the error shape, the API schema helpers, timestamps)
 # and `scoring.engine` is a pure library with no Django in it: every app may use both.
 BELOW = {
+    # The sandbox runs programs and knows nothing of competitions; scoring (and what sits above it) calls it.
+    "execution": set(),
     "accounts": set(),
     "organisations": {"accounts"},
     "datasets": {"organisations", "accounts"},
     "competitions": {"datasets", "organisations", "accounts"},
     "submissions": {"competitions", "datasets", "organisations", "accounts"},
-    "scoring": {"submissions", "competitions", "datasets", "organisations", "accounts"},
-    "leaderboards": {"scoring", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    "scoring": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    "leaderboards": {
+        "scoring",
+        "execution",
+        "submissions",
+        "competitions",
+        "datasets",
+        "organisations",
+        "accounts",
+    },
     "community": {
+        "execution",
         "leaderboards",
         "scoring",
         "submissions",
@@ -30,6 +41,7 @@ BELOW = {
         "accounts",
     },
     "moderation": {
+        "execution",
         "community",
         "leaderboards",
         "scoring",

@@ -109,6 +109,9 @@ def unit_runs(path: Path) -> str:
     if path.name == "podium-worker@.service":  # instances on one host need names of their own
         assert words[-2:] == ["--hostname", "worker%i@%H"]
         words = words[:-2]
+    if path.name == "podium-sandbox@.service":
+        assert words[-2:] == ["--hostname", "sandbox%i@%H"]
+        words = [*words[:-2], "--hostname", "sandbox@%h"]
     return runs(words, env)
 
 
@@ -125,6 +128,7 @@ def test_each_systemd_unit_runs_a_procfile_command_as_podium_from_the_checkout(p
         "podium-web.service": "web",
         "podium-web-read.service": "web",
         "podium-worker@.service": "worker",
+        "podium-sandbox@.service": "sandbox",
         "podium-beat.service": "beat",
         "podium-migrate.service": "manage.py migrate --noinput",
         "podium-clean-uploads.service": "manage.py clean_storage",
@@ -133,7 +137,9 @@ def test_each_systemd_unit_runs_a_procfile_command_as_podium_from_the_checkout(p
 
 
 def test_every_process_of_the_procfile_has_a_unit():
-    assert {unit_runs(path) for path in SERVICES} >= set(procfile()) == set(PROCESSES)
+    """The sandbox worker runs on hosts of its own with bubblewrap, under systemd; Compose and Kubernetes do not
+    run it yet (docs/sandbox.md)."""
+    assert {unit_runs(path) for path in SERVICES} >= set(procfile()) == {*PROCESSES, "sandbox"}
 
 
 def test_the_web_unit_serves_on_loopback_behind_nginx():

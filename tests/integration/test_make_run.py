@@ -79,7 +79,7 @@ def test_ctrl_c_stops_make_run_cleanly(tmp_path: Path):
     output = log_path.read_text()
     stop = output[output.index("SIGINT received") :]
     assert "SIGKILL" not in stop, output
-    for name in ("web.1", "worker.1", "beat.1"):
+    for name in ("web.1", "worker.1", "sandbox.1", "beat.1"):
         assert f"{name} stopped (rc=0)" in stop, output
     assert "Warm shutdown" in stop, output
     assert [line for line in output.splitlines() if "ERROR" in line or "Traceback" in line] == []

@@ -1,0 +1,47 @@
+"""What a run reports besides escapes: its logs cut to the limit, the variables it is given, and an output
+folder it made unreadable."""
+
+import os
+
+
+def test_stdout_and_stderr_are_cut_to_the_log_limit_while_the_program_keeps_writing(sandbox):
+    result = sandbox(
+        """
+        import sys
+        for _ in range(200):
+            sys.stdout.write("o" * 1000)
+            sys.stderr.write("e" * 1000)
+        print("end")
+        """,
+        log_bytes=4096,
+    )
+
+    assert result.exit_code == 0
+    assert (result.stdout, result.stdout_truncated) == ("o" * 4096, True)
+    assert (result.stderr, result.stderr_truncated) == ("e" * 4096, True)
+
+
+def test_the_run_sees_the_variables_it_is_given(sandbox):
+    result = sandbox("import os; print(os.environ['RUN_ID'], os.environ['HOME'])", env={"RUN_ID": "42"})
+
+    assert result.stdout == "42 /tmp\n"
+    assert result.succeeded
+
+
+def test_an_output_folder_the_program_locked_is_skipped_not_a_crash(sandbox):
+    result = sandbox(
+        """
+        import os
+        os.mkdir("/output/locked")
+        open("/output/locked/secret.txt", "w").write("x")
+        os.chmod("/output/locked", 0)
+        open("/output/scores.json", "w").write("{}")
+        """
+    )
+
+    assert result.exit_code == 0
+    assert result.output_files["scores.json"] == b"{}"
+    if os.geteuid() == 0:  # a root worker reads through the folder's mode
+        assert result.output_files["locked/secret.txt"] == b"x"
+    else:
+        assert result.skipped_outputs == ["locked"]

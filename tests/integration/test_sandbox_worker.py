@@ -1,0 +1,55 @@
+"""The wiring of sandbox runs: a run queued by the site goes to the `sandbox` queue, a worker started as the
+Procfile's `sandbox` line (`-Q sandbox`) takes it, reads the program and inputs from the storage, and writes
+the result back to the database and the output to the storage."""
+
+import json
+
+import pytest
+
+from tests.services import require_bubblewrap
+from tests.stack import wait_for
+
+pytestmark = pytest.mark.integration
+
+QUEUE_A_RUN = """
+import io, zipfile
+from execution.services import create_run
+def zipped(files):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+program = "import pathlib; rows = pathlib.Path('/input/test.csv').read_text().split(); pathlib.Path('/output/rows.txt').write_text(str(len(rows))); print('done')"
+run = create_run(program_zip=zipped({"main.py": program}), inputs_zip=zipped({"test.csv": "a\\nb\\nc\\n"}), command=["python3", "main.py"])
+print(run.pk)
+"""
+
+READ_THE_RUN = """
+import json, zipfile
+from django.core.files.storage import storages
+from execution.models import SandboxRun
+run = SandboxRun.objects.get(pk={pk})
+output = ""
+if run.output_key:
+    with storages["private"].open(run.output_key, "rb") as stored, zipfile.ZipFile(stored) as archive:
+        output = archive.read("rows.txt").decode()
+print(json.dumps({{"status": run.status, "exit_code": run.exit_code, "stdout": run.stdout, "output": output}}))
+"""
+
+
+def test_a_sandbox_worker_takes_runs_from_its_own_queue(stack):
+    require_bubblewrap()
+    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1)
+
+    run_id = int(stack.manage("shell", "-c", QUEUE_A_RUN).strip().splitlines()[-1])
+
+    def finished():
+        state = json.loads(
+            stack.manage("shell", "-c", READ_THE_RUN.format(pk=run_id)).strip().splitlines()[-1]
+        )
+        return state if state["status"] not in ("queued", "running") else None
+
+    state = wait_for(finished, 60, f"the sandbox run\n{stack.log('sandbox')}", interval=0.5)
+    assert state == {"status": "finished", "exit_code": 0, "stdout": "done\n", "output": "3"}
+    assert "execution.tasks.run_in_sandbox[" in stack.log("sandbox")
