@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "leaderboards",
     "moderation",
     "community",
+    "projects",
     "mail",
 ]
 
