@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api_input import OrderingField
@@ -24,6 +25,7 @@ class ProjectVersionSerializer(serializers.ModelSerializer):
 class ProjectListSerializer(serializers.ModelSerializer, LicenceFields):
     owner = serializers.CharField(source="owner.username", read_only=True)
     forked_from = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    visibility = serializers.ChoiceField(choices=Project.Visibility.values, read_only=True)
 
     class Meta:
         model = Project
@@ -60,7 +62,8 @@ class ProjectSerializer(ProjectListSerializer):
             "latest_version",
         ]
 
-    def get_latest_version(self, project) -> ProjectVersionSerializer | None:
+    @extend_schema_field(ProjectVersionSerializer(allow_null=True))
+    def get_latest_version(self, project) -> dict | None:
         version = project.versions.prefetch_related("files").order_by("-number").first()
         return ProjectVersionSerializer(version).data if version else None
 
@@ -80,7 +83,7 @@ def words(help_text: str) -> serializers.ListField:
 
 class ProjectCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    slug = serializers.SlugField(max_length=100, required=False, allow_blank=True, default="")
+    slug = serializers.SlugField(max_length=100, required=False, allow_blank=True, help_text="Empty: from the title.")
     subtitle = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="", help_text="Markdown.")
     license = serializers.CharField(
