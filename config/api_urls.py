@@ -9,12 +9,12 @@ from competitions import co_host_api as competitions_co_host_api
 from competitions import croissant_api as competition_croissant_api
 from datasets import api as datasets_api
 from datasets import croissant_api
-from projects import api as projects_api
 from leaderboards import api as leaderboards_api
 from leaderboards import prize_api
 from mail import api as mail_api
 from moderation import api as moderation_api
 from organisations import api as organisations_api
+from projects import api as projects_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
 
@@ -143,7 +143,11 @@ urlpatterns = [
     path("projects/", projects_api.ProjectListApi.as_view(), name="api-projects"),
     path("projects/<slug:slug>/", projects_api.ProjectDetailApi.as_view(), name="api-project"),
     path("projects/<slug:slug>/fork/", projects_api.ProjectForkApi.as_view(), name="api-project-fork"),
-    path("projects/<slug:slug>/versions/", projects_api.ProjectVersionsApi.as_view(), name="api-project-versions"),
+    path(
+        "projects/<slug:slug>/versions/",
+        projects_api.ProjectVersionsApi.as_view(),
+        name="api-project-versions",
+    ),
     path(
         "projects/<slug:slug>/versions/<int:number>/",
         projects_api.ProjectVersionApi.as_view(),

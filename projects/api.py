@@ -81,7 +81,9 @@ class ProjectVersionsApi(APIView):
         responses={200: ProjectVersionSerializer(many=True), **errors(401, 404)},
     )
     def get(self, request, slug):
-        versions = project_for(request.user, slug).versions.prefetch_related("files").select_related("created_by")
+        versions = (
+            project_for(request.user, slug).versions.prefetch_related("files").select_related("created_by")
+        )
         return Response(ProjectVersionSerializer(versions.order_by("-number"), many=True).data)
 
     @extend_schema(
@@ -129,7 +131,6 @@ class ProjectFileDownloadApi(APIView):
 
 
 class ProjectForkApi(APIView):
-
     @extend_schema(
         operation_id="project_fork",
         summary="Fork a project: copy its latest version into a new project of yours",

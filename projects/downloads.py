@@ -14,6 +14,10 @@ def project_file_response(request, version: ProjectVersion, name: str):
     return stored_file_response(
         request,
         StoredDownload(
-            private_storage(), project_file.storage_key, project_file.name, project_file.size, project_file.sha256
+            private_storage(),
+            project_file.storage_key,
+            project_file.name,
+            project_file.size,
+            project_file.sha256,
         ),
     )

@@ -18,14 +18,21 @@ class ProjectForm(forms.Form):
     subtitle = forms.CharField(max_length=200, required=False, help_text="One line under the title.")
     description = markdown_field(rows=6, required=False)
     license = forms.ChoiceField(label="Licence", choices=licences.CHOICES, initial=licences.DEFAULT)
-    license_url = forms.CharField(label="Licence URL", max_length=500, required=False, help_text="For another licence.")
+    license_url = forms.CharField(
+        label="Licence URL", max_length=500, required=False, help_text="For another licence."
+    )
     tags = forms.CharField(max_length=500, required=False, help_text="Words separated by spaces or commas.")
     visibility = forms.ChoiceField(choices=Project.Visibility.choices, initial=Project.Visibility.PUBLIC)
     shared_with = forms.CharField(
-        max_length=1000, required=False, label="Share with", help_text="Usernames who may see it while private."
+        max_length=1000,
+        required=False,
+        label="Share with",
+        help_text="Usernames who may see it while private.",
     )
     datasets = forms.CharField(max_length=1000, required=False, help_text="Slugs of the datasets it uses.")
-    competitions = forms.CharField(max_length=1000, required=False, help_text="Slugs of the competitions it belongs to.")
+    competitions = forms.CharField(
+        max_length=1000, required=False, help_text="Slugs of the competitions it belongs to."
+    )
     files = MultipleFileField(help_text="Notebooks, scripts, model files, small outputs.")
     notes = forms.CharField(max_length=5000, required=False, label="Version note")
 
@@ -38,6 +45,8 @@ class ProjectForm(forms.Form):
 
 class VersionForm(forms.Form):
     notes = forms.CharField(
-        max_length=5000, label="What changed", error_messages={"required": "Say what changed in this version."}
+        max_length=5000,
+        label="What changed",
+        error_messages={"required": "Say what changed in this version."},
     )
     files = MultipleFileField(help_text="The new version holds exactly these files.")

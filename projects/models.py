@@ -25,7 +25,10 @@ class Project(models.Model):
     tags = models.JSONField(default=list, blank=True, help_text="Lower-case words, at most 10.")
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     shared_with = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="shared_projects", help_text="May see it when private."
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="shared_projects",
+        help_text="May see it when private.",
     )
     datasets = models.ManyToManyField(Dataset, blank=True, related_name="projects")
     competitions = models.ManyToManyField(Competition, blank=True, related_name="projects")

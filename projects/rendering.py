@@ -48,7 +48,18 @@ MODEL_FRAMEWORKS = {
 MAX_HIGHLIGHT_BYTES = 1024 * 1024
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
-NOTEBOOK_TAGS = ALLOWED_TAGS | {"div", "span", "img", "details", "summary", "caption", "tfoot", "dl", "dt", "dd"}
+NOTEBOOK_TAGS = ALLOWED_TAGS | {
+    "div",
+    "span",
+    "img",
+    "details",
+    "summary",
+    "caption",
+    "tfoot",
+    "dl",
+    "dt",
+    "dd",
+}
 NOTEBOOK_ATTRIBUTES = {
     **ALLOWED_ATTRIBUTES,
     "*": {"class"},
@@ -126,17 +137,25 @@ def notebook_html(raw: bytes) -> Rendered:
     except UnicodeDecodeError:
         return Rendered("notebook", note="Not shown: this notebook is not UTF-8 text.")
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
     except nbformat.reader.NotJSONError:
-        return Rendered("notebook", note="Not shown: this .ipynb file is not valid JSON, so it is not a notebook.")
+        return Rendered(
+            "notebook", note="Not shown: this .ipynb file is not valid JSON, so it is not a notebook."
+        )
     except Exception as error:  # nbformat raises several kinds for a document that is not a notebook
-        return Rendered("notebook", note=f"Not shown: this .ipynb file is not a Jupyter notebook ({short(error)}).")
+        return Rendered(
+            "notebook", note=f"Not shown: this .ipynb file is not a Jupyter notebook ({short(error)})."
+        )
     try:
         nbformat.validate(notebook)
     except nbformat.ValidationError as error:
-        return Rendered("notebook", note=f"Not shown: this notebook does not follow nbformat 4 ({short(error)}).")
-    exporter = HTMLExporter(template_name="basic")
-    with warnings.catch_warnings():  # "IPython3 lexer unavailable": nbconvert falls back on Python's, as meant
+        return Rendered(
+            "notebook", note=f"Not shown: this notebook does not follow nbformat 4 ({short(error)})."
+        )
+    exporter = HTMLExporter(template_name="basic")  # type: ignore[no-untyped-call]
+    with (
+        warnings.catch_warnings()
+    ):  # "IPython3 lexer unavailable": nbconvert falls back on Python's, as meant
         warnings.simplefilter("ignore", UserWarning)
         body, _ = exporter.from_notebook_node(notebook)
     return Rendered("notebook", html=sanitise_notebook_html(body))
@@ -154,11 +173,15 @@ def render_file(name: str, raw: bytes | None, size: int) -> Rendered:
         return Rendered(kind, framework=framework_of(name))
     if kind == "notebook":
         if raw is None or size > MAX_NOTEBOOK_BYTES:
-            return Rendered(kind, note=f"Not shown: notebooks over {MAX_NOTEBOOK_BYTES // 2**20} MB are listed only.")
+            return Rendered(
+                kind, note=f"Not shown: notebooks over {MAX_NOTEBOOK_BYTES // 2**20} MB are listed only."
+            )
         return notebook_html(raw)
     if kind == "code":
         if raw is None or size > MAX_HIGHLIGHT_BYTES:
-            return Rendered(kind, note=f"Not shown: text files over {MAX_HIGHLIGHT_BYTES // 2**20} MB are listed only.")
+            return Rendered(
+                kind, note=f"Not shown: text files over {MAX_HIGHLIGHT_BYTES // 2**20} MB are listed only."
+            )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

@@ -83,11 +83,17 @@ def words(help_text: str) -> serializers.ListField:
 
 class ProjectCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    slug = serializers.SlugField(max_length=100, required=False, allow_blank=True, help_text="Empty: from the title.")
+    slug = serializers.SlugField(
+        max_length=100, required=False, allow_blank=True, help_text="Empty: from the title."
+    )
     subtitle = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = serializers.CharField(required=False, allow_blank=True, default="", help_text="Markdown.")
     license = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default="", help_text=f"{LICENSE_HELP} Empty: CC-BY-4.0."
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=f"{LICENSE_HELP} Empty: CC-BY-4.0.",
     )
     license_url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     license_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -78,7 +78,9 @@ def prepare_files(files: Iterable[NewFile | ProjectFile], *, folder: str) -> lis
     names = [item.name if isinstance(item, ProjectFile) else file_name(item.name) for item in files]
     for name in names:
         if names.count(name) > 1:
-            raise ProjectError(f"Two files are named '{name}'.", code="duplicate_file_name", details={"field": "files"})
+            raise ProjectError(
+                f"Two files are named '{name}'.", code="duplicate_file_name", details={"field": "files"}
+            )
     if METADATA_FILE in names:
         raise ProjectError(
             f"{METADATA_FILE} describes the project; it is read by `podium projects push`, not uploaded.",
@@ -90,7 +92,11 @@ def prepare_files(files: Iterable[NewFile | ProjectFile], *, folder: str) -> lis
         if isinstance(item, NewFile):
             size = stream_size(item.stream)
             if size == 0:
-                raise ProjectError(f"'{name}' is empty: upload a file with something in it.", code="empty_file", details={"field": "files"})
+                raise ProjectError(
+                    f"'{name}' is empty: upload a file with something in it.",
+                    code="empty_file",
+                    details={"field": "files"},
+                )
             if size > limit:
                 raise ProjectError(
                     f"'{name}' is larger than the {limit // 2**20} MB limit for a project file.",
@@ -101,18 +107,40 @@ def prepare_files(files: Iterable[NewFile | ProjectFile], *, folder: str) -> lis
     for name, item in zip(names, files, strict=True):
         if isinstance(item, ProjectFile):
             prepared.append(
-                PreparedFile(name, item.storage_key, item.size, item.sha256, item.kind, item.framework, item.rendered_html, item.render_note)
+                PreparedFile(
+                    name,
+                    item.storage_key,
+                    item.size,
+                    item.sha256,
+                    item.kind,
+                    item.framework,
+                    item.rendered_html,
+                    item.render_note,
+                )
             )
             continue
         stored = store(private_storage(), folder, name, item.stream)
         item.stream.seek(0)
         raw = item.stream.read() if stored.size <= 20 * 1024 * 1024 else None
         shown = render_file(name, raw, stored.size)
-        prepared.append(PreparedFile(name, stored.key, stored.size, stored.sha256, shown.kind, shown.framework, shown.html, shown.note))
+        prepared.append(
+            PreparedFile(
+                name,
+                stored.key,
+                stored.size,
+                stored.sha256,
+                shown.kind,
+                shown.framework,
+                shown.html,
+                shown.note,
+            )
+        )
     return prepared
 
 
-def record_version(*, project: Project, files: list[PreparedFile], notes: str, user: User | None) -> ProjectVersion:
+def record_version(
+    *, project: Project, files: list[PreparedFile], notes: str, user: User | None
+) -> ProjectVersion:
     """Write a version's rows; call inside a transaction (the last version is locked for its number)."""
     last = project.versions.select_for_update().order_by("-number").first()
     version = ProjectVersion.objects.create(
@@ -151,7 +179,9 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
         if tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
-        raise ProjectError(f"A project has at most {MAX_TAGS} tags.", code="too_many_tags", details={"field": "tags"})
+        raise ProjectError(
+            f"A project has at most {MAX_TAGS} tags.", code="too_many_tags", details={"field": "tags"}
+        )
     return cleaned
 
 
@@ -201,7 +231,9 @@ def check_details(title: str, subtitle: str, visibility: str) -> None:
     refuse_control_characters(title, field="title", label="title")
     refuse_control_characters(subtitle, field="subtitle", label="subtitle")
     if visibility not in Project.Visibility.values:
-        raise ProjectError("A project is public or private.", code="bad_visibility", details={"field": "visibility"})
+        raise ProjectError(
+            "A project is public or private.", code="bad_visibility", details={"field": "visibility"}
+        )
 
 
 def project_slug(title: str, requested: str) -> str:
@@ -263,7 +295,9 @@ def create_project(
             project.shared_with.set(readers)
             record_version(project=project, files=prepared, notes=notes or "Initial version.", user=owner)
     except IntegrityError as error:
-        raise ProjectError(f"The slug '{slug}' is already taken.", code="slug_taken", details={"field": "slug"}) from error
+        raise ProjectError(
+            f"The slug '{slug}' is already taken.", code="slug_taken", details={"field": "slug"}
+        ) from error
     return project
 
 
@@ -272,7 +306,11 @@ def shared_users(usernames: Iterable[str]) -> list[User]:
     found = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
     for name in names:
         if name not in found:
-            raise ProjectError(f"No user '{name}' to share the project with.", code="unknown_user", details={"field": "shared_with"})
+            raise ProjectError(
+                f"No user '{name}' to share the project with.",
+                code="unknown_user",
+                details={"field": "shared_with"},
+            )
     return list(found.values())
 
 
@@ -291,7 +329,9 @@ def fork_project(*, project: Project, user: User) -> Project:
     if latest is None:
         raise ProjectError(f"Project '{project.slug}' has no version to fork.", code="nothing_to_fork")
     if project.owner_id == user.pk:
-        raise ProjectError("This is your own project: save a new version instead of forking it.", code="own_project")
+        raise ProjectError(
+            "This is your own project: save a new version instead of forking it.", code="own_project"
+        )
     files = list(latest.files.all())
     slug = project_slug(project.title, "")
     prepared = prepare_files(files, folder=f"projects/{slug}")

@@ -38,7 +38,9 @@ def project_list(request):
         request.GET.get("page")
     )
     return render(
-        request, "projects/list.html", {"page": page, "projects": page.object_list, "q": text, "ordering": ordering}
+        request,
+        "projects/list.html",
+        {"page": page, "projects": page.object_list, "q": text, "ordering": ordering},
     )
 
 
@@ -135,4 +137,8 @@ def dataset_code_tab(request, slug):
     dataset = dataset_for(request.user, slug)
     ordering = ordering_of(request)
     projects = dataset_code(request.user, dataset, ordering)[:100]
-    return render(request, "projects/dataset_code.html", {"dataset": dataset, "projects": projects, "ordering": ordering})
+    return render(
+        request,
+        "projects/dataset_code.html",
+        {"dataset": dataset, "projects": projects, "ordering": ordering},
+    )

@@ -189,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     command.set_defaults(handler=datasets.create_version)
 
     # --- projects -------------------------------------------------------------------------------
-    group = groups.add_parser("projects", aliases=["p"], help="projects (code, notebooks, models): list, pull, push")
+    group = groups.add_parser(
+        "projects", aliases=["p"], help="projects (code, notebooks, models): list, pull, push"
+    )
     commands = group.add_subparsers(dest="command", metavar="ACTION", required=True)
 
     command = commands.add_parser("list", help="list projects")
@@ -207,12 +209,16 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("pull", help="download a project's files and its podium-project.json")
     command.add_argument("project")
     command.add_argument("--version", "-v", type=int, help="version number (default: the latest)")
-    command.add_argument("-p", "--path", default=".", help="folder to download into (default: the current one)")
+    command.add_argument(
+        "-p", "--path", default=".", help="folder to download into (default: the current one)"
+    )
     command.add_argument("--force", action="store_true", help="download again files already there")
     command.set_defaults(handler=projects.pull)
 
     command = commands.add_parser("push", help="publish a folder as a project, or as its new version")
-    command.add_argument("-p", "--path", default=".", help="the folder with podium-project.json (default: here)")
+    command.add_argument(
+        "-p", "--path", default=".", help="the folder with podium-project.json (default: here)"
+    )
     command.add_argument("-m", "--message", default="", help="what changed (the version's note)")
     command.set_defaults(handler=projects.push)
 

@@ -105,13 +105,13 @@ def read_metadata(folder: Path) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise CliError(f"{path} is not valid JSON: {error}.") from None
     if not isinstance(metadata, dict):
-        raise CliError(f"{path} must hold a JSON object with at least \"slug\" and \"title\".")
+        raise CliError(f'{path} must hold a JSON object with at least "slug" and "title".')
     for name in ("slug", "title"):
         if not isinstance(metadata.get(name), str) or not metadata[name].strip():
-            raise CliError(f"{path}: \"{name}\" is missing; give the project's {name} as text.")
+            raise CliError(f'{path}: "{name}" is missing; give the project\'s {name} as text.')
     for name in LIST_FIELDS:
         if not isinstance(metadata.get(name, []), list):
-            raise CliError(f"{path}: \"{name}\" must be a list of text, e.g. [\"tabular\"].")
+            raise CliError(f'{path}: "{name}" must be a list of text, e.g. ["tabular"].')
     return metadata
 
 
@@ -134,8 +134,10 @@ def push(client: Client, args) -> int:
         fields += [(name, str(metadata[name])) for name in TEXT_FIELDS if metadata.get(name)]
         fields += [(name, str(value)) for name in LIST_FIELDS for value in metadata.get(name, [])]
         project = upload(client, "projects/", fields, [("files", f) for f in files], label=slug).json()
-        print(f"Created project '{project['slug']}' with {len(files)} file{'s' if len(files) != 1 else ''}: "
-              f"{client.base_url}/projects/{segment(project['slug'])}/")
+        print(
+            f"Created project '{project['slug']}' with {len(files)} file{'s' if len(files) != 1 else ''}: "
+            f"{client.base_url}/projects/{segment(project['slug'])}/"
+        )
         return 0
     version = upload(
         client,
@@ -144,7 +146,9 @@ def push(client: Client, args) -> int:
         [("files", f) for f in files],
         label=f"{slug} (new version)",
     ).json()
-    print(f"Saved version {version.get('number')} of '{slug}' with {len(files)} file{'s' if len(files) != 1 else ''}.")
+    print(
+        f"Saved version {version.get('number')} of '{slug}' with {len(files)} file{'s' if len(files) != 1 else ''}."
+    )
     return 0
 
 

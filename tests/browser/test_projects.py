@@ -29,7 +29,9 @@ def test_a_project_is_published_with_a_notebook_and_a_script_then_forked(browser
         page.locator("#new-project").click()
         page.get_by_label("Title", exact=True).fill("Browser baseline")
         page.get_by_label("Tags").fill("tabular")
-        page.get_by_label("Files", exact=True).set_input_files([tmp_path / "eda.ipynb", tmp_path / "train.py"])
+        page.get_by_label("Files", exact=True).set_input_files(
+            [tmp_path / "eda.ipynb", tmp_path / "train.py"]
+        )
         page.get_by_role("button", name="Publish project").click()
 
         page.wait_for_url("**/projects/browser-baseline/")

@@ -34,12 +34,16 @@ def test_init_push_list_files_pull_round_trip(podium, folder, workdir):
     assert "Created project 'my-baseline' with 2 files" in created.stdout
     assert "Saved version 2 of 'my-baseline'" in pushed.stdout
     assert [p["slug"] for p in listed["results"]] == ["my-baseline"]
-    assert "train.py" in files.stdout and "notes.txt" in files.stdout
+    assert "train.py" in files.stdout
+    assert "notes.txt" in files.stdout
     assert (workdir / "copy" / "train.py").read_text() == SCRIPT
     pulled = json.loads((workdir / "copy" / "podium-project.json").read_text())
     assert (pulled["slug"], pulled["license"], pulled["tags"]) == ("my-baseline", "MIT", ["tabular"])
     project = Project.objects.get(slug="my-baseline")
-    assert list(project.versions.order_by("number").values_list("notes", flat=True)) == ["First try", "Better"]
+    assert list(project.versions.order_by("number").values_list("notes", flat=True)) == [
+        "First try",
+        "Better",
+    ]
 
 
 def test_push_without_metadata_says_to_run_init(podium, folder):

@@ -27,7 +27,9 @@ def notebook_text() -> str:
                     new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}),
                     new_output(
                         "display_data",
-                        data={"text/html": "<b style='color:red' onclick='steal()'>bold</b><script>x()</script>"},
+                        data={
+                            "text/html": "<b style='color:red' onclick='steal()'>bold</b><script>x()</script>"
+                        },
                     ),
                 ],
             ),

@@ -38,7 +38,8 @@ def test_a_project_is_created_listed_and_read(alice, baseline, client):
     detail = client.get("/api/v1/projects/baseline/").json()
 
     assert [row["slug"] for row in listed["results"]] == ["baseline"]
-    assert detail["license"] == "MIT" and detail["tags"] == ["tabular"]
+    assert detail["license"] == "MIT"
+    assert detail["tags"] == ["tabular"]
     assert sorted(f["name"] for f in detail["latest_version"]["files"]) == ["eda.ipynb", "train.py"]
     assert {f["kind"] for f in detail["latest_version"]["files"]} == {"notebook", "code"}
 
@@ -63,14 +64,17 @@ def test_the_owner_saves_a_version_and_every_version_stays_readable(alice, basel
     versions = client.get("/api/v1/projects/baseline/versions/").json()
     first = client.get("/api/v1/projects/baseline/versions/1/").json()
 
-    assert response.status_code == 201 and response.json()["number"] == 2
+    assert response.status_code == 201
+    assert response.json()["number"] == 2
     assert [v["number"] for v in versions] == [2, 1]
     assert len(first["files"]) == 2
 
 
 def test_someone_else_cannot_save_a_version(bob_api, baseline):
     response = bob_api.post(
-        "/api/v1/projects/baseline/versions/", {"notes": "Mine now", "files": [named("x.py", "1")]}, format="multipart"
+        "/api/v1/projects/baseline/versions/",
+        {"notes": "Mine now", "files": [named("x.py", "1")]},
+        format="multipart",
     )
     assert response.status_code == 403
     assert response.json()["message"] == "Only the owner of 'baseline' can add versions to it."
@@ -102,7 +106,9 @@ def test_bad_input_is_a_400_on_its_field(alice, fields, field, message):
 
 
 def test_an_empty_upload_is_refused_on_the_files_field(alice):
-    response = alice.post("/api/v1/projects/", {"title": "Try", "files": [named("empty.py", "")]}, format="multipart")
+    response = alice.post(
+        "/api/v1/projects/", {"title": "Try", "files": [named("empty.py", "")]}, format="multipart"
+    )
 
     assert response.status_code == 400
     assert "The submitted file is empty." in str(response.json()["details"]["fields"]["files"])
@@ -110,7 +116,9 @@ def test_an_empty_upload_is_refused_on_the_files_field(alice):
 
 def test_a_taken_slug_is_a_400_on_the_slug(alice, baseline):
     response = alice.post(
-        "/api/v1/projects/", {"title": "Again", "slug": "baseline", "files": [named("a.py", "1")]}, format="multipart"
+        "/api/v1/projects/",
+        {"title": "Again", "slug": "baseline", "files": [named("a.py", "1")]},
+        format="multipart",
     )
     assert response.status_code == 400
     assert response.json() == {
@@ -153,7 +161,9 @@ def test_a_project_of_a_private_competition_is_a_404_to_outsiders(alice, bob_api
     assert bob_api.get("/api/v1/projects/entry/").status_code == 200
     assert "Entry" in bob_api.get(f"/competitions/{competition.slug}/code/").content.decode()
 
-    update_competition(competition=competition, user=host, changes={"visibility": Competition.Visibility.PRIVATE})
+    update_competition(
+        competition=competition, user=host, changes={"visibility": Competition.Visibility.PRIVATE}
+    )
 
     assert bob_api.get("/api/v1/projects/entry/").status_code == 404
     assert as_json(alice.get("/api/v1/projects/entry/"))["competitions"] == [competition.slug]

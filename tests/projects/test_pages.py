@@ -16,7 +16,10 @@ def baseline(participant, notebook):
         owner=participant,
         title="Baseline",
         description="**Strong** start <script>alert(1)</script>",
-        files=[NewFile("train.py", named("train.py", SCRIPT)), NewFile("eda.ipynb", named("eda.ipynb", notebook))],
+        files=[
+            NewFile("train.py", named("train.py", SCRIPT)),
+            NewFile("eda.ipynb", named("eda.ipynb", notebook)),
+        ],
     )
 
 
@@ -37,7 +40,8 @@ def test_the_form_publishes_a_project_and_shows_it(client, participant, notebook
 
     assert response.redirect_chain[-1][0] == "/projects/from-the-form/"
     assert '<span class="kn">import</span>' in page
-    assert "42" in page and 'class="notebook"' in page
+    assert "42" in page
+    assert 'class="notebook"' in page
     assert "<script>alert" not in page
 
 
@@ -45,7 +49,13 @@ def test_the_form_shows_a_bad_link_on_its_field(client, participant):
     client.force_login(participant)
     response = client.post(
         "/projects/new/",
-        {"title": "X", "license": "MIT", "visibility": "public", "datasets": "nope", "files": [named("a.py", "1")]},
+        {
+            "title": "X",
+            "license": "MIT",
+            "visibility": "public",
+            "datasets": "nope",
+            "files": [named("a.py", "1")],
+        },
     )
 
     assert response.status_code == 200
@@ -77,8 +87,10 @@ def test_forking_from_the_page_shows_forked_from_on_both_sides(client, baseline,
     source_page = client.get("/projects/baseline/").content.decode()
 
     assert response.redirect_chain[-1][0] == "/projects/baseline-2/"
-    assert "Forked from" in fork_page and 'href="/projects/baseline/"' in fork_page
-    assert 'id="fork-count">1<' in source_page and 'href="/projects/baseline-2/"' in source_page
+    assert "Forked from" in fork_page
+    assert 'href="/projects/baseline/"' in fork_page
+    assert 'id="fork-count">1<' in source_page
+    assert 'href="/projects/baseline-2/"' in source_page
 
 
 def test_the_code_tabs_list_linked_public_projects(client, host, participant):
@@ -89,11 +101,18 @@ def test_the_code_tabs_list_linked_public_projects(client, host, participant):
         competitions=[competition.slug],
         files=[NewFile("a.py", named("a.py", "1"))],
     )
-    create_project(owner=participant, title="Hidden", visibility="private", competitions=[competition.slug], files=[NewFile("a.py", named("a.py", "1"))])
+    create_project(
+        owner=participant,
+        title="Hidden",
+        visibility="private",
+        competitions=[competition.slug],
+        files=[NewFile("a.py", named("a.py", "1"))],
+    )
 
     page = client.get(f"/competitions/{competition.slug}/code/").content.decode()
 
-    assert "Linked" in page and "Hidden" not in page
+    assert "Linked" in page
+    assert "Hidden" not in page
     assert 'aria-current="page">Code<' in page
 
 
@@ -102,10 +121,45 @@ def test_a_datasets_code_page_lists_the_projects_using_it(client, participant):
     from datasets.services import create_dataset
 
     create_dataset(owner=participant, title="Weather", files=[DataFile("w.csv", named("w.csv", "a\n1\n"))])
-    create_project(owner=participant, title="Forecast", datasets=["weather"], files=[NewFile("a.py", named("a.py", "1"))])
+    create_project(
+        owner=participant, title="Forecast", datasets=["weather"], files=[NewFile("a.py", named("a.py", "1"))]
+    )
 
     detail = client.get("/datasets/weather/").content.decode()
     code = client.get("/datasets/weather/code/").content.decode()
 
     assert 'href="/datasets/weather/code/"' in detail
     assert "Forecast" in code
+
+
+def test_a_write_up_shows_the_projects_attached_to_its_submission(
+    client, host, participant, other_participant
+):
+    from community.writeups import publish_writeup
+    from competitions.services import update_competition
+    from projects.services import ProjectError
+    from tests.factories import joined, make_submission
+
+    competition = make_competition(host=host)
+    update_competition(competition=competition, user=host, changes={"allows_writeups_while_running": True})
+    competition.refresh_from_db()
+    submission = make_submission(joined(competition, participant), public_score=0.5)
+    writeup = publish_writeup(author=participant, submission=submission, title="Method", body="How.")
+    create_project(
+        owner=participant,
+        title="The code",
+        submission_id=submission.pk,
+        files=[NewFile("a.py", named("a.py", "1"))],
+    )
+
+    page = client.get(f"/competitions/{competition.slug}/writeups/{writeup.pk}/").content.decode()
+
+    assert 'href="/projects/the-code/"' in page
+    with pytest.raises(ProjectError, match=r"No submission \d+ of a team you are on") as refused:
+        create_project(
+            owner=other_participant,
+            title="Not mine",
+            submission_id=submission.pk,
+            files=[NewFile("a.py", named("a.py", "1"))],
+        )
+    assert refused.value.details["field"] == "submission"

@@ -23,14 +23,22 @@ def publish(owner, **options):
 def test_a_project_is_published_with_its_first_version_and_files_in_private_storage(participant, notebook):
     project = publish(
         participant,
-        files=[NewFile("train.py", named("train.py", SCRIPT)), NewFile("eda.ipynb", named("eda.ipynb", notebook))],
+        files=[
+            NewFile("train.py", named("train.py", SCRIPT)),
+            NewFile("eda.ipynb", named("eda.ipynb", notebook)),
+        ],
         tags=["Tabular", "baseline"],
         license="mit",
     )
     version = project.versions.get()
     files = {f.name: f for f in version.files.all()}
 
-    assert (project.slug, project.license, project.tags, version.number) == ("baseline", "MIT", ["tabular", "baseline"], 1)
+    assert (project.slug, project.license, project.tags, version.number) == (
+        "baseline",
+        "MIT",
+        ["tabular", "baseline"],
+        1,
+    )
     assert files["train.py"].kind == "code"
     assert 'class="highlight"' in files["train.py"].rendered_html
     assert files["eda.ipynb"].kind == "notebook"
@@ -40,7 +48,8 @@ def test_a_project_is_published_with_its_first_version_and_files_in_private_stor
 def test_a_notebook_is_rendered_with_its_outputs_and_without_scripts_styles_or_handlers(notebook):
     shown = render_file("eda.ipynb", notebook.encode(), len(notebook))
 
-    assert "42" in shown.html and "Baseline" in shown.html
+    assert "42" in shown.html
+    assert "Baseline" in shown.html
     assert 'src="data:image/png;base64,iVBORw0KGgo="' in shown.html
     assert "<b>bold</b>" in shown.html
     for forbidden in ("<script", "alert(", "style=", "onclick", "x()"):
@@ -80,7 +89,11 @@ def test_a_model_file_gets_its_framework_and_other_files_are_only_listed():
         ({"shared_with": ["nobody-here"]}, "shared_with", "unknown_user"),
         ({"files": [NewFile("empty.py", named("empty.py", b""))]}, "files", "empty_file"),
         ({"files": [NewFile("../up.py", named("../up.py", "x"))]}, "files", "bad_file_name"),
-        ({"files": [NewFile("podium-project.json", named("podium-project.json", "{}"))]}, "files", "metadata_file_uploaded"),
+        (
+            {"files": [NewFile("podium-project.json", named("podium-project.json", "{}"))]},
+            "files",
+            "metadata_file_uploaded",
+        ),
     ],
 )
 def test_bad_input_is_refused_naming_the_field(participant, options, field, code):
@@ -109,7 +122,12 @@ def test_a_taken_slug_is_refused(participant):
 
 def test_versions_keep_older_files_readable(participant):
     project = publish(participant)
-    add_version(project=project, user=participant, files=[NewFile("train.py", named("train.py", "print(2)\n"))], notes="v2")
+    add_version(
+        project=project,
+        user=participant,
+        files=[NewFile("train.py", named("train.py", "print(2)\n"))],
+        notes="v2",
+    )
 
     old, new = project.versions.order_by("number")
     assert (old.number, new.number, new.notes) == (1, 2, "v2")
@@ -126,7 +144,9 @@ def test_a_fork_copies_the_latest_version_and_counts(participant, other_particip
     assert fork.versions.get().files.get().storage_key == project.versions.get().files.get().storage_key
 
 
-def test_private_projects_are_seen_by_the_owner_and_those_it_is_shared_with_only(participant, other_participant):
+def test_private_projects_are_seen_by_the_owner_and_those_it_is_shared_with_only(
+    participant, other_participant
+):
     project = publish(participant, visibility="private", shared_with=["bob"])
     stranger = UserFactory(username="carol")
 
@@ -142,7 +162,9 @@ def test_a_project_of_a_private_competition_follows_the_competition(host, partic
     project = publish(participant, competitions=[competition.slug])
     assert list(competition_code(UserFactory(username="carol"), competition)) == [project]
 
-    update_competition(competition=competition, user=host, changes={"visibility": Competition.Visibility.PRIVATE})
+    update_competition(
+        competition=competition, user=host, changes={"visibility": Competition.Visibility.PRIVATE}
+    )
 
     assert not visible_projects(UserFactory(username="carol")).exists()
     assert visible_projects(participant).get() == project  # its owner still has it
