@@ -141,8 +141,9 @@ def prepare_files(files: Iterable[NewFile | ProjectFile], *, folder: str) -> lis
 def record_version(
     *, project: Project, files: list[PreparedFile], notes: str, user: User | None
 ) -> ProjectVersion:
-    """Write a version's rows; call inside a transaction (the last version is locked for its number)."""
-    last = project.versions.select_for_update().order_by("-number").first()
+    """Write a version's rows; call inside a transaction (the project's row is locked: a leaf lock)."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()  # serialises the version numbers
+    last = project.versions.order_by("-number").first()
     version = ProjectVersion.objects.create(
         project=project, number=(last.number + 1) if last else 1, notes=notes.strip(), created_by=user
     )
