@@ -167,3 +167,13 @@ def test_a_project_of_a_private_competition_is_a_404_to_outsiders(alice, bob_api
 
     assert bob_api.get("/api/v1/projects/entry/").status_code == 404
     assert as_json(alice.get("/api/v1/projects/entry/"))["competitions"] == [competition.slug]
+
+
+def test_the_list_costs_the_same_few_queries_for_many_projects(alice, client, django_assert_max_num_queries):
+    for n in range(12):
+        alice.post("/api/v1/projects/", {"title": f"P{n}", "files": [named("a.py", "1")]}, format="multipart")
+
+    with django_assert_max_num_queries(4):
+        response = client.get("/api/v1/projects/?ordering=forks")
+
+    assert response.json()["count"] == 12
