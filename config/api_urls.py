@@ -14,6 +14,7 @@ from leaderboards import prize_api
 from mail import api as mail_api
 from moderation import api as moderation_api
 from organisations import api as organisations_api
+from projects import api as projects_api
 from scoring import api as scoring_api
 from submissions import api as submissions_api
 
@@ -145,6 +146,24 @@ urlpatterns = [
         "datasets/<slug:slug>/versions/<int:number>/files/<str:name>",
         datasets_api.DatasetFileDownloadApi.as_view(),
         name="api-dataset-file",
+    ),
+    path("projects/", projects_api.ProjectListApi.as_view(), name="api-projects"),
+    path("projects/<slug:slug>/", projects_api.ProjectDetailApi.as_view(), name="api-project"),
+    path("projects/<slug:slug>/fork/", projects_api.ProjectForkApi.as_view(), name="api-project-fork"),
+    path(
+        "projects/<slug:slug>/versions/",
+        projects_api.ProjectVersionsApi.as_view(),
+        name="api-project-versions",
+    ),
+    path(
+        "projects/<slug:slug>/versions/<int:number>/",
+        projects_api.ProjectVersionApi.as_view(),
+        name="api-project-version",
+    ),
+    path(
+        "projects/<slug:slug>/versions/<int:number>/files/<str:name>",
+        projects_api.ProjectFileDownloadApi.as_view(),
+        name="api-project-file",
     ),
     path("competitions/", competitions_api.CompetitionListApi.as_view(), name="api-competitions"),
     path(

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "leaderboards",
     "moderation",
     "community",
+    "projects",
     "mail",
     "execution",
 ]
@@ -446,6 +447,10 @@ interrupted download resumes; each answer gives the whole file's SHA-256 in `X-C
         {"name": "moderation", "description": "Disqualifying a submission or a team (the host or an admin)."},
         {"name": "teams", "description": "Your team in a competition: invitations and merges."},
         {"name": "datasets", "description": "Versioned datasets, their files and Croissant metadata."},
+        {
+            "name": "projects",
+            "description": "Code, notebooks and models in versions; forks (docs/projects.md).",
+        },
         {"name": "organisations", "description": "Organisations that host competitions and own datasets."},
         {"name": "community", "description": "Comments, votes, flags, notifications and write-ups."},
         {

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("leaderboards.urls")),
     path("", include("moderation.urls")),
     path("", include("community.urls")),
+    path("", include("projects.urls")),
     path("", include("mail.urls")),
 ]
 

@@ -40,8 +40,22 @@ BELOW = {
         "organisations",
         "accounts",
     },
+    # Projects sit beside community (docs/projects.md): they may use its helpers; community reaches
+    # projects only by template tag (a write-up's attached projects).
+    "projects": {
+        "community",
+        "execution",
+        "leaderboards",
+        "scoring",
+        "submissions",
+        "competitions",
+        "datasets",
+        "organisations",
+        "accounts",
+    },
     "moderation": {
         "execution",
+        "projects",
         "community",
         "leaderboards",
         "scoring",
@@ -136,8 +150,13 @@ def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
 def test_row_locks_are_taken_only_through_the_lock_module():
     """competitions/locks.py owns the order (user, competitions, teams); the only other locks are leaf rows
     taken alone (a comment being hidden or restored, a dataset's latest version, an organisation whose
-    members change)."""
-    leaf_locks = {"moderation/services.py", "datasets/services.py", "organisations/services.py"}
+    members change, a project getting a version)."""
+    leaf_locks = {
+        "moderation/services.py",
+        "datasets/services.py",
+        "organisations/services.py",
+        "projects/services.py",
+    }
     locking = {
         str(path.relative_to(ROOT))
         for app in EVERY_APP

@@ -9,7 +9,7 @@ import sys
 
 import requests
 
-from podium_cli import __version__, community, competitions, datasets, validation
+from podium_cli import __version__, community, competitions, datasets, projects, validation
 from podium_cli.client import Client
 from podium_cli.config import load_config
 from podium_cli.errors import ApiError, CliError
@@ -188,6 +188,44 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("-m", "--message", required=True, help="what changed (the version's notes)")
     command.set_defaults(handler=datasets.create_version)
 
+    # --- projects -------------------------------------------------------------------------------
+    group = groups.add_parser(
+        "projects", aliases=["p"], help="projects (code, notebooks, models): list, pull, push"
+    )
+    commands = group.add_subparsers(dest="command", metavar="ACTION", required=True)
+
+    command = commands.add_parser("list", help="list projects")
+    command.add_argument("--search", "-s", help="words in the title or slug")
+    command.add_argument("--sort", choices=["newest", "forks", "title"])
+    add_json(command)
+    command.set_defaults(handler=projects.list_projects)
+
+    command = commands.add_parser("files", help="list a project version's files")
+    command.add_argument("project", help="the project's slug")
+    command.add_argument("--version", "-v", type=int, help="version number (default: the latest)")
+    add_json(command)
+    command.set_defaults(handler=projects.project_files)
+
+    command = commands.add_parser("pull", help="download a project's files and its podium-project.json")
+    command.add_argument("project")
+    command.add_argument("--version", "-v", type=int, help="version number (default: the latest)")
+    command.add_argument(
+        "-p", "--path", default=".", help="folder to download into (default: the current one)"
+    )
+    command.add_argument("--force", action="store_true", help="download again files already there")
+    command.set_defaults(handler=projects.pull)
+
+    command = commands.add_parser("push", help="publish a folder as a project, or as its new version")
+    command.add_argument(
+        "-p", "--path", default=".", help="the folder with podium-project.json (default: here)"
+    )
+    command.add_argument("-m", "--message", default="", help="what changed (the version's note)")
+    command.set_defaults(handler=projects.push)
+
+    command = commands.add_parser("init", help="write a podium-project.json to fill in")
+    command.add_argument("-p", "--path", default=".", help="the project's folder (default: the current one)")
+    command.set_defaults(handler=projects.init, offline=True)
+
     # --- the rest -------------------------------------------------------------------------------
     command = groups.add_parser("validate", help="check a prediction file before submitting it")
     command.add_argument("competition")
@@ -203,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     guard_terminal()
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "offline", False):  # needs no server, so no URL or token either
+            return args.handler(None, args)
         config = load_config()
         args.config = config
         return args.handler(Client(config), args)

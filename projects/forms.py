@@ -1,0 +1,52 @@
+from django import forms
+
+from config.rendering import markdown_field
+from datasets import licences
+from datasets.forms import MultipleFileField
+from projects.models import Project
+
+
+def words(text: str) -> list[str]:
+    return [word for word in text.replace(",", " ").split() if word]
+
+
+class ProjectForm(forms.Form):
+    """A new project and its first files; the services check the licence, links and files."""
+
+    title = forms.CharField(max_length=200, error_messages={"required": "A project needs a title."})
+    slug = forms.SlugField(max_length=100, required=False, help_text="Empty: made from the title.")
+    subtitle = forms.CharField(max_length=200, required=False, help_text="One line under the title.")
+    description = markdown_field(rows=6, required=False)
+    license = forms.ChoiceField(label="Licence", choices=licences.CHOICES, initial=licences.DEFAULT)
+    license_url = forms.CharField(
+        label="Licence URL", max_length=500, required=False, help_text="For another licence."
+    )
+    tags = forms.CharField(max_length=500, required=False, help_text="Words separated by spaces or commas.")
+    visibility = forms.ChoiceField(choices=Project.Visibility.choices, initial=Project.Visibility.PUBLIC)
+    shared_with = forms.CharField(
+        max_length=1000,
+        required=False,
+        label="Share with",
+        help_text="Usernames who may see it while private.",
+    )
+    datasets = forms.CharField(max_length=1000, required=False, help_text="Slugs of the datasets it uses.")
+    competitions = forms.CharField(
+        max_length=1000, required=False, help_text="Slugs of the competitions it belongs to."
+    )
+    files = MultipleFileField(help_text="Notebooks, scripts, model files, small outputs.")
+    notes = forms.CharField(max_length=5000, required=False, label="Version note")
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("tags", "shared_with", "datasets", "competitions"):
+            data[name] = words(data[name])
+        return data
+
+
+class VersionForm(forms.Form):
+    notes = forms.CharField(
+        max_length=5000,
+        label="What changed",
+        error_messages={"required": "Say what changed in this version."},
+    )
+    files = MultipleFileField(help_text="The new version holds exactly these files.")

@@ -1,0 +1,92 @@
+"""Who may see which project: the one door every page, file, API answer and list goes through."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from competitions.models import Competition
+from competitions.queries import visible_competitions
+from config.errors import NotAllowed, NotFound
+from datasets.models import Dataset
+from projects.models import Project, ProjectVersion
+
+
+def hidden_competition_links(user: User) -> QuerySet:
+    """Ids of the projects linked to a competition the user may not reach: such a project follows it."""
+    hidden = Competition.objects.exclude(pk__in=visible_competitions(user).values("pk")).values("pk")
+    return Project.competitions.through.objects.filter(competition_id__in=hidden).values("project_id")
+
+
+def visible_projects(user: User) -> QuerySet[Project]:
+    """Public projects (unless linked to a competition the user may not reach), plus the user's own and the
+    private ones shared with them; staff see all."""
+    projects = Project.objects.select_related("owner", "forked_from")
+    if user.is_authenticated and user.is_staff:
+        return projects
+    readable = Q(visibility=Project.Visibility.PUBLIC)
+    if user.is_authenticated:
+        readable |= Q(pk__in=Project.shared_with.through.objects.filter(user=user).values("project_id"))
+        return projects.filter((readable & ~Q(pk__in=hidden_competition_links(user))) | Q(owner=user))
+    return projects.filter(readable & ~Q(pk__in=hidden_competition_links(user)))
+
+
+PROJECT_ORDERINGS = {
+    "newest": ("-created_at", "-pk"),
+    "forks": ("-fork_count", "-created_at", "-pk"),
+    "title": ("title", "pk"),
+}
+
+
+def ordered_projects(projects: QuerySet[Project], ordering: str = "newest") -> QuerySet[Project]:
+    """The one place lists order projects; ratings will add "best rated" here."""
+    return projects.order_by(*PROJECT_ORDERINGS[ordering])
+
+
+def search_projects(user: User, *, text: str = "", ordering: str = "newest") -> QuerySet[Project]:
+    projects = listed_projects(user)
+    if text:
+        projects = projects.filter(
+            Q(title__icontains=text) | Q(subtitle__icontains=text) | Q(slug__icontains=text)
+        )
+    return ordered_projects(projects, ordering)
+
+
+def listed_projects(user: User) -> QuerySet[Project]:
+    """What lists show: the public projects the user may see, and the user's own (private ones too)."""
+    public = Q(visibility=Project.Visibility.PUBLIC)
+    if user.is_authenticated:
+        public |= Q(owner=user)
+    return visible_projects(user).filter(public)
+
+
+def competition_code(user: User, competition: Competition, ordering: str = "newest") -> QuerySet[Project]:
+    """A competition's Code tab: the public projects that belong to it (the caller checked the competition)."""
+    return ordered_projects(listed_projects(user).filter(competitions=competition), ordering)
+
+
+def dataset_code(user: User, dataset: Dataset, ordering: str = "newest") -> QuerySet[Project]:
+    """A dataset's Code tab: the public projects that use it."""
+    return ordered_projects(listed_projects(user).filter(datasets=dataset), ordering)
+
+
+def project_for(user: User, slug: str) -> Project:
+    project = visible_projects(user).filter(slug=slug).first()
+    if project is None:
+        raise NotFound(f"No project '{slug}' exists, or you may not see it.")
+    return project
+
+
+def version_for(project: Project, number: int | None = None) -> ProjectVersion:
+    versions = project.versions.prefetch_related("files").select_related("created_by")
+    version = versions.filter(number=number).first() if number else versions.order_by("-number").first()
+    if version is None:
+        raise NotFound(f"Project '{project.slug}' has no version {number}.")
+    return version
+
+
+def can_change(user: User, project: Project) -> bool:
+    return user.is_authenticated and (user.is_staff or project.owner_id == user.pk)
+
+
+def require_owner(user: User, project: Project, action: str = "add versions to it") -> None:
+    if not can_change(user, project):
+        raise NotAllowed(f"Only the owner of '{project.slug}' can {action}.")

@@ -1,0 +1,114 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.api_input import OrderingField
+from datasets.serializers import LICENSE_HELP, LicenceFields
+from projects.models import Project, ProjectFile, ProjectVersion
+from projects.queries import PROJECT_ORDERINGS
+
+
+class ProjectFileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectFile
+        fields = ["name", "size", "sha256", "kind", "framework", "render_note"]
+
+
+class ProjectVersionSerializer(serializers.ModelSerializer):
+    files = ProjectFileSerializer(many=True, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProjectVersion
+        fields = ["number", "notes", "created_at", "created_by", "files"]
+
+
+class ProjectListSerializer(serializers.ModelSerializer, LicenceFields):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    forked_from = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    visibility = serializers.ChoiceField(choices=Project.Visibility.values, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "slug",
+            "title",
+            "subtitle",
+            "owner",
+            "license",
+            "license_name",
+            "license_url",
+            "tags",
+            "visibility",
+            "forked_from",
+            "fork_count",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProjectSerializer(ProjectListSerializer):
+    datasets = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    competitions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    submission = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    latest_version = serializers.SerializerMethodField()
+
+    class Meta(ProjectListSerializer.Meta):
+        fields = [
+            *ProjectListSerializer.Meta.fields,
+            "description",
+            "datasets",
+            "competitions",
+            "submission",
+            "latest_version",
+        ]
+
+    @extend_schema_field(ProjectVersionSerializer(allow_null=True))
+    def get_latest_version(self, project) -> dict | None:
+        version = project.versions.prefetch_related("files").order_by("-number").first()
+        return ProjectVersionSerializer(version).data if version else None
+
+
+class ProjectSearchSerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    ordering = OrderingField(
+        PROJECT_ORDERINGS, default="newest", help_text="newest, forks (most forked first) or title."
+    )
+
+
+def words(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, default=list, help_text=help_text
+    )
+
+
+class ProjectCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(
+        max_length=100, required=False, allow_blank=True, help_text="Empty: from the title."
+    )
+    subtitle = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="", help_text="Markdown.")
+    license = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=f"{LICENSE_HELP} Empty: CC-BY-4.0.",
+    )
+    license_url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    license_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    tags = words("One part per tag.")
+    visibility = serializers.ChoiceField(choices=Project.Visibility.values, default=Project.Visibility.PUBLIC)
+    shared_with = words("Usernames who may see a private project.")
+    datasets = words("Slugs of the datasets it uses.")
+    competitions = words("Slugs of the competitions it belongs to.")
+    submission = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="Id of your team's submission it produced."
+    )
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False, min_length=1)
+
+
+class ProjectVersionCreateSerializer(serializers.Serializer):
+    notes = serializers.CharField(max_length=5000, help_text="What changed in this version.")
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False, min_length=1)

@@ -1,0 +1,74 @@
+"""podium projects init, push, list, files and pull, against a live server: the round trip of a folder."""
+
+import json
+
+import pytest
+
+from projects.models import Project
+
+SCRIPT = "print('hello')\n"
+
+
+@pytest.fixture
+def folder(workdir):
+    path = workdir / "my-baseline"
+    path.mkdir()
+    (path / "train.py").write_text(SCRIPT)
+    (path / "notes.txt").write_text("Seeds: 1, 2, 3.\n")
+    return path
+
+
+def test_init_push_list_files_pull_round_trip(podium, folder, workdir):
+    podium.ok("projects", "init", "-p", str(folder))
+    metadata = json.loads((folder / "podium-project.json").read_text())
+    metadata.update(visibility="public", tags=["tabular"], license="MIT")
+    (folder / "podium-project.json").write_text(json.dumps(metadata))
+
+    created = podium.ok("projects", "push", "-p", str(folder), "-m", "First try")
+    (folder / "train.py").write_text("print('better')\n")
+    pushed = podium.ok("projects", "push", "-p", str(folder), "-m", "Better")
+    listed = json.loads(podium.ok("projects", "list", "--json").stdout)
+    files = podium.ok("projects", "files", "my-baseline", "--version", "1")
+    podium.ok("projects", "pull", "my-baseline", "-v", "1", "-p", str(workdir / "copy"))
+
+    assert "Created project 'my-baseline' with 2 files" in created.stdout
+    assert "Saved version 2 of 'my-baseline'" in pushed.stdout
+    assert [p["slug"] for p in listed["results"]] == ["my-baseline"]
+    assert "train.py" in files.stdout
+    assert "notes.txt" in files.stdout
+    assert (workdir / "copy" / "train.py").read_text() == SCRIPT
+    pulled = json.loads((workdir / "copy" / "podium-project.json").read_text())
+    assert (pulled["slug"], pulled["license"], pulled["tags"]) == ("my-baseline", "MIT", ["tabular"])
+    project = Project.objects.get(slug="my-baseline")
+    assert list(project.versions.order_by("number").values_list("notes", flat=True)) == [
+        "First try",
+        "Better",
+    ]
+
+
+def test_push_without_metadata_says_to_run_init(podium, folder):
+    done = podium("projects", "push", "-p", str(folder))
+
+    assert done.returncode == 1
+    assert f"Error: No podium-project.json in {folder}" in done.stderr
+    assert "podium projects init" in done.stderr
+
+
+def test_push_with_an_unknown_licence_shows_the_servers_message(podium, folder):
+    podium.ok("projects", "init", "-p", str(folder))
+    metadata = json.loads((folder / "podium-project.json").read_text())
+    (folder / "podium-project.json").write_text(json.dumps({**metadata, "license": "WTFPL-9"}))
+
+    done = podium("projects", "push", "-p", str(folder))
+
+    assert done.returncode == 1
+    assert "'WTFPL-9' is not one of the licences offered" in done.stderr
+    assert not Project.objects.exists()
+
+
+def test_init_refuses_to_overwrite_and_needs_no_server(podium, folder):
+    podium.ok("projects", "init", "-p", str(folder), env={"PODIUM_URL": "", "PODIUM_TOKEN": ""})
+    again = podium("projects", "init", "-p", str(folder))
+
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
