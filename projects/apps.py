@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ProjectsConfig(AppConfig):
     name = "projects"
+
+    def ready(self) -> None:
+        from projects import ratings  # noqa: F401 - registers projects as ratable

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from competitions.models import Competition
+from config import ratings
 from datasets import licences
 from datasets.models import Dataset
 from submissions.models import Submission
@@ -44,6 +45,8 @@ class Project(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="forks"
     )
     fork_count = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(default=0, help_text="Kept by community.ratings.")
+    rating_sum = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,6 +62,10 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def rating_average(self) -> float | None:
+        return ratings.average(self.rating_sum, self.rating_count)
 
     @property
     def license_label(self) -> str:

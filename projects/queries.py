@@ -6,6 +6,7 @@ from accounts.models import User
 from competitions.models import Competition
 from competitions.queries import visible_competitions
 from config.errors import NotAllowed, NotFound
+from config.ratings import damped_average
 from datasets.models import Dataset
 from projects.models import Project, ProjectVersion
 
@@ -30,6 +31,7 @@ def visible_projects(user: User) -> QuerySet[Project]:
 
 
 PROJECT_ORDERINGS = {
+    "rating": ("-rating_score", "-rating_count", "-created_at", "-pk"),
     "newest": ("-created_at", "-pk"),
     "forks": ("-fork_count", "-created_at", "-pk"),
     "title": ("title", "pk"),
@@ -37,7 +39,10 @@ PROJECT_ORDERINGS = {
 
 
 def ordered_projects(projects: QuerySet[Project], ordering: str = "newest") -> QuerySet[Project]:
-    """The one place lists order projects; ratings will add "best rated" here."""
+    """The one place lists order projects: best rated (by the damped average, config/ratings.py), newest, most
+    forked or by title."""
+    if ordering == "rating":
+        projects = projects.annotate(rating_score=damped_average(Project))
     return projects.order_by(*PROJECT_ORDERINGS[ordering])
 
 

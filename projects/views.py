@@ -26,9 +26,9 @@ from projects.services import NewFile, add_version, create_project, fork_project
 PAGE_SIZE = 24
 
 
-def ordering_of(request) -> str:
-    ordering = request.GET.get("ordering", "newest")
-    return ordering if ordering in PROJECT_ORDERINGS else "newest"
+def ordering_of(request, default: str = "newest") -> str:
+    ordering = request.GET.get("ordering", default)
+    return ordering if ordering in PROJECT_ORDERINGS else default
 
 
 def project_list(request):
@@ -127,7 +127,7 @@ def fork(request, slug):
 
 def competition_code_tab(request, slug):
     competition = competition_for(request.user, slug)
-    ordering = ordering_of(request)
+    ordering = ordering_of(request, default="rating")  # a Code tab shows the best rated first
     context = competition_context(request, competition, "code")
     context.update(projects=competition_code(request.user, competition, ordering)[:100], ordering=ordering)
     return render(request, "projects/competition_code.html", context)
@@ -135,7 +135,7 @@ def competition_code_tab(request, slug):
 
 def dataset_code_tab(request, slug):
     dataset = dataset_for(request.user, slug)
-    ordering = ordering_of(request)
+    ordering = ordering_of(request, default="rating")
     projects = dataset_code(request.user, dataset, ordering)[:100]
     return render(
         request,
