@@ -147,7 +147,8 @@ def test_the_paper_lists_its_repositories_write_ups_and_results(benchmark, api_f
         ("animals", "Animal Classification", private_score, False)
     ]
     page = client.get(f"/papers/{paper.pk}/").content.decode()
-    assert "https://github.com/lice/whiskers" in page and "Whisker features + kNN" in page
+    assert "https://github.com/lice/whiskers" in page
+    assert "Whisker features + kNN" in page
     assert "Animal Classification" in page
 
 
@@ -172,7 +173,7 @@ def test_a_paper_cited_only_in_a_private_competition_shows_outsiders_nothing_of_
     outsider = api_for(UserFactory(username="outsider")).get(f"{PAPERS}{paper.pk}/").json()
     assert (outsider["writeups"], outsider["results"]) == ([], [])
     insider = api_for(participant).get(f"{PAPERS}{paper.pk}/").json()
-    assert len(insider["writeups"]) == 1 and len(insider["results"]) == 1
+    assert (len(insider["writeups"]), len(insider["results"])) == (1, 1)
 
 
 def test_an_unknown_paper_is_a_404(api_for):
