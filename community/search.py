@@ -76,9 +76,10 @@ def matching(queryset: QuerySet, query: str, fields: tuple[str, ...]) -> QuerySe
 
         vector = SearchVector(*fields, config="english")
         search = SearchQuery(query, search_type="websearch", config="english")
+        # Matching is the @@ operator (filter on the vector); the rank only orders (ts_rank is never 0).
         return (
-            queryset.annotate(search_rank=SearchRank(vector, search))
-            .filter(search_rank__gt=0)
+            queryset.annotate(search_vector=vector, search_rank=SearchRank(vector, search))
+            .filter(search_vector=search)
             .order_by(F("search_rank").desc(), "pk")
         )
     wanted = Q()
