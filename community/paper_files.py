@@ -69,7 +69,7 @@ def text(row: dict, key: str, limit: int) -> str:
     return str(value).strip()[:limit] if value not in (None, "") else ""
 
 
-def paper_fields(row, number: int) -> dict | str:
+def paper_fields(row: object, number: int) -> dict | str:
     """The Paper fields of a papers-with-abstracts row, or the problem with it in one sentence."""
     if not isinstance(row, dict):
         return f"Row {number} is not an object."
@@ -167,7 +167,7 @@ def save_papers(batch: list[dict], seen: set[tuple[str, str]], counts: dict) -> 
     counts["imported"] += len(fresh)
 
 
-def link_fields(row, number: int) -> dict | str:
+def link_fields(row: object, number: int) -> dict | str:
     """A links-between-papers-and-code row, checked, or the problem with it in one sentence."""
     if not isinstance(row, dict):
         return f"Row {number} is not an object."
@@ -296,16 +296,21 @@ def json_list(rows: Iterable[dict]) -> Iterator[str]:
 
 
 def export_papers() -> Iterator[str]:
-    from community.models import Task
+    """Every paper, with the tasks of the benchmarks it has results on (imported rows and citing write-ups)."""
+    from community.models import ImportedResult, WriteUp
 
-    def rows():
-        for paper in Paper.objects.order_by("pk").iterator(chunk_size=BATCH):
-            tasks = Task.objects.filter(benchmarks__imported_results__paper=paper).values_list(
-                "name", flat=True
-            )
-            yield paper_row(paper, set(tasks))
-
-    return json_list(rows())
+    tasks: dict[int, set[str]] = {}
+    for paper_id, name in [
+        *ImportedResult.objects.filter(paper__isnull=False).values_list("paper_id", "benchmark__task__name"),
+        *WriteUp.objects.filter(paper__isnull=False, competition__benchmark__isnull=False).values_list(
+            "paper_id", "competition__benchmark__task__name"
+        ),
+    ]:
+        tasks.setdefault(paper_id, set()).add(name)
+    return json_list(
+        paper_row(paper, tasks.get(paper.pk, ()))
+        for paper in Paper.objects.order_by("pk").iterator(chunk_size=BATCH)
+    )
 
 
 def export_links() -> Iterator[str]:

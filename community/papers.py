@@ -65,7 +65,7 @@ def arxiv_id_in_url(url: str) -> str:
         return ""
 
 
-def cleaned_authors(authors) -> list[str]:
+def cleaned_authors(authors: object) -> list[str]:
     if isinstance(authors, str):
         authors = [name for name in re.split(r",| and ", authors)]
     if not isinstance(authors, list) or not all(isinstance(name, str) for name in authors):
@@ -104,7 +104,7 @@ def find_paper(*, arxiv_id: str = "", doi: str = "", url: str = "", pwc_url: str
 def create_paper(
     *,
     title: str,
-    authors: list[str] | str = (),
+    authors: list[str] | str | None = None,
     abstract: str = "",
     published_on: date | None = None,
     venue: str = "",
@@ -120,29 +120,36 @@ def create_paper(
             "A paper needs its title.", code="title_required", details={"fields": {"title": ["Required."]}}
         )
     refuse_control_characters(title, field="title", label="title")
+    arxiv_id, doi = paper_arxiv_id(arxiv_id) or arxiv_id_in_url(url), normalise_doi(doi)
     fields = {
         "title": title[:500],
-        "authors": cleaned_authors(list(authors) if isinstance(authors, tuple) else authors),
+        "authors": cleaned_authors(authors or []),
         "abstract": (abstract or "").strip(),
         "published_on": published_on,
         "venue": (venue or "").strip()[:200],
-        "arxiv_id": paper_arxiv_id(arxiv_id) or arxiv_id_in_url(url),
-        "doi": normalise_doi(doi),
+        "arxiv_id": arxiv_id,
+        "doi": doi,
         "url": (url or "").strip()[:500],
         "pwc_url": (pwc_url or "").strip()[:500],
     }
-    existing = find_paper(arxiv_id=fields["arxiv_id"], doi=fields["doi"])
+    existing = find_paper(arxiv_id=arxiv_id, doi=doi)
     if existing is None:
         try:
             with transaction.atomic():
                 return Paper.objects.create(**fields)
         except IntegrityError:  # another request created it between the look-up and the insert
-            existing = find_paper(arxiv_id=fields["arxiv_id"], doi=fields["doi"])
-    name = f"arXiv {fields['arxiv_id']}" if fields["arxiv_id"] else f"DOI {fields['doi']}"
+            existing = find_paper(arxiv_id=arxiv_id, doi=doi)
+    name = (
+        f"arXiv {arxiv_id}"
+        if existing is not None and existing.arxiv_id == arxiv_id and arxiv_id
+        else f"DOI {doi}"
+    )
     raise PaperExists(
-        f"Podium already has {name}: '{existing.title}' (paper {existing.pk}).",
+        f"Podium already has {name}: '{existing.title}' (paper {existing.pk})."
+        if existing is not None
+        else f"Podium already has {name}.",
         code="duplicate_paper",
-        details={"paper": existing.pk if existing else None},
+        details={"paper": existing.pk if existing is not None else None},
     )
 
 

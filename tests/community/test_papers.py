@@ -237,3 +237,31 @@ def test_a_private_competitions_benchmark_is_not_counted_in_its_task_for_outside
     assert tasks[0]["benchmark_count"] == 0
     assert api_for(None).get("/api/v1/tasks/animal-classification/").json()["benchmarks"] == []
     assert api_for(host).get("/api/v1/tasks/animal-classification/").json()["benchmarks"] != []
+
+
+def test_the_migration_links_existing_write_ups_to_one_paper_per_arxiv_id(benchmark, participant):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("community.migrations.0006_papers_tasks_and_implementations")
+    first = WriteUp.objects.get()
+    second = WriteUp.objects.create(
+        competition=first.competition,
+        team=first.team,
+        submission=scored(first.competition, participant, TWO_RIGHT),
+        author=participant,
+        method_name="Again",
+        title="Again",
+        body="",
+        body_html="",
+        arxiv_id="2106.01345v1",
+    )
+    WriteUp.objects.update(paper=None)
+    Paper.objects.all().delete()
+
+    migration.papers_from_writeups(apps, None)
+
+    paper = Paper.objects.get()
+    assert (paper.arxiv_id, paper.title, paper.authors) == ("2106.01345", "On whiskers", ["A. Lice", "B. Ob"])
+    assert set(WriteUp.objects.values_list("pk", "paper_id")) == {(first.pk, paper.pk), (second.pk, paper.pk)}
