@@ -212,7 +212,7 @@ class TaskListApi(APIView):
         summary="Tasks, each with how many benchmarks of it you may see",
         tags=["papers"],
         parameters=[*PAGING],
-        responses={200: paginated("PaginatedTaskList", TaskSerializer)},
+        responses={200: paginated("PaginatedTaskList", TaskSerializer), **errors(400)},
     )
     def get(self, request):
         paginator = BoundedPagination()

@@ -28,6 +28,7 @@ from community.papers import (
     paper_arxiv_id,
 )
 from config.errors import DomainError
+from config.plain_text import CONTROL_CHARACTERS
 
 BATCH = 500
 MAX_LISTED_PROBLEMS = 10
@@ -64,9 +65,22 @@ def refuse_problems(problems: list[str], total: int) -> None:
     )
 
 
-def text(row: dict, key: str, limit: int) -> str:
+def text(row: dict, key: str, limit: int, *, one_line: bool = True) -> str:
+    """The field as text. Published files carry stray control characters (zero-width spaces in titles, a
+    NUL now and then): short fields lose them all, long ones their NULs, which no database stores."""
     value = row.get(key)
-    return str(value).strip()[:limit] if value not in (None, "") else ""
+    if value in (None, ""):
+        return ""
+    found = str(value)
+    found = CONTROL_CHARACTERS.sub(" ", found) if one_line else found.replace("\x00", "")
+    return " ".join(found.split())[:limit] if one_line else found.strip()[:limit]
+
+
+def author_names(row: dict) -> object:
+    authors = row.get("authors") or []
+    if isinstance(authors, list):
+        return [CONTROL_CHARACTERS.sub(" ", name) if isinstance(name, str) else name for name in authors]
+    return authors
 
 
 def paper_fields(row: object, number: int) -> dict | str:
@@ -80,7 +94,7 @@ def paper_fields(row: object, number: int) -> dict | str:
     try:
         arxiv_id = paper_arxiv_id(text(row, "arxiv_id", 60)) or arxiv_id_in_url(text(row, "url_abs", 500))
         doi = normalise_doi(text(row, "doi", 200))
-        authors = cleaned_authors(row.get("authors") or [])
+        authors = cleaned_authors(author_names(row))
     except DomainError as refused:
         return f"{where}: {refused.message}"
     url = text(row, "url_abs", 500)
@@ -98,7 +112,7 @@ def paper_fields(row: object, number: int) -> dict | str:
     return {
         "title": title,
         "authors": authors,
-        "abstract": text(row, "abstract", 100_000),
+        "abstract": text(row, "abstract", 100_000, one_line=False),
         "published_on": published_on,
         "venue": text(row, "proceeding", 200),
         "arxiv_id": arxiv_id,

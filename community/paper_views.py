@@ -16,12 +16,13 @@ from community.papers import cited_by, paper_for, paper_results, search_papers
 from community.search import MAX_QUERY_LENGTH, site_search
 from competitions.queries import competition_for
 from config.errors import DomainError, NotFound
+from config.plain_text import CONTROL_CHARACTERS
 
 PAGE_SIZE = 50
 
 
 def paper_list(request):
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    query = CONTROL_CHARACTERS.sub("", " ".join(request.GET.get("q", "").split()))[:MAX_QUERY_LENGTH]
     papers = search_papers(query)[:PAGE_SIZE]
     return render(request, "community/paper_list.html", {"papers": papers, "query": query})
 

@@ -17,6 +17,7 @@ from community.benchmark_tasks import visible_tasks
 from community.models import Paper
 from competitions.queries import search_competitions
 from config.errors import DomainError
+from config.plain_text import refuse_control_characters
 from datasets.queries import search_datasets
 
 MAX_QUERY_LENGTH = 200
@@ -56,6 +57,7 @@ def cleaned_query(query: str | None) -> str:
         raise SearchRefused(
             "Type what to search for.", code="search_empty", details={"fields": {"q": ["Required."]}}
         )
+    refuse_control_characters(query, field="q", label="search")
     if len(query) > MAX_QUERY_LENGTH:
         raise SearchRefused(
             f"The search is {len(query)} characters long; search with at most {MAX_QUERY_LENGTH}.",

@@ -186,3 +186,19 @@ def test_staff_import_and_export_on_the_page_and_others_cannot(client, moderator
     export = client.get("/papers/export/papers-with-abstracts.json")
     assert json.loads(b"".join(export.streaming_content))[0]["arxiv_id"] == "1512.03385"
     assert client.get("/papers/export/other.json").status_code == 404
+
+
+def test_stray_control_characters_in_a_published_file_are_dropped_not_stored():
+    row = {
+        **RESNET,
+        "title": "Deep\u200b Residual\tLearning",
+        "abstract": "Deeper\x00 nets.",
+        "authors": ["K.\u200bHe"],
+    }
+    import_papers(as_file([row]))
+    paper = Paper.objects.get()
+    assert (paper.title, paper.abstract, paper.authors) == (
+        "Deep Residual Learning",
+        "Deeper nets.",
+        ["K. He"],
+    )

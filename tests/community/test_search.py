@@ -80,3 +80,11 @@ def test_another_app_adds_its_kind_to_search(api_for, monkeypatch):
         )
     )
     assert hits(api_for(None).get(SEARCH, {"q": "whiskers"}))["projects"] == ["whiskers"]
+
+
+def test_a_query_with_a_control_character_is_refused_by_name(api_for):
+    answer = api_for(None).get(SEARCH, {"q": "cats\x00"})
+    assert answer.status_code == 400
+    assert answer.json()["message"] == (
+        "The search holds a control character (U+0000 CONTROL CHARACTER); use plain text on one line."
+    )
