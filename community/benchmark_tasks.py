@@ -11,6 +11,7 @@ from accounts.models import User
 from community.models import Benchmark, Task
 from competitions.queries import can_manage, search_competitions
 from config.errors import DomainError, NotAllowed, NotFound
+from config.plain_text import refuse_control_characters
 
 
 class TaskRefused(DomainError):
@@ -26,6 +27,7 @@ def task_named(name: str) -> Task:
             code="task_required",
             details={"fields": {"task": ["Name the task."]}},
         )
+    refuse_control_characters(name, field="task", label="task")
     task = Task.objects.filter(name__iexact=name).first()
     if task is not None:
         return task

@@ -265,3 +265,13 @@ def test_the_migration_links_existing_write_ups_to_one_paper_per_arxiv_id(benchm
     paper = Paper.objects.get()
     assert (paper.arxiv_id, paper.title, paper.authors) == ("2106.01345", "On whiskers", ["A. Lice", "B. Ob"])
     assert set(WriteUp.objects.values_list("pk", "paper_id")) == {(first.pk, paper.pk), (second.pk, paper.pk)}
+
+
+def test_a_task_name_with_a_control_character_is_refused(benchmark, api_for, host):
+    answer = api_for(host).patch(
+        "/api/v1/competitions/animals/benchmark/", {"task": "Pets\x1b[2J"}, format="json"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["message"] == (
+        "The task holds a control character (U+001B CONTROL CHARACTER); use plain text on one line."
+    )
