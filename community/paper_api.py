@@ -19,9 +19,10 @@ from community.papers import (
 )
 from community.search import MAX_QUERY_LENGTH, SearchRefused, site_search
 from config.api_input import checked, validated
-from config.api_input_limits import BoundedPagination
+from config.api_input_limits import BoundedJSONParser, BoundedPagination
 from config.api_schema import PAGING, errors, paginated
 from config.errors import NotAuthenticated
+from mail.api import OnOffField
 
 
 def http_url(value: str) -> str:
@@ -48,7 +49,7 @@ class PaperCreateSerializer(serializers.Serializer):
 class ImplementationCreateSerializer(serializers.Serializer):
     repository_url = serializers.URLField(max_length=500, validators=[http_url])
     framework = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    is_official = serializers.BooleanField(required=False, default=False)
+    is_official = OnOffField(required=False, default=False, help_text="true or false.")
 
 
 class ImplementationSerializer(serializers.Serializer):
@@ -125,6 +126,8 @@ class PaperSearchSerializer(serializers.Serializer):
 
 
 class PaperListApi(APIView):
+    parser_classes = [BoundedJSONParser]  # JSON only: a form's empty field would pass for a null date
+
     @extend_schema(
         operation_id="papers_list",
         summary="Papers, newest first, or those matching ?q=",
@@ -165,6 +168,8 @@ class PaperDetailApi(APIView):
 
 
 class PaperImplementationsApi(APIView):
+    parser_classes = [BoundedJSONParser]
+
     @extend_schema(
         operation_id="paper_implementation_add",
         summary="Name a repository that implements the paper (signed in)",

@@ -275,3 +275,14 @@ def test_a_task_name_with_a_control_character_is_refused(benchmark, api_for, hos
     assert answer.json()["message"] == (
         "The task holds a control character (U+001B CONTROL CHARACTER); use plain text on one line."
     )
+
+
+def test_is_official_takes_only_true_or_false(api_for, participant):
+    paper = create_paper(title="A")
+    answer = api_for(participant).post(
+        f"{PAPERS}{paper.pk}/implementations/",
+        {"repository_url": "https://github.com/a/b", "is_official": "yes"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "is_official" in answer.json()["details"]["fields"]
