@@ -1,6 +1,8 @@
 """The papers, tasks and search API: papers with their implementations and results, adding a paper or a
 repository that implements one, tasks with their benchmarks, and site search grouped by kind."""
 
+from collections.abc import Mapping
+
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -44,6 +46,15 @@ class PaperCreateSerializer(serializers.Serializer):
     url = serializers.URLField(
         max_length=500, required=False, allow_blank=True, default="", validators=[http_url]
     )
+
+
+def authors_in_text(serializer: serializers.Serializer) -> None:
+    """DRF's text fields take a number as its text, and refuse_numbers_as_text does not look inside lists."""
+    given = serializer.initial_data.get("authors") if isinstance(serializer.initial_data, Mapping) else None
+    if isinstance(given, list) and not all(isinstance(name, str) for name in given):
+        raise serializers.ValidationError(
+            {"authors": ["Each author is a name in text, not a number or true/false."]}
+        )
 
 
 class ImplementationCreateSerializer(serializers.Serializer):
@@ -152,6 +163,7 @@ class PaperListApi(APIView):
     def post(self, request):
         if not request.user.is_authenticated:
             raise NotAuthenticated("Log in to add a paper.")
+        authors_in_text(PaperCreateSerializer(data=request.data))
         paper = create_paper(**validated(PaperCreateSerializer, request))
         return Response(paper_answer(request.user, paper), status=status.HTTP_201_CREATED)
 

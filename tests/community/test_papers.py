@@ -286,3 +286,11 @@ def test_is_official_takes_only_true_or_false(api_for, participant):
     )
     assert answer.status_code == 400
     assert "is_official" in answer.json()["details"]["fields"]
+
+
+def test_authors_are_names_in_text(api_for, participant):
+    answer = api_for(participant).post(PAPERS, {"title": "A", "authors": ["Ada", 0]}, format="json")
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"]["authors"] == [
+        "Each author is a name in text, not a number or true/false."
+    ]
