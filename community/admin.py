@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 
-from community.models import Comment, CommentFlag, Notification, Rating, WriteUp
+from community.models import (
+    Comment,
+    CommentFlag,
+    Notification,
+    Paper,
+    PaperImplementation,
+    Rating,
+    Task,
+    WriteUp,
+)
 from community.queries import comment_url
 from community.ratings import ratable_kind
 from community.targets import KINDS
@@ -207,3 +216,23 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "created_at"]
     list_select_related = ["recipient", "comment__author"]
     raw_id_fields = ["recipient", "comment"]
+
+
+class ImplementationInline(admin.TabularInline):
+    model = PaperImplementation
+    extra = 0
+    fields = ["repository_url", "framework", "is_official"]
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    list_display = ["title", "arxiv_id", "doi", "published_on"]
+    search_fields = ["title", "arxiv_id", "doi"]
+    inlines = [ImplementationInline]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

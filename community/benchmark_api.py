@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community.benchmark_tasks import set_benchmark_task
 from community.benchmarks import benchmark_of, benchmark_rows, metric_name, open_benchmark
 from community.models import Benchmark
 from community.pwc import export_table, import_table
@@ -24,6 +25,12 @@ class BenchmarkOpenSerializer(serializers.Serializer):
     task = serializers.CharField(max_length=200, help_text="e.g. 'Image Classification'.")
     dataset_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="The competition's title if empty."
+    )
+
+
+class BenchmarkTaskSerializer(serializers.Serializer):
+    task = serializers.CharField(
+        max_length=200, help_text="The task's name; created if Podium has none so named."
     )
 
 
@@ -63,7 +70,8 @@ class BenchmarkSerializer(serializers.Serializer):
     """A benchmark with its results table."""
 
     competition = serializers.CharField(source="competition.slug")
-    task = serializers.CharField()
+    task = serializers.CharField(source="task.name")
+    task_slug = serializers.CharField(source="task.slug", help_text="Its page: /tasks/{task_slug}/.")
     dataset_name = serializers.CharField()
     metric = serializers.SerializerMethodField()
     higher_is_better = serializers.SerializerMethodField()
@@ -117,6 +125,20 @@ class BenchmarkApi(APIView):
         data = validated(BenchmarkOpenSerializer, request)
         benchmark = open_benchmark(host=request.user, competition=competition, **data)
         return Response(BenchmarkSerializer(benchmark).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="benchmark_set_task",
+        summary="File your benchmark under a task (host or staff)",
+        tags=["benchmarks"],
+        request=BenchmarkTaskSerializer,
+        responses={200: BenchmarkSerializer, **errors(400, 401, 403, 404)},
+    )
+    def patch(self, request, slug):
+        benchmark = benchmark_of(competition_for(request.user, slug))
+        data = validated(BenchmarkTaskSerializer, request)
+        return Response(
+            BenchmarkSerializer(set_benchmark_task(user=request.user, benchmark=benchmark, **data)).data
+        )
 
 
 class BenchmarkExportApi(APIView):

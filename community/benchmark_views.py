@@ -47,7 +47,7 @@ class ImportForm(forms.Form):
 def benchmark_page(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "benchmark")
-    benchmark = Benchmark.objects.filter(competition=competition).first()
+    benchmark = Benchmark.objects.filter(competition=competition).select_related("task").first()
     if benchmark is None:
         context.update(
             benchmark=None, open_form=OpenBenchmarkForm(initial={"dataset_name": competition.title})

@@ -12,6 +12,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
 from accounts.models import User
+from community.benchmark_tasks import task_named
 from community.models import Benchmark, ImportedResult, WriteUp
 from competitions.models import Competition
 from competitions.queries import can_manage
@@ -83,7 +84,7 @@ def open_benchmark(*, host: User, competition: Competition, task: str, dataset_n
         with transaction.atomic():
             benchmark = Benchmark.objects.create(
                 competition=competition,
-                task=task[:200],
+                task=task_named(task),
                 dataset_name=(dataset_name.strip() or competition.title)[:200],
                 opened_by=host,
             )
@@ -94,7 +95,7 @@ def open_benchmark(*, host: User, competition: Competition, task: str, dataset_n
 
 
 def benchmark_of(competition: Competition) -> Benchmark:
-    benchmark = Benchmark.objects.filter(competition=competition).first()
+    benchmark = Benchmark.objects.filter(competition=competition).select_related("task").first()
     if benchmark is None:
         raise NotFound(f"{competition.title} is not a benchmark (yet).", code="not_a_benchmark")
     return benchmark

@@ -1,4 +1,5 @@
-"""Comments, votes, flags and notifications around competitions, datasets and write-ups.
+"""Comments, votes, flags and notifications around competitions, datasets and write-ups; papers, their
+implementations, and the tasks that group benchmarks.
 
 A comment or a vote points at its target through a content type and an id, so one table serves every kind
 of target; `community.targets` says which kinds exist and who may see them."""
@@ -209,6 +210,14 @@ class WriteUp(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     framework = models.CharField(max_length=60, blank=True)
     uses_extra_data = models.BooleanField(default=False)
+    paper = models.ForeignKey(
+        "Paper",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="writeups",
+        help_text="The paper record its arXiv id, DOI or paper URL names (found or created when it is saved).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     vote_count = models.PositiveIntegerField(default=0)
@@ -229,6 +238,84 @@ class WriteUp(models.Model):
         return bool(self.arxiv_id or self.paper_url)
 
 
+class Task(models.Model):
+    """What a model is asked to do ("Image classification", "Tabular regression"); it groups benchmarks."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Paper(models.Model):
+    """A paper, once: write-ups that cite it, its code repositories and its results all point here. The
+    arXiv id (without its version: a paper is all its versions) and the DOI are each unique when present."""
+
+    title = models.CharField(max_length=500)
+    authors = models.JSONField(default=list, help_text="The authors' names, in the paper's order.")
+    abstract = models.TextField(blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    venue = models.CharField(
+        max_length=200, blank=True, help_text="Proceedings or journal, e.g. 'NeurIPS 2021'."
+    )
+    arxiv_id = models.CharField(max_length=30, blank=True, help_text="e.g. 2106.01345")
+    doi = models.CharField(max_length=200, blank=True, help_text="Lower case, without https://doi.org/.")
+    url = models.URLField(max_length=500, blank=True, help_text="Where to read it when it has no arXiv id.")
+    pwc_url = models.CharField(
+        max_length=500, blank=True, help_text="Its Papers With Code address, kept to match re-imports."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arxiv_id"], condition=~models.Q(arxiv_id=""), name="one_paper_per_arxiv_id"
+            ),
+            models.UniqueConstraint(fields=["doi"], condition=~models.Q(doi=""), name="one_paper_per_doi"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def link(self) -> str:
+        """Where the paper is read: arXiv, else its DOI, else the URL it came with."""
+        if self.arxiv_id:
+            return f"https://arxiv.org/abs/{self.arxiv_id}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+
+class PaperImplementation(models.Model):
+    """Code that implements a paper: an external repository today. A project of Podium's own (the projects
+    app) is meant to hang here too, as a nullable link beside repository_url, so one list shows both."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="implementations")
+    repository_url = models.URLField(max_length=500)
+    framework = models.CharField(max_length=60, blank=True, help_text="e.g. pytorch, tf, jax")
+    is_official = models.BooleanField(default=False, help_text="Written by the paper's authors.")
+    mentioned_in_paper = models.BooleanField(default=False)
+    mentioned_in_github = models.BooleanField(default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_official", "repository_url", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "repository_url"], name="one_row_per_paper_repository")
+        ]
+
+    def __str__(self) -> str:
+        return self.repository_url
+
+
 class Benchmark(models.Model):
     """A finished competition kept open as a benchmark: later submissions are scored on both splits, and a
     results table ranks entries by their private score (the private leaderboard stays as it was at the end)."""
@@ -236,8 +323,11 @@ class Benchmark(models.Model):
     competition = models.OneToOneField(
         "competitions.Competition", on_delete=models.CASCADE, related_name="benchmark"
     )
-    task = models.CharField(
-        max_length=200, help_text="The task, as Papers With Code names it, e.g. 'Image Classification'."
+    task = models.ForeignKey(
+        "Task",
+        on_delete=models.PROTECT,
+        related_name="benchmarks",
+        help_text="The task it measures, as Papers With Code names it, e.g. 'Image Classification'.",
     )
     dataset_name = models.CharField(max_length=200, help_text="The dataset's name in exported tables.")
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -251,6 +341,14 @@ class ImportedResult(models.Model):
     """A published result copied into a benchmark from a results table: not scored by Podium, and marked so."""
 
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="imported_results")
+    paper = models.ForeignKey(
+        Paper,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imported_results",
+        help_text="The paper its paper_url names, once Podium knows it.",
+    )
     method_name = models.CharField(max_length=200)
     score = models.FloatField(help_text="In the competition's metric, as the source reported it.")
     metrics = models.JSONField(default=dict, help_text="Every metric of the row, as the source gave them.")

@@ -31,7 +31,7 @@ def export_table(benchmark: Benchmark, rows: list[BenchmarkRow]) -> list[dict]:
     metrics = [name, *columns, *sorted({key for row in rows for key in row.metrics} - {name, *columns})]
     return [
         {
-            "task": benchmark.task,
+            "task": benchmark.task.name,
             "description": benchmark.competition.subtitle,
             "categories": [],
             "datasets": [

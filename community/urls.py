@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import benchmark_views, views, writeup_views
+from community import benchmark_views, paper_views, views, writeup_views
 
 app_name = "community"
 urlpatterns = [
@@ -17,6 +17,14 @@ urlpatterns = [
         benchmark_views.benchmark_export,
         name="benchmark-export",
     ),
+    path("competitions/<slug:slug>/benchmark/task/", paper_views.benchmark_task, name="benchmark-task"),
+    path("papers/", paper_views.paper_list, name="papers"),
+    path("papers/import/", paper_views.paper_import, name="paper-import"),
+    path("papers/export/<str:name>", paper_views.paper_export, name="paper-export"),
+    path("papers/<int:paper_id>/", paper_views.paper_detail, name="paper"),
+    path("tasks/", paper_views.task_list, name="tasks"),
+    path("tasks/<slug:slug>/", paper_views.task_detail, name="task"),
+    path("search/", paper_views.search_page, name="search"),
     path("competitions/<slug:slug>/writeups/", writeup_views.writeup_list, name="writeups"),
     path("competitions/<slug:slug>/writeups/new/", writeup_views.writeup_create, name="writeup-new"),
     path("competitions/<slug:slug>/writeups/<int:writeup_id>/", writeup_views.writeup_detail, name="writeup"),

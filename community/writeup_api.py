@@ -95,6 +95,9 @@ class WriteUpSerializer(serializers.Serializer):
     year = serializers.IntegerField(source="writeup.year", allow_null=True)
     framework = serializers.CharField(source="writeup.framework")
     uses_extra_data = serializers.BooleanField(source="writeup.uses_extra_data")
+    paper = serializers.IntegerField(
+        source="writeup.paper_id", allow_null=True, help_text="The paper it cites: /api/v1/papers/{paper}/."
+    )
     score = serializers.FloatField(allow_null=True)
     score_split = serializers.ChoiceField(source="split", choices=["public", "private"])
     vote_count = serializers.IntegerField(source="writeup.vote_count")

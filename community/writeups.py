@@ -9,6 +9,7 @@ from django.db.models import F, QuerySet
 
 from accounts.models import User
 from community.models import WriteUp
+from community.papers import link_writeup
 from competitions.models import Competition
 from competitions.queries import can_see_private_scores, team_for
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
@@ -92,7 +93,7 @@ def publish_writeup(*, author: User, submission: Submission, **fields) -> WriteU
     fields = cleaned(fields)
     try:
         with transaction.atomic():
-            return WriteUp.objects.create(
+            writeup = WriteUp.objects.create(
                 competition=submission.competition,
                 team_id=submission.team_id,
                 submission=submission,
@@ -100,6 +101,8 @@ def publish_writeup(*, author: User, submission: Submission, **fields) -> WriteU
                 body_html=render_markdown(fields["body"]),
                 **fields,
             )
+            link_writeup(writeup)
+            return writeup
     except IntegrityError:
         raise WriteUpExists(
             f"Submission {submission.pk} already has a write-up; edit that one instead.",
@@ -141,7 +144,9 @@ def edit_writeup(*, editor: User, writeup: WriteUp, **fields) -> WriteUp:
     for name, value in cleaned(fields).items():
         setattr(writeup, name, value)
     writeup.body_html = render_markdown(writeup.body)
-    writeup.save()
+    with transaction.atomic():
+        writeup.save()
+        link_writeup(writeup)
     return writeup
 
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import api as accounts_api
 from community import api as community_api
-from community import benchmark_api, rating_api, writeup_api
+from community import benchmark_api, paper_api, rating_api, writeup_api
 from competitions import admission_api, team_api
 from competitions import api as competitions_api
 from competitions import co_host_api as competitions_co_host_api
@@ -84,6 +84,16 @@ urlpatterns = [
         benchmark_api.BenchmarkImportApi.as_view(),
         name="api-benchmark-import",
     ),
+    path("papers/", paper_api.PaperListApi.as_view(), name="api-papers"),
+    path("papers/<int:paper_id>/", paper_api.PaperDetailApi.as_view(), name="api-paper"),
+    path(
+        "papers/<int:paper_id>/implementations/",
+        paper_api.PaperImplementationsApi.as_view(),
+        name="api-paper-implementations",
+    ),
+    path("tasks/", paper_api.TaskListApi.as_view(), name="api-tasks"),
+    path("tasks/<slug:slug>/", paper_api.TaskDetailApi.as_view(), name="api-task"),
+    path("search/", paper_api.SearchApi.as_view(), name="api-search"),
     path("writeups/<int:writeup_id>/", writeup_api.WriteUpApi.as_view(), name="api-writeup"),
     path("votes/<str:kind>/<str:key>/", community_api.VoteApi.as_view(), name="api-vote"),
     path("ratings/<str:kind>/<str:key>/", rating_api.RatingApi.as_view(), name="api-rating"),

@@ -457,6 +457,7 @@ interrupted download resumes; each answer gives the whole file's SHA-256 in `X-C
             "name": "benchmarks",
             "description": "Finished competitions kept open, with Papers With Code tables.",
         },
+        {"name": "papers", "description": "Papers and their implementations, tasks, and site search."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "CompetitionStatusEnum": "competitions.models.Competition.Status",

@@ -276,7 +276,7 @@ def test_the_benchmark_tab_shows_the_table_the_chart_and_the_host_forms(client, 
     client.post(
         "/competitions/animals/benchmark/open/", {"task": "Animal Classification", "dataset_name": "Animals"}
     )
-    assert Benchmark.objects.get().task == "Animal Classification"
+    assert Benchmark.objects.get().task.name == "Animal Classification"
     upload = io.BytesIO(sota_file([RESNET]))
     upload.name = "evaluation-tables.json"
     done = client.post(

@@ -99,8 +99,9 @@ def values_for(private: dict, *, exists: bool, route: str) -> dict[str, object]:
 
 
 # Parameters that do not name anything of a competition (the outsider's own tokens, the password reset key,
-# a mail's unsubscribe token).
-NOT_ABOUT_COMPETITIONS = {"token_id", "uidb36", "key_reset", "token"}
+# a mail's unsubscribe token). A paper is no competition's: tests/community/test_papers.py checks that its page
+# and API show nothing of a private competition whose write-up cites it.
+NOT_ABOUT_COMPETITIONS = {"token_id", "uidb36", "key_reset", "token", "paper_id"}
 KNOWN = {
     "slug",
     "submission_id",
