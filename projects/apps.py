@@ -5,4 +5,4 @@ class ProjectsConfig(AppConfig):
     name = "projects"
 
     def ready(self) -> None:
-        from projects import ratings  # noqa: F401 - registers projects as ratable
+        from projects import ratings, search  # noqa: F401 - registers projects as ratable and searchable
