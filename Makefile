@@ -50,13 +50,15 @@ run: install $(VENV)/.cli-installed check-bubblewrap
 	@echo ""
 	$(PY) -m config.procfile -f Procfile -p $(PORT)
 
-# Every test, real processes and Chromium included; the 20 slowest are listed at the end.
+# Every test, real processes and Chromium included, in TEST_WORKERS processes (pytest-xdist; tests/conftest.py
+# keeps the integration and chaos tests on one worker, each browser module on one); the 20 slowest are listed.
+TEST_WORKERS ?= 2
 test: dev bubblewrap
-	$(VENV)/bin/pytest --durations=20
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20
 
 # Everything but the integration, browser and chaos tests: no real processes, no browser.
 test-fast: dev
-	$(VENV)/bin/pytest -m "not integration and not browser and not chaos"
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not integration and not browser and not chaos"
 
 lint: dev
 	$(VENV)/bin/ruff format --check .

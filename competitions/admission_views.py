@@ -15,6 +15,7 @@ from competitions import admission
 from competitions.admission_forms import AllowListForm, InvitationForm, JoinRequestForm, RefusalForm
 from competitions.models import Competition
 from competitions.queries import competition_for, is_admitted
+from config.actions import run_action
 from config.errors import DomainError
 
 
@@ -47,14 +48,9 @@ def request_to_join(request, slug):
 
 
 def host_action(request, slug: str, action: Callable[[Competition], str]):
+    """Runs the action on the competition and comes back to the Host tab's access section."""
     competition = competition_for(request.user, slug)
-    try:
-        message = action(competition)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, message)
-    return redirect(reverse("competitions:host", args=[slug]) + "#access")
+    return run_action(request, competition, action, reverse("competitions:host", args=[slug]) + "#access")
 
 
 @login_required

@@ -3,29 +3,22 @@ message (a refusal names the field and the rule)."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from competitions import co_hosts
 from competitions.models import Competition, CompetitionHost
 from competitions.queries import competition_for
-from config.errors import DomainError
+from config.actions import run_action
 
 ROLE_TITLES = dict(CompetitionHost.Role.choices)
 
 
-def run_action(request, slug: str, action: Callable[[Competition], str]):
+def on_co_hosts(request, slug: str, action: Callable[[Competition], str]):
+    """Runs the action on the competition and comes back to the Host tab's co-host section."""
     competition = competition_for(request.user, slug)
-    try:
-        message = action(competition)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, message)
-    return redirect(f"{reverse('competitions:host', args=[slug])}#co-hosts")
+    return run_action(request, competition, action, f"{reverse('competitions:host', args=[slug])}#co-hosts")
 
 
 @login_required
@@ -40,7 +33,7 @@ def add(request, slug):
         )
         return f"'{added.user.username}' is now a {ROLE_TITLES[added.role].lower()}."
 
-    return run_action(request, slug, action)
+    return on_co_hosts(request, slug, action)
 
 
 @login_required
@@ -52,7 +45,7 @@ def change_role(request, slug, username):
         )
         return f"'{changed.user.username}' is now a {ROLE_TITLES[changed.role].lower()}."
 
-    return run_action(request, slug, action)
+    return on_co_hosts(request, slug, action)
 
 
 @login_required
@@ -62,4 +55,4 @@ def remove(request, slug, username):
         co_hosts.remove_co_host(competition=competition, actor=request.user, username=username)
         return f"'{username}' no longer helps host this competition."
 
-    return run_action(request, slug, action)
+    return on_co_hosts(request, slug, action)

@@ -5,16 +5,16 @@ A refused action comes back to the tab with its message, so the participant sees
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from competitions import teams
 from competitions.models import Competition
 from competitions.queries import competition_for
 from competitions.views import competition_context
-from config.errors import DomainError
+from config.actions import run_action
 
 
 @login_required
@@ -25,15 +25,10 @@ def team_page(request, slug):
     return render(request, "competitions/team.html", context)
 
 
-def run_action(request, slug: str, action: Callable[[Competition], str]):
+def on_team(request, slug: str, action: Callable[[Competition], str]):
+    """Runs the action on the competition and comes back to the Team tab with its message."""
     competition = competition_for(request.user, slug)
-    try:
-        message = action(competition)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, message)
-    return redirect("competitions:team", slug=slug)
+    return run_action(request, competition, action, reverse("competitions:team", kwargs={"slug": slug}))
 
 
 @login_required
@@ -45,7 +40,7 @@ def rename(request, slug):
         )
         return f"Your team is now called '{team.name}'."
 
-    return run_action(request, slug, action)
+    return on_team(request, slug, action)
 
 
 @login_required
@@ -57,7 +52,7 @@ def invite(request, slug):
         )
         return f"You invited '{invitation.invitee.username}'; they join when they accept."
 
-    return run_action(request, slug, action)
+    return on_team(request, slug, action)
 
 
 @login_required
@@ -74,7 +69,7 @@ def answer_invitation(request, slug, invitation_id, verb):
         teams.withdraw_invitation(invitation=invitation, user=request.user)
         return f"You withdrew the invitation of '{invitation.invitee.username}'."
 
-    return run_action(request, slug, action)
+    return on_team(request, slug, action)
 
 
 @login_required
@@ -84,7 +79,7 @@ def leave(request, slug):
         team = teams.leave_team(competition=competition, user=request.user)
         return f"You left your team; you now compete alone as team '{team.name}'."
 
-    return run_action(request, slug, action)
+    return on_team(request, slug, action)
 
 
 @login_required
@@ -94,7 +89,7 @@ def remove(request, slug, username):
         teams.remove_member(competition=competition, user=request.user, username=username)
         return f"You removed '{username}' from the team."
 
-    return run_action(request, slug, action)
+    return on_team(request, slug, action)
 
 
 @login_required
@@ -104,7 +99,7 @@ def disband(request, slug):
         teams.disband_team(competition=competition, user=request.user)
         return "You disbanded the team; each former member now competes alone."
 
-    return run_action(request, slug, action)
+    return on_team(request, slug, action)
 
 
 @login_required
@@ -116,7 +111,7 @@ def request_merge(request, slug):
         )
         return f"You asked team '{merge_request.target.name}' to merge; their leader will answer."
 
-    return run_action(request, slug, action)
+    return on_team(request, slug, action)
 
 
 @login_required
@@ -134,4 +129,4 @@ def answer_merge(request, slug, request_id, verb):
         teams.withdraw_merge(merge_request=merge_request, user=request.user)
         return f"You withdrew your merge request to team '{merge_request.target.name}'."
 
-    return run_action(request, slug, action)
+    return on_team(request, slug, action)

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.actions import run_action
 from config.errors import DomainError
 from organisations import services
 from organisations.forms import MemberForm, OrganisationForm
@@ -47,15 +49,10 @@ def create(request):
     return render(request, "organisations/new.html", {"form": form})
 
 
-def run_action(request, slug: str, action: Callable[[Organisation], str]):
+def on_organisation(request, slug: str, action: Callable[[Organisation], str]):
+    """Runs the action on the organisation and comes back to its page with its message."""
     organisation = organisation_for(slug)
-    try:
-        message = action(organisation)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, message)
-    return redirect("organisations:detail", slug=slug)
+    return run_action(request, organisation, action, reverse("organisations:detail", kwargs={"slug": slug}))
 
 
 @login_required
@@ -70,7 +67,7 @@ def add_member(request, slug):
         )
         return f"'{membership.user.username}' joined {organisation.name} as {membership.get_role_display().lower()}."
 
-    return run_action(request, slug, action)
+    return on_organisation(request, slug, action)
 
 
 @login_required
@@ -85,7 +82,7 @@ def change_role(request, slug, username):
         )
         return f"'{membership.user.username}' is now {membership.get_role_display().lower()}."
 
-    return run_action(request, slug, action)
+    return on_organisation(request, slug, action)
 
 
 @login_required
@@ -95,4 +92,4 @@ def remove_member(request, slug, username):
         services.remove_member(organisation=organisation, actor=request.user, username=username)
         return f"'{username}' is no longer a member of {organisation.name}."
 
-    return run_action(request, slug, action)
+    return on_organisation(request, slug, action)

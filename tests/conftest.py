@@ -26,6 +26,27 @@ def pytest_configure(config):
     api_coverage.start_recording()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Which tests pytest-xdist keeps together on one worker (`make test`: `-n 2 --dist loadgroup`; a group
+    runs in order on one worker, every other test goes to whichever worker is free):
+
+    - `services`: the integration and chaos tests, one after another. Several of them empty the test
+      Redis database (tests/services.py) that a running Podium of another would be using.
+    - each browser and cli test module: its module-scoped Podium, Chromium or Celery worker starts once.
+    """
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("integration") or item.get_closest_marker("chaos"):
+            group = "services"
+        elif item.get_closest_marker("browser") or item.nodeid.startswith("tests/cli/"):
+            group = item.module.__name__
+        else:
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def ran_whole_suite(session) -> bool:
     config = session.config
     default_paths = config.getini("testpaths")
@@ -38,7 +59,14 @@ def ran_whole_suite(session) -> bool:
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """After a whole, passing run: every operation in the OpenAPI schema must have been called."""
+    """After a whole, passing run: every operation in the OpenAPI schema must have been called.
+
+    Under pytest-xdist (`make test` runs the suite in two worker processes) each worker records only the
+    requests of its own tests: it hands them to the controlling process (xdist's workeroutput), which adds
+    up every worker's in pytest_testnodedown and makes the check on the union."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["api_calls"] = sorted(api_coverage.CALLED)
+        return
     if exitstatus != 0 or not ran_whole_suite(session):
         return
     missing = api_coverage.uncovered_operations()
@@ -48,6 +76,12 @@ def pytest_sessionfinish(session, exitstatus):
         for operation in missing:
             reporter.write_line(f"  {operation}", red=True)
         session.exitstatus = 1
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """A pytest-xdist worker has finished: its tests' API calls count for the whole run."""
+    api_coverage.CALLED.update(tuple(call) for call in getattr(node, "workeroutput", {}).get("api_calls", []))
 
 
 # Unit tests never reach a worker (integration tests start real ones), so messages go nowhere.

@@ -6,6 +6,8 @@ integration and browser tests start keep `config.settings` and its hasher (tests
 production's default is PBKDF2).
 """
 
+import os
+
 from config.settings import *  # noqa: F403 - the test settings are production's plus the overrides below
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,3 +16,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # throttle's own tests (tests/accounts/test_login_throttle.py) turn it back on, and the real processes of
 # the integration and browser tests keep it on.
 AXES_ENABLED = False
+
+# `make test` runs the suite in pytest-xdist workers, and every test starts by clearing the cache
+# (tests/conftest.py): each worker gets a cache folder of its own, so one worker's clear never wipes the
+# counts a test in another is making.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if XDIST_WORKER and CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
+    CACHES["default"]["LOCATION"] = str(VAR_DIR / f"cache-{XDIST_WORKER}")  # noqa: F405
