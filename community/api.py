@@ -28,14 +28,14 @@ from community.serializers import (
     NotificationsReadSerializer,
     VoteSerializer,
 )
-from community.targets import COMMENTABLE, VOTABLE, comment_for, find_target, votable_target
+from community.targets import comment_for, commentable, find_target, votable, votable_target
 from config.api_input import checked, validated
 from config.api_input_limits import BoundedPagination
 from config.api_schema import PAGING, WholeEditSchema, errors, paginated
 from config.rendering import render_markdown
 
-KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(COMMENTABLE))
-VOTE_KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(VOTABLE))
+KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(commentable()))
+VOTE_KIND = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(votable()))
 KEY = OpenApiParameter(
     "key", str, OpenApiParameter.PATH, description="A slug, or an id for a write-up or comment."
 )

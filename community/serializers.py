@@ -7,7 +7,7 @@ from rest_framework import serializers
 from community.models import CommentFlag, Notification
 from community.queries import CommentNode, comment_url, notification_text, notification_url
 from community.services import MAX_COMMENT_LENGTH
-from community.targets import COMMENTABLE, VOTABLE, kind_of
+from community.targets import commentable, kind_of, votable
 from config.api_input_limits import IdField
 
 
@@ -75,7 +75,7 @@ class CommentSerializer(serializers.Serializer):
     can_edit = serializers.BooleanField(help_text="Whether you may still edit it.")
     url = serializers.SerializerMethodField(help_text="Where the comment is on the site.")
 
-    @extend_schema_field(serializers.ChoiceField(choices=COMMENTABLE))
+    @extend_schema_field(serializers.ChoiceField(choices=commentable()))
     def get_target_kind(self, node: CommentNode) -> str:
         return kind_of(node.comment.target).name
 
@@ -105,7 +105,7 @@ class CommentSerializer(serializers.Serializer):
 
 
 class VoteSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=VOTABLE)
+    kind = serializers.ChoiceField(choices=votable())
     target = serializers.CharField()
     vote_count = serializers.IntegerField()
     voted = serializers.BooleanField()

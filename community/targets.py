@@ -11,7 +11,8 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.models import User
-from community.models import Comment, WriteUp
+from community.models import Comment, Paper, WriteUp
+from community.papers import paper_for
 from competitions.models import Competition
 from competitions.queries import competition_for
 from config.errors import DomainError, NotFound
@@ -34,6 +35,7 @@ class TargetKind:
     page_url: Callable[[models.Model], str]
     owners: Callable[[models.Model], Iterable[User]]
     competition: Callable[[models.Model], Competition | None]
+    votable: bool = True  # its model counts votes (a vote_count field)
 
 
 def writeup_for(user: User, key: str) -> WriteUp:
@@ -108,8 +110,36 @@ KINDS = {
         ),
     )
 }
-COMMENTABLE = tuple(KINDS)
-VOTABLE = (*COMMENTABLE, "comment")
+
+
+def paper_found(user: User, key: str) -> Paper:
+    return paper_for(as_id(key))
+
+
+register_kind = KINDS.setdefault  # another app adds its kind from its AppConfig.ready (projects do)
+register_kind(
+    "paper",
+    TargetKind(
+        name="paper",
+        label="paper",
+        model=Paper,
+        find=paper_found,
+        key=lambda paper: str(paper.pk),
+        page_url=lambda paper: reverse("community:paper", args=[paper.pk]),
+        owners=lambda paper: [],
+        competition=lambda paper: None,
+        votable=False,
+    ),
+)
+
+
+def commentable() -> tuple[str, ...]:
+    """The kinds comments are on, those registered by other apps included."""
+    return tuple(KINDS)
+
+
+def votable() -> tuple[str, ...]:
+    return (*(name for name, kind in KINDS.items() if kind.votable), "comment")
 
 
 def kind_of(target: models.Model) -> TargetKind:
@@ -122,7 +152,7 @@ def kind_of(target: models.Model) -> TargetKind:
 def find_target(user: User, kind: str, key: str) -> models.Model:
     """The commentable object `kind`/`key` if the user may see it."""
     if kind not in KINDS:
-        raise NotFound(f"Comments are on {', '.join(COMMENTABLE)}; '{kind}' is none of these.")
+        raise NotFound(f"Comments are on {', '.join(commentable())}; '{kind}' is none of these.")
     return KINDS[kind].find(user, key)
 
 
@@ -130,8 +160,8 @@ def votable_target(user: User, kind: str, key: str) -> models.Model:
     """What a vote is for: a commentable object, or a comment, if the user may see it."""
     if kind == "comment":
         return comment_for(user, key)
-    if kind not in KINDS:
-        raise NotFound(f"Votes are for {', '.join(VOTABLE)}; '{kind}' is none of these.")
+    if kind not in KINDS or not KINDS[kind].votable:
+        raise NotFound(f"Votes are for {', '.join(votable())}; '{kind}' is none of these.")
     return KINDS[kind].find(user, key)
 
 

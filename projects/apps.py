@@ -5,4 +5,4 @@ class ProjectsConfig(AppConfig):
     name = "projects"
 
     def ready(self) -> None:
-        from projects import ratings, search  # noqa: F401 - registers projects as ratable and searchable
+        from projects import discussion, ratings, search  # noqa: F401 - registers projects with community
