@@ -60,3 +60,19 @@ def test_a_paper_takes_comments_but_neither_kind_takes_votes(api_for, client, pa
     assert posted.status_code == 201, posted.json()
     assert "A classic." in client.get(f"/papers/{paper.pk}/").content.decode()
     assert (vote_on_paper.status_code, vote_on_project.status_code) == (404, 404)
+
+
+def test_site_search_finds_a_public_project_and_never_a_private_one(api_for, participant):
+    project(participant, slug="gradient-boosting", description="A gradient boosting baseline.")
+    project(participant, slug="secret-gradient", visibility=Project.Visibility.PRIVATE)
+
+    groups = api_for(old_account("reader")).get("/api/v1/search/?q=gradient").json()
+    owners = api_for(participant).get("/api/v1/search/?q=gradient").json()
+
+    def project_titles(answer):
+        return [
+            hit["url"] for group in answer["groups"] if group["kind"] == "projects" for hit in group["hits"]
+        ]
+
+    assert project_titles(groups) == ["/projects/gradient-boosting/"]
+    assert sorted(project_titles(owners)) == ["/projects/gradient-boosting/", "/projects/secret-gradient/"]
