@@ -43,7 +43,7 @@ def test_search_finds_each_kind_grouped_and_hides_private_and_unlisted_competiti
 
 
 def test_an_admitted_user_finds_the_private_competition(things, api_for, host):
-    insider = UserFactory(username="insider", email="insider@example.com")
+    insider = UserFactory(username="insider", email="insider@example.com", confirmed=True)
     admission.add_to_allow_list(competition=things["secret"], user=host, entries=["insider@example.com"])
     assert "Secret animals" in hits(api_for(insider).get(SEARCH, {"q": "animals"}))["competitions"]
     assert "Secret animals" not in hits(api_for(UserFactory()).get(SEARCH, {"q": "animals"}))["competitions"]
