@@ -130,8 +130,12 @@ class SubmissionCreateSerializer(serializers.Serializer):
         default=None,
         help_text="The phase's number; it must be the current phase (empty: the current phase).",
     )
-    track = serializers.SlugField(
-        required=False, allow_blank=True, default="", help_text="The track's slug (empty: the default track)."
+    track = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The track's slug (empty: the default track).",
     )
 
 
