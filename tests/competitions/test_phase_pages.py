@@ -99,3 +99,93 @@ def test_the_submissions_page_uploads_to_the_track_it_shows(client, challenge, p
     assert "Submit predictions to Development, Hard track" in page
     assert 'id="phase-not-current"' in later
     assert 'id="submit-form"' not in later
+
+
+def phase_post(competition, rows) -> dict:
+    data = {"phases-TOTAL_FORMS": str(len(rows)), "phases-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        data.update({f"phases-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def local(moment) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_host_page_offers_the_development_then_final_template(client, competition, host):
+    client.force_login(host)
+
+    answer = client.post(f"/competitions/{competition.slug}/host/phases/template/")
+
+    assert answer.status_code == 302
+    assert [phase.name for phase in competition.phases.order_by("number")] == ["Development", "Final"]
+    page = client.get(f"/competitions/{competition.slug}/host/").content.decode()
+    assert 'id="phase-row-2"' in page
+    assert 'value="Final"' in page
+
+
+def test_the_host_page_saves_phases_and_shows_a_refusal_naming_the_field(client, competition, host):
+    client.force_login(host)
+    start, middle, end = competition.start_at, competition.start_at + timedelta(days=3), competition.end_at
+    start = start.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    end = end.replace(second=0, microsecond=0)
+
+    overlapping = client.post(
+        f"/competitions/{competition.slug}/host/phases/",
+        phase_post(
+            competition,
+            [
+                {"name": "Development", "start_at": local(start), "end_at": local(middle)},
+                {"name": "Final", "start_at": local(middle - timedelta(hours=5)), "end_at": local(end)},
+            ],
+        ),
+    )
+    saved = client.post(
+        f"/competitions/{competition.slug}/host/phases/",
+        phase_post(
+            competition,
+            [
+                {"name": "Development", "start_at": local(start), "end_at": local(middle)},
+                {"name": "Final", "start_at": local(middle), "end_at": local(end), "decides": "on"},
+            ],
+        ),
+    )
+
+    assert overlapping.status_code == 200
+    page = overlapping.content.decode()
+    assert "<strong>phases[1].start_at</strong>: Phase 2 (Final) starts on" in page
+    assert "phases must not overlap" in page
+    assert saved.status_code == 302
+    assert list(competition.phases.values_list("name", "decides")) == [
+        ("Development", False),
+        ("Final", True),
+    ]
+
+
+def test_the_host_page_saves_tracks_and_refuses_a_repeated_slug(client, competition, host):
+    client.force_login(host)
+    rows = {
+        "tracks-TOTAL_FORMS": "2",
+        "tracks-INITIAL_FORMS": "0",
+        "tracks-0-slug": "main",
+        "tracks-0-name": "Main",
+    }
+
+    repeated = client.post(
+        f"/competitions/{competition.slug}/host/tracks/",
+        {**rows, "tracks-1-slug": "main", "tracks-1-name": "Again"},
+    )
+    saved = client.post(
+        f"/competitions/{competition.slug}/host/tracks/",
+        {**rows, "tracks-1-slug": "hard", "tracks-1-name": "Hard"},
+    )
+
+    assert "<strong>tracks[1].slug</strong>: Two tracks have the slug" in repeated.content.decode()
+    assert saved.status_code == 302
+    assert list(competition.tracks.values_list("slug", flat=True)) == ["main", "hard"]
+
+
+def test_a_participant_cannot_post_phases(client, competition, participant):
+    client.force_login(participant)
+
+    assert client.post(f"/competitions/{competition.slug}/host/phases/template/").status_code == 403
