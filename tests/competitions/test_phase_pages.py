@@ -189,3 +189,23 @@ def test_a_participant_cannot_post_phases(client, competition, participant):
     client.force_login(participant)
 
     assert client.post(f"/competitions/{competition.slug}/host/phases/template/").status_code == 403
+
+
+def test_the_host_dashboard_shows_each_phase_and_track(client, challenge, host, participant):
+    joined(challenge, participant)
+    submission, _ = create_submission(
+        competition=challenge,
+        user=participant,
+        file_name="p.csv",
+        stream=io.BytesIO(predictions().encode()),
+        track="hard",
+    )
+    assert scoring.score_and_settle(submission.pk) == "scored"
+    client.force_login(host)
+
+    page = client.get(f"/competitions/{challenge.slug}/host/dashboard/").content.decode()
+
+    table = page[page.index('id="per-phase"') : page.index("</table>", page.index('id="per-phase"'))]
+    assert table.count("<tr>") == 5  # the head and Development, Final times main, hard
+    assert "Development <span class=\"tag\">current</span>" in table
+    assert "alice (0.500000)" in table
