@@ -207,5 +207,5 @@ def test_the_host_dashboard_shows_each_phase_and_track(client, challenge, host, 
 
     table = page[page.index('id="per-phase"') : page.index("</table>", page.index('id="per-phase"'))]
     assert table.count("<tr>") == 5  # the head and Development, Final times main, hard
-    assert "Development <span class=\"tag\">current</span>" in table
+    assert 'Development <span class="tag">current</span>' in table
     assert "alice (0.500000)" in table
