@@ -27,6 +27,7 @@ runs again, a bounded number of times, through `retried_on_conflict`, instead of
 """
 
 import functools
+import json
 import logging
 import random
 import time
@@ -34,7 +35,7 @@ from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
 from django.db import DatabaseError, connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import JSONField, Q, QuerySet, Subquery
 
 from accounts.models import User
 from competitions.models import Competition, InvitationCode, JoinRequest, PhaseTrack, Team
@@ -124,14 +125,13 @@ def share_competition_and_pair(competition_id: int, phase_track_id: int) -> tupl
         raise Competition.DoesNotExist(f"Competition {competition_id} or its pair {phase_track_id} is gone.")
     competition = found[0]
     pair = PhaseTrack(
-        id=competition.pair__id,
+        id=getattr(competition, "pair__id"),  # noqa: B009 - a column of the raw query, unknown to the model
         **{field.attname: getattr(competition, f"pair__{field.column}") for field in pair_fields},
     )
     for field in pair_fields:
-        if field.get_internal_type() == "JSONField":  # a raw read gives JSON as text on some backends
-            value = getattr(pair, field.attname)
-            if isinstance(value, str):
-                setattr(pair, field.attname, field.from_db_value(value, None, connection))
+        # A raw read gives JSON as text on SQLite (these fields hold objects, lists or null, never text).
+        if isinstance(field, JSONField) and isinstance(value := getattr(pair, field.attname), str):
+            setattr(pair, field.attname, json.loads(value))
     pair.competition = competition
     return competition, pair
 

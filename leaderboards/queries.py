@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from competitions.models import Competition, PhaseTrack, Prize, Team
@@ -32,9 +32,9 @@ def higher_is_better(competition: Competition, pair: PhaseTrack | None = None) -
 def rankable_submissions(competition: Competition, pair: PhaseTrack | None = None) -> QuerySet[Submission]:
     """Submissions that may stand on a board (the pair's, or any of the competition's): scored in time, not
     deleted, not disqualified, and from a team that is not disqualified."""
-    where = {"phase_track": pair} if pair is not None else {"competition": competition}
+    where = Q(phase_track=pair) if pair is not None else Q(competition=competition)
     return Submission.objects.filter(
-        **where,
+        where,
         status=Submission.Status.SCORED,
         is_late=False,
         deleted_at__isnull=True,

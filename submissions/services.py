@@ -299,7 +299,7 @@ def select_final(*, submission: Submission, user: User, selected: bool) -> Submi
                     f"the running phase ({running.name}).",
                     code="not_selectable",
                 )
-            limit = effective_limits(running, competition)["final_selection_limit"]
+            limit = effective_limits(running, competition)["final_selection_limit"] or 1  # never empty
             chosen = (
                 team.submissions.filter(is_final=True, phase_track_id=submission.phase_track_id)
                 .exclude(pk=submission.pk)
