@@ -143,6 +143,10 @@ def fill(competition_id: int, teams: int, submissions: int) -> dict[str, float]:
             "SELECT start_at FROM competitions_competition WHERE id = %s", [competition_id]
         ).fetchone()[0]
         params["start"] = start
+        # The competition's one phase and track (competitions.phases): every submission and entry names it.
+        params["pair"] = connection.execute(
+            "SELECT id FROM competitions_phasetrack WHERE competition_id = %s", [competition_id]
+        ).fetchone()[0]
 
         def step(name: str, sql: str) -> None:
             started = time.perf_counter()
@@ -164,8 +168,10 @@ def fill(competition_id: int, teams: int, submissions: int) -> dict[str, float]:
             "users, teams, memberships",
             """
             INSERT INTO competitions_team (competition_id, name, created_at, disqualified_at,
-                                           disqualification_reason)
-            SELECT %(competition)s, 'Team ' || g, %(start)s + (g %% 1440) * interval '1 minute', NULL, ''
+                                           disqualification_reason, prize_ineligible_at,
+                                           prize_ineligibility_reason)
+            SELECT %(competition)s, 'Team ' || g, %(start)s + (g %% 1440) * interval '1 minute', NULL, '',
+                   NULL, ''
             FROM generate_series(1, %(teams)s) g
             """,
         )
@@ -201,17 +207,19 @@ def fill(competition_id: int, teams: int, submissions: int) -> dict[str, float]:
             "submissions",
             """
             INSERT INTO submissions_submission (
-                competition_id, team_id, submitted_by_id, description, file_name, file_key, file_size,
-                file_sha256, status, public_score, private_score, error_code, error_message,
+                competition_id, phase_track_id, team_id, submitted_by_id, description, file_name, file_key,
+                file_size, file_sha256, status, public_score, private_score, error_code, error_message,
                 host_error_detail, counts_against_quota, is_late, is_final, deleted_at, disqualified_at,
                 disqualification_reason, enqueue_count, created_at, enqueued_at, scoring_started_at,
-                scored_at)
-            SELECT %(competition)s, m.team_id, m.user_id, '', 'predictions.csv',
+                scored_at, team_number, public_columns, private_columns, public_tie_key, private_tie_key,
+                is_host_test, lease_holder, scoring_attempts, idempotency_key)
+            SELECT %(competition)s, %(pair)s, m.team_id, m.user_id, '', 'predictions.csv',
                    'submissions/bench/' || x.s || '.csv', 1400000, md5(x.s::text) || md5(x.k::text),
                    'scored', x.public_score, round(least(1.0, greatest(0.0,
                        x.public_score + (random() - 0.5) * 0.08))::numeric, 6)::float8,
                    '', '', '', true, false, (x.s < 2 * %(teams)s AND x.k %% 3 = 0), NULL, NULL, '', 1,
-                   x.created_at, x.created_at, x.created_at, x.created_at + interval '2 seconds'
+                   x.created_at, x.created_at, x.created_at, x.created_at + interval '2 seconds',
+                   x.s / %(teams)s + 1, '{}', '{}', '', '', false, '', 1, ''
             FROM (
                 SELECT s, k, created_at,
                        round((0.6 + 0.3 * ((k * 7919) %% %(teams)s)::float8 / %(teams)s
@@ -232,10 +240,11 @@ def fill(competition_id: int, teams: int, submissions: int) -> dict[str, float]:
         step(
             "public entries",
             f"""
-            INSERT INTO scoring_leaderboardentry (competition_id, team_id, split, score, best_submission_id,
-                                                  best_submitted_at, entries, last_submitted_at, public_rank)
-            SELECT DISTINCT ON (team_id) competition_id, team_id, 'public', public_score, id, created_at,
-                   count(*) OVER per_team, max(created_at) OVER per_team, NULL
+            INSERT INTO scoring_leaderboardentry (competition_id, phase_track_id, team_id, split, score,
+                                                  columns, tie_key, best_submission_id, best_submitted_at,
+                                                  entries, last_submitted_at, public_rank)
+            SELECT DISTINCT ON (team_id) competition_id, phase_track_id, team_id, 'public', public_score,
+                   '{{}}', '', id, created_at, count(*) OVER per_team, max(created_at) OVER per_team, NULL
             FROM submissions_submission WHERE {RANKABLE}
             WINDOW per_team AS (PARTITION BY team_id)
             ORDER BY team_id, public_score DESC, created_at, id

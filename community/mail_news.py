@@ -7,7 +7,7 @@ community's own services (comments), plus the beat task's deadline reminders."""
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,11 +19,13 @@ from community.team_notifications import invitation_news, merge_news
 from competitions.models import (
     Competition,
     JoinRequest,
+    Phase,
     Team,
     TeamInvitation,
     TeamMembership,
     TeamMergeRequest,
 )
+from competitions.phases import deciding_phase, effective_limits, phases_of, window_of
 from config.timestamps import utc_label
 from mail import kinds
 from mail.services import queue_mail, site_url
@@ -156,32 +158,48 @@ def mail_private_board(sender: object, *, competition: Competition, **kwargs: ob
 
 
 def final_selection_deadline(competition: Competition) -> datetime:
-    """When teams must have selected their final submissions: the end (phases will bring a date of their own)."""
-    return competition.end_at
+    """When teams must have selected their final submissions: the end of the phase that decides."""
+    return window_of(deciding_phase(competition), competition)[1]
+
+
+def final_phase_name(competition: Competition, deciding: Phase) -> str:
+    """'Animals' for a competition of one phase, 'The Final phase of Animals' for one of several."""
+    if len(phases_of(competition)) == 1:
+        return competition.title
+    return f"The {deciding.name} phase of {competition.title}"
 
 
 def mail_deadline_reminders() -> int:
     """A day before a running competition's final-selection deadline, each member of a team that has scored
     submissions but selected none gets one reminder (the outbox's event is the competition: once)."""
     now = timezone.now()
+    deciding_ends_soon = Phase.objects.filter(
+        competition=OuterRef("pk"), decides=True, end_at__gt=now, end_at__lte=now + REMINDER_BEFORE
+    )
     soon = Competition.objects.filter(
+        Q(end_at__lte=now + REMINDER_BEFORE) | Exists(deciding_ends_soon),
         status=Competition.Status.PUBLISHED,
         suspended_at__isnull=True,
         start_at__lte=now,
         end_at__gt=now,
-        end_at__lte=now + REMINDER_BEFORE,
     )
     queued = 0
     for competition in soon:
-        scored = Submission.objects.filter(team=OuterRef("pk"), status=Submission.Status.SCORED)
-        selected = Submission.objects.filter(team=OuterRef("pk"), is_final=True)
+        deadline = final_selection_deadline(competition)
+        if not now < deadline <= now + REMINDER_BEFORE:
+            continue
+        deciding = deciding_phase(competition)
+        in_deciding = {"phase_track__phase": deciding}
+        scored = Submission.objects.filter(
+            team=OuterRef("pk"), status=Submission.Status.SCORED, **in_deciding
+        )
+        selected = Submission.objects.filter(team=OuterRef("pk"), is_final=True, **in_deciding)
         teams = Team.objects.filter(competition=competition, disqualified_at__isnull=True).filter(
             Exists(scored), ~Exists(selected)
         )
         members = User.objects.filter(
             Exists(TeamMembership.objects.filter(team__in=teams, user=OuterRef("pk")))
         )
-        deadline = final_selection_deadline(competition)
         link = site_url(reverse("submissions:list", args=[competition.slug]))
         queued += queue_mail(
             recipients=members,
@@ -189,9 +207,10 @@ def mail_deadline_reminders() -> int:
             event=f"deadline-reminder:{competition.pk}",
             subject=f"Select your final submissions in {competition.title}",
             body=(
-                f"{competition.title} ends on {utc_label(deadline)} and your team has not selected its "
-                f"final submissions. Without a selection, the private leaderboard takes your team's best "
-                f"submissions by public score (up to {competition.final_selection_limit}).\n\n"
+                f"{final_phase_name(competition, deciding)} ends on {utc_label(deadline)} and your team has "
+                f"not selected its final submissions. Without a selection, the private leaderboard takes your "
+                f"team's best submissions by public score (up to "
+                f"{effective_limits(deciding, competition)['final_selection_limit']}).\n\n"
                 f"Choose them on your submissions page: {link}\n"
             ),
         )

@@ -27,6 +27,7 @@ runs again, a bounded number of times, through `retried_on_conflict`, instead of
 """
 
 import functools
+import json
 import logging
 import random
 import time
@@ -34,10 +35,10 @@ from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
 from django.db import DatabaseError, connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import JSONField, Q, QuerySet, Subquery
 
 from accounts.models import User
-from competitions.models import Competition, InvitationCode, JoinRequest, Team
+from competitions.models import Competition, InvitationCode, JoinRequest, PhaseTrack, Team
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,37 @@ def share_competition(competition_id: int) -> Competition:
     if not found:
         raise Competition.DoesNotExist(f"Competition {competition_id} does not exist.")
     return found[0]
+
+
+def share_competition_and_pair(competition_id: int, phase_track_id: int) -> tuple[Competition, PhaseTrack]:
+    """The competition under a shared row lock (as share_competition) and one of its phase-and-track pairs,
+    read in the same statement: what scoring needs to know whether a rescore changed the setup since. A
+    rescore of a pair locks the competition before switching the pair's setup, so the shared lock on the
+    competition alone keeps both still."""
+    pair_fields = [field for field in PhaseTrack._meta.concrete_fields if field.column != "id"]
+    extra = ", ".join(f'pt."{field.column}" AS "pair__{field.column}"' for field in pair_fields)
+    table, pair_table = Competition._meta.db_table, PhaseTrack._meta.db_table
+    # Names from the models' own metadata, never from input; the values are parameters.
+    sql = (
+        f'SELECT c.*, pt."id" AS "pair__id", {extra} FROM "{table}" c JOIN "{pair_table}" pt '  # noqa: S608
+        'ON pt."competition_id" = c."id" WHERE c."id" = %s AND pt."id" = %s'
+    )
+    if connection.vendor == "postgresql":  # SQLite has one writer at a time and no row locks
+        sql += " FOR SHARE OF c"
+    found = list(Competition.objects.raw(sql, [competition_id, phase_track_id]))
+    if not found:
+        raise Competition.DoesNotExist(f"Competition {competition_id} or its pair {phase_track_id} is gone.")
+    competition = found[0]
+    pair = PhaseTrack(
+        id=getattr(competition, "pair__id"),  # noqa: B009 - a column of the raw query, unknown to the model
+        **{field.attname: getattr(competition, f"pair__{field.column}") for field in pair_fields},
+    )
+    for field in pair_fields:
+        # A raw read gives JSON as text on SQLite (these fields hold objects, lists or null, never text).
+        if isinstance(field, JSONField) and isinstance(value := getattr(pair, field.attname), str):
+            setattr(pair, field.attname, json.loads(value))
+    pair.competition = competition
+    return competition, pair
 
 
 def lock_competitions(competition_ids: Iterable[int]) -> list[Competition]:

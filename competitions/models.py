@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from competitions.money import amount_text, totals_by_currency, totals_text
-from competitions.rules import LIMITS_BY_NAME, check_constraints
+from competitions.rules import LIMITS_BY_NAME, PHASE_LIMITS, check_constraints
 from datasets.models import DatasetVersion
 from organisations.models import Organisation
 
@@ -129,6 +129,10 @@ class Competition(models.Model):
         default=False,
         help_text="Unlisted only: whoever has the link may ask to join, and the host approves or refuses.",
     )
+    quotas_shared_across_tracks = models.BooleanField(
+        default=False,
+        help_text="With several tracks: one quota for all of them (otherwise each track has its own).",
+    )
 
     class Meta:
         ordering = ["-start_at"]
@@ -185,6 +189,137 @@ class Competition(models.Model):
         """'25,000 USD + 3,000 EUR' (per currency, never converted), or '' without money prizes; reads the
         prizes the lists prefetch."""
         return totals_text(totals_by_currency((prize.amount, prize.currency) for prize in self.prizes.all()))
+
+
+class Phase(models.Model):
+    """A period of a competition with its own quotas and boards (competitions.phases). Phases follow each
+    other without overlapping; the first starts at the competition's start and the last ends at its end.
+    A plain competition has one, made with it."""
+
+    class CarryOver(models.TextChoices):
+        NONE = "none", "Nothing"
+        FINALS = "finals", "Each team's final selections in the previous phase"
+        LAST = "last", "Each team's last K scored submissions in the previous phase"
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="phases")
+    number = models.PositiveSmallIntegerField(help_text="1, 2, 3... in the order the phases run.")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    start_at = models.DateTimeField()
+    end_at = models.DateTimeField()
+    has_own_quotas = models.BooleanField(
+        default=False,
+        help_text="Whether the limits below apply (otherwise the competition's rules do).",
+    )
+    daily_submission_limit = models.PositiveIntegerField(
+        default=LIMITS_BY_NAME["daily_submission_limit"].default
+    )
+    total_submission_limit = models.PositiveIntegerField(null=True, blank=True)
+    max_in_flight = models.PositiveIntegerField(null=True, blank=True)
+    final_selection_limit = models.PositiveIntegerField(
+        default=LIMITS_BY_NAME["final_selection_limit"].default
+    )
+    board_hidden_until_end = models.BooleanField(
+        default=False, help_text="Participants see this phase's board only once the phase has ended."
+    )
+    carry_over = models.CharField(max_length=10, choices=CarryOver.choices, default=CarryOver.NONE)
+    carry_over_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="K, for 'last K scored submissions'."
+    )
+    carried_over_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the submissions of the previous phase were carried over."
+    )
+    decides = models.BooleanField(
+        default=False,
+        help_text="The phase whose private board, medals, prizes and final selection decide the competition.",
+    )
+
+    class Meta:
+        ordering = ["competition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "number"], name="one_phase_per_number"),
+            models.UniqueConstraint(
+                fields=["competition"], condition=models.Q(decides=True), name="one_deciding_phase"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_at__gt=models.F("start_at")), name="phase_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(carry_over="last") | models.Q(carry_over_count__gte=1),
+                name="phase_carry_over_last_has_count",
+            ),
+            *(
+                models.CheckConstraint(condition=condition, name=name)
+                for name, condition in check_constraints("phase", PHASE_LIMITS)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition}: {self.name}"
+
+
+class Track(models.Model):
+    """A task of a competition with its own solution, metric and board in every phase (Codabench's tasks).
+    A plain competition has one, its default track."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="tracks")
+    number = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=50)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    is_default = models.BooleanField(default=False, help_text="Where a submission naming no track goes.")
+
+    class Meta:
+        ordering = ["competition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "number"], name="one_track_per_number"),
+            models.UniqueConstraint(fields=["competition", "slug"], name="one_track_per_slug"),
+            models.UniqueConstraint(
+                fields=["competition"], condition=models.Q(is_default=True), name="one_default_track"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition}: {self.name}"
+
+
+class PhaseTrack(models.Model):
+    """One track in one phase: what scores its submissions and owns its boards. Every field left empty
+    (blank or null) is the competition's, so a plain competition keeps its one setup on Competition;
+    competitions.phases.scoring_setup resolves them."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="phase_tracks")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="phase_tracks")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="phase_tracks")
+    metric = models.CharField(max_length=50, blank=True)
+    metric_params = models.JSONField(null=True, blank=True)
+    score_columns = models.JSONField(null=True, blank=True)
+    id_column = models.CharField(max_length=100, blank=True)
+    target_columns = models.JSONField(null=True, blank=True)
+    submission_columns = models.JSONField(null=True, blank=True)
+    public_fraction = models.FloatField(null=True, blank=True)
+    split_seed = models.BigIntegerField(null=True, blank=True)
+    solution_key = models.CharField(max_length=500, blank=True)
+    solution_sha256 = models.CharField(max_length=64, blank=True)
+    public_rows = models.PositiveIntegerField(null=True, blank=True)
+    private_rows = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["phase__number", "track__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "track"], name="one_pair_per_phase_and_track"),
+            models.CheckConstraint(
+                condition=models.Q(solution_key="") | ~models.Q(solution_sha256=""),
+                name="phase_track_solution_has_checksum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase.name} / {self.track.name}"
+
+    @property
+    def has_own_solution(self) -> bool:
+        return bool(self.solution_key)
 
 
 class CompetitionHost(models.Model):

@@ -209,6 +209,16 @@ def declared_fields(make: Callable[[Limit | Switch | Deadline], Any]) -> dict[st
     return {rule.name: make(rule) for rule in RULES}
 
 
-def check_constraints() -> list[tuple[str, Q]]:
-    """(name, condition) for every limit the database keeps."""
-    return [(f"competition_{limit.name}_in_bounds", limit.constraint()) for limit in LIMITS]
+# The limits a phase may set for itself (competitions.models.Phase): its quotas and its final selection.
+PHASE_LIMITS = ("daily_submission_limit", "total_submission_limit", "max_in_flight", "final_selection_limit")
+
+
+def check_constraints(
+    prefix: str = "competition", names: tuple[str, ...] | None = None
+) -> list[tuple[str, Q]]:
+    """(name, condition) for every limit the database keeps (on a phase: only PHASE_LIMITS)."""
+    return [
+        (f"{prefix}_{limit.name}_in_bounds", limit.constraint())
+        for limit in LIMITS
+        if names is None or limit.name in names
+    ]

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from competitions import rules
 from competitions.models import Competition
 from competitions.money import amount_text, currencies_in_use, decimals_of, totals_by_currency
+from competitions.phase_serializers import PhaseSerializer, TrackSerializer, phases_answer, tracks_answer
 from competitions.prizes import MAX_PRIZES, PrizeDraft
 from competitions.queries import (
     COMPETITION_ORDERINGS,
@@ -283,9 +284,28 @@ class CompetitionDetailSerializer(CompetitionSerializer):
     you = serializers.SerializerMethodField()
     prizes = PrizeSerializer(many=True, read_only=True, help_text="By place.")
     score_columns = serializers.SerializerMethodField()
+    phases = serializers.SerializerMethodField()
+    tracks = serializers.SerializerMethodField()
 
     class Meta(CompetitionSerializer.Meta):
-        fields = [*CompetitionSerializer.Meta.fields, "prizes", "score_columns", "submission_format", "you"]
+        fields = [
+            *CompetitionSerializer.Meta.fields,
+            "phases",
+            "tracks",
+            "prizes",
+            "score_columns",
+            "submission_format",
+            "you",
+        ]
+
+    @extend_schema_field(PhaseSerializer(many=True))
+    def get_phases(self, competition: Competition) -> list:
+        """In order, the current one marked (competitions.phases)."""
+        return phases_answer(competition)
+
+    @extend_schema_field(TrackSerializer(many=True))
+    def get_tracks(self, competition: Competition) -> list:
+        return tracks_answer(competition)
 
     @extend_schema_field(ScoreColumnSerializer(many=True))
     def get_score_columns(self, competition: Competition) -> list:

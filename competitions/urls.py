@@ -1,6 +1,6 @@
 from django.urls import path
 
-from competitions import admission_views, co_host_views, prize_views, team_views, views
+from competitions import admission_views, co_host_views, phase_views, prize_views, team_views, views
 
 app_name = "competitions"
 urlpatterns = [
@@ -18,6 +18,13 @@ urlpatterns = [
     path("competitions/<slug:slug>/host/", views.host_settings, name="host"),
     path("competitions/<slug:slug>/host/check/", views.check, name="check"),
     path("competitions/<slug:slug>/host/prizes/", prize_views.save_prizes, name="host-prizes"),
+    path("competitions/<slug:slug>/host/phases/", phase_views.save_phases, name="host-phases"),
+    path(
+        "competitions/<slug:slug>/host/phases/template/",
+        phase_views.use_phase_template,
+        name="host-phases-template",
+    ),
+    path("competitions/<slug:slug>/host/tracks/", phase_views.save_tracks, name="host-tracks"),
     path(
         "competitions/<slug:slug>/host/prize-eligibility/",
         prize_views.prize_eligibility,

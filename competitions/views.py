@@ -16,6 +16,7 @@ from competitions.forms import (
     RescoreForm,
 )
 from competitions.models import Competition, CompetitionHost
+from competitions.phase_forms import phase_rows_for, track_rows_for
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
@@ -240,6 +241,8 @@ def render_host_page(request, competition: Competition, **forms):
         forms["form"] = CompetitionSettingsForm(initial=initial)
     forms.setdefault("prizes_form", PrizesForm(competition=competition))
     forms.setdefault("eligibility_form", PrizeEligibilityForm())
+    forms.setdefault("phase_rows", phase_rows_for(competition))
+    forms.setdefault("track_rows", track_rows_for(competition))
     context = competition_context(request, competition, "host")
     context.update(
         rescore_form=rescore_form_for(competition),

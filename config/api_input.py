@@ -73,3 +73,15 @@ class OrderingField(serializers.ChoiceField):
 
     def to_internal_value(self, data):
         return self.default if data == "" else super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, and nothing DRF would also read as one (1, "0", "yes", "on"): the API's booleans are
+    strict (mail.api.OnOffField is the same rule)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, str) and data.lower() in ("true", "false"):
+            return data.lower() == "true"
+        self.fail("invalid", input=data)

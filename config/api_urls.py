@@ -3,7 +3,7 @@ from django.urls import path
 from accounts import api as accounts_api
 from community import api as community_api
 from community import benchmark_api, paper_api, rating_api, writeup_api
-from competitions import admission_api, team_api
+from competitions import admission_api, phase_api, team_api
 from competitions import api as competitions_api
 from competitions import co_host_api as competitions_co_host_api
 from competitions import croissant_api as competition_croissant_api
@@ -262,6 +262,13 @@ urlpatterns = [
         name="api-team-disqualify",
     ),
     path("competitions/<slug:slug>/prizes/", prize_api.PrizesApi.as_view(), name="api-prizes"),
+    path("competitions/<slug:slug>/phases/", phase_api.PhasesApi.as_view(), name="api-phases"),
+    path("competitions/<slug:slug>/tracks/", phase_api.TracksApi.as_view(), name="api-tracks"),
+    path(
+        "competitions/<slug:slug>/phases/<int:number>/tracks/<slug:track>/scoring/",
+        phase_api.PairScoringApi.as_view(),
+        name="api-phase-track-scoring",
+    ),
     path(
         "competitions/<slug:slug>/teams/<int:team_id>/prize-eligibility/",
         prize_api.TeamPrizeEligibilityApi.as_view(),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from competitions.phases import pairs_of
 from competitions.queries import competition_for, team_for
 from config.api_input_limits import page_parameter
 from config.api_schema import LIMIT, OFFSET, error, errors
@@ -28,6 +29,12 @@ SPLIT = OpenApiParameter(
     default="public",
     description="The private board is shown once the competition has ended; any other value is a 404.",
 )
+PHASE = OpenApiParameter(
+    "phase", int, required=False, description="The phase's number (default: the current one)."
+)
+TRACK = OpenApiParameter(
+    "track", str, required=False, description="The track's slug (default: the default track)."
+)
 BOARD_ERRORS = {
     **errors(401),
     403: error("The private board before the end of the competition."),
@@ -42,6 +49,8 @@ class LeaderboardApi(APIView):
         tags=["leaderboards"],
         parameters=[
             SPLIT,
+            PHASE,
+            TRACK,
             OpenApiParameter(
                 LIMIT.name, LIMIT.type, description=f"Rows to return: 100 unless given, {MAX_PAGE} at most."
             ),
@@ -56,21 +65,31 @@ class LeaderboardApi(APIView):
         responses={200: LeaderboardSerializer, **errors(400), **BOARD_ERRORS},
     )
     def get(self, request, slug):
-        """?split=public|private, paginated with ?limit= and ?offset=, ordered by ?sort=."""
+        """?split=public|private of ?phase=N&track=slug, paginated with ?limit= and ?offset=, ordered by
+        ?sort=."""
         competition = competition_for(request.user, slug)
-        board = board_for(request.user, competition, request.query_params.get("split", "public"))
-        columns = board_columns(request.user, competition)
+        params = request.query_params
+        board = board_for(
+            request.user, competition, params.get("split", "public"), params.get("phase"), params.get("track")
+        )
+        columns = board_columns(request.user, competition, board.pair)
         sort = sort_column(columns, request.query_params.get("sort"))
         offset = page_parameter(request, "offset", default=0, minimum=0, maximum=board.size)
         limit = page_parameter(request, "limit", default=100, minimum=1, maximum=MAX_PAGE)
         if sort is None:
-            rows = board_page(competition, board.split, offset=offset, limit=limit, size=board.size)
+            rows = board_page(
+                competition, board.split, offset=offset, limit=limit, size=board.size, pair=board.pair
+            )
         else:
-            every_row = leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS, size=board.size)
+            every_row = leaderboard_rows(
+                competition, board.split, limit=CSV_MAX_ROWS, size=board.size, pair=board.pair
+            )
             rows = sorted_by_column(every_row, sort)[offset : offset + limit]
         viewer_team = team_for(request.user, competition) if request.user.is_authenticated else None
         rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=viewer_team)
         page = {
+            "phase": board.pair.phase.number,
+            "track": board.pair.track.slug,
             "split": board.split,
             "final": board.is_final,
             "pending_submissions": board.pending,
@@ -89,7 +108,7 @@ class LeaderboardCsvApi(APIView):
         operation_id="leaderboard_csv",
         summary="The whole leaderboard as a CSV file",
         tags=["leaderboards"],
-        parameters=[SPLIT],
+        parameters=[SPLIT, PHASE, TRACK],
         responses={
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR, description="rank, team, score, ... per row."
@@ -104,19 +123,34 @@ class LeaderboardCsvApi(APIView):
 def leaderboard_download(request, slug) -> HttpResponse:
     """The whole board as CSV, for the page's download button and the API alike."""
     competition = competition_for(request.user, slug)
-    board = board_for(request.user, competition, request.GET.get("split", "public"))
+    board = board_for(
+        request.user,
+        competition,
+        request.GET.get("split", "public"),
+        request.GET.get("phase"),
+        request.GET.get("track"),
+    )
     rows = (
-        leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS, size=board.size) if board.size else []
+        leaderboard_rows(competition, board.split, limit=CSV_MAX_ROWS, size=board.size, pair=board.pair)
+        if board.size
+        else []
     )
     rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=None)
-    columns = board_columns(request.user, competition)
+    columns = board_columns(request.user, competition, board.pair)
     response = HttpResponse(
         leaderboard_csv(rows, board.split, columns), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="{competition.slug}-{board.split}-leaderboard.csv"'
+        f'attachment; filename="{competition.slug}-{board_name(competition, board)}{board.split}-leaderboard.csv"'
     )
     return response
+
+
+def board_name(competition, board) -> str:
+    """'phase-2-main-' for a board of a competition with several phases or tracks, '' for a plain one."""
+    if len(pairs_of(competition)) == 1:
+        return ""
+    return f"phase-{board.pair.phase.number}-{board.pair.track.slug}-"
 
 
 class SubmissionApi(SubmissionDetailApi):

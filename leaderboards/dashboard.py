@@ -5,7 +5,7 @@ only `leaderboards.views.host_dashboard` (which checks `is_host`) may call it. E
 database (a competition can hold a million submissions); Python only folds the per-day rows.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 
 from django.db.models import Count, Q, QuerySet
@@ -13,6 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from competitions.models import Competition, RulesAcceptance, Team
+from competitions.phases import current_phase, pairs_of
 from leaderboards.models import LeaderboardEntry
 from leaderboards.private_board import pending_on_time, private_preview
 from leaderboards.queries import LeaderboardRow, leaderboard_rows
@@ -29,6 +30,22 @@ class PrivateRow:
     rank: int
     team_name: str
     score: float
+
+
+@dataclass(frozen=True)
+class BoardFigures:
+    """One phase and track's figures: its submissions, the teams that submitted and its leader."""
+
+    phase_name: str
+    track_name: str
+    is_current: bool
+    decides: bool
+    submissions: int
+    scored: int
+    failed: int
+    carried_over: int
+    teams: int
+    leader: LeaderboardRow | None
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class Dashboard:
     private_top: list[LeaderboardRow] | list[PrivateRow]
     private_is_preview: bool
     private_pending: int
+    boards: list["BoardFigures"] = field(default_factory=list)
 
     @property
     def failure_rate(self) -> float | None:
@@ -94,7 +112,49 @@ def host_dashboard(competition: Competition) -> Dashboard:
         private_top=private_top,
         private_is_preview=private_is_preview,
         private_pending=private_pending,
+        boards=board_figures(competition),
     )
+
+
+def board_figures(competition: Competition) -> list[BoardFigures]:
+    """Per phase and track (nothing for a plain competition, whose figures above are its one board's): one
+    aggregate over the competition's submissions grouped by pair, and each board's leader."""
+    pairs = pairs_of(competition)
+    if len(pairs) == 1:
+        return []
+    by_pair = {
+        row["phase_track"]: row
+        for row in Submission.objects.filter(competition=competition)
+        .values("phase_track")
+        .annotate(
+            total=Count("pk"),
+            scored=Count("pk", filter=Q(status=Status.SCORED)),
+            failed=Count("pk", filter=Q(status=Status.FAILED)),
+            carried=Count("pk", filter=Q(carried_over_from__isnull=False)),
+            teams=Count("team", distinct=True),
+        )
+        .order_by()
+    }
+    current = current_phase(competition)
+    figures = []
+    for pair in pairs:
+        row = by_pair.get(pair.pk, {})
+        top = leaderboard_rows(competition, LeaderboardEntry.Split.PUBLIC, limit=1, pair=pair)
+        figures.append(
+            BoardFigures(
+                phase_name=pair.phase.name,
+                track_name=pair.track.name,
+                is_current=pair.phase_id == current.pk,
+                decides=pair.phase.decides,
+                submissions=row.get("total", 0),
+                scored=row.get("scored", 0),
+                failed=row.get("failed", 0),
+                carried_over=row.get("carried", 0),
+                teams=row.get("teams", 0),
+                leader=top[0] if top else None,
+            )
+        )
+    return figures
 
 
 def chart_days(competition: Competition) -> list[date]:

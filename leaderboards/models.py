@@ -1,6 +1,6 @@
 from django.db import models
 
-from competitions.models import Competition, Team
+from competitions.models import Competition, PhaseTrack, Team
 from submissions.models import Submission
 
 
@@ -12,6 +12,12 @@ class LeaderboardEntry(models.Model):
         PRIVATE = "private", "Private"
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="leaderboard_entries")
+    phase_track = models.ForeignKey(
+        PhaseTrack,
+        on_delete=models.CASCADE,
+        related_name="leaderboard_entries",
+        help_text="The board: one per track in each phase.",
+    )
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="leaderboard_entries")
     split = models.CharField(max_length=10, choices=Split.choices)
     score = models.FloatField()
@@ -32,18 +38,18 @@ class LeaderboardEntry(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["competition", "team", "split"], name="one_entry_per_team_and_split"
+                fields=["phase_track", "team", "split"], name="one_entry_per_board_team_and_split"
             )
         ]
         indexes = [
             # One index per direction, each in the exact order a leaderboard reads (ties: earlier first).
             models.Index(
-                fields=["competition", "split", "score", "tie_key", "best_submitted_at", "team"],
-                name="leaderboard_order",
+                fields=["phase_track", "split", "score", "tie_key", "best_submitted_at", "team"],
+                name="board_order",
             ),
             models.Index(
-                fields=["competition", "split", "-score", "tie_key", "best_submitted_at", "team"],
-                name="leaderboard_order_desc",
+                fields=["phase_track", "split", "-score", "tie_key", "best_submitted_at", "team"],
+                name="board_order_desc",
             ),
         ]
         verbose_name_plural = "leaderboard entries"

@@ -16,7 +16,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from competitions import locks
-from competitions.models import Competition
+from competitions.models import Competition, PhaseTrack
+from competitions.phases import deciding_phase, default_track, effective_limits, pair_of, pairs_of
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import higher_is_better, rankable_submissions, ranked_entries
 from leaderboards.signals import private_board_revealed
@@ -71,19 +72,41 @@ def rebuild_if_built(competition: Competition) -> None:
             build_private_leaderboard(locked)
 
 
+def deciding_pairs(competition: Competition) -> list[PhaseTrack]:
+    """The boards that decide the competition: every track's in the deciding phase."""
+    deciding = deciding_phase(competition)
+    return [pair for pair in pairs_of(competition) if pair.phase_id == deciding.pk]
+
+
+def deciding_pair(competition: Competition, pair: PhaseTrack | None = None) -> PhaseTrack:
+    """The board a private read is about: the one given, or the deciding phase's default track."""
+    return pair or pair_of(competition, deciding_phase(competition), default_track(competition))
+
+
 def build_private_leaderboard(competition: Competition) -> int:
-    """Replace the competition's private entries; returns how many teams stand on the board.
-    Call inside a transaction holding the competition's row lock."""
-    best_by_team = best_final_per_team(competition)
+    """Replace the private entries of every board of the deciding phase; returns how many teams stand on
+    them. Call inside a transaction holding the competition's row lock."""
+    LeaderboardEntry.objects.filter(competition=competition, split=LeaderboardEntry.Split.PRIVATE).delete()
+    standing = sum(build_private_board(competition, pair) for pair in deciding_pairs(competition))
+    competition.private_leaderboard_built_at = timezone.now()
+    competition.save(update_fields=["private_leaderboard_built_at"])
+    refresh_planner_statistics()
+    logger.info("Built the private leaderboard of %s: %s teams", competition.slug, standing)
+    return standing
+
+
+def build_private_board(competition: Competition, pair: PhaseTrack) -> int:
+    """One track's private board in the deciding phase."""
+    best_by_team = best_final_per_team(competition, pair)
     public_entries = {
-        entry.team_id: entry for entry in ranked_entries(competition, LeaderboardEntry.Split.PUBLIC)
+        entry.team_id: entry for entry in ranked_entries(competition, LeaderboardEntry.Split.PUBLIC, pair)
     }
     public_ranks = {team_id: rank for rank, team_id in enumerate(public_entries, start=1)}
-    LeaderboardEntry.objects.filter(competition=competition, split=LeaderboardEntry.Split.PRIVATE).delete()
     LeaderboardEntry.objects.bulk_create(
         [
             LeaderboardEntry(
                 competition=competition,
+                phase_track=pair,
                 team_id=team_id,
                 split=LeaderboardEntry.Split.PRIVATE,
                 score=best.private_score,
@@ -103,41 +126,46 @@ def build_private_leaderboard(competition: Competition) -> int:
         ],
         batch_size=2000,
     )
-    competition.private_leaderboard_built_at = timezone.now()
-    competition.save(update_fields=["private_leaderboard_built_at"])
-    refresh_planner_statistics()
-    logger.info("Built the private leaderboard of %s: %s teams", competition.slug, len(best_by_team))
     return len(best_by_team)
 
 
-def best_final_per_team(competition: Competition) -> dict[int, Candidate]:
-    """Each team's best private score among its final candidates, as the board would stand now."""
+def best_final_per_team(competition: Competition, pair: PhaseTrack | None = None) -> dict[int, Candidate]:
+    """Each team's best private score among its final candidates on a deciding board, as it would stand
+    now (by default the deciding phase's default track)."""
+    pair = deciding_pair(competition, pair)
     best_by_team: dict[int, Candidate] = {}
-    for candidate in final_candidates(competition):
+    for candidate in final_candidates(competition, pair):
         current = best_by_team.get(candidate.team_id)
-        if current is None or beats(competition, candidate, current):
+        if current is None or beats(competition, candidate, current, pair):
             best_by_team[candidate.team_id] = candidate
     return best_by_team
 
 
-def private_preview(competition: Competition, limit: int = 10) -> list[Candidate]:
+def private_preview(
+    competition: Competition, limit: int = 10, pair: PhaseTrack | None = None
+) -> list[Candidate]:
     """For the host's eyes only, before the end: the top of the private board if it ended now."""
-    best = best_final_per_team(competition).values()
-    sign = -1 if higher_is_better(competition) else 1
+    pair = deciding_pair(competition, pair)
+    best = best_final_per_team(competition, pair).values()
+    sign = -1 if higher_is_better(competition, pair) else 1
     return sorted(best, key=lambda c: (sign * c.private_score, c.tie_key, c.created_at, c.submission_id))[
         :limit
     ]
 
 
-def final_candidates(competition: Competition):
-    """Each team's selected submissions, or its best few by public score where it selected none."""
-    eligible = rankable_submissions(competition).filter(private_score__isnull=False)
+def final_candidates(competition: Competition, pair: PhaseTrack):
+    """Each team's selected submissions on the board, or its best few by public score where it selected
+    none (as many as the deciding phase lets a team select)."""
+    eligible = rankable_submissions(competition, pair).filter(private_score__isnull=False)
+    limit = effective_limits(pair.phase, competition)["final_selection_limit"]
     fields = ("pk", "team_id", "private_score", "created_at", "private_columns", "private_tie_key")
     # No ordering: the model's default (newest first) would make the database walk the whole time index.
     selected = eligible.filter(is_final=True).order_by()
     for row in selected.values_list(*fields).iterator(chunk_size=5000):
         yield Candidate(*row)
-    public_order = F("public_score").desc() if higher_is_better(competition) else F("public_score").asc()
+    public_order = (
+        F("public_score").desc() if higher_is_better(competition, pair) else F("public_score").asc()
+    )
     unselected = (
         eligible.exclude(team_id__in=selected.values("team_id"))
         .order_by()
@@ -148,18 +176,18 @@ def final_candidates(competition: Competition):
                 order_by=[public_order, F("public_tie_key"), F("created_at"), F("pk")],
             )
         )
-        .filter(pick__lte=competition.final_selection_limit)
+        .filter(pick__lte=limit)
     )
     for row in unselected.values_list(*fields).iterator(chunk_size=5000):
         yield Candidate(*row)
 
 
-def beats(competition: Competition, candidate: Candidate, current: Candidate) -> bool:
+def beats(competition: Competition, candidate: Candidate, current: Candidate, pair: PhaseTrack) -> bool:
     if candidate.private_score == current.private_score:
         if candidate.tie_key != current.tie_key:
             return candidate.tie_key < current.tie_key
         return (candidate.created_at, candidate.submission_id) < (current.created_at, current.submission_id)
-    if higher_is_better(competition):
+    if higher_is_better(competition, pair):
         return candidate.private_score > current.private_score
     return candidate.private_score < current.private_score
 

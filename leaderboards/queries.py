@@ -4,10 +4,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from competitions.models import Competition, Prize, Team
+from competitions.models import Competition, PhaseTrack, Prize, Team
+from competitions.phases import board_pair, scoring_setup
 from competitions.score_columns import ScoreColumnSetup
 from leaderboards.board_cache import is_cached_page, remembered
 from leaderboards.medals import medal_cutoffs, medal_for
@@ -17,15 +18,23 @@ from scoring import engine
 from submissions.models import Submission
 
 
-def higher_is_better(competition: Competition) -> bool:
-    return engine.get_metric(competition.metric).higher_is_better
+def board_of(competition: Competition, pair: PhaseTrack | None = None) -> PhaseTrack:
+    """The board a read is about: the pair given, or by default the current phase's default track (after
+    the end, the deciding phase's)."""
+    return pair if pair is not None else board_pair(competition)
 
 
-def rankable_submissions(competition: Competition) -> QuerySet[Submission]:
-    """Submissions that may stand on a leaderboard: scored in time, not deleted, not disqualified, and from
-    a team that is not disqualified."""
+def higher_is_better(competition: Competition, pair: PhaseTrack | None = None) -> bool:
+    metric = scoring_setup(pair, competition).metric if pair is not None else competition.metric
+    return engine.get_metric(metric).higher_is_better
+
+
+def rankable_submissions(competition: Competition, pair: PhaseTrack | None = None) -> QuerySet[Submission]:
+    """Submissions that may stand on a board (the pair's, or any of the competition's): scored in time, not
+    deleted, not disqualified, and from a team that is not disqualified."""
+    where = Q(phase_track=pair) if pair is not None else Q(competition=competition)
     return Submission.objects.filter(
-        competition=competition,
+        where,
         status=Submission.Status.SCORED,
         is_late=False,
         deleted_at__isnull=True,
@@ -34,9 +43,12 @@ def rankable_submissions(competition: Competition) -> QuerySet[Submission]:
     )
 
 
-def ranked_entries(competition: Competition, split: str) -> QuerySet[LeaderboardEntry]:
-    direction = "-score" if higher_is_better(competition) else "score"
-    return LeaderboardEntry.objects.filter(competition=competition, split=split).order_by(
+def ranked_entries(
+    competition: Competition, split: str, pair: PhaseTrack | None = None
+) -> QuerySet[LeaderboardEntry]:
+    pair = board_of(competition, pair)
+    direction = "-score" if higher_is_better(competition, pair) else "score"
+    return LeaderboardEntry.objects.filter(phase_track=pair, split=split).order_by(
         direction, "tie_key", "best_submitted_at", "team_id"
     )
 
@@ -113,30 +125,44 @@ ROW_FIELDS = ("team_id", "score", "entries", "last_submitted_at", "public_rank",
 
 
 def leaderboard_rows(
-    competition: Competition, split: str, *, offset: int = 0, limit: int = 100, size: int | None = None
+    competition: Competition,
+    split: str,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    size: int | None = None,
+    pair: PhaseTrack | None = None,
 ) -> list[LeaderboardRow]:
     """One page of a leaderboard in rank order; ties go to the team whose best came first. Private rows
     carry the public rank (for the shake-up) and the medal."""
-    entries = ranked_entries(competition, split)[offset : offset + limit].values_list(*ROW_FIELDS)
+    pair = board_of(competition, pair)
+    entries = ranked_entries(competition, split, pair)[offset : offset + limit].values_list(*ROW_FIELDS)
     if split == LeaderboardEntry.Split.PRIVATE and size is None:
-        size = leaderboard_size(competition, split)
+        size = leaderboard_size(competition, split, pair)
     ranked = [(offset + position, entry) for position, entry in enumerate(entries, start=1)]
     return build_rows(ranked, split, size=size)
 
 
 def board_page(
-    competition: Competition, split: str, *, offset: int, limit: int, size: int
+    competition: Competition,
+    split: str,
+    *,
+    offset: int,
+    limit: int,
+    size: int,
+    pair: PhaseTrack | None = None,
 ) -> list[LeaderboardRow]:
     """One page of a board for the page and the API: the first pages of the public board come from the
     cache while the board stays unchanged (leaderboards.board_cache)."""
     if not size:
         return []
+    pair = board_of(competition, pair)
     if not is_cached_page(split, offset):
-        return leaderboard_rows(competition, split, offset=offset, limit=limit, size=size)
+        return leaderboard_rows(competition, split, offset=offset, limit=limit, size=size, pair=pair)
     return remembered(
         competition.pk,
-        f"rows:{offset}:{limit}",
-        lambda: leaderboard_rows(competition, split, offset=offset, limit=limit, size=size),
+        f"rows:{pair.pk}:{offset}:{limit}",
+        lambda: leaderboard_rows(competition, split, offset=offset, limit=limit, size=size, pair=pair),
     )
 
 
@@ -189,21 +215,30 @@ def with_cells(rows: list[LeaderboardRow], columns: Sequence[ScoreColumnSetup]) 
     ]
 
 
-def ranks_of_teams(competition: Competition, split: str, team_ids: set[int]) -> list[tuple[int, int]]:
+def ranks_of_teams(
+    competition: Competition, split: str, team_ids: set[int], pair: PhaseTrack | None = None
+) -> list[tuple[int, int]]:
     """(rank, team id) of the board's rows whose team is in `team_ids`, in rank order: each keeps its rank on
     the whole board, as a "with code" view keeps the ranks of the full table."""
-    order = ranked_entries(competition, split).values_list("team_id", flat=True)
+    order = ranked_entries(competition, split, pair).values_list("team_id", flat=True)
     return [(rank, team_id) for rank, team_id in enumerate(order, start=1) if team_id in team_ids]
 
 
 def rows_at_ranks(
-    competition: Competition, split: str, ranks: list[tuple[int, int]], *, size: int
+    competition: Competition,
+    split: str,
+    ranks: list[tuple[int, int]],
+    *,
+    size: int,
+    pair: PhaseTrack | None = None,
 ) -> list[LeaderboardRow]:
     """The rows of these (rank, team id) pairs, from a board of `size` rows (for the medals)."""
     entries = {
         entry[0]: entry
         for entry in LeaderboardEntry.objects.filter(
-            competition=competition, split=split, team_id__in=[team_id for _, team_id in ranks]
+            phase_track=board_of(competition, pair),
+            split=split,
+            team_id__in=[team_id for _, team_id in ranks],
         ).values_list(*ROW_FIELDS)
     }
     return build_rows([(rank, entries[team_id]) for rank, team_id in ranks], split, size=size)
@@ -228,5 +263,5 @@ def row_filters() -> dict[str, RowFilter]:
     return filters
 
 
-def leaderboard_size(competition: Competition, split: str) -> int:
-    return LeaderboardEntry.objects.filter(competition=competition, split=split).count()
+def leaderboard_size(competition: Competition, split: str, pair: PhaseTrack | None = None) -> int:
+    return LeaderboardEntry.objects.filter(phase_track=board_of(competition, pair), split=split).count()

@@ -56,6 +56,8 @@ class LeaderboardSerializer(serializers.Serializer):
     """A page of a board; give the split and the labels of the viewer's columns in the context too
     (`{"split": ..., "columns": [...]}`), for the rows."""
 
+    phase = serializers.IntegerField(help_text="The number of the phase whose board this is.")
+    track = serializers.CharField(help_text="The slug of the track whose board this is.")
     split = serializers.ChoiceField(choices=LeaderboardEntry.Split.choices)
     final = serializers.BooleanField(help_text="The competition has ended: this board no longer changes.")
     pending_submissions = serializers.IntegerField(

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from competitions.phases import current_phase, phases_of, tracks_of
 from competitions.queries import can_review, competition_for
 from competitions.score_columns import columns_of
 from competitions.views import competition_context
@@ -32,31 +33,42 @@ PAGE_SIZE = 100
 def leaderboard(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "leaderboard")
-    board = board_for(request.user, competition, request.GET.get("split", "public"))
+    board = board_for(
+        request.user,
+        competition,
+        request.GET.get("split", "public"),
+        request.GET.get("phase"),
+        request.GET.get("track"),
+    )
+    pair = board.pair
     filters = row_filters()
     only = request.GET.get("only", "") if request.GET.get("only") in filters else ""
-    columns = board_columns(request.user, competition)
+    columns = board_columns(request.user, competition, pair)
     # An unknown or hidden label shows the board in rank order, as a stale link should.
     sort = next((column for column in columns if column.label == request.GET.get("sort")), None)
     if sort is not None and not only:
         every_row = sorted_by_column(
-            leaderboard_rows(competition, board.split, limit=board.size or 1, size=board.size), sort
+            leaderboard_rows(competition, board.split, limit=board.size or 1, size=board.size, pair=pair),
+            sort,
         )
         page = Paginator(every_row, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
     elif only:
         teams = filters[only].teams(competition)
-        page = Paginator(ranks_of_teams(competition, board.split, teams), PAGE_SIZE).get_page(
+        page = Paginator(ranks_of_teams(competition, board.split, teams, pair), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        rows = rows_at_ranks(competition, board.split, list(page.object_list), size=board.size)
+        rows = rows_at_ranks(competition, board.split, list(page.object_list), size=board.size, pair=pair)
     else:
         page = Paginator(range(board.size), PAGE_SIZE).get_page(request.GET.get("page"))
         offset = (page.number - 1) * PAGE_SIZE
-        rows = board_page(competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size)
+        rows = board_page(
+            competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size, pair=pair
+        )
     rows, awards = rows_with_prizes(
         request.user, competition, board.split, rows, viewer_team=context.get("team")
     )
+    choices = board_choices(competition, pair)
     context.update(
         rows=with_cells(rows, columns),
         awards=awards if awards and awards.awards else None,
@@ -70,8 +82,25 @@ def leaderboard(request, slug):
         private=board.split == "private",
         your_team_id=context["team"].pk if context.get("team") else None,
         row_filters=[(name, row_filter.label) for name, row_filter in filters.items()],
+        board_choices=choices,
+        board_query=f"phase={pair.phase.number}&track={pair.track.slug}&" if choices else "",
     )
     return render(request, "leaderboards/leaderboard.html", context)
+
+
+def board_choices(competition, pair) -> dict | None:
+    """The phases and tracks a reader may switch the board to (None for a plain competition, which has
+    one board), each with whether it is the one shown."""
+    phases, tracks = phases_of(competition), tracks_of(competition)
+    if len(phases) == 1 and len(tracks) == 1:
+        return None
+    current = current_phase(competition)
+    return {
+        "phases": [(phase, phase.pk == pair.phase_id, phase.pk == current.pk) for phase in phases],
+        "tracks": [(track, track.pk == pair.track_id) for track in tracks] if len(tracks) > 1 else [],
+        "phase": pair.phase,
+        "track": pair.track,
+    }
 
 
 def tie_breaks(competition, columns) -> list[str]:

@@ -39,7 +39,12 @@ def rescorable(competition: Competition):
     hidden rows (a new solution may fix that). Files refused by validation stay refused. The host's test
     submissions are scored again too, so they keep showing what the current setup gives; they never reach a
     board, since the boards are rebuilt from participants' submissions only."""
-    return Submission.with_host_tests.filter(competition=competition).filter(
+    return Submission.with_host_tests.filter(
+        # A pair with its own solution or metric is not scored on the competition's (competitions.phases).
+        competition=competition,
+        phase_track__solution_key="",
+        phase_track__metric="",
+    ).filter(
         Q(status=Submission.Status.SCORED) | Q(status=Submission.Status.FAILED, error_code="metric_failed")
     )
 

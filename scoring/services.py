@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from competitions import locks
 from competitions.models import Competition, Team
+from competitions.phases import ScoringSetup
+from competitions.phases import scoring_setup as resolved_setup
 from competitions.score_columns import engine_columns, tie_key_of
 from config.errors import DATABASE_ERRORS
 from datasets.storage import private_storage
@@ -57,7 +59,7 @@ def score_with_timings(submission_id: int, holder: str) -> tuple[str, Submission
             current,
         )
         return "skipped", None, {}
-    submission = Submission.with_host_tests.select_related("competition").get(pk=submission_id)
+    submission = Submission.with_host_tests.select_related("competition", "phase_track").get(pk=submission_id)
     times.lap("database")
     outcome = score_taken(submission, holder, times)
     timings = {
@@ -82,15 +84,14 @@ def score_taken(submission: Submission, holder: str, times: engine.PhaseTimes) -
         return record_failure(
             submission, holder, "crashed", message, f"Worker lost {crashes} times.", counts=False
         )
-    scored_with = scoring_setup(submission.competition)
+    setup = setup_of(submission)
+    scored_with = setup.fingerprint
     try:
         with leases.kept_alive(submission.pk, holder):
-            solution = solution_for(submission.competition)
+            solution = solution_for(setup)
             times.lap("solution")
             with private_storage().open(submission.file_key, "rb") as stream:
-                scores = engine.score(
-                    solution, stream, times, engine_columns(submission.competition.score_columns)
-                )
+                scores = engine.score(solution, stream, times, engine_columns(setup.score_columns))
     except engine.SubmissionError as error:
         return record_failure(
             submission,
@@ -156,18 +157,12 @@ def finished_by(submission: Submission, holder: str) -> bool:
     return submission.lease_holder == holder and submission.status in (Status.SCORED, Status.FAILED)
 
 
-def scoring_setup(competition: Competition) -> tuple[str, str, dict, list]:
-    """What a score depends on besides the file: a rescore changes it, and scores made under an older one
-    are not saved."""
-    return (
-        competition.solution_sha256,
-        competition.metric,
-        competition.metric_params or {},
-        competition.score_columns or [],
-    )
+def setup_of(submission: Submission) -> ScoringSetup:
+    """What scores the submission: its phase and track's setup, the competition's where the pair has none."""
+    return resolved_setup(submission.phase_track, submission.competition)
 
 
-def score_fields(competition: Competition, scores: engine.Scores) -> dict:
+def score_fields(competition: Competition | ScoringSetup, scores: engine.Scores) -> dict:
     """The submission's fields a scoring writes: both scores, each secondary column's values and the keys
     that break ties on them; one UPDATE whatever the number of columns."""
     return {
@@ -194,15 +189,18 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
     scorers do not), the submission's current team locked, the scores written by compare-and-set on the
     lease, and the team's entry upserted by the boards (scoring.signals)."""
     with transaction.atomic():
-        competition = locks.share_competition(submission.competition_id)
-        if scoring_setup(competition) != scored_with:
+        competition, pair = locks.share_competition_and_pair(
+            submission.competition_id, submission.phase_track_id
+        )
+        setup = resolved_setup(pair, competition)
+        if setup.fingerprint != scored_with:
             Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
                 status=Status.QUEUED, lease_holder="", lease_expires_at=None, scoring_attempts=0
             )
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
             return "requeued"
         if submission.is_host_test:  # no team, no board: only the scores are saved
-            return record_host_test_scores(submission, holder, score_fields(competition, scores))
+            return record_host_test_scores(submission, holder, score_fields(setup, scores))
         # The team read before scoring may have merged into another since: lock the one it belongs to now.
         current_team = Submission.with_host_tests.filter(pk=submission.pk).values("team_id")
         for _ in range(TEAM_LOOKUPS):
@@ -212,14 +210,15 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
         else:
             raise Team.DoesNotExist(f"The team of submission {submission.pk} keeps merging away.")
         scored_at = timezone.now()
-        fields = score_fields(competition, scores)
+        fields = score_fields(setup, scores)
         updated = Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
             status=Status.SCORED, scored_at=scored_at, **fields
         )
         if not updated:
             logger.warning("Submission %s was taken over before %s saved its scores", submission.pk, holder)
             return "skipped"
-        team.competition = submission.competition = competition
+        team.competition = submission.competition = pair.competition = competition
+        submission.phase_track = pair
         submission.team = team
         submission.status, submission.scored_at = Status.SCORED, scored_at
         for name, value in fields.items():

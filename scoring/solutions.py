@@ -5,6 +5,7 @@ from collections import OrderedDict
 
 from competitions.compact_solutions import load_stored_compact, store_compact
 from competitions.models import Competition
+from competitions.phases import ScoringSetup
 from datasets.storage import private_storage
 from scoring import engine
 
@@ -12,7 +13,8 @@ CACHE_SIZE = 8
 cache: OrderedDict[tuple, engine.Solution] = OrderedDict()
 
 
-def scoring_spec(competition: Competition) -> engine.ScoringSpec:
+def scoring_spec(competition: Competition | ScoringSetup) -> engine.ScoringSpec:
+    """The engine's spec for a competition's own setup or a phase and track's (competitions.phases)."""
     return engine.ScoringSpec(
         metric=competition.metric,
         id_column=competition.id_column,
@@ -21,8 +23,8 @@ def scoring_spec(competition: Competition) -> engine.ScoringSpec:
     )
 
 
-def solution_for(competition: Competition) -> engine.Solution:
-    """The competition's current solution, parsed."""
+def solution_for(competition: Competition | ScoringSetup) -> engine.Solution:
+    """The current solution of a competition or of a phase and track's setup, parsed."""
     return parsed_solution(competition.solution_key, competition.solution_sha256, scoring_spec(competition))
 
 

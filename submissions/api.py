@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from competitions.phases import board_pair
 from competitions.queries import (
     can_review,
     can_see_private_scores,
@@ -52,6 +53,20 @@ def viewer_context(user, competition) -> dict:
     }
 
 
+PHASE_AND_TRACK = [
+    OpenApiParameter("phase", int, required=False, description="Only this phase's (its number)."),
+    OpenApiParameter("track", str, required=False, description="Only this track's (its slug)."),
+]
+
+
+def named_pair(competition, params):
+    """The phase and track a list names with ?phase=N&track=slug: None if it names neither; naming one
+    only, the other is the current phase or the default track (competitions.phases.board_pair)."""
+    if not params.get("phase") and not params.get("track"):
+        return None
+    return board_pair(competition, params.get("phase"), params.get("track"))
+
+
 def serialize(user, competition, submissions, many=False):
     return SubmissionSerializer(submissions, many=many, context=viewer_context(user, competition)).data
 
@@ -77,7 +92,7 @@ class CompetitionSubmissionsApi(APIView):
         operation_id="submissions_list",
         summary="Your team's submissions in a competition (the host sees every team's)",
         tags=["submissions"],
-        parameters=PAGING,
+        parameters=[*PAGING, *PHASE_AND_TRACK],
         responses={
             200: paginated(
                 "PaginatedSubmissionList",
@@ -88,13 +103,17 @@ class CompetitionSubmissionsApi(APIView):
         },
     )
     def get(self, request, slug):
-        """Newest first, paginated with ?limit= and ?offset= (the host sees every team's)."""
+        """Newest first, paginated with ?limit= and ?offset= (the host sees every team's); ?phase=N and
+        ?track=slug narrow them to one phase and track, whose quota the answer then gives."""
         competition = competition_for(request.user, slug)
+        pair = named_pair(competition, request.query_params)
         paginator = BoundedPagination()
-        page = paginator.paginate_queryset(visible_submissions(request.user, competition), request, view=self)
+        page = paginator.paginate_queryset(
+            visible_submissions(request.user, competition, pair), request, view=self
+        )
         response = paginator.get_paginated_response(serialize(request.user, competition, page, many=True))
         team = team_for(request.user, competition)
-        response.data["quota"] = QuotaSerializer(team_quota(team)).data if team else None
+        response.data["quota"] = QuotaSerializer(team_quota(team, pair=pair)).data if team else None
         return response
 
     @extend_schema(
@@ -129,6 +148,8 @@ class CompetitionSubmissionsApi(APIView):
             file_name=upload.name,
             stream=upload,
             description=form["description"],
+            phase=form["phase"],
+            track=form["track"],
         )
         accepted = SubmissionAcceptedSerializer(
             {"submission": submission, "quota": quota}, context=viewer_context(request.user, competition)
@@ -300,10 +321,15 @@ class QuotaApi(APIView):
     @extend_schema(
         operation_id="quota_retrieve",
         summary="Your team's submission quota",
+        description="In the current phase (and the default track, unless ?track= names another: quotas are "
+        "per track unless the host shares them).",
         tags=["submissions"],
-        responses={200: QuotaSerializer, **errors(401, 403, 404)},
+        parameters=PHASE_AND_TRACK,
+        responses={200: QuotaSerializer, **errors(400, 401, 403, 404)},
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
         team = require_participant(request.user, competition, "see your quota")
-        return Response(QuotaSerializer(team_quota(team)).data)
+        return Response(
+            QuotaSerializer(team_quota(team, pair=named_pair(competition, request.query_params))).data
+        )

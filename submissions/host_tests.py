@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from competitions import locks
 from competitions.models import Competition
+from competitions.phases import board_pair
 from competitions.queries import can_manage
 from config.errors import DATABASE_ERRORS, NotAllowed
 from datasets.storage import private_storage, store
@@ -50,11 +51,19 @@ def host_test_submissions(competition: Competition) -> QuerySet[Submission]:
 
 
 def create_host_test(
-    *, competition: Competition, user: User, file_name: str, stream: IO[bytes]
+    *,
+    competition: Competition,
+    user: User,
+    file_name: str,
+    stream: IO[bytes],
+    phase: int | str | None = None,
+    track: str | None = None,
 ) -> Submission:
     """Store the host's file and queue it for scoring like any submission, outside every team, board and
-    quota."""
+    quota: scored on the named phase and track's setup (by default the current phase's default track),
+    which a host may test before the phase opens."""
     require_host(user, competition)
+    pair = board_pair(competition, phase, track)
     check_upload(file_name, stream)
     stored = store(private_storage(), f"submissions/{competition.pk}/host-tests", "submission.csv", stream)
     try:
@@ -65,6 +74,7 @@ def create_host_test(
                 raise too_many_in_flight(waiting)
             submission = Submission.with_host_tests.create(
                 competition=competition,
+                phase_track=pair,
                 team=None,
                 submitted_by=user,
                 file_name=file_name[:255],

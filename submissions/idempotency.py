@@ -51,6 +51,8 @@ def submit_once(
     file_name: str,
     stream: IO[bytes],
     description: str = "",
+    phase: int | None = None,
+    track: str = "",
 ) -> tuple[Submission, Quota, bool]:
     """create_submission, unless this key already made one: then that one, and True for "replayed"."""
     earlier = live_submission_with(key, user)
@@ -64,6 +66,8 @@ def submit_once(
             stream=stream,
             description=description,
             idempotency_key=key,
+            phase=phase,
+            track=track,
         )
     except UploadRepeated as repeated:  # the same key raced in on another connection and won
         return same_upload(repeated.submission, competition, stream)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from competitions.models import Competition, Team
+from competitions.models import Competition, PhaseTrack, Team
 
 
 class ParticipantSubmissions(models.Manager["Submission"]):
@@ -22,6 +22,21 @@ class Submission(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="submissions")
+    phase_track = models.ForeignKey(
+        PhaseTrack,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        help_text="The phase it was made in and the track it names: what scores it and whose board it joins.",
+    )
+    carried_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        help_text="The previous phase's submission this one copies (same file), carried over when this "
+        "phase started; it counts against no quota.",
+    )
     team = models.ForeignKey(
         Team,
         on_delete=models.CASCADE,
@@ -109,6 +124,7 @@ class Submission(models.Model):
             models.Index(fields=["team", "created_at"], name="submission_team_day"),
             models.Index(fields=["status", "enqueued_at"], name="submission_sweep"),
             models.Index(fields=["competition", "status"], name="submission_competition_status"),
+            models.Index(fields=["phase_track", "status"], name="submission_phase_track_status"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["team", "team_number"], name="submission_number_once_per_team"),

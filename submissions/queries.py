@@ -1,16 +1,23 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
-from competitions.models import Competition
+from competitions.models import Competition, PhaseTrack
 from competitions.queries import can_review, team_for
 from config.errors import NotFound
 from submissions.models import Submission
 
 
-def visible_submissions(user: User, competition: Competition) -> QuerySet[Submission]:
+def visible_submissions(
+    user: User, competition: Competition, pair: PhaseTrack | None = None
+) -> QuerySet[Submission]:
     """A participant sees their team's submissions (also while the competition is suspended: they are
-    kept); the host, co-hosts, reviewers and staff see every submission."""
-    submissions = Submission.objects.filter(competition=competition).select_related("team", "submitted_by")
+    kept); the host, co-hosts, reviewers and staff see every submission. With a pair, only the submissions
+    made in that phase to that track."""
+    submissions = Submission.objects.filter(competition=competition).select_related(
+        "team", "submitted_by", "phase_track__phase", "phase_track__track"
+    )
+    if pair is not None:
+        submissions = submissions.filter(phase_track=pair)
     if can_review(user, competition):
         return submissions
     team = team_for(user, competition)
@@ -22,7 +29,9 @@ def visible_submissions(user: User, competition: Competition) -> QuerySet[Submis
 def submission_for(user: User, submission_id: int) -> Submission:
     """One submission, if the user may see it: their team's, or any in a competition they host."""
     submission = (
-        Submission.objects.select_related("competition", "team", "submitted_by")
+        Submission.objects.select_related(
+            "competition", "team", "submitted_by", "phase_track__phase", "phase_track__track"
+        )
         .filter(pk=submission_id)
         .first()
     )

@@ -12,7 +12,8 @@ from datetime import UTC, datetime, time, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from competitions.models import Team
+from competitions.models import PhaseTrack, Team
+from competitions.phases import effective_limits, pairs_of, submission_pair
 from config.timestamps import utc_label
 from submissions.models import Submission
 
@@ -82,22 +83,34 @@ def utc_day_bounds(moment: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def team_quota(team: Team, now: datetime | None = None) -> Quota:
-    """The team's quota as it stands, in one query."""
+def quota_pairs(pair: PhaseTrack) -> list[int]:
+    """The pairs whose submissions share a quota with `pair`: its phase's pairs if the competition shares
+    quotas across tracks, otherwise the pair alone."""
+    competition = pair.competition
+    if not competition.quotas_shared_across_tracks:
+        return [pair.pk]
+    return [found.pk for found in pairs_of(competition) if found.phase_id == pair.phase_id]
+
+
+def team_quota(team: Team, now: datetime | None = None, pair: PhaseTrack | None = None) -> Quota:
+    """The team's quota in a phase (and track, unless the competition shares quotas across tracks) as it
+    stands, in one query; by default where a submission made now would go."""
     day_start, day_end = utc_day_bounds(now or timezone.now())
     counted = Q(counts_against_quota=True)
-    figures = Submission.objects.filter(team=team).aggregate(
+    competition = team.competition
+    pair = pair or submission_pair(competition)
+    limits = effective_limits(pair.phase, competition)
+    figures = Submission.objects.filter(team=team, phase_track_id__in=quota_pairs(pair)).aggregate(
         today=Count("pk", filter=counted & Q(created_at__gte=day_start, created_at__lt=day_end)),
         total=Count("pk", filter=counted),
         in_flight=Count("pk", filter=Q(status__in=IN_FLIGHT)),
     )
-    competition = team.competition
     return Quota(
-        limit=competition.daily_submission_limit,
+        limit=limits["daily_submission_limit"],
         used=figures["today"],
         resets_at=day_end,
-        total_limit=competition.total_submission_limit,
+        total_limit=limits["total_submission_limit"],
         total_used=figures["total"],
-        in_flight_limit=competition.max_in_flight,
+        in_flight_limit=limits["max_in_flight"],
         in_flight=figures["in_flight"],
     )

@@ -20,6 +20,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
     always) appear only when the context says the viewer may see them."""
 
     competition = serializers.CharField(source="competition.slug")
+    phase = serializers.IntegerField(source="phase_track.phase.number", help_text="The phase it was made in.")
+    track = serializers.CharField(source="phase_track.track.slug", help_text="The track it was made for.")
+    carried_over_from = serializers.IntegerField(
+        source="carried_over_from_id",
+        allow_null=True,
+        help_text="The previous phase's submission it copies, carried over when its phase started.",
+    )
     team = serializers.CharField(source="team.name")
     submitted_by = serializers.CharField(source="submitted_by.username")
     error = serializers.SerializerMethodField()
@@ -33,6 +40,9 @@ class SubmissionSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "competition",
+            "phase",
+            "track",
+            "carried_over_from",
             "team",
             "team_number",
             "submitted_by",
@@ -114,6 +124,19 @@ class HostTestCreateSerializer(serializers.Serializer):
 class SubmissionCreateSerializer(serializers.Serializer):
     file = serializers.FileField()
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    phase = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The phase's number; it must be the current phase (empty: the current phase).",
+    )
+    track = serializers.CharField(
+        max_length=50,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The track's slug (empty: the default track).",
+    )
 
 
 class SelectionSerializer(serializers.Serializer):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from competitions import locks
-from competitions.models import Competition, Team, TeamMembership
+from competitions.models import Competition, PhaseTrack, Team, TeamMembership
+from competitions.phases import current_phase, effective_limits, submission_pair
 from competitions.queries import require_participant
 from competitions.services import require_not_suspended
 from config.errors import DATABASE_ERRORS, DomainError, NotAllowed
@@ -146,12 +147,16 @@ def create_submission(
     stream: IO[bytes],
     description: str = "",
     idempotency_key: str = "",
+    phase: int | str | None = None,
+    track: str | None = None,
 ) -> tuple[Submission, Quota]:
-    """Store the file, count it against the team's quota, and queue it for scoring.
+    """Store the file, count it against the team's quota in its phase (and track), and queue it for scoring.
 
-    With an idempotency key, see submissions.idempotency: the check under the lock catches the same key
-    sent twice at once by the same team."""
+    It goes to the current phase and the named track (the default track if none); naming a phase that is
+    not the current one is refused. With an idempotency key, see submissions.idempotency: the check under
+    the lock catches the same key sent twice at once by the same team."""
     check_competition_open(competition)
+    pair = submission_pair(competition, phase, track)
     team = require_participant(user, competition, "submit")
     check_team_standing(team)
     check_upload(file_name, stream)
@@ -159,6 +164,7 @@ def create_submission(
     try:
         submission, quota = record_upload(
             competition=competition,
+            pair=pair,
             team_id=team.pk,
             user=user,
             stored=stored,
@@ -180,6 +186,7 @@ def create_submission(
 def record_upload(
     *,
     competition: Competition,
+    pair: PhaseTrack,
     team_id: int,
     user: User,
     stored: StoredFile,
@@ -196,12 +203,13 @@ def record_upload(
         team.competition = competition
         check_still_member(user, team)
         check_key_unused(user, idempotency_key)
-        quota = team_quota(team)
+        quota = team_quota(team, pair=pair)
         refusal = quota.refusal()
         if refusal:
             raise QuotaExceeded(quota, *refusal)
         submission = Submission.objects.create(
             competition=competition,
+            phase_track=pair,
             team=team,
             submitted_by=user,
             team_number=next_team_number(team),
@@ -267,7 +275,9 @@ def team_submission(user: User, submission: Submission, action: str) -> Team:
 
 @locks.retried_on_conflict
 def select_final(*, submission: Submission, user: User, selected: bool) -> Submission:
-    """Mark or unmark a submission for the private leaderboard; up to the competition's limit, until the end."""
+    """Mark or unmark a submission for the private leaderboard; up to the running phase's limit, until the
+    end, among the running phase's submissions (the deciding phase's choices make its private board; an
+    earlier phase's may be carried over into the next)."""
     competition = submission.competition
     team = team_submission(user, submission, "select it")
     if competition.phase != Competition.Phase.RUNNING:
@@ -282,11 +292,22 @@ def select_final(*, submission: Submission, user: User, selected: bool) -> Submi
             raise SubmissionRefused(f"Submission {submission.pk} moved to another team.", code="team_changed")
         if selected:
             check_selectable(submission)
-            chosen = team.submissions.filter(is_final=True).exclude(pk=submission.pk).count()
-            if chosen >= competition.final_selection_limit:
+            running = current_phase(competition)
+            if submission.phase_track.phase_id != running.pk:
                 raise SubmissionRefused(
-                    f"Your team has already selected {chosen} of {competition.final_selection_limit} final "
-                    "submissions; unselect one first.",
+                    f"Submission {submission.pk} was made in another phase; select among the submissions of "
+                    f"the running phase ({running.name}).",
+                    code="not_selectable",
+                )
+            limit = effective_limits(running, competition)["final_selection_limit"] or 1  # never empty
+            chosen = (
+                team.submissions.filter(is_final=True, phase_track_id=submission.phase_track_id)
+                .exclude(pk=submission.pk)
+                .count()
+            )
+            if chosen >= limit:
+                raise SubmissionRefused(
+                    f"Your team has already selected {chosen} of {limit} final submissions; unselect one first.",
                     code="selection_full",
                 )
         submission.is_final = selected

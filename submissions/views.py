@@ -5,6 +5,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from competitions.models import Competition, Team
+from competitions.phases import (
+    board_pair,
+    current_phase,
+    effective_limits,
+    pairs_of,
+    phases_of,
+    scoring_setup,
+    tracks_of,
+)
 from competitions.queries import can_review, can_see_private_scores, competition_for, viewer_state
 from competitions.score_columns import visible_columns
 from competitions.views import competition_context
@@ -20,15 +29,27 @@ def my_submissions(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "submissions")
     team = context["team"]
+    several = len(pairs_of(competition)) > 1
+    pair = board_pair(competition, request.GET.get("phase"), request.GET.get("track"))
+    current = current_phase(competition)
+    track_query = f"?track={pair.track.slug}" if several else ""
     context.update(
-        submissions=visible_submissions(request.user, competition)[:200]
+        submissions=visible_submissions(request.user, competition, pair if several else None)[:200]
         if request.user.is_authenticated
         else [],
-        quota=team_quota(team) if team else None,
+        quota=team_quota(team, pair=pair) if team and pair.phase_id == current.pk else None,
         **row_context(request.user, competition, team),
         submit_url=reverse("api-competition-submissions", kwargs={"slug": slug}),
-        quota_url=reverse("api-competition-quota", kwargs={"slug": slug}),
-        expected_header=",".join(competition.submission_columns),
+        quota_url=reverse("api-competition-quota", kwargs={"slug": slug}) + track_query,
+        expected_header=",".join(scoring_setup(pair, competition).submission_columns),
+        pair=pair,
+        several_pairs=several,
+        shown_phase_is_current=pair.phase_id == current.pk,
+        final_selection_limit=effective_limits(current, competition)["final_selection_limit"],
+        phase_links=[
+            (phase, phase.pk == pair.phase_id, phase.pk == current.pk) for phase in phases_of(competition)
+        ],
+        track_links=[(track, track.pk == pair.track_id) for track in tracks_of(competition)],
         check_url=reverse("api-competition-submission-check", kwargs={"slug": slug}),
         head_bytes=HEAD_BYTES,
         accepting=competition.phase in ("running", "finished"),

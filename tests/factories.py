@@ -111,14 +111,20 @@ def make_submission(
     counts_against_quota: bool = True,
     is_final: bool = False,
     created_at=None,
+    phase_track=None,
 ):
-    """A submission row as the scoring pipeline leaves it, without a file: for tests of the rules around it."""
+    """A submission row as the scoring pipeline leaves it, without a file: for tests of the rules around it.
+    By default in the competition's deciding phase, on its default track."""
+    from competitions.phases import deciding_phase, default_track, pair_of
     from submissions.models import Submission
     from submissions.services import next_team_number
 
+    competition = team.competition
+    phase_track = phase_track or pair_of(competition, deciding_phase(competition), default_track(competition))
     user = user or team.memberships.get(is_leader=True).user
     submission = Submission.objects.create(
         competition=team.competition,
+        phase_track=phase_track,
         team=team,
         submitted_by=user,
         team_number=next_team_number(team),

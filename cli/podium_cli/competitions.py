@@ -139,15 +139,20 @@ def submit(client: Client, args) -> int:
     path = Path(args.file).expanduser()
     if not path.is_file():
         raise CliError(f"{path} is not a file.")
+    where = phase_and_track(args)
     response = upload_once(
         client,
         f"competitions/{segment(slug)}/submissions/",
-        fields=[("description", args.message or "")],
+        fields=[("description", args.message or ""), *where.items()],
         files=[("file", path)],
         label=path.name,
     )
     body = response.json()
-    print(f"Submitted {path.name} to '{slug}': submission {body['id']} ({body.get('status', 'queued')}).")
+    made = body.get("submission") or {}
+    place = f", phase {made['phase']}, track {made['track']}" if where and "phase" in made else ""
+    print(
+        f"Submitted {path.name} to '{slug}'{place}: submission {body['id']} ({body.get('status', 'queued')})."
+    )
     if body.get("is_late"):
         print("This competition has ended: the submission is scored as a late submission and not ranked.")
     if not args.wait:
@@ -155,8 +160,18 @@ def submit(client: Client, args) -> int:
         return 0
     outcome = wait_for_score(client, slug, body["id"], args.timeout)
     # A file refused by validation gives its slot back: the quota is only known once the outcome is.
-    print_remaining(client.get_json(f"competitions/{segment(slug)}/quota/"))
+    print_remaining(client.get_json(f"competitions/{segment(slug)}/quota/", where or None))
     return outcome
+
+
+def phase_and_track(args) -> dict[str, str]:
+    """--phase and --track as the API's fields and parameters (left out when not given)."""
+    where = {}
+    if getattr(args, "phase", None) is not None:
+        where["phase"] = str(args.phase)
+    if getattr(args, "track", None):
+        where["track"] = args.track
+    return where
 
 
 def print_remaining(quota: dict) -> None:
@@ -316,16 +331,18 @@ def describe_status(submission: dict) -> str:
 def leaderboard(client: Client, args) -> int:
     slug = args.competition
     split = "private" if args.private else "public"
+    where = phase_and_track(args)
     if args.download:
         folder = Path(args.path).expanduser()
         folder.mkdir(parents=True, exist_ok=True)
         response = client.request(
             "GET",
             f"competitions/{segment(slug)}/leaderboard/csv/",
-            params={"split": split},
+            params={"split": split, **where},
             headers={"Accept": "*/*"},
         )
-        dest = folder / f"{slug}-{split}-leaderboard.csv"
+        named = "".join(f"{key}-{value}-" for key, value in where.items())
+        dest = folder / f"{slug}-{named}{split}-leaderboard.csv"
         dest.write_bytes(response.content)
         print(f"Saved the {split} leaderboard of '{slug}' to {dest}.")
         return 0
@@ -335,7 +352,7 @@ def leaderboard(client: Client, args) -> int:
     for _ in range(MAX_PAGES):
         page = client.get_json(
             f"competitions/{segment(slug)}/leaderboard/",
-            {"split": split, "limit": LEADERBOARD_PAGE, "offset": len(results), **sort},
+            {"split": split, "limit": LEADERBOARD_PAGE, "offset": len(results), **sort, **where},
         )
         pages.append(page)
         batch = page.get("results") or []
@@ -349,7 +366,10 @@ def leaderboard(client: Client, args) -> int:
         return 0
     count = board.get("count", len(results))
     state = "final" if board.get("final") else "provisional"
-    print(f"{split.capitalize()} leaderboard of '{slug}' ({state}, {count} team{'s' if count != 1 else ''}).")
+    board_name = f", phase {board['phase']}, track {board['track']}" if where and "phase" in board else ""
+    print(
+        f"{split.capitalize()} leaderboard of '{slug}'{board_name} ({state}, {count} team{'s' if count != 1 else ''})."
+    )
     if board.get("pending_submissions"):
         print(f"{board['pending_submissions']} submissions are still being scored.")
     if not results:

@@ -51,6 +51,13 @@ def next_steps(error: CliError, args) -> list[str]:
     return steps
 
 
+def add_phase_and_track(command, phase_default: str) -> None:
+    command.add_argument(
+        "--phase", type=int, metavar="N", help=f"the phase's number (default: {phase_default})"
+    )
+    command.add_argument("--track", metavar="SLUG", help="the track's slug (default: the default track)")
+
+
 def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the server's JSON, for scripts")
 
@@ -112,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--timeout", type=float, default=600, metavar="SECONDS", help="how long --wait waits"
     )
+    add_phase_and_track(command, "the current phase: naming another is refused")
     command.set_defaults(handler=competitions.submit)
 
     command = commands.add_parser("submissions", help="your team's submissions and their scores")
@@ -127,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.add_argument("--download", action="store_true", help="save it as C-<split>-leaderboard.csv")
     command.add_argument("-p", "--path", default=".", help="folder for --download (default: the current one)")
+    add_phase_and_track(command, "the current phase")
     add_json(command)
     command.set_defaults(handler=competitions.leaderboard)
 

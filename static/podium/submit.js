@@ -126,6 +126,8 @@
     const data = new FormData();
     data.append("file", file);
     data.append("description", document.getElementById("submission-description").value);
+    const track = form.querySelector("input[name=track]");
+    if (track) data.append("track", track.value);
     const request = new XMLHttpRequest();
     request.open("POST", form.dataset.api);
     request.setRequestHeader("X-CSRFToken", csrfToken());

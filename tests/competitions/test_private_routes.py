@@ -91,6 +91,7 @@ def values_for(private: dict, *, exists: bool, route: str) -> dict[str, object]:
         "request_id": 1,
         "entry_id": private["entry"].pk,
         "number": 1,
+        "track": "main",  # the default track every competition has
         "name": "train.csv",
         "username": private["insider"].username,
         "code": "not-a-code",  # a wrong code: the right one admits whoever holds it, by design
@@ -112,6 +113,7 @@ KNOWN = {
     "request_id",
     "entry_id",
     "number",
+    "track",
     "name",
     "username",
     "code",

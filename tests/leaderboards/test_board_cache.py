@@ -68,10 +68,11 @@ def test_repeated_reads_of_the_first_page_are_served_from_the_cache(
 ):
     scored(competition, alice, PERFECT_PUBLIC)
     client = api_for()
-    with django_assert_num_queries(4):  # the competition, the size, the rows, the team names
+    # the competition, its phases and tracks (which board), the size, the rows, the team names
+    with django_assert_num_queries(5):
         first = client.get(BOARD)
 
-    with django_assert_num_queries(1):  # the competition, which says who may see it
+    with django_assert_num_queries(2):  # the competition, which says who may see it, and which board
         again = client.get(BOARD)
 
     assert again.json() == first.json()
@@ -96,7 +97,7 @@ def test_a_zero_setting_turns_the_cache_off(api_for, competition, alice, setting
     client = api_for()
     client.get(BOARD)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(BOARD)
 
 

@@ -401,7 +401,9 @@ def test_a_submission_scored_while_its_team_merged_is_saved_on_the_merged_team(c
     accept_merge(merge_request=merge_request, user=bob)
 
     scores = engine.Scores(0.5, 0.5)
-    outcome = services.record_scores(submission, "worker-1", scores, services.scoring_setup(competition))
+    outcome = services.record_scores(
+        submission, "worker-1", scores, services.setup_of(submission).fingerprint
+    )
 
     submission.refresh_from_db()
     assert outcome == "scored"

@@ -61,3 +61,27 @@ def test_the_reminder_runs_on_beats_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["mail-deadline-reminders"]
 
     assert entry == {"task": "community.tasks.mail_deadline_reminders", "schedule": 600}
+
+
+def test_the_reminder_follows_the_deciding_phase_when_it_is_not_the_last(competition, players, host):
+    from competitions.phase_setup import PhasePlan, set_phases
+    from competitions.phases import pairs_of
+
+    alice, _ = players
+    deciding_ends = timezone.now() + timedelta(hours=20)
+    set_phases(
+        competition=competition,
+        user=host,
+        plans=[
+            PhasePlan(name="Main", start_at=competition.start_at, end_at=deciding_ends, decides=True),
+            PhasePlan(name="Extra", start_at=deciding_ends, end_at=competition.end_at),
+        ],
+    )
+    main = next(pair for pair in pairs_of(competition) if pair.phase.name == "Main")
+    make_submission(team_of(alice, competition), public_score=0.5, phase_track=main)
+
+    mail_deadline_reminders()
+
+    assert [name for _, name, _ in outbox(kinds.DEADLINE_REMINDERS)] == ["alice"]
+    body = OutgoingMail.objects.get(kind=kinds.DEADLINE_REMINDERS).body
+    assert f"The Main phase of Animals ends on {utc_label(deciding_ends)}" in body

@@ -66,7 +66,9 @@ def test_only_the_current_holder_writes_the_result(submission, competition):
     assert leases.take(submission.pk, "worker-2")
     late = engine.Scores(public=0.0, private=0.0)
 
-    outcome = services.record_scores(submission, "slow-worker", late, services.scoring_setup(competition))
+    outcome = services.record_scores(
+        submission, "slow-worker", late, services.setup_of(submission).fingerprint
+    )
     failed = services.record_failure(submission, "slow-worker", "internal_error", "x", "y", counts=False)
 
     submission.refresh_from_db()

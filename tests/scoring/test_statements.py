@@ -18,7 +18,9 @@ from tests.factories import joined, predictions
 # claim; read; competition shared; team locked; scores; entry upserted; after the commit, whether the
 # submitter chose to be mailed the result (off by default: one read, which finds nothing)
 WORKER_STATEMENTS = 7
-UPLOAD_STATEMENTS = 9  # token; competition; team; rules; team locked; membership; quota; team number; insert
+# token; competition; its phases and tracks (where the file goes); team; rules; team locked; membership;
+# quota; team number; insert
+UPLOAD_STATEMENTS = 10
 
 
 def statements(captured: CaptureQueriesContext) -> list[str]:
@@ -54,7 +56,7 @@ def test_scoring_a_submission_takes_seven_statements_and_updates_the_entry(compe
     assert (entry.entries, entry.best_submission_id, entry.score) == (2, second, 0.75)
 
 
-def test_an_upload_takes_nine_statements(competition, alice_api):
+def test_an_upload_takes_ten_statements(competition, alice_api):
     upload_through_api(alice_api, competition, predictions())  # the token's first use is written
 
     with CaptureQueriesContext(connection) as captured:

@@ -111,7 +111,7 @@ def test_a_database_error_while_saving_keeps_the_file_for_the_row_that_may_have_
     stays; the hourly cleanup removes it later if no row references it."""
     joined(competition, participant)
 
-    def connection_lost(team):
+    def connection_lost(team, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(submissions.services, "team_quota", connection_lost)

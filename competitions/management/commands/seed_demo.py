@@ -1,6 +1,6 @@
-"""Create the demo host, participant, co-host, reviewer, admin, three public competitions, a private one
-that admits the demo participant, an organisation and a public dataset, from data that ships with
-scikit-learn."""
+"""Create the demo host, participant, co-host, reviewer, admin, three public competitions, a research
+challenge (two phases, two tracks, three score columns, prizes, a co-host), a private one that admits the
+demo participant, an organisation and a public dataset, from data that ships with scikit-learn."""
 
 import io
 from dataclasses import dataclass
@@ -16,7 +16,15 @@ from sklearn import datasets as sklearn_datasets
 
 from accounts.models import User
 from competitions.demo_organisers import seed_organisers
-from competitions.models import AllowListEntry, Competition
+from competitions.models import AllowListEntry, Competition, CompetitionHost
+from competitions.phase_setup import (
+    TrackPlan,
+    development_then_final,
+    set_pair_scoring,
+    set_phases,
+    set_tracks,
+)
+from competitions.phases import pairs_of
 from competitions.prizes import PrizeDraft, set_prizes
 from competitions.services import CompetitionDraft, create_competition, publish_competition
 from datasets.demo import SLUG as DEMO_DATASET
@@ -41,6 +49,7 @@ class DemoCompetition:
     visibility: str = Competition.Visibility.PUBLIC
     allow_list: tuple[str, ...] = ()  # who a private demo admits
     score_columns: tuple[dict, ...] = ()  # secondary score columns (competitions.score_columns)
+    is_challenge: bool = False  # phases and tracks (competitions.phases): see seed_challenge
 
 
 DEMOS = [
@@ -87,6 +96,23 @@ DEMOS = [
         visibility=Competition.Visibility.PRIVATE,
         allow_list=("demo@example.com",),
     ),
+    DemoCompetition(
+        "iris-challenge",
+        "Iris species challenge",
+        "A research challenge: a development phase, then a final one, on two tracks.",
+        "load_iris",
+        "accuracy",
+        "A challenge in the shape research challenges take: a **Development** phase with a public board and "
+        "many submissions, then a **Final** phase with few submissions whose board stays hidden until it ends "
+        "(your final selections are carried over into it). Two tracks: *Accuracy* and *Balanced*, each with "
+        "its own board. Each row measures the sepals and petals of an iris flower; predict its species "
+        "(0, 1 or 2).",
+        score_columns=(
+            {"label": "Balanced accuracy", "metric": "balanced_accuracy", "precision": 3},
+            {"label": "Macro F1", "metric": "macro_f1", "precision": 3},
+        ),
+        is_challenge=True,
+    ),
 ]
 
 # Prizes on two demos (competitions.prizes), in two currencies, so the list's "Total prize" sort and the
@@ -99,6 +125,10 @@ DEMO_PRIZES = {
         PrizeDraft(place=4, description="Podium T-shirt"),
     ],
     "breast-cancer": [PrizeDraft(place=1, amount=Decimal("3000"), currency="EUR")],
+    "iris-challenge": [
+        PrizeDraft(place=1, amount=Decimal("1000"), currency="USD"),
+        PrizeDraft(place=2, description="A signed copy of the dataset's paper"),
+    ],
 }
 
 DEMO_RULES = (
@@ -138,6 +168,29 @@ def ensure_user(username: str, password: str, **extra) -> User:
         user.confirmed_email, user.email_confirmed_at = address, timezone.now()
     user.save()
     return user
+
+
+def seed_challenge(competition: Competition, host: User, co_host: User) -> None:
+    """Development then Final, two tracks (the second ranks by balanced accuracy) and a co-host."""
+    set_phases(
+        competition=competition,
+        user=host,
+        plans=development_then_final(competition.start_at, competition.end_at),
+    )
+    set_tracks(
+        competition=competition,
+        user=host,
+        plans=[
+            TrackPlan(slug="accuracy", name="Accuracy", is_default=True),
+            TrackPlan(slug="balanced", name="Balanced", description="Ranked by balanced accuracy."),
+        ],
+    )
+    for pair in pairs_of(competition):
+        if pair.track.slug == "balanced":
+            set_pair_scoring(competition=competition, user=host, pair=pair, metric="balanced_accuracy")
+    CompetitionHost.objects.get_or_create(
+        competition=competition, user=co_host, defaults={"role": CompetitionHost.Role.CO_HOST}
+    )
 
 
 def admit_allow_list(competition: Competition, demo: DemoCompetition) -> None:
@@ -187,6 +240,8 @@ class Command(BaseCommand):
                 )
                 publish_competition(competition=competition, user=host)
                 admit_allow_list(competition, demo)
+                if demo.is_challenge:
+                    seed_challenge(competition, host, co_host)
             self.stdout.write(self.style.SUCCESS(f"created: {demo.slug}"))
         for slug, prizes in DEMO_PRIZES.items():
             competition = Competition.objects.filter(slug=slug).first()

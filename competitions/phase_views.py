@@ -1,0 +1,79 @@
+"""The Host tab's phases and tracks: save the phases (or start from the Development-then-Final template)
+and the tracks. The rules and their messages are competitions.phase_setup's, as on the API."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from competitions.phase_forms import phase_rows_for, track_rows_for
+from competitions.phase_setup import development_then_final, require_manager, set_phases, set_tracks
+from competitions.phases import PhaseError
+from competitions.queries import competition_for
+from competitions.views import render_host_page
+
+
+def managed(request, slug):
+    competition = competition_for(request.user, slug)
+    require_manager(request.user, competition)
+    return competition
+
+
+@login_required
+@require_POST
+def save_phases(request, slug):
+    competition = managed(request, slug)
+    rows = phase_rows_for(competition, request.POST)
+    refusal = None
+    if rows.is_valid():
+        filled = [row for row in rows if not row.is_blank()]
+        try:
+            plans = [row.plan(number) for number, row in enumerate(filled, start=1)]
+            set_phases(competition=competition, user=request.user, plans=plans)
+        except forms.ValidationError:
+            pass
+        except PhaseError as error:
+            refusal = error
+        else:
+            messages.success(request, f"Saved {len(plans)} phase{'s' if len(plans) != 1 else ''}.")
+            return redirect(reverse("competitions:host", args=[slug]) + "#phases")
+    return render_host_page(request, competition, phase_rows=rows, phases_refusal=refusal)
+
+
+@login_required
+@require_POST
+def use_phase_template(request, slug):
+    """Development over the first three quarters of the window, then a Final that decides."""
+    competition = managed(request, slug)
+    try:
+        set_phases(
+            competition=competition,
+            user=request.user,
+            plans=development_then_final(competition.start_at, competition.end_at),
+        )
+    except PhaseError as error:
+        return render_host_page(request, competition, phases_refusal=error)
+    messages.success(
+        request, "Two phases: Development, then a Final with few submissions and a hidden board."
+    )
+    return redirect(reverse("competitions:host", args=[slug]) + "#phases")
+
+
+@login_required
+@require_POST
+def save_tracks(request, slug):
+    competition = managed(request, slug)
+    rows = track_rows_for(competition, request.POST)
+    refusal = None
+    if rows.is_valid():
+        plans = [row.plan() for row in rows if not row.is_blank()]
+        try:
+            set_tracks(competition=competition, user=request.user, plans=plans)
+        except PhaseError as error:
+            refusal = error
+        else:
+            messages.success(request, f"Saved {len(plans)} track{'s' if len(plans) != 1 else ''}.")
+            return redirect(reverse("competitions:host", args=[slug]) + "#tracks")
+    return render_host_page(request, competition, track_rows=rows, tracks_refusal=refusal)
