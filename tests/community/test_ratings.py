@@ -178,7 +178,9 @@ def test_an_unknown_item_or_kind_is_a_404(api_for, dataset, carol, host):
     unknown_kind = put(api_for, carol, 4, url="/api/v1/ratings/competition/animals/")
     assert unknown_kind.status_code == 404
     assert unknown_kind.json()["code"] == "not_ratable"
-    assert unknown_kind.json()["message"] == "Ratings are for dataset, project; 'competition' is none of these."
+    assert (
+        unknown_kind.json()["message"] == "Ratings are for dataset, project; 'competition' is none of these."
+    )
 
     Dataset.objects.create(owner=host, title="Secret", slug="secret", visibility=Dataset.Visibility.PRIVATE)
     private = put(api_for, carol, 4, url="/api/v1/ratings/dataset/secret/")
