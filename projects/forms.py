@@ -33,12 +33,17 @@ class ProjectForm(forms.Form):
     competitions = forms.CharField(
         max_length=1000, required=False, help_text="Slugs of the competitions it belongs to."
     )
+    papers = forms.CharField(
+        max_length=1000,
+        required=False,
+        help_text="Ids of the papers it implements (the number in a paper's address).",
+    )
     files = MultipleFileField(help_text="Notebooks, scripts, model files, small outputs.")
     notes = forms.CharField(max_length=5000, required=False, label="Version note")
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
-        for name in ("tags", "shared_with", "datasets", "competitions"):
+        for name in ("tags", "shared_with", "datasets", "competitions", "papers"):
             data[name] = words(data[name])
         return data
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from community.models import Paper
 from competitions.models import Competition
 from config import ratings
 from datasets import licences
@@ -33,6 +34,9 @@ class Project(models.Model):
     )
     datasets = models.ManyToManyField(Dataset, blank=True, related_name="projects")
     competitions = models.ManyToManyField(Competition, blank=True, related_name="projects")
+    papers = models.ManyToManyField(
+        Paper, blank=True, related_name="projects", help_text="The papers whose method it implements."
+    )
     submission = models.ForeignKey(
         Submission,
         on_delete=models.SET_NULL,

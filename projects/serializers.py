@@ -49,6 +49,9 @@ class ProjectListSerializer(serializers.ModelSerializer, LicenceFields):
 class ProjectSerializer(ProjectListSerializer):
     datasets = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     competitions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    papers = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the papers it implements."
+    )
     submission = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     latest_version = serializers.SerializerMethodField()
 
@@ -58,6 +61,7 @@ class ProjectSerializer(ProjectListSerializer):
             "description",
             "datasets",
             "competitions",
+            "papers",
             "submission",
             "latest_version",
         ]
@@ -102,6 +106,12 @@ class ProjectCreateSerializer(serializers.Serializer):
     shared_with = words("Usernames who may see a private project.")
     datasets = words("Slugs of the datasets it uses.")
     competitions = words("Slugs of the competitions it belongs to.")
+    papers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text="Ids of the papers it implements, one part per paper.",
+    )
     submission = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Id of your team's submission it produced."
     )

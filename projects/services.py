@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import User
+from community.models import Paper
 from competitions.models import Competition
 from competitions.queries import visible_competitions
 from config.errors import DomainError
@@ -212,6 +213,31 @@ def linked_competitions(user: User, slugs: Iterable[str]) -> list[Competition]:
     return list(found.values())
 
 
+def linked_papers(ids: Iterable[object]) -> list[Paper]:
+    """The papers a project implements, by id (papers are public); an id that is no paper's is refused."""
+    wanted: list[int] = []
+    for raw in ids:
+        text = str(raw).strip()
+        if not text:
+            continue
+        if isinstance(raw, bool) or not text.isascii() or not text.isdigit():
+            raise ProjectError(
+                f"Paper '{text}' is not a paper id: give the number in the paper's address, e.g. 12.",
+                code="bad_paper_id",
+                details={"field": "papers"},
+            )
+        wanted.append(int(text))
+    found = {p.pk: p for p in Paper.objects.filter(pk__in=wanted)}
+    for paper_id in wanted:
+        if paper_id not in found:
+            raise ProjectError(
+                f"No paper {paper_id} exists: link papers by the id in their address (/papers/ID/).",
+                code="unknown_paper",
+                details={"field": "papers"},
+            )
+    return list(found.values())
+
+
 def attached_submission(user: User, submission_id: int | None) -> Submission | None:
     """A project may be attached to a submission of the owner's own team."""
     if submission_id is None:
@@ -259,6 +285,7 @@ def create_project(
     visibility: str = Project.Visibility.PUBLIC,
     datasets: Iterable[str] = (),
     competitions: Iterable[str] = (),
+    papers: Iterable[object] = (),
     shared_with: Iterable[str] = (),
     submission_id: int | None = None,
     notes: str = "",
@@ -272,6 +299,7 @@ def create_project(
     cleaned_tags = clean_tags(tags)
     dataset_rows = linked_datasets(owner, datasets)
     competition_rows = linked_competitions(owner, competitions)
+    paper_rows = linked_papers(papers)
     readers = shared_users(shared_with)
     submission = attached_submission(owner, submission_id)
     slug = project_slug(title, slug)
@@ -293,6 +321,7 @@ def create_project(
             )
             project.datasets.set(dataset_rows)
             project.competitions.set(competition_rows)
+            project.papers.set(paper_rows)
             project.shared_with.set(readers)
             record_version(project=project, files=prepared, notes=notes or "Initial version.", user=owner)
     except IntegrityError as error:
@@ -352,6 +381,7 @@ def fork_project(*, project: Project, user: User) -> Project:
         )
         fork.datasets.set(project.datasets.all())
         fork.competitions.set(project.competitions.all())
+        fork.papers.set(project.papers.all())
         record_version(
             project=fork, files=prepared, notes=f"Forked from {project.slug} v{latest.number}.", user=user
         )

@@ -13,7 +13,7 @@ from podium_cli.transfer import download, report, upload
 
 METADATA = "podium-project.json"
 TEXT_FIELDS = ["title", "subtitle", "description", "license", "visibility"]
-LIST_FIELDS = ["tags", "datasets", "competitions", "shared_with"]
+LIST_FIELDS = ["tags", "datasets", "competitions", "papers", "shared_with"]
 
 
 def list_projects(client: Client, args) -> int:
@@ -111,7 +111,8 @@ def read_metadata(folder: Path) -> dict:
             raise CliError(f'{path}: "{name}" is missing; give the project\'s {name} as text.')
     for name in LIST_FIELDS:
         if not isinstance(metadata.get(name, []), list):
-            raise CliError(f'{path}: "{name}" must be a list of text, e.g. ["tabular"].')
+            example = "[12]" if name == "papers" else '["tabular"]'
+            raise CliError(f'{path}: "{name}" must be a list, e.g. {example}.')
     return metadata
 
 
@@ -171,6 +172,7 @@ def init(client: Client | None, args) -> int:
         "tags": [],
         "datasets": [],
         "competitions": [],
+        "papers": [],
         "shared_with": [],
     }
     path.write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from community.models import Paper
 from projects.models import Project
 
 SCRIPT = "print('hello')\n"
@@ -19,9 +20,11 @@ def folder(workdir):
 
 
 def test_init_push_list_files_pull_round_trip(podium, folder, workdir):
+    paper = Paper.objects.create(title="Gradient boosting", authors=["J. Friedman"])
     podium.ok("projects", "init", "-p", str(folder))
     metadata = json.loads((folder / "podium-project.json").read_text())
-    metadata.update(visibility="public", tags=["tabular"], license="MIT")
+    assert metadata["papers"] == []
+    metadata.update(visibility="public", tags=["tabular"], license="MIT", papers=[paper.pk])
     (folder / "podium-project.json").write_text(json.dumps(metadata))
 
     created = podium.ok("projects", "push", "-p", str(folder), "-m", "First try")
@@ -39,6 +42,7 @@ def test_init_push_list_files_pull_round_trip(podium, folder, workdir):
     assert (workdir / "copy" / "train.py").read_text() == SCRIPT
     pulled = json.loads((workdir / "copy" / "podium-project.json").read_text())
     assert (pulled["slug"], pulled["license"], pulled["tags"]) == ("my-baseline", "MIT", ["tabular"])
+    assert pulled["papers"] == [paper.pk]
     project = Project.objects.get(slug="my-baseline")
     assert list(project.versions.order_by("number").values_list("notes", flat=True)) == [
         "First try",
@@ -63,6 +67,18 @@ def test_push_with_an_unknown_licence_shows_the_servers_message(podium, folder):
 
     assert done.returncode == 1
     assert "'WTFPL-9' is not one of the licences offered" in done.stderr
+    assert not Project.objects.exists()
+
+
+def test_push_with_an_unknown_paper_shows_the_servers_message(podium, folder):
+    podium.ok("projects", "init", "-p", str(folder))
+    metadata = json.loads((folder / "podium-project.json").read_text())
+    (folder / "podium-project.json").write_text(json.dumps({**metadata, "papers": [987654]}))
+
+    done = podium("projects", "push", "-p", str(folder))
+
+    assert done.returncode == 1
+    assert "No paper 987654 exists" in done.stderr
     assert not Project.objects.exists()
 
 

@@ -1,0 +1,121 @@
+"""A project says which papers it implements: on the form, the API and podium-project.json; the paper's page
+lists the projects the reader may see."""
+
+import pytest
+
+from community.models import Paper
+from projects.models import Project
+from projects.services import NewFile, ProjectError, create_project
+from tests.projects.conftest import named
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paper(db):
+    return Paper.objects.create(
+        title="Attention Is All You Need", authors=["A. Vaswani"], arxiv_id="1706.03762"
+    )
+
+
+def one_file():
+    return [NewFile("a.py", named("a.py", "1"))]
+
+
+def test_the_api_links_papers_by_id_and_shows_them(api_for, participant, paper, client):
+    response = api_for(participant).post(
+        "/api/v1/projects/",
+        {"title": "Transformer", "papers": [paper.pk], "files": [named("a.py", "1")]},
+        format="multipart",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["papers"] == [paper.pk]
+    assert client.get("/api/v1/projects/transformer/").json()["papers"] == [paper.pk]
+
+
+@pytest.mark.parametrize(
+    ("papers", "message"),
+    [
+        (["999999"], "No paper 999999 exists: link papers by the id in their address"),
+        (["abc"], "A valid integer is required."),
+    ],
+)
+def test_an_unknown_or_malformed_paper_is_a_400_on_papers(api_for, participant, paper, papers, message):
+    response = api_for(participant).post(
+        "/api/v1/projects/",
+        {"title": "T", "papers": papers, "files": [named("a.py", "1")]},
+        format="multipart",
+    )
+    body = response.json()
+
+    assert response.status_code == 400
+    assert body["details"].get("field") == "papers" or "papers" in body["details"].get("fields", {})
+    assert message in str(body)
+    assert not Project.objects.exists()
+
+
+def test_the_form_links_papers_and_shows_a_bad_id_on_its_field(client, participant, paper):
+    client.force_login(participant)
+    refused = client.post(
+        "/projects/new/",
+        {
+            "title": "T",
+            "license": "MIT",
+            "visibility": "public",
+            "papers": "12x",
+            "files": [named("a.py", "1")],
+        },
+    )
+    created = client.post(
+        "/projects/new/",
+        {
+            "title": "T",
+            "license": "MIT",
+            "visibility": "public",
+            "papers": str(paper.pk),
+            "files": [named("a.py", "1")],
+        },
+    )
+
+    assert "Paper &#x27;12x&#x27; is not a paper id" in refused.content.decode()
+    assert created.status_code == 302
+    assert list(Project.objects.get().papers.all()) == [paper]
+
+
+def test_the_paper_page_lists_the_projects_the_reader_may_see(client, participant, other_participant, paper):
+    create_project(owner=participant, title="Open one", papers=[paper.pk], files=one_file())
+    create_project(
+        owner=participant, title="Secret one", visibility="private", papers=[paper.pk], files=one_file()
+    )
+    create_project(owner=participant, title="Unrelated", files=one_file())
+
+    anonymous = client.get(f"/papers/{paper.pk}/").content.decode()
+    client.force_login(participant)
+    owner = client.get(f"/papers/{paper.pk}/").content.decode()
+
+    assert 'href="/projects/open-one/"' in anonymous
+    assert "Secret one" not in anonymous
+    assert "Unrelated" not in anonymous
+    assert 'href="/projects/secret-one/"' in owner
+
+
+def test_a_paper_without_projects_says_so(client, paper):
+    page = client.get(f"/papers/{paper.pk}/").content.decode()
+
+    assert "No project on Podium says it implements this paper yet." in page
+
+
+def test_a_fork_keeps_the_papers(participant, other_participant, paper):
+    from projects.services import fork_project
+
+    project = create_project(owner=participant, title="Base", papers=[paper.pk], files=one_file())
+    fork = fork_project(project=project, user=other_participant)
+
+    assert list(fork.papers.all()) == [paper]
+
+
+def test_the_service_refuses_an_unknown_paper_on_its_field(participant):
+    with pytest.raises(ProjectError, match="No paper 424242 exists") as refused:
+        create_project(owner=participant, title="T", papers=[424242], files=one_file())
+    assert refused.value.details == {"field": "papers"}
