@@ -9,6 +9,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from config import ratings as rating_formula
+
 
 class Comment(models.Model):
     """One comment in a thread. Replies point at their parent and at the thread's first comment, so a whole
@@ -304,6 +306,8 @@ class PaperImplementation(models.Model):
     is_official = models.BooleanField(default=False, help_text="Written by the paper's authors.")
     mentioned_in_paper = models.BooleanField(default=False)
     mentioned_in_github = models.BooleanField(default=False)
+    rating_count = models.PositiveIntegerField(default=0, help_text="Kept by community.ratings.")
+    rating_sum = models.PositiveIntegerField(default=0)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -314,6 +318,10 @@ class PaperImplementation(models.Model):
 
     def __str__(self) -> str:
         return self.repository_url
+
+    @property
+    def rating_average(self) -> float | None:
+        return rating_formula.average(self.rating_sum, self.rating_count)
 
 
 class Benchmark(models.Model):

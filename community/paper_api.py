@@ -64,11 +64,16 @@ class ImplementationCreateSerializer(serializers.Serializer):
 
 
 class ImplementationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        read_only=True, help_text="Rate it at /api/v1/ratings/implementation/{id}/."
+    )
     repository_url = serializers.CharField()
     framework = serializers.CharField()
     is_official = serializers.BooleanField()
     mentioned_in_paper = serializers.BooleanField()
     mentioned_in_github = serializers.BooleanField()
+    rating_count = serializers.IntegerField(read_only=True)
+    rating_average = serializers.FloatField(read_only=True, allow_null=True)
 
 
 class PaperSerializer(serializers.Serializer):

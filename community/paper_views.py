@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from community.benchmark_tasks import set_benchmark_task, task_benchmarks, task_for, visible_tasks
 from community.benchmarks import benchmark_of
 from community.paper_files import EXPORTS, IMPORTS
-from community.papers import cited_by, paper_for, paper_results, search_papers
+from community.papers import cited_by, paper_for, paper_results, ranked_implementations, search_papers
 from community.search import MAX_QUERY_LENGTH, site_search
 from competitions.queries import competition_for
 from config.errors import DomainError, NotFound
@@ -34,7 +34,7 @@ def paper_detail(request, paper_id):
         "community/paper_detail.html",
         {
             "paper": paper,
-            "implementations": paper.implementations.all(),
+            "implementations": ranked_implementations(paper),
             "writeups": cited_by(request.user, paper),
             "results": paper_results(request.user, paper),
         },

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import User
 from community.models import ImportedResult, Paper, PaperImplementation, WriteUp
 from competitions.queries import visible_competitions
 from config.errors import DomainError, NotFound
 from config.plain_text import refuse_control_characters
+from config.ratings import damped_average
 
 # 10.<registrant>/<suffix>: the registrant is digits (dot-separated), the suffix any printable characters.
 DOI = re.compile(r"^10\.\d{4,9}(\.\d+)*/\S+$")
@@ -219,6 +220,28 @@ def paper_for(paper_id: int) -> Paper:
     if paper is None:
         raise NotFound(f"No paper {paper_id} exists.", code="paper_not_found")
     return paper
+
+
+def implementation_for(user: User, key: str) -> PaperImplementation:
+    """An external implementation by its id (papers and their implementations are public)."""
+    implementation = None
+    if key.isascii() and key.isdigit():
+        implementation = PaperImplementation.objects.filter(pk=int(key)).first()
+    if implementation is None:
+        raise NotFound(f"No paper implementation {key} exists.", code="implementation_not_found")
+    return implementation
+
+
+def ranked_implementations(paper: Paper) -> QuerySet[PaperImplementation]:
+    """A paper's repositories for its page: the official ones first, then the best rated by the damped average
+    (config/ratings.py), then the most rated, then by address."""
+    return paper.implementations.annotate(rating_score=damped_average(PaperImplementation)).order_by(
+        "-is_official",
+        F("rating_score").desc(nulls_last=True),
+        "-rating_count",
+        "repository_url",
+        "pk",
+    )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Ratings: a reader's 1 to 5 stars for something good or bad in its kind (a dataset; later projects and
-papers' implementations), beside the vote that says only "useful".
+"""Ratings: a reader's 1 to 5 stars for something good or bad in its kind (datasets, projects and papers'
+external implementations), beside the vote that says only "useful".
 
 A kind opts in with one call to `ratable(...)` below, naming how an item is found (through its app's own
 visibility query), keyed in URLs and who its authors are (they may not rate it); its model carries the
@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from accounts.models import User
-from community.models import Rating
+from community.models import PaperImplementation, Rating
+from community.papers import implementation_for
 from community.services import CommentRateLimited, require_active_account, require_new_account_allowance
 from competitions import locks
 from config import ratings as formula
@@ -89,6 +90,19 @@ ratable(
     key=lambda dataset: dataset.slug,
     page_url=lambda dataset: reverse("datasets:detail", args=[dataset.slug]),
     authors=dataset_authors,
+)
+
+
+ratable(
+    name="implementation",
+    label="implementation",
+    model=PaperImplementation,
+    find=implementation_for,
+    key=lambda implementation: str(implementation.pk),
+    page_url=lambda implementation: reverse("community:paper", args=[implementation.paper_id]),
+    # An external repository: Podium knows no author of it (the row does not record who added it), so anyone
+    # signed in may rate it.
+    authors=lambda implementation: (),
 )
 
 

@@ -1,6 +1,8 @@
 """The discussion pages: a competition's Discussion tab, comment forms that come back to the page they
 were posted from, votes, flags and the reader's notifications."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -17,6 +19,7 @@ from config.errors import DomainError
 from config.ratings import prior_weight, site_mean
 
 DRAFT_KEY = "comment_draft"
+ANCHOR = re.compile(r"[a-z][a-z0-9-]{0,60}")
 
 
 def discussion_page(request, slug):
@@ -131,7 +134,9 @@ def rate(request, kind, key):
             messages.success(request, f"You rated this {stars} star{'s' if stars > 1 else ''}.")
     except DomainError as refused:
         messages.error(request, refused.message)
-    return redirect(back_to(request, ratings.ratable_kind(target).page_url(target)) + "#rating")
+    anchor = request.POST.get("anchor", "")  # a compact widget names its row; the full one is #rating
+    anchor = anchor if ANCHOR.fullmatch(anchor) else "rating"
+    return redirect(back_to(request, ratings.ratable_kind(target).page_url(target)) + "#" + anchor)
 
 
 def ratings_help(request):

@@ -83,6 +83,30 @@ def rating_widget(context, target):
     }
 
 
+@register.inclusion_tag("community/_rating_compact.html", takes_context=True)
+def rating_compact(context, target):
+    """A one-line rating control for a row of a list (several on a page): the average and count from the row's
+    own totals, and the reader's stars as five small buttons. It has no element ids of its own; rating returns
+    to the row whose id is "{kind}-{key}" (e.g. implementation-3), which the page gives the row."""
+    request = context["request"]
+    kind = ratings.ratable_kind(target)
+    mine = ratings.rating_by(request.user, target)
+    return {
+        "user": request.user,
+        "csrf_token": context.get("csrf_token"),
+        "kind": kind.name,
+        "key": kind.key(target),
+        "label": kind.label,
+        "count": target.rating_count,
+        "average": target.rating_average,
+        "yours": mine.stars if mine else None,
+        "own": ratings.is_author(request.user, target),
+        "stars": ratings.STARS,
+        "next": request.get_full_path(),
+        "anchor": f"{kind.name}-{kind.key(target)}",
+    }
+
+
 @register.filter
 def notification_link(notification) -> str:
     """Where a notification leads (community.queries.notification_url)."""

@@ -179,7 +179,8 @@ def test_an_unknown_item_or_kind_is_a_404(api_for, dataset, carol, host):
     assert unknown_kind.status_code == 404
     assert unknown_kind.json()["code"] == "not_ratable"
     assert (
-        unknown_kind.json()["message"] == "Ratings are for dataset, project; 'competition' is none of these."
+        unknown_kind.json()["message"]
+        == "Ratings are for dataset, implementation, project; 'competition' is none of these."
     )
 
     Dataset.objects.create(owner=host, title="Secret", slug="secret", visibility=Dataset.Visibility.PRIVATE)
