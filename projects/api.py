@@ -16,10 +16,11 @@ from projects.serializers import (
     ProjectListSerializer,
     ProjectSearchSerializer,
     ProjectSerializer,
+    ProjectUpdateSerializer,
     ProjectVersionCreateSerializer,
     ProjectVersionSerializer,
 )
-from projects.services import NewFile, add_version, create_project, fork_project
+from projects.services import NewFile, add_version, create_project, fork_project, update_project
 
 TAGS = ["projects"]
 
@@ -69,6 +70,22 @@ class ProjectDetailApi(APIView):
     )
     def get(self, request, slug):
         return Response(ProjectSerializer(project_for(request.user, slug)).data)
+
+    @extend_schema(
+        operation_id="project_update",
+        summary="Edit your project's details and links",
+        description="Send only what changes; a list (tags, shared_with, datasets, competitions, papers) "
+        "replaces the old one. The slug, versions and files stay.",
+        tags=TAGS,
+        request=ProjectUpdateSerializer,
+        responses={200: ProjectSerializer, **errors(400, 401, 403, 404)},
+    )
+    def patch(self, request, slug):
+        project = project_for(request.user, slug)
+        require_owner(request.user, project, "edit it")
+        changes = validated(ProjectUpdateSerializer, request, partial=True)
+        project = update_project(project=project, user=request.user, changes=changes)
+        return Response(ProjectSerializer(project).data)
 
 
 class ProjectVersionsApi(APIView):

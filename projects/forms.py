@@ -55,3 +55,28 @@ class VersionForm(forms.Form):
         error_messages={"required": "Say what changed in this version."},
     )
     files = MultipleFileField(help_text="The new version holds exactly these files.")
+
+
+class ProjectEditForm(ProjectForm):
+    """The details of an existing project: the creation form without the slug and the files."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("slug", "files", "notes"):
+            del self.fields[name]
+
+    @staticmethod
+    def initial_for(project: Project) -> dict:
+        return {
+            "title": project.title,
+            "subtitle": project.subtitle,
+            "description": project.description,
+            "license": project.license,
+            "license_url": project.license_url,
+            "tags": " ".join(project.tags),
+            "visibility": project.visibility,
+            "shared_with": " ".join(project.shared_with.values_list("username", flat=True)),
+            "datasets": " ".join(project.datasets.values_list("slug", flat=True)),
+            "competitions": " ".join(project.competitions.values_list("slug", flat=True)),
+            "papers": " ".join(str(pk) for pk in project.papers.values_list("pk", flat=True)),
+        }

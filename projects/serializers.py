@@ -122,3 +122,20 @@ class ProjectCreateSerializer(serializers.Serializer):
 class ProjectVersionCreateSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=5000, help_text="What changed in this version.")
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False, min_length=1)
+
+
+class ProjectUpdateSerializer(serializers.Serializer):
+    """A project's details, each optional: only those sent change (lists are replaced whole)."""
+
+    title = serializers.CharField(max_length=200)
+    subtitle = serializers.CharField(max_length=200, allow_blank=True)
+    description = serializers.CharField(allow_blank=True, help_text="Markdown.")
+    license = serializers.CharField(max_length=500, allow_blank=True, help_text=LICENSE_HELP)
+    license_url = serializers.CharField(max_length=500, allow_blank=True)
+    license_name = serializers.CharField(max_length=200, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=100))
+    visibility = serializers.ChoiceField(choices=Project.Visibility.values)
+    shared_with = serializers.ListField(child=serializers.CharField(max_length=100), help_text="Usernames.")
+    datasets = serializers.ListField(child=serializers.CharField(max_length=100), help_text="Slugs.")
+    competitions = serializers.ListField(child=serializers.CharField(max_length=100), help_text="Slugs.")
+    papers = serializers.ListField(child=serializers.IntegerField(min_value=1), help_text="Paper ids.")

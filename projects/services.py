@@ -331,6 +331,80 @@ def create_project(
     return project
 
 
+EDITABLE = frozenset(
+    {
+        "title",
+        "subtitle",
+        "description",
+        "license",
+        "license_url",
+        "license_name",
+        "tags",
+        "visibility",
+        "shared_with",
+        "datasets",
+        "competitions",
+        "papers",
+    }
+)
+
+
+def update_project(*, project: Project, user: User, changes: dict) -> Project:
+    """Change what a project says about itself and what it links to: only the fields in `changes`, each
+    checked as at creation; its slug, versions and files stay. The caller checked that `user` may change it."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        field = sorted(unknown)[0]
+        raise ProjectError(
+            f"'{field}' cannot be changed here; a project's details are {', '.join(sorted(EDITABLE))}.",
+            code="not_editable",
+            details={"field": field},
+        )
+    title = changes.get("title", project.title)
+    subtitle = changes.get("subtitle", project.subtitle)
+    visibility = changes.get("visibility", project.visibility)
+    check_details(title, subtitle, visibility)
+    licence = None
+    if {"license", "license_url", "license_name"} & set(changes):
+        kept = changes.get("license", project.license) == project.license  # same licence: keep its address
+        try:
+            licence = choose_licence(
+                changes.get("license", project.license),
+                changes.get("license_url", project.license_url if kept else ""),
+                changes.get("license_name", project.license_name if kept else ""),
+            )
+        except DatasetError as error:
+            raise ProjectError(error.message, code=error.code, details=error.details) from None
+    tags = clean_tags(changes["tags"]) if "tags" in changes else None
+    dataset_rows = linked_datasets(user, changes["datasets"]) if "datasets" in changes else None
+    competition_rows = (
+        linked_competitions(user, changes["competitions"]) if "competitions" in changes else None
+    )
+    paper_rows = linked_papers(changes["papers"]) if "papers" in changes else None
+    readers = shared_users(changes["shared_with"]) if "shared_with" in changes else None
+    with transaction.atomic():
+        project.title, project.subtitle, project.visibility = title.strip(), subtitle.strip(), visibility
+        project.description = changes.get("description", project.description)
+        if licence is not None:
+            project.license, project.license_url, project.license_name = (
+                licence.spdx,
+                licence.url,
+                licence.name,
+            )
+        if tags is not None:
+            project.tags = tags
+        project.save()
+        for related, rows in (
+            (project.datasets, dataset_rows),
+            (project.competitions, competition_rows),
+            (project.papers, paper_rows),
+            (project.shared_with, readers),
+        ):
+            if rows is not None:
+                related.set(rows)
+    return project
+
+
 def shared_users(usernames: Iterable[str]) -> list[User]:
     names = [n.strip() for n in usernames if n.strip()]
     found = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}

@@ -11,7 +11,7 @@ from competitions.views import competition_context
 from config.errors import DomainError
 from datasets.queries import dataset_for
 from projects.downloads import project_file_response
-from projects.forms import ProjectForm, VersionForm
+from projects.forms import ProjectEditForm, ProjectForm, VersionForm
 from projects.queries import (
     PROJECT_ORDERINGS,
     can_change,
@@ -21,7 +21,7 @@ from projects.queries import (
     search_projects,
     version_for,
 )
-from projects.services import NewFile, add_version, create_project, fork_project
+from projects.services import NewFile, add_version, create_project, fork_project, update_project
 
 PAGE_SIZE = 24
 
@@ -94,6 +94,22 @@ def project_create(request):
         else:
             return redirect("projects:detail", slug=project.slug)
     return render(request, "projects/new.html", {"form": form})
+
+
+@login_required
+def project_edit(request, slug):
+    project = project_for(request.user, slug)
+    if not can_change(request.user, project):
+        return redirect("projects:detail", slug=project.slug)
+    form = ProjectEditForm(request.POST or None, initial=ProjectEditForm.initial_for(project))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_project(project=project, user=request.user, changes=form.service_arguments())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            return redirect("projects:detail", slug=project.slug)
+    return render(request, "projects/edit.html", {"form": form, "project": project})
 
 
 @login_required

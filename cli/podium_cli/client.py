@@ -72,6 +72,9 @@ class Client:
     def post_json(self, path: str, data: dict | None = None):
         return self.request("POST", path, json=data or {}).json()
 
+    def patch_json(self, path: str, data: dict):
+        return self.request("PATCH", path, json=data).json()
+
     def listing(self, path: str, params: dict | None = None, *, max_pages: int = MAX_PAGES) -> Listing:
         """A list endpoint, answered either as a plain JSON list or as DRF pages {count, next, results}."""
         params = {**clean(params), "limit": PAGE_SIZE, "offset": 0}

@@ -116,8 +116,27 @@ def read_metadata(folder: Path) -> dict:
     return metadata
 
 
+def changed_details(metadata: dict, current: dict) -> dict:
+    """What podium-project.json says differently from the server: the fields it names, as the API takes them.
+    A field the file leaves out stays as it is. The server does not tell who a project is shared with, so
+    `shared_with` is sent whenever the file lists someone, and an empty list leaves the sharing alone."""
+    changes: dict = {}
+    for name in TEXT_FIELDS:
+        if name in metadata and str(metadata[name] or "") != str(current.get(name) or ""):
+            changes[name] = str(metadata[name] or "")
+    for name in LIST_FIELDS:
+        wanted = list(metadata.get(name) or [])
+        if name == "shared_with":
+            if wanted:
+                changes[name] = wanted
+        elif name in metadata and sorted(map(str, wanted)) != sorted(map(str, current.get(name) or [])):
+            changes[name] = wanted
+    return changes
+
+
 def push(client: Client, args) -> int:
-    """Create the project named in podium-project.json from the folder's files, or add a version to it."""
+    """Create the project named in podium-project.json from the folder's files, or update its details (when
+    the file says something new) and add a version to it."""
     folder = Path(args.path).expanduser().resolve()
     if not folder.is_dir():
         raise CliError(f"{folder} is not a folder.")
@@ -127,7 +146,7 @@ def push(client: Client, args) -> int:
         raise CliError(f"{folder} has no files to push besides {METADATA}.")
     slug = metadata["slug"].strip()
     try:
-        client.get_json(f"projects/{segment(slug)}/")
+        current = client.get_json(f"projects/{segment(slug)}/")
     except ApiError as error:
         if error.status != 404:
             raise
@@ -140,6 +159,10 @@ def push(client: Client, args) -> int:
             f"{client.base_url}/projects/{segment(project['slug'])}/"
         )
         return 0
+    changes = changed_details(metadata, current)
+    if changes:
+        client.patch_json(f"projects/{segment(slug)}/", changes)
+        print(f"Updated the details of '{slug}': {', '.join(sorted(changes))}.")
     version = upload(
         client,
         f"projects/{segment(slug)}/versions/",

@@ -82,6 +82,39 @@ def test_push_with_an_unknown_paper_shows_the_servers_message(podium, folder):
     assert not Project.objects.exists()
 
 
+def test_push_updates_the_details_that_changed_then_saves_the_version(podium, folder):
+    podium.ok("projects", "init", "-p", str(folder))
+    metadata = json.loads((folder / "podium-project.json").read_text())
+    podium.ok("projects", "push", "-p", str(folder), "-m", "First")
+    paper = Paper.objects.create(title="Random forests", authors=["L. Breiman"])
+    metadata.update(title="Forest baseline", tags=["trees"], papers=[paper.pk], license="MIT")
+    (folder / "podium-project.json").write_text(json.dumps(metadata))
+
+    pushed = podium.ok("projects", "push", "-p", str(folder), "-m", "Second")
+    unchanged = podium.ok("projects", "push", "-p", str(folder), "-m", "Third")
+
+    assert "Updated the details of 'my-baseline': license, papers, tags, title." in pushed.stdout
+    assert "Saved version 2 of 'my-baseline'" in pushed.stdout
+    assert "Updated the details" not in unchanged.stdout
+    project = Project.objects.get(slug="my-baseline")
+    assert (project.title, project.license, project.tags) == ("Forest baseline", "MIT", ["trees"])
+    assert list(project.papers.all()) == [paper]
+    assert project.versions.count() == 3
+
+
+def test_push_with_a_bad_detail_changes_nothing(podium, folder):
+    podium.ok("projects", "init", "-p", str(folder))
+    podium.ok("projects", "push", "-p", str(folder))
+    metadata = json.loads((folder / "podium-project.json").read_text())
+    (folder / "podium-project.json").write_text(json.dumps({**metadata, "tags": ["Bad Tag!"]}))
+
+    done = podium("projects", "push", "-p", str(folder))
+
+    assert done.returncode == 1
+    assert "Tag 'Bad Tag!' is not allowed" in done.stderr
+    assert Project.objects.get().versions.count() == 1
+
+
 def test_init_refuses_to_overwrite_and_needs_no_server(podium, folder):
     podium.ok("projects", "init", "-p", str(folder), env={"PODIUM_URL": "", "PODIUM_TOKEN": ""})
     again = podium("projects", "init", "-p", str(folder))
