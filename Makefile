@@ -43,6 +43,7 @@ run: install $(VENV)/.cli-installed check-bubblewrap
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_community_demo
+	$(PY) manage.py seed_projects_demo
 	@echo ""
 	@echo "  Podium is starting on http://localhost:$(PORT)/"
 	@echo "  Participant: demo / podium-demo    Host: demo-host / podium-demo    Admin: admin / podium-admin"

@@ -1,10 +1,11 @@
 """Demo content for the community side: a finished competition kept open as a benchmark (teams, scored
 submissions, write-ups with paper and code links, a few imported example results), a discussion on the
-Diabetes competition and ratings of the demo dataset. Run after seed_demo; safe to run again."""
+Diabetes competition, ratings of the demo dataset and a paper with an external implementation. Run after
+seed_demo; safe to run again."""
 
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,8 @@ from sklearn import datasets as sklearn_datasets
 
 from accounts.models import User
 from community.benchmarks import open_benchmark
-from community.models import Benchmark
+from community.models import Benchmark, Paper
+from community.papers import add_implementation, create_paper, find_paper
 from community.pwc import import_table
 from community.queries import target_comments
 from community.ratings import rate
@@ -36,6 +38,9 @@ from submissions.services import create_submission
 SLUG = "wine-benchmark"
 DEMO_DATASET = "iris"
 DEMO_RATINGS = [("ada", 5), ("grace", 4), ("alan", 4)]
+# A real paper and a real library that implements it (not the authors' own code), so the paper page has a row.
+DEMO_PAPER_DOI = "10.1023/a:1010933404324"
+DEMO_IMPLEMENTATION = "https://github.com/scikit-learn/scikit-learn"
 # (username, display name, share of test labels right, write-up or None)
 TEAMS = [
     ("ada", "Ada", 1.0, ("Gradient boosting on all 13 measurements", "LightGBM, 200 trees", "lightgbm")),
@@ -100,6 +105,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"created: {SLUG} (a benchmark)"))
         self.seed_discussion(host)
         self.seed_ratings()
+        self.seed_paper()
 
     def seed_benchmark(self, host: User) -> None:
         files, solution, truth = wine_files()
@@ -211,6 +217,21 @@ class Command(BaseCommand):
         for username, stars in DEMO_RATINGS:
             reader = ensure_user(username, DEMO_PASSWORD, display_name=username.title())
             rate(user=reader, target=iris, stars=stars)
+
+    def seed_paper(self) -> Paper:
+        """Breiman's Random Forests with scikit-learn as an implementation; the demo project links to it."""
+        paper = find_paper(doi=DEMO_PAPER_DOI)
+        if paper is None:
+            paper = create_paper(
+                title="Random Forests",
+                authors=["Leo Breiman"],
+                published_on=date(2001, 10, 1),
+                venue="Machine Learning 45",
+                doi=DEMO_PAPER_DOI,
+            )
+            self.stdout.write(self.style.SUCCESS(f"created: paper {paper.pk} (Random Forests)"))
+        add_implementation(paper=paper, repository_url=DEMO_IMPLEMENTATION, framework="scikit-learn")
+        return paper
 
     @staticmethod
     def has_comments(competition: Competition) -> bool:
