@@ -394,14 +394,14 @@ def update_project(*, project: Project, user: User, changes: dict) -> Project:
         if tags is not None:
             project.tags = tags
         project.save()
-        for related, rows in (
-            (project.datasets, dataset_rows),
-            (project.competitions, competition_rows),
-            (project.papers, paper_rows),
-            (project.shared_with, readers),
-        ):
-            if rows is not None:
-                related.set(rows)
+        if dataset_rows is not None:
+            project.datasets.set(dataset_rows)
+        if competition_rows is not None:
+            project.competitions.set(competition_rows)
+        if paper_rows is not None:
+            project.papers.set(paper_rows)
+        if readers is not None:
+            project.shared_with.set(readers)
     return project
 
 
