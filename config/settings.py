@@ -365,8 +365,13 @@ PODIUM_SANDBOX_OUTPUT_MB = int(os.environ.get("PODIUM_SANDBOX_OUTPUT_MB", "256")
 PODIUM_SANDBOX_SCRATCH_MB = int(os.environ.get("PODIUM_SANDBOX_SCRATCH_MB", "1024"))
 PODIUM_SANDBOX_INPUT_MB = int(os.environ.get("PODIUM_SANDBOX_INPUT_MB", "2048"))
 PODIUM_SANDBOX_LOG_KB = int(os.environ.get("PODIUM_SANDBOX_LOG_KB", "256"))
-if PODIUM_SANDBOX_WALL_SECONDS + 120 >= CELERY_VISIBILITY_TIMEOUT:
-    raise ValueError("PODIUM_SANDBOX_WALL_SECONDS + 120 must stay below CELERY_VISIBILITY_TIMEOUT")
+# A sandbox task may last the run's wall clock plus this (unpacking, storing the output) before Celery kills
+# it; that must end before the broker hands the unacknowledged task to another worker.
+PODIUM_SANDBOX_TASK_MARGIN = 60
+if PODIUM_SANDBOX_WALL_SECONDS + PODIUM_SANDBOX_TASK_MARGIN >= CELERY_VISIBILITY_TIMEOUT:
+    raise ValueError(
+        f"PODIUM_SANDBOX_WALL_SECONDS + {PODIUM_SANDBOX_TASK_MARGIN} must stay below CELERY_VISIBILITY_TIMEOUT"
+    )
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

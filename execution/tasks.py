@@ -10,7 +10,7 @@ import execution.services
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + 60,
-    time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + 120,
+    time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + settings.PODIUM_SANDBOX_TASK_MARGIN,
 )
 def run_in_sandbox(run_id: int) -> None:
     execution.services.execute_run(run_id)

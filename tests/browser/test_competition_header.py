@@ -53,7 +53,7 @@ def test_the_tab_bar_fits_or_wraps_and_the_content_starts_on_the_first_screen(
         bar = page.evaluate(TAB_BAR)
         assert bar["scrollWidth"] <= bar["clientWidth"], "The tab bar scrolls sideways"
         assert all(bar["left"] <= tab["left"] and tab["right"] <= bar["right"] + 0.5 for tab in bar["tabs"])
-        assert len(bar["tabs"]) == 10
+        assert len(bar["tabs"]) == 11
         assert bar["pageFits"], "The page scrolls sideways"
         if width >= 1280:
             assert len({tab["top"] for tab in bar["tabs"]}) == 1, "The tabs wrap on a desktop"

@@ -42,7 +42,7 @@ def test_search_from_the_top_bar_finds_a_paper_and_a_competition_and_opens_the_p
         site.manage("import_papers", str(path), "--kind", kind)
 
     page.goto("/")
-    box = page.get_by_role("searchbox", name="Search papers, competitions, datasets and tasks")
+    box = page.get_by_role("searchbox", name="Search papers, projects, competitions, datasets and tasks")
     box.fill("handwritten digits")
     box.press("Enter")
 

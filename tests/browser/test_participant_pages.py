@@ -131,7 +131,7 @@ def test_participant_pages_look_right_at_desktop_and_phone_widths(browser, site,
         assert fits_the_width(page), "The data tab scrolls sideways"
 
         page.goto("/datasets/")
-        page.get_by_role("searchbox", name="Search").fill("coastal")
+        page.get_by_role("searchbox", name="Search", exact=True).fill("coastal")
         page.get_by_role("button", name="Apply").click()
         expect(page.locator("#dataset-count")).to_contain_text("1 dataset matches")
         screenshot(page, f"pages-datasets-{device}")

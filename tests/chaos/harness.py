@@ -43,6 +43,7 @@ TIMINGS = {
     "PODIUM_SCORING_SOFT_LIMIT": "60",
     "PODIUM_SCORING_HARD_LIMIT": "90",
     "CELERY_VISIBILITY_TIMEOUT": "120",
+    "PODIUM_SANDBOX_WALL_SECONDS": "30",  # a sandbox task must end before the broker redelivers it
     "DATABASE_CONN_MAX_AGE": "60",
 }
 
