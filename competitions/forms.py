@@ -350,6 +350,12 @@ class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
         required=False,
         help_text="Changing the rules asks every participant to accept them again before their next submission.",
     )
+    start_at = forms.DateTimeField(
+        widget=DATETIME_INPUT,
+        label="Start (UTC)",
+        required=False,
+        help_text="It can move until the competition starts.",
+    )
     end_at = forms.DateTimeField(
         widget=DATETIME_INPUT, label="End (UTC)", help_text="It can only be extended."
     )
@@ -365,6 +371,7 @@ class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
             name: value
             for name, value in self.cleaned_data.items()
             if to_the_minute(value) != to_the_minute(getattr(competition, name))
+            and not (name == "start_at" and value is None)
         }
 
 
