@@ -17,6 +17,7 @@ from competitions.forms import (
 )
 from competitions.models import Competition, CompetitionHost
 from competitions.phase_forms import phase_rows_for, track_rows_for
+from competitions.phase_setup import shape_new_competition
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
@@ -164,6 +165,12 @@ def competition_create(request):
                 data_files=form.public_files(),
                 source_dataset=form.cleaned_data["source_dataset"],
                 organisation=form.cleaned_data.get("organisation"),
+            )
+            shape_new_competition(
+                competition=competition,
+                user=request.user,
+                template=form.cleaned_data["phase_template"],
+                tracks=form.cleaned_data["extra_tracks"],
             )
         except DomainError as error:
             field = error.details.get("field")
