@@ -513,6 +513,6 @@ def check_outer_phases(competition: Competition, start_at: datetime, end_at: dat
 
 def move_outer_phases(competition: Competition) -> None:
     """The first phase starts and the last ends with the competition (call holding its lock)."""
-    phases = competition.phases.order_by("number")
-    phases.filter(number=phases[0].number).update(start_at=competition.start_at)
-    phases.filter(number=phases.last().number).update(end_at=competition.end_at)
+    numbers = list(competition.phases.order_by("number").values_list("number", flat=True))
+    competition.phases.filter(number=numbers[0]).update(start_at=competition.start_at)
+    competition.phases.filter(number=numbers[-1]).update(end_at=competition.end_at)
