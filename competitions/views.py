@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -158,20 +159,21 @@ def competition_create(request):
     form = CompetitionForm(request.POST or None, request.FILES or None, user=request.user, staged=staged)
     if request.method == "POST" and form.is_valid():
         try:
-            competition = create_competition(
-                host=request.user,
-                draft=form.draft(),
-                solution=form.solution_file(),
-                data_files=form.public_files(),
-                source_dataset=form.cleaned_data["source_dataset"],
-                organisation=form.cleaned_data.get("organisation"),
-            )
-            shape_new_competition(
-                competition=competition,
-                user=request.user,
-                template=form.cleaned_data["phase_template"],
-                tracks=form.cleaned_data["extra_tracks"],
-            )
+            with transaction.atomic():  # made with its phases and tracks, or not at all
+                competition = create_competition(
+                    host=request.user,
+                    draft=form.draft(),
+                    solution=form.solution_file(),
+                    data_files=form.public_files(),
+                    source_dataset=form.cleaned_data["source_dataset"],
+                    organisation=form.cleaned_data.get("organisation"),
+                )
+                shape_new_competition(
+                    competition=competition,
+                    user=request.user,
+                    template=form.cleaned_data["phase_template"],
+                    tracks=form.cleaned_data["extra_tracks"],
+                )
         except DomainError as error:
             field = error.details.get("field")
             if field == "metric_params":
