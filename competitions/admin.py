@@ -7,12 +7,16 @@ from django.utils.html import format_html
 from competitions.models import (
     Competition,
     CompetitionHost,
+    Phase,
+    PhaseTrack,
     RulesAcceptance,
     Team,
     TeamInvitation,
     TeamMembership,
     TeamMergeRequest,
+    Track,
 )
+from competitions.phases import scoring_setup
 from moderation import services as moderation
 from moderation.admin_actions import WithoutPlainDelete, counted, delete_with_reason_action, moderation_action
 from moderation.admin_filters import was_set_filter
@@ -52,6 +56,58 @@ class CoHostInline(admin.TabularInline):
     raw_id_fields = ["user"]
     fields = ["user", "role", "added_at"]
     readonly_fields = ["added_at"]
+
+
+class PhaseInline(admin.TabularInline):
+    """A competition's phases. Only the name and description change here: dates, quotas, the deciding phase
+    and carry-over are set on the Host tab or the API (competitions.phase_setup), which keep phases from
+    overlapping, inside the competition's window, with exactly one deciding phase, and refuse to remove a
+    phase that has submissions; so no phase is added or removed here either."""
+
+    model = Phase
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    fields = [
+        "number",
+        "name",
+        "description",
+        "start_at",
+        "end_at",
+        "decides",
+        "has_own_quotas",
+        "daily_submission_limit",
+        "total_submission_limit",
+        "max_in_flight",
+        "final_selection_limit",
+        "board_hidden_until_end",
+        "carry_over",
+        "carry_over_count",
+        "carried_over_at",
+    ]
+    readonly_fields = [name for name in fields if name not in ("name", "description")]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TrackInline(admin.TabularInline):
+    """A competition's tracks. Only the name and description change here: the slug (which submissions, the
+    API and the CLI name), the order and the default track are set through competitions.phase_setup, which
+    gives a new track its pair in every phase and refuses to remove one that has submissions."""
+
+    model = Track
+    extra = 0
+    can_delete = False
+    fields = ["number", "slug", "name", "description", "is_default", "setups"]
+    readonly_fields = ["number", "slug", "is_default", "setups"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="setup per phase")
+    def setups(self, track: Track):
+        return changelist_link(PhaseTrack, "phases and scoring", track__id__exact=track.pk)
 
 
 suspend = moderation_action(
@@ -144,7 +200,7 @@ class CompetitionAdmin(WithoutPlainDelete, admin.ModelAdmin):
     date_hierarchy = "start_at"
     raw_id_fields = ["host", "organisation"]
     list_select_related = ["host"]
-    inlines = [CoHostInline]
+    inlines = [PhaseInline, TrackInline, CoHostInline]
     actions = [suspend, restore, feature, unfeature, rescore, delete_with_reason_action("competition")]
     # What the stored solution was checked against cannot change here: rescoring comes with its own action.
     # Suspension and featuring change through the actions only, so each lands in the audit log.
@@ -276,3 +332,69 @@ class TeamMergeRequestAdmin(admin.ModelAdmin):
     @admin.display(ordering="target__competition__slug")
     def competition(self, merge_request: TeamMergeRequest):
         return merge_request.target.competition
+
+
+@admin.register(PhaseTrack)
+class PhaseTrackAdmin(admin.ModelAdmin):
+    """What scores each track in each phase, read only: a pair's solution is parsed and stored, and its
+    setup checked, by competitions.phase_setup.set_pair_scoring (the API), and changes only while it has no
+    scored submission; the competition's setup changes by a rescore."""
+
+    list_display = ["competition", "phase", "track", "metric_used", "solution_used", "public_rows_used"]
+    list_filter = ["competition"]
+    search_fields = ["competition__slug", "competition__title", "phase__name", "track__slug", "track__name"]
+    list_select_related = ["competition", "phase", "track"]
+    fields = [
+        "competition",
+        "phase",
+        "track",
+        "metric",
+        "metric_params",
+        "score_columns",
+        "id_column",
+        "target_columns",
+        "submission_columns",
+        "public_fraction",
+        "split_seed",
+        "solution_key",
+        "solution_sha256",
+        "public_rows",
+        "private_rows",
+        "setup_used",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="metric")
+    def metric_used(self, pair: PhaseTrack) -> str:
+        return pair.metric or f"{pair.competition.metric} (the competition's)"
+
+    @admin.display(description="solution")
+    def solution_used(self, pair: PhaseTrack) -> str:
+        return "its own" if pair.has_own_solution else "the competition's"
+
+    @admin.display(description="public / private rows")
+    def public_rows_used(self, pair: PhaseTrack) -> str:
+        setup = scoring_setup(pair)
+        return f"{setup.public_rows} / {setup.private_rows}"
+
+    @admin.display(description="setup used (empty fields are the competition's)")
+    def setup_used(self, pair: PhaseTrack):
+        setup = scoring_setup(pair)
+        return format_html(
+            "metric {} with {}; id column {}; targets {}; public fraction {}; solution {}",
+            setup.metric,
+            setup.metric_params or "no parameters",
+            setup.id_column,
+            ", ".join(setup.target_columns),
+            setup.public_fraction,
+            setup.solution_key or "none",
+        )

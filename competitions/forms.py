@@ -11,6 +11,8 @@ from django.utils import timezone
 from competitions import rules, staging
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
 from competitions.models import Competition
+from competitions.phase_setup import ONE_PHASE, PHASE_TEMPLATES, TrackPlan, tracks_named
+from competitions.phases import PhaseError
 from competitions.queries import PRIZE_CURRENCY, CompetitionSearch, prize_currencies
 from competitions.score_column_forms import checked_columns, initial_rows, score_columns_formset
 from competitions.services import CompetitionDraft, draft_from
@@ -75,6 +77,8 @@ CREATE_STEPS = (
             "rules",
             "start_at",
             "end_at",
+            "phase_template",
+            "extra_tracks",
             "entry_deadline_at",
             "merger_deadline_at",
             "daily_submission_limit",
@@ -194,6 +198,23 @@ class CompetitionForm(VisibilityChoice, MetricParametersMixin, SteppedForm, Rule
     rules = markdown_field(rows=5, required=False)
     start_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Start (UTC)")
     end_at = forms.DateTimeField(widget=DATETIME_INPUT, label="End (UTC)")
+    phase_template = forms.ChoiceField(
+        choices=PHASE_TEMPLATES,
+        initial=ONE_PHASE,
+        required=False,
+        label="Phases",
+        help_text="Development then Final: Development over the first three quarters, then a Final that "
+        "decides, with 2 submissions a day, 5 in all, and its board hidden until the end. Change them later "
+        "on the Host tab.",
+        error_messages={"invalid_choice": "Choose 'One phase' or 'Development then Final'."},
+    )
+    extra_tracks = forms.CharField(
+        max_length=1000,
+        required=False,
+        label="More tracks",
+        help_text="Comma-separated names, for example: Small data, Hard cases. Each has its own board beside "
+        "the main track's.",
+    )
     metric = forms.ChoiceField(choices=metric_choices)
     id_column = forms.CharField(max_length=100, initial="id")
     target_columns = forms.CharField(max_length=500, help_text="Comma-separated, for example: target")
@@ -268,6 +289,16 @@ class CompetitionForm(VisibilityChoice, MetricParametersMixin, SteppedForm, Rule
 
     def draft(self) -> CompetitionDraft:
         return draft_from(self.cleaned_data, self.rule_settings())
+
+    def clean_phase_template(self) -> str:
+        return self.cleaned_data.get("phase_template") or ONE_PHASE
+
+    def clean_extra_tracks(self) -> list[TrackPlan]:
+        names = [name.strip() for name in self.cleaned_data.get("extra_tracks", "").split(",")]
+        try:
+            return tracks_named([name for name in names if name])
+        except PhaseError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
 
     def show_staged(self, staged: StagedUploads | None) -> None:
         """Files kept from an earlier try stand in for the file fields left empty (competitions.staging)."""
@@ -350,6 +381,12 @@ class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
         required=False,
         help_text="Changing the rules asks every participant to accept them again before their next submission.",
     )
+    start_at = forms.DateTimeField(
+        widget=DATETIME_INPUT,
+        label="Start (UTC)",
+        required=False,
+        help_text="It can move until the competition starts.",
+    )
     end_at = forms.DateTimeField(
         widget=DATETIME_INPUT, label="End (UTC)", help_text="It can only be extended."
     )
@@ -365,6 +402,7 @@ class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
             name: value
             for name, value in self.cleaned_data.items()
             if to_the_minute(value) != to_the_minute(getattr(competition, name))
+            and not (name == "start_at" and value is None)
         }
 
 

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from accounts.models import User
 from competitions import locks
 from competitions.compact_solutions import store_compact
 from competitions.models import Competition, Phase, PhaseTrack, Track
-from competitions.phases import PhaseError, pairs_of
+from competitions.phases import DEFAULT_TRACK_NAME, DEFAULT_TRACK_SLUG, PhaseError, pairs_of
 from competitions.queries import can_manage
 from competitions.rules import LIMITS_BY_NAME, PHASE_LIMITS
 from config.errors import NotAllowed
@@ -363,3 +364,62 @@ def development_then_final(start_at: datetime, end_at: datetime) -> list[PhasePl
 
 def pairs_by_key(competition: Competition) -> dict[tuple[int, str], PhaseTrack]:
     return {(pair.phase.number, pair.track.slug): pair for pair in pairs_of(competition)}
+
+
+ONE_PHASE = "one"
+DEVELOPMENT_THEN_FINAL = "development_then_final"
+PHASE_TEMPLATES = ((ONE_PHASE, "One phase"), (DEVELOPMENT_THEN_FINAL, "Development then Final"))
+
+
+def use_phase_template(*, competition: Competition, user: User, template: str) -> list[Phase]:
+    """The phases a template makes over the competition's window (the Host tab's button and the creation
+    form's choice): one phase is what every competition starts with."""
+    if template == DEVELOPMENT_THEN_FINAL:
+        return set_phases(
+            competition=competition,
+            user=user,
+            plans=development_then_final(competition.start_at, competition.end_at),
+        )
+    if template != ONE_PHASE:
+        choices = ", ".join(key for key, _ in PHASE_TEMPLATES)
+        raise refused("phase_template", f"The phase template must be one of {choices}.", "unknown_template")
+    require_manager(user, competition)
+    return list(competition.phases.all())
+
+
+def tracks_named(names: list[str]) -> list[TrackPlan]:
+    """The main track and one track per name, each named by the field `extra_tracks` when it cannot be
+    one: its slug is made from its name."""
+    plans = [TrackPlan(slug=DEFAULT_TRACK_SLUG, name=DEFAULT_TRACK_NAME, is_default=True)]
+    by_slug = {DEFAULT_TRACK_SLUG: DEFAULT_TRACK_NAME}
+    for name in names:
+        slug = slugify(name)[:50].strip("-")
+        if len(name) > 100:
+            raise refused(
+                "extra_tracks", f"Track name '{name[:40]}...' is over 100 characters.", "name_too_long"
+            )
+        if not slug:
+            raise refused(
+                "extra_tracks",
+                f"Track name '{name}' has no letter or digit to make its address from.",
+                "invalid_track_slug",
+            )
+        if slug in by_slug:
+            raise refused(
+                "extra_tracks",
+                f"Tracks '{by_slug[slug]}' and '{name}' would both have the address '{slug}': rename one.",
+                "duplicate_track_slug",
+            )
+        by_slug[slug] = name
+        plans.append(TrackPlan(slug=slug, name=name))
+    return plans
+
+
+@transaction.atomic
+def shape_new_competition(
+    *, competition: Competition, user: User, template: str, tracks: list[TrackPlan]
+) -> None:
+    """A new competition's phases from a template and its tracks (tracks_named), as its host chose them."""
+    use_phase_template(competition=competition, user=user, template=template)
+    if len(tracks) > 1:
+        set_tracks(competition=competition, user=user, plans=tracks)

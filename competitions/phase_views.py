@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from competitions.phase_forms import phase_rows_for, track_rows_for
-from competitions.phase_setup import development_then_final, require_manager, set_phases, set_tracks
+from competitions.phase_setup import (
+    DEVELOPMENT_THEN_FINAL,
+    require_manager,
+    set_phases,
+    set_tracks,
+)
+from competitions.phase_setup import use_phase_template as apply_template
 from competitions.phases import PhaseError
 from competitions.queries import competition_for
 from competitions.views import render_host_page
@@ -48,11 +54,7 @@ def use_phase_template(request, slug):
     """Development over the first three quarters of the window, then a Final that decides."""
     competition = managed(request, slug)
     try:
-        set_phases(
-            competition=competition,
-            user=request.user,
-            plans=development_then_final(competition.start_at, competition.end_at),
-        )
+        apply_template(competition=competition, user=request.user, template=DEVELOPMENT_THEN_FINAL)
     except PhaseError as error:
         return render_host_page(request, competition, phases_refusal=error)
     messages.success(

@@ -345,7 +345,10 @@ class CompetitionUpdateSerializer(RuleSettingsSerializer):
     overview = serializers.CharField(allow_blank=True)
     evaluation = serializers.CharField(allow_blank=True)
     rules = serializers.CharField(allow_blank=True)
-    end_at = serializers.DateTimeField()
+    start_at = serializers.DateTimeField(
+        help_text="Only before the competition starts, and before its first phase ends."
+    )
+    end_at = serializers.DateTimeField(help_text="Only later, and before the end passes.")
     visibility = serializers.ChoiceField(
         choices=Competition.Visibility.choices,
         help_text="public: listed; unlisted: reachable by its link only; private: a 404 for anyone not admitted.",

@@ -23,6 +23,7 @@ from competitions.models import (
     Team,
     TeamMembership,
 )
+from competitions.phases import phases_of
 from competitions.queries import HostRole, can_manage, host_role
 from competitions.score_columns import check_score_columns
 from config.errors import NotAllowed
@@ -375,7 +376,7 @@ def free_team_name(competition: Competition, wanted: str) -> str:
 RULE_SETTINGS = rules.RULE_SETTINGS
 TEXT_SETTINGS = ("title", "subtitle", "overview", "evaluation", "rules")
 ACCESS_SETTINGS = ("visibility", "accepts_join_requests")  # who can see and join: may change at any time
-EDITABLE_SETTINGS = (*TEXT_SETTINGS, *RULE_SETTINGS, *ACCESS_SETTINGS, "end_at")
+EDITABLE_SETTINGS = (*TEXT_SETTINGS, *RULE_SETTINGS, *ACCESS_SETTINGS, "start_at", "end_at")
 
 
 def check_rule_settings(start_at: datetime, end_at: datetime, values: dict[str, Any]) -> None:
@@ -413,7 +414,9 @@ def draft_from(data: Mapping[str, Any], rule_settings: dict[str, Any]) -> Compet
 
 def update_competition(*, competition: Competition, user: User, changes: dict) -> Competition:
     """A host edits a competition. Editing the rules text makes every participant accept them again before
-    their next submission; the end can only move later, and only before it passes."""
+    their next submission; the start can move only before it comes, the end only later and before it
+    passes, and neither across a phase (competitions.phases: the first phase starts and the last ends with
+    the competition, so they move with it)."""
     if not can_manage(user, competition):
         raise NotAllowed("Only the competition's host or a co-host can change it.")
     unknown = sorted(set(changes) - set(EDITABLE_SETTINGS))
@@ -427,11 +430,16 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
         raise CompetitionError(
             "The competition has ended; its deadlines and limits can no longer change.", code="ended"
         )
+    start_at = changes.get("start_at", competition.start_at)
     end_at = changes.get("end_at", competition.end_at)
+    if start_at != competition.start_at:
+        check_start_change(competition, start_at, end_at, now)
     if end_at != competition.end_at:
         check_end_extension(competition, end_at, now)
+    if start_at != competition.start_at or end_at != competition.end_at:
+        check_outer_phases(competition, start_at, end_at)
     current = {name: getattr(competition, name) for name in RULE_SETTINGS}
-    check_rule_settings(competition.start_at, end_at, {**current, **changes})
+    check_rule_settings(start_at, end_at, {**current, **changes})
     if (
         changes.get("final_selection_limit", competition.final_selection_limit)
         < competition.final_selection_limit
@@ -446,6 +454,7 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
         for name, value in changes.items():
             setattr(locked, name, value)
         locked.save()
+        move_outer_phases(locked)
     return locked
 
 
@@ -470,3 +479,40 @@ def check_end_extension(competition: Competition, end_at: datetime, now: datetim
     if end_at < competition.end_at:
         ends = utc_label(competition.end_at)
         raise field_error("end_at", f"The end can only be extended: choose a time after {ends}.")
+
+
+def check_start_change(competition: Competition, start_at: datetime, end_at: datetime, now: datetime) -> None:
+    if competition.start_at <= now:
+        raise field_error("start_at", "The competition has already started; its start can no longer change.")
+    if start_at >= end_at:
+        raise field_error("start_at", rules.END_BEFORE_START)
+
+
+def check_outer_phases(competition: Competition, start_at: datetime, end_at: datetime) -> None:
+    """The competition's start and end are its first phase's start and its last phase's end: they may not
+    pass the other end of those phases (the Host tab's Phases section moves the phases themselves)."""
+    phases = phases_of(competition)
+    first, last = phases[0], phases[-1]
+    first_end = competition.end_at if len(phases) == 1 else first.end_at
+    last_start = competition.start_at if len(phases) == 1 else last.start_at
+    if start_at >= first_end:
+        raise field_error(
+            "start_at",
+            f"The start ({utc_label(start_at)}) must come before phase {first.number} ({first.name}) ends on "
+            f"{utc_label(first_end)}; change the phases on the Host tab first.",
+            "start_after_first_phase",
+        )
+    if end_at <= last_start:
+        raise field_error(
+            "end_at",
+            f"The end ({utc_label(end_at)}) must come after phase {last.number} ({last.name}) starts on "
+            f"{utc_label(last_start)}; change the phases on the Host tab first.",
+            "end_before_last_phase",
+        )
+
+
+def move_outer_phases(competition: Competition) -> None:
+    """The first phase starts and the last ends with the competition (call holding its lock)."""
+    numbers = list(competition.phases.order_by("number").values_list("number", flat=True))
+    competition.phases.filter(number=numbers[0]).update(start_at=competition.start_at)
+    competition.phases.filter(number=numbers[-1]).update(end_at=competition.end_at)

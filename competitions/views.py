@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from competitions.forms import (
 )
 from competitions.models import Competition, CompetitionHost
 from competitions.phase_forms import phase_rows_for, track_rows_for
+from competitions.phase_setup import shape_new_competition
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
@@ -157,14 +159,21 @@ def competition_create(request):
     form = CompetitionForm(request.POST or None, request.FILES or None, user=request.user, staged=staged)
     if request.method == "POST" and form.is_valid():
         try:
-            competition = create_competition(
-                host=request.user,
-                draft=form.draft(),
-                solution=form.solution_file(),
-                data_files=form.public_files(),
-                source_dataset=form.cleaned_data["source_dataset"],
-                organisation=form.cleaned_data.get("organisation"),
-            )
+            with transaction.atomic():  # made with its phases and tracks, or not at all
+                competition = create_competition(
+                    host=request.user,
+                    draft=form.draft(),
+                    solution=form.solution_file(),
+                    data_files=form.public_files(),
+                    source_dataset=form.cleaned_data["source_dataset"],
+                    organisation=form.cleaned_data.get("organisation"),
+                )
+                shape_new_competition(
+                    competition=competition,
+                    user=request.user,
+                    template=form.cleaned_data["phase_template"],
+                    tracks=form.cleaned_data["extra_tracks"],
+                )
         except DomainError as error:
             field = error.details.get("field")
             if field == "metric_params":
@@ -218,8 +227,10 @@ def host_settings(request, slug):
     competition = competition_for(request.user, slug)
     if not can_review(request.user, competition):
         raise NotAllowed("Only the competition's host, co-hosts and reviewers can open the Host tab.")
-    if request.method == "POST" and not can_manage(request.user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can change it; reviewers read it.")
+    if not can_manage(request.user, competition):
+        if request.method == "POST":
+            raise NotAllowed("Only the competition's host or a co-host can change it; reviewers read it.")
+        return render_host_page(request, competition)
     initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
     form = CompetitionSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -235,29 +246,29 @@ def host_settings(request, slug):
 
 
 def render_host_page(request, competition: Competition, **forms):
-    """The Host tab with its forms, the ones given (bound, with their errors) and fresh ones for the rest."""
-    if "form" not in forms:
-        initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
-        forms["form"] = CompetitionSettingsForm(initial=initial)
-    forms.setdefault("prizes_form", PrizesForm(competition=competition))
-    forms.setdefault("eligibility_form", PrizeEligibilityForm())
-    forms.setdefault("phase_rows", phase_rows_for(competition))
-    forms.setdefault("track_rows", track_rows_for(competition))
+    """The Host tab with its forms, the ones given (bound, with their errors) and fresh ones for the rest.
+    A reviewer reads the tab without them (host.html shows them to managers only), so they are built only
+    for those who may manage."""
     context = competition_context(request, competition, "host")
-    context.update(
-        rescore_form=rescore_form_for(competition),
-        rescore=competition.rescores.first(),
-        ineligible_teams=competition.teams.filter(prize_ineligible_at__isnull=False).order_by("name"),
-        prizes_locked=competition.phase == Competition.Phase.FINISHED,
-        co_hosts=co_hosts_of(competition),
-        co_host_roles=CompetitionHost.Role.choices,
-        **forms,
-    )
-    context.update(
-        access=admission.admission_overview(competition),
-        invitation_form=InvitationForm(auto_id="id_invitation_%s"),
-        allow_list_form=AllowListForm(auto_id="id_allow_list_%s"),
-    )
+    context.update(co_hosts=co_hosts_of(competition), co_host_roles=CompetitionHost.Role.choices)
+    if can_manage(request.user, competition):
+        if "form" not in forms:
+            initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
+            forms["form"] = CompetitionSettingsForm(initial=initial)
+        forms.setdefault("prizes_form", PrizesForm(competition=competition))
+        forms.setdefault("eligibility_form", PrizeEligibilityForm())
+        forms.setdefault("phase_rows", phase_rows_for(competition))
+        forms.setdefault("track_rows", track_rows_for(competition))
+        context.update(
+            rescore_form=rescore_form_for(competition),
+            rescore=competition.rescores.first(),
+            ineligible_teams=competition.teams.filter(prize_ineligible_at__isnull=False).order_by("name"),
+            prizes_locked=competition.phase == Competition.Phase.FINISHED,
+            access=admission.admission_overview(competition),
+            invitation_form=InvitationForm(auto_id="id_invitation_%s"),
+            allow_list_form=AllowListForm(auto_id="id_allow_list_%s"),
+        )
+    context.update(forms)
     return render(request, "competitions/host.html", context)
 
 

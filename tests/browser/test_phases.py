@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, screenshot
+from tests.browser.test_host_steps import fill_every_step
 
 pytestmark = pytest.mark.browser
 
@@ -93,3 +94,29 @@ def test_a_participant_moves_from_the_development_to_the_final_phase(page, site,
     expect(page.locator("#leaderboard tbody tr")).to_have_count(1)
     mine = host.get(f"/api/v1/competitions/{slug}/submissions/").json()["results"]
     assert sorted(row["phase"] for row in mine) == [1, 2]
+
+
+def test_the_host_creates_a_development_then_final_competition_with_two_tracks_in_the_wizard(
+    page, site, tmp_path
+):
+    log_in(page, "demo-host")
+    page.goto("/competitions/new/")
+    fill_every_step(page, tmp_path, title="Two rounds, three tracks", slug="two-rounds")
+    page.get_by_label("Phases", exact=True).select_option(label="Development then Final")
+    page.get_by_label("More tracks").fill("Small data, Hard cases")
+    screenshot(page, "host-create-phases")
+    page.get_by_role("button", name="Create draft").click()
+    expect(page.get_by_text("Competition created as a draft.")).to_be_visible()
+
+    page.goto("/competitions/two-rounds/")
+
+    phases = page.locator("section.phases")
+    expect(phases.locator(".phase-list > li")).to_have_count(2)
+    expect(phases.locator(".phase-list > li").nth(0)).to_contain_text("Development")
+    expect(phases.locator(".phase-list > li").nth(1)).to_contain_text("Final")
+    expect(phases.locator(".phase-list > li").nth(1)).to_contain_text("decides")
+    expect(phases.locator(".phase-list > li").nth(1)).to_contain_text("board hidden until the phase ends")
+    expect(phases.locator("table.tracks tbody th")).to_have_text(
+        ["Main track default", "Small data", "Hard cases"]
+    )
+    screenshot(page, "overview-created-phases")

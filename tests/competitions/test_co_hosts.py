@@ -214,6 +214,31 @@ def test_a_reviewer_reads_the_host_tab_without_its_forms_and_cannot_post(client,
     assert posted.status_code == 403
 
 
+MANAGERS_ONLY = {
+    "form",
+    "prizes_form",
+    "eligibility_form",
+    "phase_rows",
+    "track_rows",
+    "rescore_form",
+    "access",
+}
+
+
+def test_the_host_tabs_forms_are_built_for_managers_only(client, competition, host, carol, dave):
+    add_co_host(competition=competition, actor=host, username="carol", role=CO_HOST)
+    add_co_host(competition=competition, actor=host, username="dave", role=REVIEWER)
+
+    client.force_login(carol)
+    for_co_host = client.get("/competitions/animals/host/")
+    client.force_login(dave)
+    for_reviewer = client.get("/competitions/animals/host/")
+
+    assert set(for_co_host.context.keys()) >= MANAGERS_ONLY
+    assert set(for_reviewer.context.keys()) & MANAGERS_ONLY == set()
+    assert [co_host.user.username for co_host in for_reviewer.context["co_hosts"]] == ["carol", "dave"]
+
+
 # The API.
 
 
