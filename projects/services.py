@@ -4,7 +4,6 @@ transaction (storing and rendering a big notebook must not hold the database's w
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,7 +17,7 @@ from config.errors import DomainError
 from config.plain_text import refuse_control_characters
 from datasets.models import Dataset
 from datasets.queries import visible_datasets
-from datasets.services import DatasetError, choose_licence, clean_file_name, unique_slug
+from datasets.services import DatasetError, NewFile, choose_licence, clean_file_name, unique_slug
 from datasets.storage import private_storage, store, stream_size
 from projects.models import Project, ProjectFile, ProjectVersion
 from projects.rendering import render_file
@@ -31,12 +30,6 @@ TAG = re.compile(r"^[a-z0-9][a-z0-9+#.-]{0,39}$")
 
 class ProjectError(DomainError):
     code = "invalid_project"
-
-
-@dataclass(frozen=True)
-class NewFile:
-    name: str
-    stream: IO[bytes]
 
 
 @dataclass(frozen=True)
