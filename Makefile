@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install dev bubblewrap check-bubblewrap run test test-fast lint format bench bench-throughput bench-rush bench-cold-start bench-sandbox clean
+.PHONY: install dev bubblewrap check-bubblewrap run test test-fast lint format bench bench-throughput bench-rush bench-cold-start bench-sandbox bench-projects clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -91,6 +91,10 @@ bench-cold-start: dev
 # A sandboxed run's overhead over the same program run bare, and short runs per second with 1 and 2 workers.
 bench-sandbox: dev bubblewrap
 	$(PY) bench/sandbox.py
+
+# 10,000 public projects and a paper with 100 implementations on PostgreSQL: list, paper page and API p50/p95.
+bench-projects: dev
+	$(PY) bench/projects_papers.py
 
 clean:
 	rm -rf var
