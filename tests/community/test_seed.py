@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from community.benchmarks import benchmark_rows
-from community.models import Benchmark, Comment, WriteUp
+from community.models import Benchmark, Comment, ImportedResult, Paper, Rating, WriteUp
 from competitions.models import Competition
 from datasets.models import Dataset
 from leaderboards.models import LeaderboardEntry
@@ -35,6 +35,46 @@ def test_the_demo_benchmark_has_teams_write_ups_and_imported_results(client):
     page = client.get("/competitions/wine-benchmark/benchmark/").content.decode()
     assert "Tabular Classification on Wine cultivars" in page
     assert "Logistic regression (example import)" in page
+
+
+def test_the_demo_papers_have_implementations_results_and_a_rated_implementation(client):
+    """Three papers, each with a repository and a result on the benchmark (two cited by write-ups, one by an
+    imported row); the demo users rate one implementation; a second run changes nothing."""
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_community_demo", verbosity=0)
+    call_command("seed_community_demo", verbosity=0)
+
+    papers = {paper.title: paper for paper in Paper.objects.all()}
+    assert sorted(papers) == [
+        "LightGBM: A Highly Efficient Gradient Boosting Decision Tree",
+        "Nearest neighbor pattern classification",
+        "Random Forests",
+    ]
+    repositories = {
+        title: [i.repository_url for i in paper.implementations.all()] for title, paper in papers.items()
+    }
+    assert repositories == {
+        "LightGBM: A Highly Efficient Gradient Boosting Decision Tree": [
+            "https://github.com/microsoft/LightGBM"
+        ],
+        "Nearest neighbor pattern classification": ["https://github.com/scikit-learn/scikit-learn"],
+        "Random Forests": ["https://github.com/scikit-learn/scikit-learn"],
+    }
+    assert dict(WriteUp.objects.values_list("author__username", "paper__title")) == {
+        "ada": "LightGBM: A Highly Efficient Gradient Boosting Decision Tree",
+        "grace": "Nearest neighbor pattern classification",
+    }
+    assert list(
+        ImportedResult.objects.filter(paper__isnull=False).values_list("method_name", "paper__title")
+    ) == [("Random forest (example import)", "Random Forests")]
+    rated = papers["Random Forests"].implementations.get()
+    assert (rated.rating_count, rated.rating_sum) == (3, 14)
+    assert Rating.objects.count() == 6  # three on the dataset, three on the implementation
+    for title in papers:
+        page = client.get(f"/papers/{papers[title].pk}/").content.decode()
+        assert "Wine cultivars" in page
+    page = client.get(f"/papers/{papers['Random Forests'].pk}/").content.decode()
+    assert "Random forest (example import)" in page
 
 
 def test_the_demo_benchmark_times_tell_one_story(client):

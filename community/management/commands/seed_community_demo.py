@@ -1,7 +1,8 @@
 """Demo content for the community side: a finished competition kept open as a benchmark (teams, scored
 submissions, write-ups with paper and code links, a few imported example results), a discussion on the
-Diabetes competition, ratings of the demo dataset and a paper with an external implementation. Run after
-seed_demo; safe to run again."""
+Diabetes competition, ratings of the demo dataset, and three papers with external implementations (one of
+them rated) and results (the write-ups cite two, an imported row the third). Run after seed_demo; safe to run
+again."""
 
 import io
 import json
@@ -16,8 +17,8 @@ from sklearn import datasets as sklearn_datasets
 
 from accounts.models import User
 from community.benchmarks import open_benchmark
-from community.models import Benchmark, Paper
-from community.papers import add_implementation, create_paper, find_paper
+from community.models import Benchmark, ImportedResult, Paper, WriteUp
+from community.papers import add_implementation, create_paper, find_paper, link_writeup
 from community.pwc import import_table
 from community.queries import target_comments
 from community.ratings import rate
@@ -41,13 +42,54 @@ DEMO_RATINGS = [("ada", 5), ("grace", 4), ("alan", 4)]
 # A real paper and a real library that implements it (not the authors' own code), so the paper page has a row.
 DEMO_PAPER_DOI = "10.1023/a:1010933404324"
 DEMO_IMPLEMENTATION = "https://github.com/scikit-learn/scikit-learn"
+DEMO_IMPLEMENTATION_RATINGS = [("ada", 5), ("grace", 5), ("alan", 4)]
+# The papers the benchmark's write-ups cite, by author: (username, paper fields, repository, framework, official).
+CITED_PAPERS = [
+    (
+        "ada",
+        {
+            "title": "LightGBM: A Highly Efficient Gradient Boosting Decision Tree",
+            "authors": [
+                "Guolin Ke",
+                "Qi Meng",
+                "Thomas Finley",
+                "Taifeng Wang",
+                "Wei Chen",
+                "Weidong Ma",
+                "Qiwei Ye",
+                "Tie-Yan Liu",
+            ],
+            "venue": "NeurIPS 2017",
+            "published_on": date(2017, 12, 4),
+            "url": "https://papers.nips.cc/paper/6907-lightgbm-a-highly-efficient-gradient-boosting-decision-tree",
+        },
+        "https://github.com/microsoft/LightGBM",
+        "lightgbm",
+        True,
+    ),
+    (
+        "grace",
+        {
+            "title": "Nearest neighbor pattern classification",
+            "authors": ["Thomas M. Cover", "Peter E. Hart"],
+            "venue": "IEEE Transactions on Information Theory 13",
+            "published_on": date(1967, 1, 1),
+            "doi": "10.1109/TIT.1967.1053964",
+            "url": "https://doi.org/10.1109/TIT.1967.1053964",
+        },
+        DEMO_IMPLEMENTATION,
+        "scikit-learn",
+        False,
+    ),
+]
 # (username, display name, share of test labels right, write-up or None)
 TEAMS = [
     ("ada", "Ada", 1.0, ("Gradient boosting on all 13 measurements", "LightGBM, 200 trees", "lightgbm")),
     ("grace", "Grace", 0.91, ("Scaled k-NN", "k-NN (k=7) on standardised features", "scikit-learn")),
     ("alan", "Alan", 0.80, None),
 ]
-# Illustrative rows in Papers With Code's format, to show how imported results look: not real papers.
+# Illustrative rows in Papers With Code's format, to show how imported results look: their figures are made
+# up; the second row is credited to the demo paper (Random Forests), so that paper's page has a result.
 IMPORTED = [
     {
         "model_name": "Logistic regression (example import)",
@@ -62,8 +104,8 @@ IMPORTED = [
     {
         "model_name": "Random forest (example import)",
         "metrics": {"Accuracy": 0.963},
-        "paper_title": "Another example result",
-        "paper_url": "",
+        "paper_title": "Random Forests",
+        "paper_url": "https://doi.org/10.1023/A:1010933404324",
         "paper_date": "2021-03-15",
         "code_links": [],
         "model_links": [],
@@ -93,6 +135,16 @@ def predictions(truth: pd.DataFrame, share_right: float, seed: int) -> bytes:
     return pd.DataFrame({"id": truth["id"], "target": guesses}).to_csv(index=False).encode()
 
 
+def seasoned_user(username: str) -> User:
+    """A demo user whose account is a month old, so the brake on new accounts lets the seeds rate."""
+    user = ensure_user(username, DEMO_PASSWORD, display_name=username.title())
+    month_ago = timezone.now() - timedelta(days=30)
+    if user.date_joined > month_ago:
+        User.objects.filter(pk=user.pk).update(date_joined=month_ago)
+        user.refresh_from_db()
+    return user
+
+
 class Command(BaseCommand):
     help = "Create a demo benchmark with write-ups and imported results, and a demo discussion (safe to run again)."
 
@@ -105,7 +157,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"created: {SLUG} (a benchmark)"))
         self.seed_discussion(host)
         self.seed_ratings()
-        self.seed_paper()
+        paper = self.seed_paper()
+        self.seed_cited_papers()
+        self.credit_imported_row(paper)
+        self.seed_implementation_ratings(paper)
 
     def seed_benchmark(self, host: User) -> None:
         files, solution, truth = wine_files()
@@ -215,8 +270,7 @@ class Command(BaseCommand):
         if iris is None or iris.rating_count:
             return
         for username, stars in DEMO_RATINGS:
-            reader = ensure_user(username, DEMO_PASSWORD, display_name=username.title())
-            rate(user=reader, target=iris, stars=stars)
+            rate(user=seasoned_user(username), target=iris, stars=stars)
 
     def seed_paper(self) -> Paper:
         """Breiman's Random Forests with scikit-learn as an implementation; the demo project links to it."""
@@ -232,6 +286,44 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"created: paper {paper.pk} (Random Forests)"))
         add_implementation(paper=paper, repository_url=DEMO_IMPLEMENTATION, framework="scikit-learn")
         return paper
+
+    def seed_cited_papers(self) -> None:
+        """The papers the benchmark's write-ups cite, each with its repository; a write-up citing none yet is
+        pointed at its paper (through the citation fields a writer fills in, so an edit keeps the link)."""
+        for username, fields, repository, framework, official in CITED_PAPERS:
+            paper = find_paper(doi=fields.get("doi", ""), url=fields["url"])
+            if paper is None:
+                paper = create_paper(**fields)
+                self.stdout.write(self.style.SUCCESS(f"created: paper {paper.pk} ({paper.title})"))
+            add_implementation(
+                paper=paper, repository_url=repository, framework=framework, is_official=official
+            )
+            for writeup in WriteUp.objects.filter(
+                competition__slug=SLUG, author__username=username, paper__isnull=True
+            ):
+                writeup.paper_url = fields["url"]
+                writeup.paper_title = fields["title"]
+                writeup.paper_authors = ", ".join(fields["authors"])
+                writeup.venue = fields["venue"]
+                writeup.year = fields["published_on"].year
+                writeup.save(update_fields=["paper_url", "paper_title", "paper_authors", "venue", "year"])
+                link_writeup(writeup)
+
+    @staticmethod
+    def credit_imported_row(paper: Paper) -> None:
+        """The example random forest row names Breiman's paper (rows imported before it did are credited too)."""
+        ImportedResult.objects.filter(
+            benchmark__competition__slug=SLUG, method_name=IMPORTED[1]["model_name"], paper__isnull=True
+        ).update(paper=paper, paper_title=IMPORTED[1]["paper_title"], paper_url=IMPORTED[1]["paper_url"])
+
+    @staticmethod
+    def seed_implementation_ratings(paper: Paper) -> None:
+        """The demo users rate the paper's scikit-learn implementation, once."""
+        implementation = paper.implementations.filter(repository_url=DEMO_IMPLEMENTATION).first()
+        if implementation is None or implementation.rating_count:
+            return
+        for username, stars in DEMO_IMPLEMENTATION_RATINGS:
+            rate(user=seasoned_user(username), target=implementation, stars=stars)
 
     @staticmethod
     def has_comments(competition: Competition) -> bool:
