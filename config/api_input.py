@@ -41,12 +41,19 @@ def refuse_numbers_as_text(form: serializers.Serializer, data) -> None:
     refused = {
         name: ["Must be text, not a number or true/false."]
         for name, field in form.fields.items()
-        if isinstance(field, serializers.CharField)
-        and not field.read_only
-        and isinstance(data.get(name), int | float)  # bool is an int too
+        if not field.read_only and number_as_text(field, data.get(name))
     }
     if refused:
         raise serializers.ValidationError(refused)
+
+
+def number_as_text(field: serializers.Field, value: object) -> bool:
+    """A number (or true/false: bool is an int too) where the field wants text, or a list of text holding one."""
+    if isinstance(field, serializers.CharField):
+        return isinstance(value, int | float)
+    if isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField):
+        return isinstance(value, list) and any(isinstance(item, int | float) for item in value)
+    return False
 
 
 def validated(serializer_class: type[serializers.Serializer], request, **options) -> dict:

@@ -113,6 +113,7 @@ class LeaderboardCsvApi(APIView):
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR, description="rank, team, score, ... per row."
             ),
+            **errors(400),
             **BOARD_ERRORS,
         },
     )

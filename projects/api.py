@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_input import checked, validated
-from config.api_input_limits import BoundedPagination
+from config.api_input_limits import BoundedJSONParser, BoundedPagination
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from projects.downloads import project_file_response
 from projects.queries import project_for, require_owner, search_projects, version_for
@@ -62,6 +62,9 @@ class ProjectListApi(APIView):
 
 
 class ProjectDetailApi(APIView):
+    # JSON only: a form would send each list as a lone string, read as a list of one.
+    parser_classes = [BoundedJSONParser]
+
     @extend_schema(
         operation_id="project_retrieve",
         summary="One project with its latest version",

@@ -7,7 +7,7 @@ from community.models import Paper
 from projects.models import Project
 from projects.services import NewFile, create_project
 from tests.factories import make_competition
-from tests.projects.conftest import named
+from tests.projects.conftest import SCRIPT, named
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +161,12 @@ def test_someone_else_is_sent_back_from_the_edit_page(client, other_participant,
     assert response["Location"] == "/projects/baseline/"
     assert Project.objects.get().title == "Baseline"
     assert 'id="edit-project"' not in client.get("/projects/baseline/").content.decode()
+
+
+def test_a_number_where_a_list_wants_slugs_is_refused_by_name(api_for, participant):
+    create_project(owner=participant, title="Numbers", files=[NewFile("a.py", named("a.py", SCRIPT))])
+
+    answer = api_for(participant).patch("/api/v1/projects/numbers/", {"datasets": [0]}, format="json")
+
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"] == {"datasets": ["Must be text, not a number or true/false."]}
