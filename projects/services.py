@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from community.models import Paper
@@ -180,30 +180,27 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def linked_datasets(user: User, slugs: Iterable[str]) -> list[Dataset]:
+def linked_by_slug(rows: QuerySet, slugs: Iterable[str], *, kind: str, field: str) -> list:
+    """The rows (already narrowed to what the user may see) named by the slugs; a slug that names none is
+    refused on the field, in the same words for datasets and competitions."""
     slugs = [s.strip() for s in slugs if s.strip()]
-    found = {d.slug: d for d in visible_datasets(user).filter(slug__in=slugs)}
+    found = {row.slug: row for row in rows.filter(slug__in=slugs)}
     for slug in slugs:
         if slug not in found:
             raise ProjectError(
-                f"No dataset '{slug}' exists, or you may not see it: link datasets by their slug.",
-                code="unknown_dataset",
-                details={"field": "datasets"},
+                f"No {kind} '{slug}' exists, or you may not see it: link {field} by their slug.",
+                code=f"unknown_{kind}",
+                details={"field": field},
             )
     return list(found.values())
+
+
+def linked_datasets(user: User, slugs: Iterable[str]) -> list[Dataset]:
+    return linked_by_slug(visible_datasets(user), slugs, kind="dataset", field="datasets")
 
 
 def linked_competitions(user: User, slugs: Iterable[str]) -> list[Competition]:
-    slugs = [s.strip() for s in slugs if s.strip()]
-    found = {c.slug: c for c in visible_competitions(user).filter(slug__in=slugs)}
-    for slug in slugs:
-        if slug not in found:
-            raise ProjectError(
-                f"No competition '{slug}' exists, or you may not see it: link competitions by their slug.",
-                code="unknown_competition",
-                details={"field": "competitions"},
-            )
-    return list(found.values())
+    return linked_by_slug(visible_competitions(user), slugs, kind="competition", field="competitions")
 
 
 def linked_papers(ids: Iterable[object]) -> list[Paper]:
