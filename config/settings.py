@@ -487,7 +487,11 @@ interrupted download resumes; each answer gives the whole file's SHA-256 in `X-C
 # Throttle counts and file previews live in the cache, shared by every web process: files under var/
 # in the embedded mode, Redis (PODIUM_CACHE_URL) in production.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": os.environ.get("PODIUM_CACHE_KEY_PREFIX", ""),
+    }
     if (CACHE_URL := os.environ.get("PODIUM_CACHE_URL"))
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
