@@ -24,6 +24,9 @@ class SandboxRun(models.Model):
     stderr = models.TextField(blank=True)
     skipped_outputs = models.JSONField(default=list, blank=True)
     wall_seconds = models.FloatField(null=True, blank=True)
+    # The largest resident memory of the run's processes, in bytes; empty when the run was killed by the wall
+    # clock or the output limit (the processes still running then were never reaped by the worker).
+    peak_memory_bytes = models.BigIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

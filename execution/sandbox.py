@@ -27,6 +27,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -42,6 +43,44 @@ OUTPUT = "/output"
 OUTPUT_CHECK_SECONDS = 0.2
 # Messages a runtime prints when an allocation fails under the address-space limit.
 OUT_OF_MEMORY_SIGNS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "out of memory")
+
+
+# Starts bubblewrap and reports the peak resident memory of everything under it. The kernel's ru_maxrss of a
+# process includes the memory of the process that forked it as it was at exec, so bubblewrap forked straight
+# from a worker would report the worker's own size; forked from this small interpreter, it reports the run's.
+# bubblewrap exits as soon as the program's exit status is known, before its init (PID 1 of the sandbox) is
+# reaped, so the reporter is a subreaper: it reaps that init too, with the memory of every process the init
+# reaped. It dies with the worker (PR_SET_PDEATHSIG) and passes bubblewrap's exit on as its own.
+PEAK_MEMORY_REPORTER = """
+import ctypes, os, signal, sys
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
+libc = ctypes.CDLL(None)
+libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
+if os.getppid() != int(sys.argv[1]):
+    os._exit(1)
+report = int(sys.argv[2])
+bubblewrap = os.fork()
+if bubblewrap == 0:
+    os.close(report)
+    try:
+        os.execv(sys.argv[3], sys.argv[3:])
+    finally:
+        os._exit(127)
+peak, code = 0, 127
+while True:
+    try:
+        pid, status, usage = os.wait4(-1, 0)
+    except ChildProcessError:
+        break
+    peak = max(peak, usage.ru_maxrss * 1024)
+    if pid == bubblewrap:
+        code = os.waitstatus_to_exitcode(status)
+os.write(report, str(peak).encode())
+if code < 0:
+    os.kill(os.getpid(), -code)
+os._exit(128 - code if code < 0 else code)
+"""
 
 
 class SandboxUnavailable(Exception):
@@ -88,6 +127,9 @@ class RunResult:
     output_files: dict[str, bytes] = field(default_factory=dict)
     # Output entries that were not regular files (symbolic links, fifos), by relative path.
     skipped_outputs: list[str] = field(default_factory=list)
+    # The largest resident set of the run's processes, in bytes (the kernel's ru_maxrss of the reaped
+    # bubblewrap, the largest of every process reaped under it); None when the watcher killed the run.
+    peak_memory_bytes: int | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -145,25 +187,31 @@ def run_sandboxed(
     arguments_read, arguments_write = os.pipe()
     os.write(arguments_write, b"".join(option.encode() + b"\0" for option in options))
     os.close(arguments_write)
+    peak_read, peak_write = os.pipe()
     started = time.monotonic()
     try:
         process = subprocess.Popen(  # noqa: S603 - argv is built here, never through a shell
-            [executable, "--args", str(arguments_read), "--", *program],
+            [
+                *(sys.executable, "-I", "-S", "-c", PEAK_MEMORY_REPORTER, str(os.getpid()), str(peak_write)),
+                *(executable, "--args", str(arguments_read), "--", *program),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            pass_fds=(status_write, arguments_read),
+            pass_fds=(status_write, arguments_read, peak_write),
             start_new_session=True,
         )
     finally:
         os.close(status_write)
         os.close(arguments_read)
+        os.close(peak_write)
     # Popen's pipes (stdout=PIPE, default buffering) are buffered readers.
     stdout = BoundedReader(cast(io.BufferedReader, process.stdout), limits.log_bytes)
     stderr = BoundedReader(cast(io.BufferedReader, process.stderr), limits.log_bytes)
     status = BoundedReader(os.fdopen(status_read, "rb"), 64 * 1024)
+    peak = BoundedReader(os.fdopen(peak_read, "rb"), 64)
     killed_by = watch(process, output_dir=output_dir, limits=limits, started=started)
-    for reader in (stdout, stderr, status):
+    for reader in (stdout, stderr, status, peak):
         reader.join()
     wall_seconds = time.monotonic() - started
     statuses = [json.loads(line) for line in status.text().splitlines() if line.strip()]
@@ -186,6 +234,7 @@ def run_sandboxed(
         wall_seconds=wall_seconds,
         output_files=files,
         skipped_outputs=skipped,
+        peak_memory_bytes=int(peak.text()) if peak.text().isdigit() else None,
     )
 
 

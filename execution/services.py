@@ -121,6 +121,7 @@ def execute_run(run_id: int) -> None:
         stderr=result.stderr,
         skipped_outputs=result.skipped_outputs,
         wall_seconds=result.wall_seconds,
+        peak_memory_bytes=result.peak_memory_bytes,
         output_key=output_key,
         finished_at=timezone.now(),
     )

@@ -45,3 +45,29 @@ def test_an_output_folder_the_program_locked_is_skipped_not_a_crash(sandbox):
         assert result.output_files["locked/secret.txt"] == b"x"
     else:
         assert result.skipped_outputs == ["locked"]
+
+
+def test_the_peak_memory_of_a_run_counts_what_it_held_resident(sandbox):
+    result = sandbox(
+        """
+        held = b"x" * (200 * 1024**2)  # written, so every page is resident
+        print(len(held))
+        """
+    )
+
+    assert result.succeeded
+    assert result.peak_memory_bytes >= 200 * 1024**2
+
+
+def test_the_peak_memory_of_a_trivial_run_is_small(sandbox):
+    result = sandbox("print('hello')")
+
+    assert result.succeeded
+    assert 0 < result.peak_memory_bytes < 100 * 1024**2
+
+
+def test_a_run_killed_at_the_wall_clock_has_no_peak_memory(sandbox):
+    result = sandbox("import time; time.sleep(60)", wall_seconds=1)
+
+    assert result.killed_by == "wall_clock"
+    assert result.peak_memory_bytes is None

@@ -46,6 +46,7 @@ def test_a_stored_program_runs_on_stored_inputs_and_its_output_is_stored(django_
     assert run.exit_code == 0
     assert run.killed_by == ""
     assert run.stdout == "counted 3 rows\n"
+    assert 0 < run.peak_memory_bytes < 100 * 1024**2
     with storages["private"].open(run.output_key, "rb") as stored, zipfile.ZipFile(stored) as output:
         assert output.read("scores.json") == b'{"rows": 3}'
 
