@@ -29,20 +29,21 @@ def process_start(pid: int) -> str | None:
     return stat[stat.rindex(")") + 2 :].split()[19]
 
 
-def make_run_folder() -> Path:
-    """A new folder for one run, named after the process that makes it, readable by the sandbox's user."""
+def make_run_folder(parent: Path | None = None) -> Path:
+    """A new folder for one run (under the temporary folder by default), named after the process that makes
+    it, readable by the sandbox's user."""
     pid = os.getpid()
-    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-{process_start(pid)}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-{process_start(pid)}-", dir=parent))
     folder.chmod(0o755)
     return folder
 
 
 def maker_is_alive(name: str) -> bool:
     """Whether the process named in a run folder's name still runs (the same process, not a reused pid)."""
-    pid, _, rest = name.removeprefix(PREFIX).partition("-")
-    start, _, _ = rest.partition("-")
-    if not pid.isdigit():
-        return True  # not a name this module made: leave it alone
+    parts = name.removeprefix(PREFIX).split("-", 2)
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return True  # not a name this module made (an older Podium's, someone else's): leave it alone
+    pid, start, _ = parts
     return process_start(int(pid)) == start
 
 
