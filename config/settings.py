@@ -367,6 +367,10 @@ PODIUM_SANDBOX_OUTPUT_MB = int(os.environ.get("PODIUM_SANDBOX_OUTPUT_MB", "256")
 PODIUM_SANDBOX_SCRATCH_MB = int(os.environ.get("PODIUM_SANDBOX_SCRATCH_MB", "1024"))
 PODIUM_SANDBOX_INPUT_MB = int(os.environ.get("PODIUM_SANDBOX_INPUT_MB", "2048"))
 PODIUM_SANDBOX_LOG_KB = int(os.environ.get("PODIUM_SANDBOX_LOG_KB", "256"))
+# Where each run gets a cgroup v2 of its own for its memory and process limits: "auto" (in the worker's own
+# cgroup when systemd delegated it: Delegate=memory pids), "off", or the path of a cgroup folder the worker
+# may write. Without one, runs are bounded by rlimits (docs/sandbox.md).
+PODIUM_SANDBOX_CGROUP = os.environ.get("PODIUM_SANDBOX_CGROUP", "auto")
 # A worker holds a run under a lease of this many seconds, renewed while it runs; a run whose lease ran out
 # lost its worker and is queued again by the sweeper, up to PODIUM_SANDBOX_MAX_ATTEMPTS takes in all.
 PODIUM_SANDBOX_LEASE = int(os.environ.get("PODIUM_SANDBOX_LEASE", "60"))

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import cast
 
+from execution import cgroups
+
 SANDBOX_UID = 65534
 SANDBOX_GID = 65534
 SCRATCH = "/tmp"  # noqa: S108 - the path inside the sandbox, a private tmpfs
@@ -50,7 +52,9 @@ OUT_OF_MEMORY_SIGNS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory"
 # from a worker would report the worker's own size; forked from this small interpreter, it reports the run's.
 # bubblewrap exits as soon as the program's exit status is known, before its init (PID 1 of the sandbox) is
 # reaped, so the reporter is a subreaper: it reaps that init too, with the memory of every process the init
-# reaped. It dies with the worker (PR_SET_PDEATHSIG) and passes bubblewrap's exit on as its own.
+# reaped. It dies with the worker (PR_SET_PDEATHSIG), puts bubblewrap in the run's cgroup (when the run has
+# one) before its exec, staying outside itself so it outlives an out-of-memory kill of the whole cgroup to
+# report, and passes bubblewrap's exit on as its own.
 PEAK_MEMORY_REPORTER = """
 import ctypes, os, signal, sys
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
@@ -64,7 +68,10 @@ bubblewrap = os.fork()
 if bubblewrap == 0:
     os.close(report)
     try:
-        os.execv(sys.argv[3], sys.argv[3:])
+        if sys.argv[3]:
+            with open(sys.argv[3], "w") as cgroup_procs:
+                cgroup_procs.write(str(os.getpid()))
+        os.execv(sys.argv[4], sys.argv[4:])
     finally:
         os._exit(127)
 peak, code = 0, 127
@@ -170,6 +177,7 @@ def run_sandboxed(
     as_root = os.geteuid() == 0
     if as_root:
         os.chown(output_dir, SANDBOX_UID, SANDBOX_GID)
+    cgroup = run_cgroup(limits)
     status_read, status_write = os.pipe()
     options, program = bubblewrap_argv(
         command,
@@ -181,6 +189,7 @@ def run_sandboxed(
         workdir=workdir,
         limits=limits,
         as_root=as_root,
+        memory_by_cgroup=cgroup is not None,
     )
     # The arguments go through a pipe (--args), so bubblewrap's command line, which the program sees as PID 1
     # in /proc, names no folder of the host.
@@ -193,6 +202,7 @@ def run_sandboxed(
         process = subprocess.Popen(  # noqa: S603 - argv is built here, never through a shell
             [
                 *(sys.executable, "-I", "-S", "-c", PEAK_MEMORY_REPORTER, str(os.getpid()), str(peak_write)),
+                str(cgroup.procs) if cgroup else "",
                 *(executable, "--args", str(arguments_read), "--", *program),
             ],
             stdin=subprocess.DEVNULL,
@@ -201,6 +211,10 @@ def run_sandboxed(
             pass_fds=(status_write, arguments_read, peak_write),
             start_new_session=True,
         )
+    except BaseException:
+        if cgroup is not None:
+            cgroup.remove()
+        raise
     finally:
         os.close(status_write)
         os.close(arguments_read)
@@ -221,6 +235,10 @@ def run_sandboxed(
             f"({stderr.text().strip() or 'no message'}). docs/sandbox.md lists what it needs."
         )
     exit_code = next((entry["exit-code"] for entry in statuses if "exit-code" in entry), process.returncode)
+    if cgroup is not None:
+        if not killed_by and cgroup.ran_out_of_memory():
+            killed_by = "memory"
+        cgroup.remove()
     if not killed_by:
         killed_by = limit_reached(exit_code, stderr.text(), output_dir=output_dir, limits=limits)
     files, skipped = ({}, []) if killed_by == "output" else read_output(output_dir)
@@ -238,6 +256,21 @@ def run_sandboxed(
     )
 
 
+def run_cgroup(limits: Limits) -> cgroups.RunCgroup | None:
+    """A cgroup of the run's own where the worker can make one (execution/cgroups.py), else None: the
+    rlimits then bound memory and processes. Its process limit leaves room for bubblewrap and the sandbox's
+    init, which RLIMIT_NPROC (counted for the program's uid only) does not count."""
+    base = cgroups.support().base
+    if base is None:
+        return None
+    try:
+        return cgroups.RunCgroup.create(
+            base, memory_bytes=limits.memory_bytes, processes=limits.processes + 2
+        )
+    except OSError:
+        return None  # the folder went away or was locked since it was found: this run keeps the rlimits
+
+
 def bubblewrap_argv(
     command: Sequence[str],
     *,
@@ -249,8 +282,11 @@ def bubblewrap_argv(
     workdir: str,
     limits: Limits,
     as_root: bool,
+    memory_by_cgroup: bool = False,
 ) -> tuple[list[str], list[str]]:
-    """bubblewrap's options, and the command it runs: dropping privileges, setting the rlimits, the program."""
+    """bubblewrap's options, and the command it runs: dropping privileges, setting the rlimits, the program.
+    A run in a cgroup of its own gets its memory and process limits from the cgroup instead of RLIMIT_AS and
+    RLIMIT_NPROC."""
     argv = [
         "--unshare-net",
         "--unshare-pid",
@@ -315,8 +351,7 @@ def bubblewrap_argv(
         "/usr/bin/prlimit",
         # The soft limit sends SIGXCPU, the hard one a second later SIGKILL.
         f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 1}",
-        f"--as={limits.memory_bytes}",
-        f"--nproc={limits.processes}",
+        *([] if memory_by_cgroup else [f"--as={limits.memory_bytes}", f"--nproc={limits.processes}"]),
         f"--fsize={limits.file_size_bytes}",
         f"--nofile={limits.open_files}",
         "--core=0",
