@@ -156,8 +156,8 @@ def remove_empty_run_cgroups(base: Path) -> None:
 
 @dataclass(frozen=True)
 class RunCgroup:
-    """One run's cgroup: every process of the run goes in it (the reporter that starts bubblewrap writes its
-    own pid to `procs` before it forks)."""
+    """One run's cgroup: every process of the run goes in it (the shell that becomes bubblewrap writes its
+    own pid to `procs` first)."""
 
     path: Path
 

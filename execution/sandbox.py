@@ -21,13 +21,14 @@ What the program gets (docs/sandbox.md says why each):
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import io
 import json
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -47,47 +48,7 @@ OUTPUT_CHECK_SECONDS = 0.2
 OUT_OF_MEMORY_SIGNS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "out of memory")
 
 
-# Starts bubblewrap and reports the peak resident memory of everything under it. The kernel's ru_maxrss of a
-# process includes the memory of the process that forked it as it was at exec, so bubblewrap forked straight
-# from a worker would report the worker's own size; forked from this small interpreter, it reports the run's.
-# bubblewrap exits as soon as the program's exit status is known, before its init (PID 1 of the sandbox) is
-# reaped, so the reporter is a subreaper: it reaps that init too, with the memory of every process the init
-# reaped. It dies with the worker (PR_SET_PDEATHSIG), puts bubblewrap in the run's cgroup (when the run has
-# one) before its exec, staying outside itself so it outlives an out-of-memory kill of the whole cgroup to
-# report, and passes bubblewrap's exit on as its own.
-PEAK_MEMORY_REPORTER = """
-import ctypes, os, signal, sys
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
-libc = ctypes.CDLL(None)
-libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
-if os.getppid() != int(sys.argv[1]):
-    os._exit(1)
-report = int(sys.argv[2])
-bubblewrap = os.fork()
-if bubblewrap == 0:
-    os.close(report)
-    try:
-        if sys.argv[3]:
-            with open(sys.argv[3], "w") as cgroup_procs:
-                cgroup_procs.write(str(os.getpid()))
-        os.execv(sys.argv[4], sys.argv[4:])
-    finally:
-        os._exit(127)
-peak, code = 0, 127
-while True:
-    try:
-        pid, status, usage = os.wait4(-1, 0)
-    except ChildProcessError:
-        break
-    peak = max(peak, usage.ru_maxrss * 1024)
-    if pid == bubblewrap:
-        code = os.waitstatus_to_exitcode(status)
-os.write(report, str(peak).encode())
-if code < 0:
-    os.kill(os.getpid(), -code)
-os._exit(128 - code if code < 0 else code)
-"""
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class SandboxUnavailable(Exception):
@@ -134,8 +95,9 @@ class RunResult:
     output_files: dict[str, bytes] = field(default_factory=dict)
     # Output entries that were not regular files (symbolic links, fifos), by relative path.
     skipped_outputs: list[str] = field(default_factory=list)
-    # The largest resident set of the run's processes, in bytes (the kernel's ru_maxrss of the reaped
-    # bubblewrap, the largest of every process reaped under it); None when the watcher killed the run.
+    # The largest resident set of any one process of the run, in bytes (sandbox_peak_memory); None when the
+    # run was killed from outside (wall clock, output, its cgroup's out-of-memory kill) or where the worker
+    # could not measure it.
     peak_memory_bytes: int | None = None
 
     @property
@@ -196,19 +158,18 @@ def run_sandboxed(
     arguments_read, arguments_write = os.pipe()
     os.write(arguments_write, b"".join(option.encode() + b"\0" for option in options))
     os.close(arguments_write)
-    peak_read, peak_write = os.pipe()
+    reaps_orphans()
+    # In a cgroup, a shell puts itself in the run's cgroup and becomes bubblewrap, so every process of the
+    # run starts inside it.
+    into_cgroup = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup.procs)] if cgroup else []
     started = time.monotonic()
     try:
         process = subprocess.Popen(  # noqa: S603 - argv is built here, never through a shell
-            [
-                *(sys.executable, "-I", "-S", "-c", PEAK_MEMORY_REPORTER, str(os.getpid()), str(peak_write)),
-                str(cgroup.procs) if cgroup else "",
-                *(executable, "--args", str(arguments_read), "--", *program),
-            ],
+            [*into_cgroup, executable, "--args", str(arguments_read), "--", *program],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            pass_fds=(status_write, arguments_read, peak_write),
+            pass_fds=(status_write, arguments_read),
             start_new_session=True,
         )
     except BaseException:
@@ -218,27 +179,32 @@ def run_sandboxed(
     finally:
         os.close(status_write)
         os.close(arguments_read)
-        os.close(peak_write)
     # Popen's pipes (stdout=PIPE, default buffering) are buffered readers.
     stdout = BoundedReader(cast(io.BufferedReader, process.stdout), limits.log_bytes)
     stderr = BoundedReader(cast(io.BufferedReader, process.stderr), limits.log_bytes)
     status = BoundedReader(os.fdopen(status_read, "rb"), 64 * 1024)
-    peak = BoundedReader(os.fdopen(peak_read, "rb"), 64)
     killed_by = watch(process, output_dir=output_dir, limits=limits, started=started)
-    for reader in (stdout, stderr, status, peak):
+    for reader in (stdout, stderr, status):
         reader.join()
     wall_seconds = time.monotonic() - started
     statuses = [json.loads(line) for line in status.text().splitlines() if line.strip()]
-    if not any("child-pid" in entry for entry in statuses):
+    init_pid = next((entry["child-pid"] for entry in statuses if "child-pid" in entry), None)
+    # Measured (and so reaped) even when the run was killed from outside, but then not kept: the processes
+    # still running at the kill were never reaped by the init, so its figure leaves them out.
+    peak_memory_bytes = sandbox_peak_memory(init_pid) if init_pid else None
+    out_of_memory = cgroup is not None and cgroup.ran_out_of_memory()
+    if cgroup is not None:
+        cgroup.remove()
+    if init_pid is None:
         raise SandboxUnavailable(
             "Podium cannot run code here: bubblewrap could not start a sandbox on this machine "
             f"({stderr.text().strip() or 'no message'}). docs/sandbox.md lists what it needs."
         )
     exit_code = next((entry["exit-code"] for entry in statuses if "exit-code" in entry), process.returncode)
-    if cgroup is not None:
-        if not killed_by and cgroup.ran_out_of_memory():
-            killed_by = "memory"
-        cgroup.remove()
+    if killed_by or out_of_memory:
+        peak_memory_bytes = None
+    if not killed_by and out_of_memory:
+        killed_by = "memory"
     if not killed_by:
         killed_by = limit_reached(exit_code, stderr.text(), output_dir=output_dir, limits=limits)
     files, skipped = ({}, []) if killed_by == "output" else read_output(output_dir)
@@ -252,8 +218,32 @@ def run_sandboxed(
         wall_seconds=wall_seconds,
         output_files=files,
         skipped_outputs=skipped,
-        peak_memory_bytes=int(peak.text()) if peak.text().isdigit() else None,
+        peak_memory_bytes=peak_memory_bytes,
     )
+
+
+@functools.cache
+def reaps_orphans() -> bool:
+    """Make this process the reaper of its descendants' orphans (PR_SET_CHILD_SUBREAPER), once: the
+    sandbox's init outlives bubblewrap by a moment, and must come back to the worker to be measured. Only
+    that init is ever orphaned to it: when it dies it reaps every process of the sandbox itself."""
+    with contextlib.suppress(OSError, AttributeError):
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    return False
+
+
+def sandbox_peak_memory(init_pid: int) -> int | None:
+    """The largest resident memory of any one process of the run, in bytes, from the kernel's ru_maxrss of
+    the sandbox's init (PID 1 inside), which holds the largest of every process it reaped. Not bubblewrap's:
+    a process's ru_maxrss counts the memory of the process that forked it as it was at exec, so bubblewrap,
+    forked from the worker, would report at least the worker's size; its init is forked from bubblewrap.
+    bubblewrap exits as soon as it knows the program's exit status, before its init is reaped, and the init
+    (killed as bubblewrap goes) comes back to the worker, its subreaper. None where it did not."""
+    try:
+        _, _, usage = os.wait4(init_pid, 0)
+    except ChildProcessError:  # reaped by bubblewrap after all, or this process could not be a subreaper
+        return None
+    return usage.ru_maxrss * 1024
 
 
 def run_cgroup(limits: Limits) -> cgroups.RunCgroup | None:
