@@ -13,9 +13,10 @@ What the program gets (docs/sandbox.md says why each):
 - an empty environment but the variables the caller passes (and PATH, HOME, LANG, TMPDIR);
 - an unprivileged uid (65534: setpriv drops root when the worker is root, and bubblewrap's user namespace
   maps it otherwise), no capabilities, no new privileges;
-- rlimits on CPU seconds, address space, processes, file size and open files, and a wall clock after
-  which the whole process tree is killed (bubblewrap's init is PID 1 of the namespace: killing it ends
-  every process in it).
+- rlimits on CPU seconds, address space, processes, file size and open files (memory and processes by a
+  cgroup of the run's own instead, where the worker may make one: execution/cgroups.py), and a wall clock
+  after which the whole process tree is killed (bubblewrap's init is PID 1 of the namespace: killing it
+  ends every process in it).
 """
 
 from __future__ import annotations
