@@ -347,13 +347,15 @@ CELERY_BEAT_SCHEDULE = {
     "clean-interrupted-uploads": {"task": "submissions.tasks.clean_interrupted_uploads", "schedule": 3600},
     "mail-deadline-reminders": {"task": "community.tasks.mail_deadline_reminders", "schedule": 600},
     "sweep-waiting-mail": {"task": "mail.tasks.sweep_waiting_mail", "schedule": 600},
+    "sweep-lost-sandbox-runs": {"task": "execution.tasks.sweep_lost_runs", "schedule": PODIUM_SWEEP_EVERY},
 }
 if PODIUM_SCORING_HARD_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ValueError("PODIUM_SCORING_HARD_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT")
 
 # --- Sandbox (docs/sandbox.md) -----------------------------------------------------------------------
-# Sandbox runs go to their own queue, taken only by the Procfile's `sandbox` workers (`-Q sandbox`).
-CELERY_TASK_ROUTES = {"execution.tasks.*": {"queue": "sandbox"}}
+# Sandbox runs go to their own queue, taken only by the Procfile's `sandbox` workers (`-Q sandbox`); their
+# sweeper stays on the default queue, so it runs even while every sandbox worker is busy or gone.
+CELERY_TASK_ROUTES = {"execution.tasks.run_in_sandbox": {"queue": "sandbox"}}
 # Runtimes an operator built with `manage.py build_runtime` live here, one virtualenv per package list.
 PODIUM_RUNTIMES_DIR = Path(os.environ.get("PODIUM_RUNTIMES_DIR", VAR_DIR / "runtimes")).resolve()
 # The most one run may use.
@@ -365,6 +367,14 @@ PODIUM_SANDBOX_OUTPUT_MB = int(os.environ.get("PODIUM_SANDBOX_OUTPUT_MB", "256")
 PODIUM_SANDBOX_SCRATCH_MB = int(os.environ.get("PODIUM_SANDBOX_SCRATCH_MB", "1024"))
 PODIUM_SANDBOX_INPUT_MB = int(os.environ.get("PODIUM_SANDBOX_INPUT_MB", "2048"))
 PODIUM_SANDBOX_LOG_KB = int(os.environ.get("PODIUM_SANDBOX_LOG_KB", "256"))
+# Where each run gets a cgroup v2 of its own for its memory and process limits: "auto" (in the worker's own
+# cgroup when systemd delegated it: Delegate=memory pids), "off", or the path of a cgroup folder the worker
+# may write. Without one, runs are bounded by rlimits (docs/sandbox.md).
+PODIUM_SANDBOX_CGROUP = os.environ.get("PODIUM_SANDBOX_CGROUP", "auto")
+# A worker holds a run under a lease of this many seconds, renewed while it runs; a run whose lease ran out
+# lost its worker and is queued again by the sweeper, up to PODIUM_SANDBOX_MAX_ATTEMPTS takes in all.
+PODIUM_SANDBOX_LEASE = int(os.environ.get("PODIUM_SANDBOX_LEASE", "60"))
+PODIUM_SANDBOX_MAX_ATTEMPTS = int(os.environ.get("PODIUM_SANDBOX_MAX_ATTEMPTS", "3"))
 # A sandbox task may last the run's wall clock plus this (unpacking, storing the output) before Celery kills
 # it; that must end before the broker hands the unacknowledged task to another worker.
 PODIUM_SANDBOX_TASK_MARGIN = 60

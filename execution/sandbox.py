@@ -13,14 +13,17 @@ What the program gets (docs/sandbox.md says why each):
 - an empty environment but the variables the caller passes (and PATH, HOME, LANG, TMPDIR);
 - an unprivileged uid (65534: setpriv drops root when the worker is root, and bubblewrap's user namespace
   maps it otherwise), no capabilities, no new privileges;
-- rlimits on CPU seconds, address space, processes, file size and open files, and a wall clock after
-  which the whole process tree is killed (bubblewrap's init is PID 1 of the namespace: killing it ends
-  every process in it).
+- rlimits on CPU seconds, address space, processes, file size and open files (memory and processes by a
+  cgroup of the run's own instead, where the worker may make one: execution/cgroups.py), and a wall clock
+  after which the whole process tree is killed (bubblewrap's init is PID 1 of the namespace: killing it
+  ends every process in it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import io
 import json
 import os
@@ -34,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import cast
 
+from execution import cgroups
+
 SANDBOX_UID = 65534
 SANDBOX_GID = 65534
 SCRATCH = "/tmp"  # noqa: S108 - the path inside the sandbox, a private tmpfs
@@ -42,6 +47,9 @@ OUTPUT = "/output"
 OUTPUT_CHECK_SECONDS = 0.2
 # Messages a runtime prints when an allocation fails under the address-space limit.
 OUT_OF_MEMORY_SIGNS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "out of memory")
+
+
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class SandboxUnavailable(Exception):
@@ -88,6 +96,10 @@ class RunResult:
     output_files: dict[str, bytes] = field(default_factory=dict)
     # Output entries that were not regular files (symbolic links, fifos), by relative path.
     skipped_outputs: list[str] = field(default_factory=list)
+    # The largest resident set of any one process of the run, in bytes (sandbox_peak_memory); None when the
+    # run was killed from outside (wall clock, output, its cgroup's out-of-memory kill) or where the worker
+    # could not measure it.
+    peak_memory_bytes: int | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -128,6 +140,7 @@ def run_sandboxed(
     as_root = os.geteuid() == 0
     if as_root:
         os.chown(output_dir, SANDBOX_UID, SANDBOX_GID)
+    cgroup = run_cgroup(limits)
     status_read, status_write = os.pipe()
     options, program = bubblewrap_argv(
         command,
@@ -139,22 +152,31 @@ def run_sandboxed(
         workdir=workdir,
         limits=limits,
         as_root=as_root,
+        memory_by_cgroup=cgroup is not None,
     )
     # The arguments go through a pipe (--args), so bubblewrap's command line, which the program sees as PID 1
     # in /proc, names no folder of the host.
     arguments_read, arguments_write = os.pipe()
     os.write(arguments_write, b"".join(option.encode() + b"\0" for option in options))
     os.close(arguments_write)
+    reaps_orphans()
+    # In a cgroup, a shell puts itself in the run's cgroup and becomes bubblewrap, so every process of the
+    # run starts inside it.
+    into_cgroup = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup.procs)] if cgroup else []
     started = time.monotonic()
     try:
         process = subprocess.Popen(  # noqa: S603 - argv is built here, never through a shell
-            [executable, "--args", str(arguments_read), "--", *program],
+            [*into_cgroup, executable, "--args", str(arguments_read), "--", *program],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             pass_fds=(status_write, arguments_read),
             start_new_session=True,
         )
+    except BaseException:
+        if cgroup is not None:
+            cgroup.remove()
+        raise
     finally:
         os.close(status_write)
         os.close(arguments_read)
@@ -167,12 +189,23 @@ def run_sandboxed(
         reader.join()
     wall_seconds = time.monotonic() - started
     statuses = [json.loads(line) for line in status.text().splitlines() if line.strip()]
-    if not any("child-pid" in entry for entry in statuses):
+    init_pid = next((entry["child-pid"] for entry in statuses if "child-pid" in entry), None)
+    # Measured (and so reaped) even when the run was killed from outside, but then not kept: the processes
+    # still running at the kill were never reaped by the init, so its figure leaves them out.
+    peak_memory_bytes = sandbox_peak_memory(init_pid) if init_pid else None
+    out_of_memory = cgroup is not None and cgroup.ran_out_of_memory()
+    if cgroup is not None:
+        cgroup.remove()
+    if init_pid is None:
         raise SandboxUnavailable(
             "Podium cannot run code here: bubblewrap could not start a sandbox on this machine "
             f"({stderr.text().strip() or 'no message'}). docs/sandbox.md lists what it needs."
         )
     exit_code = next((entry["exit-code"] for entry in statuses if "exit-code" in entry), process.returncode)
+    if killed_by or out_of_memory:
+        peak_memory_bytes = None
+    if not killed_by and out_of_memory:
+        killed_by = "memory"
     if not killed_by:
         killed_by = limit_reached(exit_code, stderr.text(), output_dir=output_dir, limits=limits)
     files, skipped = ({}, []) if killed_by == "output" else read_output(output_dir)
@@ -186,7 +219,47 @@ def run_sandboxed(
         wall_seconds=wall_seconds,
         output_files=files,
         skipped_outputs=skipped,
+        peak_memory_bytes=peak_memory_bytes,
     )
+
+
+@functools.cache
+def reaps_orphans() -> bool:
+    """Make this process the reaper of its descendants' orphans (PR_SET_CHILD_SUBREAPER), once: the
+    sandbox's init outlives bubblewrap by a moment, and must come back to the worker to be measured. Only
+    that init is ever orphaned to it: when it dies it reaps every process of the sandbox itself."""
+    with contextlib.suppress(OSError, AttributeError):
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    return False
+
+
+def sandbox_peak_memory(init_pid: int) -> int | None:
+    """The largest resident memory of any one process of the run, in bytes, from the kernel's ru_maxrss of
+    the sandbox's init (PID 1 inside), which holds the largest of every process it reaped. Not bubblewrap's:
+    a process's ru_maxrss counts the memory of the process that forked it as it was at exec, so bubblewrap,
+    forked from the worker, would report at least the worker's size; its init is forked from bubblewrap.
+    bubblewrap exits as soon as it knows the program's exit status, before its init is reaped, and the init
+    (killed as bubblewrap goes) comes back to the worker, its subreaper. None where it did not."""
+    try:
+        _, _, usage = os.wait4(init_pid, 0)
+    except ChildProcessError:  # reaped by bubblewrap after all, or this process could not be a subreaper
+        return None
+    return usage.ru_maxrss * 1024
+
+
+def run_cgroup(limits: Limits) -> cgroups.RunCgroup | None:
+    """A cgroup of the run's own where the worker can make one (execution/cgroups.py), else None: the
+    rlimits then bound memory and processes. Its process limit leaves room for bubblewrap and the sandbox's
+    init, which RLIMIT_NPROC (counted for the program's uid only) does not count."""
+    base = cgroups.support().base
+    if base is None:
+        return None
+    try:
+        return cgroups.RunCgroup.create(
+            base, memory_bytes=limits.memory_bytes, processes=limits.processes + 2
+        )
+    except OSError:
+        return None  # the folder went away or was locked since it was found: this run keeps the rlimits
 
 
 def bubblewrap_argv(
@@ -200,8 +273,11 @@ def bubblewrap_argv(
     workdir: str,
     limits: Limits,
     as_root: bool,
+    memory_by_cgroup: bool = False,
 ) -> tuple[list[str], list[str]]:
-    """bubblewrap's options, and the command it runs: dropping privileges, setting the rlimits, the program."""
+    """bubblewrap's options, and the command it runs: dropping privileges, setting the rlimits, the program.
+    A run in a cgroup of its own gets its memory and process limits from the cgroup instead of RLIMIT_AS and
+    RLIMIT_NPROC."""
     argv = [
         "--unshare-net",
         "--unshare-pid",
@@ -266,8 +342,7 @@ def bubblewrap_argv(
         "/usr/bin/prlimit",
         # The soft limit sends SIGXCPU, the hard one a second later SIGKILL.
         f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 1}",
-        f"--as={limits.memory_bytes}",
-        f"--nproc={limits.processes}",
+        *([] if memory_by_cgroup else [f"--as={limits.memory_bytes}", f"--nproc={limits.processes}"]),
         f"--fsize={limits.file_size_bytes}",
         f"--nofile={limits.open_files}",
         "--core=0",

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
+import logging
 import uuid
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -15,10 +13,14 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
+from execution import leases
 from execution.archives import BadArchive, extract_zip, pack_zip
 from execution.models import SandboxRun
+from execution.run_folders import make_run_folder, remove_dead_run_folders, remove_folder
 from execution.runtimes import RuntimeUnavailable, runtime_named
-from execution.sandbox import Limits, SandboxUnavailable, run_sandboxed
+from execution.sandbox import Limits, RunResult, SandboxUnavailable, run_sandboxed
+
+logger = logging.getLogger(__name__)
 
 
 def sandbox_limits() -> Limits:
@@ -34,20 +36,6 @@ def sandbox_limits() -> Limits:
         scratch_bytes=settings.PODIUM_SANDBOX_SCRATCH_MB * 1024**2,
         log_bytes=settings.PODIUM_SANDBOX_LOG_KB * 1024,
     )
-
-
-def remove_folder(folder: Path) -> None:
-    """Remove a run's folder, including folders the program made unreadable (a worker that is not root owns
-    them through its user namespace, so it may give itself the right back)."""
-
-    def unlock_and_retry(function, path, _error) -> None:  # type: ignore[no-untyped-def]
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(path), 0o700)
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)
-            function(path)
-
-    shutil.rmtree(folder, onerror=unlock_and_retry)
 
 
 def create_run(
@@ -71,18 +59,45 @@ def create_run(
 
 
 def execute_run(run_id: int) -> None:
-    """Run a queued run in the sandbox and store its output; a second delivery of a run already taken does
-    nothing."""
-    claimed = SandboxRun.objects.filter(pk=run_id, status=SandboxRun.Status.QUEUED).update(
-        status=SandboxRun.Status.RUNNING
-    )
-    if not claimed:
+    """Run a queued run in the sandbox under a lease and store its output. A second delivery of a run another
+    worker holds does nothing; a run whose lease ran out is taken over (its worker was lost)."""
+    remove_dead_run_folders()
+    holder = leases.new_holder()
+    if not leases.take(run_id, holder):
         return
     run = SandboxRun.objects.get(pk=run_id)
+    held = SandboxRun.objects.filter(leases.held_by(holder), pk=run_id)
+    try:
+        with leases.kept_alive(run_id, holder):
+            result = run_from_storage(run)
+    except (BadArchive, RuntimeUnavailable, SandboxUnavailable) as error:
+        held.update(status=SandboxRun.Status.ERROR, error=str(error), finished_at=timezone.now())
+        return
+    if not held.exists():
+        return  # taken over while it ran (this worker was thought lost): the new holder writes the result
+    output_key = ""
+    if result.output_files:
+        output_key = storages["private"].save(
+            f"{Path(run.program_key).parent}/output.zip", ContentFile(pack_zip(result.output_files))
+        )
+    held.update(
+        status=SandboxRun.Status.FINISHED,
+        exit_code=result.exit_code,
+        killed_by=result.killed_by,
+        stdout=result.stdout,
+        stderr=result.stderr,
+        skipped_outputs=result.skipped_outputs,
+        wall_seconds=result.wall_seconds,
+        peak_memory_bytes=result.peak_memory_bytes,
+        output_key=output_key,
+        finished_at=timezone.now(),
+    )
+
+
+def run_from_storage(run: SandboxRun) -> RunResult:
+    """Unpack the run's stored program and inputs into a folder of its own and run it there."""
     storage = storages["private"]
-    limits = sandbox_limits()
-    work = Path(tempfile.mkdtemp(prefix="podium-sandbox-"))
-    work.chmod(0o755)
+    work = make_run_folder()
     try:
         program, inputs, output = work / "program", work / "input", work / "output"
         for folder in (program, inputs):
@@ -92,35 +107,44 @@ def execute_run(run_id: int) -> None:
         if run.inputs_key:
             with storage.open(run.inputs_key, "rb") as source:
                 extract_zip(source, inputs, max_bytes=settings.PODIUM_SANDBOX_INPUT_MB * 1024**2)
-        runtime = runtime_named(run.runtime, Path(settings.PODIUM_RUNTIMES_DIR))
-        result = run_sandboxed(
+        return run_sandboxed(
             run.command,
-            runtime=runtime,
+            runtime=runtime_named(run.runtime, Path(settings.PODIUM_RUNTIMES_DIR)),
             output_dir=output,
             read_only={"/program": program, "/input": inputs},
             workdir="/program",
-            limits=limits,
+            limits=sandbox_limits(),
         )
-    except (BadArchive, RuntimeUnavailable, SandboxUnavailable) as error:
-        SandboxRun.objects.filter(pk=run_id).update(
-            status=SandboxRun.Status.ERROR, error=str(error), finished_at=timezone.now()
-        )
-        return
     finally:
         remove_folder(work)
-    output_key = ""
-    if result.output_files:
-        output_key = storage.save(
-            f"{Path(run.program_key).parent}/output.zip", ContentFile(pack_zip(result.output_files))
-        )
-    SandboxRun.objects.filter(pk=run_id).update(
-        status=SandboxRun.Status.FINISHED,
-        exit_code=result.exit_code,
-        killed_by=result.killed_by,
-        stdout=result.stdout,
-        stderr=result.stderr,
-        skipped_outputs=result.skipped_outputs,
-        wall_seconds=result.wall_seconds,
-        output_key=output_key,
-        finished_at=timezone.now(),
+
+
+def sweep_lost_runs() -> dict:
+    """Queue again the runs whose worker was lost (their lease ran out), fail those lost
+    PODIUM_SANDBOX_MAX_ATTEMPTS times, and remove this machine's folders of killed runs."""
+    from execution.tasks import run_in_sandbox
+
+    now = timezone.now()
+    most = settings.PODIUM_SANDBOX_MAX_ATTEMPTS
+    lost = SandboxRun.objects.filter(leases.expired(now))
+    failed = lost.filter(attempts__gte=most).update(
+        status=SandboxRun.Status.ERROR,
+        error=(
+            f"The sandbox worker running this program was lost {most} times (killed, out of memory, or its "
+            "machine stopped), so Podium does not try it again. Check the sandbox workers' logs."
+        ),
+        finished_at=now,
     )
+    requeued = 0
+    for run_id in lost.filter(attempts__lt=most).values_list("pk", flat=True):
+        with transaction.atomic():
+            if SandboxRun.objects.filter(leases.expired(now), pk=run_id).update(
+                status=SandboxRun.Status.QUEUED
+            ):
+                transaction.on_commit(partial(run_in_sandbox.delay, run_id))
+                requeued += 1
+    if failed or requeued:
+        logger.warning(
+            "Sandbox sweeper: queued again %s runs whose worker was lost, failed %s", requeued, failed
+        )
+    return {"requeued": requeued, "failed": failed, "folders_removed": len(remove_dead_run_folders())}

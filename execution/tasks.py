@@ -14,3 +14,9 @@ import execution.services
 )
 def run_in_sandbox(run_id: int) -> None:
     execution.services.execute_run(run_id)
+
+
+# On the beat (CELERY_BEAT_SCHEDULE), on the default queue.
+@shared_task
+def sweep_lost_runs() -> dict:
+    return execution.services.sweep_lost_runs()

@@ -2,6 +2,7 @@
 folder it made unreadable."""
 
 import os
+from pathlib import Path
 
 
 def test_stdout_and_stderr_are_cut_to_the_log_limit_while_the_program_keeps_writing(sandbox):
@@ -45,3 +46,61 @@ def test_an_output_folder_the_program_locked_is_skipped_not_a_crash(sandbox):
         assert result.output_files["locked/secret.txt"] == b"x"
     else:
         assert result.skipped_outputs == ["locked"]
+
+
+def test_the_peak_memory_of_a_run_counts_what_it_held_resident(sandbox):
+    result = sandbox(
+        """
+        held = b"x" * (200 * 1024**2)  # written, so every page is resident
+        print(len(held))
+        """
+    )
+
+    assert result.succeeded
+    assert result.peak_memory_bytes >= 200 * 1024**2
+
+
+def test_the_peak_memory_of_a_run_counts_its_child_processes(sandbox):
+    result = sandbox(
+        """
+        import os
+        if os.fork() == 0:
+            held = b"x" * (150 * 1024**2)
+            os._exit(0)
+        os.wait()
+        """
+    )
+
+    assert result.succeeded
+    assert result.peak_memory_bytes >= 150 * 1024**2
+
+
+def test_the_peak_memory_of_a_trivial_run_is_small(sandbox):
+    result = sandbox("print('hello')")
+
+    assert result.succeeded
+    assert 0 < result.peak_memory_bytes < 100 * 1024**2
+
+
+def test_a_run_killed_at_the_wall_clock_has_no_peak_memory_and_leaves_no_zombie(sandbox):
+    zombies_before = set(zombie_children())  # other tests' killed processes may have left some
+
+    result = sandbox("import time; time.sleep(60)", wall_seconds=1)
+
+    assert result.killed_by == "wall_clock"
+    assert result.peak_memory_bytes is None
+    assert set(zombie_children()) <= zombies_before  # the sandbox's init came back to the worker, reaped
+
+
+def zombie_children() -> list[int]:
+    """This process's children that ended and were never reaped."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, parent = stat[stat.rindex(")") + 2 :].split()[:2]
+        if state == "Z" and int(parent) == os.getpid():
+            found.append(int(entry.name))
+    return found

@@ -53,3 +53,57 @@ def test_a_sandbox_worker_takes_runs_from_its_own_queue(stack):
     state = wait_for(finished, 60, f"the sandbox run\n{stack.log('sandbox')}", interval=0.5)
     assert state == {"status": "finished", "exit_code": 0, "stdout": "done\n", "output": "3"}
     assert "execution.tasks.run_in_sandbox[" in stack.log("sandbox")
+
+
+QUEUE_A_SLOW_RUN = """
+import io, zipfile
+from execution.services import create_run
+buffer = io.BytesIO()
+with zipfile.ZipFile(buffer, "w") as archive:
+    archive.writestr("main.py", "import time; time.sleep(10); print('done')")
+run = create_run(program_zip=buffer.getvalue(), command=["python3", "main.py"])
+print(run.pk)
+"""
+
+READ_THE_LEASED_RUN = """
+import json
+from execution.models import SandboxRun
+run = SandboxRun.objects.get(pk={pk})
+print(json.dumps({{"status": run.status, "stdout": run.stdout, "attempts": run.attempts}}))
+"""
+
+SWEEP = "from execution.services import sweep_lost_runs; print(sweep_lost_runs()['requeued'])"
+
+
+def test_a_run_whose_sandbox_worker_is_killed_is_run_again_by_another_and_its_folder_removed(
+    postgres_stack, tmp_path
+):
+    require_bubblewrap()
+    stack = postgres_stack
+    temporary = tmp_path / "worker-tmp"
+    temporary.mkdir()
+    stack.env.update({"PODIUM_SANDBOX_LEASE": "2", "TMPDIR": str(temporary)})
+    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1)
+    run_id = int(stack.manage("shell", "-c", QUEUE_A_SLOW_RUN).strip().splitlines()[-1])
+    killed_folders = wait_for(
+        lambda: list(temporary.glob("podium-sandbox-*")), 60, f"the run to start\n{stack.log('sandbox')}"
+    )
+
+    stack.stop("sandbox")  # SIGKILL to the worker and its pool, mid-run
+    wait_for(
+        lambda: stack.manage("shell", "-c", SWEEP).strip().splitlines()[-1] == "1",
+        60,
+        "the sweeper to find the lease expired",
+    )
+    stack.start_worker(name="sandbox-2", queue="sandbox", concurrency=1)
+
+    def finished():
+        state = json.loads(
+            stack.manage("shell", "-c", READ_THE_LEASED_RUN.format(pk=run_id)).strip().splitlines()[-1]
+        )
+        return state if state["status"] not in ("queued", "running") else None
+
+    state = wait_for(finished, 120, f"the run taken over\n{stack.log('sandbox-2')}", interval=0.5)
+    assert state == {"status": "finished", "stdout": "done\n", "attempts": 2}
+    assert len(killed_folders) == 1
+    assert list(temporary.glob("podium-sandbox-*")) == []  # the killed run's folder, and the second's
