@@ -15,6 +15,7 @@ from community.papers import (
     add_implementation,
     cited_by,
     create_paper,
+    implementing_projects,
     paper_for,
     paper_results,
     search_papers,
@@ -111,12 +112,40 @@ class PaperResultSerializer(serializers.Serializer):
     writeup = serializers.IntegerField(source="writeup_id", allow_null=True)
 
 
+class ImplementingProjectSerializer(serializers.Serializer):
+    slug = serializers.CharField(
+        help_text="Read it at /api/v1/projects/{slug}/; rate it at /api/v1/ratings/project/{slug}/."
+    )
+    title = serializers.CharField()
+    publisher = serializers.CharField(
+        help_text="The organisation that publishes it, or its owner's username."
+    )
+    is_private = serializers.BooleanField(help_text="Shown only to its owners and those it is shared with.")
+    rating_count = serializers.IntegerField()
+    rating_average = serializers.FloatField(allow_null=True)
+    page = serializers.CharField(help_text="The project's page on this site.")
+
+
 class PaperDetailSerializer(PaperSerializer):
-    implementations = ImplementationSerializer(many=True, source="implementations.all")
+    implementations = ImplementationSerializer(
+        many=True,
+        source="implementations.all",
+        help_text="External repositories, with their framework and whether they are the authors' own.",
+    )
+    projects = serializers.SerializerMethodField(
+        help_text="Projects on Podium that implement it, those you may see, best rated first (the damped "
+        "average)."
+    )
     writeups = serializers.SerializerMethodField(
         help_text="Write-ups citing it, in competitions you may see."
     )
     results = serializers.SerializerMethodField(help_text="Its results on benchmarks you may see.")
+
+    @extend_schema_field(ImplementingProjectSerializer(many=True))
+    def get_projects(self, paper: Paper) -> list:
+        return ImplementingProjectSerializer(
+            implementing_projects(self.context["user"], paper), many=True
+        ).data
 
     @extend_schema_field(CitingWriteUpSerializer(many=True))
     def get_writeups(self, paper: Paper) -> list:
@@ -176,7 +205,7 @@ class PaperListApi(APIView):
 class PaperDetailApi(APIView):
     @extend_schema(
         operation_id="paper_retrieve",
-        summary="A paper with its implementations, the write-ups citing it and its results",
+        summary="A paper with its repositories, its projects on Podium, the write-ups citing it and its results",
         tags=["papers"],
         responses={200: PaperDetailSerializer, **errors(404)},
     )

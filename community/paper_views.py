@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 from community.benchmark_tasks import set_benchmark_task, task_benchmarks, task_for, visible_tasks
 from community.benchmarks import benchmark_of
 from community.paper_files import EXPORTS, IMPORTS
-from community.papers import cited_by, paper_for, paper_results, ranked_implementations, search_papers
+from community.papers import (
+    cited_by,
+    implementing_projects,
+    paper_for,
+    paper_results,
+    ranked_implementations,
+    search_papers,
+)
 from community.search import MAX_QUERY_LENGTH, site_search
 from competitions.queries import competition_for
 from config.errors import DomainError, NotFound
@@ -35,6 +42,7 @@ def paper_detail(request, paper_id):
         {
             "paper": paper,
             "implementations": ranked_implementations(paper),
+            "projects": implementing_projects(request.user, paper),
             "writeups": cited_by(request.user, paper),
             "results": paper_results(request.user, paper),
         },

@@ -10,7 +10,13 @@ from config.api_input import checked, validated
 from config.api_input_limits import BoundedJSONParser, BoundedPagination
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from projects.downloads import project_file_response
-from projects.queries import project_for, require_owner, search_projects, version_for
+from projects.queries import (
+    project_for,
+    require_owner,
+    require_version_author,
+    search_projects,
+    version_for,
+)
 from projects.serializers import (
     ProjectCreateSerializer,
     ProjectListSerializer,
@@ -116,7 +122,7 @@ class ProjectVersionsApi(APIView):
     )
     def post(self, request, slug):
         project = project_for(request.user, slug)
-        require_owner(request.user, project)
+        require_version_author(request.user, project)
         data = validated(ProjectVersionCreateSerializer, request)
         version = add_version(
             project=project,

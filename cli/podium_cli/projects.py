@@ -12,7 +12,7 @@ from podium_cli.terminal import format_time, human_size, print_json, print_table
 from podium_cli.transfer import download, report, upload
 
 METADATA = "podium-project.json"
-TEXT_FIELDS = ["title", "subtitle", "description", "license", "visibility"]
+TEXT_FIELDS = ["title", "subtitle", "description", "license", "visibility", "organisation"]
 LIST_FIELDS = ["tags", "datasets", "competitions", "papers", "shared_with"]
 
 
@@ -192,6 +192,7 @@ def init(client: Client | None, args) -> int:
         "description": "",
         "license": "CC-BY-4.0",
         "visibility": "private",
+        "organisation": "",
         "tags": [],
         "datasets": [],
         "competitions": [],

@@ -10,6 +10,7 @@ from community.services import is_own_work
 from community.targets import kind_of
 from community.views import DRAFT_KEY
 from community.writeups import writeups_by_team
+from config import ratings as formula
 
 register = template.Library()
 
@@ -134,3 +135,10 @@ def for_team(links: dict, team_id: int):
 def without_final_stop(text: str) -> str:
     """A sentence put inside another one: `Spam.` reads `Spam`, so the full stop is not doubled."""
     return (text or "").rstrip().rstrip(".")
+
+
+@register.inclusion_tag("community/_best_rated_formula.html")
+def best_rated_formula() -> dict:
+    """The damped average's formula, said where a list or table is ordered by it (the issue's "say the formula
+    on the page's help"); /ratings/ explains it with the site's numbers."""
+    return {"weight": formula.prior_weight()}
