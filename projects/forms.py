@@ -55,11 +55,12 @@ class ProjectForm(forms.Form):
     def __init__(self, *args, user=None, current: Organisation | None = None, **kwargs):
         """`user` may publish for the organisations they belong to; `current` is the one the project has."""
         super().__init__(*args, **kwargs)
-        choices = organisations_of(user) if user is not None else Organisation.objects.none()
+        mine = organisations_of(user).values("pk") if user is not None else Organisation.objects.none()
+        choices = Organisation.objects.filter(pk__in=mine)
         if current is not None:
-            choices = choices | Organisation.objects.filter(pk=current.pk)
+            choices |= Organisation.objects.filter(pk=current.pk)
         if choices.exists():
-            self.fields["organisation"].queryset = choices.distinct()
+            self.fields["organisation"].queryset = choices
         else:
             del self.fields["organisation"]
 
