@@ -4,10 +4,9 @@ for an organisation's project, the organisation's owners)."""
 from django.urls import reverse
 
 from accounts.models import User
-
 from community.targets import TargetKind, register_kind
-from projects.models import Project
 from organisations.models import OrganisationMembership
+from projects.models import Project
 from projects.queries import project_for
 
 

@@ -4,8 +4,8 @@ owner and, for an organisation's project, every member of the organisation)."""
 from django.urls import reverse
 
 from community.ratings import ratable
-from projects.models import Project
 from organisations.models import OrganisationMembership
+from projects.models import Project
 from projects.queries import project_for
 
 
