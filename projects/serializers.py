@@ -108,7 +108,6 @@ class ProjectCreateSerializer(serializers.Serializer):
     organisation = serializers.SlugField(
         required=False,
         allow_blank=True,
-        default="",
         help_text="Slug of an organisation you belong to, to publish on its behalf (shown as the owner; its "
         "members may add versions). Empty: yourself.",
     )
