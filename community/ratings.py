@@ -184,8 +184,9 @@ def summary(user: User, target: models.Model) -> RatingSummary:
 
 def as_whole_number(text: object) -> object:
     """A form's text "4" as 4 (forms carry only text); anything else as it was, for `clean_stars` to judge."""
-    if isinstance(text, str) and text.strip().isascii() and text.strip().isdigit():
-        return int(text.strip())
+    digits = text.strip().removeprefix("-") if isinstance(text, str) else ""
+    if digits.isascii() and digits.isdigit():
+        return int(text.strip())  # "-1" too: it is a number, refused as out of range as the API refuses -1
     return text
 
 
