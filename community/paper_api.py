@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from community.benchmark_tasks import TaskBenchmark, task_benchmarks, task_for, visible_tasks
 from community.models import Paper, PaperImplementation, Task
+from community.paper_files import IMPORTS
 from community.papers import (
     add_implementation,
     cited_by,
@@ -22,9 +23,9 @@ from community.papers import (
 )
 from community.search import MAX_QUERY_LENGTH, SearchRefused, site_search
 from config.api_input import checked, validated
-from config.api_input_limits import BoundedJSONParser, BoundedPagination
+from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeMultiPartParser
 from config.api_schema import PAGING, errors, paginated
-from config.errors import NotAuthenticated
+from config.errors import NotAllowed, NotAuthenticated
 from mail.api import OnOffField
 
 
@@ -232,6 +233,43 @@ class PaperImplementationsApi(APIView):
             paper=paper, **validated(ImplementationCreateSerializer, request)
         )
         return Response(ImplementationSerializer(implementation).data, status=status.HTTP_201_CREATED)
+
+
+class PaperImportSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=sorted(IMPORTS),
+        help_text="papers: papers-with-abstracts.json; links: links-between-papers-and-code.json.",
+    )
+    file = serializers.FileField(
+        help_text="The JSON file, as Papers With Code's archive holds it; read as a stream."
+    )
+
+
+class PaperImportAnswerSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Papers or repositories Podium already had.")
+
+
+class PaperImportApi(APIView):
+    parser_classes = [WholeMultiPartParser]
+
+    @extend_schema(
+        operation_id="papers_import",
+        summary="Import papers or their code links from Papers With Code's files (staff)",
+        description="All rows or none: a file with an unreadable row imports nothing and names every bad row "
+        "(code import_bad_rows, the rows in details.rows). Importing the same file again adds nothing.",
+        tags=["papers"],
+        request={"multipart/form-data": PaperImportSerializer},
+        responses={201: PaperImportAnswerSerializer, **errors(400, 401, 403)},
+    )
+    def post(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("Log in as staff to import papers.")
+        if not request.user.is_staff:
+            raise NotAllowed("Only staff can import papers.")
+        data = validated(PaperImportSerializer, request)
+        counts = IMPORTS[data["kind"]](data["file"])
+        return Response(PaperImportAnswerSerializer(counts).data, status=status.HTTP_201_CREATED)
 
 
 class TaskSerializer(serializers.Serializer):
