@@ -28,7 +28,15 @@ class ProjectForm(forms.Form):
     )
     subtitle = forms.CharField(max_length=200, required=False, help_text="One line under the title.")
     description = markdown_field(rows=6, required=False)
-    license = forms.ChoiceField(label="Licence", choices=licences.CHOICES, initial=licences.DEFAULT)
+    license = forms.ChoiceField(
+        label="Licence",
+        choices=licences.CHOICES,
+        initial=licences.DEFAULT,
+        error_messages={  # the words of the API's refusal (datasets.services.choose_licence)
+            "invalid_choice": f"'%(value)s' is not one of the licences offered: use one of {licences.ACCEPTED} "
+            "(with other, give the address of the licence's terms)."
+        },
+    )
     license_url = forms.CharField(
         label="Licence URL", max_length=500, required=False, help_text="For another licence."
     )
