@@ -48,7 +48,11 @@ def ordered_projects(projects: QuerySet[Project], ordering: str = "newest") -> Q
     """The one place lists order projects: best rated (by the damped average, config/ratings.py), newest, most
     forked or by title."""
     if ordering == "rating":
+        # Every listed row is scored and sorted: keep those rows narrow (no joined owner, organisation or
+        # original) and fetch the related rows for the page's few projects afterwards; with 10,000
+        # projects this sort is 5x faster than over the joined rows (bench/projects_papers.py).
         projects = projects.annotate(rating_score=damped_average(Project))
+        projects = projects.select_related(None).prefetch_related("owner", "organisation", "forked_from")
     return projects.order_by(*PROJECT_ORDERINGS[ordering])
 
 
