@@ -161,6 +161,14 @@ def rating_by(user: User, target: models.Model) -> Rating | None:
     return ratings_of(target).filter(user=user).first()
 
 
+def stars_given(user: User, model: type[models.Model]) -> dict[int, int]:
+    """The user's stars for every row of `model` they rated, by row id: one query for a list of many rows."""
+    if not user.is_authenticated:
+        return {}
+    content_type = ContentType.objects.get_for_model(model)
+    return dict(Rating.objects.filter(content_type=content_type, user=user).values_list("object_id", "stars"))
+
+
 @dataclass(frozen=True)
 class RatingSummary:
     count: int

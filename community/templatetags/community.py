@@ -91,7 +91,9 @@ def rating_compact(context, target):
     to the row whose id is "{kind}-{key}" (e.g. implementation-3), which the page gives the row."""
     request = context["request"]
     kind = ratings.ratable_kind(target)
-    mine = ratings.rating_by(request.user, target)
+    given = request.__dict__.setdefault("podium_stars_given", {})  # once per kind and request, not per row
+    if kind.name not in given:
+        given[kind.name] = ratings.stars_given(request.user, kind.model)
     return {
         "user": request.user,
         "csrf_token": context.get("csrf_token"),
@@ -100,7 +102,7 @@ def rating_compact(context, target):
         "label": kind.label,
         "count": target.rating_count,
         "average": target.rating_average,
-        "yours": mine.stars if mine else None,
+        "yours": given[kind.name].get(target.pk),
         "own": ratings.is_author(request.user, target),
         "stars": ratings.STARS,
         "next": request.get_full_path(),

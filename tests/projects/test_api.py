@@ -185,7 +185,9 @@ def test_the_best_rated_list_costs_the_same_few_queries_for_many_projects(
     for n in range(12):
         alice.post("/api/v1/projects/", {"title": f"P{n}", "files": [named("a.py", "1")]}, format="multipart")
 
-    with django_assert_max_num_queries(7):  # the site's mean, the count, the page, its owners, organisations, forks
+    with django_assert_max_num_queries(
+        7
+    ):  # the site's mean, the count, the page, its owners, organisations, forks
         api = client.get("/api/v1/projects/?ordering=rating")
     with django_assert_max_num_queries(8):
         page = client.get("/projects/?ordering=rating")

@@ -202,3 +202,37 @@ def test_the_paper_api_names_every_kind_of_implementation(client, paper):
     answer = client.get(f"/api/v1/papers/{paper.pk}/").json()
 
     assert {"implementations", "projects", "writeups", "results"} <= set(answer)
+
+
+def test_the_paper_page_and_api_read_in_the_same_queries_for_3_or_30_implementations(
+    client, participant, paper
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from community.models import PaperImplementation
+    from community.ratings import rate as give
+    from tests.community.conftest import old_account
+
+    reader = old_account("reader")
+
+    def add(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            row = PaperImplementation.objects.create(paper=paper, repository_url=f"https://example.org/r{n}")
+            give(user=reader, target=row, stars=1 + n % 5)
+            project = create_project(owner=participant, title=f"P{n}", papers=[paper.pk], files=one_file())
+            give(user=reader, target=project, stars=1 + n % 5)
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    client.force_login(reader)
+    add(3, 0)
+    client.get(f"/papers/{paper.pk}/")  # caches the content types, as a running server has them
+    few = (queries(f"/papers/{paper.pk}/"), queries(f"/api/v1/papers/{paper.pk}/"))
+    add(27, 3)
+    many = (queries(f"/papers/{paper.pk}/"), queries(f"/api/v1/papers/{paper.pk}/"))
+
+    assert many == few
