@@ -192,7 +192,9 @@ def summary(user: User, target: models.Model) -> RatingSummary:
 
 def as_whole_number(text: object) -> object:
     """A form's text "4" as 4 (forms carry only text); anything else as it was, for `clean_stars` to judge."""
-    digits = text.strip().removeprefix("-") if isinstance(text, str) else ""
+    if not isinstance(text, str):
+        return text
+    digits = text.strip().removeprefix("-")
     if digits.isascii() and digits.isdigit():
         return int(text.strip())  # "-1" too: it is a number, refused as out of range as the API refuses -1
     return text
