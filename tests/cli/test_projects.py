@@ -157,3 +157,26 @@ def test_push_for_an_organisation_you_are_not_in_shows_the_servers_message(podiu
     assert done.returncode == 1
     assert "on behalf of Vision Lab only as one of its members" in done.stderr
     assert not Project.objects.exists()
+
+
+def test_list_sorts_by_rating_and_shows_the_average_and_the_organisation(podium, alice):
+    from community.ratings import rate
+    from organisations.models import Organisation, OrganisationMembership
+    from projects.services import NewFile, create_project
+    from tests.community.conftest import old_account
+    from tests.projects.conftest import named
+
+    lab = Organisation.objects.create(name="Vision Lab", slug="vision-lab")
+    OrganisationMembership.objects.create(organisation=lab, user=alice)
+    plain = create_project(owner=alice, title="Plain", files=[NewFile("a.py", named("a.py", "1"))])
+    good = create_project(
+        owner=alice, title="Good", organisation="vision-lab", files=[NewFile("a.py", named("a.py", "1"))]
+    )
+    rate(user=old_account("r1"), target=good, stars=5)
+    rate(user=old_account("r2"), target=plain, stars=2)
+
+    listed = podium.ok("projects", "list", "--sort", "rating").stdout
+
+    lines = [line for line in listed.splitlines() if line.startswith(("good", "plain"))]
+    assert lines[0].split()[:4] == ["good", "Good", "vision-lab", "5.0"]
+    assert lines[1].split()[:4] == ["plain", "Plain", "alice", "2.0"]
