@@ -171,6 +171,8 @@ def main() -> None:
         endpoints = {
             "HTML /projects/ (first 24)": "/projects/",
             "API /api/v1/projects/ (first page)": "/api/v1/projects/",
+            "HTML /projects/?ordering=rating (damped average)": "/projects/?ordering=rating",
+            "API /api/v1/projects/?ordering=rating": "/api/v1/projects/?ordering=rating",
             f"HTML /papers/{{id}}/ ({args.implementations} implementations)": f"/papers/{paper_id}/",
             f"API /api/v1/papers/{{id}}/ ({args.implementations} implementations)": f"/api/v1/papers/{paper_id}/",
             reference: f"/api/v1/papers/{empty_id}/",
@@ -184,6 +186,7 @@ def main() -> None:
             assert body["count"] == args.projects, body["count"]
             body = requests.get(stack.url + f"/api/v1/papers/{paper_id}/", timeout=60).json()
             assert len(body["implementations"]) == args.implementations, len(body["implementations"])
+            assert len(body["projects"]) == LINKED_PROJECTS, len(body["projects"])
             session = requests.Session()
             for label, path in endpoints.items():
                 print(f"timing {label}", flush=True)

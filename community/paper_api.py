@@ -11,19 +11,21 @@ from rest_framework.views import APIView
 
 from community.benchmark_tasks import TaskBenchmark, task_benchmarks, task_for, visible_tasks
 from community.models import Paper, PaperImplementation, Task
+from community.paper_files import IMPORTS
 from community.papers import (
     add_implementation,
     cited_by,
     create_paper,
+    implementing_projects,
     paper_for,
     paper_results,
     search_papers,
 )
 from community.search import MAX_QUERY_LENGTH, SearchRefused, site_search
 from config.api_input import checked, validated
-from config.api_input_limits import BoundedJSONParser, BoundedPagination
+from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeMultiPartParser
 from config.api_schema import PAGING, errors, paginated
-from config.errors import NotAuthenticated
+from config.errors import NotAllowed, NotAuthenticated
 from mail.api import OnOffField
 
 
@@ -111,12 +113,40 @@ class PaperResultSerializer(serializers.Serializer):
     writeup = serializers.IntegerField(source="writeup_id", allow_null=True)
 
 
+class ImplementingProjectSerializer(serializers.Serializer):
+    slug = serializers.CharField(
+        help_text="Read it at /api/v1/projects/{slug}/; rate it at /api/v1/ratings/project/{slug}/."
+    )
+    title = serializers.CharField()
+    publisher = serializers.CharField(
+        help_text="The organisation that publishes it, or its owner's username."
+    )
+    is_private = serializers.BooleanField(help_text="Shown only to its owners and those it is shared with.")
+    rating_count = serializers.IntegerField()
+    rating_average = serializers.FloatField(allow_null=True)
+    page = serializers.CharField(help_text="The project's page on this site.")
+
+
 class PaperDetailSerializer(PaperSerializer):
-    implementations = ImplementationSerializer(many=True, source="implementations.all")
+    implementations = ImplementationSerializer(
+        many=True,
+        source="implementations.all",
+        help_text="External repositories, with their framework and whether they are the authors' own.",
+    )
+    projects = serializers.SerializerMethodField(
+        help_text="Projects on Podium that implement it, those you may see, best rated first (the damped "
+        "average)."
+    )
     writeups = serializers.SerializerMethodField(
         help_text="Write-ups citing it, in competitions you may see."
     )
     results = serializers.SerializerMethodField(help_text="Its results on benchmarks you may see.")
+
+    @extend_schema_field(ImplementingProjectSerializer(many=True))
+    def get_projects(self, paper: Paper) -> list:
+        return ImplementingProjectSerializer(
+            implementing_projects(self.context["user"], paper), many=True
+        ).data
 
     @extend_schema_field(CitingWriteUpSerializer(many=True))
     def get_writeups(self, paper: Paper) -> list:
@@ -176,7 +206,7 @@ class PaperListApi(APIView):
 class PaperDetailApi(APIView):
     @extend_schema(
         operation_id="paper_retrieve",
-        summary="A paper with its implementations, the write-ups citing it and its results",
+        summary="A paper with its repositories, its projects on Podium, the write-ups citing it and its results",
         tags=["papers"],
         responses={200: PaperDetailSerializer, **errors(404)},
     )
@@ -203,6 +233,43 @@ class PaperImplementationsApi(APIView):
             paper=paper, **validated(ImplementationCreateSerializer, request)
         )
         return Response(ImplementationSerializer(implementation).data, status=status.HTTP_201_CREATED)
+
+
+class PaperImportSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=sorted(IMPORTS),
+        help_text="papers: papers-with-abstracts.json; links: links-between-papers-and-code.json.",
+    )
+    file = serializers.FileField(
+        help_text="The JSON file, as Papers With Code's archive holds it; read as a stream."
+    )
+
+
+class PaperImportAnswerSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Papers or repositories Podium already had.")
+
+
+class PaperImportApi(APIView):
+    parser_classes = [WholeMultiPartParser]
+
+    @extend_schema(
+        operation_id="papers_import",
+        summary="Import papers or their code links from Papers With Code's files (staff)",
+        description="All rows or none: a file with an unreadable row imports nothing and names every bad row "
+        "(code import_bad_rows, the rows in details.rows). Importing the same file again adds nothing.",
+        tags=["papers"],
+        request={"multipart/form-data": PaperImportSerializer},
+        responses={201: PaperImportAnswerSerializer, **errors(400, 401, 403)},
+    )
+    def post(self, request):
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("Log in as staff to import papers.")
+        if not request.user.is_staff:
+            raise NotAllowed("Only staff can import papers.")
+        data = validated(PaperImportSerializer, request)
+        counts = IMPORTS[data["kind"]](data["file"])
+        return Response(PaperImportAnswerSerializer(counts).data, status=status.HTTP_201_CREATED)
 
 
 class TaskSerializer(serializers.Serializer):

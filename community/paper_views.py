@@ -1,18 +1,30 @@
 """Pages for papers, tasks and site search, and the staff page that imports and exports papers in Papers With
 Code's formats."""
 
+import functools
+import hashlib
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.views.decorators.http import require_POST
 
 from community.benchmark_tasks import set_benchmark_task, task_benchmarks, task_for, visible_tasks
 from community.benchmarks import benchmark_of
+from community.models import PaperImplementation
 from community.paper_files import EXPORTS, IMPORTS
-from community.papers import cited_by, paper_for, paper_results, ranked_implementations, search_papers
+from community.papers import (
+    cited_by,
+    implementing_projects,
+    paper_for,
+    paper_results,
+    ranked_implementations,
+    search_papers,
+)
 from community.search import MAX_QUERY_LENGTH, site_search
 from competitions.queries import competition_for
 from config.errors import DomainError, NotFound
@@ -27,14 +39,41 @@ def paper_list(request):
     return render(request, "community/paper_list.html", {"papers": papers, "query": query})
 
 
+IMPLEMENTATION_ROWS = "community/_implementation_rows.html"
+
+
+@functools.cache
+def rows_template_digest() -> str:
+    """The rows template's own digest, so a deploy that changes it never serves rows cached before."""
+    source = get_template(IMPLEMENTATION_ROWS).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def anonymous_rows_key(request, implementations: list[PaperImplementation]) -> str:
+    """The cache key of a paper's repository rows as a visitor sees them, or "" when the reader is signed in
+    (their rows carry their own stars and a form). The rows are a function of the fields hashed here, so a
+    cached copy is never stale: a new rating or repository changes the key. Rendering 100 rows with their
+    rating controls is most of the paper page's time."""
+    if request.user.is_authenticated:
+        return ""
+    fields = [
+        (row.pk, row.repository_url, row.framework, row.is_official, row.rating_count, row.rating_sum)
+        for row in implementations
+    ]
+    return hashlib.sha256(repr((rows_template_digest(), fields)).encode()).hexdigest()
+
+
 def paper_detail(request, paper_id):
     paper = paper_for(paper_id)
+    implementations = list(ranked_implementations(paper))
     return render(
         request,
         "community/paper_detail.html",
         {
             "paper": paper,
-            "implementations": ranked_implementations(paper),
+            "implementations": implementations,
+            "rows_key": anonymous_rows_key(request, implementations),
+            "projects": implementing_projects(request.user, paper),
             "writeups": cited_by(request.user, paper),
             "results": paper_results(request.user, paper),
         },

@@ -5,6 +5,7 @@ Write-ups keep the paper fields their authors fill in; saving one links it to th
 creating the paper the first time it is cited."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -301,6 +302,36 @@ def paper_results(user: User, paper: Paper) -> list[PaperResult]:
         ).select_related("benchmark__competition", "benchmark__task")
     ]
     return results
+
+
+@dataclass(frozen=True)
+class ImplementingProject:
+    """A project on Podium that says it implements the paper, as the projects app describes it (community
+    does not import projects: tests/test_layout.py)."""
+
+    slug: str
+    title: str
+    publisher: str  # the organisation's name, or the owner's username
+    is_private: bool
+    rating_count: int
+    rating_average: float | None
+    page: str
+
+
+ProjectFinder = Callable[[User, Paper], list[ImplementingProject]]
+PROJECT_FINDERS: list[ProjectFinder] = []
+
+
+def register_implementing_projects(find: ProjectFinder) -> None:
+    """Called once by the projects app: `find(user, paper)` returns the projects implementing the paper that
+    the user may see, best rated first."""
+    if find not in PROJECT_FINDERS:
+        PROJECT_FINDERS.append(find)
+
+
+def implementing_projects(user: User, paper: Paper) -> list[ImplementingProject]:
+    """The paper's projects on Podium for its page and its API: only those the reader may see."""
+    return [project for find in PROJECT_FINDERS for project in find(user, paper)]
 
 
 def search_papers(text: str = "") -> QuerySet[Paper]:

@@ -161,6 +161,14 @@ def rating_by(user: User, target: models.Model) -> Rating | None:
     return ratings_of(target).filter(user=user).first()
 
 
+def stars_given(user: User, model: type[models.Model]) -> dict[int, int]:
+    """The user's stars for every row of `model` they rated, by row id: one query for a list of many rows."""
+    if not user.is_authenticated:
+        return {}
+    content_type = ContentType.objects.get_for_model(model)
+    return dict(Rating.objects.filter(content_type=content_type, user=user).values_list("object_id", "stars"))
+
+
 @dataclass(frozen=True)
 class RatingSummary:
     count: int
@@ -184,8 +192,11 @@ def summary(user: User, target: models.Model) -> RatingSummary:
 
 def as_whole_number(text: object) -> object:
     """A form's text "4" as 4 (forms carry only text); anything else as it was, for `clean_stars` to judge."""
-    if isinstance(text, str) and text.strip().isascii() and text.strip().isdigit():
-        return int(text.strip())
+    if not isinstance(text, str):
+        return text
+    digits = text.strip().removeprefix("-")
+    if digits.isascii() and digits.isdigit():
+        return int(text.strip())  # "-1" too: it is a number, refused as out of range as the API refuses -1
     return text
 
 

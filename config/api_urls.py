@@ -85,6 +85,7 @@ urlpatterns = [
         name="api-benchmark-import",
     ),
     path("papers/", paper_api.PaperListApi.as_view(), name="api-papers"),
+    path("papers/import/", paper_api.PaperImportApi.as_view(), name="api-paper-import"),
     path("papers/<int:paper_id>/", paper_api.PaperDetailApi.as_view(), name="api-paper"),
     path(
         "papers/<int:paper_id>/implementations/",

@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,7 +10,13 @@ from config.api_input import checked, validated
 from config.api_input_limits import BoundedJSONParser, BoundedPagination
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, errors, paginated
 from projects.downloads import project_file_response
-from projects.queries import project_for, require_owner, search_projects, version_for
+from projects.queries import (
+    project_for,
+    require_owner,
+    require_version_author,
+    search_projects,
+    version_for,
+)
 from projects.serializers import (
     ProjectCreateSerializer,
     ProjectListSerializer,
@@ -21,12 +27,13 @@ from projects.serializers import (
     ProjectVersionSerializer,
 )
 from projects.services import NewFile, add_version, create_project, fork_project, update_project
+from projects.uploads import ProjectUploadParser, name_as_sent
 
 TAGS = ["projects"]
 
 
 class ProjectListApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [ProjectUploadParser, FormParser]
 
     @extend_schema(
         operation_id="projects_list",
@@ -54,7 +61,7 @@ class ProjectListApi(APIView):
         data = validated(ProjectCreateSerializer, request)
         project = create_project(
             owner=request.user,
-            files=[NewFile(f.name, f) for f in data.pop("files")],
+            files=[NewFile(name_as_sent(f), f) for f in data.pop("files")],
             submission_id=data.pop("submission"),
             **data,
         )
@@ -92,7 +99,7 @@ class ProjectDetailApi(APIView):
 
 
 class ProjectVersionsApi(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [ProjectUploadParser, FormParser]
 
     @extend_schema(
         operation_id="project_versions_list",
@@ -116,12 +123,12 @@ class ProjectVersionsApi(APIView):
     )
     def post(self, request, slug):
         project = project_for(request.user, slug)
-        require_owner(request.user, project)
+        require_version_author(request.user, project)
         data = validated(ProjectVersionCreateSerializer, request)
         version = add_version(
             project=project,
             user=request.user,
-            files=[NewFile(f.name, f) for f in data["files"]],
+            files=[NewFile(name_as_sent(f), f) for f in data["files"]],
             notes=data["notes"],
         )
         return Response(ProjectVersionSerializer(version).data, status=status.HTTP_201_CREATED)

@@ -5,4 +5,9 @@ class ProjectsConfig(AppConfig):
     name = "projects"
 
     def ready(self) -> None:
-        from projects import discussion, ratings, search  # noqa: F401 - registers projects with community
+        from projects import (  # noqa: F401 - registers projects with community
+            discussion,
+            paper_links,
+            ratings,
+            search,
+        )

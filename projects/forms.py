@@ -3,6 +3,8 @@ from django import forms
 from config.rendering import markdown_field
 from datasets import licences
 from datasets.forms import MultipleFileField
+from organisations.models import Organisation
+from organisations.queries import organisations_of
 from projects.models import Project
 
 
@@ -15,9 +17,26 @@ class ProjectForm(forms.Form):
 
     title = forms.CharField(max_length=200, error_messages={"required": "A project needs a title."})
     slug = forms.SlugField(max_length=100, required=False, help_text="Empty: made from the title.")
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Publish on behalf of",
+        to_field_name="slug",
+        empty_label="Yourself",
+        help_text="An organisation you belong to is shown as the owner; its members may add versions, its "
+        "owners may change the details.",
+    )
     subtitle = forms.CharField(max_length=200, required=False, help_text="One line under the title.")
     description = markdown_field(rows=6, required=False)
-    license = forms.ChoiceField(label="Licence", choices=licences.CHOICES, initial=licences.DEFAULT)
+    license = forms.ChoiceField(
+        label="Licence",
+        choices=licences.CHOICES,
+        initial=licences.DEFAULT,
+        error_messages={  # the words of the API's refusal (datasets.services.choose_licence)
+            "invalid_choice": f"'%(value)s' is not one of the licences offered: use one of {licences.ACCEPTED} "
+            "(with other, give the address of the licence's terms)."
+        },
+    )
     license_url = forms.CharField(
         label="Licence URL", max_length=500, required=False, help_text="For another licence."
     )
@@ -41,10 +60,24 @@ class ProjectForm(forms.Form):
     files = MultipleFileField(help_text="Notebooks, scripts, model files, small outputs.")
     notes = forms.CharField(max_length=5000, required=False, label="Version note")
 
+    def __init__(self, *args, user=None, current: Organisation | None = None, **kwargs):
+        """`user` may publish for the organisations they belong to; `current` is the one the project has."""
+        super().__init__(*args, **kwargs)
+        mine = organisations_of(user).values("pk") if user is not None else Organisation.objects.none()
+        choices = Organisation.objects.filter(pk__in=mine)
+        if current is not None:
+            choices |= Organisation.objects.filter(pk=current.pk)
+        if choices.exists():
+            self.fields["organisation"].queryset = choices
+        else:
+            del self.fields["organisation"]
+
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         for name in ("tags", "shared_with", "datasets", "competitions", "papers"):
             data[name] = words(data[name])
+        if "organisation" in data:
+            data["organisation"] = data["organisation"].slug if data["organisation"] else ""
         return data
 
 
@@ -79,4 +112,5 @@ class ProjectEditForm(ProjectForm):
             "datasets": " ".join(project.datasets.values_list("slug", flat=True)),
             "competitions": " ".join(project.competitions.values_list("slug", flat=True)),
             "papers": " ".join(str(pk) for pk in project.papers.values_list("pk", flat=True)),
+            "organisation": project.organisation.slug if project.organisation else "",
         }

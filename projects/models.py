@@ -8,6 +8,7 @@ from competitions.models import Competition
 from config import ratings
 from datasets import licences
 from datasets.models import Dataset
+from organisations.models import Organisation
 from submissions.models import Submission
 
 
@@ -16,7 +17,20 @@ class Project(models.Model):
         PUBLIC = "public", "Public"
         PRIVATE = "private", "Private (you and the people you share it with)"
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="projects")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        help_text="Who created it; for an organisation's project, the member who published it.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text="Published on behalf of this organisation: shown as the owner; its members may add versions.",
+    )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     subtitle = models.CharField(max_length=200, blank=True)

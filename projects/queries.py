@@ -8,6 +8,7 @@ from competitions.queries import visible_competitions
 from config.errors import NotAllowed, NotFound
 from config.ratings import damped_average
 from datasets.models import Dataset
+from organisations.queries import OWNER, organisation_role, organisations_of
 from projects.models import Project, ProjectVersion
 
 
@@ -17,16 +18,21 @@ def hidden_competition_links(user: User) -> QuerySet:
     return Project.competitions.through.objects.filter(competition_id__in=hidden).values("project_id")
 
 
+def own_projects(user: User) -> Q:
+    """The projects that are the user's work: those they created and those of their organisations."""
+    return Q(owner=user) | Q(organisation__in=organisations_of(user).values("pk"))
+
+
 def visible_projects(user: User) -> QuerySet[Project]:
-    """Public projects (unless linked to a competition the user may not reach), plus the user's own and the
-    private ones shared with them; staff see all."""
-    projects = Project.objects.select_related("owner", "forked_from")
+    """Public projects (unless linked to a competition the user may not reach), plus the user's own (and
+    their organisations') and the private ones shared with them; staff see all."""
+    projects = Project.objects.select_related("owner", "organisation", "forked_from")
     if user.is_authenticated and user.is_staff:
         return projects
     readable = Q(visibility=Project.Visibility.PUBLIC)
     if user.is_authenticated:
         readable |= Q(pk__in=Project.shared_with.through.objects.filter(user=user).values("project_id"))
-        return projects.filter((readable & ~Q(pk__in=hidden_competition_links(user))) | Q(owner=user))
+        return projects.filter((readable & ~Q(pk__in=hidden_competition_links(user))) | own_projects(user))
     return projects.filter(readable & ~Q(pk__in=hidden_competition_links(user)))
 
 
@@ -42,7 +48,11 @@ def ordered_projects(projects: QuerySet[Project], ordering: str = "newest") -> Q
     """The one place lists order projects: best rated (by the damped average, config/ratings.py), newest, most
     forked or by title."""
     if ordering == "rating":
+        # Every listed row is scored and sorted: keep those rows narrow (no joined owner, organisation or
+        # original) and fetch the related rows for the page's few projects afterwards; with 10,000
+        # projects this sort is 5x faster than over the joined rows (bench/projects_papers.py).
         projects = projects.annotate(rating_score=damped_average(Project))
+        projects = projects.select_related(None).prefetch_related("owner", "organisation", "forked_from")
     return projects.order_by(*PROJECT_ORDERINGS[ordering])
 
 
@@ -56,10 +66,11 @@ def search_projects(user: User, *, text: str = "", ordering: str = "newest") -> 
 
 
 def listed_projects(user: User) -> QuerySet[Project]:
-    """What lists show: the public projects the user may see, and the user's own (private ones too)."""
+    """What lists show: the public projects the user may see, and the user's own and their organisations'
+    (private ones too)."""
     public = Q(visibility=Project.Visibility.PUBLIC)
     if user.is_authenticated:
-        public |= Q(owner=user)
+        public |= own_projects(user)
     return visible_projects(user).filter(public)
 
 
@@ -89,9 +100,37 @@ def version_for(project: Project, number: int | None = None) -> ProjectVersion:
 
 
 def can_change(user: User, project: Project) -> bool:
-    return user.is_authenticated and (user.is_staff or project.owner_id == user.pk)
+    """Whether the user may change the project's details: who created it, an owner of its organisation, or
+    staff."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or project.owner_id == user.pk
+        or organisation_role(user, project.organisation_id) == OWNER
+    )
 
 
-def require_owner(user: User, project: Project, action: str = "add versions to it") -> None:
+def can_add_versions(user: User, project: Project) -> bool:
+    """Whether the user may save a new version: anyone who may change it, and every member of its
+    organisation (members work on the code; owners decide what the project says and who sees it)."""
+    return can_change(user, project) or organisation_role(user, project.organisation_id) is not None
+
+
+def require_owner(user: User, project: Project, action: str = "edit it") -> None:
     if not can_change(user, project):
+        if project.organisation_id:
+            raise NotAllowed(
+                f"Only the owners of {project.organisation}, which publishes '{project.slug}', can {action}."
+            )
         raise NotAllowed(f"Only the owner of '{project.slug}' can {action}.")
+
+
+def require_version_author(user: User, project: Project) -> None:
+    if not can_add_versions(user, project):
+        if project.organisation_id:
+            raise NotAllowed(
+                f"Only the members of {project.organisation}, which publishes '{project.slug}', "
+                "can add versions to it."
+            )
+        raise NotAllowed(f"Only the owner of '{project.slug}' can add versions to it.")

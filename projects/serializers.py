@@ -23,7 +23,18 @@ class ProjectVersionSerializer(serializers.ModelSerializer):
 
 
 class ProjectListSerializer(serializers.ModelSerializer, LicenceFields):
-    owner = serializers.CharField(source="owner.username", read_only=True)
+    owner = serializers.CharField(
+        source="owner.username",
+        read_only=True,
+        help_text="Who created it (for an organisation's project, the member who published it).",
+    )
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation that publishes it, shown as its owner (null: `owner` alone).",
+    )
+    rating_average = serializers.FloatField(read_only=True, allow_null=True, help_text="1 to 5 stars.")
     forked_from = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     visibility = serializers.ChoiceField(choices=Project.Visibility.values, read_only=True)
 
@@ -34,6 +45,7 @@ class ProjectListSerializer(serializers.ModelSerializer, LicenceFields):
             "title",
             "subtitle",
             "owner",
+            "organisation",
             "license",
             "license_name",
             "license_url",
@@ -41,6 +53,8 @@ class ProjectListSerializer(serializers.ModelSerializer, LicenceFields):
             "visibility",
             "forked_from",
             "fork_count",
+            "rating_count",
+            "rating_average",
             "created_at",
             "updated_at",
         ]
@@ -75,7 +89,11 @@ class ProjectSerializer(ProjectListSerializer):
 class ProjectSearchSerializer(serializers.Serializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     ordering = OrderingField(
-        PROJECT_ORDERINGS, default="newest", help_text="newest, forks (most forked first) or title."
+        PROJECT_ORDERINGS,
+        default="newest",
+        help_text="newest, forks (most forked first), title, or rating: best rated first by the damped "
+        "average (C × m + sum of stars) ÷ (C + number of ratings), m the site's mean project rating and C "
+        "PODIUM_RATING_PRIOR_WEIGHT.",
     )
 
 
@@ -87,6 +105,12 @@ def words(help_text: str) -> serializers.ListField:
 
 class ProjectCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
+    organisation = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        help_text="Slug of an organisation you belong to, to publish on its behalf (shown as the owner; its "
+        "members may add versions). Empty: yourself.",
+    )
     slug = serializers.SlugField(
         max_length=100, required=False, allow_blank=True, help_text="Empty: from the title."
     )
@@ -139,3 +163,7 @@ class ProjectUpdateSerializer(serializers.Serializer):
     datasets = serializers.ListField(child=serializers.CharField(max_length=100), help_text="Slugs.")
     competitions = serializers.ListField(child=serializers.CharField(max_length=100), help_text="Slugs.")
     papers = serializers.ListField(child=serializers.IntegerField(min_value=1), help_text="Paper ids.")
+    organisation = serializers.SlugField(
+        allow_blank=True,
+        help_text="Slug of an organisation you belong to, to publish it on its behalf; empty: as yours alone.",
+    )

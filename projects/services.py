@@ -19,6 +19,8 @@ from datasets.models import Dataset
 from datasets.queries import visible_datasets
 from datasets.services import DatasetError, NewFile, choose_licence, clean_file_name, unique_slug
 from datasets.storage import private_storage, store, stream_size
+from organisations.models import Organisation
+from organisations.queries import organisation_named, organisation_role
 from projects.models import Project, ProjectFile, ProjectVersion
 from projects.rendering import render_file
 from submissions.models import Submission
@@ -242,6 +244,24 @@ def attached_submission(user: User, submission_id: int | None) -> Submission | N
     return submission
 
 
+def publishing_organisation(user: User, slug: str) -> Organisation | None:
+    """The organisation a project is published for, by slug ("" for the user alone): one the user belongs
+    to (staff may name any)."""
+    if not slug.strip():
+        return None
+    try:
+        organisation = organisation_named(slug.strip())
+    except DomainError as error:
+        raise ProjectError(error.message, code=error.code, details=error.details) from None
+    if not user.is_staff and organisation_role(user, organisation.pk) is None:
+        raise ProjectError(
+            f"Organisation: you can publish on behalf of {organisation.name} only as one of its members.",
+            code="not_organisation_member",
+            details={"field": "organisation"},
+        )
+    return organisation
+
+
 def check_details(title: str, subtitle: str, visibility: str) -> None:
     if not title.strip():
         raise ProjectError("A project needs a title.", code="missing_title", details={"field": "title"})
@@ -279,9 +299,12 @@ def create_project(
     shared_with: Iterable[str] = (),
     submission_id: int | None = None,
     notes: str = "",
+    organisation: str = "",
 ) -> Project:
-    """Publish a project with its first version; every field is checked before a file is stored."""
+    """Publish a project with its first version, for the owner alone or on behalf of an organisation they
+    belong to (its slug); every field is checked before a file is stored."""
     check_details(title, subtitle, visibility)
+    publisher = publishing_organisation(owner, organisation)
     try:
         licence = choose_licence(license, license_url, license_name)
     except DatasetError as error:
@@ -298,6 +321,7 @@ def create_project(
         with transaction.atomic():
             project = Project.objects.create(
                 owner=owner,
+                organisation=publisher,
                 title=title.strip(),
                 slug=slug,
                 subtitle=subtitle.strip(),
@@ -335,13 +359,15 @@ EDITABLE = frozenset(
         "datasets",
         "competitions",
         "papers",
+        "organisation",
     }
 )
 
 
 def update_project(*, project: Project, user: User, changes: dict) -> Project:
     """Change what a project says about itself and what it links to: only the fields in `changes`, each
-    checked as at creation; its slug, versions and files stay. The caller checked that `user` may change it."""
+    checked as at creation; its slug, versions and files stay. `organisation` moves it to an organisation the
+    user belongs to, or back to its creator alone (""). The caller checked that `user` may change it."""
     unknown = set(changes) - EDITABLE
     if unknown:
         field = sorted(unknown)[0]
@@ -372,7 +398,11 @@ def update_project(*, project: Project, user: User, changes: dict) -> Project:
     )
     paper_rows = linked_papers(changes["papers"]) if "papers" in changes else None
     readers = shared_users(changes["shared_with"]) if "shared_with" in changes else None
+    publisher = project.organisation
+    if "organisation" in changes and (changes["organisation"] or "") != (publisher.slug if publisher else ""):
+        publisher = publishing_organisation(user, changes["organisation"] or "")
     with transaction.atomic():
+        project.organisation = publisher
         project.title, project.subtitle, project.visibility = title.strip(), subtitle.strip(), visibility
         project.description = changes.get("description", project.description)
         if licence is not None:

@@ -14,6 +14,7 @@ from projects.downloads import project_file_response
 from projects.forms import ProjectEditForm, ProjectForm, VersionForm
 from projects.queries import (
     PROJECT_ORDERINGS,
+    can_add_versions,
     can_change,
     competition_code,
     dataset_code,
@@ -53,6 +54,7 @@ def project_page(request, project, version):
         "is_latest": versions[0].number == version.number,
         "files": list(version.files.all()),
         "can_change": can_change(request.user, project),
+        "can_add_versions": can_add_versions(request.user, project),
         "datasets": project.datasets.all(),
         "competitions": project.competitions.all(),
         "forks": project.forks.filter(pk__in=search_projects(request.user).values("pk")),
@@ -82,7 +84,7 @@ def show_error(form, error: DomainError) -> None:
 
 @login_required
 def project_create(request):
-    form = ProjectForm(request.POST or None, request.FILES or None)
+    form = ProjectForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.service_arguments()
         try:
@@ -101,7 +103,12 @@ def project_edit(request, slug):
     project = project_for(request.user, slug)
     if not can_change(request.user, project):
         return redirect("projects:detail", slug=project.slug)
-    form = ProjectEditForm(request.POST or None, initial=ProjectEditForm.initial_for(project))
+    form = ProjectEditForm(
+        request.POST or None,
+        initial=ProjectEditForm.initial_for(project),
+        user=request.user,
+        current=project.organisation,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             update_project(project=project, user=request.user, changes=form.service_arguments())
@@ -115,7 +122,7 @@ def project_edit(request, slug):
 @login_required
 def version_create(request, slug):
     project = project_for(request.user, slug)
-    if not can_change(request.user, project):
+    if not can_add_versions(request.user, project):
         return redirect("projects:detail", slug=project.slug)
     form = VersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -205,7 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("list", help="list projects")
     command.add_argument("--search", "-s", help="words in the title or slug")
-    command.add_argument("--sort", choices=["newest", "forks", "title"])
+    command.add_argument(
+        "--sort",
+        choices=["newest", "rating", "forks", "title"],
+        help="rating: best rated first, by the damped average the site's help explains",
+    )
     add_json(command)
     command.set_defaults(handler=projects.list_projects)
 

@@ -12,8 +12,15 @@ from podium_cli.terminal import format_time, human_size, print_json, print_table
 from podium_cli.transfer import download, report, upload
 
 METADATA = "podium-project.json"
-TEXT_FIELDS = ["title", "subtitle", "description", "license", "visibility"]
+TEXT_FIELDS = ["title", "subtitle", "description", "license", "visibility", "organisation"]
 LIST_FIELDS = ["tags", "datasets", "competitions", "papers", "shared_with"]
+
+
+def rating_text(project: dict) -> str:
+    """'4.5 (12)': the average stars and the number of ratings; '-' before the first."""
+    if not project.get("rating_count"):
+        return "-"
+    return f"{project.get('rating_average') or 0:.1f} ({project['rating_count']})"
 
 
 def list_projects(client: Client, args) -> int:
@@ -28,14 +35,16 @@ def list_projects(client: Client, args) -> int:
         {
             "slug": p.get("slug", ""),
             "title": p.get("title", ""),
-            "owner": p.get("owner", ""),
+            "owner": p.get("organisation") or p.get("owner", ""),
+            "rating": rating_text(p),
             "forks": str(p.get("fork_count", 0)),
             "visibility": p.get("visibility", ""),
             "updated": format_time(p.get("updated_at")),
         }
         for p in listing.results
     ]
-    print_table(rows, [(name, name) for name in ("slug", "title", "owner", "forks", "visibility", "updated")])
+    columns = ("slug", "title", "owner", "rating", "forks", "visibility", "updated")
+    print_table(rows, [(name, name) for name in columns])
     if listing.is_partial:
         print(f"Showing {len(listing.results)} of {listing.count} projects.")
     return 0
@@ -192,6 +201,7 @@ def init(client: Client | None, args) -> int:
         "description": "",
         "license": "CC-BY-4.0",
         "visibility": "private",
+        "organisation": "",
         "tags": [],
         "datasets": [],
         "competitions": [],

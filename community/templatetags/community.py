@@ -10,6 +10,7 @@ from community.services import is_own_work
 from community.targets import kind_of
 from community.views import DRAFT_KEY
 from community.writeups import writeups_by_team
+from config import ratings as formula
 
 register = template.Library()
 
@@ -90,7 +91,9 @@ def rating_compact(context, target):
     to the row whose id is "{kind}-{key}" (e.g. implementation-3), which the page gives the row."""
     request = context["request"]
     kind = ratings.ratable_kind(target)
-    mine = ratings.rating_by(request.user, target)
+    given = request.__dict__.setdefault("podium_stars_given", {})  # once per kind and request, not per row
+    if kind.name not in given:
+        given[kind.name] = ratings.stars_given(request.user, kind.model)
     return {
         "user": request.user,
         "csrf_token": context.get("csrf_token"),
@@ -99,7 +102,7 @@ def rating_compact(context, target):
         "label": kind.label,
         "count": target.rating_count,
         "average": target.rating_average,
-        "yours": mine.stars if mine else None,
+        "yours": given[kind.name].get(target.pk),
         "own": ratings.is_author(request.user, target),
         "stars": ratings.STARS,
         "next": request.get_full_path(),
@@ -134,3 +137,10 @@ def for_team(links: dict, team_id: int):
 def without_final_stop(text: str) -> str:
     """A sentence put inside another one: `Spam.` reads `Spam`, so the full stop is not doubled."""
     return (text or "").rstrip().rstrip(".")
+
+
+@register.inclusion_tag("community/_best_rated_formula.html")
+def best_rated_formula() -> dict:
+    """The damped average's formula, said where a list or table is ordered by it (the issue's "say the formula
+    on the page's help"); /ratings/ explains it with the site's numbers."""
+    return {"weight": formula.prior_weight()}

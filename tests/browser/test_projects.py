@@ -58,3 +58,46 @@ def test_a_project_is_published_with_a_notebook_and_a_script_then_forked(browser
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_project_published_for_an_organisation_is_versioned_by_its_members(browser, site, tmp_path):
+    """demo-host owns the Podium Demo Lab and publishes for it; demo-cohost, a plain member, may add a version
+    but not edit the details; the lab's page lists the project."""
+    (tmp_path / "train.py").write_text(SCRIPT)
+    contexts = []
+
+    def page_of(username):
+        context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, username)
+        return page
+
+    try:
+        owner = page_of("demo-host")
+        owner.goto("/projects/new/")
+        owner.get_by_label("Title", exact=True).fill("Lab baseline")
+        owner.get_by_label("Publish on behalf of").select_option("demo-lab")
+        owner.get_by_label("Files", exact=True).set_input_files([tmp_path / "train.py"])
+        owner.get_by_role("button", name="Publish project").click()
+        owner.wait_for_url("**/projects/lab-baseline/")
+        expect(owner.locator("#project-owner")).to_contain_text("Podium Demo Lab")
+        expect(owner.locator("#edit-project")).to_be_visible()
+
+        member = page_of("demo-cohost")
+        member.goto("/projects/lab-baseline/")
+        expect(member.locator("#edit-project")).to_have_count(0)
+        member.locator("#new-version").click()
+        member.get_by_label("What changed").fill("Faster loader")
+        member.get_by_label("Files", exact=True).set_input_files([tmp_path / "train.py"])
+        member.get_by_role("button", name="Save version").click()
+        member.wait_for_url("**/projects/lab-baseline/")
+        expect(member.locator(".version-notes")).to_have_text("Faster loader")
+
+        member.goto("/orgs/demo-lab/")
+        expect(member.locator("#organisation-projects")).to_contain_text("Lab baseline")
+        screenshot(member, "organisation-projects")
+    finally:
+        for context in contexts:
+            context.close()

@@ -121,3 +121,62 @@ def test_init_refuses_to_overwrite_and_needs_no_server(podium, folder):
 
     assert again.returncode == 1
     assert "already exists" in again.stderr
+
+
+def test_push_publishes_for_the_organisation_the_metadata_names_and_pull_keeps_it(
+    podium, folder, workdir, alice
+):
+    from organisations.models import Organisation, OrganisationMembership
+
+    lab = Organisation.objects.create(name="Vision Lab", slug="vision-lab")
+    OrganisationMembership.objects.create(organisation=lab, user=alice)
+    podium.ok("projects", "init", "-p", str(folder))
+    metadata = json.loads((folder / "podium-project.json").read_text())
+    assert metadata["organisation"] == ""
+    metadata["organisation"] = "vision-lab"
+    (folder / "podium-project.json").write_text(json.dumps(metadata))
+
+    podium.ok("projects", "push", "-p", str(folder), "-m", "First try")
+    podium.ok("projects", "pull", "my-baseline", "-p", str(workdir / "copy"))
+
+    assert Project.objects.get(slug="my-baseline").organisation == lab
+    assert json.loads((workdir / "copy" / "podium-project.json").read_text())["organisation"] == "vision-lab"
+
+
+def test_push_for_an_organisation_you_are_not_in_shows_the_servers_message(podium, folder):
+    from organisations.models import Organisation
+
+    Organisation.objects.create(name="Vision Lab", slug="vision-lab")
+    podium.ok("projects", "init", "-p", str(folder))
+    metadata = json.loads((folder / "podium-project.json").read_text())
+    metadata["organisation"] = "vision-lab"
+    (folder / "podium-project.json").write_text(json.dumps(metadata))
+
+    done = podium("projects", "push", "-p", str(folder))
+
+    assert done.returncode == 1
+    assert "on behalf of Vision Lab only as one of its members" in done.stderr
+    assert not Project.objects.exists()
+
+
+def test_list_sorts_by_rating_and_shows_the_average_and_the_organisation(podium, alice):
+    from community.ratings import rate
+    from organisations.models import Organisation, OrganisationMembership
+    from projects.services import NewFile, create_project
+    from tests.community.conftest import old_account
+    from tests.projects.conftest import named
+
+    lab = Organisation.objects.create(name="Vision Lab", slug="vision-lab")
+    OrganisationMembership.objects.create(organisation=lab, user=alice)
+    plain = create_project(owner=alice, title="Plain", files=[NewFile("a.py", named("a.py", "1"))])
+    good = create_project(
+        owner=alice, title="Good", organisation="vision-lab", files=[NewFile("a.py", named("a.py", "1"))]
+    )
+    rate(user=old_account("r1"), target=good, stars=5)
+    rate(user=old_account("r2"), target=plain, stars=2)
+
+    listed = podium.ok("projects", "list", "--sort", "rating").stdout
+
+    lines = [line for line in listed.splitlines() if line.startswith(("good", "plain"))]
+    assert lines[0].split()[:4] == ["good", "Good", "vision-lab", "5.0"]
+    assert lines[1].split()[:4] == ["plain", "Plain", "alice", "2.0"]

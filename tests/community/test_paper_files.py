@@ -202,3 +202,64 @@ def test_stray_control_characters_in_a_published_file_are_dropped_not_stored():
         "Deeper nets.",
         ["K. He"],
     )
+
+
+def upload_of(rows, name="papers.json") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, json.dumps(rows).encode(), content_type="application/json")
+
+
+def test_staff_import_through_the_api_and_a_second_import_adds_nothing(api_for, moderator):
+    staff = api_for(moderator)
+
+    first = staff.post(
+        "/api/v1/papers/import/", {"kind": "papers", "file": upload_of([RESNET])}, format="multipart"
+    )
+    again = staff.post(
+        "/api/v1/papers/import/", {"kind": "papers", "file": upload_of([RESNET])}, format="multipart"
+    )
+    links = staff.post(
+        "/api/v1/papers/import/", {"kind": "links", "file": upload_of([LINK])}, format="multipart"
+    )
+
+    assert (first.status_code, first.json()) == (201, {"imported": 1, "skipped": 0})
+    assert again.json() == {"imported": 0, "skipped": 1}
+    assert links.json() == {"imported": 1, "skipped": 0}
+    assert PaperImplementation.objects.get().repository_url == LINK["repo_url"]
+
+
+def test_the_api_names_every_bad_row_and_imports_nothing(api_for, moderator):
+    rows = [RESNET, {**ATTENTION, "title": ""}, {**ATTENTION, "arxiv_id": "12"}]
+
+    answer = api_for(moderator).post(
+        "/api/v1/papers/import/", {"kind": "papers", "file": upload_of(rows)}, format="multipart"
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "import_bad_rows"
+    assert answer.json()["message"].startswith(
+        "Nothing was imported: 2 of 3 rows cannot be read. Row 2 has no title."
+    )
+    assert answer.json()["details"]["rows"][1].startswith(
+        "Row 3 (Attention Is All You Need): '12' is not an arXiv id"
+    )
+    assert Paper.objects.count() == 0
+
+
+def test_only_staff_import_through_the_api(api_for, participant):
+    anonymous = api_for().post("/api/v1/papers/import/", {"kind": "papers", "file": upload_of([RESNET])})
+    refused = api_for(participant).post(
+        "/api/v1/papers/import/", {"kind": "papers", "file": upload_of([RESNET])}, format="multipart"
+    )
+
+    assert anonymous.status_code == 401
+    assert (refused.status_code, refused.json()["message"]) == (403, "Only staff can import papers.")
+    assert Paper.objects.count() == 0
+
+
+def test_an_import_of_an_unknown_kind_is_a_400_on_kind(api_for, moderator):
+    answer = api_for(moderator).post(
+        "/api/v1/papers/import/", {"kind": "tables", "file": upload_of([RESNET])}, format="multipart"
+    )
+
+    assert answer.status_code == 400
+    assert "kind" in answer.json()["details"]["fields"]

@@ -177,3 +177,20 @@ def test_the_list_costs_the_same_few_queries_for_many_projects(alice, client, dj
         response = client.get("/api/v1/projects/?ordering=forks")
 
     assert response.json()["count"] == 12
+
+
+def test_the_best_rated_list_costs_the_same_few_queries_for_many_projects(
+    alice, client, django_assert_max_num_queries
+):
+    for n in range(12):
+        alice.post("/api/v1/projects/", {"title": f"P{n}", "files": [named("a.py", "1")]}, format="multipart")
+
+    with django_assert_max_num_queries(
+        7
+    ):  # the site's mean, the count, the page, its owners, organisations, forks
+        api = client.get("/api/v1/projects/?ordering=rating")
+    with django_assert_max_num_queries(8):
+        page = client.get("/projects/?ordering=rating")
+
+    assert api.json()["count"] == 12
+    assert page.content.decode().count('class="card project-card"') == 12

@@ -163,3 +163,29 @@ def test_a_write_up_shows_the_projects_attached_to_its_submission(
             files=[NewFile("a.py", named("a.py", "1"))],
         )
     assert refused.value.details["field"] == "submission"
+
+
+FORMULA = "(C × m + sum of stars) ÷ (C + number of ratings)"
+
+
+def test_every_page_ordered_by_the_damped_average_says_its_formula(client, host, settings):
+    from community.models import Paper
+    from datasets.models import Dataset
+
+    settings.PODIUM_RATING_PRIOR_WEIGHT = 7
+    competition = make_competition(host=host)
+    Dataset.objects.create(owner=host, title="Weather", slug="weather")
+    paper = Paper.objects.create(title="Random Forests", authors=["L. Breiman"])
+    pages = [
+        "/projects/?ordering=rating",
+        "/projects/",
+        f"/competitions/{competition.slug}/code/",
+        "/datasets/weather/code/",
+        "/datasets/?ordering=rating",
+        f"/papers/{paper.pk}/",
+    ]
+
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert FORMULA in page, url
+        assert "with C = 7 and m the site's mean rating" in page, url
