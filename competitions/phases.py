@@ -225,6 +225,14 @@ def board_pair(
     return pair_of(competition, chosen_phase, chosen_track)
 
 
+def named_pair(competition: Competition, phase: int | str | None, track: str | None) -> PhaseTrack | None:
+    """The pair a host names to change alone (`phase`, `track`; the one left out is the current phase or
+    the default track), or None when neither is named: the competition's own setup."""
+    if phase in (None, "") and not track:
+        return None
+    return board_pair(competition, phase, track)
+
+
 def submission_pair(
     competition: Competition,
     phase: int | str | None = None,

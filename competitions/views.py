@@ -16,9 +16,10 @@ from competitions.forms import (
     CompetitionSettingsForm,
     RescoreForm,
 )
-from competitions.models import Competition, CompetitionHost
+from competitions.models import Competition, CompetitionHost, PhaseTrack
 from competitions.phase_forms import phase_rows_for, track_rows_for
 from competitions.phase_setup import shape_new_competition
+from competitions.phases import named_pair, pairs_of
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
@@ -259,8 +260,10 @@ def render_host_page(request, competition: Competition, **forms):
         forms.setdefault("eligibility_form", PrizeEligibilityForm())
         forms.setdefault("phase_rows", phase_rows_for(competition))
         forms.setdefault("track_rows", track_rows_for(competition))
+        pair = rescored_pair(request, competition)
         context.update(
-            rescore_form=rescore_form_for(competition),
+            rescore_form=rescore_form_for(competition, pair=pair),
+            rescore_targets=rescore_targets(competition, pair),
             rescore=competition.rescores.first(),
             ineligible_teams=competition.teams.filter(prize_ineligible_at__isnull=False).order_by("name"),
             prizes_locked=competition.phase == Competition.Phase.FINISHED,
@@ -272,5 +275,31 @@ def render_host_page(request, competition: Competition, **forms):
     return render(request, "competitions/host.html", context)
 
 
-def rescore_form_for(competition: Competition, data=None, files=None) -> RescoreForm:
-    return RescoreForm(data, files, competition=competition)
+def rescore_form_for(competition: Competition, data=None, files=None, pair=None) -> RescoreForm:
+    return RescoreForm(data, files, competition=competition, pair=pair)
+
+
+def rescored_pair(request, competition: Competition) -> PhaseTrack | None:
+    """The pair the Host tab's rescore form is for (`?rescore=N:slug`), or None: the competition's setup."""
+    phase, _, track = request.GET.get("rescore", "").partition(":")
+    try:
+        return named_pair(competition, phase, track)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return None
+
+
+def rescore_targets(competition: Competition, chosen: PhaseTrack | None) -> list[tuple[str, str, bool]]:
+    """What the Host tab may rescore (value, label, chosen): the competition's setup, or one pair alone
+    when there are several."""
+    pairs = pairs_of(competition)
+    if len(pairs) < 2:
+        return []
+    targets = [("", "The competition's setup (every phase and track that uses it)", chosen is None)]
+    for pair in pairs:
+        own = " (its own setup)" if pair.has_own_solution or pair.metric else ""
+        label = f"{pair.phase.name} / {pair.track.name}{own}"
+        targets.append(
+            (f"{pair.phase.number}:{pair.track.slug}", label, chosen is not None and pair.pk == chosen.pk)
+        )
+    return targets

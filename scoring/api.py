@@ -5,6 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from competitions.phases import named_pair
 from competitions.queries import can_review, competition_for
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONField, BoundedJSONParser, MetricParamsField, loads_bounded
@@ -27,6 +28,18 @@ class RescoreRequestSerializer(serializers.Serializer):
         "them); left out, the current ones stay.",
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    phase = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Rescore one phase-and-track pair alone (with `track`; left out: the current phase). "
+        "Neither given: the competition's setup and every pair that uses it.",
+    )
+    track = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="Rescore one phase-and-track pair alone (with `phase`; left out: the default track).",
+    )
 
 
 # drf-spectacular's own way to say "this component or null" in OpenAPI 3.0 (as for allow_null fields).
@@ -63,7 +76,8 @@ class RescoreApi(APIView):
         summary="Score every submission again with a new solution and/or metric (the host)",
         description="Multipart with an optional `solution` file, `metric`, `metric_params` (a JSON object) and "
         "`reason`; JSON will do when no file is sent. The leaderboards switch to the new scores in one step "
-        "once every submission has its new one.",
+        "once every submission has its new one. With `phase` and/or `track`, only that pair's submissions "
+        "are scored again and the pair keeps the new setup as its own.",
         tags=["leaderboards"],
         request={
             "multipart/form-data": RescoreRequestSerializer,
@@ -91,6 +105,7 @@ class RescoreApi(APIView):
             metric_params=params,
             score_columns=data.get("score_columns"),
             reason=data.get("reason", ""),
+            phase_track=named_pair(competition, data.get("phase"), data.get("track")),
         )
         return Response(RescoreSerializer(rescore).data, status=202)
 
