@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from competitions.phase_setup import ONE_PHASE, shape_new_competition, tracks_named
+from competitions.phases import public_data_of
 from competitions.queries import (
     competition_for,
     downloadable_data,
@@ -168,7 +169,8 @@ class CompetitionFilesApi(APIView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        files = competition.data_version.files.all() if competition.data_version else []
+        version = public_data_of(competition)
+        files = version.files.all() if version is not None else []
         return Response(DatasetFileSerializer(files, many=True).data)
 
 

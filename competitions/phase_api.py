@@ -35,6 +35,14 @@ class PhaseInputSerializer(serializers.Serializer):
     carry_over = serializers.ChoiceField(choices=Phase.CarryOver.choices, required=False, default="none")
     carry_over_count = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
     decides = OnOffField(required=False, default=False, help_text="At most one phase; none: the last.")
+    data_version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="The version of the competition's data set participants download in this phase; null: the "
+        "competition's data.",
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -114,6 +122,7 @@ class PhasesApi(APIView):
                 carry_over=item["carry_over"],
                 carry_over_count=item["carry_over_count"],
                 decides=item["decides"],
+                data_version=item["data_version"],
             )
             for item in data["phases"]
         ]

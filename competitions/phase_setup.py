@@ -23,6 +23,7 @@ from competitions.queries import can_manage
 from competitions.rules import LIMITS_BY_NAME, PHASE_LIMITS
 from config.errors import NotAllowed
 from config.timestamps import utc_label
+from datasets.models import DatasetVersion
 from datasets.storage import private_storage, store
 from scoring import engine
 
@@ -41,6 +42,7 @@ class PhasePlan:
     carry_over: str = Phase.CarryOver.NONE
     carry_over_count: int | None = None
     decides: bool = False
+    data_version: int | None = None  # a version number of the competition's data; None: the competition's
 
 
 @dataclass
@@ -132,6 +134,28 @@ def check_within_competition(competition: Competition, plans: list[PhasePlan]) -
         )
 
 
+def phase_data_versions(competition: Competition, plans: list[PhasePlan]) -> list[DatasetVersion | None]:
+    """Each phase's own public data: a version of the competition's data set (the host adds one on its
+    page), or None to share the competition's."""
+    versions = (
+        {version.number: version for version in competition.data_version.dataset.versions.all()}
+        if competition.data_version is not None
+        else {}
+    )
+    chosen = []
+    for index, plan in enumerate(plans):
+        if plan.data_version is not None and plan.data_version not in versions:
+            known = ", ".join(str(number) for number in sorted(versions)) or "none"
+            raise refused(
+                f"phases[{index}].data_version",
+                f"Phase {index + 1} ({plan.name}): the competition's data has no version {plan.data_version}; "
+                f"its versions are {known}.",
+                "unknown_data_version",
+            )
+        chosen.append(versions.get(plan.data_version) if plan.data_version is not None else None)
+    return chosen
+
+
 @transaction.atomic
 def set_phases(*, competition: Competition, user: User, plans: list[PhasePlan]) -> list[Phase]:
     """Replace the competition's phases by the plans (matched by number, so a kept phase keeps its
@@ -140,6 +164,7 @@ def set_phases(*, competition: Competition, user: User, plans: list[PhasePlan]) 
     require_manager(user, competition)
     check_phases(competition, plans)
     check_within_competition(competition, plans)
+    data_versions = phase_data_versions(competition, plans)
     locked = locks.lock_competition(competition.pk)
     existing = {phase.number: phase for phase in locked.phases.all()}
     for number, phase in existing.items():
@@ -164,6 +189,7 @@ def set_phases(*, competition: Competition, user: User, plans: list[PhasePlan]) 
             "carry_over": plan.carry_over,
             "carry_over_count": plan.carry_over_count if plan.carry_over == Phase.CarryOver.LAST else None,
             "decides": index == deciding_index,
+            "data_version": data_versions[index],
         }
         if plan.has_own_quotas:
             values.update(

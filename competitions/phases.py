@@ -21,6 +21,7 @@ from django.utils import timezone
 from competitions.models import Competition, Phase, PhaseTrack, Track
 from competitions.rules import PHASE_LIMITS
 from config.errors import DomainError
+from datasets.models import DatasetVersion
 
 DEFAULT_PHASE_NAME = "Phase 1"
 DEFAULT_TRACK_SLUG = "main"
@@ -117,7 +118,7 @@ def pairs_of(competition: Competition) -> list[PhaseTrack]:
     if cached is None:
         cached = list(
             PhaseTrack.objects.filter(competition=competition)
-            .select_related("phase", "track")
+            .select_related("phase__data_version", "track")
             .order_by("phase__number", "track__number")
         )
         for found in cached:
@@ -175,6 +176,12 @@ def current_phase(competition: Competition, moment: datetime | None = None) -> P
 def deciding_phase(competition: Competition) -> Phase:
     phases = phases_of(competition)
     return next((phase for phase in phases if phase.decides), phases[-1])
+
+
+def public_data_of(competition: Competition, phase: Phase | None = None) -> DatasetVersion | None:
+    """The public data of a phase (by default the current one): its own version, or the competition's."""
+    phase = phase or current_phase(competition)
+    return phase.data_version or competition.data_version
 
 
 def default_track(competition: Competition) -> Track:

@@ -36,6 +36,7 @@ from competitions.models import (
     Team,
     TeamMembership,
 )
+from competitions.phases import public_data_of
 from config.errors import DomainError, NotAuthenticated, NotFound
 from datasets.models import DatasetFile, DatasetVersion
 from datasets.storage import public_storage
@@ -466,11 +467,13 @@ def require_data_access(user: User, competition: Competition) -> None:
 
 
 def downloadable_data(user: User, competition: Competition) -> DatasetVersion:
-    """The competition's public data, once the user may download it."""
+    """The current phase's public data (its own version, or the competition's), once the user may download
+    it."""
     require_data_access(user, competition)
-    if competition.data_version is None:
+    version = public_data_of(competition)
+    if version is None:
         raise NotFound("This competition has no data files yet.")
-    return competition.data_version
+    return version
 
 
 def downloadable_file(user: User, competition: Competition, name: str) -> DatasetFile:
@@ -512,11 +515,8 @@ def can_see_private_scores(user: User, competition: Competition) -> bool:
 def submission_format(competition: Competition) -> dict:
     """What a prediction file must look like, for clients that check a file before spending a submission."""
     metric = engine.METRICS.get(competition.metric)
-    # A null foreign key reads as None without a query, as checking data_version_id would.
-    has_sample = (
-        competition.data_version is not None
-        and competition.data_version.files.filter(name=SAMPLE_SUBMISSION_NAME).exists()
-    )
+    version = public_data_of(competition)
+    has_sample = version is not None and version.files.filter(name=SAMPLE_SUBMISSION_NAME).exists()
     return {
         "id_column": competition.id_column,
         "columns": competition.submission_columns,

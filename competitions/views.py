@@ -19,7 +19,7 @@ from competitions.forms import (
 from competitions.models import Competition, CompetitionHost, PhaseTrack
 from competitions.phase_forms import phase_rows_for, track_rows_for
 from competitions.phase_setup import shape_new_competition
-from competitions.phases import named_pair, pairs_of
+from competitions.phases import current_phase, named_pair, pairs_of, public_data_of
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
@@ -113,7 +113,11 @@ def overview(request, slug):
 def data(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "data")
-    files = list(competition.data_version.files.all()) if competition.data_version else []
+    phase = current_phase(competition)
+    version = public_data_of(competition, phase)
+    files = list(version.files.all()) if version is not None else []
+    context["data_phase"] = phase if phase.data_version_id is not None else None
+    context["data_version"] = version
     may_download = context["is_host"] or context["has_accepted_current_rules"]
     # The first rows are the data itself: shown to those who may download it, never read from elsewhere
     # than the competition's public data files (the solution is not one of them).
