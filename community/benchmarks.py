@@ -15,10 +15,10 @@ from accounts.models import User
 from community.benchmark_tasks import task_named
 from community.models import Benchmark, ImportedResult, WriteUp
 from competitions.models import Competition
-from competitions.queries import can_manage
+from competitions.queries import require_manager
 from competitions.score_columns import visible_columns
 from competitions.services import keep_open_after_end
-from config.errors import DomainError, NotAllowed, NotFound
+from config.errors import DomainError, NotFound
 from config.timestamps import utc_label
 from leaderboards import charts
 from leaderboards.queries import higher_is_better
@@ -66,8 +66,7 @@ def metric_name(competition: Competition) -> str:
 
 def open_benchmark(*, host: User, competition: Competition, task: str, dataset_name: str = "") -> Benchmark:
     """The host keeps a finished competition open as a benchmark (its private leaderboard stays frozen)."""
-    if not can_manage(host, competition):
-        raise NotAllowed("Only the competition's host can turn it into a benchmark.")
+    require_manager(host, competition, "turn it into a benchmark")
     if competition.phase != Competition.Phase.FINISHED:
         raise BenchmarkRefused(
             f"A competition becomes a benchmark after it ends ({utc_label(competition.end_at)}).",

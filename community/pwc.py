@@ -12,8 +12,7 @@ from django.db import transaction
 from accounts.models import User
 from community.benchmarks import BenchmarkRefused, BenchmarkRow, metric_name, score_column_labels
 from community.models import Benchmark, ImportedResult
-from competitions.queries import can_manage
-from config.errors import NotAllowed
+from competitions.queries import require_manager
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_LISTED_PROBLEMS = 10
@@ -69,8 +68,7 @@ def import_table(
 ) -> dict:
     """Add a results table's rows to the benchmark as imported results, all or none. Rows already imported
     (same method, paper and score) are skipped. Returns {"imported": n, "skipped": n, "metric": column}."""
-    if not can_manage(host, benchmark.competition):
-        raise NotAllowed("Only the competition's host can import results into its benchmark.")
+    require_manager(host, benchmark.competition, "import results into its benchmark")
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportRefused(
             f"The file is {len(content):,} bytes; an import holds at most {MAX_IMPORT_BYTES:,}.",

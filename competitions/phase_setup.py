@@ -19,9 +19,8 @@ from competitions import locks
 from competitions.compact_solutions import store_compact
 from competitions.models import Competition, Phase, PhaseTrack, Track
 from competitions.phases import DEFAULT_TRACK_NAME, DEFAULT_TRACK_SLUG, PhaseError, pairs_of
-from competitions.queries import can_manage
+from competitions.queries import require_manager
 from competitions.rules import LIMITS_BY_NAME, PHASE_LIMITS
-from config.errors import NotAllowed
 from config.timestamps import utc_label
 from datasets.models import DatasetVersion
 from datasets.storage import private_storage, store
@@ -57,9 +56,7 @@ def refused(name: str, message: str, code: str) -> PhaseError:
     return PhaseError(message, code=code, details={"field": name})
 
 
-def require_manager(user: User, competition: Competition) -> None:
-    if not can_manage(user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can set its phases and tracks.")
+SETS_PHASES = "set its phases and tracks"
 
 
 def check_phases(competition: Competition, plans: list[PhasePlan]) -> None:
@@ -161,7 +158,7 @@ def set_phases(*, competition: Competition, user: User, plans: list[PhasePlan]) 
     """Replace the competition's phases by the plans (matched by number, so a kept phase keeps its
     submissions and boards); a phase that has submissions cannot be removed. The competition's start and
     end become the first phase's start and the last phase's end."""
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PHASES)
     check_phases(competition, plans)
     check_within_competition(competition, plans)
     data_versions = phase_data_versions(competition, plans)
@@ -234,7 +231,7 @@ def check_tracks(competition: Competition, plans: list[TrackPlan]) -> None:
 def set_tracks(*, competition: Competition, user: User, plans: list[TrackPlan]) -> list[Track]:
     """Replace the competition's tracks by the plans (matched by slug); a track with submissions cannot be
     removed. Without a default named, the first is the default."""
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PHASES)
     check_tracks(competition, plans)
     locked = locks.lock_competition(competition.pk)
     slugs = [plan.slug.strip() for plan in plans]
@@ -317,7 +314,7 @@ def set_pair_scoring(
     its setup (a rescore changes it)."""
     from competitions.score_columns import check_score_columns
 
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PHASES)
     if pair.submissions.filter(status="scored").exists():
         raise refused(
             "solution",
@@ -409,7 +406,7 @@ def use_phase_template(*, competition: Competition, user: User, template: str) -
     if template != ONE_PHASE:
         choices = ", ".join(key for key, _ in PHASE_TEMPLATES)
         raise refused("phase_template", f"The phase template must be one of {choices}.", "unknown_template")
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PHASES)
     return list(competition.phases.all())
 
 

@@ -11,19 +11,19 @@ from django.views.decorators.http import require_POST
 from competitions.phase_forms import phase_rows_for, track_rows_for
 from competitions.phase_setup import (
     DEVELOPMENT_THEN_FINAL,
-    require_manager,
+    SETS_PHASES,
     set_phases,
     set_tracks,
 )
 from competitions.phase_setup import use_phase_template as apply_template
 from competitions.phases import PhaseError
-from competitions.queries import competition_for
+from competitions.queries import competition_for, require_manager
 from competitions.views import render_host_page
 
 
 def managed(request, slug):
     competition = competition_for(request.user, slug)
-    require_manager(request.user, competition)
+    require_manager(request.user, competition, SETS_PHASES)
     return competition
 
 

@@ -37,7 +37,7 @@ from competitions.models import (
     TeamMembership,
 )
 from competitions.phases import public_data_of
-from config.errors import DomainError, NotAuthenticated, NotFound
+from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
 from datasets.models import DatasetFile, DatasetVersion
 from datasets.storage import public_storage
 from organisations.models import OrganisationMembership
@@ -135,6 +135,26 @@ def can_review(user: User, competition: Competition) -> bool:
 
 def can_manage_hosts(user: User, competition: Competition) -> bool:
     return host_role(user, competition) == HostRole.OWNER
+
+
+class NotHost(NotAllowed):
+    """An action of the competition's organisers, refused to anyone else: one code and one wording for
+    every host route, page and API alike."""
+
+    code = "not_host"
+
+
+def require_manager(user: User, competition: Competition, action: str) -> None:
+    """The guard of every host action that changes something: the owner (and staff) and co-hosts pass,
+    reviewers and everyone else are refused (403 not_host) with the action named."""
+    if not can_manage(user, competition):
+        raise NotHost(f"Only the competition's host or a co-host can {action}.")
+
+
+def require_reviewer(user: User, competition: Competition, action: str) -> None:
+    """The guard of what organisers read: reviewers pass too."""
+    if not can_review(user, competition):
+        raise NotHost(f"Only the competition's host, co-hosts and reviewers can {action}.")
 
 
 def managers_of(competition: Competition) -> list[User]:

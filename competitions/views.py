@@ -25,10 +25,11 @@ from competitions.queries import (
     CompetitionSearch,
     awaits_email_confirmation,
     can_manage,
-    can_review,
     competition_for,
     downloadable_data,
     downloadable_file,
+    require_manager,
+    require_reviewer,
     search_competitions,
     solution_check,
     submission_limits,
@@ -41,7 +42,7 @@ from competitions.services import (
     publish_competition,
     update_competition,
 )
-from config.errors import DomainError, NotAllowed
+from config.errors import DomainError
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.previews import file_previews, with_previews
 from datasets.queries import search_datasets
@@ -217,8 +218,7 @@ def publish(request, slug):
 def check(request, slug):
     """The host's check of a competition before publishing it: split, format, sample, what is missing."""
     competition = competition_for(request.user, slug)
-    if not can_review(request.user, competition):
-        raise NotAllowed("Only the competition's host, co-hosts and reviewers can check its solution.")
+    require_reviewer(request.user, competition, "check its solution")
     context = competition_context(request, competition, "host")
     context["check"] = solution_check(competition)
     context["steps"] = HOSTING_STEPS
@@ -230,11 +230,10 @@ def host_settings(request, slug):
     """The host's page: change text, rules, limits and deadlines, or extend the end. Reviewers read it
     without its forms."""
     competition = competition_for(request.user, slug)
-    if not can_review(request.user, competition):
-        raise NotAllowed("Only the competition's host, co-hosts and reviewers can open the Host tab.")
+    require_reviewer(request.user, competition, "open the Host tab")
     if not can_manage(request.user, competition):
         if request.method == "POST":
-            raise NotAllowed("Only the competition's host or a co-host can change it; reviewers read it.")
+            require_manager(request.user, competition, "change it; reviewers read it")
         return render_host_page(request, competition)
     initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
     form = CompetitionSettingsForm(request.POST or None, initial=initial)

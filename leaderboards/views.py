@@ -7,10 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from competitions.phases import current_phase, phases_of, tracks_of
-from competitions.queries import can_review, competition_for
+from competitions.queries import competition_for, require_reviewer
 from competitions.score_columns import columns_of
 from competitions.views import competition_context
-from config.errors import NotAllowed
 from leaderboards import charts, dashboard
 from leaderboards.api import leaderboard_download
 from leaderboards.boards import board_columns, board_for
@@ -132,8 +131,7 @@ def delete(request, slug, submission_id):
 def host_dashboard(request, slug):
     """The host's view of the competition: joins, submissions, failures and the top of both boards."""
     competition = competition_for(request.user, slug)
-    if not can_review(request.user, competition):
-        raise NotAllowed("Only the competition's host, co-hosts, reviewers and staff can see its dashboard.")
+    require_reviewer(request.user, competition, "see its dashboard")
     figures = dashboard.host_dashboard(competition)
     context = competition_context(request, competition, "host")
     context.update(figures=figures, **dashboard_charts(figures))

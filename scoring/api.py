@@ -6,11 +6,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from competitions.phases import named_pair
-from competitions.queries import can_review, competition_for
+from competitions.queries import competition_for, require_reviewer
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONField, BoundedJSONParser, MetricParamsField, loads_bounded
 from config.api_schema import errors
-from config.errors import DomainError, NotAllowed
+from config.errors import DomainError
 from scoring.rescoring import cancel_rescore, start_rescore
 from scoring.serializers import RescoreSerializer
 
@@ -66,8 +66,7 @@ class RescoreApi(APIView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        if not can_review(request.user, competition):
-            raise NotAllowed("Only the competition's host, co-hosts and reviewers can see its rescores.")
+        require_reviewer(request.user, competition, "see its rescores")
         latest = competition.rescores.first()
         return Response(RescoreSerializer(latest).data if latest else None)
 

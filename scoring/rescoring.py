@@ -24,9 +24,8 @@ from competitions.errors import CompetitionError
 from competitions.models import Competition, PhaseTrack
 from competitions.phase_setup import forget_pairs
 from competitions.phases import ScoringSetup, scoring_setup
-from competitions.queries import can_manage
+from competitions.queries import require_manager
 from competitions.score_columns import check_score_columns, engine_columns, tie_key_of
-from config.errors import NotAllowed
 from datasets.storage import private_storage, store
 from scoring import engine, signals
 from scoring.engine.parameters import coerce_params
@@ -76,10 +75,7 @@ def start_rescore(
     """Score every submission again under a new solution, metric or secondary columns (None keeps the
     current ones, checked again against the new metric); the boards switch once all are done. With
     `phase_track`, only that pair's submissions, against that pair's current setup."""
-    if not can_manage(user, competition):
-        raise NotAllowed(
-            "Only the competition's host or a co-host can replace the solution or change the metric."
-        )
+    require_manager(user, competition, "replace the solution or change the metric")
     running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
     if running:
         raise CompetitionError(
@@ -408,8 +404,7 @@ def give_up(rescore: Rescore) -> None:
 
 def cancel_rescore(*, competition: Competition, user: User) -> Rescore:
     """The host stops the running rescore; the leaderboards keep the scores they have."""
-    if not can_manage(user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can cancel a rescore.")
+    require_manager(user, competition, "cancel a rescore")
     running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
     if running is None or not end_rescore(
         running, Rescore.Status.CANCELLED, f"Cancelled by {user.username}."

@@ -82,7 +82,9 @@ def test_rescoring_one_track_scores_only_its_submissions_and_gives_it_its_own_se
 def test_a_competition_rescore_leaves_out_a_pair_that_has_its_own_setup(two_tracks, alice, host):
     scored(two_tracks, alice, {}, track="hard")
     hard = board_pair(two_tracks, track="hard")
-    run_to_the_end(rescoring.start_rescore(competition=two_tracks, user=host, metric="macro_f1", phase_track=hard))
+    run_to_the_end(
+        rescoring.start_rescore(competition=two_tracks, user=host, metric="macro_f1", phase_track=hard)
+    )
     scored(two_tracks, alice, {})
 
     rescore = rescoring.start_rescore(competition=two_tracks, user=host, metric="balanced_accuracy")
@@ -95,7 +97,9 @@ def test_a_competition_rescore_leaves_out_a_pair_that_has_its_own_setup(two_trac
 
 def test_nothing_to_change_is_judged_against_the_pairs_own_setup(two_tracks, alice, host):
     hard = board_pair(two_tracks, track="hard")
-    run_to_the_end(rescoring.start_rescore(competition=two_tracks, user=host, metric="macro_f1", phase_track=hard))
+    run_to_the_end(
+        rescoring.start_rescore(competition=two_tracks, user=host, metric="macro_f1", phase_track=hard)
+    )
 
     hard.refresh_from_db()
 
@@ -124,7 +128,9 @@ def test_the_api_rescores_one_pair_named_by_phase_and_track(two_tracks, alice, h
     ("where", "code", "field"),
     [({"track": "nope"}, "unknown_track", "track"), ({"phase": 9}, "unknown_phase", "phase")],
 )
-def test_the_api_refuses_an_unknown_phase_or_track_naming_the_field(two_tracks, host, api_for, where, code, field):
+def test_the_api_refuses_an_unknown_phase_or_track_naming_the_field(
+    two_tracks, host, api_for, where, code, field
+):
     answer = api_for(host).post(
         f"/api/v1/competitions/{two_tracks.slug}/rescore/", {"metric": "macro_f1", **where}, format="json"
     )
@@ -166,8 +172,13 @@ def test_the_host_tab_refuses_an_unknown_track_with_its_message(two_tracks, host
     client.force_login(host)
 
     answer = client.post(
-        f"/competitions/{two_tracks.slug}/host/rescore/", {"phase": "1", "track": "nope", "metric": "macro_f1"}, follow=True
+        f"/competitions/{two_tracks.slug}/host/rescore/",
+        {"phase": "1", "track": "nope", "metric": "macro_f1"},
+        follow=True,
     )
 
-    assert "This competition has no track &#x27;nope&#x27;; its tracks are main, hard." in answer.content.decode()
+    assert (
+        "This competition has no track &#x27;nope&#x27;; its tracks are main, hard."
+        in answer.content.decode()
+    )
     assert not Rescore.objects.exists()
