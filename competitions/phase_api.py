@@ -64,11 +64,17 @@ class TrackInputSerializer(serializers.Serializer):
 
 class TracksInputSerializer(serializers.Serializer):
     tracks = TrackInputSerializer(many=True)
+    quotas_shared_across_tracks = OnOffField(
+        required=False,
+        help_text="true: one quota (daily, total, in flight) for all the tracks of a phase; false: one per "
+        "track. Left out: unchanged.",
+    )
 
 
 class PhasesAndTracksSerializer(serializers.Serializer):
     phases = PhaseSerializer(many=True)
     tracks = TrackSerializer(many=True)
+    quotas_shared_across_tracks = serializers.BooleanField()
 
 
 class PairScoringInputSerializer(serializers.Serializer):
@@ -91,7 +97,11 @@ class PairScoringSerializer(serializers.Serializer):
 
 
 def both(competition) -> dict:
-    return {"phases": phases_answer(competition), "tracks": tracks_answer(competition)}
+    return {
+        "phases": phases_answer(competition),
+        "tracks": tracks_answer(competition),
+        "quotas_shared_across_tracks": competition.quotas_shared_across_tracks,
+    }
 
 
 class PhasesApi(APIView):
@@ -147,7 +157,12 @@ class TracksApi(APIView):
         competition = competition_for(request.user, slug)
         data = validated(TracksInputSerializer, request)
         plans = [TrackPlan(**item) for item in data["tracks"]]
-        set_tracks(competition=competition, user=request.user, plans=plans)
+        set_tracks(
+            competition=competition,
+            user=request.user,
+            plans=plans,
+            quotas_shared=data.get("quotas_shared_across_tracks"),
+        )
         return Response(both(competition))
 
 

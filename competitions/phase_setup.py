@@ -228,9 +228,12 @@ def check_tracks(competition: Competition, plans: list[TrackPlan]) -> None:
 
 
 @transaction.atomic
-def set_tracks(*, competition: Competition, user: User, plans: list[TrackPlan]) -> list[Track]:
+def set_tracks(
+    *, competition: Competition, user: User, plans: list[TrackPlan], quotas_shared: bool | None = None
+) -> list[Track]:
     """Replace the competition's tracks by the plans (matched by slug); a track with submissions cannot be
-    removed. Without a default named, the first is the default."""
+    removed. Without a default named, the first is the default. `quotas_shared` (None: unchanged) makes one
+    quota for all the tracks of a phase instead of one per track."""
     require_manager(user, competition, SETS_PHASES)
     check_tracks(competition, plans)
     locked = locks.lock_competition(competition.pk)
@@ -265,6 +268,9 @@ def set_tracks(*, competition: Competition, user: User, plans: list[TrackPlan]) 
     complete_pairs(locked)
     for pair in PhaseTrack.objects.filter(competition=locked):
         check_has_solution(locked, pair)
+    if quotas_shared is not None:
+        Competition.objects.filter(pk=locked.pk).update(quotas_shared_across_tracks=quotas_shared)
+        competition.quotas_shared_across_tracks = quotas_shared
     forget_pairs(competition)
     return tracks
 

@@ -72,7 +72,12 @@ def save_tracks(request, slug):
     if rows.is_valid():
         plans = [row.plan() for row in rows if not row.is_blank()]
         try:
-            set_tracks(competition=competition, user=request.user, plans=plans)
+            set_tracks(
+                competition=competition,
+                user=request.user,
+                plans=plans,
+                quotas_shared=request.POST.get("quotas_shared_across_tracks") == "on",
+            )
         except PhaseError as error:
             refusal = error
         else:

@@ -292,6 +292,7 @@ class CompetitionDetailSerializer(CompetitionSerializer):
             *CompetitionSerializer.Meta.fields,
             "phases",
             "tracks",
+            "quotas_shared_across_tracks",
             "prizes",
             "score_columns",
             "submission_format",

@@ -16,11 +16,10 @@ from leaderboards.boards import board_columns, board_for
 from leaderboards.prizes import rows_with_prizes
 from leaderboards.queries import (
     board_page,
-    leaderboard_rows,
     ranks_of_teams,
     row_filters,
     rows_at_ranks,
-    sorted_by_column,
+    rows_sorted_by_column,
     with_cells,
 )
 from leaderboards.standing import delete_submission
@@ -46,12 +45,16 @@ def leaderboard(request, slug):
     # An unknown or hidden label shows the board in rank order, as a stale link should.
     sort = next((column for column in columns if column.label == request.GET.get("sort")), None)
     if sort is not None and not only:
-        every_row = sorted_by_column(
-            leaderboard_rows(competition, board.split, limit=board.size or 1, size=board.size, pair=pair),
+        page = Paginator(range(board.size), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = rows_sorted_by_column(
+            competition,
+            board.split,
             sort,
+            offset=(page.number - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            size=board.size,
+            pair=pair,
         )
-        page = Paginator(every_row, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
     elif only:
         teams = filters[only].teams(competition)
         page = Paginator(ranks_of_teams(competition, board.split, teams, pair), PAGE_SIZE).get_page(
