@@ -85,7 +85,9 @@ class LeaderboardApi(APIView):
                 competition, board.split, sort, offset=offset, limit=limit, size=board.size, pair=board.pair
             )
         viewer_team = team_for(request.user, competition) if request.user.is_authenticated else None
-        rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=viewer_team)
+        rows, _ = rows_with_prizes(
+            request.user, competition, board.split, rows, viewer_team=viewer_team, pair=board.pair
+        )
         page = {
             "phase": board.pair.phase.number,
             "track": board.pair.track.slug,
@@ -135,7 +137,9 @@ def leaderboard_download(request, slug) -> HttpResponse:
         if board.size
         else []
     )
-    rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=None)
+    rows, _ = rows_with_prizes(
+        request.user, competition, board.split, rows, viewer_team=None, pair=board.pair
+    )
     columns = board_columns(request.user, competition, board.pair)
     response = HttpResponse(
         leaderboard_csv(rows, board.split, columns), content_type="text/csv; charset=utf-8"

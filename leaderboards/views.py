@@ -68,7 +68,7 @@ def leaderboard(request, slug):
             competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size, pair=pair
         )
     rows, awards = rows_with_prizes(
-        request.user, competition, board.split, rows, viewer_team=context.get("team")
+        request.user, competition, board.split, rows, viewer_team=context.get("team"), pair=pair
     )
     choices = board_choices(competition, pair)
     context.update(

@@ -6,10 +6,13 @@ import io
 
 import pytest
 
+from community.writeups import ranked_writeups
 from competitions.phase_setup import TrackPlan, set_tracks
 from scoring import services as scoring
+from submissions.models import Submission
 from submissions.services import create_submission
 from tests.community.test_benchmarks import opened
+from tests.community.test_writeups import PAPER
 from tests.factories import end_now, joined, predictions
 from tests.moderation.conftest import ALL_RIGHT, TWO_RIGHT
 
@@ -68,3 +71,22 @@ def test_the_benchmark_table_is_the_default_tracks_and_never_mixes_tracks(api_fo
     rows = api_for(None).get(API).json()["rows"]
 
     assert [row["method_name"] for row in rows] == ["alice"]
+
+
+def test_write_ups_go_by_track_and_name_their_board(
+    api_for, participant, other_participant, two_tracks_finished
+):
+    for user in (participant, other_participant):
+        submission = Submission.objects.get(team__memberships__user=user)
+        answer = api_for(user).post(
+            "/api/v1/competitions/animals/writeups/", {**PAPER, "submission": submission.pk}, format="json"
+        )
+        assert answer.status_code == 201, answer.content
+
+    ranked = ranked_writeups(participant, two_tracks_finished)
+
+    # bob's score on the hard track is higher, but the main track's write-ups come first
+    assert [(item.writeup.team.name, item.where) for item in ranked] == [
+        ("alice", "Phase 1 / Main track"),
+        ("bob", "Phase 1 / Hard"),
+    ]
