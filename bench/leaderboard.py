@@ -11,7 +11,8 @@ final), and each team's public LeaderboardEntry derived from its best submission
 
 Then it starts gunicorn (tests/stack.py, as bench/bench_pipeline.py does) and times anonymous GETs, after a
 warm-up: the public leaderboard API (first page of 100 rows and the last page), the leaderboard HTML page
-(page 1 and the last page). It moves the end into the past, times build_private_leaderboard in this
+(page 1 and the last page), and the same API pages sorted by a secondary column (`?sort=`; the competition
+gets one, "Log loss", with a random value in every public entry). It moves the end into the past, times build_private_leaderboard in this
 process (in a transaction holding the competition's row lock), and times the private API and page. The
 reference, measured in the same run, is the naive board computed from the submissions table on each
 request (GROUP BY team, best score first, LIMIT 100). It also counts the queries of one request of each
@@ -258,6 +259,27 @@ def fill(competition_id: int, teams: int, submissions: int) -> dict[str, float]:
     return steps
 
 
+COLUMN = "Log loss"
+
+
+def add_score_column(competition_id: int) -> None:
+    """A secondary column on the competition and a value of it in every public entry, for the sorted reads."""
+    from competitions.models import Competition
+    from competitions.score_columns import check_score_columns
+
+    columns = check_score_columns(
+        [{"label": COLUMN, "metric": "log_loss"}], metric="roc_auc", metric_params={}
+    )
+    Competition.objects.filter(pk=competition_id).update(score_columns=columns)
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        connection.execute(
+            "UPDATE scoring_leaderboardentry SET columns = jsonb_build_object(%s::text, round(random()::numeric, 6))"
+            " WHERE competition_id = %s",
+            [COLUMN, competition_id],
+        )
+        connection.execute("VACUUM ANALYZE scoring_leaderboardentry")
+
+
 def reset_kept(competition_id: int) -> None:
     """A kept database comes back as a fresh run leaves it after filling: running, no private board."""
     with psycopg.connect(DATABASE_URL) as connection:
@@ -436,6 +458,7 @@ def main() -> None:
                 f"migrated, competition created ({steps['migrate + competition']:.1f} s); filling", flush=True
             )
             steps.update(fill(competition.pk, args.teams, args.submissions))
+        add_score_column(competition.pk)
         fill_seconds = time.perf_counter() - started
         for name, seconds in steps.items():
             print(f"  {name}: {seconds:.1f} s", flush=True)
@@ -451,6 +474,11 @@ def main() -> None:
             f"API public, offset {last_offset:,}": f"{base}?split=public&offset={last_offset}&limit={PAGE}",
             html_first: f"{page}?page=1",
             f"HTML page {last_page}": f"{page}?page={last_page}",
+            "API public sorted by a column, first 100 rows": f"{base}?split=public&limit={PAGE}&sort=Log%20loss",
+            f"API public sorted by a column, offset {last_offset:,}": (
+                f"{base}?split=public&offset={last_offset}&limit={PAGE}&sort=Log%20loss"
+            ),
+            "HTML page 1 sorted by a column": f"{page}?page=1&sort=Log%20loss",
         }
         private_endpoints = {
             "API private, first 100 rows": f"{base}?split=private&limit={PAGE}",
