@@ -324,7 +324,8 @@ def set_pair_scoring(
     if pair.submissions.filter(status="scored").exists():
         raise refused(
             "solution",
-            f"{pair.phase.name} / {pair.track.name} has scored submissions; its setup changes by a rescore.",
+            f"{pair.phase.name} / {pair.track.name} has scored submissions; its setup changes by a rescore of "
+            "that phase and track alone (the Host tab's Rescore, or the rescore API with phase and track).",
             "pair_has_scores",
         )
     chosen_metric = metric or competition.metric
