@@ -11,8 +11,10 @@ final), and each team's public LeaderboardEntry derived from its best submission
 
 Then it starts gunicorn (tests/stack.py, as bench/bench_pipeline.py does) and times anonymous GETs, after a
 warm-up: the public leaderboard API (first page of 100 rows and the last page), the leaderboard HTML page
-(page 1 and the last page). It moves the end into the past, times build_private_leaderboard in this
-process (in a transaction holding the competition's row lock), and times the private API and page. The
+(page 1 and the last page), and the same API pages sorted by a secondary column (`?sort=`; the competition
+gets one, "Average precision", with a random value in every public entry). It moves the end into the
+past, times build_private_leaderboard in this process (in a transaction holding the competition's row
+lock), and times the private API and page. The
 reference, measured in the same run, is the naive board computed from the submissions table on each
 request (GROUP BY team, best score first, LIMIT 100). It also counts the queries of one request of each
 kind in-process (django.test.Client). Prints figures; never judges them.
@@ -158,9 +160,9 @@ def fill(competition_id: int, teams: int, submissions: int) -> dict[str, float]:
             """
             INSERT INTO accounts_user (password, last_login, is_superuser, username, first_name, last_name,
                                        email, is_staff, is_active, date_joined, display_name, banned_at,
-                                       ban_reason)
+                                       ban_reason, confirmed_email)
             SELECT '!bench', NULL, false, 'bench' || g, '', '', 'bench' || g || '@example.com', false, true,
-                   %(start)s, 'Bench user ' || g, NULL, ''
+                   %(start)s, 'Bench user ' || g, NULL, '', ''
             FROM generate_series(1, %(teams)s) g
             """,
         )
@@ -256,6 +258,27 @@ def fill(competition_id: int, teams: int, submissions: int) -> dict[str, float]:
         connection.execute("VACUUM ANALYZE")
     steps["vacuum analyze"] = time.perf_counter() - started
     return steps
+
+
+COLUMN = "Average precision"
+
+
+def add_score_column(competition_id: int) -> None:
+    """A secondary column on the competition and a value of it in every public entry, for the sorted reads."""
+    from competitions.models import Competition
+    from competitions.score_columns import check_score_columns
+
+    columns = check_score_columns(
+        [{"label": COLUMN, "metric": "average_precision"}], metric="roc_auc", metric_params={}
+    )
+    Competition.objects.filter(pk=competition_id).update(score_columns=columns)
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        connection.execute(
+            "UPDATE scoring_leaderboardentry SET columns = jsonb_build_object(%s::text, round(random()::numeric, 6))"
+            " WHERE competition_id = %s",
+            [COLUMN, competition_id],
+        )
+        connection.execute("VACUUM ANALYZE scoring_leaderboardentry")
 
 
 def reset_kept(competition_id: int) -> None:
@@ -436,6 +459,7 @@ def main() -> None:
                 f"migrated, competition created ({steps['migrate + competition']:.1f} s); filling", flush=True
             )
             steps.update(fill(competition.pk, args.teams, args.submissions))
+        add_score_column(competition.pk)
         fill_seconds = time.perf_counter() - started
         for name, seconds in steps.items():
             print(f"  {name}: {seconds:.1f} s", flush=True)
@@ -451,6 +475,11 @@ def main() -> None:
             f"API public, offset {last_offset:,}": f"{base}?split=public&offset={last_offset}&limit={PAGE}",
             html_first: f"{page}?page=1",
             f"HTML page {last_page}": f"{page}?page={last_page}",
+            "API public sorted by a column, first 100 rows": f"{base}?split=public&limit={PAGE}&sort=Average%20precision",
+            f"API public sorted by a column, offset {last_offset:,}": (
+                f"{base}?split=public&offset={last_offset}&limit={PAGE}&sort=Average%20precision"
+            ),
+            "HTML page 1 sorted by a column": f"{page}?page=1&sort=Average%20precision",
         }
         private_endpoints = {
             "API private, first 100 rows": f"{base}?split=private&limit={PAGE}",

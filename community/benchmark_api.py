@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.benchmark_tasks import set_benchmark_task
-from community.benchmarks import benchmark_of, benchmark_rows, metric_name, open_benchmark
+from community.benchmarks import benchmark_of, benchmark_rows, metric_name, open_benchmark, track_tables
 from community.models import Benchmark
 from community.pwc import export_table, import_table
 from competitions.queries import competition_for
@@ -93,7 +93,7 @@ class BenchmarkSerializer(serializers.Serializer):
 
 def export_response(benchmark: Benchmark) -> HttpResponse:
     """The table as a JSON file to save, named after the competition."""
-    document = export_table(benchmark, benchmark_rows(benchmark))
+    document = export_table(benchmark, track_tables(benchmark))
     response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
     response["Content-Disposition"] = (
         f'attachment; filename="{benchmark.competition.slug}-evaluation-tables.json"'

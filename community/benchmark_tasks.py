@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from community.models import Benchmark, Task
-from competitions.queries import can_manage, search_competitions
-from config.errors import DomainError, NotAllowed, NotFound
+from competitions.queries import require_manager, search_competitions
+from config.errors import DomainError, NotFound
 from config.plain_text import refuse_control_characters
 
 
@@ -49,8 +49,7 @@ def unique_slug(slug: str) -> str:
 
 def set_benchmark_task(*, user: User, benchmark: Benchmark, task: str) -> Benchmark:
     """The competition's host (or staff) files its benchmark under another task."""
-    if not can_manage(user, benchmark.competition):
-        raise NotAllowed("Only the competition's host can set its task.")
+    require_manager(user, benchmark.competition, "set its task")
     benchmark.task = task_named(task)
     benchmark.save(update_fields=["task"])
     return benchmark

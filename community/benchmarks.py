@@ -14,11 +14,12 @@ from django.db.models.functions import RowNumber
 from accounts.models import User
 from community.benchmark_tasks import task_named
 from community.models import Benchmark, ImportedResult, WriteUp
-from competitions.models import Competition
-from competitions.queries import can_manage
+from competitions.models import Competition, PhaseTrack, Track
+from competitions.phases import deciding_phase, pairs_of, scoring_setup
+from competitions.queries import require_manager
 from competitions.score_columns import visible_columns
 from competitions.services import keep_open_after_end
-from config.errors import DomainError, NotAllowed, NotFound
+from config.errors import DomainError, NotFound
 from config.timestamps import utc_label
 from leaderboards import charts
 from leaderboards.queries import higher_is_better
@@ -60,14 +61,14 @@ class BenchmarkRow:
         return self.code_links[0]["url"] if self.code_links else ""
 
 
-def metric_name(competition: Competition) -> str:
-    return engine.get_metric(competition.metric).name
+def metric_name(competition: Competition, pair: PhaseTrack | None = None) -> str:
+    metric = scoring_setup(pair, competition).metric if pair is not None else competition.metric
+    return engine.get_metric(metric).name
 
 
 def open_benchmark(*, host: User, competition: Competition, task: str, dataset_name: str = "") -> Benchmark:
     """The host keeps a finished competition open as a benchmark (its private leaderboard stays frozen)."""
-    if not can_manage(host, competition):
-        raise NotAllowed("Only the competition's host can turn it into a benchmark.")
+    require_manager(host, competition, "turn it into a benchmark")
     if competition.phase != Competition.Phase.FINISHED:
         raise BenchmarkRefused(
             f"A competition becomes a benchmark after it ends ({utc_label(competition.end_at)}).",
@@ -101,12 +102,22 @@ def benchmark_of(competition: Competition) -> Benchmark:
     return benchmark
 
 
-def best_submission_per_team(competition: Competition) -> list[Submission]:
-    """Each team's best private score among its scored, standing submissions; ties break on the secondary
-    columns, then go to the earlier one."""
-    score = F("private_score").desc() if higher_is_better(competition) else F("private_score").asc()
+def benchmark_pairs(competition: Competition) -> list[PhaseTrack]:
+    """The boards a benchmark's tables come from: each track of the deciding phase, the default first.
+    Scores of other phases (a development phase's validation labels) or of other tracks (another solution)
+    never share a table."""
+    deciding = deciding_phase(competition)
+    pairs = [pair for pair in pairs_of(competition) if pair.phase_id == deciding.pk]
+    return sorted(pairs, key=lambda pair: (not pair.track.is_default, pair.track.number))
+
+
+def best_submission_per_team(competition: Competition, pair: PhaseTrack | None = None) -> list[Submission]:
+    """Each team's best private score among its scored, standing submissions on one track of the deciding
+    phase (by default the default track); ties break on the secondary columns, then go to the earlier one."""
+    pair = pair or benchmark_pairs(competition)[0]
+    score = F("private_score").desc() if higher_is_better(competition, pair) else F("private_score").asc()
     ranked = Submission.objects.filter(
-        competition=competition,
+        phase_track=pair,
         status=Submission.Status.SCORED,
         private_score__isnull=False,
         deleted_at__isnull=True,
@@ -122,23 +133,55 @@ def best_submission_per_team(competition: Competition) -> list[Submission]:
     return list(ranked.filter(place=1).select_related("team"))
 
 
-def benchmark_rows(benchmark: Benchmark) -> list[BenchmarkRow]:
-    """The results table in rank order: the best score first, ties to the earlier date."""
+def benchmark_rows(benchmark: Benchmark, pair: PhaseTrack | None = None) -> list[BenchmarkRow]:
+    """The results table of one track (by default the default track, which also holds the imported
+    results) in rank order: the best score first, ties to the earlier date."""
     competition = benchmark.competition
-    name = metric_name(competition)
-    best = best_submission_per_team(competition)
+    pairs = benchmark_pairs(competition)
+    pair = pair or pairs[0]
+    name = metric_name(competition, pair)
+    best = best_submission_per_team(competition, pair)
     writeups = {w.submission_id: w for w in WriteUp.objects.filter(submission__in=[s.pk for s in best])}
-    shown = score_column_labels(competition)
+    shown = score_column_labels(competition, pair)
     rows = [podium_row(submission, writeups.get(submission.pk), name, shown) for submission in best]
-    rows += [imported_row(result) for result in benchmark.imported_results.all()]
-    higher = higher_is_better(competition)
+    if pair.pk == pairs[0].pk:
+        rows += [imported_row(result) for result in benchmark.imported_results.all()]
+    higher = higher_is_better(competition, pair)
     rows.sort(key=lambda row: (-row.score if higher else row.score, row.date or date.max, row.method_name))
     return [BenchmarkRow(**{**row.__dict__, "rank": rank}) for rank, row in enumerate(rows, start=1)]
 
 
-def score_column_labels(competition: Competition) -> list[str]:
-    """The shown secondary columns, which a benchmark's table carries beside the metric (hidden ones never)."""
-    return [column.label for column in visible_columns(competition.score_columns, sees_hidden=False)]
+@dataclass(frozen=True)
+class TrackTable:
+    """One track's results table, as the Papers With Code export lists it."""
+
+    track: Track
+    metric: str
+    columns: list[str]
+    rows: list[BenchmarkRow]
+
+
+def track_tables(benchmark: Benchmark) -> list[TrackTable]:
+    """A table per track of the deciding phase, the default track's first."""
+    competition = benchmark.competition
+    return [
+        TrackTable(
+            track=pair.track,
+            metric=metric_name(competition, pair),
+            columns=score_column_labels(competition, pair),
+            rows=benchmark_rows(benchmark, pair),
+        )
+        for pair in benchmark_pairs(competition)
+    ]
+
+
+def score_column_labels(competition: Competition, pair: PhaseTrack | None = None) -> list[str]:
+    """The shown secondary columns (of a track's own setup, or the competition's), which a benchmark's table
+    carries beside the metric (hidden ones never)."""
+    columns = (
+        scoring_setup(pair, competition).score_columns if pair is not None else competition.score_columns
+    )
+    return [column.label for column in visible_columns(columns, sees_hidden=False)]
 
 
 def podium_row(

@@ -10,10 +10,9 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import User
-from community.benchmarks import BenchmarkRefused, BenchmarkRow, metric_name, score_column_labels
+from community.benchmarks import BenchmarkRefused, BenchmarkRow, TrackTable, benchmark_pairs, metric_name
 from community.models import Benchmark, ImportedResult
-from competitions.queries import can_manage
-from config.errors import NotAllowed
+from competitions.queries import require_manager
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_LISTED_PROBLEMS = 10
@@ -23,32 +22,39 @@ class ImportRefused(BenchmarkRefused):
     code = "import_refused"
 
 
-def export_table(benchmark: Benchmark, rows: list[BenchmarkRow]) -> list[dict]:
-    """The benchmark as one task with one dataset whose table holds every row, best first: the metric's
-    column, then the shown secondary columns in their order, then any other metric an imported row brought."""
-    name = metric_name(benchmark.competition)
-    columns = [label for label in score_column_labels(benchmark.competition) if label != name]
-    metrics = [name, *columns, *sorted({key for row in rows for key in row.metrics} - {name, *columns})]
+def export_table(benchmark: Benchmark, tables: list[TrackTable]) -> list[dict]:
+    """The benchmark as one task with one dataset per track (the default track's named as the benchmark's
+    dataset, another's with the track's name after it), each table best first: the track's metric, then
+    its shown secondary columns in their order, then any other metric an imported row brought."""
+    several = len(tables) > 1
     return [
         {
             "task": benchmark.task.name,
             "description": benchmark.competition.subtitle,
             "categories": [],
             "datasets": [
-                {
-                    "dataset": benchmark.dataset_name,
-                    "description": benchmark.competition.subtitle,
-                    "sota": {"metrics": metrics, "rows": [export_row(row, name) for row in rows]},
-                    "subdatasets": [],
-                    "dataset_links": [],
-                    "dataset_citations": [],
-                }
+                export_dataset(benchmark, table, named=several and not table.track.is_default)
+                for table in tables
             ],
             "subtasks": [],
             "synonyms": [],
             "source_link": None,
         }
     ]
+
+
+def export_dataset(benchmark: Benchmark, table: TrackTable, *, named: bool) -> dict:
+    name, rows = table.metric, table.rows
+    columns = [label for label in table.columns if label != name]
+    metrics = [name, *columns, *sorted({key for row in rows for key in row.metrics} - {name, *columns})]
+    return {
+        "dataset": f"{benchmark.dataset_name} ({table.track.name})" if named else benchmark.dataset_name,
+        "description": table.track.description if named else benchmark.competition.subtitle,
+        "sota": {"metrics": metrics, "rows": [export_row(row, name) for row in rows]},
+        "subdatasets": [],
+        "dataset_links": [],
+        "dataset_citations": [],
+    }
 
 
 def export_row(row: BenchmarkRow, name: str) -> dict:
@@ -69,15 +75,15 @@ def import_table(
 ) -> dict:
     """Add a results table's rows to the benchmark as imported results, all or none. Rows already imported
     (same method, paper and score) are skipped. Returns {"imported": n, "skipped": n, "metric": column}."""
-    if not can_manage(host, benchmark.competition):
-        raise NotAllowed("Only the competition's host can import results into its benchmark.")
+    require_manager(host, benchmark.competition, "import results into its benchmark")
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportRefused(
             f"The file is {len(content):,} bytes; an import holds at most {MAX_IMPORT_BYTES:,}.",
             code="import_too_large",
         )
     table = find_table(parse_json(content), benchmark)
-    column = metric_column(table, metric or metric_name(benchmark.competition))
+    default_table = benchmark_pairs(benchmark.competition)[0]  # imported results join the default track's
+    column = metric_column(table, metric or metric_name(benchmark.competition, default_table))
     results = [parsed_row(row, number, column) for number, row in enumerate(table_rows(table), start=1)]
     problems = [problem for problem in results if isinstance(problem, str)]
     if problems:

@@ -11,6 +11,7 @@ from accounts.models import User
 from community.models import WriteUp
 from community.papers import link_writeup
 from competitions.models import Competition
+from competitions.phases import pairs_of
 from competitions.queries import can_see_private_scores, team_for
 from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
 from config.plain_text import refuse_control_characters
@@ -160,6 +161,7 @@ class RankedWriteUp:
     writeup: WriteUp
     score: float | None
     split: str
+    where: str = ""  # "Final / Hard track": the board the score stands on, when there are several
 
 
 def shown_writeups(competition: Competition) -> QuerySet[WriteUp]:
@@ -168,11 +170,13 @@ def shown_writeups(competition: Competition) -> QuerySet[WriteUp]:
         competition=competition,
         submission__deleted_at__isnull=True,
         submission__disqualified_at__isnull=True,
-    ).select_related("team", "author", "submission")
+    ).select_related("team", "author", "submission__phase_track__phase", "submission__phase_track__track")
 
 
 def ranked_writeups(user: User, competition: Competition, *, ordering: str = "score") -> list[RankedWriteUp]:
-    """Best score first: the private score once the reader may see it, the public one before; or most votes."""
+    """Best score first: the private score once the reader may see it, the public one before; or most votes.
+    With several phases or tracks, scores on different boards (another solution) never rank against each
+    other: the write-ups go by track, the latest phase first, then by score, each naming its board."""
     private = can_see_private_scores(user, competition)
     field = "submission__private_score" if private else "submission__public_score"
     writeups = shown_writeups(competition)
@@ -180,13 +184,20 @@ def ranked_writeups(user: User, competition: Competition, *, ordering: str = "sc
         writeups = writeups.order_by("-vote_count", "-created_at")
     else:
         direction = F(field).desc if higher_is_better(competition) else F(field).asc
-        writeups = writeups.order_by(direction(nulls_last=True), "submission__created_at")
+        writeups = writeups.order_by(
+            "submission__phase_track__track__number",
+            "-submission__phase_track__phase__number",
+            direction(nulls_last=True),
+            "submission__created_at",
+        )
     split = "private" if private else "public"
+    several = len(pairs_of(competition)) > 1
     return [
         RankedWriteUp(
             writeup,
             writeup.submission.private_score if private else writeup.submission.public_score,
             split,
+            str(writeup.submission.phase_track) if several else "",
         )
         for writeup in writeups
     ]

@@ -20,13 +20,13 @@ from competitions.errors import CompetitionError
 from competitions.models import Admission, AllowListEntry, Competition, InvitationCode, JoinRequest
 from competitions.queries import (
     awaits_email_confirmation,
-    can_manage,
     can_review,
     email_not_confirmed,
     is_admitted,
+    require_manager,
 )
 from competitions.signals import join_request_changed
-from config.errors import DomainError, NotAllowed, NotFound
+from config.errors import DomainError, NotFound
 from config.plain_text import refuse_control_characters
 from config.timestamps import utc_label
 
@@ -70,11 +70,6 @@ def require_admitted(user: User, competition: Competition) -> None:
         raise NotAdmitted(not_admitted_message(competition, user))
 
 
-def require_host(user: User, competition: Competition, action: str) -> None:
-    if not can_manage(user, competition):
-        raise NotAllowed(f"Only the competition's host or a co-host can {action}.")
-
-
 # Invitation links
 
 
@@ -91,7 +86,7 @@ def create_invitation(
     max_uses: int | None = None,
 ) -> InvitationCode:
     """A new invitation link; anyone who opens it while it is valid is admitted."""
-    require_host(user, competition, "create invitation links")
+    require_manager(user, competition, "create invitation links")
     label = refuse_control_characters(label.strip(), field="label", label="label")
     if len(label) > 100:
         raise field_error("label", "Label: at most 100 characters.", "invalid_invitation")
@@ -117,7 +112,7 @@ def create_invitation(
 
 def revoke_invitation(*, invitation: InvitationCode, user: User) -> InvitationCode:
     """The link stops admitting anyone; those it already admitted stay admitted."""
-    require_host(user, invitation.competition, "revoke invitation links")
+    require_manager(user, invitation.competition, "revoke invitation links")
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -125,7 +120,7 @@ def revoke_invitation(*, invitation: InvitationCode, user: User) -> InvitationCo
 
 
 def host_invitation(user: User, competition: Competition, invitation_id: int) -> InvitationCode:
-    require_host(user, competition, "manage invitation links")
+    require_manager(user, competition, "manage invitation links")
     invitation = competition.invitation_codes.filter(pk=invitation_id).first()
     if invitation is None:
         raise NotFound(
@@ -221,7 +216,7 @@ def normalised_entry(raw: str) -> str:
 def add_to_allow_list(*, competition: Competition, user: User, entries: list[str]) -> list[AllowListEntry]:
     """Admit addresses and domains (one per item; blank items are skipped). All or nothing: one bad entry
     refuses the lot, so the host fixes it and sends the list again."""
-    require_host(user, competition, "change the allow-list")
+    require_manager(user, competition, "change the allow-list")
     values = list(dict.fromkeys(normalised_entry(raw) for raw in entries if raw.strip()))
     if not values:
         raise field_error(
@@ -248,7 +243,7 @@ def add_to_allow_list(*, competition: Competition, user: User, entries: list[str
 
 def remove_from_allow_list(*, competition: Competition, user: User, entry_id: int) -> None:
     """Nobody new is admitted by the entry; those who already joined stay in."""
-    require_host(user, competition, "change the allow-list")
+    require_manager(user, competition, "change the allow-list")
     deleted, _ = competition.allow_list.filter(pk=entry_id).delete()
     if not deleted:
         raise NotFound(
@@ -318,7 +313,7 @@ def answer_join_request(
     *, join_request: JoinRequest, user: User, approve: bool, reason: str = ""
 ) -> JoinRequest:
     """The host approves (the requester is admitted) or refuses with a reason the requester reads."""
-    require_host(user, join_request.competition, "answer join requests")
+    require_manager(user, join_request.competition, "answer join requests")
     reason = reason.strip()
     if not approve and not reason:
         raise field_error(
@@ -346,7 +341,7 @@ def answer_join_request(
 
 
 def host_join_request(user: User, competition: Competition, request_id: int) -> JoinRequest:
-    require_host(user, competition, "answer join requests")
+    require_manager(user, competition, "answer join requests")
     join_request = (
         competition.join_requests.select_related("user", "competition").filter(pk=request_id).first()
     )

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from competitions import admission
 from competitions.models import Admission, Competition, JoinRequest
-from competitions.queries import competition_for, is_admitted
+from competitions.queries import competition_for, is_admitted, require_manager
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONParser
 from config.api_schema import errors
@@ -156,7 +156,7 @@ class InvitationLinksApi(AdmissionApiView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        admission.require_host(request.user, competition, "see the invitation links")
+        require_manager(request.user, competition, "see the invitation links")
         links = competition.invitation_codes.select_related("competition")
         return Response(InvitationLinkSerializer(links, many=True, context={"request": request}).data)
 
@@ -200,7 +200,7 @@ class AllowListApi(AdmissionApiView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        admission.require_host(request.user, competition, "see the allow-list")
+        require_manager(request.user, competition, "see the allow-list")
         return Response(AllowListEntrySerializer(competition.allow_list.all(), many=True).data)
 
     @extend_schema(
@@ -239,7 +239,7 @@ class JoinRequestsApi(AdmissionApiView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        admission.require_host(request.user, competition, "see the join requests")
+        require_manager(request.user, competition, "see the join requests")
         overview = admission.admission_overview(competition)
         found = [*overview["pending_requests"], *overview["answered_requests"]]
         return Response(JoinRequestSerializer(found, many=True).data)

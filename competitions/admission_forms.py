@@ -1,4 +1,5 @@
-"""The host's forms for letting participants in (competitions.admission), and the requester's."""
+"""The host's forms for letting participants in (competitions.admission), and the requester's: they render
+the fields; the rules and their messages are the service's, for the page and the API alike."""
 
 from django import forms
 
@@ -31,8 +32,10 @@ class AllowListForm(forms.Form):
         help_text="One per line or separated by commas: ada@example.edu, or @example.edu for a whole domain.",
     )
 
-    def entry_list(self) -> list[str]:
-        return self.cleaned_data["entries"].replace(",", "\n").splitlines()
+
+def entries_in(text: str) -> list[str]:
+    """The allow-list entries a host typed, one per line or separated by commas (the service checks each)."""
+    return text.replace(",", "\n").splitlines()
 
 
 class JoinRequestForm(forms.Form):
@@ -43,7 +46,3 @@ class JoinRequestForm(forms.Form):
         label="Message to the host",
         help_text="Optional: who you are and why you want to join.",
     )
-
-
-class RefusalForm(forms.Form):
-    reason = forms.CharField(max_length=1000, label="Reason", help_text="The requester reads it.")

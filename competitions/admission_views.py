@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from competitions import admission
-from competitions.admission_forms import AllowListForm, InvitationForm, JoinRequestForm, RefusalForm
+from competitions.admission_forms import InvitationForm, entries_in
 from competitions.models import Competition
 from competitions.queries import competition_for, is_admitted
 from config.actions import run_action
@@ -40,8 +40,7 @@ def invitation(request, slug, code):
 @require_POST
 def request_to_join(request, slug):
     competition = competition_for(request.user, slug)
-    form = JoinRequestForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else request.POST.get("message", "")
+    message = request.POST.get("message", "")  # the service checks it, for the page and the API alike
     admission.request_to_join(competition=competition, user=request.user, message=message)
     messages.success(request, "Your request is with the host; you will be notified of the answer.")
     return redirect("competitions:overview", slug=slug)
@@ -58,10 +57,12 @@ def host_action(request, slug: str, action: Callable[[Competition], str]):
 def create_invitation(request, slug):
     def action(competition):
         form = InvitationForm(request.POST)
-        if not form.is_valid():
+        if not form.is_valid():  # a date or number that does not parse; the service checks the rest
             field, errors = next(iter(form.errors.items()))
             raise DomainError(
-                f"{form.fields[field].label or field.replace('_', ' ').capitalize()}: {errors[0]}"
+                f"{form.fields[field].label}: {errors[0]}",
+                code="invalid_invitation",
+                details={"field": field},
             )
         admission.create_invitation(competition=competition, user=request.user, **form.cleaned_data)
         return "New invitation link made: copy it from the list below."
@@ -84,8 +85,7 @@ def revoke_invitation(request, slug, invitation_id):
 @require_POST
 def add_to_allow_list(request, slug):
     def action(competition):
-        form = AllowListForm(request.POST)
-        entries = form.entry_list() if form.is_valid() else []
+        entries = entries_in(request.POST.get("entries", ""))
         added = admission.add_to_allow_list(competition=competition, user=request.user, entries=entries)
         return f"The allow-list admits {', '.join(entry.entry for entry in added)}."
 
@@ -107,10 +107,7 @@ def remove_from_allow_list(request, slug, entry_id):
 def answer_join_request(request, slug, request_id, verb):
     def action(competition):
         join_request = admission.host_join_request(request.user, competition, request_id)
-        reason = ""
-        if verb == "refuse":
-            form = RefusalForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else request.POST.get("reason", "")
+        reason = request.POST.get("reason", "") if verb == "refuse" else ""
         answered = admission.answer_join_request(
             join_request=join_request, user=request.user, approve=verb == "approve", reason=reason
         )

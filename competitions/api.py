@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser
@@ -5,6 +6,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from competitions.phase_setup import ONE_PHASE, shape_new_competition, tracks_named
+from competitions.phases import public_data_of
 from competitions.queries import (
     competition_for,
     downloadable_data,
@@ -70,18 +73,27 @@ class CompetitionListApi(APIView):
     )
     def post(self, request):
         form = checked(CompetitionCreateSerializer, request.data)
-        competition = create_competition(
-            host=request.user,
-            draft=form.draft(),
-            solution=form.validated_data["solution"],
-            data_files=[NewFile(f.name, f) for f in form.validated_data["data_files"]],
-            source_dataset=dataset_for(request.user, slug)
-            if (slug := form.validated_data.get("source_dataset"))
-            else None,
-            organisation=organisation_named(org_slug)
-            if (org_slug := form.validated_data.get("organisation"))
-            else None,
-        )
+        names = (form.validated_data.get("extra_tracks") or "").split(",")
+        tracks = tracks_named([name.strip() for name in names if name.strip()])
+        with transaction.atomic():  # made with its phases and tracks, or not at all
+            competition = create_competition(
+                host=request.user,
+                draft=form.draft(),
+                solution=form.validated_data["solution"],
+                data_files=[NewFile(f.name, f) for f in form.validated_data["data_files"]],
+                source_dataset=dataset_for(request.user, slug)
+                if (slug := form.validated_data.get("source_dataset"))
+                else None,
+                organisation=organisation_named(org_slug)
+                if (org_slug := form.validated_data.get("organisation"))
+                else None,
+            )
+            shape_new_competition(
+                competition=competition,
+                user=request.user,
+                template=form.validated_data.get("phase_template") or ONE_PHASE,
+                tracks=tracks,
+            )
         return Response(CompetitionSerializer(competition).data, status=status.HTTP_201_CREATED)
 
 
@@ -157,7 +169,8 @@ class CompetitionFilesApi(APIView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        files = competition.data_version.files.all() if competition.data_version else []
+        version = public_data_of(competition)
+        files = version.files.all() if version is not None else []
         return Response(DatasetFileSerializer(files, many=True).data)
 
 

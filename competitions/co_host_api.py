@@ -10,11 +10,10 @@ from rest_framework.views import APIView
 
 from competitions import co_hosts
 from competitions.models import CompetitionHost
-from competitions.queries import can_review, competition_for
+from competitions.queries import competition_for, require_reviewer
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONParser
 from config.api_schema import errors
-from config.errors import NotAllowed
 
 ROLE_HELP = (
     "co_host: every host action but managing co-hosts (the competition is deleted only by staff); reviewer: "
@@ -55,8 +54,7 @@ class CoHostsApi(CoHostBase):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        if not can_review(request.user, competition):
-            raise NotAllowed("Only the competition's host, co-hosts and reviewers can see its co-hosts.")
+        require_reviewer(request.user, competition, "see its co-hosts")
         return Response(CoHostSerializer(co_hosts.co_hosts_of(competition), many=True).data)
 
     @extend_schema(

@@ -7,6 +7,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from competitions.models import Competition
+from competitions.phases import public_data_of
 from competitions.queries import competition_for
 from config.api_schema import errors
 from config.errors import NotFound
@@ -17,7 +18,7 @@ from datasets.services import fill_missing_columns
 
 def competition_croissant(request: HttpRequest, competition: Competition) -> dict:
     """The Croissant document of a competition's public data: never its solution, which lives elsewhere."""
-    version = competition.data_version
+    version = public_data_of(competition)
     if version is None:
         raise NotFound("This competition has no data files yet.")
     fill_missing_columns(version=version)

@@ -12,7 +12,7 @@ from competitions import rules, staging
 from competitions.metric_parameters import MetricParametersMixin, metric_choices
 from competitions.models import Competition
 from competitions.phase_setup import ONE_PHASE, PHASE_TEMPLATES, TrackPlan, tracks_named
-from competitions.phases import PhaseError
+from competitions.phases import PhaseError, scoring_setup
 from competitions.queries import PRIZE_CURRENCY, CompetitionSearch, prize_currencies
 from competitions.score_column_forms import checked_columns, initial_rows, score_columns_formset
 from competitions.services import CompetitionDraft, draft_from
@@ -422,18 +422,25 @@ class RescoreForm(MetricParametersMixin, forms.Form):
     reason = forms.CharField(
         max_length=300, required=False, help_text="Shown to participants, e.g. 'Fixed 12 mislabelled rows'."
     )
+    phase = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    track = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, competition=None, **kwargs):
+    def __init__(self, *args, competition=None, pair=None, **kwargs):
+        """`pair`: the one phase and track rescored alone, whose setup the form starts from."""
         super().__init__(*args, **kwargs)
-        if competition is not None:
-            self.initial.setdefault("metric", competition.metric)
+        current = scoring_setup(pair, competition) if pair is not None else competition
+        if current is not None:
+            self.initial.setdefault("metric", current.metric)
+        if pair is not None:
+            self.initial.update(phase=pair.phase.number, track=pair.track.slug)
+        self.pair = pair
         self.add_metric_parameter_fields(
-            metric=competition.metric if competition else "",
-            current=competition.metric_params if competition else None,
+            metric=current.metric if current else "",
+            current=current.metric_params if current else None,
         )
         self.score_columns = score_columns_formset(
             self.data if self.is_bound else None,
-            initial=initial_rows(competition.score_columns if competition else None),
+            initial=initial_rows(current.score_columns if current else None),
         )
 
     def clean(self):

@@ -233,6 +233,15 @@ class Phase(models.Model):
         default=False,
         help_text="The phase whose private board, medals, prizes and final selection decide the competition.",
     )
+    data_version = models.ForeignKey(
+        DatasetVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="phases",
+        help_text="The public data participants download during this phase, a version of the competition's "
+        "data; empty: the competition's.",
+    )
 
     class Meta:
         ordering = ["competition", "number"]

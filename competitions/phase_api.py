@@ -35,6 +35,14 @@ class PhaseInputSerializer(serializers.Serializer):
     carry_over = serializers.ChoiceField(choices=Phase.CarryOver.choices, required=False, default="none")
     carry_over_count = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
     decides = OnOffField(required=False, default=False, help_text="At most one phase; none: the last.")
+    data_version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="The version of the competition's data set participants download in this phase; null: the "
+        "competition's data.",
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -56,11 +64,17 @@ class TrackInputSerializer(serializers.Serializer):
 
 class TracksInputSerializer(serializers.Serializer):
     tracks = TrackInputSerializer(many=True)
+    quotas_shared_across_tracks = OnOffField(
+        required=False,
+        help_text="true: one quota (daily, total, in flight) for all the tracks of a phase; false: one per "
+        "track. Left out: unchanged.",
+    )
 
 
 class PhasesAndTracksSerializer(serializers.Serializer):
     phases = PhaseSerializer(many=True)
     tracks = TrackSerializer(many=True)
+    quotas_shared_across_tracks = serializers.BooleanField()
 
 
 class PairScoringInputSerializer(serializers.Serializer):
@@ -83,7 +97,11 @@ class PairScoringSerializer(serializers.Serializer):
 
 
 def both(competition) -> dict:
-    return {"phases": phases_answer(competition), "tracks": tracks_answer(competition)}
+    return {
+        "phases": phases_answer(competition),
+        "tracks": tracks_answer(competition),
+        "quotas_shared_across_tracks": competition.quotas_shared_across_tracks,
+    }
 
 
 class PhasesApi(APIView):
@@ -114,6 +132,7 @@ class PhasesApi(APIView):
                 carry_over=item["carry_over"],
                 carry_over_count=item["carry_over_count"],
                 decides=item["decides"],
+                data_version=item["data_version"],
             )
             for item in data["phases"]
         ]
@@ -138,7 +157,12 @@ class TracksApi(APIView):
         competition = competition_for(request.user, slug)
         data = validated(TracksInputSerializer, request)
         plans = [TrackPlan(**item) for item in data["tracks"]]
-        set_tracks(competition=competition, user=request.user, plans=plans)
+        set_tracks(
+            competition=competition,
+            user=request.user,
+            plans=plans,
+            quotas_shared=data.get("quotas_shared_across_tracks"),
+        )
         return Response(both(competition))
 
 

@@ -21,6 +21,9 @@ class PhaseRowForm(forms.Form):
     carry_over = forms.ChoiceField(choices=Phase.CarryOver.choices, required=False, label="Carry over")
     carry_over_count = forms.IntegerField(min_value=1, required=False, label="K")
     decides = forms.BooleanField(required=False, label="Decides")
+    data_version = forms.IntegerField(
+        min_value=1, required=False, label="Data version", help_text="Empty: the competition's data."
+    )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Description"
     )
@@ -54,6 +57,7 @@ class PhaseRowForm(forms.Form):
             carry_over=data.get("carry_over") or Phase.CarryOver.NONE,
             carry_over_count=data.get("carry_over_count"),
             decides=bool(data.get("decides")),
+            data_version=data.get("data_version"),
         )
 
 
@@ -93,6 +97,7 @@ def phase_rows_for(competition, data=None) -> forms.BaseFormSet:
             "carry_over": phase.carry_over,
             "carry_over_count": phase.carry_over_count,
             "decides": phase.decides,
+            "data_version": phase.data_version.number if phase.data_version else None,
             "description": phase.description,
             **{name: getattr(phase, name) for name in PHASE_LIMITS},
         }

@@ -30,6 +30,11 @@ class PhaseSerializer(serializers.Serializer):
     carry_over = serializers.ChoiceField(choices=Phase.CarryOver.choices)
     carry_over_count = serializers.IntegerField(allow_null=True)
     has_own_quotas = serializers.BooleanField(help_text="False: the competition's rules apply.")
+    data_version = serializers.IntegerField(
+        source="data_version.number",
+        allow_null=True,
+        help_text="The version of the competition's data set this phase has as its own; null: the competition's.",
+    )
     limits = serializers.SerializerMethodField()
 
     def get_is_current(self, phase: Phase) -> bool:

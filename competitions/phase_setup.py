@@ -19,10 +19,10 @@ from competitions import locks
 from competitions.compact_solutions import store_compact
 from competitions.models import Competition, Phase, PhaseTrack, Track
 from competitions.phases import DEFAULT_TRACK_NAME, DEFAULT_TRACK_SLUG, PhaseError, pairs_of
-from competitions.queries import can_manage
+from competitions.queries import require_manager
 from competitions.rules import LIMITS_BY_NAME, PHASE_LIMITS
-from config.errors import NotAllowed
 from config.timestamps import utc_label
+from datasets.models import DatasetVersion
 from datasets.storage import private_storage, store
 from scoring import engine
 
@@ -41,6 +41,7 @@ class PhasePlan:
     carry_over: str = Phase.CarryOver.NONE
     carry_over_count: int | None = None
     decides: bool = False
+    data_version: int | None = None  # a version number of the competition's data; None: the competition's
 
 
 @dataclass
@@ -55,9 +56,7 @@ def refused(name: str, message: str, code: str) -> PhaseError:
     return PhaseError(message, code=code, details={"field": name})
 
 
-def require_manager(user: User, competition: Competition) -> None:
-    if not can_manage(user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can set its phases and tracks.")
+SETS_PHASES = "set its phases and tracks"
 
 
 def check_phases(competition: Competition, plans: list[PhasePlan]) -> None:
@@ -132,14 +131,37 @@ def check_within_competition(competition: Competition, plans: list[PhasePlan]) -
         )
 
 
+def phase_data_versions(competition: Competition, plans: list[PhasePlan]) -> list[DatasetVersion | None]:
+    """Each phase's own public data: a version of the competition's data set (the host adds one on its
+    page), or None to share the competition's."""
+    versions = (
+        {version.number: version for version in competition.data_version.dataset.versions.all()}
+        if competition.data_version is not None
+        else {}
+    )
+    chosen = []
+    for index, plan in enumerate(plans):
+        if plan.data_version is not None and plan.data_version not in versions:
+            known = ", ".join(str(number) for number in sorted(versions)) or "none"
+            raise refused(
+                f"phases[{index}].data_version",
+                f"Phase {index + 1} ({plan.name}): the competition's data has no version {plan.data_version}; "
+                f"its versions are {known}.",
+                "unknown_data_version",
+            )
+        chosen.append(versions.get(plan.data_version) if plan.data_version is not None else None)
+    return chosen
+
+
 @transaction.atomic
 def set_phases(*, competition: Competition, user: User, plans: list[PhasePlan]) -> list[Phase]:
     """Replace the competition's phases by the plans (matched by number, so a kept phase keeps its
     submissions and boards); a phase that has submissions cannot be removed. The competition's start and
     end become the first phase's start and the last phase's end."""
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PHASES)
     check_phases(competition, plans)
     check_within_competition(competition, plans)
+    data_versions = phase_data_versions(competition, plans)
     locked = locks.lock_competition(competition.pk)
     existing = {phase.number: phase for phase in locked.phases.all()}
     for number, phase in existing.items():
@@ -164,6 +186,7 @@ def set_phases(*, competition: Competition, user: User, plans: list[PhasePlan]) 
             "carry_over": plan.carry_over,
             "carry_over_count": plan.carry_over_count if plan.carry_over == Phase.CarryOver.LAST else None,
             "decides": index == deciding_index,
+            "data_version": data_versions[index],
         }
         if plan.has_own_quotas:
             values.update(
@@ -205,10 +228,13 @@ def check_tracks(competition: Competition, plans: list[TrackPlan]) -> None:
 
 
 @transaction.atomic
-def set_tracks(*, competition: Competition, user: User, plans: list[TrackPlan]) -> list[Track]:
+def set_tracks(
+    *, competition: Competition, user: User, plans: list[TrackPlan], quotas_shared: bool | None = None
+) -> list[Track]:
     """Replace the competition's tracks by the plans (matched by slug); a track with submissions cannot be
-    removed. Without a default named, the first is the default."""
-    require_manager(user, competition)
+    removed. Without a default named, the first is the default. `quotas_shared` (None: unchanged) makes one
+    quota for all the tracks of a phase instead of one per track."""
+    require_manager(user, competition, SETS_PHASES)
     check_tracks(competition, plans)
     locked = locks.lock_competition(competition.pk)
     slugs = [plan.slug.strip() for plan in plans]
@@ -242,6 +268,9 @@ def set_tracks(*, competition: Competition, user: User, plans: list[TrackPlan]) 
     complete_pairs(locked)
     for pair in PhaseTrack.objects.filter(competition=locked):
         check_has_solution(locked, pair)
+    if quotas_shared is not None:
+        Competition.objects.filter(pk=locked.pk).update(quotas_shared_across_tracks=quotas_shared)
+        competition.quotas_shared_across_tracks = quotas_shared
     forget_pairs(competition)
     return tracks
 
@@ -291,11 +320,12 @@ def set_pair_scoring(
     its setup (a rescore changes it)."""
     from competitions.score_columns import check_score_columns
 
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PHASES)
     if pair.submissions.filter(status="scored").exists():
         raise refused(
             "solution",
-            f"{pair.phase.name} / {pair.track.name} has scored submissions; its setup changes by a rescore.",
+            f"{pair.phase.name} / {pair.track.name} has scored submissions; its setup changes by a rescore of "
+            "that phase and track alone (the Host tab's Rescore, or the rescore API with phase and track).",
             "pair_has_scores",
         )
     chosen_metric = metric or competition.metric
@@ -383,7 +413,7 @@ def use_phase_template(*, competition: Competition, user: User, template: str) -
     if template != ONE_PHASE:
         choices = ", ".join(key for key, _ in PHASE_TEMPLATES)
         raise refused("phase_template", f"The phase template must be one of {choices}.", "unknown_template")
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PHASES)
     return list(competition.phases.all())
 
 

@@ -11,19 +11,19 @@ from django.views.decorators.http import require_POST
 from competitions.phase_forms import phase_rows_for, track_rows_for
 from competitions.phase_setup import (
     DEVELOPMENT_THEN_FINAL,
-    require_manager,
+    SETS_PHASES,
     set_phases,
     set_tracks,
 )
 from competitions.phase_setup import use_phase_template as apply_template
 from competitions.phases import PhaseError
-from competitions.queries import competition_for
+from competitions.queries import competition_for, require_manager
 from competitions.views import render_host_page
 
 
 def managed(request, slug):
     competition = competition_for(request.user, slug)
-    require_manager(request.user, competition)
+    require_manager(request.user, competition, SETS_PHASES)
     return competition
 
 
@@ -72,7 +72,12 @@ def save_tracks(request, slug):
     if rows.is_valid():
         plans = [row.plan() for row in rows if not row.is_blank()]
         try:
-            set_tracks(competition=competition, user=request.user, plans=plans)
+            set_tracks(
+                competition=competition,
+                user=request.user,
+                plans=plans,
+                quotas_shared=request.POST.get("quotas_shared_across_tracks") == "on",
+            )
         except PhaseError as error:
             refusal = error
         else:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from competitions.models import Competition, Phase, PhaseTrack, Track
 from competitions.rules import PHASE_LIMITS
 from config.errors import DomainError
+from datasets.models import DatasetVersion
 
 DEFAULT_PHASE_NAME = "Phase 1"
 DEFAULT_TRACK_SLUG = "main"
@@ -117,7 +118,7 @@ def pairs_of(competition: Competition) -> list[PhaseTrack]:
     if cached is None:
         cached = list(
             PhaseTrack.objects.filter(competition=competition)
-            .select_related("phase", "track")
+            .select_related("phase__data_version", "track")
             .order_by("phase__number", "track__number")
         )
         for found in cached:
@@ -177,6 +178,12 @@ def deciding_phase(competition: Competition) -> Phase:
     return next((phase for phase in phases if phase.decides), phases[-1])
 
 
+def public_data_of(competition: Competition, phase: Phase | None = None) -> DatasetVersion | None:
+    """The public data of a phase (by default the current one): its own version, or the competition's."""
+    phase = phase or current_phase(competition)
+    return phase.data_version or competition.data_version
+
+
 def default_track(competition: Competition) -> Track:
     tracks = tracks_of(competition)
     return next((track for track in tracks if track.is_default), tracks[0])
@@ -223,6 +230,14 @@ def board_pair(
     chosen_phase = find_phase(competition, phase) or current_phase(competition)
     chosen_track = find_track(competition, track) or default_track(competition)
     return pair_of(competition, chosen_phase, chosen_track)
+
+
+def named_pair(competition: Competition, phase: int | str | None, track: str | None) -> PhaseTrack | None:
+    """The pair a host names to change alone (`phase`, `track`; the one left out is the current phase or
+    the default track), or None when neither is named: the competition's own setup."""
+    if phase in (None, "") and not track:
+        return None
+    return board_pair(competition, phase, track)
 
 
 def submission_pair(

@@ -8,15 +8,13 @@ from django.views.decorators.http import require_POST
 
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.prizes import PrizeRefused, set_prize_eligibility, set_prizes
-from competitions.queries import can_manage, competition_for
+from competitions.queries import competition_for, require_manager
 from competitions.views import render_host_page
-from config.errors import NotAllowed
 
 
 def host_competition(request, slug):
     competition = competition_for(request.user, slug)
-    if not can_manage(request.user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can change its prizes.")
+    require_manager(request.user, competition, "change its prizes")
     return competition
 
 

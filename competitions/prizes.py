@@ -17,8 +17,7 @@ from competitions import locks
 from competitions.errors import CompetitionError
 from competitions.models import Competition, Prize, Team
 from competitions.money import currencies_in_use, decimals_of
-from competitions.queries import can_manage
-from config.errors import NotAllowed
+from competitions.queries import require_manager
 from config.plain_text import refuse_control_characters
 
 MAX_PRIZES = 100
@@ -146,8 +145,7 @@ def parse_amount(text: str, *, index: int) -> Decimal | None:
 def set_prizes(*, competition: Competition, user: User, prizes: list[PrizeDraft]) -> list[Prize]:
     """Replace the competition's prizes with these (an empty list removes them). Refused once it has ended:
     the prizes then are what the teams competed for."""
-    if not can_manage(user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can change its prizes.")
+    require_manager(user, competition, "change its prizes")
     checked = check_prizes(prizes)
     if competition.phase == Competition.Phase.FINISHED:
         raise PrizeRefused("The competition has ended; its prizes can no longer change.", code="ended")
@@ -171,10 +169,7 @@ def set_prize_eligibility(*, team: Team, user: User, eligible: bool, reason: str
     """The host marks a team not eligible for prizes (it still ranks; the prize goes to the next eligible
     team), with a reason the team sees, or eligible again. Allowed after the end too: that is when hosts
     check winners."""
-    if not can_manage(user, team.competition):
-        raise NotAllowed(
-            "Only the competition's host or a co-host can decide which teams are eligible for prizes."
-        )
+    require_manager(user, team.competition, "decide which teams are eligible for prizes")
     reason = reason.strip()
     if not eligible:
         if not reason:

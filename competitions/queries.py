@@ -36,7 +36,8 @@ from competitions.models import (
     Team,
     TeamMembership,
 )
-from config.errors import DomainError, NotAuthenticated, NotFound
+from competitions.phases import public_data_of
+from config.errors import DomainError, NotAllowed, NotAuthenticated, NotFound
 from datasets.models import DatasetFile, DatasetVersion
 from datasets.storage import public_storage
 from organisations.models import OrganisationMembership
@@ -134,6 +135,26 @@ def can_review(user: User, competition: Competition) -> bool:
 
 def can_manage_hosts(user: User, competition: Competition) -> bool:
     return host_role(user, competition) == HostRole.OWNER
+
+
+class NotHost(NotAllowed):
+    """An action of the competition's organisers, refused to anyone else: one code and one wording for
+    every host route, page and API alike."""
+
+    code = "not_host"
+
+
+def require_manager(user: User, competition: Competition, action: str) -> None:
+    """The guard of every host action that changes something: the owner (and staff) and co-hosts pass,
+    reviewers and everyone else are refused (403 not_host) with the action named."""
+    if not can_manage(user, competition):
+        raise NotHost(f"Only the competition's host or a co-host can {action}.")
+
+
+def require_reviewer(user: User, competition: Competition, action: str) -> None:
+    """The guard of what organisers read: reviewers pass too."""
+    if not can_review(user, competition):
+        raise NotHost(f"Only the competition's host, co-hosts and reviewers can {action}.")
 
 
 def managers_of(competition: Competition) -> list[User]:
@@ -466,11 +487,13 @@ def require_data_access(user: User, competition: Competition) -> None:
 
 
 def downloadable_data(user: User, competition: Competition) -> DatasetVersion:
-    """The competition's public data, once the user may download it."""
+    """The current phase's public data (its own version, or the competition's), once the user may download
+    it."""
     require_data_access(user, competition)
-    if competition.data_version is None:
+    version = public_data_of(competition)
+    if version is None:
         raise NotFound("This competition has no data files yet.")
-    return competition.data_version
+    return version
 
 
 def downloadable_file(user: User, competition: Competition, name: str) -> DatasetFile:
@@ -512,11 +535,8 @@ def can_see_private_scores(user: User, competition: Competition) -> bool:
 def submission_format(competition: Competition) -> dict:
     """What a prediction file must look like, for clients that check a file before spending a submission."""
     metric = engine.METRICS.get(competition.metric)
-    # A null foreign key reads as None without a query, as checking data_version_id would.
-    has_sample = (
-        competition.data_version is not None
-        and competition.data_version.files.filter(name=SAMPLE_SUBMISSION_NAME).exists()
-    )
+    version = public_data_of(competition)
+    has_sample = version is not None and version.files.filter(name=SAMPLE_SUBMISSION_NAME).exists()
     return {
         "id_column": competition.id_column,
         "columns": competition.submission_columns,

@@ -292,6 +292,7 @@ class CompetitionDetailSerializer(CompetitionSerializer):
             *CompetitionSerializer.Meta.fields,
             "phases",
             "tracks",
+            "quotas_shared_across_tracks",
             "prizes",
             "score_columns",
             "submission_format",
@@ -404,6 +405,20 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
         allow_blank=True,
         help_text="Slug of an organisation you belong to, to host on its behalf (its owners become co-hosts, "
         "its members reviewers).",
+    )
+    phase_template = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="`one` (the default: one phase over the window) or `development_then_final` (Development over "
+        "the first three quarters, then a deciding Final with 2 submissions a day, 5 in all, 2 final "
+        "selections, its board hidden until the end and the finals carried over), as the creation form offers.",
+    )
+    extra_tracks = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="Comma-separated names of tracks beside the main track; each track's slug is made from its name.",
     )
 
     def draft(self) -> CompetitionDraft:

@@ -24,7 +24,7 @@ from competitions.models import (
     TeamMembership,
 )
 from competitions.phases import phases_of
-from competitions.queries import HostRole, can_manage, host_role
+from competitions.queries import HostRole, host_role, require_manager
 from competitions.score_columns import check_score_columns
 from config.errors import NotAllowed
 from config.plain_text import refuse_control_characters
@@ -276,8 +276,7 @@ def create_competition(
 
 
 def publish_competition(*, competition: Competition, user: User) -> Competition:
-    if not can_manage(user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can publish it.")
+    require_manager(user, competition, "publish it")
     if competition.status == Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is already published.", code="already_published")
     competition.status = Competition.Status.PUBLISHED
@@ -417,8 +416,7 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
     their next submission; the start can move only before it comes, the end only later and before it
     passes, and neither across a phase (competitions.phases: the first phase starts and the last ends with
     the competition, so they move with it)."""
-    if not can_manage(user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can change it.")
+    require_manager(user, competition, "change it")
     unknown = sorted(set(changes) - set(EDITABLE_SETTINGS))
     if unknown:
         raise field_error(unknown[0], f"'{unknown[0]}' cannot be changed here.")

@@ -16,18 +16,20 @@ from competitions.forms import (
     CompetitionSettingsForm,
     RescoreForm,
 )
-from competitions.models import Competition, CompetitionHost
+from competitions.models import Competition, CompetitionHost, PhaseTrack
 from competitions.phase_forms import phase_rows_for, track_rows_for
 from competitions.phase_setup import shape_new_competition
+from competitions.phases import current_phase, named_pair, pairs_of, public_data_of
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
     awaits_email_confirmation,
     can_manage,
-    can_review,
     competition_for,
     downloadable_data,
     downloadable_file,
+    require_manager,
+    require_reviewer,
     search_competitions,
     solution_check,
     submission_limits,
@@ -40,7 +42,7 @@ from competitions.services import (
     publish_competition,
     update_competition,
 )
-from config.errors import DomainError, NotAllowed
+from config.errors import DomainError
 from datasets.downloads import dataset_file_response, version_zip_response
 from datasets.previews import file_previews, with_previews
 from datasets.queries import search_datasets
@@ -112,7 +114,11 @@ def overview(request, slug):
 def data(request, slug):
     competition = competition_for(request.user, slug)
     context = competition_context(request, competition, "data")
-    files = list(competition.data_version.files.all()) if competition.data_version else []
+    phase = current_phase(competition)
+    version = public_data_of(competition, phase)
+    files = list(version.files.all()) if version is not None else []
+    context["data_phase"] = phase if phase.data_version_id is not None else None
+    context["data_version"] = version
     may_download = context["is_host"] or context["has_accepted_current_rules"]
     # The first rows are the data itself: shown to those who may download it, never read from elsewhere
     # than the competition's public data files (the solution is not one of them).
@@ -212,8 +218,7 @@ def publish(request, slug):
 def check(request, slug):
     """The host's check of a competition before publishing it: split, format, sample, what is missing."""
     competition = competition_for(request.user, slug)
-    if not can_review(request.user, competition):
-        raise NotAllowed("Only the competition's host, co-hosts and reviewers can check its solution.")
+    require_reviewer(request.user, competition, "check its solution")
     context = competition_context(request, competition, "host")
     context["check"] = solution_check(competition)
     context["steps"] = HOSTING_STEPS
@@ -225,11 +230,10 @@ def host_settings(request, slug):
     """The host's page: change text, rules, limits and deadlines, or extend the end. Reviewers read it
     without its forms."""
     competition = competition_for(request.user, slug)
-    if not can_review(request.user, competition):
-        raise NotAllowed("Only the competition's host, co-hosts and reviewers can open the Host tab.")
+    require_reviewer(request.user, competition, "open the Host tab")
     if not can_manage(request.user, competition):
         if request.method == "POST":
-            raise NotAllowed("Only the competition's host or a co-host can change it; reviewers read it.")
+            require_manager(request.user, competition, "change it; reviewers read it")
         return render_host_page(request, competition)
     initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
     form = CompetitionSettingsForm(request.POST or None, initial=initial)
@@ -259,8 +263,10 @@ def render_host_page(request, competition: Competition, **forms):
         forms.setdefault("eligibility_form", PrizeEligibilityForm())
         forms.setdefault("phase_rows", phase_rows_for(competition))
         forms.setdefault("track_rows", track_rows_for(competition))
+        pair = rescored_pair(request, competition)
         context.update(
-            rescore_form=rescore_form_for(competition),
+            rescore_form=rescore_form_for(competition, pair=pair),
+            rescore_targets=rescore_targets(competition, pair),
             rescore=competition.rescores.first(),
             ineligible_teams=competition.teams.filter(prize_ineligible_at__isnull=False).order_by("name"),
             prizes_locked=competition.phase == Competition.Phase.FINISHED,
@@ -272,5 +278,31 @@ def render_host_page(request, competition: Competition, **forms):
     return render(request, "competitions/host.html", context)
 
 
-def rescore_form_for(competition: Competition, data=None, files=None) -> RescoreForm:
-    return RescoreForm(data, files, competition=competition)
+def rescore_form_for(competition: Competition, data=None, files=None, pair=None) -> RescoreForm:
+    return RescoreForm(data, files, competition=competition, pair=pair)
+
+
+def rescored_pair(request, competition: Competition) -> PhaseTrack | None:
+    """The pair the Host tab's rescore form is for (`?rescore=N:slug`), or None: the competition's setup."""
+    phase, _, track = request.GET.get("rescore", "").partition(":")
+    try:
+        return named_pair(competition, phase, track)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return None
+
+
+def rescore_targets(competition: Competition, chosen: PhaseTrack | None) -> list[tuple[str, str, bool]]:
+    """What the Host tab may rescore (value, label, chosen): the competition's setup, or one pair alone
+    when there are several."""
+    pairs = pairs_of(competition)
+    if len(pairs) < 2:
+        return []
+    targets = [("", "The competition's setup (every phase and track that uses it)", chosen is None)]
+    for pair in pairs:
+        own = " (its own setup)" if pair.has_own_solution or pair.metric else ""
+        label = f"{pair.phase.name} / {pair.track.name}{own}"
+        targets.append(
+            (f"{pair.phase.number}:{pair.track.slug}", label, chosen is not None and pair.pk == chosen.pk)
+        )
+    return targets

@@ -12,7 +12,7 @@ from config.api_input_limits import page_parameter
 from config.api_schema import LIMIT, OFFSET, error, errors
 from leaderboards.boards import board_columns, board_for, leaderboard_csv, sort_column
 from leaderboards.prizes import rows_with_prizes
-from leaderboards.queries import board_page, leaderboard_rows, sorted_by_column
+from leaderboards.queries import board_page, leaderboard_rows, rows_sorted_by_column
 from leaderboards.serializers import LeaderboardSerializer
 from leaderboards.standing import delete_submission
 from submissions.api import SubmissionDetailApi, serialize
@@ -81,12 +81,13 @@ class LeaderboardApi(APIView):
                 competition, board.split, offset=offset, limit=limit, size=board.size, pair=board.pair
             )
         else:
-            every_row = leaderboard_rows(
-                competition, board.split, limit=CSV_MAX_ROWS, size=board.size, pair=board.pair
+            rows = rows_sorted_by_column(
+                competition, board.split, sort, offset=offset, limit=limit, size=board.size, pair=board.pair
             )
-            rows = sorted_by_column(every_row, sort)[offset : offset + limit]
         viewer_team = team_for(request.user, competition) if request.user.is_authenticated else None
-        rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=viewer_team)
+        rows, _ = rows_with_prizes(
+            request.user, competition, board.split, rows, viewer_team=viewer_team, pair=board.pair
+        )
         page = {
             "phase": board.pair.phase.number,
             "track": board.pair.track.slug,
@@ -136,7 +137,9 @@ def leaderboard_download(request, slug) -> HttpResponse:
         if board.size
         else []
     )
-    rows, _ = rows_with_prizes(request.user, competition, board.split, rows, viewer_team=None)
+    rows, _ = rows_with_prizes(
+        request.user, competition, board.split, rows, viewer_team=None, pair=board.pair
+    )
     columns = board_columns(request.user, competition, board.pair)
     response = HttpResponse(
         leaderboard_csv(rows, board.split, columns), content_type="text/csv; charset=utf-8"

@@ -4,6 +4,10 @@ Ranks are counted in the database as the number of entries ahead on the same boa
 same score reached earlier, as `ranked_entries` orders them), so no board is read whole. The private rank
 and medal are given only once the private board is built, which happens after the end, so nothing here
 shows a private standing before everyone may see it.
+
+A team stands on one board per phase and track. The profile shows its standing on the latest phase's
+boards where it has an entry, and of that phase's tracks the one where it ranks best: with several tracks
+in the deciding phase, each track's final board gives its own medals, and the profile shows the best.
 """
 
 from dataclasses import dataclass
@@ -50,12 +54,12 @@ def private_board_is_out(competition: Competition) -> bool:
 
 def count_of(entries: QuerySet) -> Coalesce:
     """A correlated COUNT(*) of `entries`, zero when none match."""
-    counted = entries.order_by().values("competition_id").annotate(n=Count("pk")).values("n")
+    counted = entries.order_by().values("phase_track_id").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def same_board() -> QuerySet:
-    return LeaderboardEntry.objects.filter(competition_id=OuterRef("competition_id"), split=OuterRef("split"))
+    return LeaderboardEntry.objects.filter(phase_track_id=OuterRef("phase_track_id"), split=OuterRef("split"))
 
 
 def entries_ahead(*, higher_is_better: bool) -> Coalesce:
@@ -70,15 +74,19 @@ def entries_ahead(*, higher_is_better: bool) -> Coalesce:
 def ranked_team_entries(team_ids: list[int]) -> QuerySet:
     """The teams' entries on both boards, each with its rank and the size of its board."""
     higher = [key for key, metric in engine.METRICS.items() if metric.higher_is_better]
+    # A phase and track scored with a metric of its own ranks in that metric's direction.
+    ranks_higher = Q(phase_track__metric__in=higher) | Q(
+        phase_track__metric="", competition__metric__in=higher
+    )
     rank = Case(
-        When(competition__metric__in=higher, then=entries_ahead(higher_is_better=True)),
+        When(ranks_higher, then=entries_ahead(higher_is_better=True)),
         default=entries_ahead(higher_is_better=False),
         output_field=IntegerField(),
     )
     return (
         LeaderboardEntry.objects.filter(team_id__in=team_ids)
         .annotate(ahead=rank, board_size=count_of(same_board()))
-        .values_list("team_id", "split", "ahead", "board_size")
+        .values_list("team_id", "split", "ahead", "board_size", "phase_track__phase__number")
     )
 
 
@@ -90,10 +98,13 @@ def joined_competitions(user: User) -> list[JoinedCompetition]:
         .select_related("team", "competition")
         .order_by("-competition__end_at", "-competition_id")
     )
-    standings = {
-        (team_id, split): Standing(rank=ahead + 1, teams=size)
-        for team_id, split, ahead, size in ranked_team_entries([m.team_id for m in memberships])
-    }
+    standings: dict[tuple[int, str], Standing] = {}
+    latest: dict[tuple[int, str], tuple[int, float]] = {}
+    for team_id, split, ahead, size, phase in ranked_team_entries([m.team_id for m in memberships]):
+        order = (phase, -(ahead + 1) / max(size, 1))  # the latest phase, then the best place on its tracks
+        if (team_id, split) not in latest or order > latest[(team_id, split)]:
+            latest[(team_id, split)] = order
+            standings[(team_id, split)] = Standing(rank=ahead + 1, teams=size)
     joined = []
     for membership in memberships:
         competition = membership.competition

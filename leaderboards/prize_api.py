@@ -63,11 +63,23 @@ class PrizesSerializer(serializers.Serializer):
     prizes = AwardSerializer(many=True, help_text="By place.")
     totals = PrizeTotalSerializer(many=True, help_text="Money prizes summed per currency, largest first.")
     final = serializers.BooleanField(help_text="The private board is built: the winners are decided.")
+    phase = serializers.IntegerField(
+        help_text="The phase whose final board decides the prizes (the deciding one)."
+    )
+    track = serializers.CharField(
+        help_text="The track whose final board decides the prizes (the default one)."
+    )
 
 
 def prizes_answer(competition: Competition) -> dict:
     awards = prize_awards(competition)
-    answer = {"prizes": awards.awards, "totals": prize_totals(competition), "final": awards.is_final}
+    answer = {
+        "prizes": awards.awards,
+        "totals": prize_totals(competition),
+        "final": awards.is_final,
+        "phase": awards.board.phase.number,
+        "track": awards.board.track.slug,
+    }
     return PrizesSerializer(answer, context={"final": awards.is_final}).data
 
 

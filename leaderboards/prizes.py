@@ -5,13 +5,18 @@ place has exactly one team. A prize no eligible team reached is not awarded.
 
 Who sees the mark: the host (and staff) see every team not eligible; a team sees its own; everyone else
 sees only who won (as Kaggle shows prize winners only).
+
+With several tracks, the prizes are the competition's, one set, awarded on the deciding phase's default
+track's final board (Kaggle's single prize pool; a host who wants prizes per track runs a competition per
+track). Another track's final board shows no prize column, only where the prizes are decided.
 """
 
 import dataclasses
 from dataclasses import dataclass
 
 from accounts.models import User
-from competitions.models import Competition, Prize, Team
+from competitions.models import Competition, PhaseTrack, Prize, Team
+from competitions.phases import deciding_phase, default_track, pair_of
 from competitions.queries import can_review
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import LeaderboardRow, ranked_entries
@@ -36,6 +41,8 @@ class PrizeAwards:
     awards: list[Award]
     ineligible_team_ids: frozenset[int]
     is_final: bool
+    board: PhaseTrack  # where the prizes are decided
+    on_this_board: bool = True  # whether the board being read is that one
 
     def prize_of(self, team_id: int) -> Prize | None:
         return next((award.prize for award in self.awards if award.team_id == team_id), None)
@@ -48,9 +55,10 @@ def prize_awards(competition: Competition) -> PrizeAwards:
     ineligible = frozenset(
         competition.teams.filter(prize_ineligible_at__isnull=False).values_list("pk", flat=True)
     )
+    board = prize_board(competition)
     if not competition.private_leaderboard_built_at:
-        return PrizeAwards([Award(prize) for prize in prizes], ineligible, is_final=False)
-    top = ranked_entries(competition, LeaderboardEntry.Split.PRIVATE).values_list("team_id", flat=True)
+        return PrizeAwards([Award(prize) for prize in prizes], ineligible, is_final=False, board=board)
+    top = ranked_entries(competition, LeaderboardEntry.Split.PRIVATE, board).values_list("team_id", flat=True)
     ranked = enumerate(top[: len(prizes) + len(ineligible)], start=1)
     winners = [(rank, team_id) for rank, team_id in ranked if team_id not in ineligible][: len(prizes)]
     names = dict(Team.objects.filter(pk__in=[team_id for _, team_id in winners]).values_list("pk", "name"))
@@ -59,7 +67,12 @@ def prize_awards(competition: Competition) -> PrizeAwards:
         for prize, (rank, team_id) in zip(prizes, winners, strict=False)
     ]
     awards += [Award(prize) for prize in prizes[len(winners) :]]
-    return PrizeAwards(awards, ineligible, is_final=True)
+    return PrizeAwards(awards, ineligible, is_final=True, board=board)
+
+
+def prize_board(competition: Competition) -> PhaseTrack:
+    """The board the prizes are decided on: the deciding phase's default track's."""
+    return pair_of(competition, deciding_phase(competition), default_track(competition))
 
 
 def ineligible_shown_to(
@@ -85,10 +98,15 @@ def rows_with_prizes(
     rows: list[LeaderboardRow],
     *,
     viewer_team: Team | None,
+    pair: PhaseTrack | None = None,
 ) -> tuple[list[LeaderboardRow], PrizeAwards | None]:
-    """The rows with the prize each team won (private board only, with every award) and the mark the
-    viewer may see. The public board's reads by anyone but the host and an ineligible team cost nothing."""
+    """The rows with the prize each team won (the private board the prizes are decided on, with every
+    award; another track's private board gets the awards marked `on_this_board=False` and no prize on its
+    rows) and the mark the viewer may see. The public board's reads by anyone but the host and an
+    ineligible team cost nothing."""
     awards = prize_awards(competition) if split == LeaderboardEntry.Split.PRIVATE else None
+    if awards is not None and pair is not None and pair.pk != awards.board.pk:
+        awards = dataclasses.replace(awards, on_this_board=False)
     shown = ineligible_shown_to(
         user, competition, viewer_team, awards.ineligible_team_ids if awards else None
     )
@@ -97,7 +115,7 @@ def rows_with_prizes(
     return [
         dataclasses.replace(
             row,
-            prize=awards.prize_of(row.team_id) if awards else None,
+            prize=awards.prize_of(row.team_id) if awards and awards.on_this_board else None,
             not_eligible_for_prizes=row.team_id in shown,
         )
         for row in rows

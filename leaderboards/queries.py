@@ -4,7 +4,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, FloatField, Q, QuerySet, Window
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from competitions.models import Competition, PhaseTrack, Prize, Team
@@ -43,13 +45,18 @@ def rankable_submissions(competition: Competition, pair: PhaseTrack | None = Non
     )
 
 
+def rank_order(competition: Competition, pair: PhaseTrack) -> tuple[str, ...]:
+    """The order of a board's entries: the primary score, its tie key, the earlier submission."""
+    direction = "-score" if higher_is_better(competition, pair) else "score"
+    return (direction, "tie_key", "best_submitted_at", "team_id")
+
+
 def ranked_entries(
     competition: Competition, split: str, pair: PhaseTrack | None = None
 ) -> QuerySet[LeaderboardEntry]:
     pair = board_of(competition, pair)
-    direction = "-score" if higher_is_better(competition, pair) else "score"
     return LeaderboardEntry.objects.filter(phase_track=pair, split=split).order_by(
-        direction, "tie_key", "best_submitted_at", "team_id"
+        *rank_order(competition, pair)
     )
 
 
@@ -193,16 +200,34 @@ def build_rows(ranked: list[tuple[int, tuple]], split: str, *, size: int | None)
     ]
 
 
-def sorted_by_column(rows: list[LeaderboardRow], column: ScoreColumnSetup) -> list[LeaderboardRow]:
-    """The board's rows ordered by a secondary column, best first as the column's direction says; each row
-    keeps its rank on the primary score, which also orders rows equal on the column."""
-    sign = -1 if column.higher_is_better else 1
-
-    def order(row: LeaderboardRow) -> tuple:
-        value = row.columns.get(column.label)
-        return (value is None, sign * value if value is not None else 0.0, row.rank)
-
-    return sorted(rows, key=order)
+def rows_sorted_by_column(
+    competition: Competition,
+    split: str,
+    column: ScoreColumnSetup,
+    *,
+    offset: int,
+    limit: int,
+    size: int,
+    pair: PhaseTrack | None = None,
+) -> list[LeaderboardRow]:
+    """One page of a board ordered by a secondary column, best first as the column's direction says, rows
+    without a value last; each row keeps its rank on the primary score, which also orders rows equal on the
+    column. The database numbers the rows in rank order (a window over the board's index) and sorts by the
+    column, so only the page comes back, whatever the board's size."""
+    pair = board_of(competition, pair)
+    value = Cast(KeyTextTransform(column.label, "columns"), FloatField())
+    best_first = value.desc(nulls_last=True) if column.higher_is_better else value.asc(nulls_last=True)
+    primary = [
+        F(name[1:]).desc() if name.startswith("-") else F(name).asc()
+        for name in rank_order(competition, pair)
+    ]
+    entries = (
+        LeaderboardEntry.objects.filter(phase_track=pair, split=split)
+        .annotate(primary_rank=Window(RowNumber(), order_by=primary))
+        .order_by(best_first, "primary_rank")
+        .values_list("primary_rank", *ROW_FIELDS)[offset : offset + limit]
+    )
+    return build_rows([(entry[0], entry[1:]) for entry in entries], split, size=size)
 
 
 def with_cells(rows: list[LeaderboardRow], columns: Sequence[ScoreColumnSetup]) -> list[LeaderboardRow]:

@@ -7,21 +7,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from competitions.phases import current_phase, phases_of, tracks_of
-from competitions.queries import can_review, competition_for
+from competitions.queries import competition_for, require_reviewer
 from competitions.score_columns import columns_of
 from competitions.views import competition_context
-from config.errors import NotAllowed
 from leaderboards import charts, dashboard
 from leaderboards.api import leaderboard_download
 from leaderboards.boards import board_columns, board_for
 from leaderboards.prizes import rows_with_prizes
 from leaderboards.queries import (
     board_page,
-    leaderboard_rows,
     ranks_of_teams,
     row_filters,
     rows_at_ranks,
-    sorted_by_column,
+    rows_sorted_by_column,
     with_cells,
 )
 from leaderboards.standing import delete_submission
@@ -47,12 +45,16 @@ def leaderboard(request, slug):
     # An unknown or hidden label shows the board in rank order, as a stale link should.
     sort = next((column for column in columns if column.label == request.GET.get("sort")), None)
     if sort is not None and not only:
-        every_row = sorted_by_column(
-            leaderboard_rows(competition, board.split, limit=board.size or 1, size=board.size, pair=pair),
+        page = Paginator(range(board.size), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = rows_sorted_by_column(
+            competition,
+            board.split,
             sort,
+            offset=(page.number - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            size=board.size,
+            pair=pair,
         )
-        page = Paginator(every_row, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
     elif only:
         teams = filters[only].teams(competition)
         page = Paginator(ranks_of_teams(competition, board.split, teams, pair), PAGE_SIZE).get_page(
@@ -66,7 +68,7 @@ def leaderboard(request, slug):
             competition, board.split, offset=offset, limit=PAGE_SIZE, size=board.size, pair=pair
         )
     rows, awards = rows_with_prizes(
-        request.user, competition, board.split, rows, viewer_team=context.get("team")
+        request.user, competition, board.split, rows, viewer_team=context.get("team"), pair=pair
     )
     choices = board_choices(competition, pair)
     context.update(
@@ -132,8 +134,7 @@ def delete(request, slug, submission_id):
 def host_dashboard(request, slug):
     """The host's view of the competition: joins, submissions, failures and the top of both boards."""
     competition = competition_for(request.user, slug)
-    if not can_review(request.user, competition):
-        raise NotAllowed("Only the competition's host, co-hosts, reviewers and staff can see its dashboard.")
+    require_reviewer(request.user, competition, "see its dashboard")
     figures = dashboard.host_dashboard(competition)
     context = competition_context(request, competition, "host")
     context.update(figures=figures, **dashboard_charts(figures))

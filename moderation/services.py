@@ -13,7 +13,7 @@ from community.ratings import delete_rating, ratable_kind
 from community.targets import kind_of
 from competitions import locks
 from competitions.models import Competition, Team
-from competitions.queries import can_manage, host_role
+from competitions.queries import host_role, require_manager
 from config.errors import DomainError, NotAllowed
 from datasets.storage import private_storage
 from leaderboards import standing
@@ -194,16 +194,11 @@ def rescore_competition(*, competition: Competition, actor: User, reason: str) -
 # Teams and submissions.
 
 
-def require_host_or_staff(actor: User, competition: Competition) -> None:
-    if not can_manage(actor, competition):
-        raise NotAllowed("Only the competition's host, a co-host or an admin can disqualify.")
-
-
 @locks.retried_on_conflict
 def disqualify_team(*, team: Team, actor: User, reason: str) -> Team:
     """Take a whole team off the leaderboards; the team sees the reason. The one way in, for the host's
     pages, the API and the admin alike."""
-    require_host_or_staff(actor, team.competition)
+    require_manager(actor, team.competition, "disqualify")
     reason = require_reason(reason, "the team will see it")
     with transaction.atomic():
         locks.lock_competition(team.competition_id)
@@ -220,7 +215,7 @@ def disqualify_team(*, team: Team, actor: User, reason: str) -> Team:
 def disqualify_submission(*, submission: Submission, actor: User, reason: str) -> Submission:
     """Take one submission off the leaderboards; its team sees the reason. The one way in, for the host's
     pages, the API and the admin alike."""
-    require_host_or_staff(actor, submission.competition)
+    require_manager(actor, submission.competition, "disqualify")
     reason = require_reason(reason, "the team will see it")
     with transaction.atomic():
         locks.lock_competition(submission.competition_id)

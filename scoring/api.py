@@ -5,11 +5,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from competitions.queries import can_review, competition_for
+from competitions.phases import named_pair
+from competitions.queries import competition_for, require_reviewer
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONField, BoundedJSONParser, MetricParamsField, loads_bounded
 from config.api_schema import errors
-from config.errors import DomainError, NotAllowed
+from config.errors import DomainError
 from scoring.rescoring import cancel_rescore, start_rescore
 from scoring.serializers import RescoreSerializer
 
@@ -27,6 +28,18 @@ class RescoreRequestSerializer(serializers.Serializer):
         "them); left out, the current ones stay.",
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    phase = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Rescore one phase-and-track pair alone (with `track`; left out: the current phase). "
+        "Neither given: the competition's setup and every pair that uses it.",
+    )
+    track = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="Rescore one phase-and-track pair alone (with `phase`; left out: the default track).",
+    )
 
 
 # drf-spectacular's own way to say "this component or null" in OpenAPI 3.0 (as for allow_null fields).
@@ -53,8 +66,7 @@ class RescoreApi(APIView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        if not can_review(request.user, competition):
-            raise NotAllowed("Only the competition's host, co-hosts and reviewers can see its rescores.")
+        require_reviewer(request.user, competition, "see its rescores")
         latest = competition.rescores.first()
         return Response(RescoreSerializer(latest).data if latest else None)
 
@@ -63,7 +75,8 @@ class RescoreApi(APIView):
         summary="Score every submission again with a new solution and/or metric (the host)",
         description="Multipart with an optional `solution` file, `metric`, `metric_params` (a JSON object) and "
         "`reason`; JSON will do when no file is sent. The leaderboards switch to the new scores in one step "
-        "once every submission has its new one.",
+        "once every submission has its new one. With `phase` and/or `track`, only that pair's submissions "
+        "are scored again and the pair keeps the new setup as its own.",
         tags=["leaderboards"],
         request={
             "multipart/form-data": RescoreRequestSerializer,
@@ -91,6 +104,7 @@ class RescoreApi(APIView):
             metric_params=params,
             score_columns=data.get("score_columns"),
             reason=data.get("reason", ""),
+            phase_track=named_pair(competition, data.get("phase"), data.get("track")),
         )
         return Response(RescoreSerializer(rescore).data, status=202)
 

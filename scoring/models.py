@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from competitions.models import Competition
+from competitions.models import Competition, PhaseTrack
 from submissions.models import Submission
 
 
@@ -16,6 +16,14 @@ class Rescore(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rescores")
+    phase_track = models.ForeignKey(
+        PhaseTrack,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rescores",
+        help_text="The one phase and track rescored, with its own setup; empty: the competition's setup.",
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=300, blank=True)
     metric = models.CharField(max_length=50)

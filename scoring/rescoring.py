@@ -1,6 +1,10 @@
 """Replacing the solution or changing the metric: every submission is scored again in the background, in
 small batches (each a task of its own, so none nears the time limit), and the leaderboards switch to the
-new scores in one transaction once every submission has its new score."""
+new scores in one transaction once every submission has its new score.
+
+A rescore changes either the competition's setup (and rescores the phase-and-track pairs that use it) or
+one pair's (and rescores that pair's submissions only): a host of a multi-phase or multi-track
+competition names the pair, and the pair's own setup takes the new solution, metric and columns."""
 
 import io
 import logging
@@ -17,10 +21,11 @@ from accounts.models import User
 from competitions import locks
 from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError
-from competitions.models import Competition
-from competitions.queries import can_manage
+from competitions.models import Competition, PhaseTrack
+from competitions.phase_setup import forget_pairs
+from competitions.phases import ScoringSetup, scoring_setup
+from competitions.queries import require_manager
 from competitions.score_columns import check_score_columns, engine_columns, tie_key_of
-from config.errors import NotAllowed
 from datasets.storage import private_storage, store
 from scoring import engine, signals
 from scoring.engine.parameters import coerce_params
@@ -34,19 +39,26 @@ RESCORE_TASK = "scoring.tasks.continue_rescore"
 BATCH = 50
 
 
-def rescorable(competition: Competition):
+def rescorable(competition: Competition, phase_track: PhaseTrack | None = None):
     """Submissions whose score depends on the solution: the scored ones, and those whose metric failed on
     hidden rows (a new solution may fix that). Files refused by validation stay refused. The host's test
     submissions are scored again too, so they keep showing what the current setup gives; they never reach a
-    board, since the boards are rebuilt from participants' submissions only."""
-    return Submission.with_host_tests.filter(
-        # A pair with its own solution or metric is not scored on the competition's (competitions.phases).
-        competition=competition,
-        phase_track__solution_key="",
-        phase_track__metric="",
-    ).filter(
+    board, since the boards are rebuilt from participants' submissions only.
+
+    With a pair, that pair's submissions; without, those of every pair scored on the competition's setup
+    (a pair with its own solution or metric is not, see competitions.phases)."""
+    submissions = Submission.with_host_tests.filter(competition=competition)
+    if phase_track is not None:
+        submissions = submissions.filter(phase_track=phase_track)
+    else:
+        submissions = submissions.filter(phase_track__solution_key="", phase_track__metric="")
+    return submissions.filter(
         Q(status=Submission.Status.SCORED) | Q(status=Submission.Status.FAILED, error_code="metric_failed")
     )
+
+
+def rescorable_by(rescore: Rescore):
+    return rescorable(rescore.competition, rescore.phase_track)
 
 
 def start_rescore(
@@ -58,46 +70,58 @@ def start_rescore(
     metric_params: dict | None = None,
     score_columns: list | None = None,
     reason: str = "",
+    phase_track: PhaseTrack | None = None,
 ) -> Rescore:
     """Score every submission again under a new solution, metric or secondary columns (None keeps the
-    current ones, checked again against the new metric); the boards switch once all are done."""
-    if not can_manage(user, competition):
-        raise NotAllowed(
-            "Only the competition's host or a co-host can replace the solution or change the metric."
-        )
+    current ones, checked again against the new metric); the boards switch once all are done. With
+    `phase_track`, only that pair's submissions, against that pair's current setup."""
+    require_manager(user, competition, "replace the solution or change the metric")
     running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
     if running:
         raise CompetitionError(
             f"A rescore is already running ({running.done} of {running.total} done); wait for it to finish.",
             code="rescore_running",
         )
-    metric = metric or competition.metric
+    if phase_track is not None and phase_track.competition_id != competition.pk:
+        raise CompetitionError(
+            "That phase and track belong to another competition.",
+            code="unknown_track",
+            details={"field": "track"},
+        )
+    current: Competition | ScoringSetup = (
+        competition if phase_track is None else scoring_setup(phase_track, competition)
+    )
+    metric = metric or current.metric
     if metric_params is None:
-        metric_params = competition.metric_params if metric == competition.metric else {}
+        metric_params = current.metric_params if metric == current.metric else {}
     columns = check_score_columns(
-        competition.score_columns if score_columns is None else score_columns,
+        current.score_columns if score_columns is None else score_columns,
         metric=metric,
         metric_params=metric_params,
     )
     if (
         solution is None
-        and metric == competition.metric
-        and same_parameters(metric, metric_params, competition.metric_params)
-        and columns == (competition.score_columns or [])
+        and metric == current.metric
+        and same_parameters(metric, metric_params, current.metric_params)
+        and columns == (current.score_columns or [])
     ):
         raise CompetitionError(
             "Nothing would change: give a new solution file, or a different metric, parameters or score columns.",
             code="nothing_to_rescore",
+            details={"field": "solution"},
         )
-    spec = engine.ScoringSpec(metric, competition.id_column, tuple(competition.target_columns), metric_params)
-    parsed = parse_new_solution(competition, spec, solution)
-    check_same_submissions_fit(competition, parsed)
-    stored = store(
-        private_storage(), f"solutions/{competition.slug}", "solution.csv", io.BytesIO(parsed.to_csv_bytes())
-    )
+    spec = engine.ScoringSpec(metric, current.id_column, tuple(current.target_columns), metric_params)
+    parsed = parse_new_solution(current, spec, solution)
+    check_same_submissions_fit(current, parsed)
+    folder = f"solutions/{competition.slug}"
+    if phase_track is not None:
+        folder += f"/phase-{phase_track.phase.number}-{phase_track.track.slug}"
+    stored = store(private_storage(), folder, "solution.csv", io.BytesIO(parsed.to_csv_bytes()))
     store_compact(parsed, solution_key=stored.key, sha256=stored.sha256)
     try:
-        rescore = create_rescore(competition, user, reason, metric, metric_params, stored, parsed, columns)
+        rescore = create_rescore(
+            competition, user, reason, metric, metric_params, stored, parsed, columns, phase_track
+        )
     except IntegrityError as error:
         raise CompetitionError(
             "Another rescore started a moment ago; wait for it to finish.", code="rescore_running"
@@ -115,10 +139,13 @@ def same_parameters(metric: str, first: dict, second: dict) -> bool:
         return first == second
 
 
-def create_rescore(competition, user, reason, metric, metric_params, stored, parsed, columns) -> Rescore:
+def create_rescore(
+    competition, user, reason, metric, metric_params, stored, parsed, columns, phase_track
+) -> Rescore:
     with transaction.atomic():
         rescore = Rescore.objects.create(
             competition=competition,
+            phase_track=phase_track,
             requested_by=user,
             reason=reason.strip()[:300],
             metric=metric,
@@ -128,15 +155,17 @@ def create_rescore(competition, user, reason, metric, metric_params, stored, par
             solution_sha256=stored.sha256,
             public_rows=parsed.public_count,
             private_rows=parsed.private_count,
-            total=rescorable(competition).count(),
+            total=rescorable(competition, phase_track).count(),
         )
         transaction.on_commit(lambda: enqueue_rescore(rescore.pk))
     return rescore
 
 
-def parse_new_solution(competition: Competition, spec: engine.ScoringSpec, solution: IO[bytes] | None):
+def parse_new_solution(
+    competition: Competition | ScoringSetup, spec: engine.ScoringSpec, solution: IO[bytes] | None
+):
     """The new solution under the new spec; the current file when only the metric changes. The split is
-    the competition's own (its fraction and seed) unless the file carries a Usage column."""
+    the competition's own, or the pair's (its fraction and seed), unless the file carries a Usage column."""
     try:
         if solution is None:
             with private_storage().open(competition.solution_key, "rb") as current:
@@ -153,7 +182,7 @@ def parse_new_solution(competition: Competition, spec: engine.ScoringSpec, solut
         ) from error
 
 
-def check_same_submissions_fit(competition: Competition, parsed: engine.Solution) -> None:
+def check_same_submissions_fit(competition: Competition | ScoringSetup, parsed: engine.Solution) -> None:
     """Participants' files were made for the current sample submission: the new setup must take the same
     ids and the same columns, or every submission would fail."""
     if list(parsed.submission_columns) != list(competition.submission_columns):
@@ -182,7 +211,7 @@ def enqueue_rescore(rescore_id: int) -> None:
 
 
 def waiting_for_rescore(rescore: Rescore):
-    return rescorable(rescore.competition).exclude(
+    return rescorable_by(rescore).exclude(
         pk__in=RescoredSubmission.objects.filter(rescore=rescore).values("submission_id")
     )
 
@@ -193,7 +222,7 @@ def continue_rescore(rescore_id: int) -> str:
     An unexpected error (the new solution unreadable, the database gone) is recorded on the rescore for the
     host and the batch is left for the sweeper to resume; after PODIUM_RESCORE_MAX_RESUMES resumes in a row
     without progress the rescore fails, so a broken one never blocks the competition's next rescore."""
-    rescore = Rescore.objects.select_related("competition").filter(pk=rescore_id).first()
+    rescore = Rescore.objects.select_related("competition", "phase_track").filter(pk=rescore_id).first()
     if rescore is None or rescore.status != Rescore.Status.RUNNING:
         return "skipped"
     try:
@@ -205,11 +234,11 @@ def continue_rescore(rescore_id: int) -> str:
 
 
 def run_batch(rescore: Rescore) -> str:
+    current: Competition | ScoringSetup = rescore.competition
+    if rescore.phase_track is not None:
+        current = scoring_setup(rescore.phase_track, rescore.competition)
     spec = engine.ScoringSpec(
-        rescore.metric,
-        rescore.competition.id_column,
-        tuple(rescore.competition.target_columns),
-        dict(rescore.metric_params),
+        rescore.metric, current.id_column, tuple(current.target_columns), dict(rescore.metric_params)
     )
     solution = parsed_solution(rescore.solution_key, rescore.solution_sha256, spec)
     batch = list(waiting_for_rescore(rescore)[:BATCH])
@@ -223,7 +252,7 @@ def run_batch(rescore: Rescore) -> str:
     record_progress(
         rescore,
         done=RescoredSubmission.objects.filter(rescore=rescore).count(),
-        total=rescorable(rescore.competition).count(),
+        total=rescorable_by(rescore).count(),
         error="",
     )
     if batch or not switch(rescore):
@@ -284,20 +313,29 @@ def switch(rescore: Rescore) -> bool:
         if waiting_for_rescore(rescore).exists():
             return False
         apply_results(rescore)
-        competition.metric = rescore.metric
-        competition.metric_params = rescore.metric_params
-        competition.score_columns = rescore.score_columns
-        competition.solution_key = rescore.solution_key
-        competition.solution_sha256 = rescore.solution_sha256
-        competition.public_rows = rescore.public_rows
-        competition.private_rows = rescore.private_rows
-        competition.save()
+        take_new_setup(rescore, competition)
         signals.scores_replaced.send(sender=Competition, competition=competition)
         Rescore.objects.filter(pk=rescore.pk).update(
             status=Rescore.Status.DONE, finished_at=timezone.now(), done=rescore.total
         )
     logger.info("Rescore %s of %s switched", rescore.pk, competition.slug)
     return True
+
+
+def take_new_setup(rescore: Rescore, competition: Competition) -> None:
+    """The competition's setup, or the rescored pair's own, becomes the rescore's."""
+    target: Competition | PhaseTrack = competition
+    if rescore.phase_track_id is not None:
+        target = PhaseTrack.objects.get(pk=rescore.phase_track_id)
+    target.metric = rescore.metric
+    target.metric_params = rescore.metric_params
+    target.score_columns = rescore.score_columns
+    target.solution_key = rescore.solution_key
+    target.solution_sha256 = rescore.solution_sha256
+    target.public_rows = rescore.public_rows
+    target.private_rows = rescore.private_rows
+    target.save()
+    forget_pairs(competition)
 
 
 def apply_results(rescore: Rescore) -> None:
@@ -366,8 +404,7 @@ def give_up(rescore: Rescore) -> None:
 
 def cancel_rescore(*, competition: Competition, user: User) -> Rescore:
     """The host stops the running rescore; the leaderboards keep the scores they have."""
-    if not can_manage(user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can cancel a rescore.")
+    require_manager(user, competition, "cancel a rescore")
     running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
     if running is None or not end_rescore(
         running, Rescore.Status.CANCELLED, f"Cancelled by {user.username}."

@@ -12,6 +12,12 @@ class RescoreSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Rescore.Status.choices)
     done = serializers.IntegerField(help_text="Submissions scored again so far.")
     total = serializers.IntegerField(help_text="Submissions to score again.")
+    phase = serializers.IntegerField(
+        source="phase_track.phase.number", allow_null=True, help_text="The phase rescored alone, or null."
+    )
+    track = serializers.CharField(
+        source="phase_track.track.slug", allow_null=True, help_text="The track rescored alone, or null."
+    )
     metric = serializers.CharField()
     metric_params = serializers.DictField()
     score_columns = serializers.ListField(child=serializers.DictField(), help_text="The columns after it.")

@@ -10,6 +10,7 @@ from competitions.queries import (
     can_review,
     can_see_private_scores,
     competition_for,
+    require_manager,
     require_participant,
     team_for,
 )
@@ -19,7 +20,7 @@ from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeM
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
 from datasets.downloads import StoredDownload, stored_file_response
 from datasets.storage import private_storage
-from submissions.host_tests import create_host_test, host_test_submissions, require_host
+from submissions.host_tests import MAKES_TESTS, create_host_test, host_test_submissions
 from submissions.idempotency import read_idempotency_key, submit_once
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
@@ -177,7 +178,7 @@ class HostTestSubmissionsApi(APIView):
     )
     def get(self, request, slug):
         competition = competition_for(request.user, slug)
-        require_host(request.user, competition)
+        require_manager(request.user, competition, MAKES_TESTS)
         paginator = BoundedPagination()
         page = paginator.paginate_queryset(host_test_submissions(competition), request, view=self)
         return paginator.get_paginated_response(HostTestSubmissionSerializer(page, many=True).data)
@@ -202,7 +203,7 @@ class HostTestSubmissionsApi(APIView):
     )
     def post(self, request, slug):
         competition = competition_for(request.user, slug)
-        require_host(request.user, competition)
+        require_manager(request.user, competition, MAKES_TESTS)
         check_declared_size(request.META.get("CONTENT_LENGTH"))
         upload = validated(HostTestCreateSerializer, request)["file"]
         submission = create_host_test(

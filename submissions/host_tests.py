@@ -13,8 +13,8 @@ from accounts.models import User
 from competitions import locks
 from competitions.models import Competition
 from competitions.phases import board_pair
-from competitions.queries import can_manage
-from config.errors import DATABASE_ERRORS, NotAllowed
+from competitions.queries import require_manager
+from config.errors import DATABASE_ERRORS
 from datasets.storage import private_storage, store
 from submissions.models import Submission
 from submissions.services import SubmissionRefused, check_upload, enqueue_scoring
@@ -25,13 +25,7 @@ HOST_TESTS_IN_FLIGHT = 5
 PENDING = (Submission.Status.QUEUED, Submission.Status.SCORING)
 
 
-def require_host(user: User, competition: Competition) -> None:
-    if not can_manage(user, competition):
-        raise NotAllowed(
-            "Only the competition's host or a co-host can make test submissions: they are scored against the "
-            "solution, which only the organisers may read.",
-            code="not_host",
-        )
+MAKES_TESTS = "make test submissions"
 
 
 def too_many_in_flight(waiting: int) -> SubmissionRefused:
@@ -62,7 +56,7 @@ def create_host_test(
     """Store the host's file and queue it for scoring like any submission, outside every team, board and
     quota: scored on the named phase and track's setup (by default the current phase's default track),
     which a host may test before the phase opens."""
-    require_host(user, competition)
+    require_manager(user, competition, MAKES_TESTS)
     pair = board_pair(competition, phase, track)
     check_upload(file_name, stream)
     stored = store(private_storage(), f"submissions/{competition.pk}/host-tests", "submission.csv", stream)

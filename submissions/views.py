@@ -14,11 +14,17 @@ from competitions.phases import (
     scoring_setup,
     tracks_of,
 )
-from competitions.queries import can_review, can_see_private_scores, competition_for, viewer_state
+from competitions.queries import (
+    can_review,
+    can_see_private_scores,
+    competition_for,
+    require_manager,
+    viewer_state,
+)
 from competitions.score_columns import visible_columns
 from competitions.views import competition_context
 from config.errors import NotFound
-from submissions.host_tests import create_host_test, require_host
+from submissions.host_tests import MAKES_TESTS, create_host_test
 from submissions.queries import submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.services import HEAD_BYTES, SubmissionRefused, cancel_submission, select_final
@@ -116,7 +122,7 @@ def cancel(request, slug, submission_id):
 def host_test(request, slug):
     """The host uploads a test submission from the Host tab; its scores appear there, and nowhere else."""
     competition = competition_for(request.user, slug)
-    require_host(request.user, competition)
+    require_manager(request.user, competition, MAKES_TESTS)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Choose a prediction CSV to test.")

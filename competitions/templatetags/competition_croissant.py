@@ -3,6 +3,7 @@
 from django import template
 
 from competitions.croissant_api import competition_croissant
+from competitions.phases import public_data_of
 from datasets.templatetags.croissant import json_ld_script
 
 register = template.Library()
@@ -11,6 +12,6 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def competition_croissant_json_ld(context, competition) -> str:
     """The script tag for the competition's public data; empty while it has none."""
-    if competition.data_version is None:
+    if public_data_of(competition) is None:
         return ""
     return json_ld_script(competition_croissant(context["request"], competition))

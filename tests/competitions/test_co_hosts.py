@@ -72,7 +72,7 @@ def test_a_reviewer_reads_every_submission_and_private_score_and_changes_nothing
     ):
         update_competition(competition=competition, user=dave, changes={"subtitle": "Mine"})
     with pytest.raises(
-        NotAllowed, match=re.escape("Only the competition's host, a co-host or an admin can disqualify.")
+        NotAllowed, match=re.escape("Only the competition's host or a co-host can disqualify.")
     ):
         disqualify_submission(submission=submission, actor=dave, reason="No.")
 

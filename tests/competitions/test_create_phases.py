@@ -5,6 +5,7 @@ import pytest
 
 from competitions.models import Competition
 from competitions.phases import deciding_phase, effective_limits, phases_of, tracks_of
+from tests.competitions.test_api import create_payload
 from tests.competitions.test_create_steps import create_fields, names_in, step_html
 
 pytestmark = pytest.mark.django_db
@@ -92,4 +93,64 @@ def test_a_bad_choice_is_refused_on_its_field_and_nothing_is_created(client, hos
     errors = refused.context["form"].errors
     assert list(errors) == [field]
     assert message in errors[field][0]
+    assert not Competition.objects.exists()
+
+
+def test_the_api_creates_development_then_final_and_more_tracks_as_the_form_does(api_for, host):
+    answer = api_for(host).post(
+        "/api/v1/competitions/",
+        create_payload(phase_template="development_then_final", extra_tracks="Small data, Hard cases"),
+        format="multipart",
+    )
+
+    assert answer.status_code == 201, answer.content
+    competition = Competition.objects.get()
+    development, final = phases_of(competition)
+    assert (development.name, development.end_at, final.name, final.end_at) == (
+        "Development",
+        final.start_at,
+        "Final",
+        competition.end_at,
+    )
+    assert (deciding_phase(competition), final.board_hidden_until_end, final.carry_over) == (
+        final,
+        True,
+        "finals",
+    )
+    assert effective_limits(final, competition)["total_submission_limit"] == 5
+    assert [t.slug for t in tracks_of(competition)] == ["main", "small-data", "hard-cases"]
+
+
+def test_the_api_makes_one_phase_when_no_template_is_named(api_for, host):
+    answer = api_for(host).post("/api/v1/competitions/", create_payload(), format="multipart")
+
+    assert answer.status_code == 201, answer.content
+    assert [phase.name for phase in phases_of(Competition.objects.get())] == ["Phase 1"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "field", "message"),
+    [
+        (
+            {"phase_template": "three_rounds"},
+            "unknown_template",
+            "phase_template",
+            "The phase template must be one of one, development_then_final.",
+        ),
+        (
+            {"extra_tracks": "Small data, small-data"},
+            "duplicate_track_slug",
+            "extra_tracks",
+            "Tracks 'Small data' and 'small-data' would both have the address 'small-data': rename one.",
+        ),
+    ],
+)
+def test_the_api_refuses_a_bad_template_or_track_on_its_field_and_creates_nothing(
+    api_for, host, changes, code, field, message
+):
+    answer = api_for(host).post("/api/v1/competitions/", create_payload(**changes), format="multipart")
+
+    assert answer.status_code == 400, answer.content
+    body = answer.json()
+    assert (body["code"], body["details"]["field"], body["message"]) == (code, field, message)
     assert not Competition.objects.exists()

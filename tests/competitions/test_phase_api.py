@@ -247,3 +247,27 @@ def test_a_phase_hiding_its_board_shows_it_to_participants_only_after_it_ends(
     assert (hidden.status_code, shown.status_code) == (403, 200)
     assert "hidden until the phase ends" in hidden.json()["message"]
     assert len(pairs_of(competition)) == 2
+
+
+def test_the_host_shares_quotas_across_tracks_with_the_tracks(competition, host_api):
+    body = {"tracks": [{"slug": "main", "name": "Main"}, {"slug": "hard", "name": "Hard"}]}
+
+    shared = host_api.put(
+        f"/api/v1/competitions/{competition.slug}/tracks/",
+        {**body, "quotas_shared_across_tracks": True},
+        format="json",
+    )
+    kept = host_api.put(f"/api/v1/competitions/{competition.slug}/tracks/", body, format="json")
+    refused = host_api.put(
+        f"/api/v1/competitions/{competition.slug}/tracks/",
+        {**body, "quotas_shared_across_tracks": "sometimes"},
+        format="json",
+    )
+
+    assert shared.status_code == 200, shared.content
+    assert shared.json()["quotas_shared_across_tracks"] is True
+    assert kept.json()["quotas_shared_across_tracks"] is True  # left out: unchanged
+    assert refused.status_code == 400
+    assert "quotas_shared_across_tracks" in refused.json()["details"]["fields"]
+    competition.refresh_from_db()
+    assert competition.quotas_shared_across_tracks is True

@@ -174,7 +174,7 @@ def test_a_participant_is_refused_with_a_message_and_sees_no_host_detail(
 
     assert response.status_code == 403
     assert (
-        "Only the competition&#x27;s host, co-hosts, reviewers and staff can see its dashboard."
+        "Only the competition&#x27;s host, co-hosts and reviewers can see its dashboard."
         in response.content.decode()
     )
     assert "FileNotFoundError" not in response.content.decode()

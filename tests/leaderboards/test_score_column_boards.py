@@ -8,6 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from leaderboards.boards import board_columns
+from leaderboards.models import LeaderboardEntry
+from leaderboards.queries import rows_sorted_by_column
 from scoring import services
 from tests.factories import UserFactory, joined, make_competition
 from tests.scoring.test_statements import upload_through_api
@@ -135,3 +138,34 @@ def test_the_submissions_page_shows_private_column_values_to_whoever_sees_privat
     assert "(private)" not in before_the_end
     assert 'data-label="MAE (private)">0.000</td>' in after_the_end
     assert "Median error" not in after_the_end
+
+
+def test_a_sorted_page_comes_from_the_database_a_page_at_a_time(board, participant, api_for):
+    client = api_for(participant)
+
+    second = client.get(
+        f"/api/v1/competitions/{board.slug}/leaderboard/", {"sort": "MAE", "offset": 1, "limit": 1}
+    ).json()
+
+    assert second["count"] == 3
+    assert [(row["team"], row["rank"]) for row in second["results"]] == [("carol", 3)]
+
+
+def test_sorting_puts_an_entry_without_the_column_last_and_keeps_its_rank(board, participant, api_for):
+    bob = LeaderboardEntry.objects.get(team__name="bob", split="public")
+    bob.columns = {}
+    bob.save(update_fields=["columns"])
+
+    body = api_for(participant).get(f"/api/v1/competitions/{board.slug}/leaderboard/", {"sort": "MAE"}).json()
+
+    assert [(row["team"], row["rank"]) for row in body["results"]] == [("carol", 3), ("alice", 2), ("bob", 1)]
+
+
+def test_a_board_sorted_by_a_column_reads_one_page_in_a_bounded_number_of_queries(
+    board, participant, django_assert_max_num_queries
+):
+    [mae] = board_columns(participant, board, None)
+    with django_assert_max_num_queries(3):
+        rows = rows_sorted_by_column(board, "public", mae, offset=0, limit=2, size=3)
+
+    assert [(row.team_name, row.rank) for row in rows] == [("bob", 1), ("carol", 3)]
