@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "projects",
     "mail",
     "execution",
+    "bundles",
 ]
 
 MIDDLEWARE = [
@@ -365,6 +366,12 @@ PODIUM_SANDBOX_OUTPUT_MB = int(os.environ.get("PODIUM_SANDBOX_OUTPUT_MB", "256")
 PODIUM_SANDBOX_SCRATCH_MB = int(os.environ.get("PODIUM_SANDBOX_SCRATCH_MB", "1024"))
 PODIUM_SANDBOX_INPUT_MB = int(os.environ.get("PODIUM_SANDBOX_INPUT_MB", "2048"))
 PODIUM_SANDBOX_LOG_KB = int(os.environ.get("PODIUM_SANDBOX_LOG_KB", "256"))
+# An imported Codabench bundle (bundles/): the most it and the zips it holds may unpack to in all, per file,
+# how many files, and how many times its compressed size a file may unpack to (past it: a zip bomb).
+PODIUM_BUNDLE_MAX_MB = int(os.environ.get("PODIUM_BUNDLE_MAX_MB", "2048"))
+PODIUM_BUNDLE_MAX_FILE_MB = int(os.environ.get("PODIUM_BUNDLE_MAX_FILE_MB", "1024"))
+PODIUM_BUNDLE_MAX_FILES = int(os.environ.get("PODIUM_BUNDLE_MAX_FILES", "20000"))
+PODIUM_BUNDLE_MAX_RATIO = int(os.environ.get("PODIUM_BUNDLE_MAX_RATIO", "200"))
 # A sandbox task may last the run's wall clock plus this (unpacking, storing the output) before Celery kills
 # it; that must end before the broker hands the unacknowledged task to another worker.
 PODIUM_SANDBOX_TASK_MARGIN = 60
