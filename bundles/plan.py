@@ -96,6 +96,18 @@ class BundlePlan:
     # Files stored as they are, by bundle path: programs, data, solutions and public files of every task.
     stored_paths: list[str] = field(default_factory=list)
 
+    @property
+    def phase_names(self) -> list[str]:
+        return [phase.name for phase in self.phases]
+
+    @property
+    def track_slugs(self) -> list[str]:
+        return [task.slug for task in self.tasks]
+
+    @property
+    def column_keys(self) -> list[str]:
+        return [column.key for column in self.columns]
+
     def note(self, status: str, subject: str, detail: str) -> None:
         self.report.append(ReportLine(status, subject, detail))
 

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
-from bundles.archive import Budget, UnpackedBundle, bundle_limits, unpack_bundle, zip_folder
-from bundles.errors import BundleError, Problem
+from bundles.archive import BUNDLE_NAME, Budget, UnpackedBundle, bundle_limits, unpack_bundle, zip_folder
+from bundles.errors import BadBundleArchive, BundleError, Problem
 from bundles.models import BundleImport
 from bundles.plan import BundlePlan
 from bundles.reading import MAX_YAML_BYTES, Reader, find_yaml, parse_yaml
@@ -32,7 +32,7 @@ from datasets.services import (
     remove_stored,
     unique_slug,
 )
-from datasets.storage import private_storage, store
+from datasets.storage import private_storage, store, stream_size
 
 VERSION_2 = (2, "2", 2.0)
 VERSION_1_5 = (None, 1.5, "1.5")
@@ -54,6 +54,8 @@ def working_folder() -> tempfile.TemporaryDirectory:
 def read_bundle(upload: IO[bytes] | Any, folder: Path) -> tuple[BundlePlan, UnpackedBundle]:
     """Unpack the upload into `folder` and read it into a plan; BundleError listing every problem otherwise."""
     budget = Budget(bundle_limits())
+    if stream_size(upload) > budget.limits.total_bytes:
+        raise BadBundleArchive(BUNDLE_NAME, f"it is larger than the limit of {budget.limits.total_bytes} bytes.")
     bundle = unpack_bundle(upload, folder, budget)
     yaml_name = find_yaml(bundle)
     if bundle.path_of(yaml_name).stat().st_size > MAX_YAML_BYTES:
