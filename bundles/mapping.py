@@ -19,6 +19,7 @@ from competitions.score_columns import (
     MAX_PRECISION,
     RESERVED_LABELS,
 )
+from config.plain_text import first_control_character
 from config.timestamps import utc_label
 
 LONGEST_TITLE = 200
@@ -82,8 +83,8 @@ def shared_report(plan: BundlePlan, data: dict, known: set[str]) -> None:
 
 def title_and_description(reader: Reader, data: dict, plan: BundlePlan) -> None:
     plan.title = reader.text(data.get("title"), "title", required=True, longest=LONGEST_TITLE)
-    if plan.title and ("\n" in plan.title or "\r" in plan.title):
-        reader.problem("title", "must be one line.")
+    if plan.title and (character := first_control_character(plan.title)) is not None:
+        reader.problem("title", f"must be one line of text; it holds the control character {character}.")
     description = " ".join(reader.text(data.get("description"), "description").split())
     if len(description) > LONGEST_SUBTITLE:
         plan.overview = description + "\n\n"

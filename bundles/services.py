@@ -55,7 +55,9 @@ def read_bundle(upload: IO[bytes] | Any, folder: Path) -> tuple[BundlePlan, Unpa
     """Unpack the upload into `folder` and read it into a plan; BundleError listing every problem otherwise."""
     budget = Budget(bundle_limits())
     if stream_size(upload) > budget.limits.total_bytes:
-        raise BadBundleArchive(BUNDLE_NAME, f"it is larger than the limit of {budget.limits.total_bytes} bytes.")
+        raise BadBundleArchive(
+            BUNDLE_NAME, f"it is larger than the limit of {budget.limits.total_bytes} bytes."
+        )
     bundle = unpack_bundle(upload, folder, budget)
     yaml_name = find_yaml(bundle)
     if bundle.path_of(yaml_name).stat().st_size > MAX_YAML_BYTES:
@@ -143,8 +145,10 @@ def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> Bun
                     stored_files=stored,
                 )
         except BaseException:
-            public_keys = [item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else []
-            remove_stored([entry["key"] for entry in stored.values()] + public_keys)
+            remove_private([entry["key"] for entry in stored.values()])
+            remove_stored(
+                [item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else []
+            )
             raise
 
 
@@ -168,9 +172,15 @@ def store_bundle_files(plan: BundlePlan, bundle: UnpackedBundle, scratch: Path) 
                 kept = store(private_storage(), "bundles", name, stream)
             stored[path] = {"key": kept.key, "sha256": kept.sha256, "size": kept.size}
     except BaseException:
-        remove_stored([entry["key"] for entry in stored.values()])
+        remove_private([entry["key"] for entry in stored.values()])
         raise
     return stored
+
+
+def remove_private(keys: list[str]) -> None:
+    storage = private_storage()
+    for key in keys:
+        storage.delete(key)
 
 
 def prepare_public_data(

@@ -3,6 +3,8 @@ programs and data, HTML pages by role, and columns declared under `leaderboard.c
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bundles.mapping import (
     PHASE_DROPPED,
     assemble_pages,
@@ -107,7 +109,9 @@ def reader_number(phase: object, name: object) -> int:
     return 0
 
 
-def read_phase(reader: Reader, plan: BundlePlan, phase: dict, key: str, start, end) -> None:
+def read_phase(
+    reader: Reader, plan: BundlePlan, phase: dict, key: str, start: datetime, end: datetime
+) -> None:
     limits = checked_limits(reader, phase, key, LIMIT_NAMES)
     planned = PhasePlanned(
         index=len(plan.phases),

@@ -3,6 +3,7 @@ columns the scoring program writes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bundles.mapping import (
@@ -154,7 +155,10 @@ def read_phases(
     if not raw_phases:
         reader.problem("phases", "is required: a competition has at least one phase.")
         return
-    keys, starts, ends, planned = [], [], [], []
+    keys: list[str] = []
+    starts: list[datetime] = []
+    ends: list[datetime | None] = []
+    planned: list[tuple[str, dict]] = []
     for position, raw in enumerate(raw_phases):
         key = f"phases[{position}]"
         phase = reader.mapping(raw, key)
@@ -174,14 +178,21 @@ def read_phases(
     for (key, phase), start, end in zip(planned, starts, resolved, strict=True):
         plan.phases.append(read_phase(reader, plan, phase, key, start, end, tasks, solutions))
     check_phase_dates(reader, plan, keys)
-    for phase in plan.phases:
+    pair_phases_and_tasks(plan, tasks)
+
+
+def pair_phases_and_tasks(plan: BundlePlan, tasks: dict[int, TaskPlanned]) -> None:
+    """Each phase with each task it runs gets the task's programs; Podium has every track in every phase."""
+    for planned_phase in plan.phases:
         for task in tasks.values():
-            if task.index in phase.tasks:
-                plan.pairs.append(PairPlanned(phase=phase.index, task=task.index, files=dict(task.files)))
+            if task.index in planned_phase.tasks:
+                plan.pairs.append(
+                    PairPlanned(phase=planned_phase.index, task=task.index, files=dict(task.files))
+                )
             else:
                 plan.note(
                     "dropped",
-                    f"phase '{phase.name}' / task '{task.name}'",
+                    f"phase '{planned_phase.name}' / task '{task.name}'",
                     "the phase does not run this task on Codabench; on Podium every track is in every phase: "
                     "it is there without programs until you attach them.",
                 )
@@ -192,8 +203,8 @@ def read_phase(
     plan: BundlePlan,
     phase: dict,
     key: str,
-    start,
-    end,
+    start: datetime,
+    end: datetime,
     tasks: dict[int, TaskPlanned],
     solutions: set[int],
 ) -> PhasePlanned:

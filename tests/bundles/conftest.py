@@ -9,7 +9,9 @@ def upload():
     """A bundle as an uploaded file, from its YAML (a dict or text) and its files."""
 
     def make(spec, files=None, **options) -> SimpleUploadedFile:
-        return SimpleUploadedFile("bundle.zip", bundle(spec, files, **options), content_type="application/zip")
+        return SimpleUploadedFile(
+            "bundle.zip", bundle(spec, files, **options), content_type="application/zip"
+        )
 
     return make
 

@@ -26,10 +26,15 @@ def with_member(info: zipfile.ZipInfo, content: bytes = b"x") -> bytes:
 
 
 def test_a_file_that_is_not_a_zip_is_refused():
-    assert refusal(b"competition.yaml: not zipped") == "The bundle cannot be imported: the bundle: this is not a zip file."
+    assert (
+        refusal(b"competition.yaml: not zipped")
+        == "The bundle cannot be imported: the bundle: this is not a zip file."
+    )
 
 
-@pytest.mark.parametrize("name", ["../escape.txt", "/etc/passwd", "pages/../../up.md", "C:/windows.txt", "a\\b.txt"])
+@pytest.mark.parametrize(
+    "name", ["../escape.txt", "/etc/passwd", "pages/../../up.md", "C:/windows.txt", "a\\b.txt"]
+)
 def test_a_path_that_leaves_the_bundle_is_refused(name):
     message = refusal(with_member(zipfile.ZipInfo(name)))
     assert "may not leave its folder" in message or "backslash" in message
@@ -46,7 +51,9 @@ def test_a_nul_in_a_path_is_refused():
 def test_a_link_is_refused():
     info = zipfile.ZipInfo("pages/link.md")
     info.external_attr = (stat.S_IFLNK | 0o777) << 16
-    assert refusal(with_member(info, b"/etc/passwd")).endswith("pages/link.md: links are refused in a bundle.")
+    assert refusal(with_member(info, b"/etc/passwd")).endswith(
+        "pages/link.md: links are refused in a bundle."
+    )
 
 
 def test_too_many_files_are_refused(small_limits):
@@ -65,7 +72,9 @@ def test_a_zip_bomb_is_refused_by_its_ratio(small_limits, settings):
     settings.PODIUM_BUNDLE_MAX_FILE_MB = 100
     settings.PODIUM_BUNDLE_MAX_MB = 100
     files = {**RESULT_FILES, "zeros.bin": b"\0" * (20 * 1024 * 1024)}
-    assert "zeros.bin: unpacks to more than 50 times its compressed size" in refusal(bundle(result_only(), files))
+    assert "zeros.bin: unpacks to more than 50 times its compressed size" in refusal(
+        bundle(result_only(), files)
+    )
 
 
 def test_a_header_that_understates_the_size_is_caught_while_reading(small_limits):
@@ -77,15 +86,17 @@ def test_a_header_that_understates_the_size_is_caught_while_reading(small_limits
     central = data.rfind(b"PK\x01\x02", 0, data.find(b"liar.bin", data.find(b"PK\x01\x02")) + 1)
     data[central + 24 : central + 28] = (100).to_bytes(4, "little")
     message = refusal(bytes(data))
-    assert "liar.bin" in message and info.file_size > 100
+    assert "liar.bin" in message
+    assert info.file_size > 100
 
 
 def test_the_total_of_the_bundle_and_its_nested_zips_is_capped(small_limits, settings):
     settings.PODIUM_BUNDLE_MAX_RATIO = 10_000
     inner = zipped({f"part{n}.bin": b"\1" * (300 * 1024) for n in range(4)})
     files = {**RESULT_FILES, "reference_data.zip": inner}
-    assert "reference_data.zip: it unpacks to more than the limit of 1048576 bytes for a whole bundle." in refusal(
-        bundle(result_only(), files)
+    assert (
+        "reference_data.zip: it unpacks to more than the limit of 1048576 bytes for a whole bundle."
+        in refusal(bundle(result_only(), files))
     )
 
 
@@ -95,8 +106,9 @@ def test_an_escaping_path_inside_a_nested_zip_is_refused():
         archive.writestr("metadata.yaml", "command: python score.py\n")
         archive.writestr("../../outside.py", "")
     files = {**RESULT_FILES, "scoring_program.zip": buffer.getvalue()}
-    assert "scoring_program.zip: ../../outside.py: a path in the archive may not leave its folder." in refusal(
-        bundle(result_only(), files)
+    assert (
+        "scoring_program.zip: ../../outside.py: a path in the archive may not leave its folder."
+        in refusal(bundle(result_only(), files))
     )
 
 

@@ -44,12 +44,18 @@ def test_a_phase_naming_a_missing_task_and_other_problems_are_all_reported():
         "competition.yaml: leaderboards[0].columns[1].sorting: must be asc (lower is better) or desc (higher is "
         "better), not 'up'." in found
     )
-    assert any(p.startswith("competition.yaml: tasks[0].reference_data: 'missing.zip' is not in the bundle") for p in found)
+    assert any(
+        p.startswith("competition.yaml: tasks[0].reference_data: 'missing.zip' is not in the bundle")
+        for p in found
+    )
     assert len(found) == 3
 
 
 def test_a_program_without_a_command_is_refused():
-    files = {**RESULT_FILES, "scoring_program.zip": zipped({"metadata.yaml": "description: no command\n", "score.py": ""})}
+    files = {
+        **RESULT_FILES,
+        "scoring_program.zip": zipped({"metadata.yaml": "description: no command\n", "score.py": ""}),
+    }
     assert problems(result_only(), files) == [
         "scoring_program.zip/metadata.yaml: command: the program's metadata has no command to run it."
     ]
@@ -72,7 +78,10 @@ def test_dates_that_do_not_parse_or_overlap_are_refused():
         "competition.yaml: phases[0].start: 'next tuesday' is not a date (write 2025-01-31 or "
         "2025-01-31T12:00:00+00:00)." in found
     )
-    assert any(p.startswith("competition.yaml: phases[2].start: phase 2 starts on") and "may not overlap" in p for p in found)
+    assert any(
+        p.startswith("competition.yaml: phases[2].start: phase 2 starts on") and "may not overlap" in p
+        for p in found
+    )
 
 
 def test_a_bundle_whose_phases_have_ended_is_refused():
@@ -85,7 +94,9 @@ def test_a_bundle_whose_phases_have_ended_is_refused():
 def test_a_limit_podium_cannot_hold_is_refused():
     spec = result_only()
     spec["phases"][0]["max_submissions_per_day"] = -2
-    assert problems(spec) == ["competition.yaml: phases[0].max_submissions_per_day: must be at least 0, not -2."]
+    assert problems(spec) == [
+        "competition.yaml: phases[0].max_submissions_per_day: must be at least 0, not -2."
+    ]
 
 
 def test_a_missing_page_file_names_its_key():
@@ -102,7 +113,9 @@ def test_a_version_1_5_bundle_with_a_broken_column_is_refused():
     spec["leaderboard"]["columns"]["rmse"]["sort"] = "sideways"
     del spec["phases"][2]["scoring_program"]
     found = problems(spec, files)
-    assert "competition.yaml: phases.2.scoring_program: is required: every phase has a scoring program." in found
+    assert (
+        "competition.yaml: phases.2.scoring_program: is required: every phase has a scoring program." in found
+    )
     assert any(p.startswith("competition.yaml: leaderboard.columns.rmse.sort: must be asc") for p in found)
 
 
@@ -110,3 +123,9 @@ def test_too_many_anchors_are_refused():
     text = "version: 2\na: &a [x]\nb: [" + ", ".join(["*a"] * 300) + "]\n"
     [problem] = problems(text)
     assert problem == "competition.yaml: it reuses anchors 300 times, more than the limit of 200."
+
+
+def test_a_title_with_a_control_character_is_refused():
+    assert problems(result_only(title="Bad\u0007title")) == [
+        "competition.yaml: title: must be one line of text; it holds the control character U+0007 CONTROL CHARACTER."
+    ]
