@@ -31,7 +31,9 @@ class BundleImportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     file_name = serializers.CharField()
     version = serializers.CharField()
-    competition = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    competition = serializers.CharField(
+        source="competition.slug", allow_null=True, help_text="The draft competition's slug (null once deleted)."
+    )
     created_at = serializers.DateTimeField()
     stored_files = serializers.SerializerMethodField(help_text="The bundle paths kept in private storage.")
     report = ReportLineSerializer(many=True)
