@@ -124,8 +124,10 @@ def test_the_draft_pages_render_for_its_host(client, host, upload):
     client.force_login(host)
     client.post(reverse("bundles:import"), {"bundle": upload(result_only())})
     competition = Competition.objects.get()
-    for name in ("overview", "evaluation", "rules", "data", "host"):
-        assert client.get(reverse(f"competitions:{name}", args=[competition.slug])).status_code == 200, name
+    pages = [f"competitions:{name}" for name in ("overview", "evaluation", "rules", "data", "host", "check")]
+    pages += ["leaderboards:leaderboard", "leaderboards:host-dashboard", "submissions:list"]
+    for name in pages:
+        assert client.get(reverse(name, args=[competition.slug])).status_code == 200, name
 
 
 def test_another_user_cannot_read_an_import(host, participant, upload):
@@ -149,3 +151,4 @@ def test_a_refused_import_leaves_no_stored_file(host, upload, settings, monkeypa
     for storage in ("private", "public_data"):
         root = pathlib.Path(settings.STORAGES[storage]["OPTIONS"]["location"])
         assert not [path for path in root.rglob("*") if path.is_file()], storage
+
