@@ -178,8 +178,15 @@ def unpack_bundle(source: IO[bytes] | Any, destination: Path, budget: Budget) ->
         for member in members:
             name = safe_name(member, BUNDLE_NAME)
             target = destination.joinpath(*name.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("wb") as out:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                out = target.open("wb")
+            except OSError as error:  # a file and a folder of one name, or a name the filesystem refuses
+                raise BadBundleArchive(
+                    BUNDLE_NAME,
+                    f"{member.filename}: cannot be unpacked (a file and a folder share its path?).",
+                ) from error
+            with out:
                 copy_member(archive, member, out, BUNDLE_NAME, budget)
             names.append(str(name))
     tops = {PurePosixPath(name).parts[0] for name in names}

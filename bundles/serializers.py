@@ -32,7 +32,9 @@ class BundleImportSerializer(serializers.Serializer):
     file_name = serializers.CharField()
     version = serializers.CharField()
     competition = serializers.CharField(
-        source="competition.slug", allow_null=True, help_text="The draft competition's slug (null once deleted)."
+        source="competition.slug",
+        allow_null=True,
+        help_text="The draft competition's slug (null once deleted).",
     )
     created_at = serializers.DateTimeField()
     stored_files = serializers.SerializerMethodField(help_text="The bundle paths kept in private storage.")

@@ -1,6 +1,7 @@
 """The zip of a bundle and the zips inside it are refused past every limit, before anything is imported."""
 
 import io
+import random
 import stat
 import zipfile
 
@@ -62,7 +63,7 @@ def test_too_many_files_are_refused(small_limits):
 
 
 def test_a_file_over_the_per_file_limit_is_refused(small_limits):
-    files = {**RESULT_FILES, "big.bin": bytes(range(256)) * 5000}  # 1.2 MB that does not compress
+    files = {**RESULT_FILES, "big.bin": bytes(range(256)) * 5000}  # 1.2 MB, compressed far under the limit
     assert "big.bin: declares 1280000 bytes, more than the limit of 1048576 bytes per file" in refusal(
         bundle(result_only(), files)
     )
@@ -117,3 +118,18 @@ def test_a_bundle_zipped_as_its_folder_is_read_from_that_folder():
     files["toy/competition.yaml"] = __import__("yaml").safe_dump(result_only())
     plan = inspect_bundle(upload=io.BytesIO(zipped(files)))
     assert plan.title == "Toy accuracy"
+
+
+def test_a_file_and_a_folder_of_one_name_are_refused():
+    files = {**RESULT_FILES, "data": "a file", "data/inside.txt": "and a folder"}
+    assert refusal(bundle(result_only(), files)).endswith(
+        "the bundle: data/inside.txt: cannot be unpacked (a file and a folder share its path?)."
+    )
+
+
+def test_an_upload_larger_than_the_limit_is_refused_before_unpacking(small_limits):
+    noise = random.Random(7)
+    files = {**RESULT_FILES, "a.bin": noise.randbytes(600 * 1024), "b.bin": noise.randbytes(600 * 1024)}
+    assert refusal(bundle(result_only(), files)).endswith(
+        "the bundle: it is larger than the limit of 1048576 bytes."
+    )

@@ -152,3 +152,30 @@ def test_a_refused_import_leaves_no_stored_file(host, upload, settings, monkeypa
         root = pathlib.Path(settings.STORAGES[storage]["OPTIONS"]["location"])
         assert not [path for path in root.rglob("*") if path.is_file()], storage
 
+
+def test_the_api_needs_a_signed_in_user(upload):
+    answer = api_client_for().post(
+        reverse("api-bundles"), {"bundle": upload(result_only())}, format="multipart"
+    )
+    assert answer.status_code == 401
+
+
+def test_the_api_refuses_a_check_only_that_is_not_true_or_false(host, upload):
+    answer = import_through_api(host, upload(result_only()), check_only="yes")
+    assert answer.status_code == 400
+    assert "check_only" in answer.json()["details"]["fields"]
+
+
+def test_the_api_refuses_an_upload_without_a_bundle(host):
+    answer = api_client_for(host).post(reverse("api-bundles"), {"check_only": "true"}, format="multipart")
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"] == {"bundle": ["No file was submitted."]}
+
+
+def test_the_draft_reads_through_the_api_and_lists(client, host, upload):
+    slug = import_through_api(host, upload(result_only())).json()["competition"]
+    detail = api_client_for(host).get(reverse("api-competition", args=[slug]))
+    assert detail.status_code == 200
+    assert [phase["name"] for phase in detail.json()["phases"]] == ["Development"]
+    client.force_login(host)
+    assert "Toy accuracy" in client.get(reverse("competitions:list"), {"status": "draft"}).content.decode()
