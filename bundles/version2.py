@@ -274,13 +274,7 @@ def read_leaderboards(reader: Reader, data: dict, plan: BundlePlan) -> None:
         board = reader.mapping(raw, key)
         title = reader.text(board.get("title"), f"{key}.title") or f"Leaderboard {position + 1}"
         raw_columns: list[Any] = reader.sequence(board.get("columns"), f"{key}.columns")
-        ordered = sorted(
-            enumerate(raw_columns),
-            key=lambda item: item[1].get("index", item[0])
-            if isinstance(item[1], dict) and isinstance(item[1].get("index", 0), int)
-            else item[0],
-        )
-        for number, raw_column in ordered:
+        for number, raw_column in sorted(enumerate(raw_columns), key=column_order):
             checked = checked_column(
                 reader, raw_column, f"{key}.columns[{number}]", title, "sorting", "precision"
             )
@@ -300,3 +294,10 @@ def read_leaderboards(reader: Reader, data: dict, plan: BundlePlan) -> None:
             "Podium has one board per phase and track: the columns of every leaderboard are its columns, in order.",
         )
     finish_columns(reader, plan, columns)
+
+
+def column_order(item: tuple[int, Any]) -> int:
+    """A column's `index` (Codabench's order: 0 ranks), or its place in the list when it gives none."""
+    position, column = item
+    index = column.get("index") if isinstance(column, dict) else None
+    return index if isinstance(index, int) and not isinstance(index, bool) else position
