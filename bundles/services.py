@@ -140,7 +140,7 @@ def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> Bun
                     competition=competition,
                     file_name=file_name[:255],
                     version=plan.version,
-                    plan=plan.as_dict(),
+                    plan={**plan.as_dict(), "attachments": pair_attachments(plan, stored)},
                     report=[asdict(line) for line in plan.report],
                     stored_files=stored,
                 )
@@ -150,6 +150,25 @@ def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> Bun
                 [item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else []
             )
             raise
+
+
+def pair_attachments(plan: BundlePlan, stored: dict[str, dict]) -> list[dict]:
+    """What to attach to each Podium phase-track pair, by phase number and track slug: each program's and
+    data's stored key, and the run's time limit; the step that runs host scoring programs reads this."""
+    slugs = {task.index: task.slug for task in plan.tasks}
+    phases = {phase.index: phase for phase in plan.phases}
+    return [
+        {
+            "phase": pair.phase + 1,
+            "track": slugs[pair.task],
+            "files": {kind: stored[path] for kind, path in pair.files.items()},
+            "solutions": [
+                stored[path] for task in plan.tasks if task.index == pair.task for path in task.solutions
+            ],
+            "execution_time_limit": phases[pair.phase].execution_time_limit,
+        }
+        for pair in plan.pairs
+    ]
 
 
 def file_for(bundle: UnpackedBundle, path: str, scratch: Path) -> Path:

@@ -179,3 +179,21 @@ def test_the_draft_reads_through_the_api_and_lists(client, host, upload):
     assert [phase["name"] for phase in detail.json()["phases"]] == ["Development"]
     client.force_login(host)
     assert "Toy accuracy" in client.get(reverse("competitions:list"), {"status": "draft"}).content.decode()
+
+
+def test_the_import_says_what_to_attach_to_each_phase_and_track(host, upload):
+    spec, files = several_tasks_two_phases()
+    spec["phases"][1]["execution_time_limit"] = 600
+    imported = BundleImport.objects.get(pk=import_through_api(host, upload(spec, files)).json()["id"])
+    attachments = imported.plan["attachments"]
+    assert [(item["phase"], item["track"]) for item in attachments] == [
+        (1, "labels"),
+        (1, "labels-hard"),
+        (2, "labels-hard"),
+    ]
+    final = attachments[2]
+    assert final["files"]["reference_data"] == imported.stored_files["reference_hard.zip"]
+    assert final["solutions"] == [imported.stored_files["solution"]]
+    assert final["execution_time_limit"] == 600
+    pairs = {(pair.phase.number, pair.track.slug) for pair in imported.competition.phase_tracks.all()}
+    assert {(item["phase"], item["track"]) for item in attachments} <= pairs
