@@ -26,6 +26,7 @@ class BundleError(DomainError):
     code = "invalid_bundle"
 
     def __init__(self, problems: list[Problem], *, code: str | None = None):
+        problems = list(dict.fromkeys(problems))  # a program two tasks share is reported once
         self.problems = problems
         count = len(problems)
         heading = "The bundle cannot be imported" + (f" ({count} problems)" if count > 1 else "")

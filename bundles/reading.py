@@ -224,6 +224,10 @@ class Reader:
         return [PurePosixPath(path).name]
 
     def has_command(self, path: str, names: list[str]) -> bool:
+        """Whether the program at `path` (its files `names`) has a metadata file with a command; noted if not."""
+        if not self.bundle.is_folder(path) and not path.lower().endswith(".zip"):
+            self.problem("", "a program must be a zip or a folder.", path)
+            return False
         found = next((name for name in PROGRAM_METADATA if name in names), None)
         if found is None:
             self.problem(
@@ -234,11 +238,8 @@ class Reader:
             return False
         if self.bundle.is_folder(path):
             text = self.bundle.read_text(f"{path}/{found}")
-        elif path.lower().endswith(".zip"):
-            text = read_nested_member(self.bundle.path_of(path), found)
         else:
-            self.problem("", "a program must be a zip or a folder.", path)
-            return False
+            text = read_nested_member(self.bundle.path_of(path), found)
         where = f"{path}/{found}"
         try:
             metadata = parse_yaml(text, where)

@@ -6,7 +6,7 @@ import pytest
 
 from bundles.errors import BundleError
 from bundles.services import inspect_bundle
-from tests.bundles.builders import RESULT_FILES, bundle, day, result_only, zipped
+from tests.bundles.builders import RESULT_FILES, bundle, day, result_only, several_tasks_two_phases, zipped
 
 
 def problems(spec, files=None, **options) -> list[str]:
@@ -129,3 +129,17 @@ def test_a_title_with_a_control_character_is_refused():
     assert problems(result_only(title="Bad\u0007title")) == [
         "competition.yaml: title: must be one line of text; it holds the control character U+0007 CONTROL CHARACTER."
     ]
+
+
+def test_a_broken_program_two_tasks_share_is_reported_once():
+    spec, files = several_tasks_two_phases()
+    files["scoring_program.zip"] = zipped({"metadata": "command: ''\n"})
+    assert problems(spec, files) == [
+        "scoring_program.zip/metadata: command: the program's metadata has no command to run it."
+    ]
+
+
+def test_a_program_that_is_a_single_file_is_refused():
+    spec = result_only()
+    spec["tasks"][0]["scoring_program"] = "pages/terms.md"
+    assert problems(spec) == ["pages/terms.md: a program must be a zip or a folder."]
