@@ -102,7 +102,13 @@ def read_tasks(reader: Reader, data: dict, plan: BundlePlan) -> dict[int, TaskPl
             slug=unique_slug(name, slugs, position + 1),
             description=reader.text(task.get("description"), f"{key}.description"),
         )
-        if not task.get("scoring_program"):
+        if task.get("key") and not task.get("scoring_program"):
+            reader.problem(
+                f"{key}.key",
+                "names a task kept on a Codabench server; Podium imports only tasks the bundle holds (give its "
+                "scoring_program and data as files of the bundle).",
+            )
+        elif not task.get("scoring_program"):
             reader.problem(f"{key}.scoring_program", "is required: every task has a scoring program.")
         for kind in ("scoring_program", "ingestion_program", "input_data", "reference_data"):
             if task.get(kind):

@@ -143,3 +143,12 @@ def test_a_program_that_is_a_single_file_is_refused():
     spec = result_only()
     spec["tasks"][0]["scoring_program"] = "pages/terms.md"
     assert problems(spec) == ["pages/terms.md: a program must be a zip or a folder."]
+
+
+def test_a_task_kept_on_a_codabench_server_is_refused_with_why():
+    spec = result_only()
+    spec["tasks"][0] = {"index": 0, "name": "Labels", "key": "6b9d6d0e-0000-4000-8000-000000000000"}
+    assert problems(spec) == [
+        "competition.yaml: tasks[0].key: names a task kept on a Codabench server; Podium imports only tasks the "
+        "bundle holds (give its scoring_program and data as files of the bundle)."
+    ]
