@@ -22,7 +22,15 @@ BELOW = {
     "submissions": {"competitions", "datasets", "organisations", "accounts"},
     "scoring": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
     # A Codabench bundle becomes a draft competition; its programs will run through scoring and the sandbox.
-    "bundles": {"scoring", "execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    "bundles": {
+        "scoring",
+        "execution",
+        "submissions",
+        "competitions",
+        "datasets",
+        "organisations",
+        "accounts",
+    },
     "leaderboards": {
         "scoring",
         "execution",
