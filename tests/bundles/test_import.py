@@ -197,3 +197,15 @@ def test_the_import_says_what_to_attach_to_each_phase_and_track(host, upload):
     assert final["execution_time_limit"] == 600
     pairs = {(pair.phase.number, pair.track.slug) for pair in imported.competition.phase_tracks.all()}
     assert {(item["phase"], item["track"]) for item in attachments} <= pairs
+
+
+def test_publishing_an_imported_draft_is_refused_alike_on_the_page_and_the_api(client, host, upload):
+    slug = import_through_api(host, upload(result_only())).json()["competition"]
+    api_answer = api_client_for(host).post(reverse("api-competition-publish", args=[slug]))
+    assert api_answer.status_code == 400
+    assert api_answer.json()["code"] == "no_scoring"
+    client.force_login(host)
+    page = client.post(reverse("competitions:publish", args=[slug]))
+    assert page.status_code == 400
+    assert api_answer.json()["message"].replace("'", "&#x27;") in page.content.decode()
+    assert Competition.objects.get(slug=slug).status == "draft"
