@@ -279,6 +279,12 @@ def publish_competition(*, competition: Competition, user: User) -> Competition:
     require_manager(user, competition, "publish it")
     if competition.status == Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is already published.", code="already_published")
+    if not competition.metric:
+        raise CompetitionError(
+            "This competition has nothing to score submissions with yet (an imported bundle's scoring programs "
+            "are stored, not yet attached): set its scoring before publishing.",
+            code="no_scoring",
+        )
     competition.status = Competition.Status.PUBLISHED
     competition.published_at = timezone.now()
     competition.save(update_fields=["status", "published_at"])

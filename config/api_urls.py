@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import api as accounts_api
+from bundles import api as bundles_api
 from community import api as community_api
 from community import benchmark_api, paper_api, rating_api, writeup_api
 from competitions import admission_api, phase_api, team_api
@@ -177,6 +178,8 @@ urlpatterns = [
         name="api-project-file",
     ),
     path("competitions/", competitions_api.CompetitionListApi.as_view(), name="api-competitions"),
+    path("bundles/", bundles_api.BundleImportListApi.as_view(), name="api-bundles"),
+    path("bundles/<int:import_id>/", bundles_api.BundleImportDetailApi.as_view(), name="api-bundle"),
     path(
         "competitions/<slug:slug>/", competitions_api.CompetitionDetailApi.as_view(), name="api-competition"
     ),

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "projects",
     "mail",
     "execution",
+    "bundles",
 ]
 
 MIDDLEWARE = [
@@ -375,6 +376,12 @@ PODIUM_SANDBOX_CGROUP = os.environ.get("PODIUM_SANDBOX_CGROUP", "auto")
 # lost its worker and is queued again by the sweeper, up to PODIUM_SANDBOX_MAX_ATTEMPTS takes in all.
 PODIUM_SANDBOX_LEASE = int(os.environ.get("PODIUM_SANDBOX_LEASE", "60"))
 PODIUM_SANDBOX_MAX_ATTEMPTS = int(os.environ.get("PODIUM_SANDBOX_MAX_ATTEMPTS", "3"))
+# An imported Codabench bundle (bundles/): the most it and the zips it holds may unpack to in all, per file,
+# how many files, and how many times its compressed size a file may unpack to (past it: a zip bomb).
+PODIUM_BUNDLE_MAX_MB = int(os.environ.get("PODIUM_BUNDLE_MAX_MB", "2048"))
+PODIUM_BUNDLE_MAX_FILE_MB = int(os.environ.get("PODIUM_BUNDLE_MAX_FILE_MB", "1024"))
+PODIUM_BUNDLE_MAX_FILES = int(os.environ.get("PODIUM_BUNDLE_MAX_FILES", "20000"))
+PODIUM_BUNDLE_MAX_RATIO = int(os.environ.get("PODIUM_BUNDLE_MAX_RATIO", "200"))
 # A sandbox task may last the run's wall clock plus this (unpacking, storing the output) before Celery kills
 # it; that must end before the broker hands the unacknowledged task to another worker.
 PODIUM_SANDBOX_TASK_MARGIN = 60

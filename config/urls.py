@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("datasets/", include("datasets.urls")),
     path("orgs/", include("organisations.urls")),
+    path("", include("bundles.urls")),  # before competitions': competitions/import/ is not a slug
     path("", include("competitions.urls")),
     path("", include("submissions.urls")),
     path("", include("scoring.urls")),

@@ -28,6 +28,8 @@ def board_of(competition: Competition, pair: PhaseTrack | None = None) -> PhaseT
 
 def higher_is_better(competition: Competition, pair: PhaseTrack | None = None) -> bool:
     metric = scoring_setup(pair, competition).metric if pair is not None else competition.metric
+    if not metric:
+        return True  # no scoring set yet (a draft imported from a Codabench bundle): no score to order
     return engine.get_metric(metric).higher_is_better
 
 

@@ -21,6 +21,16 @@ BELOW = {
     "competitions": {"datasets", "organisations", "accounts"},
     "submissions": {"competitions", "datasets", "organisations", "accounts"},
     "scoring": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    # A Codabench bundle becomes a draft competition; its programs will run through scoring and the sandbox.
+    "bundles": {
+        "scoring",
+        "execution",
+        "submissions",
+        "competitions",
+        "datasets",
+        "organisations",
+        "accounts",
+    },
     "leaderboards": {
         "scoring",
         "execution",

@@ -10,6 +10,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from bundles.models import BundleImport
 from community.models import Comment, WriteUp
 from community.services import post_comment
 from community.writeups import publish_writeup
@@ -65,7 +66,11 @@ def private(host):
     on_writeup = post_comment(author=insider, target=writeup, body=f"Nice {SECRET}.")
     invitation = admission.create_invitation(competition=competition, user=host)
     entry = competition.allow_list.get()
+    bundle_import = BundleImport.objects.create(
+        host=host, competition=competition, file_name=f"{SECRET}.zip", version="2", plan={}, report=[]
+    )
     return {
+        "bundle_import": bundle_import,
         "competition": competition,
         "insider": insider,
         "team": team,
@@ -96,6 +101,7 @@ def values_for(private: dict, *, exists: bool, route: str) -> dict[str, object]:
         "username": private["insider"].username,
         "code": "not-a-code",  # a wrong code: the right one admits whoever holds it, by design
         "token_id": 1,
+        "import_id": private["bundle_import"].pk if exists else MISSING,
     }
 
 
@@ -119,6 +125,7 @@ KNOWN = {
     "code",
     "kind",
     "key",
+    "import_id",
 }
 
 

@@ -1,0 +1,211 @@
+"""Importing makes a draft competition, keeps the programs and data privately, and says the same thing on the
+page and through the API."""
+
+import pathlib
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from bundles.models import BundleImport
+from competitions.models import Competition
+from competitions.services import publish_competition
+from config.errors import DomainError
+from datasets.storage import private_storage
+from tests.bundles.builders import RESULT_FILES, code_with_ingestion, result_only, several_tasks_two_phases
+from tests.conftest import api_client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def import_through_api(host, upload, **fields):
+    return api_client_for(host).post(reverse("api-bundles"), {"bundle": upload, **fields}, format="multipart")
+
+
+def test_importing_makes_a_draft_with_phases_tracks_and_texts(host, upload):
+    spec, files = several_tasks_two_phases()
+    answer = import_through_api(host, upload(spec, files))
+    assert answer.status_code == 201, answer.json()
+    competition = Competition.objects.get(slug=answer.json()["competition"])
+    assert (competition.status, competition.title, competition.host) == ("draft", "Two tasks", host)
+    assert competition.rules == "Be fair.\n"
+    assert "<script>" not in competition.evaluation
+    assert list(competition.phases.values_list("name", "total_submission_limit")) == [
+        ("Development", None),
+        ("Final", 3),
+    ]
+    assert list(competition.tracks.values_list("slug", "is_default")) == [
+        ("labels", True),
+        ("labels-hard", False),
+    ]
+    assert competition.phase_tracks.count() == 4
+    assert competition.start_at == competition.phases.first().start_at
+
+
+def test_every_program_and_data_file_is_stored_privately(host, upload):
+    spec, files = code_with_ingestion()
+    answer = import_through_api(host, upload(spec, files))
+    imported = BundleImport.objects.get(pk=answer.json()["id"])
+    assert set(imported.stored_files) == {
+        "ingestion_program",
+        "input_data.zip",
+        "reference_data.zip",
+        "scoring_program.zip",
+        "starting_kit",
+    }
+    with private_storage().open(imported.stored_files["ingestion_program"]["key"]) as stored:
+        assert set(zipfile.ZipFile(stored).namelist()) == {"metadata", "ingest.py"}
+    with private_storage().open(imported.stored_files["reference_data.zip"]["key"]) as stored:
+        assert stored.read() == RESULT_FILES["reference_data.zip"]
+    assert imported.plan["pairs"][0]["files"]["ingestion_program"] == "ingestion_program"
+    assert answer.json()["stored_files"] == sorted(imported.stored_files)
+
+
+def test_the_starting_kit_becomes_the_competitions_data(host, upload):
+    answer = import_through_api(host, upload(result_only()))
+    competition = Competition.objects.get(slug=answer.json()["competition"])
+    assert [f.name for f in competition.data_version.files.all()] == ["starting_kit.zip"]
+
+
+def test_an_imported_draft_cannot_be_published_before_its_scoring_is_set(host, upload):
+    answer = import_through_api(host, upload(result_only()))
+    competition = Competition.objects.get(slug=answer.json()["competition"])
+    with pytest.raises(DomainError) as refused:
+        publish_competition(competition=competition, user=host)
+    assert refused.value.code == "no_scoring"
+    assert "scoring programs are stored, not yet attached" in refused.value.message
+
+
+def test_checking_only_creates_nothing(host, upload):
+    answer = import_through_api(host, upload(result_only()), check_only="true")
+    assert answer.status_code == 200
+    assert answer.json()["tracks"] == ["labels"]
+    assert answer.json()["columns"] == ["accuracy", "duration"]
+    assert {
+        "status": "dropped",
+        "subject": "image",
+        "detail": "Podium competitions have no logo.",
+    } in answer.json()["report"]
+    assert not Competition.objects.exists()
+    assert not BundleImport.objects.exists()
+
+
+def test_page_and_api_give_the_same_problems(client, host, upload):
+    spec = result_only()
+    spec["phases"][0]["tasks"] = [7]
+    api_answer = import_through_api(host, upload(spec))
+    assert api_answer.status_code == 400
+    body = api_answer.json()
+    assert body["code"] == "invalid_bundle"
+    assert (
+        body["message"]
+        == "The bundle cannot be imported: competition.yaml: phases[0].tasks[0]: task 7 does not exist."
+    )
+    client.force_login(host)
+    page = client.post(reverse("bundles:import"), {"bundle": upload(spec)})
+    assert page.status_code == 400
+    assert "competition.yaml: phases[0].tasks[0]: task 7 does not exist." in page.content.decode()
+    assert not Competition.objects.exists()
+
+
+def test_the_page_imports_and_shows_the_report(client, host, upload):
+    client.force_login(host)
+    answer = client.post(reverse("bundles:import"), {"bundle": upload(result_only())})
+    imported = BundleImport.objects.get()
+    assert answer.status_code == 302
+    assert answer.url == reverse("bundles:report", args=[imported.pk])
+    page = client.get(answer.url).content.decode()
+    assert "Podium competitions have no logo." in page
+    assert "it runs once host scoring programs are enabled" in page
+    assert imported.competition.title in page
+
+
+def test_the_draft_pages_render_for_its_host(client, host, upload):
+    client.force_login(host)
+    client.post(reverse("bundles:import"), {"bundle": upload(result_only())})
+    competition = Competition.objects.get()
+    pages = [f"competitions:{name}" for name in ("overview", "evaluation", "rules", "data", "host", "check")]
+    pages += ["leaderboards:leaderboard", "leaderboards:host-dashboard", "submissions:list"]
+    for name in pages:
+        assert client.get(reverse(name, args=[competition.slug])).status_code == 200, name
+
+
+def test_another_user_cannot_read_an_import(host, participant, upload):
+    imported_id = import_through_api(host, upload(result_only())).json()["id"]
+    answer = api_client_for(participant).get(reverse("api-bundle", args=[imported_id]))
+    assert answer.status_code == 404
+    assert api_client_for(host).get(reverse("api-bundle", args=[imported_id])).json()["report"]
+
+
+def test_a_refused_import_leaves_no_stored_file(host, upload, settings, monkeypatch):
+    """The files are stored before the competition is made; when making it fails (here a refusal injected
+    into it), they are removed again, public and private."""
+
+    def refuse(**_):
+        raise DomainError("Refused for the test.", code="refused")
+
+    monkeypatch.setattr("bundles.services.create_unscored_draft", refuse)
+    answer = import_through_api(host, upload(result_only()))
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "refused"
+    for storage in ("private", "public_data"):
+        root = pathlib.Path(settings.STORAGES[storage]["OPTIONS"]["location"])
+        assert not [path for path in root.rglob("*") if path.is_file()], storage
+
+
+def test_the_api_needs_a_signed_in_user(upload):
+    answer = api_client_for().post(
+        reverse("api-bundles"), {"bundle": upload(result_only())}, format="multipart"
+    )
+    assert answer.status_code == 401
+
+
+def test_the_api_refuses_a_check_only_that_is_not_true_or_false(host, upload):
+    answer = import_through_api(host, upload(result_only()), check_only="yes")
+    assert answer.status_code == 400
+    assert "check_only" in answer.json()["details"]["fields"]
+
+
+def test_the_api_refuses_an_upload_without_a_bundle(host):
+    answer = api_client_for(host).post(reverse("api-bundles"), {"check_only": "true"}, format="multipart")
+    assert answer.status_code == 400
+    assert answer.json()["details"]["fields"] == {"bundle": ["No file was submitted."]}
+
+
+def test_the_draft_reads_through_the_api_and_lists(client, host, upload):
+    slug = import_through_api(host, upload(result_only())).json()["competition"]
+    detail = api_client_for(host).get(reverse("api-competition", args=[slug]))
+    assert detail.status_code == 200
+    assert [phase["name"] for phase in detail.json()["phases"]] == ["Development"]
+    client.force_login(host)
+    assert "Toy accuracy" in client.get(reverse("competitions:list"), {"status": "draft"}).content.decode()
+
+
+def test_the_import_says_what_to_attach_to_each_phase_and_track(host, upload):
+    spec, files = several_tasks_two_phases()
+    spec["phases"][1]["execution_time_limit"] = 600
+    imported = BundleImport.objects.get(pk=import_through_api(host, upload(spec, files)).json()["id"])
+    attachments = imported.plan["attachments"]
+    assert [(item["phase"], item["track"]) for item in attachments] == [
+        (1, "labels"),
+        (1, "labels-hard"),
+        (2, "labels-hard"),
+    ]
+    final = attachments[2]
+    assert final["files"]["reference_data"] == imported.stored_files["reference_hard.zip"]
+    assert final["solutions"] == [imported.stored_files["solution"]]
+    assert final["execution_time_limit"] == 600
+    pairs = {(pair.phase.number, pair.track.slug) for pair in imported.competition.phase_tracks.all()}
+    assert {(item["phase"], item["track"]) for item in attachments} <= pairs
+
+
+def test_publishing_an_imported_draft_is_refused_alike_on_the_page_and_the_api(client, host, upload):
+    slug = import_through_api(host, upload(result_only())).json()["competition"]
+    api_answer = api_client_for(host).post(reverse("api-competition-publish", args=[slug]))
+    assert api_answer.status_code == 400
+    assert api_answer.json()["code"] == "no_scoring"
+    client.force_login(host)
+    page = client.post(reverse("competitions:publish", args=[slug]))
+    assert page.status_code == 400
+    assert api_answer.json()["message"].replace("'", "&#x27;") in page.content.decode()
+    assert Competition.objects.get(slug=slug).status == "draft"
