@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from competitions import locks, rules
+from competitions import locks, rules, signals
 from competitions.admission import require_admitted
 from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError, CompetitionSuspended
@@ -280,6 +280,7 @@ def publish_competition(*, competition: Competition, user: User) -> Competition:
         raise NotAllowed("Only the competition's host or a co-host can publish it.")
     if competition.status == Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is already published.", code="already_published")
+    signals.publishing.send(sender=Competition, competition=competition)
     competition.status = Competition.Status.PUBLISHED
     competition.published_at = timezone.now()
     competition.save(update_fields=["status", "published_at"])

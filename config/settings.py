@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "projects",
     "mail",
     "execution",
+    "scoring_programs",
 ]
 
 MIDDLEWARE = [
@@ -353,7 +354,11 @@ if PODIUM_SCORING_HARD_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
 
 # --- Sandbox (docs/sandbox.md) -----------------------------------------------------------------------
 # Sandbox runs go to their own queue, taken only by the Procfile's `sandbox` workers (`-Q sandbox`).
-CELERY_TASK_ROUTES = {"execution.tasks.*": {"queue": "sandbox"}}
+# Submissions to a pair scored by a host's program go there too (submissions.services.enqueue_scoring).
+CELERY_TASK_ROUTES = {
+    "execution.tasks.*": {"queue": "sandbox"},
+    "scoring_programs.tasks.*": {"queue": "sandbox"},
+}
 # Runtimes an operator built with `manage.py build_runtime` live here, one virtualenv per package list.
 PODIUM_RUNTIMES_DIR = Path(os.environ.get("PODIUM_RUNTIMES_DIR", VAR_DIR / "runtimes")).resolve()
 # The most one run may use.

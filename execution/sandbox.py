@@ -114,11 +114,12 @@ def run_sandboxed(
     env: Mapping[str, str] | None = None,
     workdir: str = SCRATCH,
     limits: Limits | None = None,
+    output_path: str = OUTPUT,
 ) -> RunResult:
     """Run `command` inside a fresh sandbox and return what it did.
 
     `read_only` maps paths inside the sandbox (such as /program, /input) to host folders; `output_dir` is an
-    empty host folder that becomes /output, writable. The output's regular files are read back without
+    empty host folder that becomes `output_path` (/output unless given), writable. The output's regular files are read back without
     following links.
     """
     executable = bubblewrap()
@@ -139,6 +140,7 @@ def run_sandboxed(
         workdir=workdir,
         limits=limits,
         as_root=as_root,
+        output_path=output_path,
     )
     # The arguments go through a pipe (--args), so bubblewrap's command line, which the program sees as PID 1
     # in /proc, names no folder of the host.
@@ -200,6 +202,7 @@ def bubblewrap_argv(
     workdir: str,
     limits: Limits,
     as_root: bool,
+    output_path: str = OUTPUT,
 ) -> tuple[list[str], list[str]]:
     """bubblewrap's options, and the command it runs: dropping privileges, setting the rlimits, the program."""
     argv = [
@@ -230,12 +233,12 @@ def bubblewrap_argv(
     binds += [(str(Path(outside).resolve()), inside) for inside, outside in read_only.items()]
     # bubblewrap would make the folders above a mount point private to root (0700); the program must be able
     # to walk down to its runtime, so they are made first, readable by all (they hold nothing else).
-    for folder in folders_above([inside for _, inside in binds] + [OUTPUT]):
+    for folder in folders_above([inside for _, inside in binds] + [output_path]):
         argv += ["--perms", "0755", "--dir", folder]
     for outside, inside in binds:
         argv += ["--ro-bind", outside, inside]
     argv += ["--proc", "/proc", "--dev", "/dev"]
-    argv += ["--bind", str(output_dir.resolve()), OUTPUT, "--chdir", workdir]
+    argv += ["--bind", str(output_dir.resolve()), output_path, "--chdir", workdir]
     argv += ["--clearenv"]
     base_env = {
         "PATH": f"{runtime.python.parent}:/usr/local/bin:/usr/bin:/bin",
