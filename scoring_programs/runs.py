@@ -16,7 +16,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -82,7 +82,7 @@ def execute(
         raise
     finally:
         remove_folder(work)
-    outcome = {
+    outcome: dict[str, Any] = {
         "exit_code": result.exit_code,
         "killed_by": result.killed_by,
         "stdout": result.stdout,
@@ -193,7 +193,7 @@ def scores_from(files: dict[str, bytes], columns: list[dict]) -> dict[str, float
 
 
 def finish(
-    run: ProgramRun, *, status: str, failure: str = "", scores: dict | None = None, **fields
+    run: ProgramRun, *, status: str, failure: str = "", scores: dict | None = None, **fields: Any
 ) -> ProgramRun:
     values = {
         "status": status,

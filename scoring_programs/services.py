@@ -173,11 +173,10 @@ def execute_dry_run(run_id: int) -> None:
 
 def sample_submission_key(competition: Competition) -> str | None:
     """The public storage key of the sample submission Podium generated from the solution, if any."""
-    if competition.data_version_id is None:
+    version = competition.data_version
+    if version is None:
         return None
-    found = competition.data_version.files.filter(name=SAMPLE_SUBMISSION_NAME).values_list(
-        "storage_key", flat=True
-    )
+    found = version.files.filter(name=SAMPLE_SUBMISSION_NAME).values_list("storage_key", flat=True)
     return found.first()
 
 
@@ -192,7 +191,7 @@ def latest_dry_run(program: ScoringProgram) -> ProgramRun | None:
     )
 
 
-def refuse_publishing_until_dry_run_passes(sender: type, competition: Competition, **kwargs) -> None:
+def refuse_publishing_until_dry_run_passes(sender: type, competition: Competition, **kwargs: object) -> None:
     """competitions.signals.publishing: a draft whose scoring program has not passed its dry run stays a
     draft, so a broken program is found before participants submit."""
     for program in ScoringProgram.objects.filter(phase_track__competition=competition).select_related(

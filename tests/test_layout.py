@@ -20,8 +20,19 @@ BELOW = {
     "datasets": {"organisations", "accounts"},
     "competitions": {"datasets", "organisations", "accounts"},
     "submissions": {"competitions", "datasets", "organisations", "accounts"},
-    "scoring": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    # A host's scoring program (docs/scoring-programs.md): scoring calls it for a program-scored pair.
+    "scoring_programs": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    "scoring": {
+        "scoring_programs",
+        "execution",
+        "submissions",
+        "competitions",
+        "datasets",
+        "organisations",
+        "accounts",
+    },
     "leaderboards": {
+        "scoring_programs",
         "scoring",
         "execution",
         "submissions",
@@ -31,6 +42,7 @@ BELOW = {
         "accounts",
     },
     "community": {
+        "scoring_programs",
         "execution",
         "leaderboards",
         "scoring",
@@ -43,6 +55,7 @@ BELOW = {
     # Projects sit beside community (docs/projects.md): they may use its helpers; community reaches
     # projects only by template tag (a write-up's attached projects).
     "projects": {
+        "scoring_programs",
         "community",
         "execution",
         "leaderboards",
@@ -54,6 +67,7 @@ BELOW = {
         "accounts",
     },
     "moderation": {
+        "scoring_programs",
         "execution",
         "projects",
         "community",
