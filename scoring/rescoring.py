@@ -40,10 +40,12 @@ def rescorable(competition: Competition):
     submissions are scored again too, so they keep showing what the current setup gives; they never reach a
     board, since the boards are rebuilt from participants' submissions only."""
     return Submission.with_host_tests.filter(
-        # A pair with its own solution or metric is not scored on the competition's (competitions.phases).
+        # A pair with its own solution or metric is not scored on the competition's (competitions.phases), nor
+        # one a host's program scores (scoring_programs).
         competition=competition,
         phase_track__solution_key="",
         phase_track__metric="",
+        phase_track__program_fingerprint="",
     ).filter(
         Q(status=Submission.Status.SCORED) | Q(status=Submission.Status.FAILED, error_code="metric_failed")
     )

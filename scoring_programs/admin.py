@@ -12,6 +12,15 @@ class ScoringProgramAdmin(admin.ModelAdmin):
 
 @admin.register(ProgramRun)
 class ProgramRunAdmin(admin.ModelAdmin):
-    list_display = ("pk", "program", "purpose", "status", "submission", "exit_code", "killed_by", "created_at")
+    list_display = (
+        "pk",
+        "program",
+        "purpose",
+        "status",
+        "submission",
+        "exit_code",
+        "killed_by",
+        "created_at",
+    )
     list_filter = ("purpose", "status")
     raw_id_fields = ("program", "submission")

@@ -153,3 +153,20 @@ def test_only_the_host_reads_a_runs_logs(draft, host, host_api, api_for, partici
     )
     assert refused.status_code == 403
     assert latest_dry_run(ScoringProgram.objects.get()).status == "queued"
+
+
+def test_the_upload_check_takes_any_file_where_a_program_scores(
+    draft, host, api_for, participant, with_program
+):
+    with_program(dry_run=False)
+    draft.status = "published"
+    draft.save(update_fields=["status"])
+    joined(draft, participant)
+    head = io.BytesIO(b"PK\x03\x04\x00binary")
+    head.name = "result.zip"
+
+    answer = api_for(participant).post(
+        f"/api/v1/competitions/{draft.slug}/submissions/check/", {"head": head, "size": 9}, format="multipart"
+    )
+
+    assert answer.status_code == 200, answer.content

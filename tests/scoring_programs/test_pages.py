@@ -7,6 +7,7 @@ import pytest
 
 from scoring_programs.models import ScoringProgram
 from scoring_programs.services import execute_dry_run, latest_dry_run
+from tests.factories import joined
 from tests.services import require_bubblewrap
 
 from .conftest import program_zip
@@ -90,3 +91,18 @@ def test_a_participant_cannot_open_the_page(draft, host, client, participant, wi
     assert client.get(page(draft)).status_code == 403
     run = latest_dry_run(ScoringProgram.objects.get())
     assert client.get(f"{page(draft)}runs/{run.pk}/").status_code == 403
+
+
+def test_the_submissions_page_asks_for_any_file_where_a_program_scores(
+    draft, client, participant, with_program
+):
+    with_program(dry_run=False)
+    draft.status = "published"
+    draft.save(update_fields=["status"])
+    joined(draft, participant)
+    client.force_login(participant)
+
+    page_text = client.get(f"/competitions/{draft.slug}/submissions/").content.decode()
+
+    assert '<label for="submission-file">Submission file</label>' in page_text
+    assert 'accept=".csv' not in page_text
