@@ -89,6 +89,18 @@ def escaping() -> bytes:
         ),
         (bomb(), "bad_archive", "scorer.zip: zeros.bin: unpacks to"),
     ],
+    ids=[
+        "not-a-zip",
+        "no-metadata",
+        "metadata-in-a-folder",
+        "yaml-that-does-not-parse",
+        "yaml-not-a-mapping",
+        "no-command",
+        "command-that-does-not-split",
+        "command-not-text",
+        "path-escaping",
+        "zip-bomb",
+    ],
 )
 def test_a_bad_program_is_refused_naming_the_file_and_the_key(draft, host, pair, archive, code, message):
     with pytest.raises(ProgramRefused) as refused:
