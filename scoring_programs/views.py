@@ -12,7 +12,12 @@ from competitions.views import competition_context
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.forms import ProgramForm
 from scoring_programs.queries import program_for, program_run_for, recent_scoring_runs
-from scoring_programs.services import delete_scoring_program, latest_dry_run, set_scoring_program
+from scoring_programs.services import (
+    delete_scoring_program,
+    latest_dry_run,
+    require_manager,
+    set_scoring_program,
+)
 
 
 def page_url(slug: str, pair) -> str:
@@ -28,7 +33,8 @@ def host_program(request, slug):
     pair = board_pair(competition, source.get("phase") or None, source.get("track") or None)
     program = program_for(request.user, competition, pair)
     form, refusal = ProgramForm(), None
-    if request.method == "POST" and can_manage(request.user, competition):
+    if request.method == "POST":
+        require_manager(request.user, competition)
         if request.POST.get("action") == "delete":
             try:
                 delete_scoring_program(competition=competition, user=request.user, pair=pair)

@@ -5,9 +5,10 @@ import io
 
 import pytest
 
+from competitions.co_hosts import add_co_host
 from scoring_programs.models import ScoringProgram
 from scoring_programs.services import execute_dry_run, latest_dry_run
-from tests.factories import joined
+from tests.factories import UserFactory, joined
 from tests.services import require_bubblewrap
 
 from .conftest import program_zip
@@ -106,3 +107,13 @@ def test_the_submissions_page_asks_for_any_file_where_a_program_scores(
 
     assert '<label for="submission-file">Submission file</label>' in page_text
     assert 'accept=".csv' not in page_text
+
+
+def test_a_reviewer_reads_the_page_but_cannot_post_to_it(draft, host, client, with_program):
+    reviewer = UserFactory(username="reviewer")
+    add_co_host(competition=draft, actor=host, username=reviewer.username, role="reviewer")
+    with_program(dry_run=False)
+    client.force_login(reviewer)
+
+    assert client.get(page(draft)).status_code == 200
+    assert client.post(page(draft), form(program_zip())).status_code == 403

@@ -7,7 +7,8 @@ import zipfile
 import pytest
 
 from competitions.errors import CompetitionError
-from competitions.phases import scoring_setup
+from competitions.phase_setup import set_pair_scoring
+from competitions.phases import PhaseError, scoring_setup
 from competitions.services import publish_competition
 from execution.archives import pack_zip
 from leaderboards.queries import higher_is_better
@@ -211,3 +212,12 @@ def test_deleting_the_program_scores_the_pair_with_its_metric_again(draft, host,
     pair.refresh_from_db()
     assert not scoring_setup(pair, draft).is_program_scored
     publish_competition(competition=draft, user=host)
+
+
+def test_a_metric_cannot_be_set_on_a_pair_a_program_scores(draft, host, pair):
+    give(draft, host, pair, program_zip())
+
+    with pytest.raises(PhaseError) as refused:
+        set_pair_scoring(competition=draft, user=host, pair=pair, metric="balanced_accuracy")
+
+    assert refused.value.code == "pair_has_program"
