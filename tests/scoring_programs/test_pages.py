@@ -6,8 +6,10 @@ import io
 import pytest
 
 from competitions.co_hosts import add_co_host
+from competitions.models import Competition
 from scoring_programs.models import ScoringProgram
 from scoring_programs.services import execute_dry_run, latest_dry_run
+from tests.competitions.test_create_steps import create_fields
 from tests.factories import UserFactory, joined
 from tests.services import require_bubblewrap
 
@@ -117,3 +119,14 @@ def test_a_reviewer_reads_the_page_but_cannot_post_to_it(draft, host, client, wi
 
     assert client.get(page(draft)).status_code == 200
     assert client.post(page(draft), form(program_zip())).status_code == 403
+
+
+def test_the_creation_wizard_leads_a_host_who_scores_with_a_program_to_its_page(client, host):
+    client.force_login(host)
+
+    created = client.post("/competitions/new/", create_fields(scored_by_program="on"))
+
+    assert created.status_code == 302
+    slug = Competition.objects.get().slug
+    assert created["Location"] == f"/competitions/{slug}/host/scoring-program/"
+    assert "Upload your scoring program next." in client.get(created["Location"]).content.decode()
