@@ -119,8 +119,8 @@ def run_sandboxed(
     """Run `command` inside a fresh sandbox and return what it did.
 
     `read_only` maps paths inside the sandbox (such as /program, /input) to host folders; `output_dir` is an
-    empty host folder that becomes `output_path` (/output unless given), writable. The output's regular files are read back without
-    following links.
+    empty host folder that becomes `output_path` (/output unless given: Codabench's layout uses /app/output),
+    writable. The output's regular files are read back without following links.
     """
     executable = bubblewrap()
     limits = limits or Limits()

@@ -57,10 +57,12 @@ class ScoringProgramApi(APIView):
     @extend_schema(
         operation_id="competition_scoring_program_update",
         summary="Score a phase and track with a program (the host)",
-        description="Multipart: `program` (a zip with metadata.yaml whose `command` runs it), optional `reference` "
-        "(a zip of more reference data), `columns` (JSON), optional limits, and `phase`/`track` naming the pair. "
+        description="Multipart: `program` (a zip with metadata.yaml whose `command` runs it), optional "
+        "`reference` (a zip of more reference data), `columns` (JSON), optional limits, and `phase`/`track` "
+        "naming the pair. "
         "The zip is checked (paths, links, zip bombs, metadata.yaml and its command), then a dry run on the "
-        "sample submission is queued on the sandbox workers; the competition is published only once it passes. "
+        "sample submission is queued on the sandbox workers; the competition is published only once it "
+        "passes. "
         "Refused once the pair has scored submissions.",
         tags=["competitions"],
         request={"multipart/form-data": ProgramInputSerializer},

@@ -61,7 +61,8 @@ def read_program(data: bytes, *, file_name: str, max_bytes: int) -> ProgramArchi
 
 
 def parsed_metadata(text: str, file_name: str) -> dict:
-    """The YAML mapping in `text` (safe_load: no object tags), or ProgramRefused naming the line and column."""
+    """The YAML mapping in `text` (safe_load: no object tags), or ProgramRefused naming its line and
+    column."""
     try:
         loaded = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:

@@ -93,7 +93,8 @@ def check_column(number: int, raw: object) -> dict:
         raise column_error(
             number,
             "label",
-            f"{label!r} must start with a letter or digit and hold only letters, digits, spaces and . ( ) @ % / + -.",
+            f"{label!r} must start with a letter or digit and hold only letters, digits, spaces and "
+            ". ( ) @ % / + -.",
         )
     if label.casefold() in RESERVED_LABELS:
         raise column_error(number, "label", f"{label!r} is a heading the board already has; choose another.")

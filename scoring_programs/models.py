@@ -20,7 +20,8 @@ class ScoringProgram(models.Model):
     reference_sha256 = models.CharField(max_length=64, blank=True)
     command = models.JSONField(help_text="metadata.yaml's command as arguments, placeholders kept.")
     runtime = models.CharField(max_length=50, default="default")
-    # Each column: key (in scores.json), label, higher_is_better, precision, shown, primary; in tie-break order.
+    # Each column: key (in scores.json), label, higher_is_better, precision, shown, primary; in tie-break
+    # order.
     columns = models.JSONField()
     wall_seconds = models.PositiveIntegerField()
     cpu_seconds = models.PositiveIntegerField()

@@ -186,7 +186,8 @@ def scores_from(files: dict[str, bytes], columns: list[dict]) -> dict[str, float
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise ScoresRefused(
-                f"{SCORES_FILE}'s '{key}' (column {column['label']}) is {json.dumps(value)[:40]}, not a finite number."
+                f"{SCORES_FILE}'s '{key}' (column {column['label']}) is {json.dumps(value)[:40]}, "
+                "not a finite number."
             )
         scores[column["label"]] = float(value)
     return scores

@@ -47,7 +47,8 @@ def score_with_program(submission: Submission, setup: ScoringSetup) -> engine.Sc
         raise engine.SubmissionError(
             "program_failed",
             PARTICIPANT_FAILURE.format(run=run.pk),
-            f"Scoring program run {run.pk}: {run.failure} Its logs are on the Host tab's scoring program page.",
+            f"Scoring program run {run.pk}: {run.failure} "
+            "Its logs are on the Host tab's scoring program page.",
         )
     primary = program.primary["label"]
     columns = {label: value for label, value in run.scores.items() if label != primary}

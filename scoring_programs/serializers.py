@@ -31,7 +31,8 @@ class ProgramInputSerializer(serializers.Serializer):
                 required=False,
                 allow_blank=True,
                 default="",
-                help_text=f"{unit.capitalize()} per run, at most the server's {setting} ({DEFAULT_LIMITS[name]} unless given).",
+                help_text=f"{unit.capitalize()} per run, at most the server's {setting} "
+                f"({DEFAULT_LIMITS[name]} unless given).",
             )
         return fields
 
