@@ -67,7 +67,7 @@ CREATE_STEPS = (
         "Evaluation",
         "How submissions are scored: the metric and its parameters, and any secondary score columns (more "
         "metrics scored on every submission, shown beside the score and breaking its ties in order).",
-        ("metric", "evaluation"),
+        ("metric", "evaluation", "scored_by_program"),
     ),
     Step(
         "rules",
@@ -198,6 +198,13 @@ class CompetitionForm(VisibilityChoice, MetricParametersMixin, SteppedForm, Rule
     rules = markdown_field(rows=5, required=False)
     start_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Start (UTC)")
     end_at = forms.DateTimeField(widget=DATETIME_INPUT, label="End (UTC)")
+    scored_by_program = forms.BooleanField(
+        required=False,
+        label="Score with my own program",
+        help_text="Next, upload a zip with metadata.yaml (Codabench's scoring program format) on the scoring "
+        "program page; Podium runs it on the sample submission, and publishing waits until that run passes. "
+        "The metric above scores any track without a program.",
+    )
     phase_template = forms.ChoiceField(
         choices=PHASE_TEMPLATES,
         initial=ONE_PHASE,

@@ -312,6 +312,11 @@ class PhaseTrack(models.Model):
     solution_sha256 = models.CharField(max_length=64, blank=True)
     public_rows = models.PositiveIntegerField(null=True, blank=True)
     private_rows = models.PositiveIntegerField(null=True, blank=True)
+    # Set by scoring_programs while a host's program scores this pair (docs/scoring-programs.md): which
+    # version of it (a rescore-style requeue when it changes mid-scoring) and its primary column's direction,
+    # read here so the boards rank without asking another table.
+    program_fingerprint = models.CharField(max_length=64, blank=True)
+    program_higher_is_better = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["phase__number", "track__number"]

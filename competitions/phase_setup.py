@@ -321,6 +321,13 @@ def set_pair_scoring(
     from competitions.score_columns import check_score_columns
 
     require_manager(user, competition, SETS_PHASES)
+    if pair.program_fingerprint:
+        raise refused(
+            "metric",
+            f"{pair.phase.name} / {pair.track.name} is scored by your scoring program; remove it first (the Host "
+            "tab's scoring program page) to score it with a metric.",
+            "pair_has_program",
+        )
     if pair.submissions.filter(status="scored").exists():
         raise refused(
             "solution",

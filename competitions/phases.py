@@ -22,6 +22,7 @@ from competitions.models import Competition, Phase, PhaseTrack, Track
 from competitions.rules import PHASE_LIMITS
 from config.errors import DomainError
 from datasets.models import DatasetVersion
+from scoring import engine
 
 DEFAULT_PHASE_NAME = "Phase 1"
 DEFAULT_TRACK_SLUG = "main"
@@ -48,11 +49,34 @@ class ScoringSetup:
     solution_sha256: str
     public_rows: int
     private_rows: int
+    # A host's scoring program scores the pair instead of the metric (scoring_programs): its version, and
+    # whether its primary column ranks higher first.
+    program_fingerprint: str = ""
+    program_higher_is_better: bool | None = None
 
     @property
     def fingerprint(self) -> tuple:
-        """What a score depends on besides the file: a rescore changes it."""
-        return (self.solution_sha256, self.metric, self.metric_params, self.score_columns)
+        """What a score depends on besides the file: a rescore (or a new scoring program) changes it."""
+        return (
+            self.solution_sha256,
+            self.metric,
+            self.metric_params,
+            self.score_columns,
+            self.program_fingerprint,
+        )
+
+    @property
+    def is_program_scored(self) -> bool:
+        return bool(self.program_fingerprint)
+
+    @property
+    def higher_is_better(self) -> bool:
+        """The primary score's direction: the program's primary column's, or the catalogue metric's."""
+        if self.is_program_scored and self.program_higher_is_better is not None:
+            return self.program_higher_is_better
+        if not self.metric:
+            return True  # no scoring set yet (a draft imported from a Codabench bundle): no score to order
+        return engine.get_metric(self.metric).higher_is_better
 
 
 def scoring_setup(phase_track: PhaseTrack, competition: Competition | None = None) -> ScoringSetup:
@@ -79,6 +103,8 @@ def scoring_setup(phase_track: PhaseTrack, competition: Competition | None = Non
         else competition.solution_sha256,
         public_rows=phase_track.public_rows if phase_track.solution_key else competition.public_rows,
         private_rows=phase_track.private_rows if phase_track.solution_key else competition.private_rows,
+        program_fingerprint=phase_track.program_fingerprint,
+        program_higher_is_better=phase_track.program_higher_is_better,
     )
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from competitions import locks, rules
+from competitions import locks, rules, signals
 from competitions.admission import require_admitted
 from competitions.compact_solutions import store_compact
 from competitions.errors import CompetitionError, CompetitionSuspended
@@ -279,12 +279,13 @@ def publish_competition(*, competition: Competition, user: User) -> Competition:
     require_manager(user, competition, "publish it")
     if competition.status == Competition.Status.PUBLISHED:
         raise CompetitionError("This competition is already published.", code="already_published")
-    if not competition.metric:
+    if not competition.metric and not competition.phase_tracks.exclude(program_fingerprint="").exists():
         raise CompetitionError(
             "This competition has nothing to score submissions with yet (an imported bundle's scoring programs "
             "are stored, not yet attached): set its scoring before publishing.",
             code="no_scoring",
         )
+    signals.publishing.send(sender=Competition, competition=competition)
     competition.status = Competition.Status.PUBLISHED
     competition.published_at = timezone.now()
     competition.save(update_fields=["status", "published_at"])

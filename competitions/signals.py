@@ -23,3 +23,7 @@ team_request_changed = Signal()
 # (approved or refused, with a reason) by `actor` (a User). Receivers: community (it notifies the host of a
 # new request and the requester of the answer).
 join_request_changed = Signal()
+
+# A host asks to publish `competition` (a draft). A receiver that must hold it back raises a DomainError whose
+# message says why. Receivers: scoring_programs (a program's dry run has not passed).
+publishing = Signal()

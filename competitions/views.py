@@ -187,6 +187,9 @@ def competition_create(request):
             form.add_error(field if field in form.fields else None, error.message)
         else:
             staging.discard(request.session, staged)
+            if form.cleaned_data.get("scored_by_program"):
+                messages.success(request, "Competition created as a draft. Upload your scoring program next.")
+                return redirect("scoring_programs:host", slug=competition.slug)
             messages.success(request, "Competition created as a draft. Check it, then publish it.")
             return redirect("competitions:check", slug=competition.slug)
     if request.method == "POST":

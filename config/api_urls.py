@@ -17,6 +17,7 @@ from moderation import api as moderation_api
 from organisations import api as organisations_api
 from projects import api as projects_api
 from scoring import api as scoring_api
+from scoring_programs import api as scoring_programs_api
 from submissions import api as submissions_api
 
 urlpatterns = [
@@ -272,6 +273,16 @@ urlpatterns = [
         "competitions/<slug:slug>/phases/<int:number>/tracks/<slug:track>/scoring/",
         phase_api.PairScoringApi.as_view(),
         name="api-phase-track-scoring",
+    ),
+    path(
+        "competitions/<slug:slug>/scoring-program/",
+        scoring_programs_api.ScoringProgramApi.as_view(),
+        name="api-scoring-program",
+    ),
+    path(
+        "competitions/<slug:slug>/scoring-program/runs/<int:run_id>/",
+        scoring_programs_api.ProgramRunApi.as_view(),
+        name="api-scoring-program-run",
     ),
     path(
         "competitions/<slug:slug>/teams/<int:team_id>/prize-eligibility/",

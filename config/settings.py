@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "mail",
     "execution",
     "bundles",
+    "scoring_programs",
 ]
 
 MIDDLEWARE = [
@@ -355,8 +356,13 @@ if PODIUM_SCORING_HARD_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
 
 # --- Sandbox (docs/sandbox.md) -----------------------------------------------------------------------
 # Sandbox runs go to their own queue, taken only by the Procfile's `sandbox` workers (`-Q sandbox`); their
-# sweeper stays on the default queue, so it runs even while every sandbox worker is busy or gone.
-CELERY_TASK_ROUTES = {"execution.tasks.run_in_sandbox": {"queue": "sandbox"}}
+# sweeper stays on the default queue, so it runs even while every sandbox worker is busy or gone. Scoring
+# programs' dry runs go there too, and so do submissions to a pair a host's program scores
+# (submissions.services.enqueue_scoring).
+CELERY_TASK_ROUTES = {
+    "execution.tasks.run_in_sandbox": {"queue": "sandbox"},
+    "scoring_programs.tasks.*": {"queue": "sandbox"},
+}
 # Runtimes an operator built with `manage.py build_runtime` live here, one virtualenv per package list.
 PODIUM_RUNTIMES_DIR = Path(os.environ.get("PODIUM_RUNTIMES_DIR", VAR_DIR / "runtimes")).resolve()
 # The most one run may use.

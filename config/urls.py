@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("competitions.urls")),
     path("", include("submissions.urls")),
     path("", include("scoring.urls")),
+    path("", include("scoring_programs.urls")),
     path("", include("leaderboards.urls")),
     path("", include("moderation.urls")),
     path("", include("community.urls")),

@@ -8,6 +8,11 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+# A member that unpacks to more than this many times its packed size, past MIN_RATIO_CHECKED bytes, is a zip
+# bomb: real data (CSV, code, models) compresses far less.
+MAX_RATIO = 200
+MIN_RATIO_CHECKED = 1024**2
+
 
 class BadArchive(Exception):
     code = "bad_archive"
@@ -17,15 +22,17 @@ def extract_zip(
     source: IO[bytes] | Any, destination: Path, *, max_bytes: int, max_files: int = 10_000
 ) -> None:
     """Unpack a zip into `destination`, refusing paths that escape it, links, and more than `max_bytes` once
-    unpacked (counted as written, not as the archive declares)."""
+    unpacked: as the archive declares it, then as written (a header can lie), and a member compressed past
+    MAX_RATIO to one."""
     try:
         archive = zipfile.ZipFile(source)
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, EOFError) as error:
         raise BadArchive("The archive is not a zip file.") from error
     with archive:
         members = archive.infolist()
         if len(members) > max_files:
             raise BadArchive(f"The archive holds {len(members)} files, more than the limit of {max_files}.")
+        check_declared_sizes(members, max_bytes)
         written = 0
         for member in members:
             name = PurePosixPath(member.filename)
@@ -46,6 +53,22 @@ def extract_zip(
                     out.write(chunk)
         for path in [destination, *destination.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def check_declared_sizes(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
+    """Refuse a zip bomb before writing a byte: a total declared past the limit, or one member's ratio."""
+    declared = sum(member.file_size for member in members)
+    if declared > max_bytes:
+        raise BadArchive(
+            f"The archive declares {declared} bytes once unpacked, more than the limit of {max_bytes}."
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > MIN_RATIO_CHECKED and ratio > MAX_RATIO:
+            raise BadArchive(
+                f"{member.filename}: unpacks to {ratio:.0f} times its packed size (the limit is {MAX_RATIO}); "
+                "the archive looks like a zip bomb."
+            )
 
 
 def pack_zip(files: dict[str, bytes]) -> bytes:

@@ -126,12 +126,13 @@ def run_sandboxed(
     env: Mapping[str, str] | None = None,
     workdir: str = SCRATCH,
     limits: Limits | None = None,
+    output_path: str = OUTPUT,
 ) -> RunResult:
     """Run `command` inside a fresh sandbox and return what it did.
 
     `read_only` maps paths inside the sandbox (such as /program, /input) to host folders; `output_dir` is an
-    empty host folder that becomes /output, writable. The output's regular files are read back without
-    following links.
+    empty host folder that becomes `output_path` (/output unless given: Codabench's layout uses /app/output),
+    writable. The output's regular files are read back without following links.
     """
     executable = bubblewrap()
     limits = limits or Limits()
@@ -153,6 +154,7 @@ def run_sandboxed(
         limits=limits,
         as_root=as_root,
         memory_by_cgroup=cgroup is not None,
+        output_path=output_path,
     )
     # The arguments go through a pipe (--args), so bubblewrap's command line, which the program sees as PID 1
     # in /proc, names no folder of the host.
@@ -274,6 +276,7 @@ def bubblewrap_argv(
     limits: Limits,
     as_root: bool,
     memory_by_cgroup: bool = False,
+    output_path: str = OUTPUT,
 ) -> tuple[list[str], list[str]]:
     """bubblewrap's options, and the command it runs: dropping privileges, setting the rlimits, the program.
     A run in a cgroup of its own gets its memory and process limits from the cgroup instead of RLIMIT_AS and
@@ -306,12 +309,12 @@ def bubblewrap_argv(
     binds += [(str(Path(outside).resolve()), inside) for inside, outside in read_only.items()]
     # bubblewrap would make the folders above a mount point private to root (0700); the program must be able
     # to walk down to its runtime, so they are made first, readable by all (they hold nothing else).
-    for folder in folders_above([inside for _, inside in binds] + [OUTPUT]):
+    for folder in folders_above([inside for _, inside in binds] + [output_path]):
         argv += ["--perms", "0755", "--dir", folder]
     for outside, inside in binds:
         argv += ["--ro-bind", outside, inside]
     argv += ["--proc", "/proc", "--dev", "/dev"]
-    argv += ["--bind", str(output_dir.resolve()), OUTPUT, "--chdir", workdir]
+    argv += ["--bind", str(output_dir.resolve()), output_path, "--chdir", workdir]
     argv += ["--clearenv"]
     base_env = {
         "PATH": f"{runtime.python.parent}:/usr/local/bin:/usr/bin:/bin",

@@ -27,10 +27,12 @@ def board_of(competition: Competition, pair: PhaseTrack | None = None) -> PhaseT
 
 
 def higher_is_better(competition: Competition, pair: PhaseTrack | None = None) -> bool:
-    metric = scoring_setup(pair, competition).metric if pair is not None else competition.metric
-    if not metric:
+    """The primary score's direction on a board: its pair's metric's, or its scoring program's."""
+    if pair is not None:
+        return scoring_setup(pair, competition).higher_is_better
+    if not competition.metric:
         return True  # no scoring set yet (a draft imported from a Codabench bundle): no score to order
-    return engine.get_metric(metric).higher_is_better
+    return engine.get_metric(competition.metric).higher_is_better
 
 
 def rankable_submissions(competition: Competition, pair: PhaseTrack | None = None) -> QuerySet[Submission]:

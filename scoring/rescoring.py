@@ -51,7 +51,11 @@ def rescorable(competition: Competition, phase_track: PhaseTrack | None = None):
     if phase_track is not None:
         submissions = submissions.filter(phase_track=phase_track)
     else:
-        submissions = submissions.filter(phase_track__solution_key="", phase_track__metric="")
+        # A pair with its own solution or metric is not scored on the competition's setup, nor one a
+        # host's program scores (scoring_programs).
+        submissions = submissions.filter(
+            phase_track__solution_key="", phase_track__metric="", phase_track__program_fingerprint=""
+        )
     return submissions.filter(
         Q(status=Submission.Status.SCORED) | Q(status=Submission.Status.FAILED, error_code="metric_failed")
     )
@@ -86,6 +90,13 @@ def start_rescore(
         raise CompetitionError(
             "That phase and track belong to another competition.",
             code="unknown_track",
+            details={"field": "track"},
+        )
+    if phase_track is not None and phase_track.program_fingerprint:
+        raise CompetitionError(
+            f"{phase_track.phase.name} / {phase_track.track.name} is scored by your scoring program: upload a new "
+            "program or reference data on its scoring program page instead of rescoring it with a metric.",
+            code="pair_has_program",
             details={"field": "track"},
         )
     current: Competition | ScoringSetup = (

@@ -22,6 +22,7 @@ from scoring import engine, leases, signals
 from scoring.messages import GENERIC_FAILURE
 from scoring.rescoring import resume_stalled_rescores
 from scoring.solutions import solution_for
+from scoring_programs.scoring import score_with_program
 from submissions.models import Submission
 from submissions.services import enqueue_scoring
 
@@ -88,10 +89,13 @@ def score_taken(submission: Submission, holder: str, times: engine.PhaseTimes) -
     scored_with = setup.fingerprint
     try:
         with leases.kept_alive(submission.pk, holder):
-            solution = solution_for(setup)
-            times.lap("solution")
-            with private_storage().open(submission.file_key, "rb") as stream:
-                scores = engine.score(solution, stream, times, engine_columns(setup.score_columns))
+            if setup.is_program_scored:  # the host's program, on a sandbox worker (enqueue_scoring routes it)
+                scores = score_with_program(submission, setup)
+            else:
+                solution = solution_for(setup)
+                times.lap("solution")
+                with private_storage().open(submission.file_key, "rb") as stream:
+                    scores = engine.score(solution, stream, times, engine_columns(setup.score_columns))
     except engine.SubmissionError as error:
         return record_failure(
             submission,

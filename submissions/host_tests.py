@@ -58,7 +58,7 @@ def create_host_test(
     which a host may test before the phase opens."""
     require_manager(user, competition, MAKES_TESTS)
     pair = board_pair(competition, phase, track)
-    check_upload(file_name, stream)
+    check_upload(file_name, stream, any_format=bool(pair.program_fingerprint))
     stored = store(private_storage(), f"submissions/{competition.pk}/host-tests", "submission.csv", stream)
     try:
         with transaction.atomic():

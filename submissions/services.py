@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from competitions import locks
 from competitions.models import Competition, PhaseTrack, Team, TeamMembership
-from competitions.phases import current_phase, effective_limits, submission_pair
+from competitions.phases import current_phase, effective_limits, pairs_of, submission_pair
 from competitions.queries import require_participant
 from competitions.services import require_not_suspended
 from config.errors import DATABASE_ERRORS, DomainError, NotAllowed
@@ -88,19 +88,20 @@ def check_declared_size(content_length: str | None) -> None:
         raise error
 
 
-def check_upload(file_name: str, stream: IO[bytes]) -> None:
-    """Refuse what cannot be a prediction CSV before it is stored or counted."""
+def check_upload(file_name: str, stream: IO[bytes], *, any_format: bool = False) -> None:
+    """Refuse what cannot be a prediction CSV before it is stored or counted; with `any_format` (a pair a
+    host's program scores: it reads what it likes, a result zip for one) only the size is checked."""
     size = stream_size(stream)
     stream.seek(0)
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
-    check_file(file_name, size, head)
+    check_file(file_name, size, head, any_format=any_format)
 
 
-def check_file(file_name: str, size: int, head: bytes) -> None:
+def check_file(file_name: str, size: int, head: bytes, *, any_format: bool = False) -> None:
     """The upload's checks, from the file's name, size and first bytes."""
     limit_mb = settings.PODIUM_MAX_UPLOAD_MB
-    if not file_name.lower().endswith(".csv"):
+    if not any_format and not file_name.lower().endswith(".csv"):
         raise SubmissionRefused(
             f"'{file_name}' is not a .csv file; upload your predictions as CSV.", code="not_csv"
         )
@@ -110,13 +111,17 @@ def check_file(file_name: str, size: int, head: bytes) -> None:
         raise SubmissionRefused(
             f"'{file_name}' is {size / 2**20:.1f} MB; the limit is {limit_mb} MB.", code="file_too_large"
         )
-    if b"\x00" in head[:SNIFF_BYTES]:
+    if not any_format and b"\x00" in head[:SNIFF_BYTES]:
         raise SubmissionRefused(f"'{file_name}' is a binary file, not a CSV text file.", code="not_csv")
 
 
 def check_before_upload(*, competition: Competition, file_name: str, size: int, head: bytes) -> None:
     """What the upload and then scoring would refuse about a file, told from its name, size and first
-    HEAD_BYTES: the upload form asks before sending a file, so the browser and the server say the same."""
+    HEAD_BYTES: the upload form asks before sending a file, so the browser and the server say the same. In
+    a phase where a host's program scores a track, the program reads what it likes: only the size counts."""
+    if program_scored_now(competition):
+        check_file(file_name, size, head, any_format=True)
+        return
     check_file(file_name, size, head)
     if size > len(head):
         # Only whole lines: a line cut short would look like a row with too few fields.
@@ -132,11 +137,37 @@ def check_before_upload(*, competition: Competition, file_name: str, size: int, 
 
 
 def enqueue_scoring(submission_id: int) -> None:
-    """Send the scoring task; if the broker is down, the sweeper re-sends it later, so nothing is lost."""
+    """Send the scoring task; if the broker is down, the sweeper re-sends it later, so nothing is lost.
+
+    A submission to a pair scored by a host's program goes to the sandbox workers (docs/scoring-programs.md),
+    with Celery's limits past the sandbox's wall clock; every other one to the default queue."""
     try:
-        current_app.send_task(SCORE_TASK, args=[submission_id])
+        if is_program_scored(submission_id):
+            current_app.send_task(
+                SCORE_TASK,
+                args=[submission_id],
+                queue="sandbox",
+                soft_time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + 60,
+                time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + settings.PODIUM_SANDBOX_TASK_MARGIN,
+            )
+        else:
+            current_app.send_task(SCORE_TASK, args=[submission_id])
     except Exception:
         logger.exception("Could not enqueue submission %s; the sweeper will retry", submission_id)
+
+
+def program_scored_now(competition: Competition) -> bool:
+    """A track of the current phase is scored by a host's program (docs/scoring-programs.md)."""
+    phase = current_phase(competition)
+    return any(pair.program_fingerprint for pair in pairs_of(competition) if pair.phase_id == phase.pk)
+
+
+def is_program_scored(submission_id: int) -> bool:
+    return (
+        Submission.with_host_tests.filter(pk=submission_id)
+        .exclude(phase_track__program_fingerprint="")
+        .exists()
+    )
 
 
 def create_submission(
@@ -159,7 +190,7 @@ def create_submission(
     pair = submission_pair(competition, phase, track)
     team = require_participant(user, competition, "submit")
     check_team_standing(team)
-    check_upload(file_name, stream)
+    check_upload(file_name, stream, any_format=bool(pair.program_fingerprint))
     stored = store(private_storage(), f"submissions/{competition.pk}/{team.pk}", "submission.csv", stream)
     try:
         submission, quota = record_upload(

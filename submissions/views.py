@@ -59,6 +59,7 @@ def my_submissions(request, slug):
         check_url=reverse("api-competition-submission-check", kwargs={"slug": slug}),
         head_bytes=HEAD_BYTES,
         accepting=competition.phase in ("running", "finished"),
+        program_scored=bool(pair.program_fingerprint),
     )
     return render(request, "submissions/list.html", context)
 

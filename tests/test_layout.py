@@ -20,9 +20,20 @@ BELOW = {
     "datasets": {"organisations", "accounts"},
     "competitions": {"datasets", "organisations", "accounts"},
     "submissions": {"competitions", "datasets", "organisations", "accounts"},
-    "scoring": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
-    # A Codabench bundle becomes a draft competition; its programs will run through scoring and the sandbox.
+    # A host's scoring program (docs/scoring-programs.md): scoring calls it for a program-scored pair.
+    "scoring_programs": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
+    "scoring": {
+        "scoring_programs",
+        "execution",
+        "submissions",
+        "competitions",
+        "datasets",
+        "organisations",
+        "accounts",
+    },
+    # A Codabench bundle becomes a draft competition; its programs run through scoring programs and the sandbox.
     "bundles": {
+        "scoring_programs",
         "scoring",
         "execution",
         "submissions",
@@ -32,6 +43,7 @@ BELOW = {
         "accounts",
     },
     "leaderboards": {
+        "scoring_programs",
         "scoring",
         "execution",
         "submissions",
@@ -41,6 +53,7 @@ BELOW = {
         "accounts",
     },
     "community": {
+        "scoring_programs",
         "execution",
         "leaderboards",
         "scoring",
@@ -53,6 +66,7 @@ BELOW = {
     # Projects sit beside community (docs/projects.md): they may use its helpers; community reaches
     # projects only by template tag (a write-up's attached projects).
     "projects": {
+        "scoring_programs",
         "community",
         "execution",
         "leaderboards",
@@ -64,6 +78,7 @@ BELOW = {
         "accounts",
     },
     "moderation": {
+        "scoring_programs",
         "execution",
         "projects",
         "community",

@@ -102,6 +102,7 @@ def values_for(private: dict, *, exists: bool, route: str) -> dict[str, object]:
         "code": "not-a-code",  # a wrong code: the right one admits whoever holds it, by design
         "token_id": 1,
         "import_id": private["bundle_import"].pk if exists else MISSING,
+        "run_id": 1,  # a scoring program's run: the host's only, behind the competition's slug
     }
 
 
@@ -111,6 +112,7 @@ def values_for(private: dict, *, exists: bool, route: str) -> dict[str, object]:
 NOT_ABOUT_COMPETITIONS = {"token_id", "uidb36", "key_reset", "token", "paper_id"}
 KNOWN = {
     "slug",
+    "run_id",
     "submission_id",
     "writeup_id",
     "comment_id",

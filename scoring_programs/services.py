@@ -1,0 +1,209 @@
+"""Setting a pair's scoring program, its dry run, and the rule that a draft with an unchecked program is
+not published (docs/scoring-programs.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from competitions.errors import CompetitionError
+from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, PhaseTrack
+from competitions.phase_setup import forget_pairs
+from competitions.phases import scoring_setup
+from competitions.queries import can_manage
+from config.errors import NotAllowed
+from datasets.storage import private_storage, public_storage, store
+from execution.archives import BadArchive, extract_zip
+from execution.runtimes import RuntimeUnavailable
+from execution.sandbox import SandboxUnavailable
+from scoring_programs.archive import read_program, refused
+from scoring_programs.columns import check_columns, check_limits, pair_columns
+from scoring_programs.errors import ProgramRefused
+from scoring_programs.models import ProgramRun, ScoringProgram
+from scoring_programs.runs import Inputs, SubmissionUnreadable, execute, finish
+
+
+def require_manager(user: User, competition: Competition) -> None:
+    if not can_manage(user, competition):
+        raise NotAllowed("Only the competition's host or a co-host can set its scoring program.")
+
+
+def require_no_scores(pair: PhaseTrack) -> None:
+    """Participants' scores stand on the boards: the program that made them stays (a rescore's job)."""
+    if pair.submissions.filter(status="scored").exists():
+        raise ProgramRefused(
+            f"{pair.phase.name} / {pair.track.name} has scored submissions; its scoring program cannot change now.",
+            code="pair_has_scores",
+            details={"field": "program"},
+        )
+
+
+def program_cap() -> int:
+    return settings.PODIUM_SANDBOX_INPUT_MB * 1024**2
+
+
+def check_reference(data: bytes, file_name: str) -> None:
+    """The host's reference zip unpacks safely (paths, links, size) before it is stored."""
+    with tempfile.TemporaryDirectory(prefix="podium-reference-") as folder:
+        try:
+            extract_zip(io.BytesIO(data), Path(folder), max_bytes=program_cap())
+        except BadArchive as error:
+            raise refused(file_name, str(error), code="bad_archive") from error
+
+
+def set_scoring_program(
+    *,
+    competition: Competition,
+    user: User,
+    pair: PhaseTrack,
+    archive_name: str,
+    archive: bytes,
+    columns: object,
+    limits: Mapping[str, object] | None = None,
+    reference_name: str = "",
+    reference: bytes | None = None,
+) -> ScoringProgram:
+    """Check and store a program for the pair, map its scores to the pair's columns, and queue its dry run
+    on the sample submission; the pair is scored by it from now on."""
+    require_manager(user, competition)
+    require_no_scores(pair)
+    parsed = read_program(archive, file_name=archive_name or "program.zip", max_bytes=program_cap())
+    checked_columns = check_columns(columns)
+    checked_limits = check_limits(limits or {})
+    if reference is not None:
+        check_reference(reference, reference_name or "reference.zip")
+    folder = f"scoring-programs/{competition.slug}/phase-{pair.phase.number}-{pair.track.slug}"
+    stored = store(private_storage(), folder, "program.zip", io.BytesIO(archive))
+    stored_reference = (
+        store(private_storage(), folder, "reference.zip", io.BytesIO(reference)) if reference else None
+    )
+    fields = {
+        "archive_name": archive_name[:255],
+        "archive_key": stored.key,
+        "archive_sha256": stored.sha256,
+        "reference_name": reference_name[:255] if stored_reference else "",
+        "reference_key": stored_reference.key if stored_reference else "",
+        "reference_sha256": stored_reference.sha256 if stored_reference else "",
+        "command": parsed.command,
+        "columns": checked_columns,
+        **checked_limits,
+        "uploaded_by": user,
+        "uploaded_at": timezone.now(),
+    }
+    fields["fingerprint"] = hashlib.sha256(
+        json.dumps(
+            [fields[name] for name in ("archive_sha256", "reference_sha256", "command", "columns")]
+            + [checked_limits],
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    with transaction.atomic():
+        program, _ = ScoringProgram.objects.update_or_create(phase_track=pair, defaults=fields)
+        pair.program_fingerprint = program.fingerprint
+        pair.program_higher_is_better = program.primary["higher_is_better"]
+        pair.score_columns = pair_columns(checked_columns)
+        pair.save(update_fields=["program_fingerprint", "program_higher_is_better", "score_columns"])
+        forget_pairs(competition)
+        start_dry_run(program)
+    return program
+
+
+def delete_scoring_program(*, competition: Competition, user: User, pair: PhaseTrack) -> None:
+    """Score the pair with its catalogue metric again."""
+    require_manager(user, competition)
+    require_no_scores(pair)
+    with transaction.atomic():
+        deleted, _ = ScoringProgram.objects.filter(phase_track=pair).delete()
+        if not deleted:
+            raise ProgramRefused(
+                f"{pair.phase.name} / {pair.track.name} has no scoring program.",
+                code="no_scoring_program",
+                details={},
+            )
+        pair.program_fingerprint, pair.program_higher_is_better, pair.score_columns = "", None, None
+        pair.save(update_fields=["program_fingerprint", "program_higher_is_better", "score_columns"])
+        forget_pairs(competition)
+
+
+def start_dry_run(program: ScoringProgram) -> ProgramRun:
+    """Queue a run of the program on the competition's sample submission, on the sandbox workers."""
+    from scoring_programs.tasks import dry_run_program
+
+    run = ProgramRun.objects.create(
+        program=program, program_fingerprint=program.fingerprint, purpose=ProgramRun.Purpose.DRY_RUN
+    )
+    transaction.on_commit(lambda: dry_run_program.delay(run.pk))
+    return run
+
+
+def execute_dry_run(run_id: int) -> None:
+    """Run a queued dry run; a second delivery of a run already taken does nothing."""
+    claimed = ProgramRun.objects.filter(pk=run_id, status=ProgramRun.Status.QUEUED).update(
+        status=ProgramRun.Status.RUNNING
+    )
+    if not claimed:
+        return
+    run = ProgramRun.objects.select_related("program__phase_track__competition").get(pk=run_id)
+    program = run.program
+    pair = program.phase_track
+    competition = pair.competition
+    sample = sample_submission_key(competition)
+    if sample is None:
+        finish(
+            run,
+            status=ProgramRun.Status.FAILED,
+            failure=f"The competition has no {SAMPLE_SUBMISSION_NAME} in its public data to run the program on.",
+        )
+        return
+    inputs = Inputs(name=SAMPLE_SUBMISSION_NAME, open=lambda: public_storage().open(sample, "rb"))
+    try:
+        execute(run, program=program, setup=scoring_setup(pair, competition), submission=inputs)
+    except (SubmissionUnreadable, SandboxUnavailable, RuntimeUnavailable, BadArchive):
+        return  # recorded on the run
+
+
+def sample_submission_key(competition: Competition) -> str | None:
+    """The public storage key of the sample submission Podium generated from the solution, if any."""
+    version = competition.data_version
+    if version is None:
+        return None
+    found = version.files.filter(name=SAMPLE_SUBMISSION_NAME).values_list("storage_key", flat=True)
+    return found.first()
+
+
+def latest_dry_run(program: ScoringProgram) -> ProgramRun | None:
+    """The newest dry run of the program as it is now (a new upload or mapping starts a new one)."""
+    return (
+        ProgramRun.objects.filter(
+            program=program, purpose=ProgramRun.Purpose.DRY_RUN, program_fingerprint=program.fingerprint
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def refuse_publishing_until_dry_run_passes(sender: type, competition: Competition, **kwargs: object) -> None:
+    """competitions.signals.publishing: a draft whose scoring program has not passed its dry run stays a
+    draft, so a broken program is found before participants submit."""
+    for program in ScoringProgram.objects.filter(phase_track__competition=competition).select_related(
+        "phase_track__phase", "phase_track__track"
+    ):
+        run = latest_dry_run(program)
+        if run is None or run.status != ProgramRun.Status.SUCCEEDED:
+            state = "has not finished" if run is None or not run.is_finished else "failed"
+            pair = program.phase_track
+            raise CompetitionError(
+                f"The scoring program of {pair.phase.name} / {pair.track.name} cannot be published yet: its dry "
+                f"run on the sample submission {state}. Open the Host tab's scoring program page to see why.",
+                code="scoring_program_not_checked",
+                details={"phase": pair.phase.number, "track": pair.track.slug},
+            )

@@ -1,0 +1,97 @@
+"""The Host tab's scoring program page: upload a program, map its columns, set its limits, read its dry run
+and the logs of its runs (the host's only; participants see a generic reason with the run's number)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from competitions.phases import board_pair, pairs_of
+from competitions.queries import can_manage, competition_for
+from competitions.views import competition_context
+from scoring_programs.errors import ProgramRefused
+from scoring_programs.forms import ProgramForm
+from scoring_programs.queries import program_for, program_run_for, recent_scoring_runs
+from scoring_programs.services import (
+    delete_scoring_program,
+    latest_dry_run,
+    require_manager,
+    set_scoring_program,
+)
+
+
+def page_url(slug: str, pair) -> str:
+    return (
+        reverse("scoring_programs:host", args=[slug]) + f"?phase={pair.phase.number}&track={pair.track.slug}"
+    )
+
+
+@login_required
+def host_program(request, slug):
+    competition = competition_for(request.user, slug)
+    source = request.POST if request.method == "POST" else request.GET
+    pair = board_pair(competition, source.get("phase") or None, source.get("track") or None)
+    program = program_for(request.user, competition, pair)
+    form, refusal = ProgramForm(), None
+    if request.method == "POST":
+        require_manager(request.user, competition)
+        if request.POST.get("action") == "delete":
+            try:
+                delete_scoring_program(competition=competition, user=request.user, pair=pair)
+            except ProgramRefused as error:
+                refusal = error
+            else:
+                messages.success(request, f"{pair} is scored by its metric again.")
+                return redirect(page_url(slug, pair))
+        else:
+            form = ProgramForm(request.POST, request.FILES)
+            if form.is_valid():
+                reference = form.cleaned_data.get("reference")
+                try:
+                    set_scoring_program(
+                        competition=competition,
+                        user=request.user,
+                        pair=pair,
+                        archive_name=form.cleaned_data["program"].name,
+                        archive=form.cleaned_data["program"].read(),
+                        columns=form.columns(),
+                        limits=form.limits(),
+                        reference_name=reference.name if reference else "",
+                        reference=reference.read() if reference else None,
+                    )
+                except ProgramRefused as error:
+                    refusal = error
+                else:
+                    messages.success(
+                        request, "Program saved; its dry run on the sample submission is queued."
+                    )
+                    return redirect(page_url(slug, pair))
+    context = competition_context(request, competition, "host")
+    dry_run = latest_dry_run(program) if program else None
+    context.update(
+        pair=pair,
+        pairs=pairs_of(competition) if len(pairs_of(competition)) > 1 else [],
+        program=program,
+        dry_run=dry_run,
+        dry_run_scores=scores_by_column(program, dry_run),
+        runs=recent_scoring_runs(request.user, competition, program) if program else [],
+        form=form,
+        refusal=refusal,
+        may_manage=can_manage(request.user, competition),
+    )
+    return render(request, "scoring_programs/host.html", context, status=400 if refusal else 200)
+
+
+def scores_by_column(program, run) -> list[tuple[dict, float | None]]:
+    if program is None or run is None:
+        return []
+    return [(column, run.scores.get(column["label"])) for column in program.columns]
+
+
+@login_required
+def host_program_run(request, slug, run_id):
+    competition = competition_for(request.user, slug)
+    run = program_run_for(request.user, competition, run_id)
+    context = competition_context(request, competition, "host")
+    context.update(run=run, pair=run.program.phase_track)
+    return render(request, "scoring_programs/run.html", context)
