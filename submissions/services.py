@@ -18,6 +18,7 @@ from config.errors import DATABASE_ERRORS, DomainError, NotAllowed
 from config.timestamps import utc_label
 from datasets.storage import StoredFile, private_storage, store, stream_size
 from scoring import engine
+from submissions import code
 from submissions.models import Submission
 from submissions.quota import Quota, team_quota
 from submissions.serializers import QuotaSerializer
@@ -97,6 +98,17 @@ def check_upload(file_name: str, stream: IO[bytes]) -> None:
     check_file(file_name, size, head)
 
 
+def check_upload_for(pair: PhaseTrack, file_name: str, stream: IO[bytes]) -> str:
+    """Check an upload against what the phase and track takes (a prediction file, code, or either); returns
+    the submission's kind."""
+    code.check_accepts(pair, file_name)
+    if code.is_code_upload(file_name):
+        code.check_code_zip(file_name, stream)
+        return Submission.Kind.CODE
+    check_upload(file_name, stream)
+    return Submission.Kind.FILE
+
+
 def check_file(file_name: str, size: int, head: bytes) -> None:
     """The upload's checks, from the file's name, size and first bytes."""
     limit_mb = settings.PODIUM_MAX_UPLOAD_MB
@@ -134,9 +146,25 @@ def check_before_upload(*, competition: Competition, file_name: str, size: int, 
 def enqueue_scoring(submission_id: int) -> None:
     """Send the scoring task; if the broker is down, the sweeper re-sends it later, so nothing is lost."""
     try:
-        current_app.send_task(SCORE_TASK, args=[submission_id])
+        current_app.send_task(SCORE_TASK, args=[submission_id], **scoring_route(submission_id))
     except Exception:
         logger.exception("Could not enqueue submission %s; the sweeper will retry", submission_id)
+
+
+def scoring_route(submission_id: int) -> dict:
+    """Where the scoring task goes: code that has not run yet (docs/code-submissions.md) to the sandbox
+    workers, with time for its two runs; everything else to the scoring workers."""
+    must_run = Submission.with_host_tests.filter(
+        pk=submission_id, kind=Submission.Kind.CODE, predictions_key=""
+    ).exists()
+    if not must_run:
+        return {}
+    soft = 2 * settings.PODIUM_SANDBOX_WALL_SECONDS + settings.PODIUM_SCORING_SOFT_LIMIT
+    return {
+        "queue": "sandbox",
+        "soft_time_limit": soft,
+        "time_limit": soft + settings.PODIUM_SANDBOX_TASK_MARGIN,
+    }
 
 
 def create_submission(
@@ -159,12 +187,14 @@ def create_submission(
     pair = submission_pair(competition, phase, track)
     team = require_participant(user, competition, "submit")
     check_team_standing(team)
-    check_upload(file_name, stream)
-    stored = store(private_storage(), f"submissions/{competition.pk}/{team.pk}", "submission.csv", stream)
+    kind = check_upload_for(pair, file_name, stream)
+    stored_name = "code.zip" if kind == Submission.Kind.CODE else "submission.csv"
+    stored = store(private_storage(), f"submissions/{competition.pk}/{team.pk}", stored_name, stream)
     try:
         submission, quota = record_upload(
             competition=competition,
             pair=pair,
+            kind=kind,
             team_id=team.pk,
             user=user,
             stored=stored,
@@ -187,6 +217,7 @@ def record_upload(
     *,
     competition: Competition,
     pair: PhaseTrack,
+    kind: str = Submission.Kind.FILE,
     team_id: int,
     user: User,
     stored: StoredFile,
@@ -210,6 +241,7 @@ def record_upload(
         submission = Submission.objects.create(
             competition=competition,
             phase_track=pair,
+            kind=kind,
             team=team,
             submitted_by=user,
             team_number=next_team_number(team),

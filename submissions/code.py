@@ -1,0 +1,174 @@
+"""Code submissions on the upload side: checking a participant's zip, and the host's inputs for a phase and
+track that takes code (docs/code-submissions.md). Running the code is submissions.ingestion's job."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from competitions.models import Competition, PhaseTrack
+from competitions.phase_setup import require_manager
+from competitions.phases import scoring_setup
+from config.errors import DomainError
+from datasets.storage import private_storage, store, stream_size
+from execution.archives import BadArchive, extract_zip
+
+# What a code zip must hold at its top level, one of them.
+ENTRY_POINTS = ("model.py", "main.py", "metadata")
+
+
+class CodeRefused(DomainError):
+    code = "code_refused"
+
+
+def is_code_upload(file_name: str) -> bool:
+    return file_name.lower().endswith(".zip")
+
+
+def check_accepts(pair: PhaseTrack, file_name: str) -> None:
+    """Refuse code where the phase and track take files, and files where it takes code only."""
+    where = f"{pair.phase.name} / {pair.track.name}"
+    if is_code_upload(file_name) and not pair.takes_code:
+        raise CodeRefused(
+            f"{where} takes prediction files (.csv), not code: '{file_name}' is a zip.",
+            code="code_not_accepted",
+        )
+    if not is_code_upload(file_name) and not pair.takes_files:
+        raise CodeRefused(
+            f"{where} takes code only: upload a .zip holding a model.py, a main.py or a metadata file, "
+            f"not '{file_name}'.",
+            code="files_not_accepted",
+        )
+
+
+def check_code_zip(file_name: str, stream: IO[bytes]) -> None:
+    """Refuse a zip that cannot run before it is stored or counted: not a zip, too large, paths that leave
+    its folder or links (execution.archives unpacks it as the sandbox worker will), or no entry point."""
+    limit_mb = settings.PODIUM_MAX_UPLOAD_MB
+    size = stream_size(stream)
+    if size == 0:
+        raise CodeRefused(f"'{file_name}' is empty.", code="empty_file")
+    if size > limit_mb * 1024 * 1024:
+        raise CodeRefused(
+            f"'{file_name}' is {size / 2**20:.1f} MB; the limit is {limit_mb} MB.", code="file_too_large"
+        )
+    stream.seek(0)
+    if not zipfile.is_zipfile(stream):
+        raise CodeRefused(f"'{file_name}' is not a zip file.", code="not_zip")
+    stream.seek(0)
+    with tempfile.TemporaryDirectory(prefix="podium-code-check-") as folder:
+        try:
+            extract_zip(stream, Path(folder), max_bytes=settings.PODIUM_SANDBOX_INPUT_MB * 1024**2)
+        except BadArchive as error:
+            raise CodeRefused(f"'{file_name}': {error}", code="bad_zip") from error
+        finally:
+            stream.seek(0)
+        top = {path.name for path in Path(folder).iterdir()}
+        nested = sorted(
+            str(path.relative_to(folder)) for path in Path(folder).glob("*/*") if path.name in ENTRY_POINTS
+        )
+    if not top & set(ENTRY_POINTS):
+        hint = (
+            f" It has {nested[0]}: zip the folder's contents, not the folder."
+            if nested
+            else " model.py holds a class Model (fit, predict) or a function predict; main.py or a metadata "
+            "file's command writes predictions.csv itself."
+        )
+        raise CodeRefused(
+            f"'{file_name}' has no model.py, main.py or metadata file at its top level.{hint}",
+            code="no_entry_point",
+        )
+
+
+def check_inputs_file(name: str, stream: IO[bytes], *, pair: PhaseTrack, field: str) -> int:
+    """Hidden or sample inputs: a CSV with the id column and without the targets (the participant's code
+    reads every column). Returns its number of rows."""
+    setup = scoring_setup(pair)
+    try:
+        frame = pd.read_csv(stream)
+    except (ValueError, UnicodeDecodeError) as error:
+        message = f"'{name}' is not a CSV file Podium can read ({error})."
+        raise input_error(field, message, "invalid_inputs") from error
+    finally:
+        stream.seek(0)
+    if setup.id_column not in frame.columns:
+        raise input_error(field, f"'{name}' has no id column '{setup.id_column}'.", "invalid_inputs")
+    leaking = [column for column in setup.target_columns if column in frame.columns]
+    if leaking:
+        raise input_error(
+            field,
+            f"'{name}' holds the target column(s) {', '.join(leaking)}: the participant's code would read "
+            "them. Remove them (the solution keeps the answers).",
+            "inputs_hold_targets",
+        )
+    if frame.empty:
+        raise input_error(field, f"'{name}' has no rows.", "invalid_inputs")
+    return len(frame)
+
+
+def input_error(field: str, message: str, code: str) -> CodeRefused:
+    return CodeRefused(message, code=code, details={"field": field})
+
+
+def set_code_inputs(
+    *,
+    competition: Competition,
+    user: User,
+    pair: PhaseTrack,
+    accepts: str,
+    hidden_inputs: tuple[str, IO[bytes]] | None = None,
+    sample_inputs: tuple[str, IO[bytes]] | None = None,
+) -> PhaseTrack:
+    """Say what a phase and track takes, and store the inputs code runs on (private storage, like the
+    solution). A pair that takes code needs hidden inputs; the sample inputs are optional (without them
+    the participant gets no run whose logs they can read)."""
+    require_manager(user, competition)
+    if accepts not in PhaseTrack.Accepts.values:
+        raise input_error(
+            "accepts", f"'{accepts}' is not one of {', '.join(PhaseTrack.Accepts.values)}.", "invalid_accepts"
+        )
+    stored = {}
+    for field, upload in (("hidden_inputs", hidden_inputs), ("sample_inputs", sample_inputs)):
+        if upload is None:
+            continue
+        name, stream = upload
+        check_inputs_file(name, stream, pair=pair, field=field)
+        stored[field] = store(
+            private_storage(), f"code-inputs/{competition.pk}/{pair.pk}", "inputs.csv", stream
+        )
+    with transaction.atomic():
+        pair = PhaseTrack.objects.select_for_update().get(pk=pair.pk)
+        if "hidden_inputs" in stored:
+            pair.code_inputs_key, pair.code_inputs_sha256 = (
+                stored["hidden_inputs"].key,
+                stored["hidden_inputs"].sha256,
+            )
+        if "sample_inputs" in stored:
+            pair.sample_inputs_key, pair.sample_inputs_sha256 = (
+                stored["sample_inputs"].key,
+                stored["sample_inputs"].sha256,
+            )
+        if accepts != PhaseTrack.Accepts.FILES and not pair.code_inputs_key:
+            raise input_error(
+                "hidden_inputs",
+                f"{pair.phase.name} / {pair.track.name} takes code: upload the hidden inputs its code runs on.",
+                "hidden_inputs_missing",
+            )
+        pair.accepts = accepts
+        pair.save(
+            update_fields=[
+                "accepts",
+                "code_inputs_key",
+                "code_inputs_sha256",
+                "sample_inputs_key",
+                "sample_inputs_sha256",
+            ]
+        )
+    return pair
