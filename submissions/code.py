@@ -143,32 +143,21 @@ def set_code_inputs(
         stored[field] = store(
             private_storage(), f"code-inputs/{competition.pk}/{pair.pk}", "inputs.csv", stream
         )
+    fields = ["accepts", "code_inputs_key", "code_inputs_sha256", "sample_inputs_key", "sample_inputs_sha256"]
     with transaction.atomic():
-        pair = PhaseTrack.objects.select_for_update().get(pk=pair.pk)
-        if "hidden_inputs" in stored:
-            pair.code_inputs_key, pair.code_inputs_sha256 = (
-                stored["hidden_inputs"].key,
-                stored["hidden_inputs"].sha256,
-            )
-        if "sample_inputs" in stored:
-            pair.sample_inputs_key, pair.sample_inputs_sha256 = (
-                stored["sample_inputs"].key,
-                stored["sample_inputs"].sha256,
-            )
-        if accepts != PhaseTrack.Accepts.FILES and not pair.code_inputs_key:
+        locked = PhaseTrack.objects.select_for_update().get(pk=pair.pk)
+        for field, prefix in (("hidden_inputs", "code_inputs"), ("sample_inputs", "sample_inputs")):
+            if field in stored:
+                setattr(locked, f"{prefix}_key", stored[field].key)
+                setattr(locked, f"{prefix}_sha256", stored[field].sha256)
+        if accepts != PhaseTrack.Accepts.FILES and not locked.code_inputs_key:
             raise input_error(
                 "hidden_inputs",
                 f"{pair.phase.name} / {pair.track.name} takes code: upload the hidden inputs its code runs on.",
                 "hidden_inputs_missing",
             )
-        pair.accepts = accepts
-        pair.save(
-            update_fields=[
-                "accepts",
-                "code_inputs_key",
-                "code_inputs_sha256",
-                "sample_inputs_key",
-                "sample_inputs_sha256",
-            ]
-        )
+        locked.accepts = accepts
+        locked.save(update_fields=fields)
+    for name in fields:  # the caller's instance (often the competition's cached pair) sees the change
+        setattr(pair, name, getattr(locked, name))
     return pair

@@ -1,0 +1,171 @@
+"""Code submissions run for real: the default ingestion in bubblewrap, on the sample then the hidden inputs,
+and the predictions scored by the catalogue metric (scoring.services called as a plain function)."""
+
+import io
+
+import pytest
+
+from scoring import services
+from submissions.models import CodeRun, Submission
+from submissions.queries import code_runs_for
+from submissions.services import create_submission
+from tests.code.conftest import MODE_MODEL, code_zip
+from tests.services import require_bubblewrap
+
+
+@pytest.fixture(autouse=True)
+def bubblewrap():
+    require_bubblewrap()
+
+
+def submit(competition, user, files: dict[str, str]) -> Submission:
+    submission, _ = create_submission(
+        competition=competition, user=user, file_name="model.zip", stream=io.BytesIO(code_zip(files))
+    )
+    return submission
+
+
+def runs_of(submission):
+    return {run.inputs: run for run in CodeRun.objects.filter(submission=submission)}
+
+
+def test_a_model_class_is_fitted_on_the_training_data_and_its_predictions_scored(code_competition, coder):
+    submission = submit(code_competition, coder, {"model.py": MODE_MODEL})
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(1 / 4)  # bird everywhere: id 4 of the public four
+    assert submission.predictions_key
+    runs = runs_of(submission)
+    assert runs["sample"].status == runs["hidden"].status == CodeRun.Status.SUCCEEDED
+    assert runs["hidden"].wall_seconds > 0
+
+
+def test_a_predict_function_is_enough(code_competition, coder):
+    submission = submit(
+        code_competition, coder, {"model.py": "def predict(X):\n    return ['cat'] * len(X)\n"}
+    )
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(2 / 4)
+
+
+def test_a_main_py_writes_its_own_predictions(code_competition, coder):
+    main = """
+    import sys, pandas as pd
+    inputs, output = sys.argv[1], sys.argv[2]
+    frame = pd.read_csv(inputs + "/inputs.csv")
+    pd.DataFrame({"id": frame["id"], "label": "dog"}).to_csv(output + "/predictions.csv", index=False)
+    """
+    submission = submit(code_competition, coder, {"main.py": main})
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(1 / 4)
+
+
+def test_code_that_prints_the_hidden_inputs_and_crashes_shows_the_participant_only_the_category(
+    code_competition, coder, host
+):
+    leaking = """
+    def predict(X):
+        if len(X) > 3:  # the hidden inputs, not the sample
+            print("LEAK", X.to_csv())
+            raise RuntimeError("LEAK in the message too")
+        return ["cat"] * len(X)
+    """
+    submission = submit(code_competition, coder, {"model.py": leaking})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "crashed"
+    assert "LEAK" not in submission.error_message
+    seen_by_participant = code_runs_for(coder, submission)
+    hidden = next(run for run in seen_by_participant if run["inputs"] == "hidden")
+    assert hidden["failure"] == "crashed"
+    assert set(hidden) == {"inputs", "status", "failure", "wall_seconds", "peak_memory_bytes"}
+    assert "LEAK" not in repr(seen_by_participant)
+    seen_by_host = code_runs_for(host, submission)
+    hidden_for_host = next(run for run in seen_by_host if run["inputs"] == "hidden")
+    assert "LEAK" in hidden_for_host["stdout"]
+    assert "\n3,2.0\n" in hidden_for_host["stdout"]
+    assert "RuntimeError" in hidden_for_host["stderr"]
+
+
+def test_a_sample_run_failure_shows_the_participant_its_full_logs_and_skips_the_hidden_run(
+    code_competition, coder
+):
+    submission = submit(
+        code_competition, coder, {"model.py": "def predict(X):\n    print('hello sample')\n    1 / 0\n"}
+    )
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "crashed"
+    assert "sample inputs" in submission.error_message
+    [sample] = code_runs_for(coder, submission)
+    assert sample["inputs"] == "sample"
+    assert "hello sample" in sample["stdout"]
+    assert "ZeroDivisionError" in sample["stderr"]
+
+
+def test_code_over_the_time_limit_fails_as_a_timeout(code_competition, coder, settings):
+    settings.PODIUM_SANDBOX_WALL_SECONDS = 3
+    slow = "import time\n\ndef predict(X):\n    time.sleep(60)\n"
+    submission = submit(code_competition, coder, {"model.py": slow})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "timeout"
+    assert "time limit" in submission.error_message
+
+
+def test_code_that_writes_no_predictions_fails_as_such(code_competition, coder):
+    lazy = """
+    import sys, pandas as pd
+    frame = pd.read_csv(sys.argv[1] + "/inputs.csv")
+    if len(frame) <= 3:  # writes for the sample, not for the hidden inputs
+        frame.assign(label="cat")[["id", "label"]].to_csv(sys.argv[2] + "/predictions.csv", index=False)
+    print("done")
+    """
+    submission = submit(code_competition, coder, {"main.py": lazy})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "no_predictions"
+    assert "predictions.csv" in submission.error_message
+
+
+def test_predictions_of_the_wrong_shape_fail_as_bad_predictions(code_competition, coder):
+    submission = submit(code_competition, coder, {"model.py": "def predict(X):\n    return ['cat']\n"})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "bad_predictions"
+
+
+def test_predictions_the_engine_refuses_fail_without_quoting_them_to_the_participant(code_competition, coder):
+    # The ids hold a hidden feature: the engine's message about unknown ids would quote them.
+    smuggler = """
+    import sys, pandas as pd
+    frame = pd.read_csv(sys.argv[1] + "/inputs.csv")
+    ids = [f"SECRET{value}" for value in frame["feature"]]
+    pd.DataFrame({"id": ids, "label": "cat"}).to_csv(sys.argv[2] + "/predictions.csv", index=False)
+    """
+    submission = submit(code_competition, coder, {"main.py": smuggler})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "bad_predictions"
+    assert "SECRET" not in submission.error_message
+    assert "SECRET" in submission.host_error_detail
