@@ -19,6 +19,7 @@ from competitions.forms import (
 from competitions.models import Competition, CompetitionHost
 from competitions.phase_forms import phase_rows_for, track_rows_for
 from competitions.phase_setup import shape_new_competition
+from competitions.phases import pairs_of
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
@@ -267,6 +268,7 @@ def render_host_page(request, competition: Competition, **forms):
             access=admission.admission_overview(competition),
             invitation_form=InvitationForm(auto_id="id_invitation_%s"),
             allow_list_form=AllowListForm(auto_id="id_allow_list_%s"),
+            code_pairs=pairs_of(competition),
         )
     context.update(forms)
     return render(request, "competitions/host.html", context)
