@@ -169,3 +169,26 @@ def test_predictions_the_engine_refuses_fail_without_quoting_them_to_the_partici
     assert submission.error_code == "bad_predictions"
     assert "SECRET" not in submission.error_message
     assert "SECRET" in submission.host_error_detail
+
+
+def test_a_rescore_scores_the_stored_predictions_again_without_running_the_code(
+    code_competition, coder, host
+):
+    from scoring import rescoring
+    from tests.factories import LABEL_SOLUTION
+
+    submission = submit(code_competition, coder, {"model.py": MODE_MODEL})
+    assert services.score_submission(submission.pk) == "scored"
+    ran_at = {run.inputs: run.finished_at for run in CodeRun.objects.filter(submission=submission)}
+    # id 4 (the one public row the model gets right, bird) becomes cat.
+    corrected = LABEL_SOLUTION.replace("4,bird,Public", "4,cat,Public")
+
+    rescore = rescoring.start_rescore(
+        competition=code_competition, user=host, solution=io.BytesIO(corrected.encode()), reason="Fixed id 4"
+    )
+    while rescoring.continue_rescore(rescore.pk) == "continuing":
+        pass
+
+    submission.refresh_from_db()
+    assert submission.public_score == 0.0
+    assert {run.inputs: run.finished_at for run in CodeRun.objects.filter(submission=submission)} == ran_at
