@@ -322,6 +322,9 @@ class PhaseTrack(models.Model):
     code_inputs_sha256 = models.CharField(max_length=64, blank=True)
     sample_inputs_key = models.CharField(max_length=500, blank=True)
     sample_inputs_sha256 = models.CharField(max_length=64, blank=True)
+    # The host's own ingestion program (a zip whose metadata.yaml names a `command`), run instead of Podium's
+    # default one; empty: the default.
+    ingestion_program_key = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["phase__number", "track__number"]

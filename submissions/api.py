@@ -274,7 +274,8 @@ class PairCodeApi(APIView):
         operation_id="competition_phase_track_code_update",
         summary="Let a track take code in one phase, with its hidden and sample inputs (the host)",
         description="Hidden inputs are needed for code (code hidden_inputs_missing); inputs holding a target "
-        "column are refused (code inputs_hold_targets). docs/code-submissions.md.",
+        "column are refused (code inputs_hold_targets); an ingestion program without a command in its "
+        "metadata.yaml too (code ingestion_program_invalid). docs/code-submissions.md.",
         tags=["competitions"],
         request={"multipart/form-data": PairCodeInputSerializer},
         responses={200: PairCodeSerializer, **errors(400, 401, 403, 404)},
@@ -286,13 +287,16 @@ class PairCodeApi(APIView):
         if phase is None or chosen is None:
             raise NotFound("Name a phase and a track.")
         uploads = {
-            name: (data[name].name, data[name]) for name in ("hidden_inputs", "sample_inputs") if name in data
+            name: (data[name].name, data[name])
+            for name in ("hidden_inputs", "sample_inputs", "ingestion_program")
+            if name in data
         }
         pair = set_code_inputs(
             competition=competition,
             user=request.user,
             pair=pair_of(competition, phase, chosen),
             accepts=data["accepts"],
+            default_ingestion=data["default_ingestion"],
             **uploads,
         )
         answer = {
@@ -301,6 +305,7 @@ class PairCodeApi(APIView):
             "accepts": pair.accepts,
             "has_hidden_inputs": bool(pair.code_inputs_key),
             "has_sample_inputs": bool(pair.sample_inputs_key),
+            "has_ingestion_program": bool(pair.ingestion_program_key),
         }
         return Response(PairCodeSerializer(answer).data)
 

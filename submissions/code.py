@@ -3,12 +3,14 @@ track that takes code (docs/code-submissions.md). Running the code is submission
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import IO
 
 import pandas as pd
+import yaml
 from django.conf import settings
 from django.db import transaction
 
@@ -87,9 +89,76 @@ def check_code_zip(file_name: str, stream: IO[bytes]) -> None:
         )
 
 
+# Where a host's ingestion program finds its folders (Codabench's layout), by the placeholders its command
+# may use (Codalab's names, and Codabench's).
+PLACEHOLDERS = {
+    "$program": "/app/program",
+    "$ingestion_program": "/app/program",
+    "$input": "/app/input_data",
+    "$output": "/app/output",
+    "$shared": "/app/shared",
+    "$submission_program": "/app/ingested_program",
+    "$ingested_program": "/app/ingested_program",
+}
+PROGRAM_METADATA = ("metadata.yaml", "metadata")
+
+
+def ingestion_command(program: Path, *, name: str = "the ingestion program") -> list[str]:
+    """The command of an unpacked ingestion program: metadata.yaml's (or metadata's) `command`, with the
+    folder placeholders replaced by where they are in the sandbox."""
+    found = next((program / file for file in PROGRAM_METADATA if (program / file).is_file()), None)
+    if found is None:
+        raise input_error(
+            "ingestion_program", f"{name} has no metadata.yaml at its top level.", "ingestion_program_invalid"
+        )
+    try:
+        metadata = yaml.safe_load(found.read_text(encoding="utf-8", errors="replace"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise input_error(
+            "ingestion_program",
+            f"{name}: {found.name} is not valid YAML{where}.",
+            "ingestion_program_invalid",
+        ) from error
+    command = metadata.get("command") if isinstance(metadata, dict) else None
+    if not isinstance(command, str) or not command.strip():
+        raise input_error(
+            "ingestion_program", f"{name}: {found.name} has no `command`.", "ingestion_program_invalid"
+        )
+    parts = shlex.split(command)
+    for placeholder, path in sorted(PLACEHOLDERS.items(), key=lambda item: -len(item[0])):
+        parts = [part.replace(placeholder, path) for part in parts]
+    return parts
+
+
+def check_ingestion_program(name: str, stream: IO[bytes]) -> None:
+    """A host's ingestion program: a zip that unpacks safely and names its command."""
+    with tempfile.TemporaryDirectory(prefix="podium-ingestion-check-") as folder:
+        try:
+            extract_zip(stream, Path(folder), max_bytes=settings.PODIUM_SANDBOX_INPUT_MB * 1024**2)
+        except BadArchive as error:
+            raise input_error(
+                "ingestion_program", f"'{name}': {error}", "ingestion_program_invalid"
+            ) from error
+        finally:
+            stream.seek(0)
+        ingestion_command(Path(folder), name=f"'{name}'")
+
+
 def check_inputs_file(name: str, stream: IO[bytes], *, pair: PhaseTrack, field: str) -> int:
     """Hidden or sample inputs: a CSV with the id column and without the targets (the participant's code
-    reads every column). Returns its number of rows."""
+    reads every column). Returns its number of rows. A zip (a folder of inputs for a host's own ingestion
+    program, as Codabench's input data) is only checked to unpack safely."""
+    if is_code_upload(name):
+        with tempfile.TemporaryDirectory(prefix="podium-inputs-check-") as folder:
+            try:
+                extract_zip(stream, Path(folder), max_bytes=settings.PODIUM_SANDBOX_INPUT_MB * 1024**2)
+            except BadArchive as error:
+                raise input_error(field, f"'{name}': {error}", "invalid_inputs") from error
+            finally:
+                stream.seek(0)
+        return 0
     setup = scoring_setup(pair)
     try:
         frame = pd.read_csv(stream)
@@ -125,10 +194,13 @@ def set_code_inputs(
     accepts: str,
     hidden_inputs: tuple[str, IO[bytes]] | None = None,
     sample_inputs: tuple[str, IO[bytes]] | None = None,
+    ingestion_program: tuple[str, IO[bytes]] | None = None,
+    default_ingestion: bool = False,
 ) -> PhaseTrack:
     """Say what a phase and track takes, and store the inputs code runs on (private storage, like the
     solution). A pair that takes code needs hidden inputs; the sample inputs are optional (without them
-    the participant gets no run whose logs they can read)."""
+    the participant gets no run whose logs they can read). A host's ingestion program replaces Podium's
+    default one (`default_ingestion=True` goes back to it)."""
     require_manager(user, competition)
     if accepts not in PhaseTrack.Accepts.values:
         raise input_error(
@@ -140,16 +212,34 @@ def set_code_inputs(
             continue
         name, stream = upload
         check_inputs_file(name, stream, pair=pair, field=field)
+        stored_name = "inputs.zip" if is_code_upload(name) else "inputs.csv"
         stored[field] = store(
-            private_storage(), f"code-inputs/{competition.pk}/{pair.pk}", "inputs.csv", stream
+            private_storage(), f"code-inputs/{competition.pk}/{pair.pk}", stored_name, stream
         )
-    fields = ["accepts", "code_inputs_key", "code_inputs_sha256", "sample_inputs_key", "sample_inputs_sha256"]
+    if ingestion_program is not None:
+        name, stream = ingestion_program
+        check_ingestion_program(name, stream)
+        stored["ingestion_program"] = store(
+            private_storage(), f"code-inputs/{competition.pk}/{pair.pk}", "ingestion.zip", stream
+        )
+    fields = [
+        "accepts",
+        "code_inputs_key",
+        "code_inputs_sha256",
+        "sample_inputs_key",
+        "sample_inputs_sha256",
+        "ingestion_program_key",
+    ]
     with transaction.atomic():
         locked = PhaseTrack.objects.select_for_update().get(pk=pair.pk)
         for field, prefix in (("hidden_inputs", "code_inputs"), ("sample_inputs", "sample_inputs")):
             if field in stored:
                 setattr(locked, f"{prefix}_key", stored[field].key)
                 setattr(locked, f"{prefix}_sha256", stored[field].sha256)
+        if "ingestion_program" in stored:
+            locked.ingestion_program_key = stored["ingestion_program"].key
+        elif default_ingestion:
+            locked.ingestion_program_key = ""
         if accepts != PhaseTrack.Accepts.FILES and not locked.code_inputs_key:
             raise input_error(
                 "hidden_inputs",

@@ -23,6 +23,7 @@ from execution.archives import BadArchive, extract_zip
 from execution.runtimes import RuntimeUnavailable, runtime_named
 from execution.sandbox import RunResult, SandboxUnavailable, run_sandboxed
 from execution.services import remove_folder, sandbox_limits
+from submissions.code import CodeRefused, ingestion_command
 from submissions.models import CodeRun, Submission
 
 DEFAULT_INGESTION = Path(__file__).parent / "default_ingestion"
@@ -122,7 +123,7 @@ def run_code(submission: Submission, setup: ScoringSetup, inputs: str, inputs_ke
     work.chmod(0o755)
     try:
         result = run_in_layout(submission, setup, inputs_key, work)
-    except (BadArchive, RuntimeUnavailable, SandboxUnavailable) as error:
+    except (BadArchive, CodeRefused, RuntimeUnavailable, SandboxUnavailable) as error:
         return finish(run, failure=Failure.SANDBOX_ERROR, stderr=str(error))
     finally:
         remove_folder(work)
@@ -147,23 +148,36 @@ def run_code(submission: Submission, setup: ScoringSetup, inputs: str, inputs_ke
 
 
 def run_in_layout(submission: Submission, setup: ScoringSetup, inputs_key: str, work: Path) -> RunResult:
-    """Unpack the code and the inputs into Codabench's folders and run the default ingestion on them."""
+    """Unpack the code and the inputs into Codabench's folders and run the ingestion on them: the host's
+    program if the phase and track has one, Podium's default one otherwise."""
     code, input_data, output = work / "ingested_program", work / "input_data", work / "output"
     for folder in (code, input_data):
         folder.mkdir()
     max_bytes = settings.PODIUM_SANDBOX_INPUT_MB * 1024**2
-    with private_storage().open(submission.file_key, "rb") as source:
+    storage = private_storage()
+    with storage.open(submission.file_key, "rb") as source:
         extract_zip(source, code, max_bytes=max_bytes)
-    with private_storage().open(inputs_key, "rb") as source, (input_data / "inputs.csv").open("wb") as target:
-        shutil.copyfileobj(source, target)
+    with storage.open(inputs_key, "rb") as source:
+        if inputs_key.endswith(".zip"):
+            extract_zip(source, input_data, max_bytes=max_bytes)
+        else:
+            with (input_data / "inputs.csv").open("wb") as target:
+                shutil.copyfileobj(source, target)
     copy_training_data(submission, input_data / "train.csv")
     for path in input_data.iterdir():
-        path.chmod(0o644)
+        path.chmod(0o644 if path.is_file() else 0o755)
+    program, command = DEFAULT_INGESTION, ["python", f"{PROGRAM_AT}/ingestion.py"]
+    if submission.phase_track.ingestion_program_key:
+        program = work / "program"
+        program.mkdir()
+        with storage.open(submission.phase_track.ingestion_program_key, "rb") as source:
+            extract_zip(source, program, max_bytes=max_bytes)
+        command = ingestion_command(program)
     return run_sandboxed(
-        ["python", f"{PROGRAM_AT}/ingestion.py"],
+        command,
         runtime=runtime_named("default", Path(settings.PODIUM_RUNTIMES_DIR)),
         output_dir=output,
-        read_only={PROGRAM_AT: DEFAULT_INGESTION, CODE_AT: code, INPUTS_AT: input_data},
+        read_only={PROGRAM_AT: program, CODE_AT: code, INPUTS_AT: input_data},
         env={
             "PODIUM_ID_COLUMN": setup.id_column,
             "PODIUM_TARGET_COLUMNS": json.dumps(list(setup.target_columns)),

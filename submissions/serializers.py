@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api_input import StrictBooleanField
 from submissions.models import Submission
 
 
@@ -242,6 +243,14 @@ class PairCodeInputSerializer(serializers.Serializer):
     sample_inputs = serializers.FileField(
         required=False, help_text="A small public CSV of the same shape: the run whose logs participants see."
     )
+    ingestion_program = serializers.FileField(
+        required=False,
+        help_text="The host's own ingestion program, run instead of Podium's default one: a zip whose "
+        "metadata.yaml names a `command` (Codabench's layout and placeholders).",
+    )
+    default_ingestion = StrictBooleanField(
+        required=False, default=False, help_text="Go back to Podium's default ingestion."
+    )
 
 
 class PairCodeSerializer(serializers.Serializer):
@@ -250,3 +259,4 @@ class PairCodeSerializer(serializers.Serializer):
     accepts = serializers.CharField()
     has_hidden_inputs = serializers.BooleanField()
     has_sample_inputs = serializers.BooleanField()
+    has_ingestion_program = serializers.BooleanField(help_text="False: Podium's default ingestion.")

@@ -132,7 +132,7 @@ def host_test(request, slug):
         test = create_host_test(
             competition=competition, user=request.user, file_name=upload.name, stream=upload
         )
-    except SubmissionRefused as error:
+    except (SubmissionRefused, CodeRefused) as error:
         messages.error(request, f"Test submission refused: {error.message}")
     else:
         messages.success(request, f"Test file '{test.file_name}' is being scored; its scores appear below.")
@@ -165,7 +165,7 @@ def host_code(request, slug, number, track):
         raise NotFound("Name a phase and a track.")
     uploads = {
         name: (request.FILES[name].name, request.FILES[name])
-        for name in ("hidden_inputs", "sample_inputs")
+        for name in ("hidden_inputs", "sample_inputs", "ingestion_program")
         if name in request.FILES
     }
     try:
@@ -174,6 +174,7 @@ def host_code(request, slug, number, track):
             user=request.user,
             pair=pair_of(competition, phase, chosen),
             accepts=request.POST.get("accepts", ""),
+            default_ingestion=request.POST.get("default_ingestion") == "1",
             **uploads,
         )
     except CodeRefused as error:

@@ -192,3 +192,48 @@ def test_a_rescore_scores_the_stored_predictions_again_without_running_the_code(
     submission.refresh_from_db()
     assert submission.public_score == 0.0
     assert {run.inputs: run.finished_at for run in CodeRun.objects.filter(submission=submission)} == ran_at
+
+
+def test_a_host_ingestion_program_runs_in_codabench_layout_instead_of_the_default(
+    code_competition, coder, host
+):
+    from competitions.phases import pairs_of
+    from submissions.code import set_code_inputs
+
+    # Calls the participant's `solve(rows)` with the input rows and writes the predictions itself.
+    program = """
+    import csv, os, sys
+    sys.path.insert(0, sys.argv[2])
+    from solution import solve
+    assert os.getcwd() == "/app/program"
+    open("/app/shared/note", "w").write("shared is writable")
+    rows = list(csv.DictReader(open(os.path.join(sys.argv[1], "inputs.csv"))))
+    with open(os.path.join(sys.argv[3], "predictions.csv"), "w") as out:
+        out.write("id,label\\n" + "".join(f"{row['id']},{solve(row)}\\n" for row in rows))
+    """
+    [pair] = pairs_of(code_competition)
+    set_code_inputs(
+        competition=code_competition,
+        user=host,
+        pair=pair,
+        accepts="code",
+        ingestion_program=(
+            "ingestion.zip",
+            io.BytesIO(
+                code_zip(
+                    {
+                        "metadata.yaml": "command: python3 $program/ingest.py $input $submission_program $output\n",
+                        "ingest.py": program,
+                    }
+                )
+            ),
+        ),
+    )
+    submission = submit(
+        code_competition, coder, {"main.py": "", "solution.py": "def solve(row):\n    return 'cat'\n"}
+    )
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(2 / 4)

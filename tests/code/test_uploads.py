@@ -212,6 +212,7 @@ def test_the_host_sets_a_track_to_take_code_through_the_api(competition, host, a
         "accepts": "code",
         "has_hidden_inputs": True,
         "has_sample_inputs": False,
+        "has_ingestion_program": False,
     }
 
 
@@ -244,3 +245,32 @@ def test_the_submission_answer_names_its_kind_and_runs(code_competition, coder, 
 
     assert body["kind"] == "code"
     assert body["code_runs"] == []
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"ingest.py": "x = 1\n"}, "'ingestion.zip' has no metadata.yaml at its top level."),
+        ({"metadata.yaml": "description: no command\n"}, "'ingestion.zip': metadata.yaml has no `command`."),
+        (
+            {"metadata.yaml": "command: [unclosed\n"},
+            "'ingestion.zip': metadata.yaml is not valid YAML (line 2",
+        ),
+    ],
+)
+def test_a_host_ingestion_program_without_a_command_is_refused(competition, host, files, message):
+    [pair] = pairs_of(competition)
+
+    with pytest.raises(CodeRefused) as refused:
+        set_code_inputs(
+            competition=competition,
+            user=host,
+            pair=pair,
+            accepts="code",
+            hidden_inputs=("test.csv", io.BytesIO(TEST_CSV.encode())),
+            ingestion_program=("ingestion.zip", io.BytesIO(code_zip(files))),
+        )
+
+    assert refused.value.code == "ingestion_program_invalid"
+    assert message in refused.value.message
+    assert refused.value.details == {"field": "ingestion_program"}
