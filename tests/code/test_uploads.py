@@ -67,7 +67,11 @@ def upload(competition, user, name: str, content: bytes):
     return create_submission(competition=competition, user=user, file_name=name, stream=io.BytesIO(content))
 
 
-@pytest.mark.parametrize(("code", "name", "content", "message"), REFUSALS)
+# Ids of their own: a zip's bytes hold the time it was made, and pytest-xdist's workers must agree on ids.
+REFUSAL_IDS = ["not-zip", "empty", "no-entry-point", "folder-zipped", "parent-path", "absolute-path", "link"]
+
+
+@pytest.mark.parametrize(("code", "name", "content", "message"), REFUSALS, ids=REFUSAL_IDS)
 def test_a_bad_code_zip_is_refused_by_the_service_before_it_counts(
     code_competition, coder, code, name, content, message
 ):
@@ -80,7 +84,11 @@ def test_a_bad_code_zip_is_refused_by_the_service_before_it_counts(
 
 
 # An empty file is refused by the API's form before the service, as an empty CSV is (code invalid).
-@pytest.mark.parametrize(("code", "name", "content", "message"), [r for r in REFUSALS if r[2]])
+@pytest.mark.parametrize(
+    ("code", "name", "content", "message"),
+    [refusal for refusal in REFUSALS if refusal[2]],
+    ids=[name for name, refusal in zip(REFUSAL_IDS, REFUSALS, strict=True) if refusal[2]],
+)
 def test_a_bad_code_zip_is_refused_by_the_api_in_the_same_words(
     code_competition, coder, api_for, code, name, content, message
 ):
@@ -249,7 +257,8 @@ def test_the_submission_answer_names_its_kind_and_runs(code_competition, coder, 
 
 @pytest.mark.parametrize(
     ("files", "message"),
-    [
+    ids=["no-metadata", "no-command", "bad-yaml"],
+    argvalues=[
         ({"ingest.py": "x = 1\n"}, "'ingestion.zip' has no metadata.yaml at its top level."),
         ({"metadata.yaml": "description: no command\n"}, "'ingestion.zip': metadata.yaml has no `command`."),
         (
