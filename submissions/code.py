@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
+from competitions import locks
 from competitions.models import Competition, PhaseTrack
 from competitions.phase_setup import require_manager
 from competitions.phases import scoring_setup
@@ -231,7 +232,8 @@ def set_code_inputs(
         "ingestion_program_key",
     ]
     with transaction.atomic():
-        locked = PhaseTrack.objects.select_for_update().get(pk=pair.pk)
+        locks.lock_competition(competition.pk)  # one change to a competition's setup at a time
+        locked = PhaseTrack.objects.get(pk=pair.pk)
         for field, prefix in (("hidden_inputs", "code_inputs"), ("sample_inputs", "sample_inputs")):
             if field in stored:
                 setattr(locked, f"{prefix}_key", stored[field].key)

@@ -35,6 +35,8 @@ class Model:
 @pytest.fixture
 def seeded():
     call_command("seed_demo", verbosity=0)
+    call_command("seed_code_demo", verbosity=0)
+    call_command("seed_code_demo", verbosity=0)  # again: nothing changes
     return Competition.objects.get(slug="wine-code")
 
 

@@ -1,5 +1,5 @@
-"""Create the demo host, participant, co-host, reviewer, admin, three public competitions, a code
-competition, a research challenge (two phases, two tracks, three score columns, prizes, a co-host), a private one that admits the
+"""Create the demo host, participant, co-host, reviewer, admin, three public competitions, a research
+challenge (two phases, two tracks, three score columns, prizes, a co-host), a private one that admits the
 demo participant, an organisation and a public dataset, from data that ships with scikit-learn."""
 
 import io
@@ -16,7 +16,7 @@ from sklearn import datasets as sklearn_datasets
 
 from accounts.models import User
 from competitions.demo_organisers import seed_organisers
-from competitions.models import AllowListEntry, Competition, CompetitionHost, PhaseTrack
+from competitions.models import AllowListEntry, Competition, CompetitionHost
 from competitions.phase_setup import (
     TrackPlan,
     development_then_final,
@@ -30,7 +30,6 @@ from competitions.services import CompetitionDraft, create_competition, publish_
 from datasets.demo import SLUG as DEMO_DATASET
 from datasets.demo import ensure_demo_dataset
 from datasets.services import NewFile
-from submissions.code import set_code_inputs
 
 # The demo's published passwords (the README lists them and says to change them before going public).
 DEMO_PASSWORD = "podium-demo"  # noqa: S105
@@ -51,7 +50,6 @@ class DemoCompetition:
     allow_list: tuple[str, ...] = ()  # who a private demo admits
     score_columns: tuple[dict, ...] = ()  # secondary score columns (competitions.score_columns)
     is_challenge: bool = False  # phases and tracks (competitions.phases): see seed_challenge
-    takes_code: bool = False  # participants upload code that runs on hidden inputs: see seed_code
 
 
 DEMOS = [
@@ -97,21 +95,6 @@ DEMOS = [
         "cultivars; predict the cultivar (0, 1 or 2) of every test wine.",
         visibility=Competition.Visibility.PRIVATE,
         allow_list=("demo@example.com",),
-    ),
-    DemoCompetition(
-        "wine-code",
-        "Wine cultivars (code)",
-        "A code competition: upload a model, Podium runs it on wine samples you never see.",
-        "load_wine",
-        "accuracy",
-        "Submit **code**, not predictions: a zip holding a `model.py` with a class `Model` whose `fit(X, y)` "
-        "gets `train.csv` (13 chemical measurements and the cultivar, 0, 1 or 2) and whose `predict(X)` "
-        "returns one cultivar per row of the inputs; or a function `predict(X)`. Podium runs it first on "
-        "`sample.csv` (its logs are yours to read), then on the hidden test wines, and scores its predictions. "
-        "For example:\n\n```python\nfrom sklearn.ensemble import RandomForestClassifier\n\n\nclass Model:\n"
-        "    def fit(self, X, y):\n        self.forest = RandomForestClassifier(random_state=0).fit(X, y)\n\n"
-        "    def predict(self, X):\n        return self.forest.predict(X)\n```",
-        takes_code=True,
     ),
     DemoCompetition(
         "iris-challenge",
@@ -171,29 +154,6 @@ def demo_files(loader: str) -> tuple[list[NewFile], io.BytesIO]:
         NewFile("test.csv", csv_bytes(test.drop(columns=["target"]))),
     ]
     return files, csv_bytes(test[["id", "target"]])
-
-
-def code_demo_files(loader: str) -> tuple[list[NewFile], io.BytesIO, io.BytesIO, io.BytesIO]:
-    """A code competition's files: train.csv and a public sample of inputs to download, the hidden inputs
-    its code runs on (test.csv's features, never published) and the solution."""
-    files, solution = demo_files(loader)
-    train, test = (pd.read_csv(io.BytesIO(item.stream.getvalue())) for item in files)
-    sample = train.drop(columns=["target"]).head(5)
-    public = [files[0], NewFile("sample.csv", csv_bytes(sample))]
-    return public, csv_bytes(sample), csv_bytes(test), solution
-
-
-def seed_code(competition: Competition, host: User, sample: io.BytesIO, hidden: io.BytesIO) -> None:
-    """The one phase and track takes code, with the default ingestion (docs/code-submissions.md)."""
-    [pair] = pairs_of(competition)
-    set_code_inputs(
-        competition=competition,
-        user=host,
-        pair=pair,
-        accepts=PhaseTrack.Accepts.CODE,
-        hidden_inputs=("test.csv", hidden),
-        sample_inputs=("sample.csv", sample),
-    )
 
 
 def ensure_user(username: str, password: str, **extra) -> User:
@@ -257,10 +217,7 @@ class Command(BaseCommand):
                 admit_allow_list(existing, demo)
                 self.stdout.write(f"exists: {demo.slug}")
                 continue
-            if demo.takes_code:
-                data_files, sample, hidden, solution = code_demo_files(demo.loader)
-            else:
-                data_files, solution = demo_files(demo.loader)
+            data_files, solution = demo_files(demo.loader)
             draft = CompetitionDraft(
                 title=demo.title,
                 slug=demo.slug,
@@ -285,8 +242,6 @@ class Command(BaseCommand):
                 admit_allow_list(competition, demo)
                 if demo.is_challenge:
                     seed_challenge(competition, host, co_host)
-                if demo.takes_code:
-                    seed_code(competition, host, sample, hidden)
             self.stdout.write(self.style.SUCCESS(f"created: {demo.slug}"))
         for slug, prizes in DEMO_PRIZES.items():
             competition = Competition.objects.filter(slug=slug).first()
