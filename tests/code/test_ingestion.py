@@ -237,3 +237,48 @@ def test_a_host_ingestion_program_runs_in_codabench_layout_instead_of_the_defaul
 
     submission.refresh_from_db()
     assert submission.public_score == pytest.approx(2 / 4)
+
+
+def test_a_code_submission_carried_into_the_next_phase_runs_again_on_its_inputs(
+    competition, host, participant
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from competitions.models import Phase
+    from submissions.carry_over import carry_over_started_phases
+    from submissions.code import set_code_inputs
+    from submissions.services import select_final
+    from tests.code.conftest import SAMPLE_CSV
+    from tests.factories import TEST_CSV, joined
+    from tests.submissions.test_phase_intake import two_phases
+
+    pairs = two_phases(competition, host, carry_over="finals")
+    for pair in pairs.values():
+        set_code_inputs(
+            competition=competition,
+            user=host,
+            pair=pair,
+            accepts="code",
+            hidden_inputs=("test.csv", io.BytesIO(TEST_CSV.encode())),
+            sample_inputs=("sample.csv", io.BytesIO(SAMPLE_CSV.encode())),
+        )
+    joined(competition, participant)
+    original = submit(competition, participant, {"model.py": MODE_MODEL})
+    assert services.score_submission(original.pk) == "scored"
+    select_final(submission=Submission.objects.get(pk=original.pk), user=participant, selected=True)
+    Phase.objects.filter(pk=pairs["Final"].phase_id).update(start_at=timezone.now() - timedelta(minutes=1))
+    Phase.objects.filter(pk=pairs["Development"].phase_id).update(
+        end_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert carry_over_started_phases() == 1
+
+    copy = Submission.objects.get(carried_over_from=original)
+    assert (copy.kind, copy.predictions_key) == ("code", "")
+    assert services.score_submission(copy.pk) == "scored"
+    copy.refresh_from_db()
+    original.refresh_from_db()
+    assert copy.predictions_key not in ("", original.predictions_key)
+    assert set(runs_of(copy)) == {"sample", "hidden"}
