@@ -128,7 +128,12 @@ def check_file(file_name: str, size: int, head: bytes) -> None:
 
 def check_before_upload(*, competition: Competition, file_name: str, size: int, head: bytes) -> None:
     """What the upload and then scoring would refuse about a file, told from its name, size and first
-    HEAD_BYTES: the upload form asks before sending a file, so the browser and the server say the same."""
+    HEAD_BYTES: the upload form asks before sending a file, so the browser and the server say the same.
+    A code zip is checked whole by the upload (its entry point, its paths); here only whether the current
+    phase's default track takes code."""
+    if code.is_code_upload(file_name):
+        code.check_accepts(submission_pair(competition), file_name)
+        return
     check_file(file_name, size, head)
     if size > len(head):
         # Only whole lines: a line cut short would look like a row with too few fields.

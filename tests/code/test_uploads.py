@@ -283,3 +283,23 @@ def test_a_host_ingestion_program_without_a_command_is_refused(competition, host
     assert refused.value.code == "ingestion_program_invalid"
     assert message in refused.value.message
     assert refused.value.details == {"field": "ingestion_program"}
+
+
+def test_the_pre_upload_check_tells_whether_the_track_takes_a_zip(
+    code_competition, coder, competition, api_for
+):
+    def check(user):
+        head = io.BytesIO(b"PK")
+        head.name = "model.zip"
+        return api_for(user).post(
+            f"/api/v1/competitions/{competition.slug}/submissions/check/",
+            {"head": head, "size": 2},
+            format="multipart",
+        )
+
+    assert check(coder).json() == {"ok": True}
+    [pair] = pairs_of(type(competition).objects.get(pk=competition.pk))
+    type(pair).objects.filter(pk=pair.pk).update(accepts="files")
+    refused = check(coder)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "code_not_accepted"
