@@ -282,3 +282,20 @@ def test_a_code_submission_carried_into_the_next_phase_runs_again_on_its_inputs(
     original.refresh_from_db()
     assert copy.predictions_key not in ("", original.predictions_key)
     assert set(runs_of(copy)) == {"sample", "hidden"}
+
+
+def test_a_host_test_submission_of_code_runs_and_is_scored_off_the_boards(code_competition, host):
+    from submissions.host_tests import create_host_test
+
+    test = create_host_test(
+        competition=code_competition,
+        user=host,
+        file_name="model.zip",
+        stream=io.BytesIO(code_zip({"model.py": MODE_MODEL})),
+    )
+
+    assert services.score_submission(test.pk) == "scored"
+
+    test = Submission.with_host_tests.get(pk=test.pk)
+    assert (test.kind, test.is_host_test, test.public_score) == ("code", True, pytest.approx(1 / 4))
+    assert set(runs_of(test)) == {"sample", "hidden"}
