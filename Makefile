@@ -42,6 +42,7 @@ dev: $(VENV)/.dev-installed
 run: install $(VENV)/.cli-installed check-bubblewrap
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_code_demo
 	$(PY) manage.py seed_community_demo
 	$(PY) manage.py seed_projects_demo
 	@echo ""

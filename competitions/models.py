@@ -318,6 +318,28 @@ class PhaseTrack(models.Model):
     program_fingerprint = models.CharField(max_length=64, blank=True)
     program_higher_is_better = models.BooleanField(null=True, blank=True)
 
+    class Accepts(models.TextChoices):
+        FILES = "files", "Result files"
+        CODE = "code", "Code"
+        BOTH = "both", "Result files or code"
+
+    accepts = models.CharField(
+        max_length=10,
+        choices=Accepts.choices,
+        default=Accepts.FILES,
+        help_text="What participants upload: prediction files, code that makes them, or either.",
+    )
+    # Code submissions (docs/code-submissions.md): the inputs the participant's code predicts on, in private
+    # storage like the solution. The hidden ones are scored; the sample ones are small and public, and the
+    # run on them is the one whose logs the participant sees.
+    code_inputs_key = models.CharField(max_length=500, blank=True)
+    code_inputs_sha256 = models.CharField(max_length=64, blank=True)
+    sample_inputs_key = models.CharField(max_length=500, blank=True)
+    sample_inputs_sha256 = models.CharField(max_length=64, blank=True)
+    # The host's own ingestion program (a zip whose metadata.yaml names a `command`), run instead of Podium's
+    # default one; empty: the default.
+    ingestion_program_key = models.CharField(max_length=500, blank=True)
+
     class Meta:
         ordering = ["phase__number", "track__number"]
         constraints = [
@@ -334,6 +356,14 @@ class PhaseTrack(models.Model):
     @property
     def has_own_solution(self) -> bool:
         return bool(self.solution_key)
+
+    @property
+    def takes_code(self) -> bool:
+        return self.accepts in (self.Accepts.CODE, self.Accepts.BOTH)
+
+    @property
+    def takes_files(self) -> bool:
+        return self.accepts in (self.Accepts.FILES, self.Accepts.BOTH)
 
 
 class CompetitionHost(models.Model):

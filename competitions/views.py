@@ -276,6 +276,7 @@ def render_host_page(request, competition: Competition, **forms):
             access=admission.admission_overview(competition),
             invitation_form=InvitationForm(auto_id="id_invitation_%s"),
             allow_list_form=AllowListForm(auto_id="id_allow_list_%s"),
+            code_pairs=pairs_of(competition),
         )
     context.update(forms)
     return render(request, "competitions/host.html", context)

@@ -285,6 +285,11 @@ urlpatterns = [
         name="api-scoring-program-run",
     ),
     path(
+        "competitions/<slug:slug>/phases/<int:number>/tracks/<slug:track>/code/",
+        submissions_api.PairCodeApi.as_view(),
+        name="api-phase-track-code",
+    ),
+    path(
         "competitions/<slug:slug>/teams/<int:team_id>/prize-eligibility/",
         prize_api.TeamPrizeEligibilityApi.as_view(),
         name="api-team-prize-eligibility",

@@ -126,13 +126,15 @@ def run_sandboxed(
     env: Mapping[str, str] | None = None,
     workdir: str = SCRATCH,
     limits: Limits | None = None,
-    output_path: str = OUTPUT,
+    output_at: str = OUTPUT,
+    scratch_at: Sequence[str] = (),
 ) -> RunResult:
     """Run `command` inside a fresh sandbox and return what it did.
 
     `read_only` maps paths inside the sandbox (such as /program, /input) to host folders; `output_dir` is an
-    empty host folder that becomes `output_path` (/output unless given: Codabench's layout uses /app/output),
-    writable. The output's regular files are read back without following links.
+    empty host folder that becomes `output_at` (/output unless given: Codabench's layout uses /app/output), writable. The output's regular files are read back
+    without following links. `scratch_at` names more writable scratch folders (tmpfs, bounded like /tmp)
+    that a layout needs, such as Codabench's /app/shared.
     """
     executable = bubblewrap()
     limits = limits or Limits()
@@ -154,7 +156,8 @@ def run_sandboxed(
         limits=limits,
         as_root=as_root,
         memory_by_cgroup=cgroup is not None,
-        output_path=output_path,
+        output_at=output_at,
+        scratch_at=scratch_at,
     )
     # The arguments go through a pipe (--args), so bubblewrap's command line, which the program sees as PID 1
     # in /proc, names no folder of the host.
@@ -276,7 +279,8 @@ def bubblewrap_argv(
     limits: Limits,
     as_root: bool,
     memory_by_cgroup: bool = False,
-    output_path: str = OUTPUT,
+    output_at: str = OUTPUT,
+    scratch_at: Sequence[str] = (),
 ) -> tuple[list[str], list[str]]:
     """bubblewrap's options, and the command it runs: dropping privileges, setting the rlimits, the program.
     A run in a cgroup of its own gets its memory and process limits from the cgroup instead of RLIMIT_AS and
@@ -309,12 +313,14 @@ def bubblewrap_argv(
     binds += [(str(Path(outside).resolve()), inside) for inside, outside in read_only.items()]
     # bubblewrap would make the folders above a mount point private to root (0700); the program must be able
     # to walk down to its runtime, so they are made first, readable by all (they hold nothing else).
-    for folder in folders_above([inside for _, inside in binds] + [output_path]):
+    for folder in folders_above([inside for _, inside in binds] + [output_at, *scratch_at]):
         argv += ["--perms", "0755", "--dir", folder]
     for outside, inside in binds:
         argv += ["--ro-bind", outside, inside]
+    for folder in scratch_at:
+        argv += ["--perms", "1777", "--size", str(limits.scratch_bytes), "--tmpfs", folder]
     argv += ["--proc", "/proc", "--dev", "/dev"]
-    argv += ["--bind", str(output_dir.resolve()), output_path, "--chdir", workdir]
+    argv += ["--bind", str(output_dir.resolve()), output_at, "--chdir", workdir]
     argv += ["--clearenv"]
     base_env = {
         "PATH": f"{runtime.python.parent}:/usr/local/bin:/usr/bin:/bin",

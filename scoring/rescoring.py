@@ -32,6 +32,7 @@ from scoring.engine.parameters import coerce_params
 from scoring.messages import GENERIC_FAILURE
 from scoring.models import Rescore, RescoredSubmission
 from scoring.solutions import parsed_solution, solution_for
+from submissions import ingestion
 from submissions.models import Submission
 
 logger = logging.getLogger(__name__)
@@ -291,9 +292,15 @@ def score_again(
     """The file's new scores, or why it fails under the new setup. A file that breaks the scorer itself fails
     alone, with the generic message for the team and the detail for the host, and the rescore goes on."""
     try:
-        with private_storage().open(submission.file_key, "rb") as stream:
+        with private_storage().open(submission.scored_file_key, "rb") as stream:
             scores = engine.score(solution, stream, columns=columns or ())
     except engine.SubmissionError as error:
+        if submission.kind == Submission.Kind.CODE:  # its message can quote what the code wrote
+            return {
+                "error_code": "bad_predictions",
+                "error_message": ingestion.FAILURE_MESSAGES[ingestion.Failure.BAD_PREDICTIONS],
+                "host_error_detail": f"{error.message} {error.host_detail or ''}".strip(),
+            }
         return {
             "error_code": error.code,
             "error_message": error.message,

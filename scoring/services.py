@@ -23,6 +23,7 @@ from scoring.messages import GENERIC_FAILURE
 from scoring.rescoring import resume_stalled_rescores
 from scoring.solutions import solution_for
 from scoring_programs.scoring import score_with_program
+from submissions import ingestion
 from submissions.models import Submission
 from submissions.services import enqueue_scoring
 
@@ -89,14 +90,28 @@ def score_taken(submission: Submission, holder: str, times: engine.PhaseTimes) -
     scored_with = setup.fingerprint
     try:
         with leases.kept_alive(submission.pk, holder):
+            scored_file = submission.scored_file_key
+            if submission.kind == Submission.Kind.CODE:  # on a sandbox worker (submissions.services)
+                scored_file = ingestion.predictions_of(submission, setup)
             if setup.is_program_scored:  # the host's program, on a sandbox worker (enqueue_scoring routes it)
-                scores = score_with_program(submission, setup)
+                scores = score_with_program(submission, setup, file_key=scored_file)
             else:
                 solution = solution_for(setup)
                 times.lap("solution")
-                with private_storage().open(submission.file_key, "rb") as stream:
+                with private_storage().open(scored_file, "rb") as stream:
                     scores = engine.score(solution, stream, times, engine_columns(setup.score_columns))
+    except ingestion.IngestionFailed as failure:
+        return record_failure(
+            submission, holder, failure.code, failure.message, failure.host_detail, counts=failure.counts
+        )
     except engine.SubmissionError as error:
+        if submission.kind == Submission.Kind.CODE:
+            # The engine's message can quote the predictions, which the code may have filled with hidden
+            # inputs: the participant gets the category, the host the detail.
+            ingestion.mark_bad_predictions(submission)
+            detail = f"{error.message} {error.host_detail or ''}".strip()
+            message = ingestion.FAILURE_MESSAGES[ingestion.Failure.BAD_PREDICTIONS]
+            return record_failure(submission, holder, "bad_predictions", message, detail, counts=True)
         return record_failure(
             submission,
             holder,

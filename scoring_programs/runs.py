@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -24,9 +23,10 @@ from django.utils import timezone
 from competitions.phases import ScoringSetup
 from datasets.storage import private_storage
 from execution.archives import BadArchive, extract_zip
+from execution.run_folders import make_run_folder, remove_folder
 from execution.runtimes import RuntimeUnavailable, runtime_named
 from execution.sandbox import Limits, RunResult, SandboxUnavailable, run_sandboxed
-from execution.services import remove_folder, sandbox_limits
+from execution.services import sandbox_limits
 from scoring_programs.archive import INPUT_DIR, OUTPUT_DIR, PROGRAM_DIR, SHARED_DIR, sandbox_command
 from scoring_programs.models import ProgramRun, ScoringProgram
 
@@ -73,8 +73,7 @@ def execute(
     Raises SubmissionUnreadable for a participant's bad zip and SandboxUnavailable or RuntimeUnavailable
     when this worker cannot run code (both recorded on the run first)."""
     ProgramRun.objects.filter(pk=run.pk).update(status=ProgramRun.Status.RUNNING)
-    work = Path(tempfile.mkdtemp(prefix="podium-program-"))
-    work.chmod(0o755)
+    work = make_run_folder()  # removed by the next run or the sweeper if this worker dies mid-run
     try:
         result = run_in_folder(work, program=program, setup=setup, submission=submission)
     except (SubmissionUnreadable, SandboxUnavailable, RuntimeUnavailable, BadArchive) as error:
@@ -128,7 +127,7 @@ def run_in_folder(
         read_only={PROGRAM_DIR: program_dir, INPUT_DIR: work / "input", SHARED_DIR: shared},
         workdir=PROGRAM_DIR,
         limits=program_limits(program),
-        output_path=OUTPUT_DIR,
+        output_at=OUTPUT_DIR,
     )
 
 

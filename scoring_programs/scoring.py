@@ -24,9 +24,10 @@ class ProgramUnavailable(Exception):
     scoring records an internal error that does not count against the quota."""
 
 
-def score_with_program(submission: Submission, setup: ScoringSetup) -> engine.Scores:
-    """Run the pair's program on the submission; its primary column is both the public and the private
-    score (one run has one value per column: programs split public and private with phases)."""
+def score_with_program(submission: Submission, setup: ScoringSetup, file_key: str = "") -> engine.Scores:
+    """Run the pair's program on the submission (or on `file_key`, the predictions a code submission
+    wrote); its primary column is both the public and the private score (one run has one value per column:
+    programs split public and private with phases)."""
     program = ScoringProgram.objects.get(phase_track_id=submission.phase_track_id)
     run = ProgramRun.objects.create(
         program=program,
@@ -34,7 +35,9 @@ def score_with_program(submission: Submission, setup: ScoringSetup) -> engine.Sc
         submission=submission,
         purpose=ProgramRun.Purpose.SCORING,
     )
-    inputs = Inputs(name=submission.file_name, open=lambda: private_storage().open(submission.file_key, "rb"))
+    key = file_key or submission.file_key
+    name = submission.file_name if key == submission.file_key else "predictions.csv"
+    inputs = Inputs(name=name, open=lambda: private_storage().open(key, "rb"))
     try:
         execute(run, program=program, setup=setup, submission=inputs)
     except SubmissionUnreadable as error:

@@ -10,7 +10,7 @@ from moderation import services as moderation
 from moderation.admin_actions import counted, moderation_action
 from moderation.admin_filters import was_set_filter
 from submissions.cleanup import GRACE, clean_storage
-from submissions.models import Submission
+from submissions.models import CodeRun, Submission
 
 disqualify_submissions = moderation_action(
     name="disqualify_submissions",
@@ -25,10 +25,37 @@ disqualify_submissions = moderation_action(
 )
 
 
+class CodeRunInline(admin.StackedInline):
+    """A code submission's runs, logs included: staff see everything, as the host does."""
+
+    model = CodeRun
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "inputs",
+        "status",
+        "failure",
+        "exit_code",
+        "killed_by",
+        "wall_seconds",
+        "peak_memory_bytes",
+        "started_at",
+        "finished_at",
+        "stdout",
+        "stderr",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
+    inlines = [CodeRunInline]
     list_display = [
         "id",
+        "kind",
         "competition",
         "team",
         "submitted_by",
@@ -45,6 +72,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        "kind",
         "competition",
         "is_late",
         "is_final",
@@ -69,6 +97,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     # Scores and status come from the worker only; the leaderboard is built from them. Disqualification goes
     # through its action, so it reaches the leaderboards and the audit log.
     readonly_fields = [
+        "kind",
+        "predictions_key",
         "status",
         "public_score",
         "private_score",

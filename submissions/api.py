@@ -5,7 +5,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from competitions.phases import board_pair
+from competitions.phases import board_pair, find_phase, find_track, pair_of
 from competitions.queries import (
     can_review,
     can_see_private_scores,
@@ -18,21 +18,26 @@ from competitions.score_columns import visible_columns
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeMultiPartParser
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
+from config.errors import NotFound
 from datasets.downloads import StoredDownload, stored_file_response
 from datasets.storage import private_storage
+from submissions.code import set_code_inputs
 from submissions.host_tests import MAKES_TESTS, create_host_test, host_test_submissions
 from submissions.idempotency import read_idempotency_key, submit_once
-from submissions.queries import submission_for, visible_submissions
+from submissions.queries import code_runs_for, submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.serializers import (
     FileCheckedSerializer,
     FileCheckSerializer,
     HostTestCreateSerializer,
     HostTestSubmissionSerializer,
+    PairCodeInputSerializer,
+    PairCodeSerializer,
     QuotaSerializer,
     SelectionSerializer,
     SubmissionAcceptedSerializer,
     SubmissionCreateSerializer,
+    SubmissionDetailSerializer,
     SubmissionSerializer,
 )
 from submissions.services import (
@@ -119,7 +124,7 @@ class CompetitionSubmissionsApi(APIView):
 
     @extend_schema(
         operation_id="submissions_create",
-        summary="Upload a prediction file to be scored",
+        summary="Upload a prediction file (or a code zip, where the phase and track takes code) to be scored",
         tags=["submissions"],
         request={"multipart/form-data": SubmissionCreateSerializer},
         parameters=[IDEMPOTENCY_KEY],
@@ -244,15 +249,66 @@ class SubmissionDetailApi(APIView):
 
     @extend_schema(
         operation_id="submission_retrieve",
-        summary="One submission: its status, scores and error",
+        summary="One submission: its status, scores, error and code runs",
         description="The private score appears for the host and admins, and for everyone once the "
-        "competition has ended.",
+        "competition has ended. A code submission's runs: the sample run in full; of the run on hidden "
+        "inputs, only its status, duration, peak memory and failure category (the host sees its logs too).",
         tags=["submissions"],
-        responses={200: SubmissionSerializer, **errors(401, 404)},
+        responses={200: SubmissionDetailSerializer, **errors(401, 404)},
     )
     def get(self, request, submission_id):
         submission = submission_for(request.user, submission_id)
-        return Response(serialize(request.user, submission.competition, submission))
+        context = {
+            **viewer_context(request.user, submission.competition),
+            "code_runs": code_runs_for(request.user, submission),
+        }
+        return Response(SubmissionDetailSerializer(submission, context=context).data)
+
+
+class PairCodeApi(APIView):
+    """What a track takes in a phase (files, code or both) and the inputs its code runs on."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [WholeMultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="competition_phase_track_code_update",
+        summary="Let a track take code in one phase, with its hidden and sample inputs (the host)",
+        description="Hidden inputs are needed for code (code hidden_inputs_missing); inputs holding a target "
+        "column are refused (code inputs_hold_targets); an ingestion program without a command in its "
+        "metadata.yaml too (code ingestion_program_invalid). docs/code-submissions.md.",
+        tags=["competitions"],
+        request={"multipart/form-data": PairCodeInputSerializer},
+        responses={200: PairCodeSerializer, **errors(400, 401, 403, 404)},
+    )
+    def put(self, request, slug, number, track):
+        competition = competition_for(request.user, slug)
+        data = validated(PairCodeInputSerializer, request)
+        phase, chosen = find_phase(competition, number), find_track(competition, track)
+        if phase is None or chosen is None:
+            raise NotFound("Name a phase and a track.")
+        uploads = {
+            name: (data[name].name, data[name])
+            for name in ("hidden_inputs", "sample_inputs", "ingestion_program")
+            if name in data
+        }
+        pair = set_code_inputs(
+            competition=competition,
+            user=request.user,
+            pair=pair_of(competition, phase, chosen),
+            accepts=data["accepts"],
+            default_ingestion=data["default_ingestion"],
+            **uploads,
+        )
+        answer = {
+            "phase": pair.phase,
+            "track": pair.track,
+            "accepts": pair.accepts,
+            "has_hidden_inputs": bool(pair.code_inputs_key),
+            "has_sample_inputs": bool(pair.sample_inputs_key),
+            "has_ingestion_program": bool(pair.ingestion_program_key),
+        }
+        return Response(PairCodeSerializer(answer).data)
 
 
 class SubmissionFileApi(APIView):

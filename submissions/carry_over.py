@@ -87,6 +87,7 @@ def carry_over_into(phase_id: int) -> int:
                         submitted_by_id=original.submitted_by_id,
                         team_number=next_team_number(team),
                         description=f"Carried over from {previous.name} (#{original.team_number})"[:500],
+                        kind=original.kind,  # code runs again, on this phase's inputs
                         file_name=original.file_name,
                         file_key=original.file_key,
                         file_size=original.file_size,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import Storage
+from django.db.models import Q
 from django.utils import timezone
 
 from competitions import staging
@@ -72,7 +73,7 @@ def clean_storage(*, dry_run: bool = False) -> Cleanup:
     for key in stored_keys(storage, SUBMISSIONS_FOLDER):
         if (
             storage.get_modified_time(key) >= before
-            or Submission.with_host_tests.filter(file_key=key).exists()
+            or Submission.with_host_tests.filter(Q(file_key=key) | Q(predictions_key=key)).exists()
         ):
             continue
         done.orphaned_files.append(key)

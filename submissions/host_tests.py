@@ -17,7 +17,7 @@ from competitions.queries import require_manager
 from config.errors import DATABASE_ERRORS
 from datasets.storage import private_storage, store
 from submissions.models import Submission
-from submissions.services import SubmissionRefused, check_upload, enqueue_scoring
+from submissions.services import SubmissionRefused, check_upload_for, enqueue_scoring
 
 # Test files waiting or scoring at once, per competition: enough to try a few files, not a way to fill the
 # workers' queue ahead of the participants.
@@ -58,8 +58,9 @@ def create_host_test(
     which a host may test before the phase opens."""
     require_manager(user, competition, MAKES_TESTS)
     pair = board_pair(competition, phase, track)
-    check_upload(file_name, stream, any_format=bool(pair.program_fingerprint))
-    stored = store(private_storage(), f"submissions/{competition.pk}/host-tests", "submission.csv", stream)
+    kind = check_upload_for(pair, file_name, stream)  # a code zip, where the track takes code
+    stored_name = "code.zip" if kind == Submission.Kind.CODE else "submission.csv"
+    stored = store(private_storage(), f"submissions/{competition.pk}/host-tests", stored_name, stream)
     try:
         with transaction.atomic():
             locks.lock_competition(competition.pk)  # serialises the in-flight count of one competition
@@ -71,6 +72,7 @@ def create_host_test(
                 phase_track=pair,
                 team=None,
                 submitted_by=user,
+                kind=kind,
                 file_name=file_name[:255],
                 file_key=stored.key,
                 file_size=stored.size,

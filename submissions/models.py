@@ -21,7 +21,24 @@ class Submission(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Kind(models.TextChoices):
+        FILE = "file", "Prediction file"
+        CODE = "code", "Code"
+
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="submissions")
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.FILE,
+        help_text="A prediction file is scored as it is; code (a zip) is run on the hidden inputs first and "
+        "its predictions are scored.",
+    )
+    predictions_key = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Code: the predictions its run on the hidden inputs wrote, in private storage; empty until "
+        "it ran (or when it must run again, in a new phase).",
+    )
     phase_track = models.ForeignKey(
         PhaseTrack,
         on_delete=models.CASCADE,
@@ -144,9 +161,62 @@ class Submission(models.Model):
         return f"#{self.pk} {self.file_name} ({self.status})"
 
     @property
+    def scored_file_key(self) -> str:
+        """The file scoring reads: the upload, or for code the predictions its run wrote ("" before it ran)."""
+        return self.predictions_key if self.kind == self.Kind.CODE else self.file_key
+
+    @property
     def participant_team(self) -> Team:
         """The team of a participant's submission; a host's test submission has none, and the queries that
         serve participants (Submission.objects) never return one."""
         if self.team is None:
             raise ValueError(f"Submission {self.pk} is a host's test submission and belongs to no team.")
         return self.team
+
+
+class CodeRun(models.Model):
+    """One run of a code submission in the sandbox: on the public sample inputs (its logs are the
+    participant's to read) or on the hidden inputs (the participant sees its status, duration, peak memory
+    and failure category only: their code could print the inputs; the host sees everything)."""
+
+    class Inputs(models.TextChoices):
+        SAMPLE = "sample", "Sample inputs"
+        HIDDEN = "hidden", "Hidden inputs"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    class Failure(models.TextChoices):
+        NONE = "", "None"
+        TIMEOUT = "timeout", "Time limit"
+        MEMORY = "memory", "Memory limit"
+        CRASHED = "crashed", "Crashed"
+        NO_PREDICTIONS = "no_predictions", "No predictions"
+        BAD_PREDICTIONS = "bad_predictions", "Bad predictions"
+        SANDBOX_ERROR = "sandbox_error", "Podium could not run it"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="code_runs")
+    inputs = models.CharField(max_length=10, choices=Inputs.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    failure = models.CharField(max_length=20, choices=Failure.choices, blank=True)
+    exit_code = models.IntegerField(null=True, blank=True)
+    killed_by = models.CharField(max_length=20, blank=True)
+    stdout = models.TextField(blank=True)
+    stderr = models.TextField(blank=True)
+    wall_seconds = models.FloatField(null=True, blank=True)
+    peak_memory_bytes = models.BigIntegerField(
+        null=True, blank=True, help_text="Empty where the sandbox does not measure it."
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "inputs"], name="one_code_run_per_inputs"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} on {self.inputs} inputs ({self.status})"

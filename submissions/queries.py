@@ -41,3 +41,20 @@ def submission_for(user: User, submission_id: int) -> Submission:
     ):
         raise NotFound(f"No submission {submission_id} that you may see.")
     return submission
+
+
+# What a participant reads of the run on hidden inputs: their code could print those inputs, so no logs.
+HIDDEN_RUN_FIELDS = ("inputs", "status", "failure", "wall_seconds", "peak_memory_bytes")
+FULL_RUN_FIELDS = (*HIDDEN_RUN_FIELDS, "exit_code", "killed_by", "stdout", "stderr")
+
+
+def code_runs_for(user: User, submission: Submission) -> list[dict]:
+    """The runs of a code submission the user may see (call with one from submission_for), sample first:
+    the sample run in full; the hidden run's status, duration, peak memory and failure category only,
+    unless the user hosts or reviews the competition, who see everything."""
+    full = can_review(user, submission.competition)
+    runs = []
+    for run in submission.code_runs.order_by("-inputs"):  # sample before hidden
+        fields = FULL_RUN_FIELDS if full or run.inputs == run.Inputs.SAMPLE else HIDDEN_RUN_FIELDS
+        runs.append({name: getattr(run, name) for name in fields})
+    return runs

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api_input import StrictBooleanField
 from submissions.models import Submission
 
 
@@ -43,6 +44,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "phase",
             "track",
             "carried_over_from",
+            "kind",
             "team",
             "team_number",
             "submitted_by",
@@ -121,8 +123,43 @@ class HostTestCreateSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A prediction CSV in the competition's submission format.")
 
 
+class CodeRunSerializer(serializers.Serializer):
+    """One run of a code submission (submissions.queries.code_runs_for): the logs and exit appear for the
+    sample run, and for the hidden run to the host only."""
+
+    inputs = serializers.ChoiceField(choices=["sample", "hidden"])
+    status = serializers.ChoiceField(choices=["running", "succeeded", "failed"])
+    failure = serializers.CharField(
+        help_text="Empty, or timeout, memory, crashed, no_predictions, bad_predictions, sandbox_error."
+    )
+    wall_seconds = serializers.FloatField(allow_null=True, help_text="How long it ran.")
+    peak_memory_bytes = serializers.IntegerField(
+        allow_null=True, help_text="Null where the sandbox does not measure it."
+    )
+    exit_code = serializers.IntegerField(required=False, allow_null=True)
+    killed_by = serializers.CharField(required=False, help_text="cpu, memory, wall_clock, output or empty.")
+    stdout = serializers.CharField(required=False)
+    stderr = serializers.CharField(required=False)
+
+
+class SubmissionDetailSerializer(SubmissionSerializer):
+    """One submission, with its code runs (an empty list for a prediction file)."""
+
+    code_runs = serializers.SerializerMethodField()
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "code_runs"]
+
+    @extend_schema_field(CodeRunSerializer(many=True))
+    def get_code_runs(self, submission):
+        return CodeRunSerializer(self.context.get("code_runs", []), many=True).data
+
+
 class SubmissionCreateSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = serializers.FileField(
+        help_text="A prediction CSV; or, where the phase and track takes code, a zip holding a model.py, a "
+        "main.py or a metadata file (docs/code-submissions.md)."
+    )
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     phase = serializers.IntegerField(
         required=False,
@@ -193,3 +230,33 @@ class FileCheckedSerializer(serializers.Serializer):
     ok = serializers.BooleanField(
         help_text="Always true: a refusal is a 400 with the upload's code and message."
     )
+
+
+class PairCodeInputSerializer(serializers.Serializer):
+    accepts = serializers.ChoiceField(
+        choices=["files", "code", "both"], help_text="What participants upload to this track in this phase."
+    )
+    hidden_inputs = serializers.FileField(
+        required=False,
+        help_text="A CSV of the inputs the code is scored on: the id column and the features, no targets.",
+    )
+    sample_inputs = serializers.FileField(
+        required=False, help_text="A small public CSV of the same shape: the run whose logs participants see."
+    )
+    ingestion_program = serializers.FileField(
+        required=False,
+        help_text="The host's own ingestion program, run instead of Podium's default one: a zip whose "
+        "metadata.yaml names a `command` (Codabench's layout and placeholders).",
+    )
+    default_ingestion = StrictBooleanField(
+        required=False, default=False, help_text="Go back to Podium's default ingestion."
+    )
+
+
+class PairCodeSerializer(serializers.Serializer):
+    phase = serializers.IntegerField(source="phase.number")
+    track = serializers.CharField(source="track.slug")
+    accepts = serializers.CharField()
+    has_hidden_inputs = serializers.BooleanField()
+    has_sample_inputs = serializers.BooleanField()
+    has_ingestion_program = serializers.BooleanField(help_text="False: Podium's default ingestion.")

@@ -18,6 +18,7 @@ from config.errors import DATABASE_ERRORS, DomainError, NotAllowed
 from config.timestamps import utc_label
 from datasets.storage import StoredFile, private_storage, store, stream_size
 from scoring import engine
+from submissions import code
 from submissions.models import Submission
 from submissions.quota import Quota, team_quota
 from submissions.serializers import QuotaSerializer
@@ -98,6 +99,17 @@ def check_upload(file_name: str, stream: IO[bytes], *, any_format: bool = False)
     check_file(file_name, size, head, any_format=any_format)
 
 
+def check_upload_for(pair: PhaseTrack, file_name: str, stream: IO[bytes]) -> str:
+    """Check an upload against what the phase and track takes (a prediction file, code, or either); returns
+    the submission's kind."""
+    code.check_accepts(pair, file_name)
+    if code.is_code_upload(file_name):
+        code.check_code_zip(file_name, stream)
+        return Submission.Kind.CODE
+    check_upload(file_name, stream, any_format=bool(pair.program_fingerprint))
+    return Submission.Kind.FILE
+
+
 def check_file(file_name: str, size: int, head: bytes, *, any_format: bool = False) -> None:
     """The upload's checks, from the file's name, size and first bytes."""
     limit_mb = settings.PODIUM_MAX_UPLOAD_MB
@@ -117,8 +129,13 @@ def check_file(file_name: str, size: int, head: bytes, *, any_format: bool = Fal
 
 def check_before_upload(*, competition: Competition, file_name: str, size: int, head: bytes) -> None:
     """What the upload and then scoring would refuse about a file, told from its name, size and first
-    HEAD_BYTES: the upload form asks before sending a file, so the browser and the server say the same. In
-    a phase where a host's program scores a track, the program reads what it likes: only the size counts."""
+    HEAD_BYTES: the upload form asks before sending a file, so the browser and the server say the same.
+    A code zip is checked whole by the upload (its entry point, its paths); here only whether the current
+    phase's default track takes code. In a phase where a host's program scores a track, the program reads
+    what it likes: only the size counts."""
+    if code.is_code_upload(file_name):
+        code.check_accepts(submission_pair(competition), file_name)
+        return
     if program_scored_now(competition):
         check_file(file_name, size, head, any_format=True)
         return
@@ -142,16 +159,7 @@ def enqueue_scoring(submission_id: int) -> None:
     A submission to a pair scored by a host's program goes to the sandbox workers (docs/scoring-programs.md),
     with Celery's limits past the sandbox's wall clock; every other one to the default queue."""
     try:
-        if is_program_scored(submission_id):
-            current_app.send_task(
-                SCORE_TASK,
-                args=[submission_id],
-                queue="sandbox",
-                soft_time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + 60,
-                time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + settings.PODIUM_SANDBOX_TASK_MARGIN,
-            )
-        else:
-            current_app.send_task(SCORE_TASK, args=[submission_id])
+        current_app.send_task(SCORE_TASK, args=[submission_id], **scoring_route(submission_id))
     except Exception:
         logger.exception("Could not enqueue submission %s; the sweeper will retry", submission_id)
 
@@ -162,12 +170,27 @@ def program_scored_now(competition: Competition) -> bool:
     return any(pair.program_fingerprint for pair in pairs_of(competition) if pair.phase_id == phase.pk)
 
 
-def is_program_scored(submission_id: int) -> bool:
-    return (
+def scoring_route(submission_id: int) -> dict:
+    """Where the scoring task goes: code that has not run yet (docs/code-submissions.md, two runs) and files
+    a host's program scores (docs/scoring-programs.md, one run) to the sandbox workers, with Celery's
+    limits past the sandbox's wall clock for each run; everything else to the scoring workers."""
+    row = (
         Submission.with_host_tests.filter(pk=submission_id)
-        .exclude(phase_track__program_fingerprint="")
-        .exists()
+        .values("kind", "predictions_key", "phase_track__program_fingerprint")
+        .first()
     )
+    if row is None:
+        return {}
+    runs = 2 if row["kind"] == Submission.Kind.CODE and not row["predictions_key"] else 0
+    runs += 1 if row["phase_track__program_fingerprint"] else 0
+    if not runs:
+        return {}
+    soft = runs * settings.PODIUM_SANDBOX_WALL_SECONDS + settings.PODIUM_SCORING_SOFT_LIMIT
+    return {
+        "queue": "sandbox",
+        "soft_time_limit": soft,
+        "time_limit": soft + settings.PODIUM_SANDBOX_TASK_MARGIN,
+    }
 
 
 def create_submission(
@@ -190,12 +213,14 @@ def create_submission(
     pair = submission_pair(competition, phase, track)
     team = require_participant(user, competition, "submit")
     check_team_standing(team)
-    check_upload(file_name, stream, any_format=bool(pair.program_fingerprint))
-    stored = store(private_storage(), f"submissions/{competition.pk}/{team.pk}", "submission.csv", stream)
+    kind = check_upload_for(pair, file_name, stream)
+    stored_name = "code.zip" if kind == Submission.Kind.CODE else "submission.csv"
+    stored = store(private_storage(), f"submissions/{competition.pk}/{team.pk}", stored_name, stream)
     try:
         submission, quota = record_upload(
             competition=competition,
             pair=pair,
+            kind=kind,
             team_id=team.pk,
             user=user,
             stored=stored,
@@ -218,6 +243,7 @@ def record_upload(
     *,
     competition: Competition,
     pair: PhaseTrack,
+    kind: str = Submission.Kind.FILE,
     team_id: int,
     user: User,
     stored: StoredFile,
@@ -241,6 +267,7 @@ def record_upload(
         submission = Submission.objects.create(
             competition=competition,
             phase_track=pair,
+            kind=kind,
             team=team,
             submitted_by=user,
             team_number=next_team_number(team),

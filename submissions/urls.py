@@ -8,5 +8,11 @@ urlpatterns = [
     path("competitions/<slug:slug>/submissions/<int:submission_id>/row/", views.row, name="row"),
     path("competitions/<slug:slug>/submissions/<int:submission_id>/select/", views.select, name="select"),
     path("competitions/<slug:slug>/submissions/<int:submission_id>/cancel/", views.cancel, name="cancel"),
+    path("competitions/<slug:slug>/submissions/<int:submission_id>/runs/", views.code_runs, name="runs"),
     path("competitions/<slug:slug>/host/test-submissions/", views.host_test, name="host-test"),
+    path(
+        "competitions/<slug:slug>/host/phases/<int:number>/tracks/<slug:track>/code/",
+        views.host_code,
+        name="host-code",
+    ),
 ]

@@ -9,6 +9,9 @@ from competitions.phases import (
     board_pair,
     current_phase,
     effective_limits,
+    find_phase,
+    find_track,
+    pair_of,
     pairs_of,
     phases_of,
     scoring_setup,
@@ -24,8 +27,10 @@ from competitions.queries import (
 from competitions.score_columns import visible_columns
 from competitions.views import competition_context
 from config.errors import NotFound
+from submissions.code import CodeRefused, set_code_inputs
 from submissions.host_tests import MAKES_TESTS, create_host_test
-from submissions.queries import submission_for, visible_submissions
+from submissions.models import CodeRun
+from submissions.queries import code_runs_for, submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.services import HEAD_BYTES, SubmissionRefused, cancel_submission, select_final
 
@@ -60,6 +65,8 @@ def my_submissions(request, slug):
         head_bytes=HEAD_BYTES,
         accepting=competition.phase in ("running", "finished"),
         program_scored=bool(pair.program_fingerprint),
+        takes_code=pair.takes_code,
+        takes_files=pair.takes_files,
     )
     return render(request, "submissions/list.html", context)
 
@@ -132,8 +139,54 @@ def host_test(request, slug):
         test = create_host_test(
             competition=competition, user=request.user, file_name=upload.name, stream=upload
         )
-    except SubmissionRefused as error:
+    except (SubmissionRefused, CodeRefused) as error:
         messages.error(request, f"Test submission refused: {error.message}")
     else:
         messages.success(request, f"Test file '{test.file_name}' is being scored; its scores appear below.")
     return redirect(reverse("competitions:host", kwargs={"slug": slug}) + "#test-submission")
+
+
+@login_required
+def code_runs(request, slug, submission_id):
+    """A code submission's runs: the sample run's logs; the hidden run's status only, except for the host
+    (submissions.queries.code_runs_for)."""
+    submission = submission_for(request.user, submission_id)
+    competition = submission.competition
+    if competition.slug != slug:
+        raise NotFound(f"No submission {submission_id} that you may see.")
+    context = competition_context(request, competition, "submissions")
+    runs = code_runs_for(request.user, submission)
+    for run in runs:
+        run["failure_label"] = CodeRun.Failure(run["failure"]).label.lower() if run["failure"] else ""
+    context.update(submission=submission, runs=runs)
+    return render(request, "submissions/code_runs.html", context)
+
+
+@login_required
+@require_POST
+def host_code(request, slug, number, track):
+    """The Host tab's form for what a track takes in a phase and the inputs its code runs on."""
+    competition = competition_for(request.user, slug)
+    phase, chosen = find_phase(competition, number), find_track(competition, track)
+    if phase is None or chosen is None:
+        raise NotFound("Name a phase and a track.")
+    uploads = {
+        name: (request.FILES[name].name, request.FILES[name])
+        for name in ("hidden_inputs", "sample_inputs", "ingestion_program")
+        if name in request.FILES
+    }
+    try:
+        pair = set_code_inputs(
+            competition=competition,
+            user=request.user,
+            pair=pair_of(competition, phase, chosen),
+            accepts=request.POST.get("accepts", ""),
+            default_ingestion=request.POST.get("default_ingestion") == "1",
+            **uploads,
+        )
+    except CodeRefused as error:
+        field = error.details.get("field", "accepts").replace("_", " ")
+        messages.error(request, f"{field}: {error.message}")
+    else:
+        messages.success(request, f"{pair}: takes {pair.get_accepts_display().lower()}.")
+    return redirect(reverse("competitions:host", kwargs={"slug": slug}) + "#code")

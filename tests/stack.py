@@ -256,6 +256,7 @@ class Stack:
     def prepare(self) -> None:
         self.manage("migrate", "--noinput")
         self.manage("seed_demo")
+        self.manage("seed_code_demo")
 
     def mint_tokens(self, usernames, *, create_with_password: str | None = None) -> dict[str, str]:
         """API tokens for these users (created first, with this password, if asked), in one management

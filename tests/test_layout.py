@@ -13,13 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # `config` is the project's infrastructure (settings, the error shape, the API schema helpers, timestamps)
 # and `scoring.engine` is a pure library with no Django in it: every app may use both.
 BELOW = {
-    # The sandbox runs programs and knows nothing of competitions; scoring (and what sits above it) calls it.
+    # The sandbox runs programs and knows nothing of competitions; submissions (code) and what sits above
+    # them call it.
     "execution": set(),
     "accounts": set(),
     "organisations": {"accounts"},
     "datasets": {"organisations", "accounts"},
     "competitions": {"datasets", "organisations", "accounts"},
-    "submissions": {"competitions", "datasets", "organisations", "accounts"},
+    # Code submissions are checked (execution.archives) and run (execution.sandbox) here: docs/code-submissions.md.
+    "submissions": {"execution", "competitions", "datasets", "organisations", "accounts"},
     # A host's scoring program (docs/scoring-programs.md): scoring calls it for a program-scored pair.
     "scoring_programs": {"execution", "submissions", "competitions", "datasets", "organisations", "accounts"},
     "scoring": {

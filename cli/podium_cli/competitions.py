@@ -1,8 +1,10 @@
 """`podium competitions ...`: each handler takes a client and the parsed arguments."""
 
 import sys
+import tempfile
 import time
 import uuid
+import zipfile
 from pathlib import Path
 
 from podium_cli.client import MAX_PAGES, Client, Listing, segment
@@ -135,10 +137,34 @@ def download_competition(client: Client, args) -> int:
 
 
 def submit(client: Client, args) -> int:
-    slug = args.competition
     path = Path(args.file).expanduser()
+    if path.is_dir():  # code: the folder's contents zipped, model.py (or main.py) at the top
+        with tempfile.TemporaryDirectory(prefix="podium-code-") as folder:
+            zipped = Path(folder) / f"{path.resolve().name or 'code'}.zip"
+            zip_folder(path, zipped)
+            return submit_file(client, args, zipped)
     if not path.is_file():
-        raise CliError(f"{path} is not a file.")
+        raise CliError(f"{path} is not a file or a folder.")
+    return submit_file(client, args, path)
+
+
+def zip_folder(folder: Path, target: Path) -> None:
+    """The folder's files, paths relative to it, leaving out caches and hidden files (.git, .venv)."""
+    written = 0
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in sorted(folder.rglob("*")):
+            relative = item.relative_to(folder)
+            if any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
+                continue
+            if item.is_file() and not item.is_symlink():
+                archive.write(item, relative.as_posix())
+                written += 1
+    if not written:
+        raise CliError(f"{folder} holds no file to submit.")
+
+
+def submit_file(client: Client, args, path: Path) -> int:
+    slug = args.competition
     where = phase_and_track(args)
     response = upload_once(
         client,
@@ -210,6 +236,7 @@ def wait_for_score(client: Client, slug: str, submission_id: int, timeout: float
     delay = 0.5
     status = None
     hiccups = 0
+    runs_seen: dict[str, str] = {}
     while True:
         try:
             submission = client.get_json(f"submissions/{segment(submission_id)}/")
@@ -225,6 +252,7 @@ def wait_for_score(client: Client, slug: str, submission_id: int, timeout: float
             status = submission.get("status")
             if status not in FINAL_STATUSES:
                 print(f"Submission {submission_id} is {status}...", file=sys.stderr)
+        runs_seen = report_code_runs(submission.get("code_runs") or [], runs_seen)
         if status in FINAL_STATUSES:
             break
         if time.monotonic() + delay > deadline:
@@ -251,6 +279,32 @@ def wait_for_score(client: Client, slug: str, submission_id: int, timeout: float
         return 1
     print(f"Submission {submission_id} was cancelled.", file=sys.stderr)
     return 1
+
+
+CODE_RUN_NAMES = {"sample": "Run on the sample inputs", "hidden": "Run on the hidden inputs"}
+
+
+def report_code_runs(runs: list[dict], seen: dict[str, str]) -> dict[str, str]:
+    """Print each code run's progress once per change: its status, duration, peak memory and failure, and
+    the logs the server shows (the sample run's; never the hidden run's, which the server keeps back)."""
+    for run in runs:
+        state = f"{run.get('status')}:{run.get('failure')}"
+        if seen.get(run.get("inputs", "")) == state:
+            continue
+        seen[run.get("inputs", "")] = state
+        line = f"{CODE_RUN_NAMES.get(run.get('inputs', ''), 'Run')}: {run.get('status')}"
+        if run.get("wall_seconds") is not None:
+            line += f" in {run['wall_seconds']:.1f} s"
+        if run.get("peak_memory_bytes"):
+            line += f", peak memory {human_size(run['peak_memory_bytes'])}"
+        if run.get("failure"):
+            line += f" ({run['failure'].replace('_', ' ')})"
+        print(line + ".", file=sys.stderr)
+        if run.get("status") == "failed":
+            for stream in ("stdout", "stderr"):
+                if run.get(stream):
+                    print(f"--- its {stream} ---\n{run[stream].rstrip()}", file=sys.stderr)
+    return seen
 
 
 def list_submissions(client: Client, args) -> int:

@@ -111,9 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_download_options(command)
     command.set_defaults(handler=competitions.download_competition)
 
-    command = commands.add_parser("submit", help="upload a prediction file")
+    command = commands.add_parser("submit", help="upload a prediction file, or code (a zip or a folder)")
     command.add_argument("competition")
-    command.add_argument("-f", "--file", required=True, help="the prediction CSV")
+    command.add_argument(
+        "-f",
+        "--file",
+        required=True,
+        help="the prediction CSV; or, where the competition takes code, a zip or a folder (zipped for you) "
+        "holding model.py or main.py",
+    )
     command.add_argument("-m", "--message", default="", help="a description of this submission (optional)")
     command.add_argument("--wait", action="store_true", help="wait for the score (exit 1 if it fails)")
     command.add_argument(

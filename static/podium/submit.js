@@ -168,9 +168,10 @@
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const file = input.files[0];
-    if (!file) return say("Choose a CSV file first.", "error");
+    if (!file) return say("Choose a file first.", "error");
     say("Checking " + file.name + "…");
-    const problem = await fileProblem(file);
+    // A code zip is checked whole by the upload itself (its entry point, its paths), in the same words.
+    const problem = file.name.toLowerCase().endsWith(".zip") ? null : await fileProblem(file);
     if (problem) return say(problem, "error");
     say("Uploading " + file.name + "…");
     upload(file);

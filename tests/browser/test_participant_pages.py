@@ -103,8 +103,9 @@ def test_participant_pages_look_right_at_desktop_and_phone_widths(browser, site,
     page = context.new_page()
     try:
         log_in(page, "demo")
-        # the three public demos, the iris challenge and the private one demo is admitted to (wine-class)
-        expect(page.locator(".competition-card")).to_have_count(5)
+        # the three public demos, the iris challenge, the code competition (seed_code_demo) and the private one
+        # demo is admitted to (wine-class)
+        expect(page.locator(".competition-card")).to_have_count(6)
         screenshot(page, f"pages-competitions-{device}")
         assert fits_the_width(page), "The competitions list scrolls sideways"
 

@@ -2,7 +2,9 @@
 Procfile's `sandbox` line (`-Q sandbox`) takes it, reads the program and inputs from the storage, and writes
 the result back to the database and the output to the storage."""
 
+import io
 import json
+import zipfile
 
 import pytest
 
@@ -107,3 +109,46 @@ def test_a_run_whose_sandbox_worker_is_killed_is_run_again_by_another_and_its_fo
     assert state == {"status": "finished", "stdout": "done\n", "attempts": 2}
     assert len(killed_folders) == 1
     assert list(temporary.glob("podium-sandbox-*")) == []  # the killed run's folder, and the second's
+
+
+FOREST = b"""
+from sklearn.ensemble import RandomForestClassifier
+
+
+class Model:
+    def fit(self, X, y):
+        self.forest = RandomForestClassifier(random_state=0).fit(X, y)
+
+    def predict(self, X):
+        return self.forest.predict(X)
+"""
+
+
+def test_a_code_submission_runs_on_the_sandbox_worker_and_reaches_the_board(stack):
+    """The seeded code competition (seed_code_demo): the upload's scoring task goes to the sandbox queue, so
+    the `-Q sandbox` worker runs the code and scores it; the scoring worker never takes it."""
+    require_bubblewrap()
+    stack.start_worker(name="worker", wait=False)
+    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1, wait=False)
+    stack.wait_until_ready("worker")
+    stack.wait_until_ready("sandbox")
+    client = stack.client("demo")
+    assert client.post("/api/v1/competitions/wine-code/join/").status_code == 200
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("model.py", FOREST)
+
+    made = client.post(
+        "/api/v1/competitions/wine-code/submissions/", files={"file": ("forest.zip", buffer.getvalue())}
+    )
+
+    assert made.status_code == 202, made.text
+    done = client.wait_until_finished(made.json()["id"], timeout=180)
+    assert done["status"] == "scored", done
+    assert done["public_score"] > 0.8
+    assert [run["status"] for run in done["code_runs"]] == ["succeeded", "succeeded"]
+    assert "stdout" not in done["code_runs"][1]  # the hidden run's logs stay with the host
+    assert "scoring.tasks.score_submission[" in stack.log("sandbox")
+    assert "scoring.tasks.score_submission[" not in stack.log("worker")
+    board = client.get("/api/v1/competitions/wine-code/leaderboard/").json()
+    assert board["count"] == 1

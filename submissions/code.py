@@ -1,0 +1,255 @@
+"""Code submissions on the upload side: checking a participant's zip, and the host's inputs for a phase and
+track that takes code (docs/code-submissions.md). Running the code is submissions.ingestion's job."""
+
+from __future__ import annotations
+
+import shlex
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from competitions import locks
+from competitions.models import Competition, PhaseTrack
+from competitions.phase_setup import require_manager
+from competitions.phases import scoring_setup
+from config.errors import DomainError
+from datasets.storage import private_storage, store, stream_size
+from execution.archives import BadArchive, extract_zip
+
+# What a code zip must hold at its top level, one of them.
+ENTRY_POINTS = ("model.py", "main.py", "metadata")
+
+
+class CodeRefused(DomainError):
+    code = "code_refused"
+
+
+def is_code_upload(file_name: str) -> bool:
+    return file_name.lower().endswith(".zip")
+
+
+def check_accepts(pair: PhaseTrack, file_name: str) -> None:
+    """Refuse code where the phase and track take files, and files where it takes code only."""
+    where = f"{pair.phase.name} / {pair.track.name}"
+    if is_code_upload(file_name) and not pair.takes_code:
+        raise CodeRefused(
+            f"{where} takes prediction files (.csv), not code: '{file_name}' is a zip.",
+            code="code_not_accepted",
+        )
+    if not is_code_upload(file_name) and not pair.takes_files:
+        raise CodeRefused(
+            f"{where} takes code only: upload a .zip holding a model.py, a main.py or a metadata file, "
+            f"not '{file_name}'.",
+            code="files_not_accepted",
+        )
+
+
+def check_code_zip(file_name: str, stream: IO[bytes]) -> None:
+    """Refuse a zip that cannot run before it is stored or counted: not a zip, too large, paths that leave
+    its folder or links (execution.archives unpacks it as the sandbox worker will), or no entry point."""
+    limit_mb = settings.PODIUM_MAX_UPLOAD_MB
+    size = stream_size(stream)
+    if size == 0:
+        raise CodeRefused(f"'{file_name}' is empty.", code="empty_file")
+    if size > limit_mb * 1024 * 1024:
+        raise CodeRefused(
+            f"'{file_name}' is {size / 2**20:.1f} MB; the limit is {limit_mb} MB.", code="file_too_large"
+        )
+    stream.seek(0)
+    if not zipfile.is_zipfile(stream):
+        raise CodeRefused(f"'{file_name}' is not a zip file.", code="not_zip")
+    stream.seek(0)
+    with tempfile.TemporaryDirectory(prefix="podium-code-check-") as folder:
+        try:
+            extract_zip(stream, Path(folder), max_bytes=settings.PODIUM_SANDBOX_INPUT_MB * 1024**2)
+        except BadArchive as error:
+            raise CodeRefused(f"'{file_name}': {error}", code="bad_zip") from error
+        finally:
+            stream.seek(0)
+        top = {path.name for path in Path(folder).iterdir()}
+        nested = sorted(
+            str(path.relative_to(folder)) for path in Path(folder).glob("*/*") if path.name in ENTRY_POINTS
+        )
+    if not top & set(ENTRY_POINTS):
+        hint = (
+            f" It has {nested[0]}: zip the folder's contents, not the folder."
+            if nested
+            else " model.py holds a class Model (fit, predict) or a function predict; main.py or a metadata "
+            "file's command writes predictions.csv itself."
+        )
+        raise CodeRefused(
+            f"'{file_name}' has no model.py, main.py or metadata file at its top level.{hint}",
+            code="no_entry_point",
+        )
+
+
+# Where a host's ingestion program finds its folders (Codabench's layout), by the placeholders its command
+# may use (Codalab's names, and Codabench's).
+PLACEHOLDERS = {
+    "$program": "/app/program",
+    "$ingestion_program": "/app/program",
+    "$input": "/app/input_data",
+    "$output": "/app/output",
+    "$shared": "/app/shared",
+    "$submission_program": "/app/ingested_program",
+    "$ingested_program": "/app/ingested_program",
+}
+PROGRAM_METADATA = ("metadata.yaml", "metadata")
+
+
+def ingestion_command(program: Path, *, name: str = "the ingestion program") -> list[str]:
+    """The command of an unpacked ingestion program: metadata.yaml's (or metadata's) `command`, with the
+    folder placeholders replaced by where they are in the sandbox."""
+    found = next((program / file for file in PROGRAM_METADATA if (program / file).is_file()), None)
+    if found is None:
+        raise input_error(
+            "ingestion_program", f"{name} has no metadata.yaml at its top level.", "ingestion_program_invalid"
+        )
+    try:
+        metadata = yaml.safe_load(found.read_text(encoding="utf-8", errors="replace"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise input_error(
+            "ingestion_program",
+            f"{name}: {found.name} is not valid YAML{where}.",
+            "ingestion_program_invalid",
+        ) from error
+    command = metadata.get("command") if isinstance(metadata, dict) else None
+    if not isinstance(command, str) or not command.strip():
+        raise input_error(
+            "ingestion_program", f"{name}: {found.name} has no `command`.", "ingestion_program_invalid"
+        )
+    parts = shlex.split(command)
+    for placeholder, path in sorted(PLACEHOLDERS.items(), key=lambda item: -len(item[0])):
+        parts = [part.replace(placeholder, path) for part in parts]
+    return parts
+
+
+def check_ingestion_program(name: str, stream: IO[bytes]) -> None:
+    """A host's ingestion program: a zip that unpacks safely and names its command."""
+    with tempfile.TemporaryDirectory(prefix="podium-ingestion-check-") as folder:
+        try:
+            extract_zip(stream, Path(folder), max_bytes=settings.PODIUM_SANDBOX_INPUT_MB * 1024**2)
+        except BadArchive as error:
+            raise input_error(
+                "ingestion_program", f"'{name}': {error}", "ingestion_program_invalid"
+            ) from error
+        finally:
+            stream.seek(0)
+        ingestion_command(Path(folder), name=f"'{name}'")
+
+
+def check_inputs_file(name: str, stream: IO[bytes], *, pair: PhaseTrack, field: str) -> int:
+    """Hidden or sample inputs: a CSV with the id column and without the targets (the participant's code
+    reads every column). Returns its number of rows. A zip (a folder of inputs for a host's own ingestion
+    program, as Codabench's input data) is only checked to unpack safely."""
+    if is_code_upload(name):
+        with tempfile.TemporaryDirectory(prefix="podium-inputs-check-") as folder:
+            try:
+                extract_zip(stream, Path(folder), max_bytes=settings.PODIUM_SANDBOX_INPUT_MB * 1024**2)
+            except BadArchive as error:
+                raise input_error(field, f"'{name}': {error}", "invalid_inputs") from error
+            finally:
+                stream.seek(0)
+        return 0
+    setup = scoring_setup(pair)
+    try:
+        frame = pd.read_csv(stream)
+    except (ValueError, UnicodeDecodeError) as error:
+        message = f"'{name}' is not a CSV file Podium can read ({error})."
+        raise input_error(field, message, "invalid_inputs") from error
+    finally:
+        stream.seek(0)
+    if setup.id_column not in frame.columns:
+        raise input_error(field, f"'{name}' has no id column '{setup.id_column}'.", "invalid_inputs")
+    leaking = [column for column in setup.target_columns if column in frame.columns]
+    if leaking:
+        raise input_error(
+            field,
+            f"'{name}' holds the target column(s) {', '.join(leaking)}: the participant's code would read "
+            "them. Remove them (the solution keeps the answers).",
+            "inputs_hold_targets",
+        )
+    if frame.empty:
+        raise input_error(field, f"'{name}' has no rows.", "invalid_inputs")
+    return len(frame)
+
+
+def input_error(field: str, message: str, code: str) -> CodeRefused:
+    return CodeRefused(message, code=code, details={"field": field})
+
+
+def set_code_inputs(
+    *,
+    competition: Competition,
+    user: User,
+    pair: PhaseTrack,
+    accepts: str,
+    hidden_inputs: tuple[str, IO[bytes]] | None = None,
+    sample_inputs: tuple[str, IO[bytes]] | None = None,
+    ingestion_program: tuple[str, IO[bytes]] | None = None,
+    default_ingestion: bool = False,
+) -> PhaseTrack:
+    """Say what a phase and track takes, and store the inputs code runs on (private storage, like the
+    solution). A pair that takes code needs hidden inputs; the sample inputs are optional (without them
+    the participant gets no run whose logs they can read). A host's ingestion program replaces Podium's
+    default one (`default_ingestion=True` goes back to it)."""
+    require_manager(user, competition)
+    if accepts not in PhaseTrack.Accepts.values:
+        raise input_error(
+            "accepts", f"'{accepts}' is not one of {', '.join(PhaseTrack.Accepts.values)}.", "invalid_accepts"
+        )
+    stored = {}
+    for field, upload in (("hidden_inputs", hidden_inputs), ("sample_inputs", sample_inputs)):
+        if upload is None:
+            continue
+        name, stream = upload
+        check_inputs_file(name, stream, pair=pair, field=field)
+        stored_name = "inputs.zip" if is_code_upload(name) else "inputs.csv"
+        stored[field] = store(
+            private_storage(), f"code-inputs/{competition.pk}/{pair.pk}", stored_name, stream
+        )
+    if ingestion_program is not None:
+        name, stream = ingestion_program
+        check_ingestion_program(name, stream)
+        stored["ingestion_program"] = store(
+            private_storage(), f"code-inputs/{competition.pk}/{pair.pk}", "ingestion.zip", stream
+        )
+    fields = [
+        "accepts",
+        "code_inputs_key",
+        "code_inputs_sha256",
+        "sample_inputs_key",
+        "sample_inputs_sha256",
+        "ingestion_program_key",
+    ]
+    with transaction.atomic():
+        locks.lock_competition(competition.pk)  # one change to a competition's setup at a time
+        locked = PhaseTrack.objects.get(pk=pair.pk)
+        for field, prefix in (("hidden_inputs", "code_inputs"), ("sample_inputs", "sample_inputs")):
+            if field in stored:
+                setattr(locked, f"{prefix}_key", stored[field].key)
+                setattr(locked, f"{prefix}_sha256", stored[field].sha256)
+        if "ingestion_program" in stored:
+            locked.ingestion_program_key = stored["ingestion_program"].key
+        elif default_ingestion:
+            locked.ingestion_program_key = ""
+        if accepts != PhaseTrack.Accepts.FILES and not locked.code_inputs_key:
+            raise input_error(
+                "hidden_inputs",
+                f"{pair.phase.name} / {pair.track.name} takes code: upload the hidden inputs its code runs on.",
+                "hidden_inputs_missing",
+            )
+        locked.accepts = accepts
+        locked.save(update_fields=fields)
+    for name in fields:  # the caller's instance (often the competition's cached pair) sees the change
+        setattr(pair, name, getattr(locked, name))
+    return pair

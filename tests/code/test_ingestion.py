@@ -1,0 +1,301 @@
+"""Code submissions run for real: the default ingestion in bubblewrap, on the sample then the hidden inputs,
+and the predictions scored by the catalogue metric (scoring.services called as a plain function)."""
+
+import io
+
+import pytest
+
+from scoring import services
+from submissions.models import CodeRun, Submission
+from submissions.queries import code_runs_for
+from submissions.services import create_submission
+from tests.code.conftest import MODE_MODEL, code_zip
+from tests.services import require_bubblewrap
+
+
+@pytest.fixture(autouse=True)
+def bubblewrap():
+    require_bubblewrap()
+
+
+def submit(competition, user, files: dict[str, str]) -> Submission:
+    submission, _ = create_submission(
+        competition=competition, user=user, file_name="model.zip", stream=io.BytesIO(code_zip(files))
+    )
+    return submission
+
+
+def runs_of(submission):
+    return {run.inputs: run for run in CodeRun.objects.filter(submission=submission)}
+
+
+def test_a_model_class_is_fitted_on_the_training_data_and_its_predictions_scored(code_competition, coder):
+    submission = submit(code_competition, coder, {"model.py": MODE_MODEL})
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(1 / 4)  # bird everywhere: id 4 of the public four
+    assert submission.predictions_key
+    runs = runs_of(submission)
+    assert runs["sample"].status == runs["hidden"].status == CodeRun.Status.SUCCEEDED
+    assert runs["hidden"].wall_seconds > 0
+
+
+def test_a_predict_function_is_enough(code_competition, coder):
+    submission = submit(
+        code_competition, coder, {"model.py": "def predict(X):\n    return ['cat'] * len(X)\n"}
+    )
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(2 / 4)
+
+
+def test_a_main_py_writes_its_own_predictions(code_competition, coder):
+    main = """
+    import sys, pandas as pd
+    inputs, output = sys.argv[1], sys.argv[2]
+    frame = pd.read_csv(inputs + "/inputs.csv")
+    pd.DataFrame({"id": frame["id"], "label": "dog"}).to_csv(output + "/predictions.csv", index=False)
+    """
+    submission = submit(code_competition, coder, {"main.py": main})
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(1 / 4)
+
+
+def test_code_that_prints_the_hidden_inputs_and_crashes_shows_the_participant_only_the_category(
+    code_competition, coder, host
+):
+    leaking = """
+    def predict(X):
+        if len(X) > 3:  # the hidden inputs, not the sample
+            print("LEAK", X.to_csv())
+            raise RuntimeError("LEAK in the message too")
+        return ["cat"] * len(X)
+    """
+    submission = submit(code_competition, coder, {"model.py": leaking})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "crashed"
+    assert "LEAK" not in submission.error_message
+    seen_by_participant = code_runs_for(coder, submission)
+    hidden = next(run for run in seen_by_participant if run["inputs"] == "hidden")
+    assert hidden["failure"] == "crashed"
+    assert set(hidden) == {"inputs", "status", "failure", "wall_seconds", "peak_memory_bytes"}
+    assert "LEAK" not in repr(seen_by_participant)
+    seen_by_host = code_runs_for(host, submission)
+    hidden_for_host = next(run for run in seen_by_host if run["inputs"] == "hidden")
+    assert "LEAK" in hidden_for_host["stdout"]
+    assert "\n3,2.0\n" in hidden_for_host["stdout"]
+    assert "RuntimeError" in hidden_for_host["stderr"]
+
+
+def test_a_sample_run_failure_shows_the_participant_its_full_logs_and_skips_the_hidden_run(
+    code_competition, coder
+):
+    submission = submit(
+        code_competition, coder, {"model.py": "def predict(X):\n    print('hello sample')\n    1 / 0\n"}
+    )
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "crashed"
+    assert "sample inputs" in submission.error_message
+    [sample] = code_runs_for(coder, submission)
+    assert sample["inputs"] == "sample"
+    assert "hello sample" in sample["stdout"]
+    assert "ZeroDivisionError" in sample["stderr"]
+
+
+def test_code_over_the_time_limit_fails_as_a_timeout(code_competition, coder, settings):
+    settings.PODIUM_SANDBOX_WALL_SECONDS = 3
+    slow = "import time\n\ndef predict(X):\n    time.sleep(60)\n"
+    submission = submit(code_competition, coder, {"model.py": slow})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "timeout"
+    assert "time limit" in submission.error_message
+
+
+def test_code_that_writes_no_predictions_fails_as_such(code_competition, coder):
+    lazy = """
+    import sys, pandas as pd
+    frame = pd.read_csv(sys.argv[1] + "/inputs.csv")
+    if len(frame) <= 3:  # writes for the sample, not for the hidden inputs
+        frame.assign(label="cat")[["id", "label"]].to_csv(sys.argv[2] + "/predictions.csv", index=False)
+    print("done")
+    """
+    submission = submit(code_competition, coder, {"main.py": lazy})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "no_predictions"
+    assert "predictions.csv" in submission.error_message
+
+
+def test_predictions_of_the_wrong_shape_fail_as_bad_predictions(code_competition, coder):
+    submission = submit(code_competition, coder, {"model.py": "def predict(X):\n    return ['cat']\n"})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "bad_predictions"
+
+
+def test_predictions_the_engine_refuses_fail_without_quoting_them_to_the_participant(code_competition, coder):
+    # The ids hold a hidden feature: the engine's message about unknown ids would quote them.
+    smuggler = """
+    import sys, pandas as pd
+    frame = pd.read_csv(sys.argv[1] + "/inputs.csv")
+    ids = [f"SECRET{value}" for value in frame["feature"]]
+    pd.DataFrame({"id": ids, "label": "cat"}).to_csv(sys.argv[2] + "/predictions.csv", index=False)
+    """
+    submission = submit(code_competition, coder, {"main.py": smuggler})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert submission.error_code == "bad_predictions"
+    assert "SECRET" not in submission.error_message
+    assert "SECRET" in submission.host_error_detail
+
+
+def test_a_rescore_scores_the_stored_predictions_again_without_running_the_code(
+    code_competition, coder, host
+):
+    from scoring import rescoring
+    from tests.factories import LABEL_SOLUTION
+
+    submission = submit(code_competition, coder, {"model.py": MODE_MODEL})
+    assert services.score_submission(submission.pk) == "scored"
+    ran_at = {run.inputs: run.finished_at for run in CodeRun.objects.filter(submission=submission)}
+    # id 4 (the one public row the model gets right, bird) becomes cat.
+    corrected = LABEL_SOLUTION.replace("4,bird,Public", "4,cat,Public")
+
+    rescore = rescoring.start_rescore(
+        competition=code_competition, user=host, solution=io.BytesIO(corrected.encode()), reason="Fixed id 4"
+    )
+    while rescoring.continue_rescore(rescore.pk) == "continuing":
+        pass
+
+    submission.refresh_from_db()
+    assert submission.public_score == 0.0
+    assert {run.inputs: run.finished_at for run in CodeRun.objects.filter(submission=submission)} == ran_at
+
+
+def test_a_host_ingestion_program_runs_in_codabench_layout_instead_of_the_default(
+    code_competition, coder, host
+):
+    from competitions.phases import pairs_of
+    from submissions.code import set_code_inputs
+
+    # Calls the participant's `solve(rows)` with the input rows and writes the predictions itself.
+    program = """
+    import csv, os, sys
+    sys.path.insert(0, sys.argv[2])
+    from solution import solve
+    assert os.getcwd() == "/app/program"
+    open("/app/shared/note", "w").write("shared is writable")
+    rows = list(csv.DictReader(open(os.path.join(sys.argv[1], "inputs.csv"))))
+    with open(os.path.join(sys.argv[3], "predictions.csv"), "w") as out:
+        out.write("id,label\\n" + "".join(f"{row['id']},{solve(row)}\\n" for row in rows))
+    """
+    [pair] = pairs_of(code_competition)
+    set_code_inputs(
+        competition=code_competition,
+        user=host,
+        pair=pair,
+        accepts="code",
+        ingestion_program=(
+            "ingestion.zip",
+            io.BytesIO(
+                code_zip(
+                    {
+                        "metadata.yaml": "command: python3 $program/ingest.py $input $submission_program $output\n",
+                        "ingest.py": program,
+                    }
+                )
+            ),
+        ),
+    )
+    submission = submit(
+        code_competition, coder, {"main.py": "", "solution.py": "def solve(row):\n    return 'cat'\n"}
+    )
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(2 / 4)
+
+
+def test_a_code_submission_carried_into_the_next_phase_runs_again_on_its_inputs(
+    competition, host, participant
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from competitions.models import Phase
+    from submissions.carry_over import carry_over_started_phases
+    from submissions.code import set_code_inputs
+    from submissions.services import select_final
+    from tests.code.conftest import SAMPLE_CSV
+    from tests.factories import TEST_CSV, joined
+    from tests.submissions.test_phase_intake import two_phases
+
+    pairs = two_phases(competition, host, carry_over="finals")
+    for pair in pairs.values():
+        set_code_inputs(
+            competition=competition,
+            user=host,
+            pair=pair,
+            accepts="code",
+            hidden_inputs=("test.csv", io.BytesIO(TEST_CSV.encode())),
+            sample_inputs=("sample.csv", io.BytesIO(SAMPLE_CSV.encode())),
+        )
+    joined(competition, participant)
+    original = submit(competition, participant, {"model.py": MODE_MODEL})
+    assert services.score_submission(original.pk) == "scored"
+    select_final(submission=Submission.objects.get(pk=original.pk), user=participant, selected=True)
+    Phase.objects.filter(pk=pairs["Final"].phase_id).update(start_at=timezone.now() - timedelta(minutes=1))
+    Phase.objects.filter(pk=pairs["Development"].phase_id).update(
+        end_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert carry_over_started_phases() == 1
+
+    copy = Submission.objects.get(carried_over_from=original)
+    assert (copy.kind, copy.predictions_key) == ("code", "")
+    assert services.score_submission(copy.pk) == "scored"
+    copy.refresh_from_db()
+    original.refresh_from_db()
+    assert copy.predictions_key not in ("", original.predictions_key)
+    assert set(runs_of(copy)) == {"sample", "hidden"}
+
+
+def test_a_host_test_submission_of_code_runs_and_is_scored_off_the_boards(code_competition, host):
+    from submissions.host_tests import create_host_test
+
+    test = create_host_test(
+        competition=code_competition,
+        user=host,
+        file_name="model.zip",
+        stream=io.BytesIO(code_zip({"model.py": MODE_MODEL})),
+    )
+
+    assert services.score_submission(test.pk) == "scored"
+
+    test = Submission.with_host_tests.get(pk=test.pk)
+    assert (test.kind, test.is_host_test, test.public_score) == ("code", True, pytest.approx(1 / 4))
+    assert set(runs_of(test)) == {"sample", "hidden"}

@@ -1,0 +1,123 @@
+"""The pages of code submissions: the upload form of a track that takes code, a submission's runs (the
+hidden run's logs for the host only), and the Host tab's form for a track's inputs."""
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from competitions.phases import pairs_of
+from submissions.models import CodeRun
+from submissions.services import create_submission
+from tests.code.conftest import MODE_MODEL, SAMPLE_CSV, code_zip
+from tests.factories import PASSWORD, TEST_CSV
+
+
+def logged_in(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def ran(code_competition, coder):
+    """A code submission whose sample run printed its logs and whose hidden run crashed printing a row."""
+    submission, _ = create_submission(
+        competition=code_competition,
+        user=coder,
+        file_name="model.zip",
+        stream=io.BytesIO(code_zip({"model.py": MODE_MODEL})),
+    )
+    now = timezone.now()
+    for inputs, stdout, failure in (("sample", "SAMPLE-LOG", ""), ("hidden", "HIDDEN-ROW 3,2.0", "crashed")):
+        CodeRun.objects.create(
+            submission=submission,
+            inputs=inputs,
+            status="failed" if failure else "succeeded",
+            failure=failure,
+            exit_code=1 if failure else 0,
+            stdout=stdout,
+            stderr="Traceback" if failure else "",
+            wall_seconds=1.5,
+            started_at=now,
+            finished_at=now,
+        )
+    return submission
+
+
+def test_the_upload_form_of_a_track_that_takes_code_asks_for_a_zip(client, code_competition, coder):
+    page = (
+        logged_in(client, coder).get(f"/competitions/{code_competition.slug}/submissions/").content.decode()
+    )
+
+    assert "Submit code" in page
+    assert '<label for="submission-file">Code zip</label>' in page
+    assert 'accept=".zip,application/zip"' in page
+
+
+def test_the_participant_reads_the_sample_logs_and_only_the_category_of_the_hidden_run(client, ran, coder):
+    page = logged_in(client, coder).get(f"/competitions/animals/submissions/{ran.pk}/runs/").content.decode()
+
+    assert "SAMPLE-LOG" in page
+    assert "HIDDEN-ROW" not in page
+    assert "<strong>crashed</strong>" in page
+    assert "The logs of the run on the hidden inputs are not shown" in page
+
+
+def test_the_host_reads_the_hidden_run_logs(client, ran, host):
+    page = logged_in(client, host).get(f"/competitions/animals/submissions/{ran.pk}/runs/").content.decode()
+
+    assert "HIDDEN-ROW 3,2.0" in page
+    assert "SAMPLE-LOG" in page
+
+
+def test_another_participant_cannot_open_the_runs(client, ran, other_participant):
+    response = logged_in(client, other_participant).get(f"/competitions/animals/submissions/{ran.pk}/runs/")
+
+    assert response.status_code == 404
+
+
+def test_the_submissions_table_links_a_code_submission_to_its_runs(client, ran, coder):
+    page = logged_in(client, coder).get("/competitions/animals/submissions/").content.decode()
+
+    assert f'href="/competitions/animals/submissions/{ran.pk}/runs/"' in page
+
+
+def test_the_host_sets_a_track_to_take_code_from_the_host_tab(client, competition, host):
+    hidden = io.BytesIO(TEST_CSV.encode())
+    hidden.name = "test.csv"
+    sample = io.BytesIO(SAMPLE_CSV.encode())
+    sample.name = "sample.csv"
+
+    response = logged_in(client, host).post(
+        "/competitions/animals/host/phases/1/tracks/main/code/",
+        {"accepts": "both", "hidden_inputs": hidden, "sample_inputs": sample},
+        follow=True,
+    )
+
+    [pair] = pairs_of(type(competition).objects.get(pk=competition.pk))
+    assert (pair.accepts, bool(pair.code_inputs_key), bool(pair.sample_inputs_key)) == ("both", True, True)
+    assert "Phase 1 / Main track: takes result files or code." in response.content.decode()
+
+
+def test_the_host_tab_names_the_field_of_a_refusal(client, competition, host):
+    hidden = io.BytesIO(b"id,feature,label\n1,0.5,cat\n")
+    hidden.name = "test.csv"
+
+    response = logged_in(client, host).post(
+        "/competitions/animals/host/phases/1/tracks/main/code/",
+        {"accepts": "code", "hidden_inputs": hidden},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "hidden inputs: &#x27;test.csv&#x27; holds the target column(s) label" in page
+    [pair] = pairs_of(type(competition).objects.get(pk=competition.pk))
+    assert pair.accepts == "files"
+
+
+def test_a_participant_cannot_post_the_host_form(client, competition, participant):
+    response = logged_in(client, participant).post(
+        "/competitions/animals/host/phases/1/tracks/main/code/", {"accepts": "code"}
+    )
+
+    assert response.status_code == 403
