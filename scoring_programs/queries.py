@@ -5,25 +5,22 @@ from __future__ import annotations
 
 from accounts.models import User
 from competitions.models import Competition, PhaseTrack
-from competitions.queries import can_review
-from config.errors import NotAllowed, NotFound
+from competitions.queries import require_reviewer
+from config.errors import NotFound
 from scoring_programs.models import ProgramRun, ScoringProgram
 
-
-def require_reviewer(user: User, competition: Competition) -> None:
-    if not can_review(user, competition):
-        raise NotAllowed("Only the competition's host, co-hosts and reviewers can see its scoring program.")
+SEES_PROGRAM = "see its scoring program"
 
 
 def program_for(user: User, competition: Competition, pair: PhaseTrack) -> ScoringProgram | None:
     """The pair's program as its host sees it, or None when the pair is scored by its metric."""
-    require_reviewer(user, competition)
+    require_reviewer(user, competition, SEES_PROGRAM)
     return ScoringProgram.objects.filter(phase_track=pair).first()
 
 
 def program_run_for(user: User, competition: Competition, run_id: int) -> ProgramRun:
     """One run of one of the competition's programs, with its logs (the reference a participant is given)."""
-    require_reviewer(user, competition)
+    require_reviewer(user, competition, SEES_PROGRAM)
     run = (
         ProgramRun.objects.filter(pk=run_id, program__phase_track__competition=competition)
         .select_related("program__phase_track__phase", "program__phase_track__track")
@@ -38,5 +35,5 @@ def recent_scoring_runs(
     user: User, competition: Competition, program: ScoringProgram, limit: int = 20
 ) -> list[ProgramRun]:
     """The program's latest runs on submissions, newest first, for the host's page."""
-    require_reviewer(user, competition)
+    require_reviewer(user, competition, SEES_PROGRAM)
     return list(program.runs.filter(purpose=ProgramRun.Purpose.SCORING).select_related("submission")[:limit])

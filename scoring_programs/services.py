@@ -19,8 +19,7 @@ from competitions.errors import CompetitionError
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, PhaseTrack
 from competitions.phase_setup import forget_pairs
 from competitions.phases import scoring_setup
-from competitions.queries import can_manage
-from config.errors import NotAllowed
+from competitions.queries import require_manager
 from datasets.storage import private_storage, public_storage, store
 from execution.archives import BadArchive, extract_zip
 from execution.runtimes import RuntimeUnavailable
@@ -31,10 +30,7 @@ from scoring_programs.errors import ProgramRefused
 from scoring_programs.models import ProgramRun, ScoringProgram
 from scoring_programs.runs import Inputs, SubmissionUnreadable, execute, finish
 
-
-def require_manager(user: User, competition: Competition) -> None:
-    if not can_manage(user, competition):
-        raise NotAllowed("Only the competition's host or a co-host can set its scoring program.")
+SETS_PROGRAM = "set its scoring program"
 
 
 def require_no_scores(pair: PhaseTrack) -> None:
@@ -74,7 +70,7 @@ def set_scoring_program(
 ) -> ScoringProgram:
     """Check and store a program for the pair, map its scores to the pair's columns, and queue its dry run
     on the sample submission; the pair is scored by it from now on."""
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PROGRAM)
     require_no_scores(pair)
     parsed = read_program(archive, file_name=archive_name or "program.zip", max_bytes=program_cap())
     checked_columns = check_columns(columns)
@@ -119,7 +115,7 @@ def set_scoring_program(
 
 def delete_scoring_program(*, competition: Competition, user: User, pair: PhaseTrack) -> None:
     """Score the pair with its catalogue metric again."""
-    require_manager(user, competition)
+    require_manager(user, competition, SETS_PROGRAM)
     require_no_scores(pair)
     with transaction.atomic():
         deleted, _ = ScoringProgram.objects.filter(phase_track=pair).delete()

@@ -7,15 +7,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from competitions.phases import board_pair, pairs_of
-from competitions.queries import can_manage, competition_for
+from competitions.queries import can_manage, competition_for, require_manager
 from competitions.views import competition_context
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.forms import ProgramForm
 from scoring_programs.queries import program_for, program_run_for, recent_scoring_runs
 from scoring_programs.services import (
+    SETS_PROGRAM,
     delete_scoring_program,
     latest_dry_run,
-    require_manager,
     set_scoring_program,
 )
 
@@ -34,7 +34,7 @@ def host_program(request, slug):
     program = program_for(request.user, competition, pair)
     form, refusal = ProgramForm(), None
     if request.method == "POST":
-        require_manager(request.user, competition)
+        require_manager(request.user, competition, SETS_PROGRAM)
         if request.POST.get("action") == "delete":
             try:
                 delete_scoring_program(competition=competition, user=request.user, pair=pair)

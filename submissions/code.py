@@ -17,8 +17,8 @@ from django.db import transaction
 from accounts.models import User
 from competitions import locks
 from competitions.models import Competition, PhaseTrack
-from competitions.phase_setup import require_manager
 from competitions.phases import scoring_setup
+from competitions.queries import require_manager
 from config.errors import DomainError
 from datasets.storage import private_storage, store, stream_size
 from execution.archives import BadArchive, extract_zip
@@ -202,7 +202,7 @@ def set_code_inputs(
     solution). A pair that takes code needs hidden inputs; the sample inputs are optional (without them
     the participant gets no run whose logs they can read). A host's ingestion program replaces Podium's
     default one (`default_ingestion=True` goes back to it)."""
-    require_manager(user, competition)
+    require_manager(user, competition, "set what its tracks take and their inputs")
     if accepts not in PhaseTrack.Accepts.values:
         raise input_error(
             "accepts", f"'{accepts}' is not one of {', '.join(PhaseTrack.Accepts.values)}.", "invalid_accepts"
