@@ -35,15 +35,21 @@ def is_code_upload(file_name: str) -> bool:
     return file_name.lower().endswith(".zip")
 
 
+def is_code_for(pair: PhaseTrack, file_name: str) -> bool:
+    """A zip is code, except where the pair takes only files and a host's program scores them: there it is
+    a result zip the program reads (docs/scoring-programs.md)."""
+    return is_code_upload(file_name) and (pair.takes_code or not pair.program_fingerprint)
+
+
 def check_accepts(pair: PhaseTrack, file_name: str) -> None:
     """Refuse code where the phase and track take files, and files where it takes code only."""
     where = f"{pair.phase.name} / {pair.track.name}"
-    if is_code_upload(file_name) and not pair.takes_code:
+    if is_code_for(pair, file_name) and not pair.takes_code:
         raise CodeRefused(
             f"{where} takes prediction files (.csv), not code: '{file_name}' is a zip.",
             code="code_not_accepted",
         )
-    if not is_code_upload(file_name) and not pair.takes_files:
+    if not is_code_for(pair, file_name) and not pair.takes_files:
         raise CodeRefused(
             f"{where} takes code only: upload a .zip holding a model.py, a main.py or a metadata file, "
             f"not '{file_name}'.",

@@ -103,7 +103,7 @@ def check_upload_for(pair: PhaseTrack, file_name: str, stream: IO[bytes]) -> str
     """Check an upload against what the phase and track takes (a prediction file, code, or either); returns
     the submission's kind."""
     code.check_accepts(pair, file_name)
-    if code.is_code_upload(file_name):
+    if code.is_code_for(pair, file_name):
         code.check_code_zip(file_name, stream)
         return Submission.Kind.CODE
     check_upload(file_name, stream, any_format=bool(pair.program_fingerprint))
@@ -133,8 +133,9 @@ def check_before_upload(*, competition: Competition, file_name: str, size: int, 
     A code zip is checked whole by the upload (its entry point, its paths); here only whether the current
     phase's default track takes code. In a phase where a host's program scores a track, the program reads
     what it likes: only the size counts."""
-    if code.is_code_upload(file_name):
-        code.check_accepts(submission_pair(competition), file_name)
+    pair = submission_pair(competition)
+    if code.is_code_for(pair, file_name):
+        code.check_accepts(pair, file_name)
         return
     if program_scored_now(competition):
         check_file(file_name, size, head, any_format=True)

@@ -112,7 +112,7 @@ def test_a_zip_over_the_unpacked_limit_is_refused(code_competition, coder, setti
         upload(code_competition, coder, "model.zip", big)
 
     assert refused.value.code == "bad_zip"
-    assert "unpacks to more than 1048576 bytes" in refused.value.message
+    assert "more than the limit of 1048576" in refused.value.message
 
 
 def test_a_zip_over_the_upload_limit_is_refused(code_competition, coder, settings):
