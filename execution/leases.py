@@ -8,28 +8,19 @@ the current holder may write the result, so a run that was taken over is never w
 """
 
 import logging
-import os
-import socket
-import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager as ContextManager
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.leases import new_holder as new_holder  # re-exported: callers take holders from here
+from config.leases import renewed_while_running
 from execution.models import SandboxRun
 
 logger = logging.getLogger(__name__)
 Status = SandboxRun.Status
-
-
-def new_holder() -> str:
-    """A name for one attempt at a run: the machine, the process and a random part."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 def lease_length() -> timedelta:
@@ -68,29 +59,11 @@ def renew(run_id: int, holder: str) -> bool:
     return renewed == 1
 
 
-@contextmanager
-def kept_alive(run_id: int, holder: str) -> Iterator[None]:
+def kept_alive(run_id: int, holder: str) -> ContextManager[None]:
     """Renew the lease from a background thread, a third of its length apart, for as long as the block runs
     (a run lasts up to PODIUM_SANDBOX_WALL_SECONDS, far longer than one lease)."""
-    stop = threading.Event()
-    interval = settings.PODIUM_SANDBOX_LEASE / 3
-
-    def renew_until_stopped() -> None:
-        try:
-            while not stop.wait(interval):
-                try:
-                    if not renew(run_id, holder):
-                        return  # taken over: nothing more to renew
-                except Exception:  # a database blink: try again at the next beat, with a fresh connection
-                    logger.warning("Could not renew the lease on sandbox run %s", run_id, exc_info=True)
-                    connection.close()
-        finally:
-            connection.close()  # this thread's own connection
-
-    renewer = threading.Thread(target=renew_until_stopped, name=f"sandbox-lease-{run_id}", daemon=True)
-    renewer.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        renewer.join()
+    return renewed_while_running(
+        lambda: renew(run_id, holder),
+        interval=settings.PODIUM_SANDBOX_LEASE / 3,
+        name=f"sandbox run {run_id}",
+    )

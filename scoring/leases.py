@@ -9,28 +9,19 @@ with a message that says so.
 """
 
 import logging
-import os
-import socket
-import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager as ContextManager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
+from config.leases import new_holder as new_holder  # re-exported: callers take holders from here
+from config.leases import renewed_while_running
 from submissions.models import Submission
 
 logger = logging.getLogger(__name__)
 Status = Submission.Status
-
-
-def new_holder() -> str:
-    """A name for one scoring attempt: the machine, the process and a random part."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 def lease_length() -> timedelta:
@@ -69,32 +60,14 @@ def renew(submission_id: int, holder: str) -> bool:
     return renewed == 1
 
 
-@contextmanager
-def kept_alive(submission_id: int, holder: str) -> Iterator[None]:
+def kept_alive(submission_id: int, holder: str) -> ContextManager[None]:
     """Renew the lease from a background thread, a third of its length apart, for as long as the block
     runs (scoring a large file takes longer than one lease)."""
-    stop = threading.Event()
-    interval = settings.PODIUM_SCORING_LEASE / 3
-
-    def renew_until_stopped() -> None:
-        try:
-            while not stop.wait(interval):
-                try:
-                    if not renew(submission_id, holder):
-                        return  # taken over: nothing more to renew
-                except Exception:  # a database blink: try again at the next beat, with a fresh connection
-                    logger.warning("Could not renew the lease on submission %s", submission_id, exc_info=True)
-                    connection.close()
-        finally:
-            connection.close()  # this thread's own connection
-
-    renewer = threading.Thread(target=renew_until_stopped, name=f"lease-{submission_id}", daemon=True)
-    renewer.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        renewer.join()
+    return renewed_while_running(
+        lambda: renew(submission_id, holder),
+        interval=settings.PODIUM_SCORING_LEASE / 3,
+        name=f"submission {submission_id}",
+    )
 
 
 def crashes_of(submission: Submission) -> int:
