@@ -92,6 +92,18 @@ def check_score_columns(given: object, *, metric: str, metric_params: Mapping | 
     return checked
 
 
+def label_problem(label: str) -> str | None:
+    """What is wrong with a column's (stripped) label as a board heading, or None: the one rule for catalogue
+    columns and a scoring program's columns."""
+    if len(label) > LONGEST_LABEL:
+        return f"write at most {LONGEST_LABEL} characters."
+    if not LABEL_PATTERN.fullmatch(label):
+        return f"{label!r} must start with a letter or digit and hold only letters, digits, spaces and . ( ) @ % / + -."
+    if label.casefold() in RESERVED_LABELS:
+        return f"{label!r} is a heading the board already has; choose another."
+    return None
+
+
 def check_column(number: int, raw: object, primary: engine.Metric, primary_params: dict) -> ScoreColumnSetup:
     if not isinstance(raw, Mapping):
         raise column_error(number, "column", "must be an object with a label and a metric.")
@@ -102,16 +114,8 @@ def check_column(number: int, raw: object, primary: engine.Metric, primary_param
     if not isinstance(label, str) or not label.strip():
         raise column_error(number, "label", "a column needs a label, the heading the boards show.")
     label = label.strip()
-    if len(label) > LONGEST_LABEL:
-        raise column_error(number, "label", f"write at most {LONGEST_LABEL} characters.")
-    if not LABEL_PATTERN.fullmatch(label):
-        raise column_error(
-            number,
-            "label",
-            f"{label!r} must start with a letter or digit and hold only letters, digits, spaces and . ( ) @ % / + -.",
-        )
-    if label.casefold() in RESERVED_LABELS:
-        raise column_error(number, "label", f"{label!r} is a heading the board already has; choose another.")
+    if problem := label_problem(label):
+        raise column_error(number, "label", problem)
     metric_key = raw.get("metric")
     metric = engine.METRICS.get(metric_key) if isinstance(metric_key, str) else None
     if metric is None:

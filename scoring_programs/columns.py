@@ -9,11 +9,9 @@ from django.conf import settings
 
 from competitions.score_columns import (
     DEFAULT_PRECISION,
-    LABEL_PATTERN,
-    LONGEST_LABEL,
     MAX_COLUMNS,
     MAX_PRECISION,
-    RESERVED_LABELS,
+    label_problem,
 )
 from scoring_programs.errors import ProgramRefused
 
@@ -87,17 +85,8 @@ def check_column(number: int, raw: object) -> dict:
     if not isinstance(label, str):
         raise column_error(number, "label", "must be text.")
     label = label.strip()
-    if len(label) > LONGEST_LABEL:
-        raise column_error(number, "label", f"write at most {LONGEST_LABEL} characters.")
-    if not LABEL_PATTERN.fullmatch(label):
-        raise column_error(
-            number,
-            "label",
-            f"{label!r} must start with a letter or digit and hold only letters, digits, spaces and "
-            ". ( ) @ % / + -.",
-        )
-    if label.casefold() in RESERVED_LABELS:
-        raise column_error(number, "label", f"{label!r} is a heading the board already has; choose another.")
+    if problem := label_problem(label):
+        raise column_error(number, "label", problem)
     direction = raw.get("direction", "higher")
     if direction not in DIRECTIONS:
         raise column_error(
