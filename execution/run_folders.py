@@ -20,13 +20,17 @@ PREFIX = "podium-sandbox-"
 
 def process_start(pid: int) -> str | None:
     """When the process started, in clock ticks since boot (/proc/PID/stat's 22nd field); None if there is
-    no such process."""
+    no such process, or only its zombie (a killed worker whose parent has not reaped it yet: it runs
+    nothing and will never remove its folder)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     # The command name (2nd field) is in parentheses and may hold spaces: count from after its end.
-    return stat[stat.rindex(")") + 2 :].split()[19]
+    fields = stat[stat.rindex(")") + 2 :].split()
+    if fields[0] in ("Z", "X"):  # the state: zombie, or dead
+        return None
+    return fields[19]
 
 
 def make_run_folder(parent: Path | None = None) -> Path:

@@ -59,6 +59,27 @@ def test_the_folder_of_a_run_whose_worker_was_killed_is_removed_and_a_live_one_k
     assert live_folder.is_dir()
 
 
+def test_a_killed_worker_not_yet_reaped_counts_as_gone(tmp_path):
+    """A worker killed while its parent does not reap it stays a zombie with its pid and start time; it runs
+    nothing, so its folder is removed (CI found one left when the test process itself held the zombie)."""
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(600)"], stdout=subprocess.DEVNULL
+    )
+    start = process_start(worker.pid)
+    folder = tmp_path / f"podium-sandbox-{worker.pid}-{start}-abc"
+    folder.mkdir()
+    try:
+        assert remove_dead_run_folders(tmp_path) == []  # alive: kept
+        os.kill(worker.pid, signal.SIGKILL)
+        wait_for(lambda: process_start(worker.pid) is None, 30, "the killed process to become a zombie")
+        assert os.path.exists(f"/proc/{worker.pid}")  # not reaped yet: a zombie
+
+        assert remove_dead_run_folders(tmp_path) == [folder]
+    finally:
+        worker.kill()
+        worker.wait()
+
+
 def test_folders_of_other_names_are_left_alone(tmp_path):
     for name in ("podium-sandbox-notapid", "podium-sandbox-1", "something-else"):
         (tmp_path / name).mkdir()
@@ -74,8 +95,9 @@ def test_folders_of_other_names_are_left_alone(tmp_path):
 @pytest.mark.django_db
 def test_the_sweeper_removes_the_folders_of_dead_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    ended = subprocess.Popen(["/bin/true"])  # gone by the sweep
+    ended = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])  # gone by the sweep
     start = process_start(ended.pid)
+    ended.kill()
     ended.wait()
     dead_folder = tmp_path / f"podium-sandbox-{ended.pid}-{start}-abcd1234"
     (dead_folder / "program").mkdir(parents=True)
