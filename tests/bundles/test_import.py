@@ -116,7 +116,7 @@ def test_the_page_imports_and_shows_the_report(client, host, upload):
     assert answer.url == reverse("bundles:report", args=[imported.pk])
     page = client.get(answer.url).content.decode()
     assert "Podium competitions have no logo." in page
-    assert "it runs once host scoring programs are enabled" in page
+    assert "the scoring program is attached, scoring the columns Accuracy, Duration" in page
     assert imported.competition.title in page
 
 

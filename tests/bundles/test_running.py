@@ -2,8 +2,8 @@
 task's programs and data, the dry run passes on the bundle's solution, the host publishes, and a
 participant's result zip or code zip is scored by the bundle's own scoring program."""
 
+import hashlib
 import io
-import random
 
 import pytest
 
@@ -44,6 +44,10 @@ def bubblewrap():
 def imported(host, spec_and_files):
     spec, files = spec_and_files
     return import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
+
+
+def incompressible(size):
+    return b"".join(hashlib.sha256(str(n).encode()).digest() for n in range(size // 32))
 
 
 def run_dry_runs(imported_bundle):
@@ -190,7 +194,7 @@ def test_a_bundle_without_a_result_solution_says_there_is_nothing_to_dry_run(hos
 def test_a_program_the_bundle_cannot_attach_leaves_publishing_refused(host, settings):
     settings.PODIUM_SANDBOX_INPUT_MB = 1
     spec, files = running_tasks()
-    files["flipped.zip"] = zipped({"truth.csv": "id,label\n", "big.bin": random.Random(7).randbytes(2**21)})
+    files["flipped.zip"] = zipped({"truth.csv": "id,label\n", "big.bin": incompressible(2**21)})
     imported_bundle = imported(host, (spec, files))
     [line] = [line for line in imported_bundle.report if line["status"] == "not attached"]
     assert line["subject"] == "phase 'Development' / track 'Flipped'"
