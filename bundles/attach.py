@@ -132,8 +132,9 @@ def attach_pair(
                 "not attached",
                 subject,
                 "no dry run: the bundle has no result solution for this task to run the program on. Add a "
-                "sample_submission.csv to the competition's data (or a result solution to the bundle) and run "
-                "the dry run from the Host tab; publishing waits until it passes.",
+                "sample_submission.csv (a result the program reads) to the competition's data and upload the "
+                "program again on the Host tab's scoring program page, which dry-runs it, or import the bundle "
+                "with a result solution; publishing waits until a dry run passes.",
             )
         )
     lines.extend(attach_code(imported, pair, files, subject))
