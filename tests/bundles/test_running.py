@@ -27,6 +27,7 @@ from tests.bundles.builders import (
     running_result,
     running_tasks,
     running_two_phases,
+    several_tasks_two_phases,
     version_1_5,
     zipped,
 )
@@ -232,3 +233,11 @@ def test_a_zip_that_is_not_a_zip_is_refused_as_code_on_a_track_taking_both(host,
     with pytest.raises(DomainError) as refused:
         submit(competition, participant, "broken.zip", b"plain text")
     assert (refused.value.code, refused.value.message) == ("not_zip", "'broken.zip' is not a zip file.")
+
+
+def test_a_phase_that_does_not_list_a_task_runs_the_tasks_programs(host):
+    imported_bundle = imported(host, several_tasks_two_phases())
+    borrowed = [line for line in imported_bundle.report if "does not list this task" in line["detail"]]
+    assert [line["subject"] for line in borrowed] == ["phase 'Final' / track 'Labels'"]
+    assert borrowed[0]["detail"].endswith("it is scored as in phase 1, by the task's own programs.")
+    assert ScoringProgram.objects.filter(phase_track__competition=imported_bundle.competition).count() == 4
