@@ -51,7 +51,7 @@ def has_entry_point(stream: IO[bytes]) -> bool:
     so the code checks refuse it by name."""
     try:
         with zipfile.ZipFile(stream) as archive:
-            top = {name.split("/", 1)[0] for name in archive.namelist() if name.count("/") == 0}
+            top = {name for name in archive.namelist() if "/" not in name}
     except (zipfile.BadZipFile, OSError, ValueError):
         return True
     finally:
