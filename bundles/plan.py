@@ -74,7 +74,7 @@ class PairPlanned:
 class ReportLine:
     """One line of the report the host reads: what became of a part of the bundle, and why."""
 
-    status: str  # "mapped", "stored" or "dropped"
+    status: str  # "mapped", "stored", "attached", "not attached" or "dropped"
     subject: str  # the key in competition.yaml (`phases[0]`, `docker_image`)
     detail: str
 

@@ -11,7 +11,7 @@ class BundleUploadSerializer(serializers.Serializer):
 
 
 class ReportLineSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["mapped", "stored", "dropped"])
+    status = serializers.ChoiceField(choices=["mapped", "stored", "attached", "not attached", "dropped"])
     subject = serializers.CharField(help_text="The key or file of the bundle.")
     detail = serializers.CharField(help_text="What it became on Podium, or why it was dropped.")
 

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from accounts.models import User
 from bundles.archive import BUNDLE_NAME, Budget, UnpackedBundle, bundle_limits, unpack_bundle, zip_folder
+from bundles.attach import attach_imported
 from bundles.errors import BadBundleArchive, BundleError, Problem
 from bundles.models import BundleImport
 from bundles.plan import BundlePlan
@@ -37,13 +38,14 @@ from datasets.storage import private_storage, store, stream_size
 VERSION_2 = (2, "2", 2.0)
 VERSION_1_5 = (None, 1.5, "1.5")
 STORED_DETAIL = {
-    "scoring_program": "the scoring program, stored privately; it runs once host scoring programs are enabled "
-    "and attached to this phase and track.",
-    "ingestion_program": "the ingestion program, stored privately; it runs once code submissions are enabled "
-    "and attached to this phase and track.",
+    "scoring_program": "the scoring program, stored privately and attached to this phase and track with the "
+    "leaderboard's columns.",
+    "ingestion_program": "the ingestion program, stored privately and attached to this phase and track: it "
+    "runs participants' code on the input data.",
     "reference_data": "the reference data, stored privately (participants never see it); the scoring program "
-    "reads it once attached.",
-    "input_data": "the input data, stored privately; the ingestion program reads it once attached.",
+    "reads it in /app/input/ref.",
+    "input_data": "the input data, stored privately (participants never see it); participants' code runs on "
+    "it in /app/input_data.",
 }
 
 
@@ -110,7 +112,7 @@ def note_stored(plan: BundlePlan) -> None:
     plan.note(
         "stored",
         "leaderboards",
-        "the columns are kept with the import: the boards show them once the scoring programs are attached.",
+        "the columns are the scoring programs' columns on every phase and track's board; the first ranks.",
     )
     plan.stored_paths = sorted(set(paths))
 
@@ -124,7 +126,8 @@ def inspect_bundle(*, upload: IO[bytes] | Any) -> BundlePlan:
 
 def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> BundleImport:
     """Make a draft competition from the bundle (nothing is published until the host publishes it), keeping
-    its programs and data privately and the plan with them. Files are stored before the transaction (copying
+    its programs and data privately and the plan with them, then attach the programs to the draft's phases
+    and tracks (bundles.attach) and queue their dry runs. Files are stored before the transaction (copying
     must not hold the database's write lock) and removed again if the competition cannot be made."""
     with working_folder() as folder:
         plan, bundle = read_bundle(upload, Path(folder))
@@ -135,7 +138,7 @@ def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> Bun
             with transaction.atomic():
                 data_version = record_public_data(host, plan, prepared)
                 competition = create_unscored_draft(host=host, draft=draft_of(plan, data_version))
-                return BundleImport.objects.create(
+                imported = BundleImport.objects.create(
                     host=host,
                     competition=competition,
                     file_name=file_name[:255],
@@ -150,6 +153,9 @@ def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> Bun
                 [item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else []
             )
             raise
+    imported.report = imported.report + attach_imported(imported)
+    imported.save(update_fields=["report"])
+    return imported
 
 
 def pair_attachments(plan: BundlePlan, stored: dict[str, dict]) -> list[dict]:

@@ -281,8 +281,8 @@ def publish_competition(*, competition: Competition, user: User) -> Competition:
         raise CompetitionError("This competition is already published.", code="already_published")
     if not competition.metric and not competition.phase_tracks.exclude(program_fingerprint="").exists():
         raise CompetitionError(
-            "This competition has nothing to score submissions with yet (an imported bundle's scoring programs "
-            "are stored, not yet attached): set its scoring before publishing.",
+            "This competition has nothing to score submissions with yet (an imported bundle whose scoring "
+            "programs could not be attached): set its scoring before publishing.",
             code="no_scoring",
         )
     signals.publishing.send(sender=Competition, competition=competition)

@@ -3,7 +3,7 @@
 Everything a run reads comes from the storage (a sandbox worker shares no disk with the web server): the
 program's zip, the pair's solution and the host's reference files into /app/input/ref, the submission into
 /app/input/res (a zip unpacked, any other file under its own name). The program writes /app/output; its
-scores.json gives one value per column.
+scores.json (or a version 1.5 program's scores.txt) gives one value per column.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from scoring_programs.archive import INPUT_DIR, OUTPUT_DIR, PROGRAM_DIR, SHARED_
 from scoring_programs.models import ProgramRun, ScoringProgram
 
 SCORES_FILE = "scores.json"
+# What CodaLab's and Codabench's version 1.5 programs write instead: one "key: value" line per score.
+SCORES_TEXT = "scores.txt"
 KILLED = {
     "wall_clock": "it ran past its wall-clock limit of {wall} s and was stopped",
     "cpu": "it used its {cpu} CPU seconds and was stopped",
@@ -162,11 +164,32 @@ def ended_badly(result: RunResult, program: ScoringProgram) -> str:
 
 
 def scores_from(files: dict[str, bytes], columns: list[dict]) -> dict[str, float]:
-    """Each column's value by label from the program's scores.json; ScoresRefused naming the key otherwise."""
-    raw = files.get(SCORES_FILE)
+    """Each column's value by label from the program's scores.json (or, without one, its scores.txt);
+    ScoresRefused naming the file and the key otherwise."""
+    if SCORES_FILE not in files and SCORES_TEXT in files:
+        name, data = SCORES_TEXT, text_scores(files[SCORES_TEXT])
+    else:
+        name, data = SCORES_FILE, json_scores(files.get(SCORES_FILE))
+    scores: dict[str, float] = {}
+    for column in columns:
+        key = column["key"]
+        if key not in data:
+            found = ", ".join(sorted(map(str, data))[:20]) or "no keys"
+            raise ScoresRefused(f"{name} has no key '{key}' (column {column['label']}); it has {found}.")
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            shown = json.dumps(value)[:40] if name == SCORES_FILE else repr(value)[:40]
+            raise ScoresRefused(
+                f"{name}'s '{key}' (column {column['label']}) is {shown}, not a finite number."
+            )
+        scores[column["label"]] = float(value)
+    return scores
+
+
+def json_scores(raw: bytes | None) -> dict:
     if raw is None:
         raise ScoresRefused(
-            f"The scoring program wrote no {SCORES_FILE} in its output folder ({OUTPUT_DIR})."
+            f"The scoring program wrote no {SCORES_FILE} (nor {SCORES_TEXT}) in its output folder ({OUTPUT_DIR})."
         )
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -174,22 +197,30 @@ def scores_from(files: dict[str, bytes], columns: list[dict]) -> dict[str, float
         raise ScoresRefused(f"{SCORES_FILE} is not valid JSON: {error}.") from error
     if not isinstance(data, dict):
         raise ScoresRefused(f"{SCORES_FILE} must be a JSON object of column keys to numbers.")
-    scores: dict[str, float] = {}
-    for column in columns:
-        key = column["key"]
-        if key not in data:
-            found = ", ".join(sorted(map(str, data))[:20]) or "no keys"
+    return data
+
+
+def text_scores(raw: bytes) -> dict[str, float | str]:
+    """scores.txt's "key: value" lines (blank lines skipped); a value that is not a number stays text so
+    the column's check names it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScoresRefused(f"{SCORES_TEXT} is not UTF-8 text: {error}.") from error
+    data: dict[str, float | str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, colon, value = line.partition(":")
+        if not colon or not key.strip():
             raise ScoresRefused(
-                f"{SCORES_FILE} has no key '{key}' (column {column['label']}); it has {found}."
+                f"{SCORES_TEXT}, line {number}: write 'key: value', not {line.strip()[:40]!r}."
             )
-        value = data[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise ScoresRefused(
-                f"{SCORES_FILE}'s '{key}' (column {column['label']}) is {json.dumps(value)[:40]}, "
-                "not a finite number."
-            )
-        scores[column["label"]] = float(value)
-    return scores
+        try:
+            data[key.strip()] = float(value.strip())
+        except ValueError:
+            data[key.strip()] = value.strip()
+    return data
 
 
 def finish(

@@ -67,9 +67,11 @@ def set_scoring_program(
     limits: Mapping[str, object] | None = None,
     reference_name: str = "",
     reference: bytes | None = None,
+    dry_run_on: str = "",
 ) -> ScoringProgram:
     """Check and store a program for the pair, map its scores to the pair's columns, and queue its dry run
-    on the sample submission; the pair is scored by it from now on."""
+    on the sample submission (or on `dry_run_on`, a private storage key: an imported bundle's solution);
+    the pair is scored by it from now on."""
     require_manager(user, competition, SETS_PROGRAM)
     require_no_scores(pair)
     parsed = read_program(archive, file_name=archive_name or "program.zip", max_bytes=program_cap())
@@ -109,7 +111,7 @@ def set_scoring_program(
         pair.score_columns = pair_columns(checked_columns)
         pair.save(update_fields=["program_fingerprint", "program_higher_is_better", "score_columns"])
         forget_pairs(competition)
-        start_dry_run(program)
+        start_dry_run(program, sample_key=dry_run_on)
     return program
 
 
@@ -130,19 +132,21 @@ def delete_scoring_program(*, competition: Competition, user: User, pair: PhaseT
         forget_pairs(competition)
 
 
-def start_dry_run(program: ScoringProgram) -> ProgramRun:
-    """Queue a run of the program on the competition's sample submission, on the sandbox workers."""
+def start_dry_run(program: ScoringProgram, *, sample_key: str = "") -> ProgramRun:
+    """Queue a run of the program on the competition's sample submission (or the private file at
+    `sample_key`), on the sandbox workers."""
     from scoring_programs.tasks import dry_run_program
 
     run = ProgramRun.objects.create(
         program=program, program_fingerprint=program.fingerprint, purpose=ProgramRun.Purpose.DRY_RUN
     )
-    transaction.on_commit(lambda: dry_run_program.delay(run.pk))
+    transaction.on_commit(lambda: dry_run_program.delay(run.pk, sample_key))
     return run
 
 
-def execute_dry_run(run_id: int) -> None:
-    """Run a queued dry run; a second delivery of a run already taken does nothing."""
+def execute_dry_run(run_id: int, sample_key: str = "") -> None:
+    """Run a queued dry run (on the private file at `sample_key` when given); a second delivery of a run
+    already taken does nothing."""
     claimed = ProgramRun.objects.filter(pk=run_id, status=ProgramRun.Status.QUEUED).update(
         status=ProgramRun.Status.RUNNING
     )
@@ -150,9 +154,11 @@ def execute_dry_run(run_id: int) -> None:
         return
     run = ProgramRun.objects.select_related("program__phase_track__competition").get(pk=run_id)
     program = run.program
-    pair = program.phase_track
-    competition = pair.competition
-    sample = sample_submission_key(competition)
+    if sample_key:
+        inputs = Inputs(name=Path(sample_key).name, open=lambda: private_storage().open(sample_key, "rb"))
+        run_dry(run, program, inputs)
+        return
+    sample = sample_submission_key(program.phase_track.competition)
     if sample is None:
         finish(
             run,
@@ -161,8 +167,13 @@ def execute_dry_run(run_id: int) -> None:
         )
         return
     inputs = Inputs(name=SAMPLE_SUBMISSION_NAME, open=lambda: public_storage().open(sample, "rb"))
+    run_dry(run, program, inputs)
+
+
+def run_dry(run: ProgramRun, program: ScoringProgram, inputs: Inputs) -> None:
+    pair = program.phase_track
     try:
-        execute(run, program=program, setup=scoring_setup(pair, competition), submission=inputs)
+        execute(run, program=program, setup=scoring_setup(pair, pair.competition), submission=inputs)
     except (SubmissionUnreadable, SandboxUnavailable, RuntimeUnavailable, BadArchive):
         return  # recorded on the run
 

@@ -11,5 +11,5 @@ import scoring_programs.services
     soft_time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + 60,
     time_limit=settings.PODIUM_SANDBOX_WALL_SECONDS + settings.PODIUM_SANDBOX_TASK_MARGIN,
 )
-def dry_run_program(run_id: int) -> None:
-    scoring_programs.services.execute_dry_run(run_id)
+def dry_run_program(run_id: int, sample_key: str = "") -> None:
+    scoring_programs.services.execute_dry_run(run_id, sample_key)

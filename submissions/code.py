@@ -35,21 +35,39 @@ def is_code_upload(file_name: str) -> bool:
     return file_name.lower().endswith(".zip")
 
 
-def is_code_for(pair: PhaseTrack, file_name: str) -> bool:
+def is_code_for(pair: PhaseTrack, file_name: str, stream: IO[bytes] | None = None) -> bool:
     """A zip is code, except where the pair takes only files and a host's program scores them: there it is
-    a result zip the program reads (docs/scoring-programs.md)."""
-    return is_code_upload(file_name) and (pair.takes_code or not pair.program_fingerprint)
+    a result zip the program reads (docs/scoring-programs.md). Where the pair takes both and a program
+    scores it (Codabench's way), the zip's content decides: an entry point at its top makes it code."""
+    if not is_code_upload(file_name):
+        return False
+    if pair.program_fingerprint and pair.accepts == PhaseTrack.Accepts.BOTH and stream is not None:
+        return has_entry_point(stream)
+    return pair.takes_code or not pair.program_fingerprint
 
 
-def check_accepts(pair: PhaseTrack, file_name: str) -> None:
+def has_entry_point(stream: IO[bytes]) -> bool:
+    """The zip holds model.py, main.py or a metadata file at its top; a file that is no zip counts as code,
+    so the code checks refuse it by name."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            top = {name for name in archive.namelist() if "/" not in name}
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True
+    finally:
+        stream.seek(0)
+    return bool(top & set(ENTRY_POINTS))
+
+
+def check_accepts(pair: PhaseTrack, file_name: str, stream: IO[bytes] | None = None) -> None:
     """Refuse code where the phase and track take files, and files where it takes code only."""
     where = f"{pair.phase.name} / {pair.track.name}"
-    if is_code_for(pair, file_name) and not pair.takes_code:
+    if is_code_for(pair, file_name, stream) and not pair.takes_code:
         raise CodeRefused(
             f"{where} takes prediction files (.csv), not code: '{file_name}' is a zip.",
             code="code_not_accepted",
         )
-    if not is_code_for(pair, file_name) and not pair.takes_files:
+    if not is_code_for(pair, file_name, stream) and not pair.takes_files:
         raise CodeRefused(
             f"{where} takes code only: upload a .zip holding a model.py, a main.py or a metadata file, "
             f"not '{file_name}'.",

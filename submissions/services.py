@@ -102,8 +102,8 @@ def check_upload(file_name: str, stream: IO[bytes], *, any_format: bool = False)
 def check_upload_for(pair: PhaseTrack, file_name: str, stream: IO[bytes]) -> str:
     """Check an upload against what the phase and track takes (a prediction file, code, or either); returns
     the submission's kind."""
-    code.check_accepts(pair, file_name)
-    if code.is_code_for(pair, file_name):
+    code.check_accepts(pair, file_name, stream)
+    if code.is_code_for(pair, file_name, stream):
         code.check_code_zip(file_name, stream)
         return Submission.Kind.CODE
     check_upload(file_name, stream, any_format=bool(pair.program_fingerprint))

@@ -45,7 +45,9 @@ def test_a_host_checks_then_imports_a_bundle_and_finds_the_draft(browser, site, 
 
     upload(page, path, check_only=False)
     expect(page.get_by_role("heading", name="Imported bundle.zip")).to_be_visible()
-    expect(page.locator("#bundle-report")).to_contain_text("it runs once host scoring programs are enabled")
+    expect(page.locator("#bundle-report")).to_contain_text(
+        "the scoring program is attached, scoring the columns"
+    )
     screenshot(page, f"bundle-report-{device}")
     assert overflow(page) == 0, "the report is wider than the screen"
     page.locator("#bundle-competition").click()

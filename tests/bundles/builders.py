@@ -196,3 +196,99 @@ def version_1_5() -> tuple[dict, dict]:
         "reference.zip": REFERENCE,
     }
     return spec, files
+
+
+# Bundles whose programs run for real: the scoring program compares input/res/predictions.csv with the
+# reference data's truth.csv, Codabench's way (version 2 writes scores.json, version 1.5 scores.txt).
+SCORE_PY = """
+import csv, json, sys
+ref, res, out = sys.argv[1] + "/ref", sys.argv[1] + "/res", sys.argv[2]
+truth = {row["id"]: row["label"] for row in csv.DictReader(open(ref + "/truth.csv"))}
+given = {row["id"]: row["label"] for row in csv.DictReader(open(res + "/predictions.csv"))}
+right = sum(given.get(key) == value for key, value in truth.items())
+print("scored", len(given), "rows")
+json.dump({"accuracy": right / len(truth), "duration": 0.5}, open(out + "/scores.json", "w"))
+"""
+SCORE_TXT_PY = SCORE_PY.replace(
+    'json.dump({"accuracy": right / len(truth), "duration": 0.5}, open(out + "/scores.json", "w"))',
+    'open(out + "/scores.txt", "w").write(f"accuracy: {right / len(truth)}\\nduration: 0.5\\n")',
+)
+RUNNING_SCORING = zipped(
+    {"metadata.yaml": "command: python3 $program/score.py $input $output\n", "score.py": SCORE_PY}
+)
+# The host's ingestion program: calls the participant's predict() on each row of the input data.
+INGEST_PY = """
+import csv, sys
+sys.path.insert(0, "/app/ingested_program")
+from model import predict
+rows = list(csv.DictReader(open("/app/input_data/x.csv")))
+with open("/app/output/predictions.csv", "w") as out:
+    out.write("id,label\\n")
+    for row in rows:
+        out.write(f"{row['id']},{predict(float(row['f']))}\\n")
+print("ingested", len(rows), "rows")
+"""
+RIGHT_PREDICTIONS = "id,label\n1,0\n2,1\n"
+HALF_RIGHT_PREDICTIONS = "id,label\n1,1\n2,1\n"
+MODEL_PY = "def predict(f):\n    return 1 if f > 0.6 else 0\n"
+
+
+def running_result() -> tuple[dict, dict]:
+    """A result competition open today, with a result solution the dry run scores."""
+    spec = result_only(title="Running results")
+    spec["phases"][0]["start"] = day(-1)
+    spec["tasks"][0]["scoring_program"] = "scoring_program"
+    spec["solutions"] = [{"index": 0, "tasks": [0], "path": "solution"}]
+    files = {
+        **RESULT_FILES,
+        "scoring_program/metadata.yaml": "command: python3 $program/score.py $input $output\n",
+        "scoring_program/score.py": SCORE_PY,
+        "solution/predictions.csv": RIGHT_PREDICTIONS,
+    }
+    del files["scoring_program.zip"]
+    return spec, files
+
+
+def running_code() -> tuple[dict, dict]:
+    """Code with the host's ingestion program on input data; a code solution and a result one."""
+    spec, files = running_result()
+    spec["title"] = "Running code"
+    spec["tasks"][0].update({"ingestion_program": "ingestion_program", "input_data": "input_data.zip"})
+    spec["solutions"] = [
+        {"index": 0, "tasks": [0], "path": "code_solution"},
+        {"index": 1, "tasks": [0], "path": "solution"},
+    ]
+    files.update(
+        {
+            "ingestion_program/metadata": "command: python3 $program/ingest.py\n",
+            "ingestion_program/ingest.py": INGEST_PY,
+            "input_data.zip": INPUT,
+            "code_solution/model.py": MODEL_PY,
+        }
+    )
+    return spec, files
+
+
+def running_tasks() -> tuple[dict, dict]:
+    """Two tasks in one phase, each with its own reference data."""
+    spec, files = running_result()
+    spec["title"] = "Running tasks"
+    spec["tasks"].append(
+        {"index": 1, "name": "Flipped", "scoring_program": "scoring_program", "reference_data": "flipped.zip"}
+    )
+    spec["phases"][0]["tasks"] = [0, 1]
+    spec["solutions"] = [{"index": 0, "tasks": [0, 1], "path": "solution"}]
+    files["flipped.zip"] = zipped({"truth.csv": "id,label\n1,1\n2,1\n"})
+    return spec, files
+
+
+def running_two_phases() -> tuple[dict, dict]:
+    """One task over two phases; its program writes scores.txt (as version 1.5 programs do)."""
+    spec, files = running_result()
+    spec["title"] = "Running phases"
+    spec["phases"] = [
+        {"index": 0, "name": "Development", "start": day(-1), "end": day(10), "tasks": [0]},
+        {"index": 1, "name": "Final", "start": day(10), "end": day(30), "tasks": [0]},
+    ]
+    files["scoring_program/score.py"] = SCORE_TXT_PY
+    return spec, files

@@ -67,13 +67,13 @@ def test_the_starting_kit_becomes_the_competitions_data(host, upload):
     assert [f.name for f in competition.data_version.files.all()] == ["starting_kit.zip"]
 
 
-def test_an_imported_draft_cannot_be_published_before_its_scoring_is_set(host, upload):
+def test_an_imported_draft_cannot_be_published_before_its_dry_runs_pass(host, upload):
     answer = import_through_api(host, upload(result_only()))
     competition = Competition.objects.get(slug=answer.json()["competition"])
     with pytest.raises(DomainError) as refused:
         publish_competition(competition=competition, user=host)
-    assert refused.value.code == "no_scoring"
-    assert "scoring programs are stored, not yet attached" in refused.value.message
+    assert refused.value.code == "scoring_program_not_checked"
+    assert "The scoring program of Development / Labels cannot be published yet" in refused.value.message
 
 
 def test_checking_only_creates_nothing(host, upload):
@@ -116,7 +116,7 @@ def test_the_page_imports_and_shows_the_report(client, host, upload):
     assert answer.url == reverse("bundles:report", args=[imported.pk])
     page = client.get(answer.url).content.decode()
     assert "Podium competitions have no logo." in page
-    assert "it runs once host scoring programs are enabled" in page
+    assert "the scoring program is attached, scoring the columns Accuracy, Duration" in page
     assert imported.competition.title in page
 
 
@@ -203,7 +203,7 @@ def test_publishing_an_imported_draft_is_refused_alike_on_the_page_and_the_api(c
     slug = import_through_api(host, upload(result_only())).json()["competition"]
     api_answer = api_client_for(host).post(reverse("api-competition-publish", args=[slug]))
     assert api_answer.status_code == 400
-    assert api_answer.json()["code"] == "no_scoring"
+    assert api_answer.json()["code"] == "scoring_program_not_checked"
     client.force_login(host)
     page = client.post(reverse("competitions:publish", args=[slug]))
     assert page.status_code == 400

@@ -46,10 +46,10 @@ def test_the_report_says_what_is_dropped_and_why():
     assert dropped["fact_sheet"] == "Podium asks participants no questions when they submit."
 
 
-def test_the_report_says_programs_are_stored_not_run():
+def test_the_report_says_programs_are_stored_and_attached():
     stored = lines(plan_of(result_only()), "stored")
     detail = stored["phase 'Development' / track 'Labels': scoring_program"]
-    assert "stored privately; it runs once host scoring programs are enabled" in detail
+    assert "stored privately and attached to this phase and track with the leaderboard's columns" in detail
 
 
 def test_a_code_bundle_keeps_its_ingestion_program_folder_and_input_data():

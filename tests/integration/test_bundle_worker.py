@@ -1,0 +1,107 @@
+"""An imported Codabench bundle on PostgreSQL and Redis with a separate sandbox worker (the Procfile's
+`-Q sandbox` line): the import queues the scoring program's dry run on the bundle's solution, the worker runs
+it from the storage, the host publishes, and a participant's code zip runs through the bundle's ingestion
+program and is scored by its scoring program, all on the sandbox queue."""
+
+import json
+
+import pytest
+
+from tests.services import require_bubblewrap
+from tests.stack import wait_for
+
+pytestmark = pytest.mark.integration
+
+IMPORT = """
+import io
+from bundles.services import import_bundle
+from scoring_programs.models import ScoringProgram
+from scoring_programs.services import latest_dry_run
+from tests.bundles.builders import bundle, running_code
+from tests.factories import UserFactory
+host = UserFactory(username="bundle-host")
+spec, files = running_code()
+imported = import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
+program = ScoringProgram.objects.get(phase_track__competition=imported.competition)
+print(imported.competition.slug, latest_dry_run(program).pk)
+"""
+
+DRY_RUN_STATE = """
+import json
+from scoring_programs.models import ProgramRun
+run = ProgramRun.objects.get(pk={pk})
+print(json.dumps({{"status": run.status, "stdout": run.stdout, "scores": run.scores, "failure": run.failure}}))
+"""
+
+SUBMIT = """
+import io
+from competitions.models import Competition
+from competitions.services import publish_competition
+from submissions.services import create_submission
+from tests.bundles.builders import MODEL_PY, zipped
+from tests.factories import UserFactory, joined
+competition = Competition.objects.get(slug="{slug}")
+publish_competition(competition=competition, user=competition.host)
+participant = UserFactory(username="bundle-participant")
+joined(competition, participant)
+submission, _ = create_submission(competition=competition, user=participant, file_name="model.zip", stream=io.BytesIO(zipped({{"model.py": MODEL_PY}})))
+print(submission.pk)
+"""
+
+SUBMISSION_STATE = """
+import json
+from submissions.models import Submission
+s = Submission.objects.get(pk={pk})
+print(json.dumps({{"status": s.status, "kind": s.kind, "public": s.public_score, "columns": s.public_columns, "detail": s.host_error_detail}}))
+"""
+
+
+def last_line(output: str) -> str:
+    return output.strip().splitlines()[-1]
+
+
+def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack):
+    require_bubblewrap()
+    stack = postgres_stack
+    stack.start_worker(name="worker", concurrency=1, wait=False)
+    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1, wait=False)
+    stack.wait_until_ready("worker")
+    stack.wait_until_ready("sandbox")
+
+    slug, dry_run = last_line(stack.manage("shell", "-c", IMPORT)).split()
+
+    def finished(script: str, pending: tuple):
+        state = json.loads(last_line(stack.manage("shell", "-c", script)))
+        return state if state["status"] not in pending else None
+
+    state = wait_for(
+        lambda: finished(DRY_RUN_STATE.format(pk=dry_run), ("queued", "running")),
+        120,
+        f"the dry run\n{stack.log('sandbox')}",
+        interval=0.5,
+    )
+    assert state == {
+        "status": "succeeded",
+        "stdout": "scored 2 rows\n",
+        "scores": {"Accuracy": 1.0, "Duration": 0.5},
+        "failure": "",
+    }
+
+    submission = last_line(stack.manage("shell", "-c", SUBMIT.format(slug=slug)))
+    scored = wait_for(
+        lambda: finished(SUBMISSION_STATE.format(pk=submission), ("queued", "scoring")),
+        180,
+        f"the submission\n{stack.log('sandbox')}\n{stack.log('worker')}",
+        interval=0.5,
+    )
+
+    assert scored == {
+        "status": "scored",
+        "kind": "code",
+        "public": 1.0,
+        "columns": {"Duration": 0.5},
+        "detail": "",
+    }
+    assert "scoring_programs.tasks.dry_run_program[" in stack.log("sandbox")
+    assert "scoring.tasks.score_submission[" in stack.log("sandbox")
+    assert "scoring.tasks.score_submission[" not in stack.log("worker")
