@@ -4,14 +4,22 @@ import json
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.benchmark_tasks import set_benchmark_task
-from community.benchmarks import benchmark_of, benchmark_rows, metric_name, open_benchmark, track_tables
+from community.benchmarks import (
+    benchmark_of,
+    benchmark_pair,
+    benchmark_pairs,
+    benchmark_rows,
+    metric_name,
+    open_benchmark,
+    track_tables,
+)
 from community.models import Benchmark
 from community.pwc import export_table, import_table
 from competitions.queries import competition_for
@@ -67,7 +75,7 @@ class BenchmarkRowSerializer(serializers.Serializer):
 
 
 class BenchmarkSerializer(serializers.Serializer):
-    """A benchmark with its results table."""
+    """A benchmark with one track's results table (the track in the context's `pair`, else the default)."""
 
     competition = serializers.CharField(source="competition.slug")
     task = serializers.CharField(source="task.name")
@@ -76,19 +84,36 @@ class BenchmarkSerializer(serializers.Serializer):
     metric = serializers.SerializerMethodField()
     higher_is_better = serializers.SerializerMethodField()
     opened_at = serializers.DateTimeField()
+    track = serializers.SerializerMethodField()
+    tracks = serializers.SerializerMethodField()
     rows = serializers.SerializerMethodField()
+
+    def pair(self, benchmark: Benchmark):
+        return self.context.get("pair") or benchmark_pair(benchmark.competition)
 
     @extend_schema_field(serializers.CharField())
     def get_metric(self, benchmark: Benchmark) -> str:
-        return metric_name(benchmark.competition)
+        return metric_name(benchmark.competition, self.pair(benchmark))
 
     @extend_schema_field(serializers.BooleanField())
     def get_higher_is_better(self, benchmark: Benchmark) -> bool:
-        return higher_is_better(benchmark.competition)
+        return higher_is_better(benchmark.competition, self.pair(benchmark))
+
+    @extend_schema_field(serializers.CharField(help_text="The slug of the track whose table `rows` is."))
+    def get_track(self, benchmark: Benchmark) -> str:
+        return self.pair(benchmark).track.slug
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(), help_text="Every track's slug, the default first: ask ?track=slug."
+        )
+    )
+    def get_tracks(self, benchmark: Benchmark) -> list[str]:
+        return [pair.track.slug for pair in benchmark_pairs(benchmark.competition)]
 
     @extend_schema_field(BenchmarkRowSerializer(many=True))
     def get_rows(self, benchmark: Benchmark) -> list:
-        return BenchmarkRowSerializer(benchmark_rows(benchmark), many=True).data
+        return BenchmarkRowSerializer(benchmark_rows(benchmark, self.pair(benchmark)), many=True).data
 
 
 def export_response(benchmark: Benchmark) -> HttpResponse:
@@ -106,12 +131,22 @@ class BenchmarkApi(APIView):
 
     @extend_schema(
         operation_id="benchmark_retrieve",
-        summary="A benchmark's results table, best first",
+        summary="A benchmark's results table of one track, best first",
         tags=["benchmarks"],
-        responses={200: BenchmarkSerializer, **errors(401, 404)},
+        parameters=[
+            OpenApiParameter(
+                "track",
+                str,
+                description="A track's slug: that track's table. Left out: the default track's, which also "
+                "holds the imported results. A track the competition does not have is a 400 (unknown_track).",
+            )
+        ],
+        responses={200: BenchmarkSerializer, **errors(400, 401, 404)},
     )
     def get(self, request, slug):
-        return Response(BenchmarkSerializer(benchmark_of(competition_for(request.user, slug))).data)
+        benchmark = benchmark_of(competition_for(request.user, slug))
+        pair = benchmark_pair(benchmark.competition, request.query_params.get("track"))
+        return Response(BenchmarkSerializer(benchmark, context={"pair": pair}).data)
 
     @extend_schema(
         operation_id="benchmark_open",

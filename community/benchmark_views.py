@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from community.benchmark_api import export_response
 from community.benchmarks import (
     benchmark_of,
+    benchmark_pair,
+    benchmark_pairs,
     benchmark_rows,
     best_over_time_chart,
     metric_name,
@@ -53,12 +55,16 @@ def benchmark_page(request, slug):
             benchmark=None, open_form=OpenBenchmarkForm(initial={"dataset_name": competition.title})
         )
         return render(request, "community/benchmark.html", context)
-    rows = benchmark_rows(benchmark)
+    pair = benchmark_pair(competition, request.GET.get("track"))
+    rows = benchmark_rows(benchmark, pair)
+    pairs = benchmark_pairs(competition)
     context.update(
         benchmark=benchmark,
         rows=rows,
-        metric=metric_name(competition),
-        chart=best_over_time_chart(benchmark, rows),
+        metric=metric_name(competition, pair),
+        chart=best_over_time_chart(benchmark, rows, pair),
+        track=pair.track,
+        tracks=[other.track for other in pairs] if len(pairs) > 1 else [],
         import_form=ImportForm() if can_manage(request.user, competition) else None,
         imported=sum(row.is_imported for row in rows),
     )

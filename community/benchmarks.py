@@ -15,7 +15,7 @@ from accounts.models import User
 from community.benchmark_tasks import task_named
 from community.models import Benchmark, ImportedResult, WriteUp
 from competitions.models import Competition, PhaseTrack, Track
-from competitions.phases import deciding_phase, pairs_of, scoring_setup
+from competitions.phases import deciding_phase, find_track, pairs_of, scoring_setup
 from competitions.queries import require_manager
 from competitions.score_columns import visible_columns
 from competitions.services import keep_open_after_end
@@ -109,6 +109,16 @@ def benchmark_pairs(competition: Competition) -> list[PhaseTrack]:
     deciding = deciding_phase(competition)
     pairs = [pair for pair in pairs_of(competition) if pair.phase_id == deciding.pk]
     return sorted(pairs, key=lambda pair: (not pair.track.is_default, pair.track.number))
+
+
+def benchmark_pair(competition: Competition, track: str | None = None) -> PhaseTrack:
+    """The table a reader names (?track=slug): by default the default track's; a track the competition does
+    not have is a 400 on the field `track` that lists its tracks."""
+    pairs = benchmark_pairs(competition)
+    chosen = find_track(competition, track)
+    if chosen is None:
+        return pairs[0]
+    return next(pair for pair in pairs if pair.track_id == chosen.pk)
 
 
 def best_submission_per_team(competition: Competition, pair: PhaseTrack | None = None) -> list[Submission]:
@@ -236,12 +246,16 @@ def link_title(url: str) -> str:
     return "/".join(parts[-2:]) if len(parts) >= 5 else url
 
 
-def best_over_time_chart(benchmark: Benchmark, rows: list[BenchmarkRow]) -> dict | None:
-    """The best score reached by each date, as an SVG step of the running best with every entry beside it."""
+def best_over_time_chart(
+    benchmark: Benchmark, rows: list[BenchmarkRow], pair: PhaseTrack | None = None
+) -> dict | None:
+    """The best score reached by each date on one track's table (by default the default track's), as an SVG
+    step of the running best with every entry beside it."""
     dated = sorted((row for row in rows if row.date), key=lambda row: (row.date, row.rank))
     if not dated:
         return None
-    higher = higher_is_better(benchmark.competition)
+    pair = pair or benchmark_pairs(benchmark.competition)[0]
+    higher = higher_is_better(benchmark.competition, pair)
     pick = max if higher else min
     dates, labels, entries, best = [], [], [], []
     for row in dated:
@@ -249,7 +263,7 @@ def best_over_time_chart(benchmark: Benchmark, rows: list[BenchmarkRow]) -> dict
         labels.append(row.date.isoformat())
         entries.append(row.score)
         best.append(row.score if not best else pick(best[-1], row.score))
-    name = metric_name(benchmark.competition)
+    name = metric_name(benchmark.competition, pair)
     lines = [
         charts.Series("Entry", entries, colour="#9a6700", joined=False),
         charts.Series("Best so far", best, colour="#1f4ed8"),

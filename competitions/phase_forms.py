@@ -3,10 +3,11 @@ track; competitions.phase_setup checks the rules and names the field a refusal i
 
 from django import forms
 
-from competitions.models import Phase
+from competitions.models import Competition, Phase
 from competitions.phase_setup import PhasePlan, TrackPlan
 from competitions.phases import phases_of, tracks_of
 from competitions.rules import DATETIME_INPUT, LIMITS_BY_NAME, PHASE_LIMITS
+from datasets.forms import MultipleFileField
 
 PHASE_ROWS_EXTRA = 1
 MAX_PHASES = 6
@@ -117,3 +118,35 @@ def track_rows_for(competition, data=None) -> forms.BaseFormSet:
         for track in tracks_of(competition)
     ]
     return TrackRows(data, initial=initial, prefix="tracks")
+
+
+class PhaseDataForm(forms.Form):
+    """Upload a phase's own data: a new version of the competition's data set, given to the chosen phase."""
+
+    phase = forms.ChoiceField(label="For the phase")
+    keep = forms.MultipleChoiceField(
+        label="Keep from the latest version",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick a file to leave it out of the phase's data.",
+    )
+    files = MultipleFileField(
+        label="New or replaced files", required=False, help_text="A file named like a kept one replaces it."
+    )
+    notes = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What changed",
+        required=False,
+        help_text="Shown on the data set's page with the new version.",
+    )
+
+    def __init__(self, *args, competition: Competition, **kwargs):
+        super().__init__(*args, auto_id="id_phase_data_%s", **kwargs)
+        self.fields["phase"].choices = [
+            (phase.number, f"{phase.number}. {phase.name}") for phase in phases_of(competition)
+        ]
+        latest = competition.data_version.dataset.latest_version if competition.data_version else None
+        names = [stored.name for stored in latest.files.all()] if latest else []
+        self.fields["keep"].choices = [(name, name) for name in names]
+        self.fields["keep"].initial = names

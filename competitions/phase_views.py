@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from competitions.phase_forms import phase_rows_for, track_rows_for
+from competitions.phase_data import upload_phase_data
+from competitions.phase_forms import PhaseDataForm, phase_rows_for, track_rows_for
 from competitions.phase_setup import (
     DEVELOPMENT_THEN_FINAL,
     SETS_PHASES,
@@ -19,6 +20,8 @@ from competitions.phase_setup import use_phase_template as apply_template
 from competitions.phases import PhaseError
 from competitions.queries import competition_for, require_manager
 from competitions.views import render_host_page
+from config.errors import DomainError
+from datasets.services import NewFile
 
 
 def managed(request, slug):
@@ -84,3 +87,32 @@ def save_tracks(request, slug):
             messages.success(request, f"Saved {len(plans)} track{'s' if len(plans) != 1 else ''}.")
             return redirect(reverse("competitions:host", args=[slug]) + "#tracks")
     return render_host_page(request, competition, track_rows=rows, tracks_refusal=refusal)
+
+
+@login_required
+@require_POST
+def upload_data(request, slug):
+    """A phase's own data: the files become a new version of the competition's data set for that phase."""
+    competition = managed(request, slug)
+    form = PhaseDataForm(request.POST, request.FILES, competition=competition)
+    refusal = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = upload_phase_data(
+                user=request.user,
+                competition=competition,
+                phase=data["phase"],
+                files=[NewFile(upload.name, upload) for upload in data["files"]],
+                keep=data["keep"],
+                notes=data["notes"],
+            )
+        except DomainError as error:
+            refusal = error
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} of the data is published and is phase {data['phase']}'s data.",
+            )
+            return redirect(reverse("competitions:host", args=[slug]) + "#phase-data")
+    return render_host_page(request, competition, phase_data_form=form, phase_data_refusal=refusal)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("competitions/<slug:slug>/host/check/", views.check, name="check"),
     path("competitions/<slug:slug>/host/prizes/", prize_views.save_prizes, name="host-prizes"),
     path("competitions/<slug:slug>/host/phases/", phase_views.save_phases, name="host-phases"),
+    path("competitions/<slug:slug>/host/phase-data/", phase_views.upload_data, name="host-phase-data"),
     path(
         "competitions/<slug:slug>/host/phases/template/",
         phase_views.use_phase_template,

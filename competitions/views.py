@@ -17,9 +17,9 @@ from competitions.forms import (
     RescoreForm,
 )
 from competitions.models import Competition, CompetitionHost, PhaseTrack
-from competitions.phase_forms import phase_rows_for, track_rows_for
+from competitions.phase_forms import PhaseDataForm, phase_rows_for, track_rows_for
 from competitions.phase_setup import shape_new_competition
-from competitions.phases import current_phase, named_pair, pairs_of, public_data_of
+from competitions.phases import current_phase, named_pair, pairs_of, phases_of, public_data_of
 from competitions.prize_forms import PrizeEligibilityForm, PrizesForm
 from competitions.queries import (
     CompetitionSearch,
@@ -266,6 +266,7 @@ def render_host_page(request, competition: Competition, **forms):
         forms.setdefault("eligibility_form", PrizeEligibilityForm())
         forms.setdefault("phase_rows", phase_rows_for(competition))
         forms.setdefault("track_rows", track_rows_for(competition))
+        forms.setdefault("phase_data_form", PhaseDataForm(competition=competition))
         pair = rescored_pair(request, competition)
         context.update(
             rescore_form=rescore_form_for(competition, pair=pair),
@@ -277,6 +278,7 @@ def render_host_page(request, competition: Competition, **forms):
             invitation_form=InvitationForm(auto_id="id_invitation_%s"),
             allow_list_form=AllowListForm(auto_id="id_allow_list_%s"),
             code_pairs=pairs_of(competition),
+            phase_data=[(phase, public_data_of(competition, phase)) for phase in phases_of(competition)],
         )
     context.update(forms)
     return render(request, "competitions/host.html", context)

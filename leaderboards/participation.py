@@ -1,7 +1,8 @@
 """Where a user stands in every competition they joined, for their profile: in two queries, however many.
 
-Ranks are counted in the database as the number of entries ahead on the same board (better score, or the
-same score reached earlier, as `ranked_entries` orders them), so no board is read whole. The private rank
+Ranks are counted in the database as the number of entries ahead on the same board (better score, or on
+the same score a better tie key from the secondary columns, then the one reached earlier, as
+`ranked_entries` orders them), so no board is read whole. The private rank
 and medal are given only once the private board is built, which happens after the end, so nothing here
 shows a private standing before everyone may see it.
 
@@ -63,12 +64,16 @@ def same_board() -> QuerySet:
 
 
 def entries_ahead(*, higher_is_better: bool) -> Coalesce:
+    """Entries ahead in the board's own order (leaderboards.queries.rank_order): a better score, then on the
+    same score a better tie key (the secondary columns in order), then the earlier submission."""
     better = Q(score__gt=OuterRef("score")) if higher_is_better else Q(score__lt=OuterRef("score"))
-    earlier = Q(score=OuterRef("score")) & (
-        Q(best_submitted_at__lt=OuterRef("best_submitted_at"))
-        | Q(best_submitted_at=OuterRef("best_submitted_at"), team_id__lt=OuterRef("team_id"))
+    earlier = Q(best_submitted_at__lt=OuterRef("best_submitted_at")) | Q(
+        best_submitted_at=OuterRef("best_submitted_at"), team_id__lt=OuterRef("team_id")
     )
-    return count_of(same_board().filter(better | earlier))
+    tied = Q(score=OuterRef("score")) & (
+        Q(tie_key__lt=OuterRef("tie_key")) | (Q(tie_key=OuterRef("tie_key")) & earlier)
+    )
+    return count_of(same_board().filter(better | tied))
 
 
 def ranked_team_entries(team_ids: list[int]) -> QuerySet:

@@ -96,12 +96,18 @@ def test_a_participant_moves_from_the_development_to_the_final_phase(page, site,
     assert sorted(row["phase"] for row in mine) == [1, 2]
 
 
-def test_the_host_creates_a_development_then_final_competition_with_two_tracks_in_the_wizard(
+def test_the_host_creates_a_development_then_final_competition_with_a_column_and_tracks_in_the_wizard(
     page, site, tmp_path
 ):
     log_in(page, "demo-host")
     page.goto("/competitions/new/")
     fill_every_step(page, tmp_path, title="Two rounds, three tracks", slug="two-rounds")
+    page.locator("#step-rules [data-step-back]").click()
+    page.get_by_label("Column 1 label").fill("Recall")
+    page.get_by_label("Column 1 metric", exact=True).select_option("recall")
+    page.get_by_label("Column 1 parameters").fill("average=binary")
+    page.get_by_label("Column 1 decimals").fill("3")
+    page.get_by_role("button", name="Next: Rules, dates and limits").click()
     page.get_by_label("Phases", exact=True).select_option(label="Development then Final")
     page.get_by_label("More tracks").fill("Small data, Hard cases")
     screenshot(page, "host-create-phases")
@@ -119,4 +125,8 @@ def test_the_host_creates_a_development_then_final_competition_with_two_tracks_i
     expect(phases.locator("table.tracks tbody th")).to_have_text(
         ["Main track default", "Small data", "Hard cases"]
     )
+    created = page.request.get("/api/v1/competitions/two-rounds/").json()
+    assert [(c["label"], c["metric"], c["precision"]) for c in created["score_columns"]] == [
+        ("Recall", "recall", 3)
+    ]
     screenshot(page, "overview-created-phases")

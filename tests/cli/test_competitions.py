@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from competitions.models import Competition
+from competitions.services import update_competition
 from scoring import services as scoring
 from submissions.services import create_submission
 from tests.factories import TEST_CSV, TRAIN_CSV, UserFactory, end_now, joined, make_competition, predictions
@@ -304,3 +306,23 @@ def test_a_name_with_control_characters_never_reaches_the_terminal_raw(podium, t
     assert (
         json.loads(as_json.stdout)["results"][1]["team"] == "bob\x1b[2J\u202eevil"
     )  # JSON escapes decode back
+
+
+# --- a private competition ------------------------------------------------------------------------
+def test_an_outsiders_cli_finds_a_private_competition_as_if_it_did_not_exist(podium, competition, host):
+    update_competition(
+        competition=competition, user=host, changes={"visibility": Competition.Visibility.PRIVATE}
+    )
+    listing = podium.ok("competitions", "list", "--json")
+    assert "animals" not in {item["slug"] for item in listed(listing.stdout)}
+    for command in (
+        ("competitions", "files", "{slug}"),
+        ("competitions", "download", "{slug}", "-f", "train.csv"),
+        ("competitions", "leaderboard", "{slug}"),
+        ("competitions", "submissions", "{slug}"),
+    ):
+        private = podium(*(part.format(slug="animals") for part in command))
+        missing = podium(*(part.format(slug="nope") for part in command))
+        assert private.returncode == missing.returncode == 1, command
+        assert private.stderr.replace("animals", "nope") == missing.stderr, command
+        assert "Animals" not in private.stdout + private.stderr, command

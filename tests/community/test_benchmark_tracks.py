@@ -90,3 +90,54 @@ def test_write_ups_go_by_track_and_name_their_board(
         ("alice", "Phase 1 / Main track"),
         ("bob", "Phase 1 / Hard"),
     ]
+
+
+def test_the_api_gives_the_named_tracks_table(api_for, host, two_tracks_finished):
+    opened(api_for, host)
+
+    answer = api_for(None).get(API, {"track": "hard"}).json()
+
+    assert [row["method_name"] for row in answer["rows"]] == ["bob"]
+    assert (answer["track"], answer["tracks"]) == ("hard", ["main", "hard"])
+
+
+def test_the_api_refuses_an_unknown_track_naming_the_field_and_the_tracks(api_for, host, two_tracks_finished):
+    opened(api_for, host)
+
+    answer = api_for(None).get(API, {"track": "nope"})
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "unknown_track"
+    assert answer.json()["details"]["field"] == "track"
+    assert answer.json()["message"] == "This competition has no track 'nope'; its tracks are main, hard."
+
+
+def test_the_page_links_the_tracks_and_shows_the_named_ones_table(api_for, host, client, two_tracks_finished):
+    opened(api_for, host)
+
+    default = client.get("/competitions/animals/benchmark/").content.decode()
+    hard = client.get("/competitions/animals/benchmark/?track=hard").content.decode()
+
+    assert '<a href="?track=hard">Hard</a>' in default
+    assert '<strong aria-current="page">Main track</strong>' in default
+    assert '<a href="?track=main">Main track</a>' in hard
+    assert "Blurry photos." in hard
+    assert table_of(default) == ["alice"]
+    assert table_of(hard) == ["bob"]
+
+
+def table_of(page: str) -> list[str]:
+    table = page.split('id="benchmark-table"')[1].split("</table>")[0]
+    return [name for name in ("alice", "bob") if name in table]
+
+
+def test_the_page_refuses_an_unknown_track_with_its_message(api_for, host, client, two_tracks_finished):
+    opened(api_for, host)
+
+    answer = client.get("/competitions/animals/benchmark/?track=nope")
+
+    assert answer.status_code == 400
+    assert (
+        "This competition has no track &#x27;nope&#x27;; its tracks are main, hard."
+        in answer.content.decode()
+    )

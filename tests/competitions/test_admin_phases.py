@@ -5,8 +5,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from competitions.co_hosts import add_co_host
 from competitions.models import Phase, PhaseTrack, Track
 from competitions.phase_setup import TrackPlan, development_then_final, set_phases, set_tracks
+from tests.factories import UserFactory
 
 CHANGE = "/admin/competitions/competition/{}/change/"
 PAIRS = "/admin/competitions/phasetrack/"
@@ -141,3 +143,25 @@ def test_a_pair_shows_the_setup_it_uses_and_cannot_be_changed_added_or_deleted(a
     assert admin_client.get(f"{PAIRS}add/").status_code == 403
     pair.refresh_from_db()
     assert pair.metric == ""
+
+
+def test_the_competition_page_shows_its_co_hosts_and_reviewers_with_their_roles(
+    admin_client, competition, host
+):
+    UserFactory(username="carla")
+    UserFactory(username="rex")
+    add_co_host(competition=competition, actor=host, username="carla", role="co_host")
+    add_co_host(competition=competition, actor=host, username="rex", role="reviewer")
+
+    page = admin_client.get(CHANGE.format(competition.pk)).content.decode()
+    fields = FormFields()
+    fields.feed(page)
+
+    roles = {
+        fields.data[f"co_hosts-{index}-role"][0]
+        for index in range(2)
+        if f"co_hosts-{index}-role" in fields.data
+    }
+    assert roles == {"co_host", "reviewer"}
+    assert "carla" in page
+    assert "rex" in page

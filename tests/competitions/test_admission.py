@@ -259,6 +259,33 @@ def test_an_unlisted_competition_is_reached_by_its_link_but_not_listed(client, u
     assert client.get("/api/v1/competitions/?search=animals").json()["count"] == 0
 
 
+@pytest.mark.parametrize("who", ["anonymous", "outsider"])
+def test_an_unlisted_competition_is_in_no_list_search_or_api_list_for_outsiders(client, unlisted, who):
+    if who == "outsider":
+        client.force_login(UserFactory(username="outsider"))
+    title = unlisted.title.lower()
+    for url in [
+        "/",
+        "/competitions/",
+        "/competitions/?q=animals",
+        "/api/v1/competitions/",
+        "/api/v1/competitions/?search=animals",
+        "/search/?q=animals",
+    ]:
+        body = (
+            client.get(url)
+            .content.decode()
+            .lower()
+            .replace('value="animals"', "")
+            .replace("match “animals”", "")
+        )
+        assert "/competitions/animals/" not in body, url
+        assert '"animals"' not in body, url
+        assert title not in body, url
+    assert client.get("/competitions/animals/").status_code == 200
+    assert client.get("/api/v1/competitions/animals/").json()["visibility"] == "unlisted"
+
+
 def test_joining_without_admission_says_what_is_missing(client, api_for, unlisted, participant):
     message = (
         "This competition admits invited participants only: ask its host for an invitation link, or request "

@@ -271,3 +271,19 @@ def test_the_host_shares_quotas_across_tracks_with_the_tracks(competition, host_
     assert "quotas_shared_across_tracks" in refused.json()["details"]["fields"]
     competition.refresh_from_db()
     assert competition.quotas_shared_across_tracks is True
+
+
+def test_a_track_without_a_solution_is_refused_on_the_api_naming_the_field(competition, host_api):
+    type(competition).objects.filter(pk=competition.pk).update(solution_key="")
+
+    answer = put_tracks(host_api, competition, "main", "extra")
+
+    assert answer.status_code == 400
+    assert (answer.json()["code"], answer.json()["details"]["field"]) == (
+        "track_without_solution",
+        "solution",
+    )
+    assert answer.json()["message"] == (
+        "Track 'main' has no solution in Phase 1, and the competition has none to fall back on: upload one for it."
+    )
+    assert list(competition.tracks.values_list("slug", flat=True)) == ["main"]

@@ -124,3 +124,77 @@ def test_the_host_tab_sets_a_phases_data_version_and_refuses_an_unknown_one(
     )
     client.post(f"/competitions/{competition.slug}/host/phases/", rows)
     assert Phase.objects.get(competition=competition, number=2).data_version == final_version
+
+
+def two_phases(competition, api_for, host):
+    answer = put_phases(api_for(host), competition, phases_body(competition))
+    assert answer.status_code == 200, answer.content
+
+
+def upload_url(competition) -> str:
+    return f"/competitions/{competition.slug}/host/phase-data/"
+
+
+def test_the_host_tab_uploads_a_phases_data_as_a_new_version(competition, api_for, host, participant, client):
+    two_phases(competition, api_for, host)
+    client.force_login(host)
+
+    answer = client.post(
+        upload_url(competition),
+        {
+            "phase": "2",
+            "keep": ["sample_submission.csv"],
+            "files": [named("final_test.csv", FINAL_DATA)],
+            "notes": "The final's test file.",
+        },
+        follow=True,
+    )
+
+    page = answer.content.decode()
+    assert "Version 2 of the data is published and is phase 2&#x27;s data." in page
+    final = Phase.objects.get(competition=competition, number=2)
+    assert final.data_version.number == 2
+    assert sorted(f.name for f in final.data_version.files.all()) == [
+        "final_test.csv",
+        "sample_submission.csv",
+    ]
+    assert final.data_version.notes == "The final's test file."
+    assert Phase.objects.get(competition=competition, number=1).data_version is None
+    assert "Phase 2 (Final):" in page
+    assert "version 2 (its own)" in page
+    joined(competition, participant)
+    files = api_for(participant).get(f"/api/v1/competitions/{competition.slug}/files/").json()
+    assert sorted(item["name"] for item in files) == ["final_test.csv", "sample_submission.csv"]
+
+
+def named(name: str, text: str):
+    upload = io.BytesIO(text.encode())
+    upload.name = name
+    return upload
+
+
+def test_an_upload_without_files_or_notes_is_refused_by_field_and_changes_nothing(
+    competition, api_for, host, client
+):
+    two_phases(competition, api_for, host)
+    client.force_login(host)
+
+    no_files = client.post(upload_url(competition), {"phase": "2", "notes": "Nothing."})
+    no_notes = client.post(upload_url(competition), {"phase": "2", "files": [named("a.csv", "id\n1\n")]})
+
+    assert "<strong>files</strong>: Choose the files of the phase" in no_files.content.decode()
+    assert "<strong>notes</strong>: Say what changed in this version." in no_notes.content.decode()
+    assert competition.data_version.dataset.versions.count() == 1
+    assert Phase.objects.get(competition=competition, number=2).data_version is None
+
+
+def test_a_participant_cannot_upload_a_phases_data(competition, api_for, host, participant, client):
+    two_phases(competition, api_for, host)
+    client.force_login(participant)
+
+    answer = client.post(
+        upload_url(competition), {"phase": "2", "files": [named("a.csv", "id\n1\n")], "notes": "Mine."}
+    )
+
+    assert answer.status_code == 403
+    assert competition.data_version.dataset.versions.count() == 1

@@ -209,3 +209,26 @@ def test_the_host_dashboard_shows_each_phase_and_track(client, challenge, host, 
     assert table.count("<tr>") == 5  # the head and Development, Final times main, hard
     assert 'Development <span class="tag">current</span>' in table
     assert "alice (0.500000)" in table
+
+
+def test_the_host_page_refuses_a_track_without_a_solution_with_its_message(client, competition, host):
+    type(competition).objects.filter(pk=competition.pk).update(solution_key="")
+    client.force_login(host)
+
+    answer = client.post(
+        f"/competitions/{competition.slug}/host/tracks/",
+        {
+            "tracks-TOTAL_FORMS": "2",
+            "tracks-INITIAL_FORMS": "0",
+            "tracks-0-slug": "main",
+            "tracks-0-name": "Main",
+            "tracks-1-slug": "extra",
+            "tracks-1-name": "Extra",
+        },
+    )
+
+    assert (
+        "<strong>solution</strong>: Track &#x27;main&#x27; has no solution in Phase 1"
+        in answer.content.decode()
+    )
+    assert list(competition.tracks.values_list("slug", flat=True)) == ["main"]

@@ -17,6 +17,7 @@ from community.writeups import publish_writeup
 from competitions import admission
 from competitions.models import Competition
 from competitions.services import update_competition
+from organisations.services import create_organisation
 from tests.factories import UserFactory, joined, make_competition, make_submission
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,9 @@ def test_every_route_answers_an_outsider_as_if_the_private_competition_did_not_e
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider"])
 def test_lists_search_home_and_profiles_never_mention_a_private_competition(client, private, who):
+    """Profiles: the reader's own (and their API twin), and the page of the organisation that hosts it."""
+    lab = create_organisation(user=private["competition"].host, name="Quiet Lab")
+    Competition.objects.filter(pk=private["competition"].pk).update(organisation=lab)
     if who == "outsider":
         client.force_login(UserFactory(username="outsider"))
     pages = [
@@ -210,6 +214,8 @@ def test_lists_search_home_and_profiles_never_mention_a_private_competition(clie
         f"/competitions/?q={SECRET}",
         "/api/v1/competitions/",
         f"/api/v1/competitions/?search={SECRET}",
+        f"/search/?q={SECRET}",
+        "/orgs/quiet-lab/",
         "/datasets/",
         "/api/v1/datasets/",
         "/notifications/",
@@ -219,7 +225,8 @@ def test_lists_search_home_and_profiles_never_mention_a_private_competition(clie
     ]
     for url in pages:
         body = client.get(url).content.decode().lower()
-        body = body.replace(f'value="{SECRET}"', "")  # the search box shows what was searched for
+        # the search box and "none match" repeat what was searched for
+        body = body.replace(f'value="{SECRET}"', "").replace(f"match “{SECRET}”", "")
         assert SECRET not in body, url
         assert f"/competitions/{SLUG}/" not in body, url
         assert f'"{SLUG}"' not in body, url

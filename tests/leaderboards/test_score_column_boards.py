@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from leaderboards.boards import board_columns
 from leaderboards.models import LeaderboardEntry
 from leaderboards.queries import rows_sorted_by_column
@@ -169,3 +170,22 @@ def test_a_board_sorted_by_a_column_reads_one_page_in_a_bounded_number_of_querie
         rows = rows_sorted_by_column(board, "public", mae, offset=0, limit=2, size=3)
 
     assert [(row.team_name, row.rank) for row in rows] == [("bob", 1), ("carol", 3)]
+
+
+def test_the_profile_ranks_with_the_boards_tie_break_on_the_columns(board, participant, client):
+    """alice scored first, but bob's better MAE breaks the tie on RMSE: the profile says so, as the board."""
+    client.force_login(participant)
+    alice_page = client.get("/accounts/profile/").content.decode()
+    client.force_login(User.objects.get(username="bob"))
+    bob_page = client.get("/accounts/profile/").content.decode()
+
+    board_ranks = {
+        entry.team.name: rank
+        for rank, entry in enumerate(
+            LeaderboardEntry.objects.filter(competition=board, split="public").order_by("score", "tie_key"),
+            start=1,
+        )
+    }
+    assert board_ranks == {"bob": 1, "alice": 2, "carol": 3}
+    assert '2 <span class="muted">of 3</span>' in alice_page
+    assert '1 <span class="muted">of 3</span>' in bob_page

@@ -106,6 +106,22 @@ def test_a_merge_request_is_mailed_to_the_leaders_of_the_team_asked(competition,
     ]
 
 
+def test_a_merge_answer_is_mailed_once_to_the_team_that_asked(competition, players):
+    alice, bob = players
+    merge = teams.request_merge(competition=competition, user=bob, target_name="alice")
+
+    teams.decline_merge(merge_request=merge, user=alice)
+
+    answers = [row for row in outbox(kinds.TEAM_REQUESTS) if not row[0].endswith(":pending")]
+    assert answers == [
+        (
+            f"team-merge:{merge.pk}:declined",
+            "bob",
+            "alice declined the merge of team 'bob' into team 'alice' in Animals.",
+        )
+    ]
+
+
 def test_a_reply_is_mailed_to_the_thread_and_the_host_once(competition, players):
     alice, bob = players
     first = post_comment(author=alice, target=competition, body="Is the split random?")
