@@ -67,8 +67,13 @@ def check_column(primary: Metric, primary_params: dict, metric: Metric, params: 
             "bad_param",
             "A column takes the positive label of the primary metric; leave its 'positive_label' empty.",
         )
-    if metric.prediction == LABEL and positive_class_applies(metric, params) != positive_class_applies(
-        primary, primary_params
+    # A label metric with an `average` must read a binary primary's labels the same way; one without it
+    # (accuracy) scores the same on the labels or on their 0/1 codes, which map one to one.
+    has_average = any(param.name == "average" for param in metric.params)
+    if (
+        metric.prediction == LABEL
+        and has_average
+        and positive_class_applies(metric, params) != positive_class_applies(primary, primary_params)
     ):
         wanted = "'binary'" if positive_class_applies(primary, primary_params) else "not 'binary'"
         raise SolutionError(

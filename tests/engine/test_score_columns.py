@@ -93,3 +93,28 @@ def test_tie_keys_sort_best_first_in_each_direction():
 def test_minus_zero_ties_with_zero_in_either_direction():
     assert tie_key([-0.0], [False]) == tie_key([0.0], [False])
     assert tie_key([-0.0], [True]) == tie_key([0.0], [True])
+
+
+def test_a_label_metric_without_an_average_is_a_column_of_a_binary_primary():
+    """Accuracy has no `average`: it scores the same on a binary primary's 0/1 codes as on the labels."""
+    ids = [f"r{i}" for i in range(8)]
+    truth = ["cat", "dog", "dog", "cat", "dog", "cat", "cat", "dog"]
+    predicted = ["cat", "dog", "cat", "cat", "dog", "dog", "cat", "dog"]
+    usage = ["Public"] * 4 + ["Private"] * 4
+    solution_csv = frame_csv(pd.DataFrame({"id": ids, "y": truth, "Usage": usage}))
+    spec = ScoringSpec("f1", "id", ("y",), {"positive_label": "dog"})
+    solution = load_solution(io.BytesIO(solution_csv), spec)
+    accuracy = ScoreColumn.checked("Accuracy", "accuracy", {}, get_metric("f1"), {"average": "binary"})
+
+    scores = score(
+        solution, io.BytesIO(frame_csv(pd.DataFrame({"id": ids, "y": predicted}))), columns=[accuracy]
+    )
+
+    assert scores.public_columns["Accuracy"] == sklearn_metrics.accuracy_score(truth[:4], predicted[:4])
+    assert scores.private_columns["Accuracy"] == sklearn_metrics.accuracy_score(truth[4:], predicted[4:])
+
+
+def test_a_column_with_an_average_must_read_a_binary_primary_the_same_way():
+    with pytest.raises(SolutionError) as caught:
+        ScoreColumn.checked("Recall", "recall", {"average": "macro"}, get_metric("f1"), {"average": "binary"})
+    assert "'average' of Recall must be 'binary'" in caught.value.message
