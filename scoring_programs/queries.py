@@ -22,8 +22,8 @@ def program_run_for(user: User, competition: Competition, run_id: int) -> Progra
     """One run of one of the competition's programs, with its logs (the reference a participant is given)."""
     require_reviewer(user, competition, SEES_PROGRAM)
     run = (
-        ProgramRun.objects.filter(pk=run_id, program__phase_track__competition=competition)
-        .select_related("program__phase_track__phase", "program__phase_track__track")
+        ProgramRun.objects.filter(pk=run_id, program__pair__competition=competition)
+        .select_related("program__pair__phase", "program__pair__track")
         .first()
     )
     if run is None:

@@ -81,8 +81,8 @@ class ProgramRunSerializer(serializers.ModelSerializer):
 
 
 class ProgramSerializer(serializers.ModelSerializer):
-    phase = serializers.IntegerField(source="phase_track.phase.number")
-    track = serializers.CharField(source="phase_track.track.slug")
+    phase = serializers.IntegerField(source="pair.phase.number")
+    track = serializers.CharField(source="pair.track.slug")
     columns = ProgramColumnSerializer(many=True)
     dry_run = serializers.SerializerMethodField()
 

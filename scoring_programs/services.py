@@ -28,14 +28,19 @@ from scoring_programs.archive import read_program, refused
 from scoring_programs.columns import check_columns, check_limits, pair_columns
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.models import ProgramRun, ScoringProgram
+from scoring_programs.rescoring import require_no_running_rescore, start_program_rescore
 from scoring_programs.runs import Inputs, SubmissionUnreadable, execute, finish
 
 SETS_PROGRAM = "set its scoring program"
 
 
+def has_scores(pair: PhaseTrack) -> bool:
+    return pair.submissions.filter(status="scored").exists()
+
+
 def require_no_scores(pair: PhaseTrack) -> None:
     """Participants' scores stand on the boards: the program that made them stays (a rescore's job)."""
-    if pair.submissions.filter(status="scored").exists():
+    if has_scores(pair):
         raise ProgramRefused(
             f"{pair.phase.name} / {pair.track.name} has scored submissions; its scoring program cannot change now.",
             code="pair_has_scores",
@@ -69,9 +74,19 @@ def set_scoring_program(
     reference: bytes | None = None,
 ) -> ScoringProgram:
     """Check and store a program for the pair, map its scores to the pair's columns, and queue its dry run
-    on the sample submission; the pair is scored by it from now on."""
+    on the sample submission; the pair is scored by it from now on. On a pair with scored submissions, a
+    rescore brings it in instead (scoring_programs.rescoring): the boards switch once it has scored them."""
     require_manager(user, competition, SETS_PROGRAM)
-    require_no_scores(pair)
+    rescores = has_scores(pair)
+    if rescores:
+        if not pair.program_fingerprint:
+            raise ProgramRefused(
+                f"{pair.phase.name} / {pair.track.name} has scored submissions; its metric scores them, so "
+                "it cannot take a scoring program now.",
+                code="pair_has_scores",
+                details={"field": "program"},
+            )
+        require_no_running_rescore(competition)
     parsed = read_program(archive, file_name=archive_name or "program.zip", max_bytes=program_cap())
     checked_columns = check_columns(columns)
     checked_limits = check_limits(limits or {})
@@ -102,8 +117,20 @@ def set_scoring_program(
             sort_keys=True,
         ).encode()
     ).hexdigest()
+    if rescores:
+        if fields["fingerprint"] == pair.program_fingerprint:
+            raise ProgramRefused(
+                "Nothing would change: this is the program, reference data, columns and limits the pair has.",
+                code="nothing_to_rescore",
+                details={"field": "program"},
+            )
+        with transaction.atomic():
+            program = ScoringProgram.objects.create(pair=pair, **fields)
+            start_program_rescore(competition=competition, user=user, pair=pair, program=program)
+        return program
     with transaction.atomic():
-        program, _ = ScoringProgram.objects.update_or_create(phase_track=pair, defaults=fields)
+        ScoringProgram.objects.filter(phase_track=pair).update(phase_track=None)
+        program = ScoringProgram.objects.create(pair=pair, phase_track=pair, **fields)
         pair.program_fingerprint = program.fingerprint
         pair.program_higher_is_better = program.primary["higher_is_better"]
         pair.score_columns = pair_columns(checked_columns)
@@ -130,14 +157,16 @@ def delete_scoring_program(*, competition: Competition, user: User, pair: PhaseT
         forget_pairs(competition)
 
 
-def start_dry_run(program: ScoringProgram) -> ProgramRun:
-    """Queue a run of the program on the competition's sample submission, on the sandbox workers."""
+def start_dry_run(program: ScoringProgram, *, queued: bool = True) -> ProgramRun:
+    """Queue a run of the program on the competition's sample submission, on the sandbox workers (or leave
+    it for the caller to run, `queued=False`: a program rescore runs it first)."""
     from scoring_programs.tasks import dry_run_program
 
     run = ProgramRun.objects.create(
         program=program, program_fingerprint=program.fingerprint, purpose=ProgramRun.Purpose.DRY_RUN
     )
-    transaction.on_commit(lambda: dry_run_program.delay(run.pk))
+    if queued:
+        transaction.on_commit(lambda: dry_run_program.delay(run.pk))
     return run
 
 

@@ -48,7 +48,7 @@ def host_program(request, slug):
             if form.is_valid():
                 reference = form.cleaned_data.get("reference")
                 try:
-                    set_scoring_program(
+                    program = set_scoring_program(
                         competition=competition,
                         user=request.user,
                         pair=pair,
@@ -62,9 +62,7 @@ def host_program(request, slug):
                 except ProgramRefused as error:
                     refusal = error
                 else:
-                    messages.success(
-                        request, "Program saved; its dry run on the sample submission is queued."
-                    )
+                    messages.success(request, saved_message(program))
                     return redirect(page_url(slug, pair))
     context = competition_context(request, competition, "host")
     dry_run = latest_dry_run(program) if program else None
@@ -82,6 +80,15 @@ def host_program(request, slug):
     return render(request, "scoring_programs/host.html", context, status=400 if refusal else 200)
 
 
+def saved_message(program) -> str:
+    if program.phase_track_id is None:
+        return (
+            "Program saved; a rescore runs its dry run, then scores every scored submission with it. The "
+            "boards switch to it when all are done; until then the current program scores."
+        )
+    return "Program saved; its dry run on the sample submission is queued."
+
+
 def scores_by_column(program, run) -> list[tuple[dict, float | None]]:
     if program is None or run is None:
         return []
@@ -93,5 +100,5 @@ def host_program_run(request, slug, run_id):
     competition = competition_for(request.user, slug)
     run = program_run_for(request.user, competition, run_id)
     context = competition_context(request, competition, "host")
-    context.update(run=run, pair=run.program.phase_track)
+    context.update(run=run, pair=run.program.pair)
     return render(request, "scoring_programs/run.html", context)
