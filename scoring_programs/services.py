@@ -177,9 +177,9 @@ def execute_dry_run(run_id: int) -> None:
     )
     if not claimed:
         return
-    run = ProgramRun.objects.select_related("program__phase_track__competition").get(pk=run_id)
+    run = ProgramRun.objects.select_related("program__pair__competition").get(pk=run_id)
     program = run.program
-    pair = program.phase_track
+    pair = program.pair
     competition = pair.competition
     sample = sample_submission_key(competition)
     if sample is None:
