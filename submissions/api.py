@@ -14,7 +14,6 @@ from competitions.queries import (
     require_participant,
     team_for,
 )
-from competitions.score_columns import visible_columns
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeMultiPartParser
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
@@ -24,7 +23,7 @@ from datasets.storage import private_storage
 from submissions.code import set_code_inputs
 from submissions.host_tests import MAKES_TESTS, create_host_test, host_test_submissions
 from submissions.idempotency import read_idempotency_key, submit_once
-from submissions.queries import code_runs_for, submission_for, visible_submissions
+from submissions.queries import code_runs_for, column_labels_by_pair, submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.serializers import (
     FileCheckedSerializer,
@@ -55,7 +54,7 @@ def viewer_context(user, competition) -> dict:
     return {
         "show_private": can_see_private_scores(user, competition),
         "show_host_detail": sees_hidden,
-        "columns": [c.label for c in visible_columns(competition.score_columns, sees_hidden=sees_hidden)],
+        "columns_by_pair": column_labels_by_pair(user, competition),
     }
 
 

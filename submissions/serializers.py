@@ -70,7 +70,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, submission):
         data = super().to_representation(submission)
-        labels = self.context.get("columns", ())
+        labels = self.context.get("columns_by_pair", {}).get(submission.phase_track_id, ())
         data["public_columns"] = {
             k: submission.public_columns[k] for k in labels if k in submission.public_columns
         }
