@@ -7,7 +7,6 @@ import textwrap
 
 import pytest
 
-from competitions.services import publish_competition
 from leaderboards.queries import leaderboard_rows
 from scoring import rescoring, services
 from scoring.models import Rescore
@@ -17,7 +16,6 @@ from scoring_programs.queries import program_run_for
 from submissions.services import create_submission
 from tests.factories import joined, predictions
 from tests.scoring_programs.conftest import COLUMNS, MATCHING
-from tests.services import require_bubblewrap
 
 # The matching program turned around: the share of wrong labels ranks lower first.
 WRONG_SHARE = MATCHING.replace(
@@ -39,24 +37,6 @@ ONLY_THE_SAMPLE = textwrap.dedent(
     json.dump({"accuracy": 0.5, "errors": 5}, open(sys.argv[2] + "/scores.json", "w"))
     """
 )
-
-
-@pytest.fixture
-def scored(draft, host, with_program, participant):
-    """A published competition scored by the matching program, with one participant's file scored 1.0."""
-    require_bubblewrap()
-    with_program()
-    publish_competition(competition=draft, user=host)
-    joined(draft, participant)
-    labels = {2: "dog", 4: "bird", 5: "dog", 7: "bird", 8: "dog", 10: "dog"}
-    submission, _ = create_submission(
-        competition=draft,
-        user=participant,
-        file_name="p.csv",
-        stream=io.BytesIO(predictions(labels).encode()),
-    )
-    assert services.score_submission(submission.pk) == "scored"
-    return submission
 
 
 def run_to_the_end(rescore: Rescore) -> list[str]:
