@@ -7,6 +7,7 @@ from accounts.models import User
 from competitions.models import Competition, PhaseTrack
 from competitions.queries import require_reviewer
 from config.errors import NotFound
+from scoring.models import Rescore
 from scoring_programs.models import ProgramRun, ScoringProgram
 
 SEES_PROGRAM = "see its scoring program"
@@ -32,8 +33,21 @@ def program_run_for(user: User, competition: Competition, run_id: int) -> Progra
 
 
 def recent_scoring_runs(
-    user: User, competition: Competition, program: ScoringProgram, limit: int = 20
+    user: User, competition: Competition, pair: PhaseTrack, limit: int = 20
 ) -> list[ProgramRun]:
-    """The program's latest runs on submissions, newest first, for the host's page."""
+    """The latest runs on the pair's submissions, newest first, for the host's page: the current program's,
+    and a new program's that a rescore is trying (or tried) on them."""
     require_reviewer(user, competition, SEES_PROGRAM)
-    return list(program.runs.filter(purpose=ProgramRun.Purpose.SCORING).select_related("submission")[:limit])
+    runs = ProgramRun.objects.filter(program__pair=pair, purpose=ProgramRun.Purpose.SCORING)
+    return list(runs.select_related("program")[:limit])
+
+
+def latest_program_rescore(user: User, competition: Competition, pair: PhaseTrack) -> Rescore | None:
+    """The pair's latest rescore with a new program (scoring_programs.rescoring), with its dry run, if any."""
+    require_reviewer(user, competition, SEES_PROGRAM)
+    rescore = (
+        Rescore.objects.filter(phase_track=pair, program__isnull=False).select_related("program").first()
+    )
+    if rescore is not None and rescore.program is not None:
+        rescore.dry_run = rescore.program.runs.filter(purpose=ProgramRun.Purpose.DRY_RUN).first()  # type: ignore[attr-defined]
+    return rescore

@@ -118,3 +118,26 @@ def test_a_programs_output_never_reaches_the_participant(
     assert "run " in seen[0]  # the failure's generic reason, with its run number, is there
     for text in seen:
         assert SECRET not in text
+
+
+def test_the_host_page_lists_a_failed_run_and_its_logs(draft, host, with_program, participant, client):
+    from competitions.services import publish_competition
+    from tests.services import require_bubblewrap
+
+    require_bubblewrap()
+    with_program(TALKATIVE)
+    publish_competition(competition=draft, user=host)
+    joined(draft, participant)
+    submission, _ = create_submission(
+        competition=draft, user=participant, file_name="broken.csv", stream=io.BytesIO(predictions().encode())
+    )
+    assert services.score_submission(submission.pk) == "failed"
+    run = submission.program_runs.get()
+    client.force_login(host)
+
+    page = client.get(reverse("scoring_programs:host", args=[draft.slug])).content.decode()
+    logs = client.get(reverse("scoring_programs:run", args=[draft.slug, run.pk])).content.decode()
+
+    assert f">{run.pk}</a></td><td>program.zip</td><td>#{submission.pk}</td><td>Failed</td>" in page
+    assert "The scoring program exited with code 1" in page
+    assert SECRET in logs

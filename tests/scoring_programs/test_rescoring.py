@@ -6,6 +6,7 @@ import io
 import textwrap
 
 import pytest
+from django.urls import reverse
 
 from leaderboards.queries import leaderboard_rows
 from scoring import rescoring, services
@@ -153,3 +154,17 @@ def test_a_metric_scored_pair_with_scores_cannot_take_a_program(host, participan
         )
 
     assert refused.value.code == "pair_has_scores"
+
+
+def test_the_host_page_shows_why_a_program_rescore_failed(draft, pair, host, with_program, scored, client):
+    new = with_program(CRASHING, dry_run=False)
+    rescore = Rescore.objects.get(program=new)
+    rescoring.continue_rescore(rescore.pk)
+    client.force_login(host)
+
+    page = client.get(reverse("scoring_programs:host", args=[draft.slug])).content.decode()
+
+    dry_run = ProgramRun.objects.get(program=new, purpose="dry_run")
+    assert 'data-status="failed"' in page
+    assert f"run {dry_run.pk}</a> (Failed)" in page
+    assert "The current program and its scores stand." in page
