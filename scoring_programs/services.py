@@ -219,13 +219,12 @@ def latest_dry_run(program: ScoringProgram) -> ProgramRun | None:
 def refuse_publishing_until_dry_run_passes(sender: type, competition: Competition, **kwargs: object) -> None:
     """competitions.signals.publishing: a draft whose scoring program has not passed its dry run stays a
     draft, so a broken program is found before participants submit."""
-    for program in ScoringProgram.objects.filter(phase_track__competition=competition).select_related(
-        "phase_track__phase", "phase_track__track"
-    ):
+    current = ScoringProgram.objects.filter(phase_track__competition=competition)
+    for program in current.select_related("pair__phase", "pair__track"):
         run = latest_dry_run(program)
         if run is None or run.status != ProgramRun.Status.SUCCEEDED:
             state = "has not finished" if run is None or not run.is_finished else "failed"
-            pair = program.phase_track
+            pair = program.pair
             raise CompetitionError(
                 f"The scoring program of {pair.phase.name} / {pair.track.name} cannot be published yet: its dry "
                 f"run on the sample submission {state}. Open the Host tab's scoring program page to see why.",
