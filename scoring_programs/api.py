@@ -64,7 +64,7 @@ class ScoringProgramApi(APIView):
         "sample submission is queued on the sandbox workers; the competition is published only once it "
         "passes. "
         "On a pair with scored submissions, a rescore brings the new program in: it runs the dry run, then "
-        "scores every scored submission again, and the boards switch when all are done (409 `rescore_running` "
+        "scores every scored submission again, and the boards switch when all are done (400 `rescore_running` "
         "while another rescore runs). A pair its metric scores is refused once it has scores.",
         tags=["competitions"],
         request={"multipart/form-data": ProgramInputSerializer},
