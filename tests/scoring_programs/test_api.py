@@ -182,6 +182,8 @@ def test_a_new_program_on_a_scored_pair_starts_a_rescore_and_a_second_waits(draf
     rescore = Rescore.objects.get()
     assert (first.json()["is_current"], first.json()["rescore"]) == (False, rescore.pk)
     assert (rescore.status, rescore.total) == ("running", 1)
+    progress = host_api.get(f"/api/v1/competitions/{draft.slug}/rescore/").json()
+    assert (progress["id"], progress["program"], progress["done"]) == (rescore.pk, "scorer.zip", 0)
     assert second.status_code == 400
     assert second.json()["code"] == "rescore_running"
     assert second.json()["message"].startswith("A rescore is already running (0 of 1 done)")

@@ -168,3 +168,62 @@ def test_the_host_page_shows_why_a_program_rescore_failed(draft, pair, host, wit
     assert 'data-status="failed"' in page
     assert f"run {dry_run.pk}</a> (Failed)" in page
     assert "The current program and its scores stand." in page
+
+
+def test_a_code_submission_keeps_its_predictions_and_is_scored_by_the_new_program(
+    competition, host, participant
+):
+    from competitions.phases import pairs_of
+    from scoring_programs.services import execute_dry_run, latest_dry_run, set_scoring_program
+    from submissions.code import set_code_inputs
+    from submissions.models import CodeRun
+    from tests.code.conftest import MODE_MODEL, SAMPLE_CSV, code_zip
+    from tests.factories import TEST_CSV
+    from tests.scoring_programs.conftest import program_zip
+    from tests.services import require_bubblewrap
+
+    require_bubblewrap()
+    [pair] = pairs_of(competition)
+    set_code_inputs(
+        competition=competition,
+        user=host,
+        pair=pair,
+        accepts="code",
+        hidden_inputs=("test.csv", io.BytesIO(TEST_CSV.encode())),
+        sample_inputs=("sample.csv", io.BytesIO(SAMPLE_CSV.encode())),
+    )
+    program = set_scoring_program(
+        competition=competition,
+        user=host,
+        pair=pair,
+        archive_name="program.zip",
+        archive=program_zip(),
+        columns=COLUMNS,
+    )
+    execute_dry_run(latest_dry_run(program).pk)
+    joined(competition, participant)
+    submission, _ = create_submission(
+        competition=competition,
+        user=participant,
+        file_name="code.zip",
+        stream=io.BytesIO(code_zip({"model.py": MODE_MODEL})),
+    )
+    assert services.score_submission(submission.pk) == "scored"
+    ran_at = {run.inputs: run.finished_at for run in CodeRun.objects.filter(submission=submission)}
+    submission.refresh_from_db()
+    accuracy = submission.public_score
+
+    new = set_scoring_program(
+        competition=competition,
+        user=host,
+        pair=pair,
+        archive_name="wrong-share.zip",
+        archive=program_zip(WRONG_SHARE),
+        columns=WRONG_COLUMNS,
+    )
+    assert run_to_the_end(Rescore.objects.get(program=new)) == ["continuing", "switched"]
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(1 - accuracy)
+    assert {run.inputs: run.finished_at for run in CodeRun.objects.filter(submission=submission)} == ran_at
+    assert ProgramRun.objects.get(program=new, submission=submission).stdout == "scored predictions.csv\n"
