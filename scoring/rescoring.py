@@ -4,7 +4,9 @@ new scores in one transaction once every submission has its new score.
 
 A rescore changes either the competition's setup (and rescores the phase-and-track pairs that use it) or
 one pair's (and rescores that pair's submissions only): a host of a multi-phase or multi-track
-competition names the pair, and the pair's own setup takes the new solution, metric and columns."""
+competition names the pair, and the pair's own setup takes the new solution, metric and columns. A host's
+new scoring program for a pair with scores is brought in the same way, one submission per task on the
+sandbox queue (scoring_programs/rescoring.py)."""
 
 import io
 import logging
