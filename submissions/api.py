@@ -23,7 +23,7 @@ from datasets.storage import private_storage
 from submissions.code import set_code_inputs
 from submissions.host_tests import MAKES_TESTS, create_host_test, host_test_submissions
 from submissions.idempotency import read_idempotency_key, submit_once
-from submissions.queries import code_runs_for, column_labels_by_pair, submission_for, visible_submissions
+from submissions.queries import code_runs_for, submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.serializers import (
     FileCheckedSerializer,
@@ -54,7 +54,8 @@ def viewer_context(user, competition) -> dict:
     return {
         "show_private": can_see_private_scores(user, competition),
         "show_host_detail": sees_hidden,
-        "columns_by_pair": column_labels_by_pair(user, competition),
+        "sees_hidden_columns": sees_hidden,
+        "competition": competition,
     }
 
 

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from competitions.models import Competition, PhaseTrack
-from competitions.phases import pairs_of, scoring_setup
+from competitions.phases import scoring_setup
 from competitions.queries import can_review, team_for
 from competitions.score_columns import ScoreColumnSetup, visible_columns
 from config.errors import NotFound
@@ -36,12 +36,10 @@ def pair_columns_for(user: User, competition: Competition, pair: PhaseTrack) -> 
     )
 
 
-def column_labels_by_pair(user: User, competition: Competition) -> dict[int, list[str]]:
-    """Each pair's visible column labels, by pair id: a submission shows its own pair's columns only."""
-    return {
-        pair.pk: [column.label for column in pair_columns_for(user, competition, pair)]
-        for pair in pairs_of(competition)
-    }
+def pair_column_labels(pair: PhaseTrack, competition: Competition, *, sees_hidden: bool) -> list[str]:
+    """The labels of the pair's columns a viewer may see (sees_hidden: the host and reviewers)."""
+    columns = visible_columns(scoring_setup(pair, competition).score_columns, sees_hidden=sees_hidden)
+    return [column.label for column in columns]
 
 
 def submission_for(user: User, submission_id: int) -> Submission:
