@@ -6,7 +6,7 @@ A rescore changes either the competition's setup (and rescores the phase-and-tra
 one pair's (and rescores that pair's submissions only): a host of a multi-phase or multi-track
 competition names the pair, and the pair's own setup takes the new solution, metric and columns. A host's
 new scoring program for a pair with scores is brought in the same way, one submission per task on the
-sandbox queue (scoring_programs/rescoring.py)."""
+sandbox queue (scoring/program_rescoring.py)."""
 
 import io
 import logging
@@ -30,12 +30,11 @@ from competitions.phases import ScoringSetup, scoring_setup
 from competitions.queries import require_manager
 from competitions.score_columns import check_score_columns, engine_columns, tie_key_of
 from datasets.storage import private_storage, store
-from scoring import engine, signals
+from scoring import engine, program_rescoring, signals
 from scoring.engine.parameters import coerce_params
 from scoring.messages import GENERIC_FAILURE
 from scoring.models import Rescore, RescoredSubmission
 from scoring.solutions import parsed_solution, solution_for
-from scoring_programs import rescoring as program_rescoring
 from submissions import ingestion
 from submissions.models import Submission
 

@@ -7,7 +7,6 @@ from accounts.models import User
 from competitions.models import Competition, PhaseTrack
 from competitions.queries import require_reviewer
 from config.errors import NotFound
-from scoring.models import Rescore
 from scoring_programs.models import ProgramRun, ScoringProgram
 
 SEES_PROGRAM = "see its scoring program"
@@ -40,14 +39,3 @@ def recent_scoring_runs(
     require_reviewer(user, competition, SEES_PROGRAM)
     runs = ProgramRun.objects.filter(program__pair=pair, purpose=ProgramRun.Purpose.SCORING)
     return list(runs.select_related("program")[:limit])
-
-
-def latest_program_rescore(user: User, competition: Competition, pair: PhaseTrack) -> Rescore | None:
-    """The pair's latest rescore with a new program (scoring_programs.rescoring), with its dry run, if any."""
-    require_reviewer(user, competition, SEES_PROGRAM)
-    rescore = (
-        Rescore.objects.filter(phase_track=pair, program__isnull=False).select_related("program").first()
-    )
-    if rescore is not None and rescore.program is not None:
-        rescore.dry_run = rescore.program.runs.filter(purpose=ProgramRun.Purpose.DRY_RUN).first()  # type: ignore[attr-defined]
-    return rescore

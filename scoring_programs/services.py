@@ -28,8 +28,8 @@ from scoring_programs.archive import read_program, refused
 from scoring_programs.columns import check_columns, check_limits, pair_columns
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.models import ProgramRun, ScoringProgram
-from scoring_programs.rescoring import require_no_running_rescore, start_program_rescore
 from scoring_programs.runs import Inputs, SubmissionUnreadable, execute, finish
+from scoring_programs.signals import program_awaits_rescore, program_change_checking
 
 SETS_PROGRAM = "set its scoring program"
 
@@ -75,7 +75,7 @@ def set_scoring_program(
 ) -> ScoringProgram:
     """Check and store a program for the pair, map its scores to the pair's columns, and queue its dry run
     on the sample submission; the pair is scored by it from now on. On a pair with scored submissions, a
-    rescore brings it in instead (scoring_programs.rescoring): the boards switch once it has scored them."""
+    rescore brings it in instead (scoring.program_rescoring, told by a signal): the boards switch once it has scored them."""
     require_manager(user, competition, SETS_PROGRAM)
     rescores = has_scores(pair)
     if rescores:
@@ -86,7 +86,7 @@ def set_scoring_program(
                 code="pair_has_scores",
                 details={"field": "program"},
             )
-        require_no_running_rescore(competition)
+        program_change_checking.send(sender=ScoringProgram, competition=competition, pair=pair)
     parsed = read_program(archive, file_name=archive_name or "program.zip", max_bytes=program_cap())
     checked_columns = check_columns(columns)
     checked_limits = check_limits(limits or {})
@@ -126,7 +126,9 @@ def set_scoring_program(
             )
         with transaction.atomic():
             program = ScoringProgram.objects.create(pair=pair, **fields)
-            start_program_rescore(competition=competition, user=user, pair=pair, program=program)
+            program_awaits_rescore.send(
+                sender=ScoringProgram, competition=competition, user=user, pair=pair, program=program
+            )
         return program
     with transaction.atomic():
         ScoringProgram.objects.filter(phase_track=pair).update(phase_track=None)

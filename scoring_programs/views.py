@@ -12,7 +12,6 @@ from competitions.views import competition_context
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.forms import ProgramForm
 from scoring_programs.queries import (
-    latest_program_rescore,
     program_for,
     program_run_for,
     recent_scoring_runs,
@@ -78,7 +77,6 @@ def host_program(request, slug):
         dry_run=dry_run,
         dry_run_scores=scores_by_column(program, dry_run),
         runs=recent_scoring_runs(request.user, competition, pair) if program else [],
-        program_rescore=latest_program_rescore(request.user, competition, pair),
         form=form,
         refusal=refusal,
         may_manage=can_manage(request.user, competition),

@@ -119,9 +119,23 @@ def test_a_second_program_waits_for_the_running_rescore(draft, with_program, sco
     assert refused.value.message.startswith("A rescore is already running (0 of 1 done)")
 
 
-def test_the_same_program_again_is_refused_as_changing_nothing(draft, with_program, scored):
+def test_the_same_program_again_is_refused_as_changing_nothing(draft, pair, host, scored):
+    from datasets.storage import private_storage
+    from scoring_programs.services import set_scoring_program
+
+    current = ScoringProgram.objects.get(phase_track=pair)
+    with private_storage().open(current.archive_key, "rb") as stored:
+        same_zip = stored.read()  # the very bytes: a zip packed again holds a new timestamp
+
     with pytest.raises(ProgramRefused) as refused:
-        with_program(dry_run=False)
+        set_scoring_program(
+            competition=draft,
+            user=host,
+            pair=pair,
+            archive_name="program.zip",
+            archive=same_zip,
+            columns=COLUMNS,
+        )
 
     assert refused.value.code == "nothing_to_rescore"
     assert not Rescore.objects.exists()

@@ -1,6 +1,6 @@
-"""A host's new scoring program for a pair that participants already have scores on: the new program waits
-beside the current one while a rescore (scoring.rescoring) scores every scored submission again with it,
-one submission per task on the sandbox workers and under the program's own limits; the boards switch to it
+"""A host's new scoring program for a pair that participants already have scores on (scoring_programs
+tells scoring with its signals): the new program waits beside the current one while a rescore
+(scoring.rescoring) scores every scored submission again with it, one submission per task on the sandbox workers and under the program's own limits; the boards switch to it
 once all are done. Its dry run on the sample submission goes first: a program that fails it, or that fails
 every submission, fails the rescore, and the current program and its scores stand.
 
@@ -23,6 +23,7 @@ from scoring_programs.columns import pair_columns
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.models import ProgramRun, ScoringProgram
 from scoring_programs.scoring import score_with_program
+from scoring_programs.services import execute_dry_run, latest_dry_run, start_dry_run
 from submissions.models import Submission
 
 # The last lines of a failed dry run's error output the rescore's reason quotes (the host's only).
@@ -33,7 +34,8 @@ class ProgramRescoreFailed(Exception):
     """The new program cannot take over: the message, for the host, says why and where its logs are."""
 
 
-def require_no_running_rescore(competition: Competition) -> None:
+def refuse_while_a_rescore_runs(sender: type, competition: Competition, **kwargs: object) -> None:
+    """scoring_programs.signals.program_change_checking: one rescore at a time per competition."""
     running = competition.rescores.filter(status=Rescore.Status.RUNNING).first()
     if running:
         raise ProgramRefused(
@@ -44,11 +46,16 @@ def require_no_running_rescore(competition: Competition) -> None:
         )
 
 
-def start_program_rescore(
-    *, competition: Competition, user: User, pair: PhaseTrack, program: ScoringProgram
+def rescore_with_new_program(
+    sender: type,
+    competition: Competition,
+    user: User,
+    pair: PhaseTrack,
+    program: ScoringProgram,
+    **kwargs: object,
 ) -> Rescore:
-    """Queue the rescore that brings `program` (not yet the pair's) in; call inside the transaction that
-    stored it. Its dry run is queued for the rescore's first task, not on its own."""
+    """scoring_programs.signals.program_awaits_rescore: queue the rescore that brings `program` (not yet
+    the pair's) in, inside the transaction that stored it. Its dry run is queued for the rescore's first task, not on its own."""
     setup = scoring_setup(pair, competition)
     ProgramRun.objects.create(
         program=program, program_fingerprint=program.fingerprint, purpose=ProgramRun.Purpose.DRY_RUN
@@ -83,8 +90,6 @@ def start_program_rescore(
 def program_scorer(rescore: Rescore) -> Callable[[Submission], dict]:
     """What scores each submission again under the rescore's program, once its dry run has passed (run here,
     on this sandbox worker, the first time). Raises ProgramRescoreFailed when the dry run fails."""
-    from scoring_programs.services import execute_dry_run, latest_dry_run, start_dry_run
-
     program = rescore.program
     if program is None:
         raise ProgramRescoreFailed("The new scoring program was deleted.")
