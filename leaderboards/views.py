@@ -1,5 +1,7 @@
 """The leaderboard pages, the host's dashboard, and deleting or disqualifying a submission from a page."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,6 +25,7 @@ from leaderboards.queries import (
     with_cells,
 )
 from leaderboards.standing import delete_submission
+from scoring import engine
 from submissions.queries import submission_for
 
 PAGE_SIZE = 100
@@ -76,6 +79,7 @@ def leaderboard(request, slug):
         awards=awards if awards and awards.awards else None,
         columns=columns,
         tie_breaks=tie_breaks(competition, columns, pair),
+        metric=board_scoring(competition, pair) or context.get("metric"),
         sort=sort.label if sort and not only else "",
         page=page,
         board=board,
@@ -103,6 +107,24 @@ def board_choices(competition, pair) -> dict | None:
         "phase": pair.phase,
         "track": pair.track,
     }
+
+
+@dataclass(frozen=True)
+class BoardScoring:
+    """What the board's note says scores it: the pair's metric, or the host's program, and its direction."""
+
+    name: str
+    higher_is_better: bool
+
+
+def board_scoring(competition, pair) -> BoardScoring | None:
+    if pair is None:
+        return None
+    setup = scoring_setup(pair, competition)
+    if setup.is_program_scored:
+        return BoardScoring("the host's scoring program", setup.higher_is_better)
+    metric = engine.METRICS.get(setup.metric)
+    return BoardScoring(metric.name, metric.higher_is_better) if metric else None
 
 
 def tie_breaks(competition, columns, pair=None) -> list[str]:

@@ -40,6 +40,7 @@ def test_the_boards_tie_break_note_names_the_programs_columns(draft, scored, cli
     page = client.get(reverse("leaderboards:leaderboard", args=[draft.slug])).content.decode()
 
     assert "Ties go to the better Errors, then the earlier submission." in page
+    assert "with the host&#x27;s scoring program (higher is better)" in page
 
 
 def test_a_lower_is_better_program_ranks_profiles_its_way(draft, host, with_program, participant):
