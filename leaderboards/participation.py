@@ -79,9 +79,11 @@ def entries_ahead(*, higher_is_better: bool) -> Coalesce:
 def ranked_team_entries(team_ids: list[int]) -> QuerySet:
     """The teams' entries on both boards, each with its rank and the size of its board."""
     higher = [key for key, metric in engine.METRICS.items() if metric.higher_is_better]
-    # A phase and track scored with a metric of its own ranks in that metric's direction.
-    ranks_higher = Q(phase_track__metric__in=higher) | Q(
-        phase_track__metric="", competition__metric__in=higher
+    # A phase and track scored by a host's program ranks in its primary column's direction; one scored with
+    # a metric of its own in that metric's.
+    by_metric = Q(phase_track__metric__in=higher) | Q(phase_track__metric="", competition__metric__in=higher)
+    ranks_higher = Q(phase_track__program_higher_is_better=True) | (
+        Q(phase_track__program_higher_is_better__isnull=True) & by_metric
     )
     rank = Case(
         When(ranks_higher, then=entries_ahead(higher_is_better=True)),

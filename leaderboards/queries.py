@@ -10,7 +10,7 @@ from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from competitions.models import Competition, PhaseTrack, Prize, Team
-from competitions.phases import board_pair, scoring_setup
+from competitions.phases import board_pair, deciding_phase, default_track, pair_of, pairs_of, scoring_setup
 from competitions.score_columns import ScoreColumnSetup
 from leaderboards.board_cache import is_cached_page, remembered
 from leaderboards.medals import medal_cutoffs, medal_for
@@ -27,7 +27,11 @@ def board_of(competition: Competition, pair: PhaseTrack | None = None) -> PhaseT
 
 
 def higher_is_better(competition: Competition, pair: PhaseTrack | None = None) -> bool:
-    """The primary score's direction on a board: its pair's metric's, or its scoring program's."""
+    """The primary score's direction on a board: its pair's metric's, or its scoring program's. Without a
+    pair (a profile's ranks, a benchmark, a write-up's order), the deciding phase's default track's: what
+    decides the final standings, so a competition a host's program scores ranks its way everywhere."""
+    if pair is None and pairs_of(competition):
+        pair = pair_of(competition, deciding_phase(competition), default_track(competition))
     if pair is not None:
         return scoring_setup(pair, competition).higher_is_better
     if not competition.metric:

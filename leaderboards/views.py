@@ -1,12 +1,14 @@
 """The leaderboard pages, the host's dashboard, and deleting or disqualifying a submission from a page."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from competitions.phases import current_phase, phases_of, tracks_of
+from competitions.phases import current_phase, phases_of, scoring_setup, tracks_of
 from competitions.queries import competition_for, require_reviewer
 from competitions.score_columns import columns_of
 from competitions.views import competition_context
@@ -23,6 +25,7 @@ from leaderboards.queries import (
     with_cells,
 )
 from leaderboards.standing import delete_submission
+from scoring import engine
 from submissions.queries import submission_for
 
 PAGE_SIZE = 100
@@ -75,7 +78,8 @@ def leaderboard(request, slug):
         rows=with_cells(rows, columns),
         awards=awards if awards and awards.awards else None,
         columns=columns,
-        tie_breaks=tie_breaks(competition, columns),
+        tie_breaks=tie_breaks(competition, columns, pair),
+        metric=board_scoring(competition, pair) or context.get("metric"),
         sort=sort.label if sort and not only else "",
         page=page,
         board=board,
@@ -105,13 +109,35 @@ def board_choices(competition, pair) -> dict | None:
     }
 
 
-def tie_breaks(competition, columns) -> list[str]:
-    """What ties on the score break on, in order, as the viewer may read it: a hidden column still breaks
-    ties, so a participant is told one does without its name."""
+@dataclass(frozen=True)
+class BoardScoring:
+    """What the board's note says scores it: the pair's metric, or the host's program, and its direction."""
+
+    name: str
+    higher_is_better: bool
+
+
+def board_scoring(competition, pair) -> BoardScoring | None:
+    if pair is None:
+        return None
+    setup = scoring_setup(pair, competition)
+    if setup.is_program_scored:
+        return BoardScoring("the host's scoring program", setup.higher_is_better)
+    metric = engine.METRICS.get(setup.metric)
+    return BoardScoring(metric.name, metric.higher_is_better) if metric else None
+
+
+def tie_breaks(competition, columns, pair=None) -> list[str]:
+    """What ties on the board's score break on, in order, as the viewer may read it: the pair's columns (a
+    host's program fills its own). A hidden column still breaks ties, so a participant is told one does
+    without its name."""
     seen = {column.label for column in columns}
+    setup_columns = (
+        scoring_setup(pair, competition).score_columns if pair is not None else competition.score_columns
+    )
     return [
         column.label if column.label in seen else "a column only the host sees"
-        for column in columns_of(competition.score_columns)
+        for column in columns_of(setup_columns)
     ]
 
 

@@ -31,6 +31,14 @@ class Rescore(models.Model):
     score_columns = models.JSONField(default=list, blank=True, help_text="The secondary columns after it.")
     solution_key = models.CharField(max_length=500)
     solution_sha256 = models.CharField(max_length=64)
+    program = models.ForeignKey(
+        "scoring_programs.ScoringProgram",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rescores",
+        help_text="The host's new scoring program it runs on the pair's submissions; empty: a metric rescore.",
+    )
     public_rows = models.PositiveIntegerField(default=0)
     private_rows = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)

@@ -4,10 +4,13 @@ new scores in one transaction once every submission has its new score.
 
 A rescore changes either the competition's setup (and rescores the phase-and-track pairs that use it) or
 one pair's (and rescores that pair's submissions only): a host of a multi-phase or multi-track
-competition names the pair, and the pair's own setup takes the new solution, metric and columns."""
+competition names the pair, and the pair's own setup takes the new solution, metric and columns. A host's
+new scoring program for a pair with scores is brought in the same way, one submission per task on the
+sandbox queue (scoring/program_rescoring.py)."""
 
 import io
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import IO
 
@@ -27,7 +30,7 @@ from competitions.phases import ScoringSetup, scoring_setup
 from competitions.queries import require_manager
 from competitions.score_columns import check_score_columns, engine_columns, tie_key_of
 from datasets.storage import private_storage, store
-from scoring import engine, signals
+from scoring import engine, program_rescoring, signals
 from scoring.engine.parameters import coerce_params
 from scoring.messages import GENERIC_FAILURE
 from scoring.models import Rescore, RescoredSubmission
@@ -58,7 +61,8 @@ def rescorable(competition: Competition, phase_track: PhaseTrack | None = None):
             phase_track__solution_key="", phase_track__metric="", phase_track__program_fingerprint=""
         )
     return submissions.filter(
-        Q(status=Submission.Status.SCORED) | Q(status=Submission.Status.FAILED, error_code="metric_failed")
+        Q(status=Submission.Status.SCORED)
+        | Q(status=Submission.Status.FAILED, error_code__in=("metric_failed", "program_failed"))
     )
 
 
@@ -215,9 +219,10 @@ def check_same_submissions_fit(competition: Competition | ScoringSetup, parsed: 
         )
 
 
-def enqueue_rescore(rescore_id: int) -> None:
+def enqueue_rescore(rescore_id: int, *, on_sandbox: bool = False) -> None:
+    """Queue the rescore's next batch; a rescore that runs a host's program runs on the sandbox workers."""
     try:
-        current_app.send_task(RESCORE_TASK, args=[rescore_id])
+        current_app.send_task(RESCORE_TASK, args=[rescore_id], queue="sandbox" if on_sandbox else None)
     except Exception:
         logger.exception("Could not enqueue rescore %s; the sweeper will resume it", rescore_id)
 
@@ -239,6 +244,9 @@ def continue_rescore(rescore_id: int) -> str:
         return "skipped"
     try:
         return run_batch(rescore)
+    except program_rescoring.ProgramRescoreFailed as error:
+        end_rescore(rescore, Rescore.Status.FAILED, str(error))
+        return "failed"
     except Exception as error:
         logger.exception("Rescore %s stalled", rescore_id)
         Rescore.objects.filter(pk=rescore_id, status=Rescore.Status.RUNNING).update(error=describe(error))
@@ -246,19 +254,15 @@ def continue_rescore(rescore_id: int) -> str:
 
 
 def run_batch(rescore: Rescore) -> str:
-    current: Competition | ScoringSetup = rescore.competition
-    if rescore.phase_track is not None:
-        current = scoring_setup(rescore.phase_track, rescore.competition)
-    spec = engine.ScoringSpec(
-        rescore.metric, current.id_column, tuple(current.target_columns), dict(rescore.metric_params)
-    )
-    solution = parsed_solution(rescore.solution_key, rescore.solution_sha256, spec)
-    batch = list(waiting_for_rescore(rescore)[:BATCH])
+    on_sandbox = rescore.program_id is not None
+    if on_sandbox:  # one program run per task, each up to the program's wall clock
+        scorer, size = program_rescoring.program_scorer(rescore), 1
+    else:
+        scorer, size = metric_scorer(rescore), BATCH
+    batch = list(waiting_for_rescore(rescore)[:size])
     for submission in batch:
         RescoredSubmission.objects.get_or_create(
-            rescore=rescore,
-            submission=submission,
-            defaults=score_again(solution, submission, engine_columns(rescore.score_columns)),
+            rescore=rescore, submission=submission, defaults=scorer(submission)
         )
         record_progress(rescore)
     record_progress(
@@ -267,10 +271,24 @@ def run_batch(rescore: Rescore) -> str:
         total=rescorable_by(rescore).count(),
         error="",
     )
+    if not batch and on_sandbox:
+        program_rescoring.refuse_if_every_submission_failed(rescore)
     if batch or not switch(rescore):
-        enqueue_rescore(rescore.pk)
+        enqueue_rescore(rescore.pk, on_sandbox=on_sandbox)
         return "continuing"
     return "switched"
+
+
+def metric_scorer(rescore: Rescore) -> Callable[[Submission], dict]:
+    current: Competition | ScoringSetup = rescore.competition
+    if rescore.phase_track is not None:
+        current = scoring_setup(rescore.phase_track, rescore.competition)
+    spec = engine.ScoringSpec(
+        rescore.metric, current.id_column, tuple(current.target_columns), dict(rescore.metric_params)
+    )
+    solution = parsed_solution(rescore.solution_key, rescore.solution_sha256, spec)
+    columns = engine_columns(rescore.score_columns)
+    return lambda submission: score_again(solution, submission, columns)
 
 
 def record_progress(rescore: Rescore, **fields: object) -> None:
@@ -295,17 +313,7 @@ def score_again(
         with private_storage().open(submission.scored_file_key, "rb") as stream:
             scores = engine.score(solution, stream, columns=columns or ())
     except engine.SubmissionError as error:
-        if submission.kind == Submission.Kind.CODE:  # its message can quote what the code wrote
-            return {
-                "error_code": "bad_predictions",
-                "error_message": ingestion.FAILURE_MESSAGES[ingestion.Failure.BAD_PREDICTIONS],
-                "host_error_detail": f"{error.message} {error.host_detail or ''}".strip(),
-            }
-        return {
-            "error_code": error.code,
-            "error_message": error.message,
-            "host_error_detail": error.host_detail or "",
-        }
+        return failure_of(submission, error)
     except Exception as error:
         logger.exception("Rescoring submission %s failed", submission.pk)
         return {
@@ -318,6 +326,21 @@ def score_again(
         "private_score": scores.private,
         "public_columns": scores.public_columns,
         "private_columns": scores.private_columns,
+    }
+
+
+def failure_of(submission: Submission, error: engine.SubmissionError) -> dict:
+    """Why a file fails under the new setup: the team's message and the host's detail."""
+    if submission.kind == Submission.Kind.CODE:  # its message can quote what the code wrote
+        return {
+            "error_code": "bad_predictions",
+            "error_message": ingestion.FAILURE_MESSAGES[ingestion.Failure.BAD_PREDICTIONS],
+            "host_error_detail": f"{error.message} {error.host_detail or ''}".strip(),
+        }
+    return {
+        "error_code": error.code,
+        "error_message": error.message,
+        "host_error_detail": error.host_detail or "",
     }
 
 
@@ -341,7 +364,12 @@ def switch(rescore: Rescore) -> bool:
 
 
 def take_new_setup(rescore: Rescore, competition: Competition) -> None:
-    """The competition's setup, or the rescored pair's own, becomes the rescore's."""
+    """The competition's setup, or the rescored pair's own, becomes the rescore's (or its program the
+    pair's)."""
+    if rescore.program_id is not None:
+        program_rescoring.bring_in_program(rescore, PhaseTrack.objects.get(pk=rescore.phase_track_id))
+        forget_pairs(competition)
+        return
     target: Competition | PhaseTrack = competition
     if rescore.phase_track_id is not None:
         target = PhaseTrack.objects.get(pk=rescore.phase_track_id)
@@ -408,7 +436,7 @@ def resume_stalled_rescores(stalled_for: timedelta) -> int:
         if Rescore.objects.filter(pk=rescore.pk, progressed_at=rescore.progressed_at).update(
             progressed_at=now, resumes=F("resumes") + 1
         ):
-            enqueue_rescore(rescore.pk)
+            enqueue_rescore(rescore.pk, on_sandbox=rescore.program_id is not None)
             resumed += 1
     return resumed
 

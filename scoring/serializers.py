@@ -18,6 +18,11 @@ class RescoreSerializer(serializers.Serializer):
     track = serializers.CharField(
         source="phase_track.track.slug", allow_null=True, help_text="The track rescored alone, or null."
     )
+    program = serializers.CharField(
+        source="program.archive_name",
+        allow_null=True,
+        help_text="The new scoring program it brings in (its zip's name), or null for a metric rescore.",
+    )
     metric = serializers.CharField()
     metric_params = serializers.DictField()
     score_columns = serializers.ListField(child=serializers.DictField(), help_text="The columns after it.")

@@ -5,9 +5,17 @@ from scoring_programs.models import ProgramRun, ScoringProgram
 
 @admin.register(ScoringProgram)
 class ScoringProgramAdmin(admin.ModelAdmin):
-    list_display = ("archive_name", "phase_track", "wall_seconds", "cpu_seconds", "memory_mb", "uploaded_at")
-    search_fields = ("archive_name", "phase_track__competition__slug")
-    raw_id_fields = ("phase_track", "uploaded_by")
+    list_display = (
+        "archive_name",
+        "pair",
+        "phase_track",
+        "wall_seconds",
+        "cpu_seconds",
+        "memory_mb",
+        "uploaded_at",
+    )
+    search_fields = ("archive_name", "pair__competition__slug")
+    raw_id_fields = ("pair", "phase_track", "uploaded_by")
 
 
 @admin.register(ProgramRun)

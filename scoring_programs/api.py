@@ -63,7 +63,9 @@ class ScoringProgramApi(APIView):
         "The zip is checked (paths, links, zip bombs, metadata.yaml and its command), then a dry run on the "
         "sample submission is queued on the sandbox workers; the competition is published only once it "
         "passes. "
-        "Refused once the pair has scored submissions.",
+        "On a pair with scored submissions, a rescore brings the new program in: it runs the dry run, then "
+        "scores every scored submission again, and the boards switch when all are done (400 `rescore_running` "
+        "while another rescore runs). A pair its metric scores is refused once it has scores.",
         tags=["competitions"],
         request={"multipart/form-data": ProgramInputSerializer},
         responses={200: ProgramSerializer, **errors(400, 401, 403, 404)},

@@ -9,7 +9,17 @@ class ScoringProgram(models.Model):
     """A host's program that scores a phase and track's submissions instead of a catalogue metric: a zip
     with metadata.yaml, the columns its scores.json fills, and the limits of one run."""
 
-    phase_track = models.OneToOneField(PhaseTrack, on_delete=models.CASCADE, related_name="scoring_program")
+    pair = models.ForeignKey(
+        PhaseTrack,
+        on_delete=models.CASCADE,
+        related_name="scoring_programs",
+        help_text="The phase and track it was uploaded for, current or not.",
+    )
+    # The pair's program now; empty while the program waits for the rescore that brings it in
+    # (Rescore.program), or once a newer program replaced it (its runs' logs stay for the host).
+    phase_track = models.OneToOneField(
+        PhaseTrack, on_delete=models.CASCADE, null=True, blank=True, related_name="scoring_program"
+    )
     archive_name = models.CharField(max_length=255)
     archive_key = models.CharField(max_length=500, help_text="The program's zip, in the private storage.")
     archive_sha256 = models.CharField(max_length=64)
@@ -33,7 +43,7 @@ class ScoringProgram(models.Model):
     uploaded_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"Scoring program {self.archive_name} of {self.phase_track_id}"
+        return f"Scoring program {self.archive_name} of {self.pair_id}"
 
     @property
     def primary(self) -> dict:

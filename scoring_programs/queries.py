@@ -22,8 +22,8 @@ def program_run_for(user: User, competition: Competition, run_id: int) -> Progra
     """One run of one of the competition's programs, with its logs (the reference a participant is given)."""
     require_reviewer(user, competition, SEES_PROGRAM)
     run = (
-        ProgramRun.objects.filter(pk=run_id, program__phase_track__competition=competition)
-        .select_related("program__phase_track__phase", "program__phase_track__track")
+        ProgramRun.objects.filter(pk=run_id, program__pair__competition=competition)
+        .select_related("program__pair__phase", "program__pair__track")
         .first()
     )
     if run is None:
@@ -32,8 +32,10 @@ def program_run_for(user: User, competition: Competition, run_id: int) -> Progra
 
 
 def recent_scoring_runs(
-    user: User, competition: Competition, program: ScoringProgram, limit: int = 20
+    user: User, competition: Competition, pair: PhaseTrack, limit: int = 20
 ) -> list[ProgramRun]:
-    """The program's latest runs on submissions, newest first, for the host's page."""
+    """The latest runs on the pair's submissions, newest first, for the host's page: the current program's,
+    and a new program's that a rescore is trying (or tried) on them."""
     require_reviewer(user, competition, SEES_PROGRAM)
-    return list(program.runs.filter(purpose=ProgramRun.Purpose.SCORING).select_related("submission")[:limit])
+    runs = ProgramRun.objects.filter(program__pair=pair, purpose=ProgramRun.Purpose.SCORING)
+    return list(runs.select_related("program")[:limit])

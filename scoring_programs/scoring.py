@@ -24,11 +24,13 @@ class ProgramUnavailable(Exception):
     scoring records an internal error that does not count against the quota."""
 
 
-def score_with_program(submission: Submission, setup: ScoringSetup, file_key: str = "") -> engine.Scores:
-    """Run the pair's program on the submission (or on `file_key`, the predictions a code submission
-    wrote); its primary column is both the public and the private score (one run has one value per column:
-    programs split public and private with phases)."""
-    program = ScoringProgram.objects.get(phase_track_id=submission.phase_track_id)
+def score_with_program(
+    submission: Submission, setup: ScoringSetup, file_key: str = "", program: ScoringProgram | None = None
+) -> engine.Scores:
+    """Run the pair's program (or `program`, the new one a rescore brings in) on the submission (or on
+    `file_key`, the predictions a code submission wrote); its primary column is both the public and the
+    private score (one run has one value per column: programs split public and private with phases)."""
+    program = program or ScoringProgram.objects.get(phase_track_id=submission.phase_track_id)
     run = ProgramRun.objects.create(
         program=program,
         program_fingerprint=program.fingerprint,

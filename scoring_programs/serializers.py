@@ -81,10 +81,16 @@ class ProgramRunSerializer(serializers.ModelSerializer):
 
 
 class ProgramSerializer(serializers.ModelSerializer):
-    phase = serializers.IntegerField(source="phase_track.phase.number")
-    track = serializers.CharField(source="phase_track.track.slug")
+    phase = serializers.IntegerField(source="pair.phase.number")
+    track = serializers.CharField(source="pair.track.slug")
     columns = ProgramColumnSerializer(many=True)
     dry_run = serializers.SerializerMethodField()
+    is_current = serializers.SerializerMethodField(
+        help_text="False while a rescore brings it in (the pair had scores), or once a newer one replaced it."
+    )
+    rescore = serializers.SerializerMethodField(
+        help_text="The rescore that brings it in (the Host tab's rescore page shows its progress), if any."
+    )
 
     class Meta:
         model = ScoringProgram
@@ -102,7 +108,15 @@ class ProgramSerializer(serializers.ModelSerializer):
             "memory_mb",
             "uploaded_at",
             "dry_run",
+            "is_current",
+            "rescore",
         ]
+
+    def get_is_current(self, program: ScoringProgram) -> bool:
+        return program.phase_track_id is not None
+
+    def get_rescore(self, program: ScoringProgram) -> int | None:
+        return program.rescores.values_list("pk", flat=True).first()
 
     def get_dry_run(self, program: ScoringProgram) -> dict | None:
         from scoring_programs.services import latest_dry_run

@@ -29,13 +29,18 @@ from scoring_programs.columns import check_columns, check_limits, pair_columns
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.models import ProgramRun, ScoringProgram
 from scoring_programs.runs import Inputs, SubmissionUnreadable, execute, finish
+from scoring_programs.signals import program_awaits_rescore, program_change_checking
 
 SETS_PROGRAM = "set its scoring program"
 
 
+def has_scores(pair: PhaseTrack) -> bool:
+    return pair.submissions.filter(status="scored").exists()
+
+
 def require_no_scores(pair: PhaseTrack) -> None:
     """Participants' scores stand on the boards: the program that made them stays (a rescore's job)."""
-    if pair.submissions.filter(status="scored").exists():
+    if has_scores(pair):
         raise ProgramRefused(
             f"{pair.phase.name} / {pair.track.name} has scored submissions; its scoring program cannot change now.",
             code="pair_has_scores",
@@ -71,9 +76,19 @@ def set_scoring_program(
 ) -> ScoringProgram:
     """Check and store a program for the pair, map its scores to the pair's columns, and queue its dry run
     on the sample submission (or on `dry_run_on`, a private storage key: an imported bundle's solution);
-    the pair is scored by it from now on."""
+    the pair is scored by it from now on. On a pair with scored submissions, a rescore brings it in instead
+    (scoring.program_rescoring, told by a signal): the boards switch once it has scored them."""
     require_manager(user, competition, SETS_PROGRAM)
-    require_no_scores(pair)
+    rescores = has_scores(pair)
+    if rescores:
+        if not pair.program_fingerprint:
+            raise ProgramRefused(
+                f"{pair.phase.name} / {pair.track.name} has scored submissions; its metric scores them, so "
+                "it cannot take a scoring program now.",
+                code="pair_has_scores",
+                details={"field": "program"},
+            )
+        program_change_checking.send(sender=ScoringProgram, competition=competition, pair=pair)
     parsed = read_program(archive, file_name=archive_name or "program.zip", max_bytes=program_cap())
     checked_columns = check_columns(columns)
     checked_limits = check_limits(limits or {})
@@ -104,8 +119,22 @@ def set_scoring_program(
             sort_keys=True,
         ).encode()
     ).hexdigest()
+    if rescores:
+        if fields["fingerprint"] == pair.program_fingerprint:
+            raise ProgramRefused(
+                "Nothing would change: this is the program, reference data, columns and limits the pair has.",
+                code="nothing_to_rescore",
+                details={"field": "program"},
+            )
+        with transaction.atomic():
+            program = ScoringProgram.objects.create(pair=pair, **fields)
+            program_awaits_rescore.send(
+                sender=ScoringProgram, competition=competition, user=user, pair=pair, program=program
+            )
+        return program
     with transaction.atomic():
-        program, _ = ScoringProgram.objects.update_or_create(phase_track=pair, defaults=fields)
+        ScoringProgram.objects.filter(phase_track=pair).update(phase_track=None)
+        program = ScoringProgram.objects.create(pair=pair, phase_track=pair, **fields)
         pair.program_fingerprint = program.fingerprint
         pair.program_higher_is_better = program.primary["higher_is_better"]
         pair.score_columns = pair_columns(checked_columns)
@@ -132,15 +161,17 @@ def delete_scoring_program(*, competition: Competition, user: User, pair: PhaseT
         forget_pairs(competition)
 
 
-def start_dry_run(program: ScoringProgram, *, sample_key: str = "") -> ProgramRun:
+def start_dry_run(program: ScoringProgram, *, sample_key: str = "", queued: bool = True) -> ProgramRun:
     """Queue a run of the program on the competition's sample submission (or the private file at
-    `sample_key`), on the sandbox workers."""
+    `sample_key`), on the sandbox workers (or leave it for the caller to run, `queued=False`: a program
+    rescore runs it first)."""
     from scoring_programs.tasks import dry_run_program
 
     run = ProgramRun.objects.create(
         program=program, program_fingerprint=program.fingerprint, purpose=ProgramRun.Purpose.DRY_RUN
     )
-    transaction.on_commit(lambda: dry_run_program.delay(run.pk, sample_key))
+    if queued:
+        transaction.on_commit(lambda: dry_run_program.delay(run.pk, sample_key))
     return run
 
 
@@ -152,13 +183,13 @@ def execute_dry_run(run_id: int, sample_key: str = "") -> None:
     )
     if not claimed:
         return
-    run = ProgramRun.objects.select_related("program__phase_track__competition").get(pk=run_id)
+    run = ProgramRun.objects.select_related("program__pair__competition").get(pk=run_id)
     program = run.program
     if sample_key:
         inputs = Inputs(name=Path(sample_key).name, open=lambda: private_storage().open(sample_key, "rb"))
         run_dry(run, program, inputs)
         return
-    sample = sample_submission_key(program.phase_track.competition)
+    sample = sample_submission_key(program.pair.competition)
     if sample is None:
         finish(
             run,
@@ -171,7 +202,7 @@ def execute_dry_run(run_id: int, sample_key: str = "") -> None:
 
 
 def run_dry(run: ProgramRun, program: ScoringProgram, inputs: Inputs) -> None:
-    pair = program.phase_track
+    pair = program.pair
     try:
         execute(run, program=program, setup=scoring_setup(pair, pair.competition), submission=inputs)
     except (SubmissionUnreadable, SandboxUnavailable, RuntimeUnavailable, BadArchive):
@@ -201,13 +232,12 @@ def latest_dry_run(program: ScoringProgram) -> ProgramRun | None:
 def refuse_publishing_until_dry_run_passes(sender: type, competition: Competition, **kwargs: object) -> None:
     """competitions.signals.publishing: a draft whose scoring program has not passed its dry run stays a
     draft, so a broken program is found before participants submit."""
-    for program in ScoringProgram.objects.filter(phase_track__competition=competition).select_related(
-        "phase_track__phase", "phase_track__track"
-    ):
+    current = ScoringProgram.objects.filter(phase_track__competition=competition)
+    for program in current.select_related("pair__phase", "pair__track"):
         run = latest_dry_run(program)
         if run is None or run.status != ProgramRun.Status.SUCCEEDED:
             state = "has not finished" if run is None or not run.is_finished else "failed"
-            pair = program.phase_track
+            pair = program.pair
             raise CompetitionError(
                 f"The scoring program of {pair.phase.name} / {pair.track.name} cannot be published yet: its dry "
                 f"run on the sample submission {state}. Open the Host tab's scoring program page to see why.",

@@ -11,7 +11,11 @@ from competitions.queries import can_manage, competition_for, require_manager
 from competitions.views import competition_context
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.forms import ProgramForm
-from scoring_programs.queries import program_for, program_run_for, recent_scoring_runs
+from scoring_programs.queries import (
+    program_for,
+    program_run_for,
+    recent_scoring_runs,
+)
 from scoring_programs.services import (
     SETS_PROGRAM,
     delete_scoring_program,
@@ -48,7 +52,7 @@ def host_program(request, slug):
             if form.is_valid():
                 reference = form.cleaned_data.get("reference")
                 try:
-                    set_scoring_program(
+                    program = set_scoring_program(
                         competition=competition,
                         user=request.user,
                         pair=pair,
@@ -62,9 +66,7 @@ def host_program(request, slug):
                 except ProgramRefused as error:
                     refusal = error
                 else:
-                    messages.success(
-                        request, "Program saved; its dry run on the sample submission is queued."
-                    )
+                    messages.success(request, saved_message(program))
                     return redirect(page_url(slug, pair))
     context = competition_context(request, competition, "host")
     dry_run = latest_dry_run(program) if program else None
@@ -74,12 +76,21 @@ def host_program(request, slug):
         program=program,
         dry_run=dry_run,
         dry_run_scores=scores_by_column(program, dry_run),
-        runs=recent_scoring_runs(request.user, competition, program) if program else [],
+        runs=recent_scoring_runs(request.user, competition, pair) if program else [],
         form=form,
         refusal=refusal,
         may_manage=can_manage(request.user, competition),
     )
     return render(request, "scoring_programs/host.html", context, status=400 if refusal else 200)
+
+
+def saved_message(program) -> str:
+    if program.phase_track_id is None:
+        return (
+            "Program saved; a rescore runs its dry run, then scores every scored submission with it. The "
+            "boards switch to it when all are done; until then the current program scores."
+        )
+    return "Program saved; its dry run on the sample submission is queued."
 
 
 def scores_by_column(program, run) -> list[tuple[dict, float | None]]:
@@ -93,5 +104,5 @@ def host_program_run(request, slug, run_id):
     competition = competition_for(request.user, slug)
     run = program_run_for(request.user, competition, run_id)
     context = competition_context(request, competition, "host")
-    context.update(run=run, pair=run.program.phase_track)
+    context.update(run=run, pair=run.program.pair)
     return render(request, "scoring_programs/run.html", context)

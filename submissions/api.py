@@ -14,7 +14,6 @@ from competitions.queries import (
     require_participant,
     team_for,
 )
-from competitions.score_columns import visible_columns
 from config.api_input import validated
 from config.api_input_limits import BoundedJSONParser, BoundedPagination, WholeMultiPartParser
 from config.api_schema import PAGING, RANGE_HEADERS, download_answers, error, errors, paginated
@@ -55,7 +54,8 @@ def viewer_context(user, competition) -> dict:
     return {
         "show_private": can_see_private_scores(user, competition),
         "show_host_detail": sees_hidden,
-        "columns": [c.label for c in visible_columns(competition.score_columns, sees_hidden=sees_hidden)],
+        "sees_hidden_columns": sees_hidden,
+        "competition": competition,
     }
 
 

@@ -2,7 +2,9 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from competitions.models import Competition, PhaseTrack
+from competitions.phases import scoring_setup
 from competitions.queries import can_review, team_for
+from competitions.score_columns import ScoreColumnSetup, visible_columns
 from config.errors import NotFound
 from submissions.models import Submission
 
@@ -24,6 +26,20 @@ def visible_submissions(
     if team is None:
         return submissions.none()
     return submissions.filter(team=team)
+
+
+def pair_columns_for(user: User, competition: Competition, pair: PhaseTrack) -> list[ScoreColumnSetup]:
+    """The secondary columns of the pair's setup (a host's program's, its own metric's or the competition's)
+    the viewer may see: the shown ones, and the hidden ones too for the host and reviewers."""
+    return visible_columns(
+        scoring_setup(pair, competition).score_columns, sees_hidden=can_review(user, competition)
+    )
+
+
+def pair_column_labels(pair: PhaseTrack, competition: Competition, *, sees_hidden: bool) -> list[str]:
+    """The labels of the pair's columns a viewer may see (sees_hidden: the host and reviewers)."""
+    columns = visible_columns(scoring_setup(pair, competition).score_columns, sees_hidden=sees_hidden)
+    return [column.label for column in columns]
 
 
 def submission_for(user: User, submission_id: int) -> Submission:

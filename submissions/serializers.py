@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from config.api_input import StrictBooleanField
 from submissions.models import Submission
+from submissions.queries import pair_column_labels
 
 
 class SubmissionErrorSerializer(serializers.Serializer):
@@ -68,9 +69,22 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_error(self, submission):
         return error_of(submission)
 
+    def column_labels(self, submission) -> list[str]:
+        """The submission's own pair's columns (a host's program fills its own), worked out once per pair."""
+        if "competition" not in self.context:
+            return []
+        known = self.context.setdefault("labels_by_pair", {})
+        if submission.phase_track_id not in known:
+            known[submission.phase_track_id] = pair_column_labels(
+                submission.phase_track,
+                self.context["competition"],
+                sees_hidden=self.context.get("sees_hidden_columns", False),
+            )
+        return known[submission.phase_track_id]
+
     def to_representation(self, submission):
         data = super().to_representation(submission)
-        labels = self.context.get("columns", ())
+        labels = self.column_labels(submission)
         data["public_columns"] = {
             k: submission.public_columns[k] for k in labels if k in submission.public_columns
         }
@@ -112,6 +126,19 @@ class HostTestSubmissionSerializer(serializers.ModelSerializer):
     @extend_schema_field(SubmissionErrorSerializer(allow_null=True))
     def get_error(self, submission):
         return error_of(submission)
+
+    def column_labels(self, submission) -> list[str]:
+        """The submission's own pair's columns (a host's program fills its own), worked out once per pair."""
+        if "competition" not in self.context:
+            return []
+        known = self.context.setdefault("labels_by_pair", {})
+        if submission.phase_track_id not in known:
+            known[submission.phase_track_id] = pair_column_labels(
+                submission.phase_track,
+                self.context["competition"],
+                sees_hidden=self.context.get("sees_hidden_columns", False),
+            )
+        return known[submission.phase_track_id]
 
     def to_representation(self, submission):
         data = super().to_representation(submission)

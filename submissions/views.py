@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from competitions.models import Competition, Team
+from competitions.models import Competition, PhaseTrack, Team
 from competitions.phases import (
     board_pair,
     current_phase,
@@ -18,19 +18,17 @@ from competitions.phases import (
     tracks_of,
 )
 from competitions.queries import (
-    can_review,
     can_see_private_scores,
     competition_for,
     require_manager,
     viewer_state,
 )
-from competitions.score_columns import visible_columns
 from competitions.views import competition_context
 from config.errors import NotFound
 from submissions.code import CodeRefused, set_code_inputs
 from submissions.host_tests import MAKES_TESTS, create_host_test
 from submissions.models import CodeRun
-from submissions.queries import code_runs_for, submission_for, visible_submissions
+from submissions.queries import code_runs_for, pair_columns_for, submission_for, visible_submissions
 from submissions.quota import team_quota
 from submissions.services import HEAD_BYTES, SubmissionRefused, cancel_submission, select_final
 
@@ -49,7 +47,7 @@ def my_submissions(request, slug):
         if request.user.is_authenticated
         else [],
         quota=team_quota(team, pair=pair) if team and pair.phase_id == current.pk else None,
-        **row_context(request.user, competition, team),
+        **row_context(request.user, competition, team, pair),
         submit_url=reverse("api-competition-submissions", kwargs={"slug": slug}),
         quota_url=reverse("api-competition-quota", kwargs={"slug": slug}) + track_query,
         expected_header=",".join(scoring_setup(pair, competition).submission_columns),
@@ -71,13 +69,12 @@ def my_submissions(request, slug):
     return render(request, "submissions/list.html", context)
 
 
-def row_context(user, competition: Competition, team: Team | None) -> dict:
-    """What submissions/_row.html needs besides the submission, for the page and for one live row alike."""
+def row_context(user, competition: Competition, team: Team | None, pair: PhaseTrack) -> dict:
+    """What submissions/_row.html needs besides the submission, for the page and for one live row alike:
+    the columns are the pair's (a host's program fills its own)."""
     return {
         "show_private": can_see_private_scores(user, competition),
-        "score_columns": visible_columns(
-            competition.score_columns, sees_hidden=can_review(user, competition)
-        ),
+        "score_columns": pair_columns_for(user, competition, pair),
         "may_select": competition.phase == "running" and team is not None and not team.disqualified_at,
     }
 
@@ -97,7 +94,7 @@ def row(request, slug, submission_id):
         "competition": competition,
         "is_host": state["is_host"],
         "may_manage": state["may_manage"],
-        **row_context(request.user, competition, state["team"]),
+        **row_context(request.user, competition, state["team"], submission.phase_track),
     }
     return render(request, "submissions/_row.html", context)
 

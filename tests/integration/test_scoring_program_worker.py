@@ -61,6 +61,27 @@ s = Submission.objects.get(pk={pk})
 print(json.dumps({{"status": s.status, "public": s.public_score, "private": s.private_score, "columns": s.public_columns, "detail": s.host_error_detail}}))
 """
 
+# The host replaces the program once the submission is scored: its rescore runs on the sandbox queue.
+NEW_PROGRAM = """
+from competitions.models import Competition
+from competitions.phases import pairs_of
+from execution.archives import pack_zip
+from scoring_programs.services import set_scoring_program
+competition = Competition.objects.get(slug="programmed")
+source = 'import json\\njson.dump({"rows": 20, "bytes": 1}, open("/app/output/scores.json", "w"))\\n'
+archive = pack_zip({"metadata.yaml": b"command: python3 $program/score.py", "score.py": source.encode()})
+columns = [{"key": "rows", "primary": True}, {"key": "bytes", "direction": "lower"}]
+program = set_scoring_program(competition=competition, user=competition.host, pair=pairs_of(competition)[0], archive_name="p2.zip", archive=archive, columns=columns)
+print(program.rescores.get().pk)
+"""
+
+RESCORE_STATE = """
+import json
+from scoring.models import Rescore
+r = Rescore.objects.get(pk={pk})
+print(json.dumps({{"status": r.status, "error": r.error}}))
+"""
+
 
 def last_json(output: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
@@ -112,3 +133,16 @@ def test_a_program_scored_competition_runs_on_the_sandbox_worker(postgres_stack)
     assert "scoring.tasks.score_submission[" in stack.log("sandbox")
     assert "scoring_programs.tasks.dry_run_program[" in stack.log("sandbox")
     assert "scoring.tasks.score_submission[" not in stack.log("worker")
+
+    rescore = int(stack.manage("shell", "-c", NEW_PROGRAM).strip().splitlines()[-1])
+    state = wait_for(
+        lambda: finished(RESCORE_STATE.format(pk=rescore), ("running",)),
+        180,
+        f"the rescore\n{stack.log('sandbox')}",
+        interval=0.5,
+    )
+    assert state == {"status": "done", "error": ""}
+    rescored = last_json(stack.manage("shell", "-c", SUBMISSION_STATE.format(pk=submission)))
+    assert (rescored["public"], rescored["columns"]) == (20.0, {"bytes": 1.0})
+    assert "scoring.tasks.continue_rescore[" in stack.log("sandbox")
+    assert "scoring.tasks.continue_rescore[" not in stack.log("worker")

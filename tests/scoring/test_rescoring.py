@@ -251,7 +251,7 @@ def test_a_rescore_that_keeps_failing_is_marked_failed_and_frees_the_competition
     )
     unreadable_new_solution(monkeypatch, rescore)
     monkeypatch.setattr(
-        rescoring, "enqueue_rescore", lambda rescore_id: rescoring.continue_rescore(rescore_id)
+        rescoring, "enqueue_rescore", lambda rescore_id, **_: rescoring.continue_rescore(rescore_id)
     )
 
     assert rescoring.continue_rescore(rescore.pk) == "stalled"

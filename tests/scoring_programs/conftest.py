@@ -1,11 +1,16 @@
+import io
 import textwrap
 
 import pytest
 
 from competitions.phases import pairs_of
+from competitions.services import publish_competition
 from execution.archives import pack_zip
+from scoring import services
 from scoring_programs.services import execute_dry_run, latest_dry_run, set_scoring_program
-from tests.factories import make_competition
+from submissions.services import create_submission
+from tests.factories import joined, make_competition, predictions
+from tests.services import require_bubblewrap
 
 # A program that counts the submission's rows whose label matches the solution's (both CSVs by id), the
 # Codabench way: reference data in input/ref, the submission in input/res, scores.json in the output.
@@ -62,3 +67,21 @@ def with_program(draft, pair, host):
         return program
 
     return give
+
+
+@pytest.fixture
+def scored(draft, host, with_program, participant):
+    """A published competition scored by the matching program, with one participant's file scored 1.0."""
+    require_bubblewrap()
+    with_program()
+    publish_competition(competition=draft, user=host)
+    joined(draft, participant)
+    labels = {2: "dog", 4: "bird", 5: "dog", 7: "bird", 8: "dog", 10: "dog"}
+    submission, _ = create_submission(
+        competition=draft,
+        user=participant,
+        file_name="p.csv",
+        stream=io.BytesIO(predictions(labels).encode()),
+    )
+    assert services.score_submission(submission.pk) == "scored"
+    return submission

@@ -170,3 +170,20 @@ def test_the_upload_check_takes_any_file_where_a_program_scores(
     )
 
     assert answer.status_code == 200, answer.content
+
+
+def test_a_new_program_on_a_scored_pair_starts_a_rescore_and_a_second_waits(draft, scored, host_api):
+    from scoring.models import Rescore
+
+    first = put_program(host_api, draft, program_zip(), columns=[{**COLUMNS[0], "precision": 2}, COLUMNS[1]])
+    second = put_program(host_api, draft, program_zip())
+
+    assert first.status_code == 200, first.content
+    rescore = Rescore.objects.get()
+    assert (first.json()["is_current"], first.json()["rescore"]) == (False, rescore.pk)
+    assert (rescore.status, rescore.total) == ("running", 1)
+    progress = host_api.get(f"/api/v1/competitions/{draft.slug}/rescore/").json()
+    assert (progress["id"], progress["program"], progress["done"]) == (rescore.pk, "scorer.zip", 0)
+    assert second.status_code == 400
+    assert second.json()["code"] == "rescore_running"
+    assert second.json()["message"].startswith("A rescore is already running (0 of 1 done)")
