@@ -276,7 +276,9 @@ class PairCodeApi(APIView):
         summary="Let a track take code in one phase, with its hidden and sample inputs (the host)",
         description="Hidden inputs are needed for code (code hidden_inputs_missing); inputs holding a target "
         "column are refused (code inputs_hold_targets); an ingestion program without a command in its "
-        "metadata.yaml too (code ingestion_program_invalid). docs/code-submissions.md.",
+        "metadata.yaml too (code ingestion_program_invalid). New hidden inputs or ingestion program on a pair "
+        "with scored code submissions need rerun=true (code pair_has_scores), which runs and scores them "
+        "again; not while a rescore runs (code rescore_running). docs/code-submissions.md.",
         tags=["competitions"],
         request={"multipart/form-data": PairCodeInputSerializer},
         responses={200: PairCodeSerializer, **errors(400, 401, 403, 404)},
@@ -298,6 +300,7 @@ class PairCodeApi(APIView):
             pair=pair_of(competition, phase, chosen),
             accepts=data["accepts"],
             default_ingestion=data["default_ingestion"],
+            rerun=data["rerun"],
             **uploads,
         )
         answer = {

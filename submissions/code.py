@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from competitions import locks
@@ -22,6 +23,9 @@ from competitions.queries import require_manager
 from config.errors import DomainError
 from datasets.storage import private_storage, store, stream_size
 from execution.archives import BadArchive, extract_zip
+from scoring.models import Rescore
+from scoring.signals import scores_replaced
+from submissions.models import Submission
 
 # What a code zip must hold at its top level, one of them.
 ENTRY_POINTS = ("model.py", "main.py", "metadata")
@@ -207,6 +211,61 @@ def check_inputs_file(name: str, stream: IO[bytes], *, pair: PhaseTrack, field: 
     return len(frame)
 
 
+def changed_run_field(pair: PhaseTrack, stored: dict, default_ingestion: bool) -> str:
+    """The field of this change that the hidden runs depend on ("" when none): new hidden inputs, or a new
+    (or no more) ingestion program."""
+    if "hidden_inputs" in stored and stored["hidden_inputs"].sha256 != pair.code_inputs_sha256:
+        return "hidden_inputs"
+    if "ingestion_program" in stored or (default_ingestion and pair.ingestion_program_key):
+        return "ingestion_program"
+    return ""
+
+
+def scored_code(pair: PhaseTrack):
+    """The pair's code submissions whose score came from a hidden run (the host's tests too)."""
+    return Submission.with_host_tests.filter(
+        phase_track=pair, kind=Submission.Kind.CODE, status=Submission.Status.SCORED
+    )
+
+
+def refuse_while_a_rescore_runs(competition: Competition, field: str) -> None:
+    running = Rescore.objects.filter(competition=competition, status=Rescore.Status.RUNNING).first()
+    if running:
+        raise input_error(
+            field,
+            f"A rescore is running ({running.done} of {running.total} done); wait for it to finish or cancel it "
+            "before you change what the code runs on.",
+            "rescore_running",
+        )
+
+
+def rerun_scored_code(competition: Competition, pair: PhaseTrack) -> int:
+    """Queue the pair's scored code submissions to run again (their stored predictions forgotten) and be
+    scored again, on the sandbox queue with the same limits as a first run. They leave the boards until
+    their new score is in. Returns how many were queued."""
+    from submissions.services import enqueue_scoring  # submissions.services imports this module
+
+    ids = list(scored_code(pair).values_list("pk", flat=True))
+    Submission.with_host_tests.filter(pk__in=ids).update(
+        status=Submission.Status.QUEUED,
+        predictions_key="",
+        public_score=None,
+        private_score=None,
+        public_columns={},
+        private_columns={},
+        public_tie_key="",
+        private_tie_key="",
+        lease_holder="",
+        lease_expires_at=None,
+        scoring_attempts=0,
+        enqueued_at=timezone.now(),
+    )
+    scores_replaced.send(sender=Competition, competition=competition)
+    for submission_id in ids:
+        transaction.on_commit(lambda submission_id=submission_id: enqueue_scoring(submission_id))
+    return len(ids)
+
+
 def input_error(field: str, message: str, code: str) -> CodeRefused:
     return CodeRefused(message, code=code, details={"field": field})
 
@@ -221,6 +280,7 @@ def set_code_inputs(
     sample_inputs: tuple[str, IO[bytes]] | None = None,
     ingestion_program: tuple[str, IO[bytes]] | None = None,
     default_ingestion: bool = False,
+    rerun: bool = False,
 ) -> PhaseTrack:
     """Say what a phase and track takes, and store the inputs code runs on (private storage, like the
     solution). A pair that takes code needs hidden inputs; the sample inputs are optional (without them
@@ -258,6 +318,7 @@ def set_code_inputs(
     with transaction.atomic():
         locks.lock_competition(competition.pk)  # one change to a competition's setup at a time
         locked = PhaseTrack.objects.get(pk=pair.pk)
+        changed = changed_run_field(locked, stored, default_ingestion)
         for field, prefix in (("hidden_inputs", "code_inputs"), ("sample_inputs", "sample_inputs")):
             if field in stored:
                 setattr(locked, f"{prefix}_key", stored[field].key)
@@ -272,8 +333,21 @@ def set_code_inputs(
                 f"{pair.phase.name} / {pair.track.name} takes code: upload the hidden inputs its code runs on.",
                 "hidden_inputs_missing",
             )
+        scored = scored_code(locked)
+        if changed and scored.exists():
+            if not rerun:
+                raise input_error(
+                    changed,
+                    f"{pair.phase.name} / {pair.track.name} has {scored.count()} scored code submission(s): "
+                    f"new {changed.replace('_', ' ')} would leave their scores from the old ones. Confirm "
+                    "rerun=true to run them again on the new ones and score them again.",
+                    "pair_has_scores",
+                )
+            refuse_while_a_rescore_runs(competition, changed)
         locked.accepts = accepts
         locked.save(update_fields=fields)
+        if changed and rerun:
+            rerun_scored_code(competition, locked)
     for name in fields:  # the caller's instance (often the competition's cached pair) sees the change
         setattr(pair, name, getattr(locked, name))
     return pair

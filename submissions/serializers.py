@@ -278,6 +278,12 @@ class PairCodeInputSerializer(serializers.Serializer):
     default_ingestion = StrictBooleanField(
         required=False, default=False, help_text="Go back to Podium's default ingestion."
     )
+    rerun = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Confirms new hidden inputs or ingestion program on a pair with scored code submissions: "
+        "they run again on them and are scored again (refused with code pair_has_scores otherwise).",
+    )
 
 
 class PairCodeSerializer(serializers.Serializer):

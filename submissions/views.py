@@ -179,6 +179,7 @@ def host_code(request, slug, number, track):
             pair=pair_of(competition, phase, chosen),
             accepts=request.POST.get("accepts", ""),
             default_ingestion=request.POST.get("default_ingestion") == "1",
+            rerun=request.POST.get("rerun") == "1",
             **uploads,
         )
     except CodeRefused as error:

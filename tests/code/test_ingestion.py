@@ -299,3 +299,129 @@ def test_a_host_test_submission_of_code_runs_and_is_scored_off_the_boards(code_c
     test = Submission.with_host_tests.get(pk=test.pk)
     assert (test.kind, test.is_host_test, test.public_score) == ("code", True, pytest.approx(1 / 4))
     assert set(runs_of(test)) == {"sample", "hidden"}
+
+
+# Predicts the hidden inputs' `hint` column where they have one, bird everywhere otherwise.
+HINTED_MODEL = """
+def predict(X):
+    return list(X["hint"]) if "hint" in X.columns else ["bird"] * len(X)
+"""
+
+
+def hinted_inputs() -> bytes:
+    from tests.factories import LABEL_SOLUTION
+
+    rows = [line.split(",") for line in LABEL_SOLUTION.strip().splitlines()[1:]]
+    return ("id,feature,hint\n" + "".join(f"{i},{int(i) * 0.5},{label}\n" for i, label, _ in rows)).encode()
+
+
+def new_hidden_inputs(competition, host, **options):
+    from competitions.phases import pairs_of
+    from submissions.code import set_code_inputs
+
+    [pair] = pairs_of(competition)
+    return set_code_inputs(
+        competition=competition,
+        user=host,
+        pair=pair,
+        accepts="code",
+        hidden_inputs=("test.csv", io.BytesIO(hinted_inputs())),
+        **options,
+    )
+
+
+def test_new_hidden_inputs_on_scored_code_are_refused_unless_the_host_confirms_the_rerun(
+    code_competition, coder, host
+):
+    from submissions.code import CodeRefused
+
+    submission = submit(code_competition, coder, {"model.py": HINTED_MODEL})
+    assert services.score_submission(submission.pk) == "scored"
+    before = Submission.objects.get(pk=submission.pk)
+
+    with pytest.raises(CodeRefused) as refused:
+        new_hidden_inputs(code_competition, host)
+
+    assert refused.value.code == "pair_has_scores"
+    assert refused.value.details == {"field": "hidden_inputs"}
+    assert "1 scored code submission" in refused.value.message
+    after = Submission.objects.get(pk=submission.pk)
+    assert (after.status, after.public_score, after.predictions_key) == (
+        "scored",
+        before.public_score,
+        before.predictions_key,
+    )
+    pair = after.phase_track
+    pair.refresh_from_db()
+    assert b"hint" not in pair_inputs(pair)
+
+
+def pair_inputs(pair) -> bytes:
+    from datasets.storage import private_storage
+
+    with private_storage().open(pair.code_inputs_key, "rb") as stream:
+        return stream.read()
+
+
+def test_a_confirmed_rerun_runs_the_scored_code_on_the_new_hidden_inputs_and_scores_it_again(
+    code_competition, coder, host, django_capture_on_commit_callbacks
+):
+    submission = submit(code_competition, coder, {"model.py": HINTED_MODEL})
+    assert services.score_submission(submission.pk) == "scored"
+    old = Submission.objects.get(pk=submission.pk)
+    assert old.public_score == pytest.approx(1 / 4)  # bird everywhere
+    first_run = runs_of(submission)["hidden"].finished_at
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        new_hidden_inputs(code_competition, host, rerun=True)
+
+    # Its scoring task is sent once the change is committed (the board's cache is forgotten too).
+    assert [c for c in queued if c.__qualname__.startswith("rerun_scored_code")]
+    waiting = Submission.objects.get(pk=submission.pk)
+    assert (waiting.status, waiting.predictions_key, waiting.public_score) == ("queued", "", None)
+    assert services.score_submission(submission.pk) == "scored"
+    rerun = Submission.objects.get(pk=submission.pk)
+    assert rerun.public_score == pytest.approx(1.0)  # the hints are the answers
+    assert rerun.predictions_key
+    hidden = runs_of(submission)["hidden"]
+    assert hidden.status == CodeRun.Status.SUCCEEDED
+    assert hidden.finished_at > first_run
+    seen_by_participant = next(run for run in code_runs_for(coder, rerun) if run["inputs"] == "hidden")
+    assert set(seen_by_participant) == {"inputs", "status", "failure", "wall_seconds", "peak_memory_bytes"}
+
+
+def test_a_rerun_is_refused_while_a_rescore_runs_and_nothing_changes(code_competition, coder, host):
+    from scoring import rescoring
+    from submissions.code import CodeRefused
+    from tests.factories import LABEL_SOLUTION
+
+    submission = submit(code_competition, coder, {"model.py": HINTED_MODEL})
+    assert services.score_submission(submission.pk) == "scored"
+    corrected = LABEL_SOLUTION.replace("4,bird,Public", "4,cat,Public")
+    rescoring.start_rescore(competition=code_competition, user=host, solution=io.BytesIO(corrected.encode()))
+
+    with pytest.raises(CodeRefused) as refused:
+        new_hidden_inputs(code_competition, host, rerun=True)
+
+    assert (refused.value.code, refused.value.details) == ("rescore_running", {"field": "hidden_inputs"})
+    assert Submission.objects.get(pk=submission.pk).status == "scored"
+
+
+def test_new_sample_inputs_alone_leave_the_scored_code_as_it_is(code_competition, coder, host):
+    from competitions.phases import pairs_of
+    from submissions.code import set_code_inputs
+    from tests.code.conftest import SAMPLE_CSV
+
+    submission = submit(code_competition, coder, {"model.py": HINTED_MODEL})
+    assert services.score_submission(submission.pk) == "scored"
+    [pair] = pairs_of(code_competition)
+
+    set_code_inputs(
+        competition=code_competition,
+        user=host,
+        pair=pair,
+        accepts="code",
+        sample_inputs=("sample.csv", io.BytesIO(SAMPLE_CSV.encode())),
+    )
+
+    assert Submission.objects.get(pk=submission.pk).status == "scored"
