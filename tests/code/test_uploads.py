@@ -303,3 +303,37 @@ def test_the_pre_upload_check_tells_whether_the_track_takes_a_zip(
     refused = check(coder)
     assert refused.status_code == 400
     assert refused.json()["code"] == "code_not_accepted"
+
+
+def test_the_api_refuses_new_hidden_inputs_on_scored_code_until_the_host_confirms_the_rerun(
+    code_competition, coder, host, api_for
+):
+    submission, _ = create_submission(
+        competition=code_competition,
+        user=coder,
+        file_name="model.zip",
+        stream=io.BytesIO(code_zip({"model.py": MODE_MODEL})),
+    )
+    Submission.objects.filter(pk=submission.pk).update(
+        status="scored", public_score=0.25, predictions_key="some/predictions.csv"
+    )
+    url = f"/api/v1/competitions/{code_competition.slug}/phases/1/tracks/main/code/"
+
+    def put(**fields):
+        hidden = io.BytesIO(TEST_CSV.replace("\n1,0.5\n", "\n1,0.75\n").encode())
+        hidden.name = "test.csv"
+        return api_for(host).put(
+            url, {"accepts": "code", "hidden_inputs": hidden, **fields}, format="multipart"
+        )
+
+    refused = put()
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "pair_has_scores"
+    assert refused.json()["details"] == {"field": "hidden_inputs"}
+    assert "rerun=true" in refused.json()["message"]
+    assert Submission.objects.get(pk=submission.pk).status == "scored"
+
+    assert put(rerun="true").status_code == 200
+    queued = Submission.objects.get(pk=submission.pk)
+    assert (queued.status, queued.predictions_key, queued.public_score) == ("queued", "", None)
