@@ -121,3 +121,34 @@ def test_a_participant_cannot_post_the_host_form(client, competition, participan
     )
 
     assert response.status_code == 403
+
+
+def test_the_host_tab_asks_to_confirm_the_rerun_of_scored_code_and_the_box_confirms_it(
+    client, code_competition, coder, host
+):
+    from submissions.models import Submission
+
+    submission, _ = create_submission(
+        competition=code_competition,
+        user=coder,
+        file_name="model.zip",
+        stream=io.BytesIO(code_zip({"model.py": MODE_MODEL})),
+    )
+    Submission.objects.filter(pk=submission.pk).update(status="scored", public_score=0.25)
+
+    def post(**fields):
+        hidden = io.BytesIO(TEST_CSV.replace("\n1,0.5\n", "\n1,0.75\n").encode())
+        hidden.name = "test.csv"
+        return logged_in(client, host).post(
+            "/competitions/animals/host/phases/1/tracks/main/code/",
+            {"accepts": "code", "hidden_inputs": hidden, **fields},
+            follow=True,
+        )
+
+    page = post().content.decode()
+
+    assert "hidden inputs: Phase 1 / Main track has 1 scored code submission(s)" in page
+    assert 'name="rerun"' in page
+    assert Submission.objects.get(pk=submission.pk).status == "scored"
+    post(rerun="1")
+    assert Submission.objects.get(pk=submission.pk).status == "queued"
