@@ -339,8 +339,9 @@ def set_code_inputs(
                 raise input_error(
                     changed,
                     f"{pair.phase.name} / {pair.track.name} has {scored.count()} scored code submission(s): "
-                    f"new {changed.replace('_', ' ')} would leave their scores from the old ones. Confirm "
-                    "rerun=true to run them again on the new ones and score them again.",
+                    f"new {changed.replace('_', ' ')} would leave their scores from the old ones. Confirm the "
+                    "rerun (rerun=true; on the Host tab, the 'Run the scored code again' box) to run them "
+                    "again on the new ones and score them again.",
                     "pair_has_scores",
                 )
             refuse_while_a_rescore_runs(competition, changed)
