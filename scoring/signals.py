@@ -6,6 +6,8 @@ the locks named below, so what a receiver writes commits or rolls back with the 
 
 from django.dispatch import Signal
 
+import submissions.signals
+
 # A submission's scores were saved (`submission`, status scored, `submission.team` its team now), with its
 # competition share-locked and its team locked.
 # Receivers: the boards (the team's public entry takes the new score if it is the team's best).
@@ -20,6 +22,6 @@ submission_settled = Signal()
 # (`submission`), after its transaction committed. Receivers: community (the submitter's mail).
 submission_finished = Signal()
 
-# A rescore switched the competition to its new scores (`competition`), with the competition locked.
-# Receivers: the boards (every public entry is rebuilt, and the private board if it was built).
-scores_replaced = Signal()
+# A rescore switched the competition to its new scores (`competition`): submissions.signals.scores_replaced,
+# defined there so that submissions may send it too.
+scores_replaced = submissions.signals.scores_replaced

@@ -23,9 +23,8 @@ from competitions.queries import require_manager
 from config.errors import DomainError
 from datasets.storage import private_storage, store, stream_size
 from execution.archives import BadArchive, extract_zip
-from scoring.models import Rescore
-from scoring.signals import scores_replaced
 from submissions.models import Submission
+from submissions.signals import scores_replaced
 
 # What a code zip must hold at its top level, one of them.
 ENTRY_POINTS = ("model.py", "main.py", "metadata")
@@ -229,7 +228,7 @@ def scored_code(pair: PhaseTrack):
 
 
 def refuse_while_a_rescore_runs(competition: Competition, field: str) -> None:
-    running = Rescore.objects.filter(competition=competition, status=Rescore.Status.RUNNING).first()
+    running = competition.rescores.filter(status="running").first()  # scoring.models.Rescore, an app above
     if running:
         raise input_error(
             field,
