@@ -120,6 +120,11 @@ class Stack:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
+    def shell(self, script: str) -> str:
+        """Run a Python script in `manage.py shell` and return the last line it printed (the shell's own
+        banner comes first)."""
+        return self.manage("shell", "-c", script).strip().splitlines()[-1]
+
     def spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
         # The child writes to its own copy of the descriptor, so ours can close at once. A session of its
         # own lets stop() kill the process with every child it forked. A process started again appends to

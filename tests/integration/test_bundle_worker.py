@@ -56,10 +56,6 @@ print(json.dumps({{"status": s.status, "kind": s.kind, "public": s.public_score,
 """
 
 
-def last_line(output: str) -> str:
-    return output.strip().splitlines()[-1]
-
-
 def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack):
     require_bubblewrap()
     stack = postgres_stack
@@ -68,10 +64,10 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
     stack.wait_until_ready("worker")
     stack.wait_until_ready("sandbox")
 
-    slug, dry_run = last_line(stack.manage("shell", "-c", IMPORT)).split()
+    slug, dry_run = stack.shell(IMPORT).split()
 
     def finished(script: str, pending: tuple):
-        state = json.loads(last_line(stack.manage("shell", "-c", script)))
+        state = json.loads(stack.shell(script))
         return state if state["status"] not in pending else None
 
     state = wait_for(
@@ -87,7 +83,7 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
         "failure": "",
     }
 
-    submission = last_line(stack.manage("shell", "-c", SUBMIT.format(slug=slug)))
+    submission = stack.shell(SUBMIT.format(slug=slug))
     scored = wait_for(
         lambda: finished(SUBMISSION_STATE.format(pk=submission), ("queued", "scoring")),
         180,

@@ -44,12 +44,10 @@ def test_a_sandbox_worker_takes_runs_from_its_own_queue(stack):
     require_bubblewrap()
     stack.start_worker(name="sandbox", queue="sandbox", concurrency=1)
 
-    run_id = int(stack.manage("shell", "-c", QUEUE_A_RUN).strip().splitlines()[-1])
+    run_id = int(stack.shell(QUEUE_A_RUN))
 
     def finished():
-        state = json.loads(
-            stack.manage("shell", "-c", READ_THE_RUN.format(pk=run_id)).strip().splitlines()[-1]
-        )
+        state = json.loads(stack.shell(READ_THE_RUN.format(pk=run_id)))
         return state if state["status"] not in ("queued", "running") else None
 
     state = wait_for(finished, 60, f"the sandbox run\n{stack.log('sandbox')}", interval=0.5)
@@ -86,23 +84,21 @@ def test_a_run_whose_sandbox_worker_is_killed_is_run_again_by_another_and_its_fo
     temporary.mkdir()
     stack.env.update({"PODIUM_SANDBOX_LEASE": "2", "TMPDIR": str(temporary)})
     stack.start_worker(name="sandbox", queue="sandbox", concurrency=1)
-    run_id = int(stack.manage("shell", "-c", QUEUE_A_SLOW_RUN).strip().splitlines()[-1])
+    run_id = int(stack.shell(QUEUE_A_SLOW_RUN))
     killed_folders = wait_for(
         lambda: list(temporary.glob("podium-sandbox-*")), 60, f"the run to start\n{stack.log('sandbox')}"
     )
 
     stack.stop("sandbox")  # SIGKILL to the worker and its pool, mid-run
     wait_for(
-        lambda: stack.manage("shell", "-c", SWEEP).strip().splitlines()[-1] == "1",
+        lambda: stack.shell(SWEEP) == "1",
         60,
         "the sweeper to find the lease expired",
     )
     stack.start_worker(name="sandbox-2", queue="sandbox", concurrency=1)
 
     def finished():
-        state = json.loads(
-            stack.manage("shell", "-c", READ_THE_LEASED_RUN.format(pk=run_id)).strip().splitlines()[-1]
-        )
+        state = json.loads(stack.shell(READ_THE_LEASED_RUN.format(pk=run_id)))
         return state if state["status"] not in ("queued", "running") else None
 
     state = wait_for(finished, 120, f"the run taken over\n{stack.log('sandbox-2')}", interval=0.5)

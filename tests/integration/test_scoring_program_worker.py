@@ -83,10 +83,6 @@ print(json.dumps({{"status": r.status, "error": r.error}}))
 """
 
 
-def last_json(output: str) -> dict:
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def test_a_program_scored_competition_runs_on_the_sandbox_worker(postgres_stack):
     require_bubblewrap()
     stack = postgres_stack
@@ -95,10 +91,10 @@ def test_a_program_scored_competition_runs_on_the_sandbox_worker(postgres_stack)
     stack.wait_until_ready("worker")
     stack.wait_until_ready("sandbox")
 
-    dry_run = int(stack.manage("shell", "-c", SET_UP).strip().splitlines()[-1])
+    dry_run = int(stack.shell(SET_UP))
 
     def finished(script: str, pending: tuple):
-        state = last_json(stack.manage("shell", "-c", script))
+        state = json.loads(stack.shell(script))
         return state if state["status"] not in pending else None
 
     state = wait_for(
@@ -115,7 +111,7 @@ def test_a_program_scored_competition_runs_on_the_sandbox_worker(postgres_stack)
     }
     assert state["scores"]["rows"] == 10
 
-    submission = int(stack.manage("shell", "-c", SUBMIT).strip().splitlines()[-1])
+    submission = int(stack.shell(SUBMIT))
     scored = wait_for(
         lambda: finished(SUBMISSION_STATE.format(pk=submission), ("queued", "scoring")),
         120,
@@ -134,7 +130,7 @@ def test_a_program_scored_competition_runs_on_the_sandbox_worker(postgres_stack)
     assert "scoring_programs.tasks.dry_run_program[" in stack.log("sandbox")
     assert "scoring.tasks.score_submission[" not in stack.log("worker")
 
-    rescore = int(stack.manage("shell", "-c", NEW_PROGRAM).strip().splitlines()[-1])
+    rescore = int(stack.shell(NEW_PROGRAM))
     state = wait_for(
         lambda: finished(RESCORE_STATE.format(pk=rescore), ("running",)),
         180,
@@ -142,7 +138,7 @@ def test_a_program_scored_competition_runs_on_the_sandbox_worker(postgres_stack)
         interval=0.5,
     )
     assert state == {"status": "done", "error": ""}
-    rescored = last_json(stack.manage("shell", "-c", SUBMISSION_STATE.format(pk=submission)))
+    rescored = json.loads(stack.shell(SUBMISSION_STATE.format(pk=submission)))
     assert (rescored["public"], rescored["columns"]) == (20.0, {"bytes": 1.0})
     assert "scoring.tasks.continue_rescore[" in stack.log("sandbox")
     assert "scoring.tasks.continue_rescore[" not in stack.log("worker")
