@@ -39,6 +39,20 @@ class Rescore(models.Model):
         related_name="rescores",
         help_text="The host's new scoring program it runs on the pair's submissions; empty: a metric rescore.",
     )
+    reruns_code = models.BooleanField(
+        default=False,
+        help_text="Runs the pair's code submissions again on a host's new hidden inputs or ingestion program "
+        "(below, not yet the pair's), then scores them with the pair's scoring.",
+    )
+    code_inputs_key = models.CharField(
+        max_length=500, blank=True, help_text="The hidden inputs the pair takes at the switch."
+    )
+    code_inputs_sha256 = models.CharField(max_length=64, blank=True)
+    ingestion_program_key = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The ingestion program the pair takes at the switch; empty: Podium's default one.",
+    )
     public_rows = models.PositiveIntegerField(default=0)
     private_rows = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
@@ -81,6 +95,12 @@ class RescoredSubmission(models.Model):
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
     host_error_detail = models.TextField(blank=True)
+    predictions_key = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Code run again (Rescore.reruns_code): the predictions its run wrote, the submission's at "
+        "the switch; empty where the run failed.",
+    )
 
     class Meta:
         constraints = [

@@ -6,7 +6,8 @@ A rescore changes either the competition's setup (and rescores the phase-and-tra
 one pair's (and rescores that pair's submissions only): a host of a multi-phase or multi-track
 competition names the pair, and the pair's own setup takes the new solution, metric and columns. A host's
 new scoring program for a pair with scores is brought in the same way, one submission per task on the
-sandbox queue (scoring/program_rescoring.py)."""
+sandbox queue (scoring/program_rescoring.py), and so are a pair's new hidden inputs or ingestion program,
+on which its code submissions run again (scoring/code_rescoring.py)."""
 
 import io
 import logging
@@ -30,7 +31,7 @@ from competitions.phases import ScoringSetup, scoring_setup
 from competitions.queries import require_manager
 from competitions.score_columns import check_score_columns, engine_columns, tie_key_of
 from datasets.storage import private_storage, store
-from scoring import engine, program_rescoring, signals
+from scoring import code_rescoring, engine, program_rescoring, signals
 from scoring.engine.parameters import coerce_params
 from scoring.messages import GENERIC_FAILURE
 from scoring.models import Rescore, RescoredSubmission
@@ -67,7 +68,18 @@ def rescorable(competition: Competition, phase_track: PhaseTrack | None = None):
 
 
 def rescorable_by(rescore: Rescore):
-    return rescorable(rescore.competition, rescore.phase_track)
+    """The rescore's submissions: a code rerun's are the pair's code submissions (its files keep their
+    scores: the new inputs change nothing of theirs)."""
+    submissions = rescorable(rescore.competition, rescore.phase_track)
+    if rescore.reruns_code:
+        return submissions.filter(kind=Submission.Kind.CODE)
+    return submissions
+
+
+def runs_on_sandbox(rescore: Rescore) -> bool:
+    """A rescore that runs a host's program or participants' code runs on the sandbox workers, one
+    submission per task (each run may take up to its wall clock)."""
+    return rescore.program_id is not None or rescore.reruns_code
 
 
 def start_rescore(
@@ -244,7 +256,7 @@ def continue_rescore(rescore_id: int) -> str:
         return "skipped"
     try:
         return run_batch(rescore)
-    except program_rescoring.ProgramRescoreFailed as error:
+    except (program_rescoring.ProgramRescoreFailed, code_rescoring.CodeRescoreFailed) as error:
         end_rescore(rescore, Rescore.Status.FAILED, str(error))
         return "failed"
     except Exception as error:
@@ -254,8 +266,10 @@ def continue_rescore(rescore_id: int) -> str:
 
 
 def run_batch(rescore: Rescore) -> str:
-    on_sandbox = rescore.program_id is not None
-    if on_sandbox:  # one program run per task, each up to the program's wall clock
+    on_sandbox = runs_on_sandbox(rescore)
+    if rescore.reruns_code:  # one code run (and its scoring) per task
+        scorer, size = code_rescoring.code_scorer(rescore), 1
+    elif on_sandbox:  # one program run per task, each up to the program's wall clock
         scorer, size = program_rescoring.program_scorer(rescore), 1
     else:
         scorer, size = metric_scorer(rescore), BATCH
@@ -271,7 +285,9 @@ def run_batch(rescore: Rescore) -> str:
         total=rescorable_by(rescore).count(),
         error="",
     )
-    if not batch and on_sandbox:
+    if not batch and rescore.reruns_code:
+        code_rescoring.refuse_if_every_submission_failed(rescore)
+    elif not batch and on_sandbox:
         program_rescoring.refuse_if_every_submission_failed(rescore)
     if batch or not switch(rescore):
         enqueue_rescore(rescore.pk, on_sandbox=on_sandbox)
@@ -365,7 +381,11 @@ def switch(rescore: Rescore) -> bool:
 
 def take_new_setup(rescore: Rescore, competition: Competition) -> None:
     """The competition's setup, or the rescored pair's own, becomes the rescore's (or its program the
-    pair's)."""
+    pair's, or its new hidden inputs and ingestion program)."""
+    if rescore.reruns_code:
+        code_rescoring.bring_in_inputs(rescore, PhaseTrack.objects.get(pk=rescore.phase_track_id))
+        forget_pairs(competition)
+        return
     if rescore.program_id is not None:
         program_rescoring.bring_in_program(rescore, PhaseTrack.objects.get(pk=rescore.phase_track_id))
         forget_pairs(competition)
@@ -406,6 +426,8 @@ def apply_results(rescore: Rescore) -> None:
         submission.error_code = result.error_code
         submission.error_message = result.error_message
         submission.host_error_detail = result.host_error_detail
+        if rescore.reruns_code:  # the code ran on the new inputs: what it wrote there is scored from now on
+            submission.predictions_key = result.predictions_key
         changed.append(submission)
     fields = [
         "status",
@@ -418,6 +440,7 @@ def apply_results(rescore: Rescore) -> None:
         "error_code",
         "error_message",
         "host_error_detail",
+        *(["predictions_key"] if rescore.reruns_code else []),
     ]
     Submission.with_host_tests.bulk_update(changed, fields, batch_size=2000)
 
@@ -436,7 +459,7 @@ def resume_stalled_rescores(stalled_for: timedelta) -> int:
         if Rescore.objects.filter(pk=rescore.pk, progressed_at=rescore.progressed_at).update(
             progressed_at=now, resumes=F("resumes") + 1
         ):
-            enqueue_rescore(rescore.pk, on_sandbox=rescore.program_id is not None)
+            enqueue_rescore(rescore.pk, on_sandbox=runs_on_sandbox(rescore))
             resumed += 1
     return resumed
 
@@ -469,5 +492,17 @@ def end_rescore(rescore: Rescore, status: str, reason: str) -> bool:
             status=status, error=reason[:2000], finished_at=timezone.now()
         )
         if ended:
-            RescoredSubmission.objects.filter(rescore=rescore).delete()
+            results = RescoredSubmission.objects.filter(rescore=rescore)
+            predictions = list(results.exclude(predictions_key="").values_list("predictions_key", flat=True))
+            results.delete()
+            transaction.on_commit(lambda: forget_files(predictions))
     return bool(ended)
+
+
+def forget_files(keys: list[str]) -> None:
+    """The predictions a code rerun wrote for scores that never came in."""
+    for key in keys:
+        try:
+            private_storage().delete(key)
+        except Exception:
+            logger.exception("Could not delete %s; it stays in the private storage", key)

@@ -23,6 +23,10 @@ class RescoreSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The new scoring program it brings in (its zip's name), or null for a metric rescore.",
     )
+    reruns_code = serializers.BooleanField(
+        help_text="It runs the pair's code submissions again on new hidden inputs or a new ingestion program, "
+        "which the pair takes at the switch."
+    )
     metric = serializers.CharField()
     metric_params = serializers.DictField()
     score_columns = serializers.ListField(child=serializers.DictField(), help_text="The columns after it.")

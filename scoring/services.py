@@ -12,7 +12,7 @@ from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
 from competitions import locks
-from competitions.models import Competition, Team
+from competitions.models import Competition, PhaseTrack, Team
 from competitions.phases import ScoringSetup
 from competitions.phases import scoring_setup as resolved_setup
 from competitions.score_columns import engine_columns, tie_key_of
@@ -87,7 +87,7 @@ def score_taken(submission: Submission, holder: str, times: engine.PhaseTimes) -
             submission, holder, "crashed", message, f"Worker lost {crashes} times.", counts=False
         )
     setup = setup_of(submission)
-    scored_with = setup.fingerprint
+    scored_with, ran_on = setup.fingerprint, code_ran_on(submission, submission.phase_track)
     try:
         with leases.kept_alive(submission.pk, holder):
             scored_file = submission.scored_file_key
@@ -137,7 +137,7 @@ def score_taken(submission: Submission, holder: str, times: engine.PhaseTimes) -
             submission, holder, "internal_error", GENERIC_FAILURE, repr(error), counts=False
         )
     try:
-        return record_scores(submission, holder, scores, scored_with)
+        return record_scores(submission, holder, scores, scored_with, ran_on)
     except DATABASE_ERRORS:
         raise
     except Exception as error:  # a bug in saving must not leave the file scoring until it counts as a crash
@@ -147,6 +147,14 @@ def score_taken(submission: Submission, holder: str, times: engine.PhaseTimes) -
         )
     finally:
         times.lap("database")
+
+
+def code_ran_on(submission: Submission, pair: PhaseTrack) -> tuple:
+    """What a code submission's score depends on besides the setup: the pair's hidden inputs and ingestion
+    program its run used (a code rerun's switch replaces them); nothing for a file."""
+    if submission.kind != Submission.Kind.CODE:
+        return ()
+    return (pair.code_inputs_sha256, pair.ingestion_program_key)
 
 
 def score_and_settle(submission_id: int, holder: str | None = None) -> str:
@@ -199,10 +207,12 @@ TEAM_LOOKUPS = 3
 
 
 @locks.retried_on_conflict
-def record_scores(submission: Submission, holder: str, scores: engine.Scores, scored_with: tuple) -> str:
+def record_scores(
+    submission: Submission, holder: str, scores: engine.Scores, scored_with: tuple, ran_on: tuple = ()
+) -> str:
     """Save the scores and the team's entry if `holder` still holds the lease, unless a rescore switched the
-    solution or metric while this file was being scored: then it goes back to the queue to be scored under
-    the new setup.
+    solution or metric while this file was being scored (or, for code, the hidden inputs or ingestion program
+    its run used, `ran_on`): then it goes back to the queue to be scored (and run) under the new setup.
 
     Four statements: the competition read under a shared lock (a rescore's switch waits for it, other
     scorers do not), the submission's current team locked, the scores written by compare-and-set on the
@@ -212,9 +222,12 @@ def record_scores(submission: Submission, holder: str, scores: engine.Scores, sc
             submission.competition_id, submission.phase_track_id
         )
         setup = resolved_setup(pair, competition)
-        if setup.fingerprint != scored_with:
+        inputs_replaced = code_ran_on(submission, pair) != ran_on
+        if setup.fingerprint != scored_with or inputs_replaced:
+            # Code that ran on hidden inputs or an ingestion program replaced meanwhile runs again.
+            forgotten = {"predictions_key": ""} if inputs_replaced else {}
             Submission.with_host_tests.filter(leases.held_by(holder), pk=submission.pk).update(
-                status=Status.QUEUED, lease_holder="", lease_expires_at=None, scoring_attempts=0
+                status=Status.QUEUED, lease_holder="", lease_expires_at=None, scoring_attempts=0, **forgotten
             )
             transaction.on_commit(lambda: enqueue_scoring(submission.pk))
             return "requeued"

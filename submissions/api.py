@@ -277,8 +277,9 @@ class PairCodeApi(APIView):
         description="Hidden inputs are needed for code (code hidden_inputs_missing); inputs holding a target "
         "column are refused (code inputs_hold_targets); an ingestion program without a command in its "
         "metadata.yaml too (code ingestion_program_invalid). New hidden inputs or ingestion program on a pair "
-        "with scored code submissions need rerun=true (code pair_has_scores), which runs and scores them "
-        "again; not while a rescore runs (code rescore_running). docs/code-submissions.md.",
+        "with scored code submissions need rerun=true (code pair_has_scores): a rescore (the answer's `rerun`) "
+        "runs and scores them again on the new ones, and the pair keeps its current inputs, scores and boards "
+        "until it is done; not while a rescore runs (code rescore_running). docs/code-submissions.md.",
         tags=["competitions"],
         request={"multipart/form-data": PairCodeInputSerializer},
         responses={200: PairCodeSerializer, **errors(400, 401, 403, 404)},
@@ -294,7 +295,7 @@ class PairCodeApi(APIView):
             for name in ("hidden_inputs", "sample_inputs", "ingestion_program")
             if name in data
         }
-        pair = set_code_inputs(
+        saved = set_code_inputs(
             competition=competition,
             user=request.user,
             pair=pair_of(competition, phase, chosen),
@@ -303,6 +304,7 @@ class PairCodeApi(APIView):
             rerun=data["rerun"],
             **uploads,
         )
+        pair, rerun = saved.pair, saved.rerun
         answer = {
             "phase": pair.phase,
             "track": pair.track,
@@ -310,6 +312,7 @@ class PairCodeApi(APIView):
             "has_hidden_inputs": bool(pair.code_inputs_key),
             "has_sample_inputs": bool(pair.sample_inputs_key),
             "has_ingestion_program": bool(pair.ingestion_program_key),
+            "rerun": rerun,
         }
         return Response(PairCodeSerializer(answer).data)
 

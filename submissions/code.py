@@ -6,14 +6,14 @@ from __future__ import annotations
 import shlex
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 import yaml
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from competitions import locks
@@ -24,7 +24,7 @@ from config.errors import DomainError
 from datasets.storage import private_storage, store, stream_size
 from execution.archives import BadArchive, extract_zip
 from submissions.models import Submission
-from submissions.signals import scores_replaced
+from submissions.signals import code_awaits_rerun
 
 # What a code zip must hold at its top level, one of them.
 ENTRY_POINTS = ("model.py", "main.py", "metadata")
@@ -238,35 +238,40 @@ def refuse_while_a_rescore_runs(competition: Competition, field: str) -> None:
         )
 
 
-def rerun_scored_code(competition: Competition, pair: PhaseTrack) -> int:
-    """Queue the pair's scored code submissions to run again (their stored predictions forgotten) and be
-    scored again, on the sandbox queue with the same limits as a first run. They leave the boards until
-    their new score is in. Returns how many were queued."""
-    from submissions.services import enqueue_scoring  # submissions.services imports this module
-
-    ids = list(scored_code(pair).values_list("pk", flat=True))
-    Submission.with_host_tests.filter(pk__in=ids).update(
-        status=Submission.Status.QUEUED,
-        predictions_key="",
-        public_score=None,
-        private_score=None,
-        public_columns={},
-        private_columns={},
-        public_tie_key="",
-        private_tie_key="",
-        lease_holder="",
-        lease_expires_at=None,
-        scoring_attempts=0,
-        enqueued_at=timezone.now(),
-    )
-    scores_replaced.send(sender=Competition, competition=competition)
-    for submission_id in ids:
-        transaction.on_commit(lambda submission_id=submission_id: enqueue_scoring(submission_id))
-    return len(ids)
-
-
 def input_error(field: str, message: str, code: str) -> CodeRefused:
     return CodeRefused(message, code=code, details={"field": field})
+
+
+@dataclass(frozen=True)
+class SavedCodeInputs:
+    """What set_code_inputs did: the pair as it is now, and the rescore (scoring.models.Rescore, an app
+    above) that runs its scored code on the new hidden inputs or ingestion program, if the change started
+    one. Until that rescore switches, the pair keeps its current ones."""
+
+    pair: PhaseTrack
+    rerun: Any = None
+
+
+def start_rerun(
+    competition: Competition, user: User, pair: PhaseTrack, changed: str, new_run_setup: dict[str, str]
+) -> Any:
+    """Hand the new hidden inputs or ingestion program to scoring (by signal), which runs the scored code on
+    them in a rescore; the rescore it started."""
+    reasons = {
+        "hidden_inputs": "New hidden inputs",
+        "ingestion_program": "New ingestion program"
+        if new_run_setup["ingestion_program_key"]
+        else "Back to Podium's default ingestion",
+    }
+    answers = code_awaits_rerun.send(
+        sender=PhaseTrack,
+        competition=competition,
+        user=user,
+        pair=pair,
+        reason=reasons[changed],
+        **new_run_setup,
+    )
+    return next((rescore for _, rescore in answers if rescore is not None), None)
 
 
 def set_code_inputs(
@@ -280,11 +285,15 @@ def set_code_inputs(
     ingestion_program: tuple[str, IO[bytes]] | None = None,
     default_ingestion: bool = False,
     rerun: bool = False,
-) -> PhaseTrack:
+) -> SavedCodeInputs:
     """Say what a phase and track takes, and store the inputs code runs on (private storage, like the
     solution). A pair that takes code needs hidden inputs; the sample inputs are optional (without them
     the participant gets no run whose logs they can read). A host's ingestion program replaces Podium's
-    default one (`default_ingestion=True` goes back to it)."""
+    default one (`default_ingestion=True` goes back to it).
+
+    New hidden inputs or ingestion program on a pair with scored code need `rerun`: they are stored but
+    not yet the pair's, and a rescore (scoring, told by code_awaits_rerun) runs the scored code on them;
+    the pair keeps its current ones, scores and boards until that rescore switches."""
     require_manager(user, competition, "set what its tracks take and their inputs")
     if accepts not in PhaseTrack.Accepts.values:
         raise input_error(
@@ -318,22 +327,25 @@ def set_code_inputs(
         locks.lock_competition(competition.pk)  # one change to a competition's setup at a time
         locked = PhaseTrack.objects.get(pk=pair.pk)
         changed = changed_run_field(locked, stored, default_ingestion)
-        for field, prefix in (("hidden_inputs", "code_inputs"), ("sample_inputs", "sample_inputs")):
-            if field in stored:
-                setattr(locked, f"{prefix}_key", stored[field].key)
-                setattr(locked, f"{prefix}_sha256", stored[field].sha256)
-        if "ingestion_program" in stored:
-            locked.ingestion_program_key = stored["ingestion_program"].key
-        elif default_ingestion:
-            locked.ingestion_program_key = ""
-        if accepts != PhaseTrack.Accepts.FILES and not locked.code_inputs_key:
-            raise input_error(
-                "hidden_inputs",
-                f"{pair.phase.name} / {pair.track.name} takes code: upload the hidden inputs its code runs on.",
-                "hidden_inputs_missing",
-            )
+        run_setup = {
+            "code_inputs_key": stored["hidden_inputs"].key
+            if "hidden_inputs" in stored
+            else locked.code_inputs_key,
+            "code_inputs_sha256": stored["hidden_inputs"].sha256
+            if "hidden_inputs" in stored
+            else locked.code_inputs_sha256,
+            "ingestion_program_key": stored["ingestion_program"].key
+            if "ingestion_program" in stored
+            else ""
+            if default_ingestion
+            else locked.ingestion_program_key,
+        }
+        if "sample_inputs" in stored:
+            locked.sample_inputs_key = stored["sample_inputs"].key
+            locked.sample_inputs_sha256 = stored["sample_inputs"].sha256
         scored = scored_code(locked)
-        if changed and scored.exists():
+        reruns = bool(changed) and scored.exists()
+        if reruns:
             if not rerun:
                 raise input_error(
                     changed,
@@ -344,10 +356,18 @@ def set_code_inputs(
                     "pair_has_scores",
                 )
             refuse_while_a_rescore_runs(competition, changed)
+        else:  # nothing scored depends on them: the pair takes them at once
+            for name, value in run_setup.items():
+                setattr(locked, name, value)
+        if accepts != PhaseTrack.Accepts.FILES and not locked.code_inputs_key:
+            raise input_error(
+                "hidden_inputs",
+                f"{pair.phase.name} / {pair.track.name} takes code: upload the hidden inputs its code runs on.",
+                "hidden_inputs_missing",
+            )
         locked.accepts = accepts
         locked.save(update_fields=fields)
-        if changed and rerun:
-            rerun_scored_code(competition, locked)
+        started = start_rerun(competition, user, locked, changed, run_setup) if reruns else None
     for name in fields:  # the caller's instance (often the competition's cached pair) sees the change
         setattr(pair, name, getattr(locked, name))
-    return pair
+    return SavedCodeInputs(pair=pair, rerun=started)

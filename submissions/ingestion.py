@@ -90,24 +90,62 @@ def predictions_of(submission: Submission, setup: ScoringSetup) -> str:
             )
     hidden = run_code(submission, setup, CodeRun.Inputs.HIDDEN, pair.code_inputs_key)
     if hidden.failure:
-        raise IngestionFailed(
-            hidden.failure,
-            FAILURE_MESSAGES[Failure(hidden.failure)],
-            f"Hidden run: {hidden.failure}, exit code {hidden.exit_code}, killed by {hidden.killed_by or '-'}; "
-            "its logs are on the submission's host view.",
-            counts=hidden.failure != Failure.SANDBOX_ERROR,
-        )
+        raise hidden_run_failed(hidden)
     return Submission.with_host_tests.values_list("predictions_key", flat=True).get(pk=submission.pk)
 
 
 def run_code(submission: Submission, setup: ScoringSetup, inputs: str, inputs_key: str) -> CodeRun:
     """One sandbox run of the submission's code on one set of inputs, recorded as its CodeRun (a run again,
     after a takeover or in a new phase, replaces the earlier record)."""
+    run = start_run(submission, inputs)
+    run, predictions = execute_run(
+        run, submission, setup, inputs_key, submission.phase_track.ingestion_program_key
+    )
+    if predictions is not None and inputs == CodeRun.Inputs.HIDDEN:
+        key = save_predictions(submission, predictions, "predictions.csv")
+        Submission.with_host_tests.filter(pk=submission.pk).update(predictions_key=key)
+    return run
+
+
+def run_for_rescore(
+    submission: Submission,
+    setup: ScoringSetup,
+    *,
+    inputs_key: str,
+    ingestion_program_key: str,
+    rescore_id: int,
+) -> str:
+    """Run the code again on a rescore's new hidden inputs or ingestion program (not yet its pair's), under
+    the limits of a first run; the run is recorded apart and waits for the rescore's switch, so the
+    participant keeps seeing the run their score comes from. Returns the key of the predictions it wrote,
+    stored beside the current ones. Raises IngestionFailed when it wrote none, and lets SandboxUnavailable
+    and RuntimeUnavailable through: this worker cannot run code, the rescore resumes on another one."""
+    run = start_run(submission, CodeRun.Inputs.HIDDEN, rescore_id=rescore_id)
+    run, predictions = execute_run(run, submission, setup, inputs_key, ingestion_program_key)
+    if predictions is None:
+        raise hidden_run_failed(run)
+    return save_predictions(submission, predictions, f"rescore-{rescore_id}/predictions.csv")
+
+
+def hidden_run_failed(run: CodeRun) -> IngestionFailed:
+    return IngestionFailed(
+        run.failure,
+        FAILURE_MESSAGES[Failure(run.failure)],
+        f"Hidden run: {run.failure}, exit code {run.exit_code}, killed by {run.killed_by or '-'}; "
+        "its logs are on the submission's host view.",
+        counts=run.failure != Failure.SANDBOX_ERROR,
+    )
+
+
+def start_run(submission: Submission, inputs: str, *, rescore_id: int | None = None) -> CodeRun:
+    """The run's record, marked running (the submission's own for these inputs, or the rescore's)."""
     run, _ = CodeRun.objects.update_or_create(
         submission=submission,
         inputs=inputs,
+        rescore_id=rescore_id,
         defaults={
             "status": CodeRun.Status.RUNNING,
+            "awaits_switch": rescore_id is not None,
             "failure": "",
             "exit_code": None,
             "killed_by": "",
@@ -119,21 +157,28 @@ def run_code(submission: Submission, setup: ScoringSetup, inputs: str, inputs_ke
             "finished_at": None,
         },
     )
+    return run
+
+
+def execute_run(
+    run: CodeRun, submission: Submission, setup: ScoringSetup, inputs_key: str, ingestion_program_key: str
+) -> tuple[CodeRun, bytes | None]:
+    """Run the code in the sandbox and record how it went on `run`; the predictions it wrote (None when it
+    failed)."""
     work = make_run_folder()  # removed by the next run or the sweeper if this worker dies mid-run
     try:
-        result = run_in_layout(submission, setup, inputs_key, work)
-    except (BadArchive, CodeRefused, RuntimeUnavailable, SandboxUnavailable) as error:
-        return finish(run, failure=Failure.SANDBOX_ERROR, stderr=str(error))
+        result = run_in_layout(submission, setup, inputs_key, ingestion_program_key, work)
+    except (RuntimeUnavailable, SandboxUnavailable) as error:
+        finish(run, failure=Failure.SANDBOX_ERROR, stderr=str(error))
+        if run.rescore_id is not None:
+            raise
+        return run, None
+    except (BadArchive, CodeRefused) as error:
+        return finish(run, failure=Failure.SANDBOX_ERROR, stderr=str(error)), None
     finally:
         remove_folder(work)
     failure = failure_of(result)
-    if not failure and inputs == CodeRun.Inputs.HIDDEN:
-        key = private_storage().save(
-            f"{Path(submission.file_key).parent}/predictions.csv",
-            ContentFile(result.output_files[PREDICTIONS]),
-        )
-        Submission.with_host_tests.filter(pk=submission.pk).update(predictions_key=key)
-    return finish(
+    finish(
         run,
         failure=failure,
         exit_code=result.exit_code,
@@ -144,11 +189,19 @@ def run_code(submission: Submission, setup: ScoringSetup, inputs: str, inputs_ke
         # Set by the sandbox where it measures peak memory; empty otherwise.
         peak_memory_bytes=result.peak_memory_bytes,
     )
+    return run, None if failure else result.output_files[PREDICTIONS]
 
 
-def run_in_layout(submission: Submission, setup: ScoringSetup, inputs_key: str, work: Path) -> RunResult:
+def save_predictions(submission: Submission, predictions: bytes, name: str) -> str:
+    """Store what a hidden run wrote beside the code, in private storage; its key."""
+    return private_storage().save(f"{Path(submission.file_key).parent}/{name}", ContentFile(predictions))
+
+
+def run_in_layout(
+    submission: Submission, setup: ScoringSetup, inputs_key: str, ingestion_program_key: str, work: Path
+) -> RunResult:
     """Unpack the code and the inputs into Codabench's folders and run the ingestion on them: the host's
-    program if the phase and track has one, Podium's default one otherwise."""
+    program (`ingestion_program_key`) if there is one, Podium's default one otherwise."""
     code, input_data, output = work / "ingested_program", work / "input_data", work / "output"
     for folder in (code, input_data):
         folder.mkdir()
@@ -166,10 +219,10 @@ def run_in_layout(submission: Submission, setup: ScoringSetup, inputs_key: str, 
     for path in input_data.iterdir():
         path.chmod(0o644 if path.is_file() else 0o755)
     program, command = DEFAULT_INGESTION, ["python", f"{PROGRAM_AT}/ingestion.py"]
-    if submission.phase_track.ingestion_program_key:
+    if ingestion_program_key:
         program = work / "program"
         program.mkdir()
-        with storage.open(submission.phase_track.ingestion_program_key, "rb") as source:
+        with storage.open(ingestion_program_key, "rb") as source:
             extract_zip(source, program, max_bytes=max_bytes)
         command = ingestion_command(program)
     return run_sandboxed(
@@ -227,8 +280,9 @@ def finish(run: CodeRun, *, failure: str, **fields: object) -> CodeRun:
     return run
 
 
-def mark_bad_predictions(submission: Submission) -> None:
-    """Scoring refused the predictions the hidden run wrote: that run's category says so."""
-    CodeRun.objects.filter(submission=submission, inputs=CodeRun.Inputs.HIDDEN).update(
+def mark_bad_predictions(submission: Submission, *, rescore_id: int | None = None) -> None:
+    """Scoring refused the predictions the hidden run (the submission's own, or a rescore's) wrote: that
+    run's category says so."""
+    CodeRun.objects.filter(submission=submission, inputs=CodeRun.Inputs.HIDDEN, rescore_id=rescore_id).update(
         status=CodeRun.Status.FAILED, failure=Failure.BAD_PREDICTIONS
     )

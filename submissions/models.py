@@ -177,7 +177,11 @@ class Submission(models.Model):
 class CodeRun(models.Model):
     """One run of a code submission in the sandbox: on the public sample inputs (its logs are the
     participant's to read) or on the hidden inputs (the participant sees its status, duration, peak memory
-    and failure category only: their code could print the inputs; the host sees everything)."""
+    and failure category only: their code could print the inputs; the host sees everything).
+
+    A rescore that brings in a host's new hidden inputs or ingestion program runs the code again: that run
+    is recorded apart (`rescore_id`) and waits for the rescore's switch before it becomes the hidden run the
+    participant sees; the earlier runs stay for the host."""
 
     class Inputs(models.TextChoices):
         SAMPLE = "sample", "Sample inputs"
@@ -211,11 +215,31 @@ class CodeRun(models.Model):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    rescore_id = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The rescore (scoring's, an app above this one) that ran it on new hidden inputs or a new "
+        "ingestion program; empty for the submission's own runs.",
+    )
+    awaits_switch = models.BooleanField(
+        default=False,
+        help_text="A rescore's run whose score waits for that rescore's switch (or never came in: the rescore "
+        "failed or was cancelled). The participant does not see it.",
+    )
 
     class Meta:
         ordering = ["submission", "started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["submission", "inputs"], name="one_code_run_per_inputs"),
+            models.UniqueConstraint(
+                fields=["submission", "inputs"],
+                condition=models.Q(rescore_id__isnull=True),
+                name="one_code_run_per_inputs",
+            ),
+            models.UniqueConstraint(
+                fields=["submission", "rescore_id"],
+                condition=models.Q(rescore_id__isnull=False),
+                name="one_code_run_per_rescore",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -62,15 +62,22 @@ def submission_for(user: User, submission_id: int) -> Submission:
 # What a participant reads of the run on hidden inputs: their code could print those inputs, so no logs.
 HIDDEN_RUN_FIELDS = ("inputs", "status", "failure", "wall_seconds", "peak_memory_bytes")
 FULL_RUN_FIELDS = (*HIDDEN_RUN_FIELDS, "exit_code", "killed_by", "stdout", "stderr")
+# What the host reads besides: which rescore ran it, and whether its score waits for (or never got) the
+# rescore's switch.
+HOST_RUN_FIELDS = (*FULL_RUN_FIELDS, "rescore_id", "awaits_switch")
 
 
 def code_runs_for(user: User, submission: Submission) -> list[dict]:
     """The runs of a code submission the user may see (call with one from submission_for), sample first:
-    the sample run in full; the hidden run's status, duration, peak memory and failure category only,
-    unless the user hosts or reviews the competition, who see everything."""
-    full = can_review(user, submission.competition)
-    runs = []
-    for run in submission.code_runs.order_by("-inputs"):  # sample before hidden
-        fields = FULL_RUN_FIELDS if full or run.inputs == run.Inputs.SAMPLE else HIDDEN_RUN_FIELDS
-        runs.append({name: getattr(run, name) for name in fields})
-    return runs
+    the sample run in full; the hidden run's status, duration, peak memory and failure category only.
+    A participant sees the hidden run their score comes from (the latest one not waiting for a rescore's
+    switch); the host and reviewers see every run, rescores' included, logs and all."""
+    runs = submission.code_runs.order_by("-inputs", "started_at", "pk")  # sample before hidden
+    if can_review(user, submission.competition):
+        return [{name: getattr(run, name) for name in HOST_RUN_FIELDS} for run in runs]
+    settled = [run for run in runs if not run.awaits_switch]
+    sample = [run for run in settled if run.inputs == run.Inputs.SAMPLE]
+    hidden = [run for run in settled if run.inputs == run.Inputs.HIDDEN][-1:]
+    return [{name: getattr(run, name) for name in FULL_RUN_FIELDS} for run in sample] + [
+        {name: getattr(run, name) for name in HIDDEN_RUN_FIELDS} for run in hidden
+    ]

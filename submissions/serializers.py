@@ -167,6 +167,17 @@ class CodeRunSerializer(serializers.Serializer):
     killed_by = serializers.CharField(required=False, help_text="cpu, memory, wall_clock, output or empty.")
     stdout = serializers.CharField(required=False)
     stderr = serializers.CharField(required=False)
+    rescore = serializers.IntegerField(
+        source="rescore_id",
+        required=False,
+        allow_null=True,
+        help_text="The host only: the rescore that ran it on new hidden inputs or a new ingestion program "
+        "(null: the submission's own run).",
+    )
+    awaits_switch = serializers.BooleanField(
+        required=False,
+        help_text="The host only: a rescore's run whose score is not (or not yet) the submission's.",
+    )
 
 
 class SubmissionDetailSerializer(SubmissionSerializer):
@@ -286,6 +297,13 @@ class PairCodeInputSerializer(serializers.Serializer):
     )
 
 
+class RerunSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["running", "done", "failed", "cancelled"])
+    done = serializers.IntegerField(help_text="Submissions run and scored again so far.")
+    total = serializers.IntegerField(help_text="Submissions to run and score again.")
+
+
 class PairCodeSerializer(serializers.Serializer):
     phase = serializers.IntegerField(source="phase.number")
     track = serializers.CharField(source="track.slug")
@@ -293,3 +311,9 @@ class PairCodeSerializer(serializers.Serializer):
     has_hidden_inputs = serializers.BooleanField()
     has_sample_inputs = serializers.BooleanField()
     has_ingestion_program = serializers.BooleanField(help_text="False: Podium's default ingestion.")
+    rerun = RerunSerializer(
+        allow_null=True,
+        help_text="The rescore that runs the scored code again on the new hidden inputs or ingestion program "
+        "(null when the change started none): the pair takes them, and the boards the new scores, when it "
+        "is done; GET /api/v1/competitions/{slug}/rescore/ follows it.",
+    )

@@ -25,7 +25,7 @@ from competitions.queries import (
 )
 from competitions.views import competition_context
 from config.errors import NotFound
-from submissions.code import CodeRefused, set_code_inputs
+from submissions.code import CodeRefused, SavedCodeInputs, set_code_inputs
 from submissions.host_tests import MAKES_TESTS, create_host_test
 from submissions.models import CodeRun
 from submissions.queries import code_runs_for, pair_columns_for, submission_for, visible_submissions
@@ -173,7 +173,7 @@ def host_code(request, slug, number, track):
         if name in request.FILES
     }
     try:
-        pair = set_code_inputs(
+        saved = set_code_inputs(
             competition=competition,
             user=request.user,
             pair=pair_of(competition, phase, chosen),
@@ -186,5 +186,16 @@ def host_code(request, slug, number, track):
         field = error.details.get("field", "accepts").replace("_", " ")
         messages.error(request, f"{field}: {error.message}")
     else:
-        messages.success(request, f"{pair}: takes {pair.get_accepts_display().lower()}.")
+        messages.success(request, saved_message(saved))
     return redirect(reverse("competitions:host", kwargs={"slug": slug}) + "#code")
+
+
+def saved_message(saved: SavedCodeInputs) -> str:
+    pair, rerun = saved.pair, saved.rerun
+    said = f"{pair}: takes {pair.get_accepts_display().lower()}."
+    if rerun is None:
+        return said
+    return (
+        f"{said} Rescore {rerun.pk} runs the {rerun.total} scored code submission(s) again on the new "
+        "inputs; the pair keeps its current ones, and the boards their scores, until it is done."
+    )
