@@ -363,31 +363,43 @@ def pair_inputs(pair) -> bytes:
         return stream.read()
 
 
-def test_a_confirmed_rerun_runs_the_scored_code_on_the_new_hidden_inputs_and_scores_it_again(
-    code_competition, coder, host, django_capture_on_commit_callbacks
+def test_a_confirmed_rerun_runs_the_scored_code_on_the_new_hidden_inputs_and_the_boards_switch_at_the_end(
+    code_competition, coder, host
 ):
+    """The whole story end to end; tests/code/test_reruns.py takes each part (failures, cancel, sweeper)."""
+    from leaderboards.queries import leaderboard_rows
+    from scoring import rescoring
+
     submission = submit(code_competition, coder, {"model.py": HINTED_MODEL})
     assert services.score_submission(submission.pk) == "scored"
     old = Submission.objects.get(pk=submission.pk)
     assert old.public_score == pytest.approx(1 / 4)  # bird everywhere
-    first_run = runs_of(submission)["hidden"].finished_at
 
-    with django_capture_on_commit_callbacks(execute=False) as queued:
-        new_hidden_inputs(code_competition, host, rerun=True)
+    rescore = new_hidden_inputs(code_competition, host, rerun=True).rerun
 
-    # Its scoring task is sent once the change is committed (the board's cache is forgotten too).
-    assert [c for c in queued if c.__qualname__.startswith("rerun_scored_code")]
     waiting = Submission.objects.get(pk=submission.pk)
-    assert (waiting.status, waiting.predictions_key, waiting.public_score) == ("queued", "", None)
-    assert services.score_submission(submission.pk) == "scored"
+    assert (waiting.status, waiting.predictions_key, waiting.public_score) == (
+        "scored",
+        old.predictions_key,
+        pytest.approx(1 / 4),
+    )
+    assert b"hint" not in pair_inputs(waiting.phase_track)
+    assert rescoring.continue_rescore(rescore.pk) == "continuing"  # ran and scored again, held aside
+    [row] = leaderboard_rows(code_competition, "public")
+    assert row.score == pytest.approx(1 / 4)  # the board keeps the old score while it runs
+
+    assert rescoring.continue_rescore(rescore.pk) == "switched"
+
     rerun = Submission.objects.get(pk=submission.pk)
     assert rerun.public_score == pytest.approx(1.0)  # the hints are the answers
-    assert rerun.predictions_key
-    hidden = runs_of(submission)["hidden"]
-    assert hidden.status == CodeRun.Status.SUCCEEDED
-    assert hidden.finished_at > first_run
+    assert rerun.predictions_key not in ("", old.predictions_key)
+    [row] = leaderboard_rows(code_competition, "public")
+    assert row.score == pytest.approx(1.0)
+    rerun.phase_track.refresh_from_db()
+    assert b"hint" in pair_inputs(rerun.phase_track)
     seen_by_participant = next(run for run in code_runs_for(coder, rerun) if run["inputs"] == "hidden")
     assert set(seen_by_participant) == {"inputs", "status", "failure", "wall_seconds", "peak_memory_bytes"}
+    assert seen_by_participant["status"] == CodeRun.Status.SUCCEEDED
 
 
 def test_a_rerun_is_refused_while_a_rescore_runs_and_nothing_changes(code_competition, coder, host):

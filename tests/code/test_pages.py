@@ -150,5 +150,9 @@ def test_the_host_tab_asks_to_confirm_the_rerun_of_scored_code_and_the_box_confi
     assert "hidden inputs: Phase 1 / Main track has 1 scored code submission(s)" in page
     assert 'name="rerun"' in page
     assert Submission.objects.get(pk=submission.pk).status == "scored"
-    post(rerun="1")
-    assert Submission.objects.get(pk=submission.pk).status == "queued"
+    confirmed = post(rerun="1").content.decode()
+    assert Submission.objects.get(pk=submission.pk).status == "scored"  # until the rescore switches
+    assert "runs the 1 scored code submission(s) again on the new inputs" in confirmed
+    assert 'id="code-rerun-state" data-status="running"' in confirmed
+    assert "0 of 1 submissions run and scored again" in confirmed
+    assert "Cancel this rerun" in confirmed

@@ -221,6 +221,7 @@ def test_the_host_sets_a_track_to_take_code_through_the_api(competition, host, a
         "has_hidden_inputs": True,
         "has_sample_inputs": False,
         "has_ingestion_program": False,
+        "rerun": None,
     }
 
 
@@ -334,6 +335,16 @@ def test_the_api_refuses_new_hidden_inputs_on_scored_code_until_the_host_confirm
     assert "rerun=true" in refused.json()["message"]
     assert Submission.objects.get(pk=submission.pk).status == "scored"
 
-    assert put(rerun="true").status_code == 200
-    queued = Submission.objects.get(pk=submission.pk)
-    assert (queued.status, queued.predictions_key, queued.public_score) == ("queued", "", None)
+    confirmed = put(rerun="true")
+    assert confirmed.status_code == 200
+    rerun = confirmed.json()["rerun"]
+    assert (rerun["status"], rerun["done"], rerun["total"]) == ("running", 0, 1)
+    kept = Submission.objects.get(pk=submission.pk)  # until the rescore switches
+    assert (kept.status, kept.predictions_key, kept.public_score) == ("scored", "some/predictions.csv", 0.25)
+    assert confirmed.json()["has_hidden_inputs"] is True
+    follow = api_for(host).get(f"/api/v1/competitions/{code_competition.slug}/rescore/").json()
+    assert (follow["id"], follow["reruns_code"], follow["reason"]) == (rerun["id"], True, "New hidden inputs")
+
+    refused_while_running = put(rerun="true")
+    assert refused_while_running.status_code == 400
+    assert refused_while_running.json()["code"] == "rescore_running"
