@@ -253,3 +253,31 @@ def test_a_worker_that_cannot_run_code_stalls_the_rerun_instead_of_failing_the_s
     assert (rescore.status, rescore.done) == ("running", 0)
     assert "SandboxUnavailable" in rescore.error
     assert not RescoredSubmission.objects.filter(rescore=rescore).exists()
+
+
+def test_code_that_ran_on_inputs_replaced_meanwhile_goes_back_to_the_queue_and_runs_again(
+    code_competition, coder, host
+):
+    """A code submission still being scored when the pair's inputs change (here at once: nothing was scored
+    yet; at a rerun's switch, the same) does not keep a score from the old inputs."""
+    from scoring import engine, leases
+    from scoring.solutions import solution_for
+    from submissions import ingestion
+
+    submission = submit(code_competition, coder, {"model.py": HINTED_MODEL})
+    holder = leases.new_holder()
+    assert leases.take(submission.pk, holder)
+    taken = Submission.objects.select_related("competition", "phase_track").get(pk=submission.pk)
+    setup = services.setup_of(taken)
+    scored_with, ran_on = setup.fingerprint, services.code_ran_on(taken, taken.phase_track)
+    predictions_key = ingestion.predictions_of(taken, setup)  # a real run, on the current inputs
+    assert change_inputs(code_competition, host, hidden=hinted_inputs()).rerun is None
+    with private_storage().open(predictions_key, "rb") as stream:
+        old_scores = engine.score(solution_for(setup), stream)
+
+    assert services.record_scores(taken, holder, old_scores, scored_with, ran_on) == "requeued"
+
+    again = Submission.objects.get(pk=submission.pk)
+    assert (again.status, again.predictions_key, again.public_score) == ("queued", "", None)
+    assert services.score_submission(submission.pk) == "scored"
+    assert Submission.objects.get(pk=submission.pk).public_score == pytest.approx(1.0)
