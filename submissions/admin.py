@@ -43,6 +43,8 @@ class CodeRunInline(admin.StackedInline):
         "finished_at",
         "stdout",
         "stderr",
+        "rescore_id",
+        "awaits_switch",
     ]
     fields = readonly_fields
 
