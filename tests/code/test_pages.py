@@ -70,6 +70,57 @@ def test_the_host_reads_the_hidden_run_logs(client, ran, host):
     assert "SAMPLE-LOG" in page
 
 
+def rescore_run(submission, rescore_id: int, *, awaits_switch: bool) -> CodeRun:
+    now = timezone.now()
+    return CodeRun.objects.create(
+        submission=submission,
+        inputs="hidden",
+        rescore_id=rescore_id,
+        awaits_switch=awaits_switch,
+        status="succeeded",
+        stdout="RESCORE-LOG",
+        wall_seconds=7.5,
+        started_at=now,
+        finished_at=now,
+    )
+
+
+def test_a_rescore_run_waiting_for_its_switch_is_the_hosts_to_see_not_the_participants(
+    client, ran, coder, host
+):
+    rescore_run(ran, 41, awaits_switch=True)
+
+    participant_page = logged_in(client, coder).get(f"/competitions/animals/submissions/{ran.pk}/runs/")
+    host_page = logged_in(client, host).get(f"/competitions/animals/submissions/{ran.pk}/runs/")
+
+    participant_text = participant_page.content.decode()
+    assert "7.5 s" not in participant_text
+    assert "rescore 41" not in participant_text
+    assert "<strong>crashed</strong>" in participant_text  # the run their score comes from
+    host_text = host_page.content.decode()
+    assert 'id="run-rescore-41"' in host_text
+    assert "Run of rescore 41 on new hidden inputs or ingestion" in host_text
+    assert "its score is not the submission's" in host_text
+    assert "RESCORE-LOG" in host_text
+    assert "HIDDEN-ROW" in host_text
+
+
+def test_once_its_rescore_switched_the_participant_sees_the_rescore_run_as_their_hidden_run(
+    client, ran, coder, api_for
+):
+    rescore_run(ran, 41, awaits_switch=False)
+
+    page = logged_in(client, coder).get(f"/competitions/animals/submissions/{ran.pk}/runs/").content.decode()
+    runs = api_for(coder).get(f"/api/v1/submissions/{ran.pk}/").json()["code_runs"]
+
+    assert "7.5 s" in page
+    assert "<strong>crashed</strong>" not in page
+    assert "RESCORE-LOG" not in page
+    assert "rescore 41" not in page
+    assert [(run["inputs"], run["wall_seconds"]) for run in runs] == [("sample", 1.5), ("hidden", 7.5)]
+    assert runs[1].get("rescore") is None
+
+
 def test_another_participant_cannot_open_the_runs(client, ran, other_participant):
     response = logged_in(client, other_participant).get(f"/competitions/animals/submissions/{ran.pk}/runs/")
 
