@@ -148,3 +148,66 @@ def test_a_code_submission_runs_on_the_sandbox_worker_and_reaches_the_board(stac
     assert "scoring.tasks.score_submission[" not in stack.log("worker")
     board = client.get("/api/v1/competitions/wine-code/leaderboard/").json()
     assert board["count"] == 1
+
+
+# The seeded code pair's hidden inputs, rows in reverse order: new inputs (another checksum) with the same
+# answers.
+REVERSED_INPUTS = """
+import base64
+from competitions.models import PhaseTrack
+from datasets.storage import private_storage
+pair = PhaseTrack.objects.get(competition__slug="wine-code")
+with private_storage().open(pair.code_inputs_key, "rb") as stream:
+    header, *rows = stream.read().decode().strip().splitlines()
+print(base64.b64encode(("\\n".join([header, *reversed(rows)]) + "\\n").encode()).decode())
+"""
+PAIR_INPUTS = """
+from competitions.models import PhaseTrack
+print(PhaseTrack.objects.get(competition__slug="wine-code").code_inputs_sha256)
+"""
+
+
+def test_new_hidden_inputs_rerun_the_scored_code_in_a_rescore_on_the_sandbox_worker(stack):
+    """A confirmed rerun is a rescore whose tasks go to the sandbox queue: the `-Q sandbox` worker runs the
+    code on the new inputs and switches the pair to them once it is done."""
+    import base64
+
+    require_bubblewrap()
+    stack.start_worker(name="worker", wait=False)
+    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1, wait=False)
+    stack.wait_until_ready("worker")
+    stack.wait_until_ready("sandbox")
+    participant, host = stack.client("demo"), stack.client("demo-host")
+    assert participant.post("/api/v1/competitions/wine-code/join/").status_code == 200
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("model.py", FOREST)
+    made = participant.post(
+        "/api/v1/competitions/wine-code/submissions/", files={"file": ("forest.zip", buffer.getvalue())}
+    )
+    first = participant.wait_until_finished(made.json()["id"], timeout=180)
+    assert first["status"] == "scored", first
+    old_inputs = stack.shell(PAIR_INPUTS)
+
+    changed = host.session.put(
+        host.base_url + "/api/v1/competitions/wine-code/phases/1/tracks/main/code/",
+        timeout=60,
+        data={"accepts": "code", "rerun": "true"},
+        files={"hidden_inputs": ("test.csv", base64.b64decode(stack.shell(REVERSED_INPUTS)))},
+    )
+
+    assert changed.status_code == 200, changed.text
+    rerun = changed.json()["rerun"]
+    assert (rerun["status"], rerun["total"]) == ("running", 1)
+
+    def finished():
+        body = host.get("/api/v1/competitions/wine-code/rescore/").json()
+        return body if body["status"] != "running" else None
+
+    done = wait_for(finished, 180, f"the rerun\n{stack.log('sandbox')}", interval=0.5)
+    assert (done["id"], done["status"], done["done"], done["reruns_code"]) == (rerun["id"], "done", 1, True)
+    assert stack.shell(PAIR_INPUTS) not in ("", old_inputs)
+    again = participant.get(f"/api/v1/submissions/{first['id']}/").json()
+    assert (again["status"], again["public_score"]) == ("scored", first["public_score"])  # same answers
+    assert "scoring.tasks.continue_rescore[" in stack.log("sandbox")
+    assert "scoring.tasks.continue_rescore[" not in stack.log("worker")
