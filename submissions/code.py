@@ -252,24 +252,38 @@ class SavedCodeInputs:
     rerun: Any = None
 
 
-def start_rerun(
-    competition: Competition, user: User, pair: PhaseTrack, changed: str, new_run_setup: dict[str, str]
-) -> Any:
+def new_run_setup(pair: PhaseTrack, stored: dict, default_ingestion: bool) -> dict[str, str]:
+    """What the hidden runs will run on after this change: the hidden inputs and the ingestion program
+    (empty: Podium's default one), new or kept."""
+    hidden, program = stored.get("hidden_inputs"), stored.get("ingestion_program")
+    ingestion = program.key if program else "" if default_ingestion else pair.ingestion_program_key
+    return {
+        "code_inputs_key": hidden.key if hidden else pair.code_inputs_key,
+        "code_inputs_sha256": hidden.sha256 if hidden else pair.code_inputs_sha256,
+        "ingestion_program_key": ingestion,
+    }
+
+
+def start_rerun(competition: Competition, user: User, pair: PhaseTrack, run_setup: dict[str, str]) -> Any:
     """Hand the new hidden inputs or ingestion program to scoring (by signal), which runs the scored code on
     them in a rescore; the rescore it started."""
-    reasons = {
-        "hidden_inputs": "New hidden inputs",
-        "ingestion_program": "New ingestion program"
-        if new_run_setup["ingestion_program_key"]
-        else "Back to Podium's default ingestion",
-    }
+    changes = []
+    if run_setup["code_inputs_sha256"] != pair.code_inputs_sha256:
+        changes.append("new hidden inputs")
+    if run_setup["ingestion_program_key"] != pair.ingestion_program_key:
+        changes.append(
+            "a new ingestion program"
+            if run_setup["ingestion_program_key"]
+            else "back to Podium's default ingestion"
+        )
+    reason = " and ".join(changes)
     answers = code_awaits_rerun.send(
         sender=PhaseTrack,
         competition=competition,
         user=user,
         pair=pair,
-        reason=reasons[changed],
-        **new_run_setup,
+        reason=reason[0].upper() + reason[1:],
+        **run_setup,
     )
     return next((rescore for _, rescore in answers if rescore is not None), None)
 
@@ -327,19 +341,7 @@ def set_code_inputs(
         locks.lock_competition(competition.pk)  # one change to a competition's setup at a time
         locked = PhaseTrack.objects.get(pk=pair.pk)
         changed = changed_run_field(locked, stored, default_ingestion)
-        run_setup = {
-            "code_inputs_key": stored["hidden_inputs"].key
-            if "hidden_inputs" in stored
-            else locked.code_inputs_key,
-            "code_inputs_sha256": stored["hidden_inputs"].sha256
-            if "hidden_inputs" in stored
-            else locked.code_inputs_sha256,
-            "ingestion_program_key": stored["ingestion_program"].key
-            if "ingestion_program" in stored
-            else ""
-            if default_ingestion
-            else locked.ingestion_program_key,
-        }
+        run_setup = new_run_setup(locked, stored, default_ingestion)
         if "sample_inputs" in stored:
             locked.sample_inputs_key = stored["sample_inputs"].key
             locked.sample_inputs_sha256 = stored["sample_inputs"].sha256
@@ -367,7 +369,7 @@ def set_code_inputs(
             )
         locked.accepts = accepts
         locked.save(update_fields=fields)
-        started = start_rerun(competition, user, locked, changed, run_setup) if reruns else None
+        started = start_rerun(competition, user, locked, run_setup) if reruns else None
     for name in fields:  # the caller's instance (often the competition's cached pair) sees the change
         setattr(pair, name, getattr(locked, name))
     return SavedCodeInputs(pair=pair, rerun=started)

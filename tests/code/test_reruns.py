@@ -281,3 +281,41 @@ def test_code_that_ran_on_inputs_replaced_meanwhile_goes_back_to_the_queue_and_r
     assert (again.status, again.predictions_key, again.public_score) == ("queued", "", None)
     assert services.score_submission(submission.pk) == "scored"
     assert Submission.objects.get(pk=submission.pk).public_score == pytest.approx(1.0)
+
+
+# A host's ingestion program that ignores the participant's code: cat everywhere (a public accuracy of 1/2).
+CAT_INGESTION = {
+    "metadata.yaml": "command: python3 $program/ingest.py $input $output\n",
+    "ingest.py": """
+    import csv, os, sys
+    rows = list(csv.DictReader(open(os.path.join(sys.argv[1], "inputs.csv"))))
+    with open(os.path.join(sys.argv[2], "predictions.csv"), "w") as out:
+        out.write("id,label\\n" + "".join(f"{row['id']},cat\\n" for row in rows))
+    """,
+}
+
+
+def test_going_back_to_the_default_ingestion_reruns_the_code_and_drops_the_hosts_program_at_the_switch(
+    code_competition, coder, host
+):
+    [pair] = pairs_of(code_competition)
+    set_code_inputs(
+        competition=code_competition,
+        user=host,
+        pair=pair,
+        accepts="code",
+        ingestion_program=("ingestion.zip", io.BytesIO(code_zip(CAT_INGESTION))),
+    )
+    submission = submit(code_competition, coder, {"model.py": HINTED_MODEL})
+    assert services.score_submission(submission.pk) == "scored"
+    assert board_score(code_competition) == pytest.approx(1 / 2)
+
+    rescore = set_code_inputs(
+        competition=code_competition, user=host, pair=pair, accepts="code", default_ingestion=True, rerun=True
+    ).rerun
+
+    assert (rescore.reason, rescore.ingestion_program_key) == ("Back to Podium's default ingestion", "")
+    assert pair_state(code_competition)[1] != ""  # the host's program runs until the switch
+    assert run_to_the_end(rescore) == ["continuing", "switched"]
+    assert pair_state(code_competition) == (False, "")
+    assert board_score(code_competition) == pytest.approx(1 / 4)  # the model's own birds
