@@ -132,9 +132,9 @@ def refuse_if_every_submission_failed(rescore: Rescore) -> None:
     """New inputs or an ingestion program on which every submission's code fails are broken, not the code:
     the rescore fails rather than empty the boards, and the host reads the first failure's detail."""
     results = RescoredSubmission.objects.filter(rescore=rescore)
-    if not results.exists() or results.filter(error_code="").exists():
-        return
     first = results.order_by("submission_id").first()
+    if first is None or results.filter(error_code="").exists():
+        return
     raise CodeRescoreFailed(
         f"Every code submission failed when run again ({rescore.reason}), so the change was not "
         f"brought in. First failure, submission {first.submission_id}: "
