@@ -80,22 +80,24 @@ def predictions_of(submission: Submission, setup: ScoringSetup) -> str:
         )
     if pair.sample_inputs_key:
         sample = run_code(submission, setup, CodeRun.Inputs.SAMPLE, pair.sample_inputs_key)
+        if sample.failure == Failure.SANDBOX_ERROR:
+            raise podium_could_not_run(sample)
         if sample.failure:
             label = CodeRun.Failure(sample.failure).label.lower()
             raise IngestionFailed(
                 sample.failure,
                 SAMPLE_FAILED.format(category=label),
                 f"Sample run: {sample.failure}.",
-                counts=sample.failure != Failure.SANDBOX_ERROR,
             )
     hidden = run_code(submission, setup, CodeRun.Inputs.HIDDEN, pair.code_inputs_key)
+    if hidden.failure == Failure.SANDBOX_ERROR:
+        raise podium_could_not_run(hidden)
     if hidden.failure:
         raise IngestionFailed(
             hidden.failure,
             FAILURE_MESSAGES[Failure(hidden.failure)],
             f"Hidden run: {hidden.failure}, exit code {hidden.exit_code}, killed by {hidden.killed_by or '-'}; "
             "its logs are on the submission's host view.",
-            counts=hidden.failure != Failure.SANDBOX_ERROR,
         )
     return Submission.with_host_tests.values_list("predictions_key", flat=True).get(pk=submission.pk)
 
@@ -143,6 +145,18 @@ def run_code(submission: Submission, setup: ScoringSetup, inputs: str, inputs_ke
         wall_seconds=result.wall_seconds,
         # Set by the sandbox where it measures peak memory; empty otherwise.
         peak_memory_bytes=result.peak_memory_bytes,
+    )
+
+
+def podium_could_not_run(run: CodeRun) -> IngestionFailed:
+    """A run Podium could not start (no bubblewrap, an unknown runtime, an archive it cannot unpack): not the
+    code's failure, so it does not count, the participant reads the same words on either run, and the host
+    the reason the worker gave."""
+    return IngestionFailed(
+        Failure.SANDBOX_ERROR,
+        FAILURE_MESSAGES[Failure.SANDBOX_ERROR],
+        f"{run.inputs.capitalize()} run: Podium could not run the code: {run.stderr}",
+        counts=False,
     )
 
 
