@@ -149,3 +149,20 @@ def test_a_result_zip_is_unpacked_into_input_res(running, with_program, particip
 
     submission.refresh_from_db()
     assert submission.public_score == 3.0
+
+
+def test_without_bubblewrap_a_submission_fails_as_podiums_fault_and_gives_its_slot_back(
+    running, participant, monkeypatch, tmp_path
+):
+    from submissions.quota import team_quota
+
+    submission = submit(running, participant, predictions({2: "dog"}))
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert (submission.error_code, submission.counts_against_quota) == ("internal_error", False)
+    assert "install bubblewrap on the sandbox worker" in submission.host_error_detail
+    assert "bubblewrap" not in submission.error_message
+    assert team_quota(submission.team).used == 0
