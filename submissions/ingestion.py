@@ -188,7 +188,7 @@ def run_in_layout(submission: Submission, setup: ScoringSetup, inputs_key: str, 
         command = ingestion_command(program)
     return run_sandboxed(
         command,
-        runtime=runtime_named("default", Path(settings.PODIUM_RUNTIMES_DIR)),
+        runtime=runtime_named(submission.competition.sandbox_runtime, Path(settings.PODIUM_RUNTIMES_DIR)),
         output_dir=output,
         read_only={PROGRAM_AT: program, CODE_AT: code, INPUTS_AT: input_data},
         env={

@@ -507,3 +507,19 @@ def test_without_bubblewrap_a_code_submission_gives_its_slot_back_and_tells_the_
         "Sample run: Podium could not run the code: Podium cannot run code here: install bubblewrap"
     )
     assert team_quota(submission.team).used == 0
+
+
+def test_participants_code_runs_in_the_competitions_runtime(code_competition, coder, tmp_path, settings):
+    from competitions.models import Competition
+    from tests.execution.conftest import offer_bare_runtime
+
+    offer_bare_runtime(tmp_path, settings)
+    Competition.objects.filter(pk=code_competition.pk).update(sandbox_runtime="bare")
+    submission = submit(code_competition, coder, {"model.py": MODE_MODEL})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    sample = CodeRun.objects.get(submission=submission, inputs=CodeRun.Inputs.SAMPLE)
+    # Podium's default ingestion needs pandas, which the bare runtime lacks: the run shows where it ran.
+    assert "No module named" in sample.stderr
+    assert sample.failure == CodeRun.Failure.CRASHED
