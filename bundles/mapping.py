@@ -29,8 +29,8 @@ DEFAULT_PRECISION = 2  # Codabench's, when a column gives none
 
 # Keys Podium reads no further than to say why, by what they are for on Codabench.
 DROPPED = {
-    "docker_image": "Podium runs programs in its own sandbox runtimes, not in Docker images: the host picks a "
-    "runtime for the competition (docs/sandbox.md).",
+    "docker_image": "Podium runs programs in its own sandbox runtimes, not in Docker images: pick one the server "
+    "offers on the Host tab's settings while the competition is a draft (docs/sandbox.md).",
     "queue": "Podium sends every run to its own sandbox workers; there are no per-competition queues.",
     "fact_sheet": "Podium asks participants no questions when they submit.",
     "image": "Podium competitions have no logo.",

@@ -15,7 +15,7 @@ from competitions.phase_setup import ONE_PHASE, PHASE_TEMPLATES, TrackPlan, trac
 from competitions.phases import PhaseError, scoring_setup
 from competitions.queries import PRIZE_CURRENCY, CompetitionSearch, prize_currencies
 from competitions.score_column_forms import checked_columns, initial_rows, score_columns_formset
-from competitions.services import CompetitionDraft, draft_from
+from competitions.services import CompetitionDraft, draft_from, offered_runtimes
 from competitions.staging import StagedUploads
 from config.rendering import markdown_field
 from datasets.forms import MultipleFileField
@@ -67,7 +67,7 @@ CREATE_STEPS = (
         "Evaluation",
         "How submissions are scored: the metric and its parameters, and any secondary score columns (more "
         "metrics scored on every submission, shown beside the score and breaking its ties in order).",
-        ("metric", "evaluation", "scored_by_program"),
+        ("metric", "evaluation", "scored_by_program", "sandbox_runtime"),
     ),
     Step(
         "rules",
@@ -397,10 +397,22 @@ class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
     end_at = forms.DateTimeField(
         widget=DATETIME_INPUT, label="End (UTC)", help_text="It can only be extended."
     )
+    sandbox_runtime = forms.ChoiceField(
+        label="Sandbox runtime",
+        required=False,
+        help_text="The Python environment your scoring programs and participants' code run in; it can change "
+        "only while the competition is a draft.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        current = self.initial.get("sandbox_runtime")
+        offered = [*offered_runtimes(), *([current] if current and current not in offered_runtimes() else [])]
+        self.fields["sandbox_runtime"].choices = [(name, name) for name in offered]
         self.order_fields_by_steps()
+
+    def clean_sandbox_runtime(self) -> str:
+        return self.cleaned_data["sandbox_runtime"] or self.initial.get("sandbox_runtime") or "default"
 
     def changes(self, competition) -> dict:
         """Only what the host actually changed, so an untouched field never trips a rule (the form shows

@@ -104,6 +104,11 @@ class Competition(models.Model):
     solution_sha256 = models.CharField(max_length=64)
     public_rows = models.PositiveIntegerField(default=0)
     private_rows = models.PositiveIntegerField(default=0)
+    sandbox_runtime = models.CharField(
+        max_length=50,
+        default="default",
+        help_text="The sandbox runtime its scoring programs and code submissions run in (docs/sandbox.md).",
+    )
     data_version = models.ForeignKey(
         DatasetVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="competitions"
     )

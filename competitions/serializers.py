@@ -293,6 +293,7 @@ class CompetitionDetailSerializer(CompetitionSerializer):
             "phases",
             "tracks",
             "quotas_shared_across_tracks",
+            "sandbox_runtime",
             "prizes",
             "score_columns",
             "submission_format",
@@ -356,6 +357,11 @@ class CompetitionUpdateSerializer(RuleSettingsSerializer):
     )
     accepts_join_requests = serializers.BooleanField(
         help_text="Unlisted only: visitors may ask to join; the host approves or refuses."
+    )
+    sandbox_runtime = serializers.CharField(
+        max_length=50,
+        help_text="The sandbox runtime its scoring programs and code submissions run in: default or one the "
+        "server offers (PODIUM_SANDBOX_RUNTIMES); only while a draft.",
     )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import IO, Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -382,7 +383,38 @@ def free_team_name(competition: Competition, wanted: str) -> str:
 RULE_SETTINGS = rules.RULE_SETTINGS
 TEXT_SETTINGS = ("title", "subtitle", "overview", "evaluation", "rules")
 ACCESS_SETTINGS = ("visibility", "accepts_join_requests")  # who can see and join: may change at any time
-EDITABLE_SETTINGS = (*TEXT_SETTINGS, *RULE_SETTINGS, *ACCESS_SETTINGS, "start_at", "end_at")
+EDITABLE_SETTINGS = (
+    *TEXT_SETTINGS,
+    *RULE_SETTINGS,
+    *ACCESS_SETTINGS,
+    "start_at",
+    "end_at",
+    "sandbox_runtime",
+)
+
+
+def offered_runtimes() -> list[str]:
+    """The sandbox runtimes a host may pick: `default` and those the operator offers (PODIUM_SANDBOX_RUNTIMES)."""
+    return ["default", *(name for name in settings.PODIUM_SANDBOX_RUNTIMES if name != "default")]
+
+
+def check_sandbox_runtime(competition: Competition, runtime: str) -> None:
+    """A runtime the server offers, chosen while the competition is a draft: a published competition's scores
+    came from programs and code run in the one it has."""
+    offered = offered_runtimes()
+    if runtime not in offered:
+        raise field_error(
+            "sandbox_runtime",
+            f"'{runtime}' is not a runtime this server offers; choose one of: {', '.join(offered)}.",
+            code="unknown_runtime",
+        )
+    if runtime != competition.sandbox_runtime and competition.status != Competition.Status.DRAFT:
+        raise field_error(
+            "sandbox_runtime",
+            "The runtime can change only while the competition is a draft: its scores came from programs and "
+            "code run in the one it has.",
+            code="runtime_fixed",
+        )
 
 
 def check_rule_settings(start_at: datetime, end_at: datetime, values: dict[str, Any]) -> None:
@@ -431,6 +463,8 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
     now = timezone.now()
     if "visibility" in changes:
         check_visibility(changes["visibility"])
+    if "sandbox_runtime" in changes:
+        check_sandbox_runtime(competition, changes["sandbox_runtime"])
     if competition.phase == Competition.Phase.FINISHED and set(changes) - {*TEXT_SETTINGS, *ACCESS_SETTINGS}:
         raise CompetitionError(
             "The competition has ended; its deadlines and limits can no longer change.", code="ended"
@@ -456,10 +490,13 @@ def update_competition(*, competition: Competition, user: User, changes: dict) -
             locked.rules_version += 1
         if end_at != locked.end_at:
             locked.previous_end_at = locked.end_at
+        runtime_changed = changes.get("sandbox_runtime", locked.sandbox_runtime) != locked.sandbox_runtime
         for name, value in changes.items():
             setattr(locked, name, value)
         locked.save()
         move_outer_phases(locked)
+        if runtime_changed:
+            signals.sandbox_runtime_changed.send(sender=Competition, competition=locked)
     return locked
 
 

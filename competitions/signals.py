@@ -27,3 +27,7 @@ join_request_changed = Signal()
 # A host asks to publish `competition` (a draft). A receiver that must hold it back raises a DomainError whose
 # message says why. Receivers: scoring_programs (a program's dry run has not passed).
 publishing = Signal()
+
+# A host chose another sandbox runtime for `competition` (a draft). Receivers: scoring_programs (its programs
+# take the runtime and run their dry runs again in it).
+sandbox_runtime_changed = Signal()

@@ -365,6 +365,8 @@ CELERY_TASK_ROUTES = {
 }
 # Runtimes an operator built with `manage.py build_runtime` live here, one virtualenv per package list.
 PODIUM_RUNTIMES_DIR = Path(os.environ.get("PODIUM_RUNTIMES_DIR", VAR_DIR / "runtimes")).resolve()
+# The runtimes hosts may pick for their competitions besides `default`: built on every sandbox worker.
+PODIUM_SANDBOX_RUNTIMES = env_list("PODIUM_SANDBOX_RUNTIMES", "")
 # The most one run may use.
 PODIUM_SANDBOX_CPU_SECONDS = int(os.environ.get("PODIUM_SANDBOX_CPU_SECONDS", "600"))
 PODIUM_SANDBOX_WALL_SECONDS = int(os.environ.get("PODIUM_SANDBOX_WALL_SECONDS", "900"))

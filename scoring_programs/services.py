@@ -107,6 +107,7 @@ def set_scoring_program(
         "reference_key": stored_reference.key if stored_reference else "",
         "reference_sha256": stored_reference.sha256 if stored_reference else "",
         "command": parsed.command,
+        "runtime": competition.sandbox_runtime,
         "columns": checked_columns,
         **checked_limits,
         "uploaded_by": user,
@@ -227,6 +228,15 @@ def latest_dry_run(program: ScoringProgram) -> ProgramRun | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def run_programs_in_new_runtime(sender: type, competition: Competition, **kwargs: object) -> None:
+    """competitions.signals.sandbox_runtime_changed (a draft's): its programs take the runtime and run their
+    dry runs again in it, on the sample submission, so publishing waits until they pass there too."""
+    current = ScoringProgram.objects.filter(phase_track__competition=competition)
+    current.update(runtime=competition.sandbox_runtime)
+    for program in current:
+        start_dry_run(program)
 
 
 def refuse_publishing_until_dry_run_passes(sender: type, competition: Competition, **kwargs: object) -> None:

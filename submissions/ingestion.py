@@ -80,15 +80,18 @@ def predictions_of(submission: Submission, setup: ScoringSetup) -> str:
         )
     if pair.sample_inputs_key:
         sample = run_code(submission, setup, CodeRun.Inputs.SAMPLE, pair.sample_inputs_key)
+        if sample.failure == Failure.SANDBOX_ERROR:
+            raise podium_could_not_run(sample)
         if sample.failure:
             label = CodeRun.Failure(sample.failure).label.lower()
             raise IngestionFailed(
                 sample.failure,
                 SAMPLE_FAILED.format(category=label),
                 f"Sample run: {sample.failure}.",
-                counts=sample.failure != Failure.SANDBOX_ERROR,
             )
     hidden = run_code(submission, setup, CodeRun.Inputs.HIDDEN, pair.code_inputs_key)
+    if hidden.failure == Failure.SANDBOX_ERROR:
+        raise podium_could_not_run(hidden)
     if hidden.failure:
         raise hidden_run_failed(hidden)
     return Submission.with_host_tests.values_list("predictions_key", flat=True).get(pk=submission.pk)
@@ -197,6 +200,18 @@ def save_predictions(submission: Submission, predictions: bytes, name: str) -> s
     return private_storage().save(f"{Path(submission.file_key).parent}/{name}", ContentFile(predictions))
 
 
+def podium_could_not_run(run: CodeRun) -> IngestionFailed:
+    """A run Podium could not start (no bubblewrap, an unknown runtime, an archive it cannot unpack): not the
+    code's failure, so it does not count, the participant reads the same words on either run, and the host
+    the reason the worker gave."""
+    return IngestionFailed(
+        Failure.SANDBOX_ERROR,
+        FAILURE_MESSAGES[Failure.SANDBOX_ERROR],
+        f"{run.inputs.capitalize()} run: Podium could not run the code: {run.stderr}",
+        counts=False,
+    )
+
+
 def run_in_layout(
     submission: Submission, setup: ScoringSetup, inputs_key: str, ingestion_program_key: str, work: Path
 ) -> RunResult:
@@ -227,7 +242,7 @@ def run_in_layout(
         command = ingestion_command(program)
     return run_sandboxed(
         command,
-        runtime=runtime_named("default", Path(settings.PODIUM_RUNTIMES_DIR)),
+        runtime=runtime_named(submission.competition.sandbox_runtime, Path(settings.PODIUM_RUNTIMES_DIR)),
         output_dir=output,
         read_only={PROGRAM_AT: program, CODE_AT: code, INPUTS_AT: input_data},
         env={

@@ -3,6 +3,7 @@ table lists them in order). A lower app tells a higher one about a change with a
 service that made it, and pages compose parts of higher apps by template tag; neither needs an import."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,34 @@ def test_row_locks_are_taken_only_through_the_lock_module():
     }
 
     assert locking == {"competitions/locks.py", *leaf_locks}
+
+
+PROCESS_STARTERS = {"subprocess", "multiprocessing", "pty"}
+PROCESS_CALLS = re.compile(r"\bos\.(system|popen|exec\w*|spawn\w*|fork\w*|posix_spawn\w*)\(")
+
+
+def process_starters(path: Path) -> list[str]:
+    """How a module can start a program: importing a process-starting module, or os's own calls."""
+    found = [name for name in imported_modules(path) if name.split(".")[0] in PROCESS_STARTERS]
+    return found + [match.group(0) for match in PROCESS_CALLS.finditer(path.read_text())]
+
+
+def test_only_the_sandbox_starts_programs():
+    """execution/ is the one place that starts a program (the sandbox, and pip for a runtime's build);
+    Podium's default ingestion starts the participant's main.py, but it runs inside the sandbox."""
+    inside_the_sandbox = {"submissions/default_ingestion/ingestion.py"}
+    starting = {
+        str(path.relative_to(ROOT))
+        for app in EVERY_APP - {"execution"}
+        for path in (ROOT / app).rglob("*.py")
+        if process_starters(path)
+    }
+
+    assert starting == inside_the_sandbox
+
+
+def test_the_process_check_sees_a_program_started_elsewhere(tmp_path):
+    module = tmp_path / "views.py"
+    module.write_text("import os\nfrom subprocess import run\nos.execv('/bin/sh', ['sh'])\n")
+
+    assert process_starters(module) == ["subprocess", "os.execv("]

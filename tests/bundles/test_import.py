@@ -11,8 +11,14 @@ from bundles.models import BundleImport
 from competitions.models import Competition
 from competitions.services import publish_competition
 from config.errors import DomainError
-from datasets.storage import private_storage
-from tests.bundles.builders import RESULT_FILES, code_with_ingestion, result_only, several_tasks_two_phases
+from datasets.storage import private_storage, public_storage
+from tests.bundles.builders import (
+    RESULT_FILES,
+    code_with_ingestion,
+    result_only,
+    several_tasks_two_phases,
+    zipped,
+)
 from tests.conftest import api_client_for
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +215,52 @@ def test_publishing_an_imported_draft_is_refused_alike_on_the_page_and_the_api(c
     assert page.status_code == 400
     assert api_answer.json()["message"].replace("'", "&#x27;") in page.content.decode()
     assert Competition.objects.get(slug=slug).status == "draft"
+
+
+def test_the_draft_keeps_the_description_and_each_phases_dates_and_limits(host, upload):
+    spec, files = several_tasks_two_phases()
+    spec["phases"][0]["description"] = "Tune on the public rows."
+    spec["phases"][0]["max_submissions_per_day"] = 4
+    slug = import_through_api(host, upload(spec, files)).json()["competition"]
+    competition = Competition.objects.get(slug=slug)
+
+    assert competition.subtitle == "Predict the labels of two rows."
+    phases = list(competition.phases.order_by("number"))
+    for phase, given in zip(phases, spec["phases"], strict=True):
+        assert phase.start_at.date().isoformat() == given["start"]
+        assert phase.end_at.date().isoformat() == given["end"]
+    assert phases[0].description == "Tune on the public rows."
+    assert (phases[0].daily_submission_limit, phases[1].total_submission_limit) == (4, 3)
+    assert competition.end_at == phases[1].end_at
+
+
+def test_public_data_and_the_starting_kit_are_both_the_competitions_data(host, upload):
+    spec = result_only()
+    spec["phases"][0]["public_data"] = "public_data.zip"
+    files = {**RESULT_FILES, "public_data.zip": zipped({"train.csv": "id,f,label\n1,0.5,0\n"})}
+    slug = import_through_api(host, upload(spec, files)).json()["competition"]
+    competition = Competition.objects.get(slug=slug)
+
+    data = {f.name: f for f in competition.data_version.files.all()}
+    assert sorted(data) == ["public_data.zip", "starting_kit.zip"]
+    with public_storage().open(data["public_data.zip"].storage_key) as stored:
+        assert zipfile.ZipFile(stored).read("train.csv") == b"id,f,label\n1,0.5,0\n"
+
+
+def test_markdown_and_html_pages_reach_the_pages_sanitised(client, host, upload):
+    spec = result_only()
+    files = {
+        **RESULT_FILES,
+        "pages/overview.md": "# Toy\n\nTwo **rows**.\n\n<script>alert('md')</script><img src=x onerror=alert(2)>\n",
+    }
+    slug = import_through_api(host, upload(spec, files)).json()["competition"]
+    client.force_login(host)
+
+    overview = client.get(reverse("competitions:overview", args=[slug])).content.decode()
+    evaluation = client.get(reverse("competitions:evaluation", args=[slug])).content.decode()
+
+    assert "<strong>rows</strong>" in overview
+    assert "alert('md')" not in overview
+    assert "onerror" not in overview
+    assert "<h2>Scoring</h2>" in evaluation
+    assert "alert(1)" not in evaluation

@@ -215,6 +215,9 @@ def test_a_program_the_bundle_cannot_attach_leaves_publishing_refused(host, sett
         ("meta.zip", zipped({"metadata": "command: python3 run.py\n", "run.py": ""}), "code"),
         ("results.zip", zipped({"predictions.csv": RIGHT_PREDICTIONS}), "file"),
     ],
+    # Named, not by the zips' bytes: those hold the time they were made, so two xdist workers collecting a
+    # second apart would see different tests.
+    ids=["model", "main", "metadata", "results"],
 )
 def test_where_a_track_takes_both_the_zips_content_decides(host, participant, name, content, kind):
     competition = imported(host, running_code()).competition

@@ -437,3 +437,101 @@ def test_new_sample_inputs_alone_leave_the_scored_code_as_it_is(code_competition
     )
 
     assert Submission.objects.get(pk=submission.pk).status == "scored"
+
+
+def test_a_metadata_command_runs_the_participants_own_program(code_competition, coder):
+    run = """
+    import os, pandas as pd
+    frame = pd.read_csv(os.environ["PODIUM_INPUT_DIR"] + "/inputs.csv")
+    out = os.environ["PODIUM_OUTPUT_DIR"] + "/predictions.csv"
+    pd.DataFrame({"id": frame["id"], "label": "cat"}).to_csv(out, index=False)
+    print("own command ran on", len(frame), "rows")
+    """
+    submission = submit(code_competition, coder, {"metadata": "command: python3 run.py\n", "run.py": run})
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    submission.refresh_from_db()
+    assert submission.public_score == pytest.approx(2 / 4)
+    assert runs_of(submission)["sample"].stdout == "own command ran on 3 rows\n"
+
+
+def test_the_participants_code_never_sees_the_solution(code_competition, coder, host):
+    from competitions.phases import pairs_of
+    from datasets.storage import private_storage
+
+    [pair] = pairs_of(code_competition)
+    solution_key = pair.solution_key or code_competition.solution_key
+    solution_path = private_storage().path(solution_key)
+    prying = f"""
+    import os
+    for top in ("/app", "/input", "/output"):
+        for folder, _, names in os.walk(top):
+            for name in names:
+                print("seen", os.path.join(folder, name))
+    try:
+        print("SOLUTION", open("{solution_path}").read())
+    except OSError as error:
+        print("solution", type(error).__name__)
+
+    def predict(X):
+        return ["cat"] * len(X)
+    """
+    submission = submit(code_competition, coder, {"model.py": prying})
+
+    assert services.score_submission(submission.pk) == "scored"
+
+    hidden = runs_of(submission)["hidden"].stdout
+    seen = sorted(line.split(" ", 1)[1] for line in hidden.splitlines() if line.startswith("seen "))
+    assert "/app/input_data/inputs.csv" in seen
+    assert "/app/ingested_program/model.py" in seen
+    assert not [path for path in seen if "solution" in path or path.startswith("/app/input/")]
+    assert "solution FileNotFoundError" in hidden
+    assert "SOLUTION" not in hidden
+
+
+def test_code_that_fails_counts_against_the_quota(code_competition, coder):
+    from submissions.quota import team_quota
+
+    submission = submit(code_competition, coder, {"model.py": "def predict(X):\n    1 / 0\n"})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert (submission.error_code, submission.counts_against_quota) == ("crashed", True)
+    assert team_quota(submission.team).used == 1
+
+
+def test_without_bubblewrap_a_code_submission_gives_its_slot_back_and_tells_the_host(
+    code_competition, coder, monkeypatch, tmp_path
+):
+    from submissions.quota import team_quota
+
+    submission = submit(code_competition, coder, {"model.py": MODE_MODEL})
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert (submission.error_code, submission.counts_against_quota) == ("sandbox_error", False)
+    assert submission.error_message.startswith("Podium could not run your code; the host has been told.")
+    assert submission.host_error_detail.startswith(
+        "Sample run: Podium could not run the code: Podium cannot run code here: install bubblewrap"
+    )
+    assert team_quota(submission.team).used == 0
+
+
+def test_participants_code_runs_in_the_competitions_runtime(code_competition, coder, tmp_path, settings):
+    from competitions.models import Competition
+    from tests.execution.conftest import offer_bare_runtime
+
+    offer_bare_runtime(tmp_path, settings)
+    Competition.objects.filter(pk=code_competition.pk).update(sandbox_runtime="bare")
+    submission = submit(code_competition, coder, {"model.py": MODE_MODEL})
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    sample = CodeRun.objects.get(submission=submission, inputs=CodeRun.Inputs.SAMPLE)
+    # Podium's default ingestion needs pandas, which the bare runtime lacks: the run shows where it ran.
+    assert "No module named" in sample.stderr
+    assert sample.failure == CodeRun.Failure.CRASHED

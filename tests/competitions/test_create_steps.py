@@ -216,5 +216,5 @@ def test_the_host_settings_are_grouped_under_the_steps_headings(client, host):
         "visibility",
         "accepts_join_requests",
     }
-    assert names_in(groups["evaluation"]) == {"evaluation"}
+    assert names_in(groups["evaluation"]) == {"evaluation", "sandbox_runtime"}
     assert {"rules", "end_at", "daily_submission_limit", "max_team_size"} <= names_in(groups["rules"])

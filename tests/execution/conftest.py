@@ -61,3 +61,16 @@ def processes_with(marker: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def offer_bare_runtime(folder: Path, settings) -> Path:
+    """Build a runtime from an empty list (no numpy, no pandas) under `folder` and offer it to hosts as
+    `bare`; returns the runtimes folder."""
+    from django.core.management import call_command
+
+    settings.PODIUM_RUNTIMES_DIR = folder / "runtimes"
+    settings.PODIUM_SANDBOX_RUNTIMES = ["bare"]
+    requirements = folder / "requirements.txt"
+    requirements.write_text("")
+    call_command("build_runtime", "bare", requirements=requirements)
+    return settings.PODIUM_RUNTIMES_DIR

@@ -2,8 +2,11 @@
 error it got) and that nothing outside the run was touched."""
 
 import http.server
+import os
 import secrets
+import sys
 import threading
+from pathlib import Path
 
 from execution import cgroups
 from tests.execution.conftest import processes_with
@@ -328,3 +331,67 @@ def test_a_link_in_the_output_is_never_followed(sandbox, tmp_path):
     assert result.output_files == {"scores.json": b'{"accuracy": 0.5}'}
     assert sorted(result.skipped_outputs) == ["to-etc", "to-host", "to-input"]
     assert secret.read_text() == "host-only secret"
+
+
+def test_the_run_has_namespaces_of_its_own_and_the_sandbox_hostname(sandbox):
+    worker = {name: os.readlink(f"/proc/self/ns/{name}") for name in ("net", "pid", "ipc", "uts")}
+
+    result = sandbox(
+        """
+        import os, socket
+        for name in ("net", "pid", "ipc", "uts"):
+            print(name, os.readlink(f"/proc/self/ns/{name}"))
+        print("hostname", socket.gethostname())
+        print("interfaces", sorted(name for _, name in socket.if_nameindex()))
+        """
+    )
+
+    assert result.exit_code == 0, result.stderr
+    seen = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    for name, outside in worker.items():
+        assert seen[name].startswith(f"{name}:[")
+        assert seen[name] != outside, name
+    assert seen["hostname"] == "sandbox"
+    assert seen["interfaces"] == "['lo']"
+
+
+def test_opening_files_past_the_open_files_limit_fails_inside(sandbox):
+    result = sandbox(
+        """
+        import errno
+        handles = []
+        try:
+            while True:
+                handles.append(open("/input/test.csv"))
+        except OSError as error:
+            print("open refused after", len(handles), "files:", errno.errorcode[error.errno])
+        """,
+        inputs={"test.csv": "id\n1"},
+        open_files=32,
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert "EMFILE" in result.stdout
+    assert int(result.stdout.split("after ")[1].split(" ")[0]) < 32
+
+
+def test_the_inputs_and_the_runtime_are_read_only(sandbox, tmp_path):
+    result = sandbox(
+        """
+        import os, sys
+        for path in ["/input/test.csv", "/input/new.csv", os.path.join(sys.prefix, "planted.py"), "/usr/planted"]:
+            try:
+                open(path, "a").write("tampered")
+                print(path, "written")
+            except OSError as error:
+                print(path, type(error).__name__)
+        """,
+        inputs={"test.csv": "id\n1"},
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert "written" not in result.stdout
+    assert result.stdout.count("OSError") + result.stdout.count("PermissionError") == 4
+    assert (tmp_path / "input" / "test.csv").read_text() == "id\n1"
+    assert not (tmp_path / "input" / "new.csv").exists()
+    assert not (Path(sys.prefix) / "planted.py").exists()

@@ -101,3 +101,98 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
     assert "scoring_programs.tasks.dry_run_program[" in stack.log("sandbox")
     assert "scoring.tasks.score_submission[" in stack.log("sandbox")
     assert "scoring.tasks.score_submission[" not in stack.log("worker")
+
+
+IMPORT_RESULT_BUNDLES = """
+import io, json
+from bundles.services import import_bundle
+from scoring_programs.models import ScoringProgram
+from scoring_programs.services import latest_dry_run
+from tests.bundles.builders import bundle, running_result, running_tasks, running_two_phases
+from tests.factories import UserFactory
+host = UserFactory(username="bundle-host")
+imported = {}
+for build in (running_result, running_tasks, running_two_phases):
+    spec, files = build()
+    competition = import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip").competition
+    programs = ScoringProgram.objects.filter(phase_track__competition=competition)
+    imported[build.__name__] = {"slug": competition.slug, "dry_runs": [latest_dry_run(p).pk for p in programs]}
+print(json.dumps(imported))
+"""
+
+DRY_RUNS_STATE = """
+import json
+from scoring_programs.models import ProgramRun
+runs = ProgramRun.objects.filter(pk__in={pks})
+print(json.dumps(sorted([run.status, run.failure] for run in runs)))
+"""
+
+SUBMIT_RESULTS = """
+import io, json
+from competitions.models import Competition
+from competitions.services import publish_competition
+from submissions.services import create_submission
+from tests.bundles.builders import HALF_RIGHT_PREDICTIONS, RIGHT_PREDICTIONS, zipped
+from tests.factories import UserFactory, joined
+participant = UserFactory(username="bundle-participant")
+sent = {{}}
+for name, slug, track, predictions in {plan}:
+    competition = Competition.objects.get(slug=slug)
+    if competition.status != "published":
+        publish_competition(competition=competition, user=competition.host)
+        joined(competition, participant)
+    results = zipped({{"predictions.csv": RIGHT_PREDICTIONS if predictions == "right" else HALF_RIGHT_PREDICTIONS}})
+    submission, _ = create_submission(competition=competition, user=participant, file_name="results.zip", stream=io.BytesIO(results), track=track)
+    sent[name] = submission.pk
+print(json.dumps(sent))
+"""
+
+SUBMISSIONS_STATE = """
+import json
+from submissions.models import Submission
+print(json.dumps({{name: [s.status, s.kind, s.public_score, s.phase_track.phase.name, s.phase_track.track.slug, s.host_error_detail] for name, s in ((name, Submission.objects.get(pk=pk)) for name, pk in {sent}.items())}}))
+"""
+
+
+def test_result_multi_task_and_two_phase_bundles_score_result_zips_on_the_sandbox_worker(postgres_stack):
+    require_bubblewrap()
+    stack = postgres_stack
+    stack.start_worker(name="worker", concurrency=1, wait=False)
+    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1, wait=False)
+    stack.wait_until_ready("worker")
+    stack.wait_until_ready("sandbox")
+
+    imported = json.loads(stack.shell(IMPORT_RESULT_BUNDLES))
+    dry_runs = [pk for entry in imported.values() for pk in entry["dry_runs"]]
+
+    def dry_runs_done():
+        states = json.loads(stack.shell(DRY_RUNS_STATE.format(pks=dry_runs)))
+        return states if all(status not in ("queued", "running") for status, _ in states) else None
+
+    states = wait_for(dry_runs_done, 180, f"the dry runs\n{stack.log('sandbox')}", interval=0.5)
+    # running_result 1 program, running_tasks 2 (one per track), running_two_phases 2 (one per phase).
+    assert states == [["succeeded", ""]] * 5
+
+    plan = [
+        ("result", imported["running_result"]["slug"], None, "half"),
+        ("task-labels", imported["running_tasks"]["slug"], None, "right"),
+        ("task-flipped", imported["running_tasks"]["slug"], "flipped", "right"),
+        ("two-phases", imported["running_two_phases"]["slug"], None, "half"),
+    ]
+    sent = json.loads(stack.shell(SUBMIT_RESULTS.format(plan=plan)))
+
+    def scored():
+        states = json.loads(stack.shell(SUBMISSIONS_STATE.format(sent=sent)))
+        return states if all(state[0] not in ("queued", "scoring") for state in states.values()) else None
+
+    states = wait_for(
+        scored, 180, f"the submissions\n{stack.log('sandbox')}\n{stack.log('worker')}", interval=0.5
+    )
+
+    assert states == {
+        "result": ["scored", "file", 0.5, "Development", "labels", ""],
+        "task-labels": ["scored", "file", 1.0, "Development", "labels", ""],
+        "task-flipped": ["scored", "file", 0.5, "Development", "flipped", ""],
+        "two-phases": ["scored", "file", 0.5, "Development", "labels", ""],
+    }
+    assert "scoring.tasks.score_submission[" not in stack.log("worker")

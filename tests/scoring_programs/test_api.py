@@ -187,3 +187,49 @@ def test_a_new_program_on_a_scored_pair_starts_a_rescore_and_a_second_waits(draf
     assert second.status_code == 400
     assert second.json()["code"] == "rescore_running"
     assert second.json()["message"].startswith("A rescore is already running (0 of 1 done)")
+
+
+COUNTS_ROWS = """
+import json, os, sys
+[name] = os.listdir(sys.argv[1] + "/res")
+rows = open(os.path.join(sys.argv[1], "res", name)).read().splitlines()[1:]
+print("rows", len(rows))
+json.dump({"rows": len(rows)}, open(sys.argv[2] + "/scores.json", "w"))
+"""
+
+
+def test_a_host_creates_a_program_scored_competition_through_the_api_alone(api_for, host, participant):
+    """Create the draft, set its program, read the dry run, publish; a participant's file is scored by it."""
+    require_bubblewrap()
+    from tests.competitions.test_api import create_payload
+
+    host_api = api_for(host)
+    created = host_api.post("/api/v1/competitions/", create_payload(), format="multipart")
+    assert created.status_code == 201, created.json()
+    slug = created.json()["slug"]
+    upload = io.BytesIO(program_zip(COUNTS_ROWS))
+    upload.name = "rows.zip"
+    columns = [{"key": "rows", "label": "Rows", "direction": "higher", "primary": True}]
+    answer = host_api.put(
+        f"/api/v1/competitions/{slug}/scoring-program/",
+        {"program": upload, "columns": json.dumps(columns)},
+        format="multipart",
+    )
+    assert answer.status_code == 200, answer.json()
+    execute_dry_run(answer.json()["dry_run"]["id"])
+    dry_run = host_api.get(f"/api/v1/competitions/{slug}/scoring-program/").json()["dry_run"]
+    assert (dry_run["status"], dry_run["scores"]) == ("succeeded", {"Rows": 100.0})
+    assert host_api.post(f"/api/v1/competitions/{slug}/publish/").status_code == 200
+
+    from competitions.models import Competition
+
+    competition = Competition.objects.get(slug=slug)
+    joined(competition, participant)
+    submission = io.BytesIO(b"id,y\n1,0\n2,1\n")
+    submission.name = "two.csv"
+    sent = api_for(participant).post(
+        f"/api/v1/competitions/{slug}/submissions/", {"file": submission}, format="multipart"
+    )
+    assert sent.status_code == 202, sent.json()
+    assert services.score_submission(sent.json()["id"]) == "scored"
+    assert api_for(participant).get(f"/api/v1/submissions/{sent.json()['id']}/").json()["public_score"] == 2.0

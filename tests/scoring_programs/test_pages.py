@@ -130,3 +130,18 @@ def test_the_creation_wizard_leads_a_host_who_scores_with_a_program_to_its_page(
     slug = Competition.objects.get().slug
     assert created["Location"] == f"/competitions/{slug}/host/scoring-program/"
     assert "Upload your scoring program next." in client.get(created["Location"]).content.decode()
+
+
+def test_without_bubblewrap_the_dry_run_tells_the_host_what_the_operator_must_do(
+    draft, host_client, monkeypatch, tmp_path
+):
+    answer = host_client.post(page(draft), form(program_zip(), phase="1", track="main"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    execute_dry_run(latest_dry_run(ScoringProgram.objects.get()).pk)
+
+    run = latest_dry_run(ScoringProgram.objects.get())
+    assert run.status == "failed"
+    assert run.failure.startswith("Podium cannot run code here: install bubblewrap on the sandbox worker")
+    shown = host_client.get(answer["Location"]).content.decode()
+    assert "Podium cannot run code here: install bubblewrap on the sandbox worker" in shown

@@ -136,6 +136,20 @@ def test_a_program_past_its_wall_clock_is_stopped(running, with_program, partici
     assert "it ran past its wall-clock limit of 2 s and was stopped" in submission.host_error_detail
 
 
+def test_a_program_past_the_hosts_memory_limit_fails_saying_so(running, with_program, participant):
+    hoarding = "hoard = []\nwhile True:\n    hoard.append(b'x' * (32 * 1024 * 1024))\n"
+    with_program(hoarding, dry_run=False, limits={"memory_mb": 256})
+    submission = submit(running, participant, predictions())
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    run = ProgramRun.objects.get(submission=submission)
+    assert run.killed_by == "memory"
+    assert "it ran out of its 256 MB of memory" in submission.host_error_detail
+    assert "memory" not in submission.error_message
+
+
 def test_a_result_zip_is_unpacked_into_input_res(running, with_program, participant):
     listing = "import json, os\njson.dump({'accuracy': len(os.listdir('/app/input/res')), 'errors': 0}, open('/app/output/scores.json', 'w'))\n"
     with_program(listing, dry_run=False)
@@ -149,3 +163,20 @@ def test_a_result_zip_is_unpacked_into_input_res(running, with_program, particip
 
     submission.refresh_from_db()
     assert submission.public_score == 3.0
+
+
+def test_without_bubblewrap_a_submission_fails_as_podiums_fault_and_gives_its_slot_back(
+    running, participant, monkeypatch, tmp_path
+):
+    from submissions.quota import team_quota
+
+    submission = submit(running, participant, predictions({2: "dog"}))
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    assert services.score_submission(submission.pk) == "failed"
+
+    submission.refresh_from_db()
+    assert (submission.error_code, submission.counts_against_quota) == ("internal_error", False)
+    assert "install bubblewrap on the sandbox worker" in submission.host_error_detail
+    assert "bubblewrap" not in submission.error_message
+    assert team_quota(submission.team).used == 0
