@@ -185,7 +185,7 @@ def test_a_bundle_without_a_result_solution_says_there_is_nothing_to_dry_run(hos
         "phase 'Practice' / track 'Main'",
         "phase 'Test' / track 'Main'",
     ]
-    assert lines[0]["detail"].startswith("no dry run: the bundle has no result solution for this task")
+    assert lines[0]["detail"].startswith("no dry run: the bundle has no solution for this task")
     with pytest.raises(DomainError) as refused:
         publish_competition(competition=imported_bundle.competition, user=host)
     assert refused.value.code == "scoring_program_not_checked"
