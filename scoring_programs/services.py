@@ -8,6 +8,7 @@ import io
 import json
 import tempfile
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -312,7 +313,8 @@ UNFINISHED = (ProgramRun.Status.QUEUED, ProgramRun.Status.RUNNING)
 def rerun_dry_run(*, competition: Competition, user: User, pair: PhaseTrack) -> ProgramRun:
     """Queue the pair's program's dry run again, on the file the last one ran on if it was the host's (an
     imported bundle's solution), else on what start_dry_run finds now (the sample code, the sample
-    submission); refused while one is waiting or running, so a double click queues one run."""
+    submission); refused while the latest one is waiting or running (unless it is lost, is_lost), so a
+    double click queues one run."""
     require_manager(user, competition, SETS_PROGRAM)
     with transaction.atomic():
         program = ScoringProgram.objects.select_for_update().filter(phase_track=pair).first()
@@ -322,8 +324,8 @@ def rerun_dry_run(*, competition: Competition, user: User, pair: PhaseTrack) -> 
                 code="no_scoring_program",
                 details={"field": "program"},
             )
-        unfinished = program.runs.filter(purpose=ProgramRun.Purpose.DRY_RUN, status__in=UNFINISHED).first()
-        if unfinished is not None:
+        unfinished = latest_dry_run(program)
+        if unfinished is not None and unfinished.status in UNFINISHED and not is_lost(unfinished):
             raise ProgramRefused(
                 f"Dry run {unfinished.pk} of this program is still {unfinished.get_status_display().lower()}; "
                 "wait for it to finish before running it again.",
@@ -333,6 +335,16 @@ def rerun_dry_run(*, competition: Competition, user: User, pair: PhaseTrack) -> 
         latest = latest_dry_run(program)
         kept = latest.sample_key if latest and not latest.sample_is_public else ""
         return start_dry_run(program, sample_key=kept)
+
+
+def is_lost(run: ProgramRun) -> bool:
+    """A dry run still unfinished past the longest it could take (the sweeper's wait, then three sandbox
+    runs: the sample code's two and the program's) lost its task message or its worker: it no longer holds
+    up the host's "run it again"."""
+    longest = settings.PODIUM_REQUEUE_AFTER + 3 * (
+        settings.PODIUM_SANDBOX_WALL_SECONDS + settings.PODIUM_SANDBOX_TASK_MARGIN
+    )
+    return run.created_at < timezone.now() - timedelta(seconds=longest)
 
 
 def pending_dry_run_of(submission: Submission) -> ProgramRun | None:
