@@ -280,7 +280,7 @@ def test_the_api_names_the_field_of_bad_sample_code(api_for, draft, host, pair):
         reverse("api-scoring-program-sample-code", args=[draft.slug]), {"phase": "1"}, format="multipart"
     )
     assert missing.status_code == 400
-    assert "sample_code" in missing.json()["details"]
+    assert missing.json()["details"]["fields"] == {"sample_code": ["No file was submitted."]}
 
 
 @pytest.mark.usefixtures("bubblewrap")
