@@ -54,7 +54,7 @@ def run_dry_runs(imported_bundle):
     """What the sandbox worker does with each queued dry run: the run recorded the solution's key."""
     for program in ScoringProgram.objects.filter(phase_track__competition=imported_bundle.competition):
         run = latest_dry_run(program)
-        assert run.sample_key and not run.sample_is_public
+        assert (bool(run.sample_key), run.sample_is_public) == (True, False)
         execute_dry_run(run.pk)
 
 

@@ -151,6 +151,7 @@ def test_a_dry_run_records_its_input_so_it_runs_without_the_task_message(draft, 
         ),
         ("empty.zip", b"", "empty_file", "Sample code: 'empty.zip' is empty."),
     ],
+    ids=["not_zip", "no_entry_point", "empty_file"],
 )
 def test_sample_code_that_cannot_run_is_refused_by_name(draft, host, code_pair, name, content, code, message):
     with pytest.raises(DomainError) as refused:
