@@ -157,7 +157,7 @@ def attach_code_solution(
     try:
         with private_storage().open(key, "rb") as stream:
             set_sample_code(
-                competition=imported.competition,
+                competition=pair.competition,
                 user=imported.host,
                 pair=pair,
                 file_name=Path(key).name,
