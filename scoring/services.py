@@ -275,7 +275,8 @@ def record_failure(
     if updated and submission.is_host_test:
         fail_pending_dry_run(
             submission,
-            f"The sample code {submission.file_name} failed before the program ran: {message} {host_detail}",
+            f"The sample code {submission.file_name} failed before the program ran ({code}): "
+            f"{host_detail or message} The code's runs and their logs are shown with the dry run.",
         )
     return Status.FAILED if updated else "skipped"
 
