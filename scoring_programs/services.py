@@ -81,8 +81,9 @@ def set_scoring_program(
     """Check and store a program for the pair, map its scores to the pair's columns, and queue its dry run
     on the sample submission (or on `dry_run_on`, a private storage key: an imported bundle's solution);
     the pair is scored by it from now on (`dry_run=False`: the caller starts the dry run once the pair's
-    inputs are in, as an imported bundle's code solution). On a pair with scored submissions, a rescore brings it in instead
-    (scoring.program_rescoring, told by a signal): the boards switch once it has scored them."""
+    inputs are in, as for an imported bundle's code solution). On a pair with scored submissions, a rescore
+    brings it in instead (scoring.program_rescoring, told by a signal): the boards switch once it has scored
+    them."""
     require_manager(user, competition, SETS_PROGRAM)
     rescores = has_scores(pair)
     if rescores:
