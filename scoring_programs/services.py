@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from competitions import locks
 from competitions.errors import CompetitionError
 from competitions.models import SAMPLE_SUBMISSION_NAME, Competition, PhaseTrack
 from competitions.phase_setup import forget_pairs
@@ -318,7 +319,8 @@ def rerun_dry_run(*, competition: Competition, user: User, pair: PhaseTrack) -> 
     double click queues one run."""
     require_manager(user, competition, SETS_PROGRAM)
     with transaction.atomic():
-        program = ScoringProgram.objects.select_for_update().filter(phase_track=pair).first()
+        locks.lock_competition(competition.pk)  # one rerun at a time: a double click queues one run
+        program = ScoringProgram.objects.filter(phase_track=pair).first()
         if program is None:
             raise ProgramRefused(
                 f"{pair.phase.name} / {pair.track.name} has no scoring program to dry-run: its metric scores it.",
