@@ -109,7 +109,10 @@ def test_sample_code_that_crashes_fails_the_dry_run_with_its_logs_and_publishing
     run = run_code_dry_run(program)
 
     assert run.status == "failed"
-    assert run.failure.startswith("The sample code model.zip failed before the program ran:")
+    assert run.failure == (
+        "The sample code model.zip failed before the program ran (crashed): Sample run: crashed. The code's runs "
+        "and their logs are shown with the dry run."
+    )
     sample_run = CodeRun.objects.get(submission_id=run.submission_id, inputs="sample")
     assert "RuntimeError: the host broke it" in sample_run.stderr
     with pytest.raises(CompetitionError) as refused:
