@@ -1,7 +1,7 @@
 """Attaching an imported bundle's programs and data to its draft's phase-track pairs, so the draft runs and
 scores as on Codabench: each pair gets its task's scoring program (with the leaderboard's columns and the
 reference data), its ingestion program and input data where the task runs code, and a dry run of the program
-on the task's result solution. Each outcome is a line of the import's report (docs/codabench.md)."""
+on the task's result solution, or else on its code solution (the pair's sample code). Each outcome is a line of the import's report (docs/codabench.md)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ from competitions.models import Competition, PhaseTrack
 from competitions.phases import pairs_of
 from config.errors import DomainError
 from datasets.storage import private_storage
-from scoring_programs.services import set_scoring_program
+from scoring_programs.errors import ProgramRefused
+from scoring_programs.models import ScoringProgram
+from scoring_programs.sample_code import set_sample_code
+from scoring_programs.services import set_scoring_program, start_dry_run
 from submissions.code import ENTRY_POINTS, set_code_inputs
 
 
@@ -97,9 +100,10 @@ def attach_pair(
     if "scoring_program" not in files:
         return [report_line("not attached", subject, "the bundle gives no scoring program for it.")]
     sample = result_solution(attachment["solutions"])
+    code_solution = None if sample else first_code_solution(attachment["solutions"])
     limits, capped = run_limits(attachment.get("execution_time_limit"))
     reference = files.get("reference_data")
-    set_scoring_program(
+    program = set_scoring_program(
         competition=imported.competition,
         user=imported.host,
         pair=pair,
@@ -110,6 +114,7 @@ def attach_pair(
         reference_name="reference_data.zip" if reference else "",
         reference=read_private(reference["key"]) if reference else None,
         dry_run_on=sample or "",
+        dry_run=code_solution is None,  # a code solution's dry run waits for the pair's code inputs
     )
     detail = "the scoring program is attached, scoring the columns " + ", ".join(
         column["label"] for column in columns
@@ -126,19 +131,47 @@ def attach_pair(
                 "the program's dry run is queued on the task's solution; publishing waits until it passes.",
             )
         )
-    else:
-        lines.append(
-            report_line(
-                "not attached",
-                subject,
-                "no dry run: the bundle has no result solution for this task to run the program on. Add a "
-                "sample_submission.csv (a result the program reads) to the competition's data and upload the "
-                "program again on the Host tab's scoring program page, which dry-runs it, or import the bundle "
-                "with a result solution; publishing waits until a dry run passes.",
-            )
-        )
     lines.extend(attach_code(imported, pair, files, subject))
+    if code_solution:
+        lines.append(attach_code_solution(imported, pair, program, code_solution, subject))
+    elif not sample:
+        lines.append(report_line("not attached", subject, NO_DRY_RUN))
     return lines
+
+
+NO_DRY_RUN = (
+    "no dry run: the bundle has no solution for this task to run the program on. Where the track takes code, "
+    "upload a sample code submission on the Host tab's scoring program page (the dry run runs it through the "
+    "ingestion, then the program on its predictions); otherwise add a sample_submission.csv (a result the "
+    "program reads) to the competition's data and run the dry run again there, or import the bundle with a "
+    "result solution. Publishing waits until a dry run passes."
+)
+
+
+def attach_code_solution(
+    imported: BundleImport, pair: PhaseTrack, program: ScoringProgram, key: str, subject: str
+) -> dict:
+    """The task's code solution as the pair's sample code: the program's dry run runs it through the pair's
+    ingestion on the input data and scores its predictions. Where the pair cannot run it (no input data),
+    the dry run is queued on what there is, and fails saying so."""
+    try:
+        with private_storage().open(key, "rb") as stream:
+            set_sample_code(
+                competition=pair.competition,
+                user=imported.host,
+                pair=pair,
+                file_name=Path(key).name,
+                stream=stream,
+            )
+    except ProgramRefused as error:
+        start_dry_run(program)
+        return report_line("not attached", subject, f"the code solution: {error.message} {NO_DRY_RUN}")
+    return report_line(
+        "attached",
+        subject,
+        "the program's dry run is queued on the task's code solution: it runs through the ingestion on the "
+        "input data, then the program scores its predictions; publishing waits until it passes.",
+    )
 
 
 def attach_code(imported: BundleImport, pair: PhaseTrack, files: dict, subject: str) -> list[dict]:
@@ -200,6 +233,11 @@ def result_solution(solutions: list[dict]) -> str | None:
         if not is_code_archive(solution["key"]):
             return solution["key"]
     return None
+
+
+def first_code_solution(solutions: list[dict]) -> str | None:
+    """The first of the task's solutions that is code: the pair's sample code, where it has no result one."""
+    return next((solution["key"] for solution in solutions if is_code_archive(solution["key"])), None)
 
 
 def is_code_archive(key: str) -> bool:

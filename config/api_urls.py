@@ -280,6 +280,16 @@ urlpatterns = [
         name="api-scoring-program",
     ),
     path(
+        "competitions/<slug:slug>/scoring-program/dry-run/",
+        scoring_programs_api.DryRunApi.as_view(),
+        name="api-scoring-program-dry-run",
+    ),
+    path(
+        "competitions/<slug:slug>/scoring-program/sample-code/",
+        scoring_programs_api.SampleCodeApi.as_view(),
+        name="api-scoring-program-sample-code",
+    ),
+    path(
         "competitions/<slug:slug>/scoring-program/runs/<int:run_id>/",
         scoring_programs_api.ProgramRunApi.as_view(),
         name="api-scoring-program-run",

@@ -23,6 +23,7 @@ from scoring.messages import GENERIC_FAILURE
 from scoring.rescoring import resume_stalled_rescores
 from scoring.solutions import solution_for
 from scoring_programs.scoring import score_with_program
+from scoring_programs.services import fail_pending_dry_run
 from submissions import ingestion
 from submissions.models import Submission
 from submissions.services import enqueue_scoring
@@ -284,6 +285,12 @@ def record_failure(
         counts_against_quota=counts and not submission.is_host_test,
         scored_at=timezone.now(),
     )
+    if updated and submission.is_host_test:
+        fail_pending_dry_run(
+            submission,
+            f"The sample code {submission.file_name} failed before the program ran ({code}): "
+            f"{host_detail or message} The code's runs and their logs are shown with the dry run.",
+        )
     return Status.FAILED if updated else "skipped"
 
 

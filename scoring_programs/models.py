@@ -78,6 +78,16 @@ class ProgramRun(models.Model):
     wall_seconds = models.FloatField(null=True, blank=True)
     scores = models.JSONField(default=dict, blank=True, help_text="Values by column label.")
     failure = models.TextField(blank=True, help_text="Why it failed, for the host.")
+    # What a dry run scores, recorded when it is queued so a lost task message or a second delivery reads
+    # it from here: a file (the storage key), or the host's sample code, whose predictions it scores
+    # (`submission`, a host test submission of kind code that the scoring queue runs through ingestion).
+    sample_key = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="A dry run's file: an imported bundle's solution (private storage) or the competition's "
+        "sample submission (public storage, sample_is_public); empty for a code dry run.",
+    )
+    sample_is_public = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -91,3 +101,20 @@ class ProgramRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class SampleCode(models.Model):
+    """The host's sample code for a phase and track that takes code: what the program's dry run runs through
+    ingestion on the hidden inputs and scores, where no sample_submission.csv fits (a code-only task).
+    Each dry run makes a host test submission of kind code from it (docs/code-submissions.md)."""
+
+    pair = models.OneToOneField(PhaseTrack, on_delete=models.CASCADE, related_name="sample_code")
+    file_name = models.CharField(max_length=255)
+    file_key = models.CharField(max_length=500, help_text="The zip, in the private storage.")
+    file_size = models.BigIntegerField()
+    file_sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Sample code {self.file_name} of {self.pair_id}"

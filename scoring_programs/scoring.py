@@ -11,6 +11,7 @@ from execution.sandbox import SandboxUnavailable
 from scoring import engine
 from scoring_programs.models import ProgramRun, ScoringProgram
 from scoring_programs.runs import Inputs, SubmissionUnreadable, execute
+from scoring_programs.services import pending_dry_run_of
 from submissions.models import Submission
 
 PARTICIPANT_FAILURE = (
@@ -29,14 +30,19 @@ def score_with_program(
 ) -> engine.Scores:
     """Run the pair's program (or `program`, the new one a rescore brings in) on the submission (or on
     `file_key`, the predictions a code submission wrote); its primary column is both the public and the
-    private score (one run has one value per column: programs split public and private with phases)."""
-    program = program or ScoringProgram.objects.get(phase_track_id=submission.phase_track_id)
-    run = ProgramRun.objects.create(
-        program=program,
-        program_fingerprint=program.fingerprint,
-        submission=submission,
-        purpose=ProgramRun.Purpose.SCORING,
-    )
+    private score (one run has one value per column: programs split public and private with phases). A host
+    test of the sample code is scored in the dry run it carries, by that run's program."""
+    run = None if program else pending_dry_run_of(submission)
+    if run is not None:  # the host's sample code: this scoring is its program's dry run
+        program = run.program
+    else:
+        program = program or ScoringProgram.objects.get(phase_track_id=submission.phase_track_id)
+        run = ProgramRun.objects.create(
+            program=program,
+            program_fingerprint=program.fingerprint,
+            submission=submission,
+            purpose=ProgramRun.Purpose.SCORING,
+        )
     key = file_key or submission.file_key
     name = submission.file_name if key == submission.file_key else "predictions.csv"
     inputs = Inputs(name=name, open=lambda: private_storage().open(key, "rb"))

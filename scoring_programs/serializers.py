@@ -58,8 +58,31 @@ class ProgramColumnSerializer(serializers.Serializer):
         return "higher" if column["higher_is_better"] else "lower"
 
 
+class CodeRunSerializer(serializers.Serializer):
+    """A run of the sample code (the host's own code: every log shown)."""
+
+    inputs = serializers.CharField()
+    status = serializers.CharField()
+    failure = serializers.CharField()
+    exit_code = serializers.IntegerField(allow_null=True)
+    killed_by = serializers.CharField()
+    wall_seconds = serializers.FloatField(allow_null=True)
+    stdout = serializers.CharField()
+    stderr = serializers.CharField()
+
+
 class ProgramRunSerializer(serializers.ModelSerializer):
-    submission = serializers.IntegerField(source="submission_id", allow_null=True)
+    submission = serializers.IntegerField(
+        source="submission_id",
+        allow_null=True,
+        help_text="The submission it scored; for a code dry run, the host test submission of the sample code.",
+    )
+    sample = serializers.SerializerMethodField(
+        help_text="A dry run's input: the file it scored, or `code` (the sample code's predictions)."
+    )
+    code_runs = serializers.SerializerMethodField(
+        help_text="A code dry run's runs of the sample code, sample inputs first, with their logs."
+    )
 
     class Meta:
         model = ProgramRun
@@ -77,7 +100,44 @@ class ProgramRunSerializer(serializers.ModelSerializer):
             "failure",
             "created_at",
             "finished_at",
+            "sample",
+            "code_runs",
         ]
+
+    def get_sample(self, run: ProgramRun) -> str:
+        if run.purpose != ProgramRun.Purpose.DRY_RUN:
+            return ""
+        return "code" if run.submission_id else run.sample_key.rsplit("/", 1)[-1]
+
+    def get_code_runs(self, run: ProgramRun) -> list[dict]:
+        return CodeRunSerializer(sample_code_runs(run), many=True).data
+
+
+def sample_code_runs(run: ProgramRun) -> list:
+    """A code dry run's runs of the sample code, sample inputs first."""
+    if run.purpose != ProgramRun.Purpose.DRY_RUN or run.submission_id is None:
+        return []
+    return list(run.submission.code_runs.order_by("-inputs"))
+
+
+class SampleCodeInputSerializer(serializers.Serializer):
+    phase = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Empty: the current phase."
+    )
+    track = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Empty: the default track."
+    )
+    sample_code = serializers.FileField(
+        help_text="A code zip, as a participant would submit it (model.py, main.py or a metadata file at its top)."
+    )
+
+
+class SampleCodeSerializer(serializers.Serializer):
+    phase = serializers.IntegerField(source="pair.phase.number")
+    track = serializers.CharField(source="pair.track.slug")
+    file_name = serializers.CharField()
+    file_sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
 
 
 class ProgramSerializer(serializers.ModelSerializer):

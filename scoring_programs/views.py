@@ -11,15 +11,19 @@ from competitions.queries import can_manage, competition_for, require_manager
 from competitions.views import competition_context
 from scoring_programs.errors import ProgramRefused
 from scoring_programs.forms import ProgramForm
+from scoring_programs.models import SampleCode
 from scoring_programs.queries import (
     program_for,
     program_run_for,
     recent_scoring_runs,
 )
+from scoring_programs.sample_code import set_sample_code
+from scoring_programs.serializers import sample_code_runs
 from scoring_programs.services import (
     SETS_PROGRAM,
     delete_scoring_program,
     latest_dry_run,
+    rerun_dry_run,
     set_scoring_program,
 )
 
@@ -39,7 +43,16 @@ def host_program(request, slug):
     form, refusal = ProgramForm(), None
     if request.method == "POST":
         require_manager(request.user, competition, SETS_PROGRAM)
-        if request.POST.get("action") == "delete":
+        action = request.POST.get("action")
+        if action in PAGE_ACTIONS:
+            try:
+                done = PAGE_ACTIONS[action](request, competition, pair)
+            except ProgramRefused as error:
+                refusal = error
+            else:
+                messages.success(request, done)
+                return redirect(page_url(slug, pair) + "#dry-run")
+        elif action == "delete":
             try:
                 delete_scoring_program(competition=competition, user=request.user, pair=pair)
             except ProgramRefused as error:
@@ -71,6 +84,9 @@ def host_program(request, slug):
     context = competition_context(request, competition, "host")
     dry_run = latest_dry_run(program) if program else None
     context.update(
+        sample_code=SampleCode.objects.filter(pair=pair).first(),
+        dry_run_code_runs=sample_code_runs(dry_run) if dry_run else [],
+        dry_run_unfinished=dry_run is not None and not dry_run.is_finished,
         pair=pair,
         pairs=pairs_of(competition) if len(pairs_of(competition)) > 1 else [],
         program=program,
@@ -82,6 +98,31 @@ def host_program(request, slug):
         may_manage=can_manage(request.user, competition),
     )
     return render(request, "scoring_programs/host.html", context, status=400 if refusal else 200)
+
+
+def run_dry_run_again(request, competition, pair) -> str:
+    run = rerun_dry_run(competition=competition, user=request.user, pair=pair)
+    return f"Dry run {run.pk} is queued."
+
+
+def upload_sample_code(request, competition, pair) -> str:
+    upload = request.FILES.get("sample_code")
+    if upload is None:
+        raise ProgramRefused(
+            "Sample code: choose a code zip to upload.",
+            code="sample_code_missing",
+            details={"field": "sample_code"},
+        )
+    set_sample_code(
+        competition=competition, user=request.user, pair=pair, file_name=upload.name, stream=upload
+    )
+    if pair.program_fingerprint:
+        return f"Sample code '{upload.name}' saved; the program's dry run on it is queued."
+    return f"Sample code '{upload.name}' saved; it is being scored as a test submission (Host tab)."
+
+
+# The page's buttons that are not the program form, by the `action` they post.
+PAGE_ACTIONS = {"dry_run": run_dry_run_again, "sample_code": upload_sample_code}
 
 
 def saved_message(program) -> str:
@@ -104,5 +145,5 @@ def host_program_run(request, slug, run_id):
     competition = competition_for(request.user, slug)
     run = program_run_for(request.user, competition, run_id)
     context = competition_context(request, competition, "host")
-    context.update(run=run, pair=run.program.pair)
+    context.update(run=run, pair=run.program.pair, code_runs=sample_code_runs(run))
     return render(request, "scoring_programs/run.html", context)

@@ -54,5 +54,12 @@ def test_the_host_uploads_a_program_and_publishes_once_its_dry_run_passes(page, 
     expect(page.locator("#dry-run-scores")).to_contain_text("Rows (primary)")
     expect(page.locator("#dry-run-result pre").first).to_contain_text("read 10 reference rows")
     screenshot(page, "host-scoring-program")
+    first_run = page.locator("#dry-run-result p").first.inner_text().split(":")[0]
+
+    page.get_by_role("button", name="Run the dry run again").click()
+
+    expect(page.locator(".flash-success")).to_contain_text("is queued.")
+    expect(page.locator("#dry-run-status")).to_have_text("Succeeded", timeout=60_000)
+    assert page.locator("#dry-run-result p").first.inner_text().split(":")[0] != first_run
 
     assert host.post(f"/api/v1/competitions/{slug}/publish/").status_code == 200

@@ -269,6 +269,38 @@ def running_code() -> tuple[dict, dict]:
     return spec, files
 
 
+def running_code_only() -> tuple[dict, dict]:
+    """A task whose only solution is code: no result for the program to dry-run on, so the dry run runs the
+    code solution through the ingestion and scores its predictions."""
+    spec, files = running_code()
+    spec["title"] = "Running code only"
+    spec["solutions"] = [{"index": 0, "tasks": [0], "path": "code_solution"}]
+    del files["solution/predictions.csv"]
+    return spec, files
+
+
+# A version 1.5 program that scores predictions.csv against truth.csv and writes scores.txt (rmse, r2).
+V1_SCORE_PY = """
+import csv, sys
+ref, res, out = sys.argv[1] + "/ref", sys.argv[1] + "/res", sys.argv[2]
+truth = {row["id"]: row["label"] for row in csv.DictReader(open(ref + "/truth.csv"))}
+given = {row["id"]: row["label"] for row in csv.DictReader(open(res + "/predictions.csv"))}
+wrong = sum(given.get(key) != value for key, value in truth.items())
+print("compared", len(given), "rows")
+open(out + "/scores.txt", "w").write(f"rmse: {(wrong / len(truth)) ** 0.5}\\nr2: {1 - wrong / len(truth)}\\n")
+"""
+
+
+def running_version_1_5() -> tuple[dict, dict]:
+    """A version 1.5 bundle (no solutions, no code) whose program runs for real."""
+    spec, files = version_1_5()
+    spec["phases"][1]["start_date"] = day(-1)
+    files["program.zip"] = zipped(
+        {"metadata": "command: python3 $program/evaluate.py $input $output\n", "evaluate.py": V1_SCORE_PY}
+    )
+    return spec, files
+
+
 def running_tasks() -> tuple[dict, dict]:
     """Two tasks in one phase, each with its own reference data."""
     spec, files = running_result()

@@ -7,7 +7,6 @@ import io
 
 import pytest
 
-from bundles.attach import result_solution
 from bundles.services import import_bundle
 from competitions.models import PhaseTrack
 from competitions.phases import pairs_of
@@ -52,16 +51,11 @@ def incompressible(size):
 
 
 def run_dry_runs(imported_bundle):
-    """What the sandbox worker does with each queued dry run: the import sent it the solution's key."""
-    attachments = imported_bundle.plan["attachments"]
+    """What the sandbox worker does with each queued dry run: the run recorded the solution's key."""
     for program in ScoringProgram.objects.filter(phase_track__competition=imported_bundle.competition):
-        pair = program.phase_track
-        [attachment] = [
-            entry
-            for entry in attachments
-            if (entry["phase"], entry["track"]) == (pair.phase.number, pair.track.slug)
-        ] or [next(entry for entry in attachments if entry["track"] == pair.track.slug)]
-        execute_dry_run(latest_dry_run(program).pk, result_solution(attachment["solutions"]) or "")
+        run = latest_dry_run(program)
+        assert (bool(run.sample_key), run.sample_is_public) == (True, False)
+        execute_dry_run(run.pk)
 
 
 def published(host, spec_and_files):
@@ -185,7 +179,7 @@ def test_a_bundle_without_a_result_solution_says_there_is_nothing_to_dry_run(hos
         "phase 'Practice' / track 'Main'",
         "phase 'Test' / track 'Main'",
     ]
-    assert lines[0]["detail"].startswith("no dry run: the bundle has no result solution for this task")
+    assert lines[0]["detail"].startswith("no dry run: the bundle has no solution for this task")
     with pytest.raises(DomainError) as refused:
         publish_competition(competition=imported_bundle.competition, user=host)
     assert refused.value.code == "scoring_program_not_checked"

@@ -17,10 +17,11 @@ import io
 from bundles.services import import_bundle
 from scoring_programs.models import ScoringProgram
 from scoring_programs.services import latest_dry_run
-from tests.bundles.builders import bundle, running_code
+from tests.bundles import builders
+from tests.bundles.builders import bundle
 from tests.factories import UserFactory
 host = UserFactory(username="bundle-host")
-spec, files = running_code()
+spec, files = getattr(builders, "{builder}")()
 imported = import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
 program = ScoringProgram.objects.get(phase_track__competition=imported.competition)
 print(imported.competition.slug, latest_dry_run(program).pk)
@@ -56,6 +57,11 @@ print(json.dumps({{"status": s.status, "kind": s.kind, "public": s.public_score,
 """
 
 
+def finished_state(stack, script: str, pending: tuple):
+    state = json.loads(stack.shell(script))
+    return state if state["status"] not in pending else None
+
+
 def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack):
     require_bubblewrap()
     stack = postgres_stack
@@ -64,7 +70,7 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
     stack.wait_until_ready("worker")
     stack.wait_until_ready("sandbox")
 
-    slug, dry_run = stack.shell(IMPORT).split()
+    slug, dry_run = stack.shell(IMPORT.format(builder="running_code")).split()
 
     def finished(script: str, pending: tuple):
         state = json.loads(stack.shell(script))
@@ -196,3 +202,37 @@ def test_result_multi_task_and_two_phase_bundles_score_result_zips_on_the_sandbo
         "two-phases": ["scored", "file", 0.5, "Development", "labels", ""],
     }
     assert "scoring.tasks.score_submission[" not in stack.log("worker")
+
+
+PUBLISH = """
+from competitions.models import Competition
+from competitions.services import publish_competition
+competition = Competition.objects.get(slug="{slug}")
+publish_competition(competition=competition, user=competition.host)
+print(Competition.objects.get(slug="{slug}").status)
+"""
+
+
+def test_a_code_only_task_dry_runs_its_code_solution_on_the_sandbox_worker(postgres_stack):
+    """The dry run of a task whose only solution is code: the scoring queue runs the code solution's host
+    test submission through the ingestion on the sandbox worker, then the program on its predictions."""
+    require_bubblewrap()
+    stack = postgres_stack
+    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1)
+
+    slug, dry_run = stack.shell(IMPORT.format(builder="running_code_only")).split()
+
+    state = wait_for(
+        lambda: finished_state(stack, DRY_RUN_STATE.format(pk=dry_run), ("queued", "running")),
+        180,
+        f"the code dry run\n{stack.log('sandbox')}",
+        interval=0.5,
+    )
+    assert state == {
+        "status": "succeeded",
+        "stdout": "scored 2 rows\n",
+        "scores": {"Accuracy": 1.0, "Duration": 0.5},
+        "failure": "",
+    }
+    assert "scoring.tasks.score_submission[" in stack.log("sandbox")
+    assert stack.shell(PUBLISH.format(slug=slug)).strip() == "published"

@@ -1,6 +1,8 @@
 """A host picks the sandbox runtime of their competition among those the operator offers: its scoring
 programs and its participants' code run in it (for real, in bubblewrap)."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -117,3 +119,32 @@ def test_a_new_runtime_runs_the_drafts_program_and_its_dry_run_in_it(draft, host
     assert rerun.status == ProgramRun.Status.SUCCEEDED, rerun.failure
     assert rerun.stdout.startswith(f"python of {bare_runtime}/")
     assert not in_default.stdout.startswith(f"python of {bare_runtime}/")
+
+
+def test_a_new_runtime_dry_runs_again_on_the_file_the_last_dry_run_ran_on(draft, host, pair, bare_runtime):
+    """An imported bundle's program dry-runs on the bundle's solution, a private file the draft has no
+    sample submission for: the dry run in the new runtime runs on it again."""
+    require_bubblewrap()
+    from datasets.storage import private_storage, store
+    from scoring_programs.services import set_scoring_program
+
+    solution = store(private_storage(), "bundle-test", "solution.csv", io.BytesIO(b"id,label\n1,a\n"))
+    program = set_scoring_program(
+        competition=draft,
+        user=host,
+        pair=pair,
+        archive_name="program.zip",
+        archive=program_zip(PRINTS_ITS_PYTHON),
+        columns=[{"key": "accuracy", "primary": True}, {"key": "errors", "direction": "lower"}],
+        dry_run_on=solution.key,
+    )
+    assert latest_dry_run(program).sample_key == solution.key
+
+    update_competition(competition=draft, user=host, changes={"sandbox_runtime": "bare"})
+
+    rerun = latest_dry_run(ScoringProgram.objects.get(pk=program.pk))
+    assert (rerun.sample_key, rerun.sample_is_public) == (solution.key, False)
+    execute_dry_run(rerun.pk)
+    rerun.refresh_from_db()
+    assert rerun.status == ProgramRun.Status.SUCCEEDED, rerun.failure
+    assert rerun.stdout.startswith(f"python of {bare_runtime}/")
