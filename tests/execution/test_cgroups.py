@@ -40,8 +40,8 @@ def test_a_configured_folder_that_is_not_a_cgroup_is_refused_saying_so(tmp_path)
 
 def test_without_cgroups_a_run_is_bounded_by_its_address_space(sandbox):
     found = cgroups.support()
-    if found.base is not None:
-        pytest.skip(f"this worker makes cgroups under {found.base}: the cgroup test covers it")
+    if found.backend is not None:
+        pytest.skip(f"this worker makes cgroups under {found.backend}: the cgroup test covers it")
 
     result = sandbox(RESERVE_THEN_WRITE, memory_bytes=256 * 1024**2)
 
@@ -51,7 +51,7 @@ def test_without_cgroups_a_run_is_bounded_by_its_address_space(sandbox):
 
 def test_in_a_cgroup_a_run_is_bounded_by_resident_memory_not_reservations(sandbox):
     found = cgroups.support()
-    if found.base is None:
+    if found.backend is None:
         pytest.skip(f"this worker cannot make cgroups ({found.reason}): runs keep the address-space limit")
 
     result = sandbox(RESERVE_THEN_WRITE, memory_bytes=256 * 1024**2)
@@ -68,12 +68,12 @@ from pathlib import Path
 from execution import cgroups
 folder = Path(sys.argv[1])
 (folder / "cgroup.procs").write_text(str(os.getpid()))
-seen = [cgroups.detect("auto")]
+seen = [cgroups.detect_delegated_v2()]
 os.setxattr(folder, "user.delegate", b"1")
-seen.append(cgroups.detect("auto"))
+seen.append(cgroups.detect_delegated_v2())
 moved_to = str(cgroups.own_cgroup())
-seen.append(cgroups.detect("auto"))
-print(json.dumps({"seen": [[str(found.base or ""), found.reason] for found in seen], "moved_to": moved_to}))
+seen.append(cgroups.detect_delegated_v2())
+print(json.dumps({"seen": [[found.backend.where if found.backend else "", found.reason] for found in seen], "moved_to": moved_to}))
 """
 
 

@@ -168,7 +168,7 @@ def test_a_memory_bomb_fails_at_the_memory_limit(sandbox):
     )
 
     assert result.killed_by == "memory"
-    if cgroups.support().base is None:  # the address-space limit: the allocation fails inside
+    if cgroups.support().backend is None:  # the address-space limit: the allocation fails inside
         assert result.exit_code == 1
         assert "MemoryError" in result.stderr
     else:  # the run's cgroup: the kernel kills the whole run at memory.max
