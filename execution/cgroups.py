@@ -35,9 +35,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from execution.run_folders import process_start
+
 logger = logging.getLogger(__name__)
 CONTROLLERS = ("memory", "pids")
-# A run's cgroup is podium-run-<pid of the worker process that made it>-<random>.
+# A run's cgroup is podium-run-<pid>-<start time of the worker process that made it>-<random>.
 RUN_PREFIX = "podium-run-"
 # The subgroup systemd's DelegateSubgroup= puts the worker in; the run cgroups go beside it.
 WORKER_SUBGROUP = "worker"
@@ -143,22 +145,19 @@ def prepared(backend: Backend) -> CgroupSupport:
 
 
 def run_name() -> str:
-    return f"{RUN_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:16]}"
+    """A new run cgroup's name, after the process that makes it (as run folders are: execution/run_folders.py)."""
+    pid = os.getpid()
+    return f"{RUN_PREFIX}{pid}-{process_start(pid)}-{uuid.uuid4().hex[:16]}"
 
 
 def made_by_a_live_process(name: str) -> bool:
-    """Whether the worker process that made this run's cgroup still runs: another worker's cgroup, made
-    a moment ago and still empty, is not stale. Names from before the pid was in them are stale."""
-    owner = name.removeprefix(RUN_PREFIX).partition("-")[0]
-    if not owner.isdigit():
+    """Whether the worker process that made this run's cgroup still runs (the same process, not a reused
+    pid): another worker's cgroup, made a moment ago and still empty, is not stale. Names from before the
+    maker was in them are stale."""
+    parts = name.removeprefix(RUN_PREFIX).split("-", 2)
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         return False
-    try:
-        os.kill(int(owner), 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:  # alive, another user's
-        return True
-    return True
+    return process_start(int(parts[0])) == parts[1]
 
 
 def remove_stale_run_cgroups(base: Path) -> None:

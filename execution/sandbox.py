@@ -253,11 +253,13 @@ def sandbox_peak_memory(init_pid: int) -> int | None:
 def run_cgroup(limits: Limits) -> cgroups.RunCgroup | None:
     """A cgroup of the run's own where the worker can make one (execution/cgroups.py: v2 or v1), else None:
     the rlimits then bound memory and processes. Its process limit leaves room for bubblewrap and the
-    sandbox's init, which RLIMIT_NPROC (counted for the program's uid only) does not count."""
+    sandbox's init, which RLIMIT_NPROC (counted for the program's uid only) does not count. The empty
+    cgroups of runs whose worker was killed are removed first, as their folders are."""
     backend = cgroups.support().backend
     if backend is None:
         return None
     try:
+        backend.remove_stale()
         return backend.create(memory_bytes=limits.memory_bytes, processes=limits.processes + 2)
     except OSError:
         return None  # the folder went away or was locked since it was found: this run keeps the rlimits
