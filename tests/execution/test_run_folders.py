@@ -41,6 +41,7 @@ run_sandboxed(
 
 def test_the_folder_of_a_run_whose_worker_was_killed_is_removed_and_a_live_one_kept(tmp_path):
     require_bubblewrap()
+    backend = cgroups.support().backend  # found (and swept) now, before a run's cgroup is left behind
     marker = f"killed-run-{uuid.uuid4().hex}"
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, marker],
@@ -57,7 +58,6 @@ def test_the_folder_of_a_run_whose_worker_was_killed_is_removed_and_a_live_one_k
     worker.wait()
     wait_for(lambda: not processes_with(marker), 60, "the killed worker's sandbox to die with it")
     removed = remove_dead_run_folders(tmp_path)
-    backend = cgroups.support().backend
     killed_cgroups, left_cgroups = [], []
     if backend is not None:  # the run's cgroup too, which the next run's sweep removes
         killed_cgroups = cgroups_made_by(worker.pid, backend)
