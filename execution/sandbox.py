@@ -14,9 +14,9 @@ What the program gets (docs/sandbox.md says why each):
 - an unprivileged uid (65534: setpriv drops root when the worker is root, and bubblewrap's user namespace
   maps it otherwise), no capabilities, no new privileges;
 - rlimits on CPU seconds, address space, processes, file size and open files (memory and processes by a
-  cgroup of the run's own instead, v2 or v1, where the worker may make one: execution/cgroups.py), and a wall clock
-  after which the whole process tree is killed (bubblewrap's init is PID 1 of the namespace: killing it
-  ends every process in it).
+  cgroup of the run's own instead, v2 or v1, where the worker may make one: execution/cgroups.py), and a
+  wall clock after which the whole process tree is killed (bubblewrap's init is PID 1 of the namespace:
+  killing it ends every process in it).
 """
 
 from __future__ import annotations

@@ -65,6 +65,28 @@ def test_in_a_cgroup_a_run_is_bounded_by_resident_memory_not_reservations(sandbo
     assert result.peak_memory_bytes is None
 
 
+def test_in_a_cgroup_running_out_of_memory_ends_the_whole_run(sandbox):
+    """The kernel kills the process that ran out (cgroup v1: only that one); the parent, which would sleep
+    to the wall clock, ends with it (v2: memory.oom.group; v1: the worker sees the kill and ends the run)."""
+    require_run_cgroups()
+
+    result = sandbox(
+        """
+        import os, time
+        if os.fork() == 0:
+            hoard = []
+            while True:
+                hoard.append(b"x" * (16 * 1024 * 1024))
+        print("parent sleeps", flush=True)
+        time.sleep(600)
+        """,
+        memory_bytes=256 * 1024**2,
+    )
+
+    assert result.stdout == "parent sleeps\n"
+    assert result.killed_by == "memory"
+
+
 def test_a_run_cgroup_gets_the_runs_memory_and_process_limits():
     backend = require_run_cgroups()
 
