@@ -355,7 +355,7 @@ def detect_v1() -> CgroupSupport:
     folders = own_v1_cgroups(Path("/proc/self/mountinfo").read_text(), Path("/proc/self/cgroup").read_text())
     missing = [name for name in CONTROLLERS if name not in folders]
     if missing:
-        return CgroupSupport(None, f"no {' and '.join(missing)} hierarchy is mounted (/proc/self/mountinfo)")
+        return CgroupSupport(None, f"no {' or '.join(missing)} hierarchy is mounted (/proc/self/mountinfo)")
     return prepared(CgroupV1(folders["memory"], folders["pids"]))
 
 
