@@ -14,9 +14,9 @@ What the program gets (docs/sandbox.md says why each):
 - an unprivileged uid (65534: setpriv drops root when the worker is root, and bubblewrap's user namespace
   maps it otherwise), no capabilities, no new privileges;
 - rlimits on CPU seconds, address space, processes, file size and open files (memory and processes by a
-  cgroup of the run's own instead, where the worker may make one: execution/cgroups.py), and a wall clock
-  after which the whole process tree is killed (bubblewrap's init is PID 1 of the namespace: killing it
-  ends every process in it).
+  cgroup of the run's own instead, v2 or v1, where the worker may make one: execution/cgroups.py), and a
+  wall clock after which the whole process tree is killed (bubblewrap's init is PID 1 of the namespace:
+  killing it ends every process in it).
 """
 
 from __future__ import annotations
@@ -165,9 +165,7 @@ def run_sandboxed(
     os.write(arguments_write, b"".join(option.encode() + b"\0" for option in options))
     os.close(arguments_write)
     reaps_orphans()
-    # In a cgroup, a shell puts itself in the run's cgroup and becomes bubblewrap, so every process of the
-    # run starts inside it.
-    into_cgroup = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup.procs)] if cgroup else []
+    into_cgroup = joining(cgroup) if cgroup else []
     started = time.monotonic()
     try:
         process = subprocess.Popen(  # noqa: S603 - argv is built here, never through a shell
@@ -189,7 +187,7 @@ def run_sandboxed(
     stdout = BoundedReader(cast(io.BufferedReader, process.stdout), limits.log_bytes)
     stderr = BoundedReader(cast(io.BufferedReader, process.stderr), limits.log_bytes)
     status = BoundedReader(os.fdopen(status_read, "rb"), 64 * 1024)
-    killed_by = watch(process, output_dir=output_dir, limits=limits, started=started)
+    killed_by = watch(process, output_dir=output_dir, limits=limits, started=started, cgroup=cgroup)
     for reader in (stdout, stderr, status):
         reader.join()
     wall_seconds = time.monotonic() - started
@@ -198,7 +196,8 @@ def run_sandboxed(
     # Measured (and so reaped) even when the run was killed from outside, but then not kept: the processes
     # still running at the kill were never reaped by the init, so its figure leaves them out.
     peak_memory_bytes = sandbox_peak_memory(init_pid) if init_pid else None
-    out_of_memory = cgroup is not None and cgroup.ran_out_of_memory()
+    exit_code = next((entry["exit-code"] for entry in statuses if "exit-code" in entry), process.returncode)
+    out_of_memory = cgroup is not None and cgroup.ran_out_of_memory(killed=exit_code == 128 + signal.SIGKILL)
     if cgroup is not None:
         cgroup.remove()
     if init_pid is None:
@@ -206,7 +205,6 @@ def run_sandboxed(
             "Podium cannot run code here: bubblewrap could not start a sandbox on this machine "
             f"({stderr.text().strip() or 'no message'}). docs/sandbox.md lists what it needs."
         )
-    exit_code = next((entry["exit-code"] for entry in statuses if "exit-code" in entry), process.returncode)
     if killed_by or out_of_memory:
         peak_memory_bytes = None
     if not killed_by and out_of_memory:
@@ -253,18 +251,26 @@ def sandbox_peak_memory(init_pid: int) -> int | None:
 
 
 def run_cgroup(limits: Limits) -> cgroups.RunCgroup | None:
-    """A cgroup of the run's own where the worker can make one (execution/cgroups.py), else None: the
-    rlimits then bound memory and processes. Its process limit leaves room for bubblewrap and the sandbox's
-    init, which RLIMIT_NPROC (counted for the program's uid only) does not count."""
-    base = cgroups.support().base
-    if base is None:
+    """A cgroup of the run's own where the worker can make one (execution/cgroups.py: v2 or v1), else None:
+    the rlimits then bound memory and processes. Its process limit leaves room for bubblewrap and the
+    sandbox's init, which RLIMIT_NPROC (counted for the program's uid only) does not count. The empty
+    cgroups of runs whose worker was killed are removed first, as their folders are."""
+    backend = cgroups.support().backend
+    if backend is None:
         return None
     try:
-        return cgroups.RunCgroup.create(
-            base, memory_bytes=limits.memory_bytes, processes=limits.processes + 2
-        )
+        backend.remove_stale()
+        return backend.create(memory_bytes=limits.memory_bytes, processes=limits.processes + 2)
     except OSError:
         return None  # the folder went away or was locked since it was found: this run keeps the rlimits
+
+
+def joining(cgroup: cgroups.RunCgroup) -> list[str]:
+    """The command that comes before bubblewrap's: a shell that writes its own pid to the run's cgroup (to
+    each hierarchy's, in cgroup v1) and becomes bubblewrap, so every process of the run starts inside it. A
+    write that fails stops the shell before bubblewrap starts."""
+    script = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
+    return ["/bin/sh", "-c", script, "sh", *(str(procs) for procs in cgroup.procs), "--"]
 
 
 def bubblewrap_argv(
@@ -401,10 +407,18 @@ class BoundedReader:
         return self.kept.decode("utf-8", errors="replace")
 
 
-def watch(process: subprocess.Popen, *, output_dir: Path, limits: Limits, started: float) -> str:
-    """Wait for the sandbox to end; kill it at the wall clock or when the output passes its limit. Returns the
-    limit that made the watcher kill it, or "". A thread blocks on the exit, so the run's end is seen at once
-    (Popen.wait with a timeout polls, up to 50 ms late)."""
+def watch(
+    process: subprocess.Popen,
+    *,
+    output_dir: Path,
+    limits: Limits,
+    started: float,
+    cgroup: cgroups.RunCgroup | None = None,
+) -> str:
+    """Wait for the sandbox to end; kill it at the wall clock, when the output passes its limit, or when the
+    kernel killed a process of its cgroup for memory (cgroup v2 kills the whole run itself; v1 only the
+    largest process). Returns the limit that made the watcher kill it, or "". A thread blocks on the exit,
+    so the run's end is seen at once (Popen.wait with a timeout polls, up to 50 ms late)."""
     ended = threading.Event()
 
     def wait_for_exit() -> None:
@@ -418,6 +432,8 @@ def watch(process: subprocess.Popen, *, output_dir: Path, limits: Limits, starte
             reason = "wall_clock"
         elif folder_size(output_dir) > limits.output_bytes:
             reason = "output"
+        elif cgroup is not None and cgroup.ran_out_of_memory(killed=False):
+            reason = "memory"
         if reason:
             kill_tree(process)
             ended.wait()

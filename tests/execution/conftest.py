@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from execution import cgroups
 from execution.runtimes import default_runtime
 from execution.sandbox import Limits, RunResult, run_sandboxed
-from tests.services import require_bubblewrap
+from tests.services import in_ci, require_bubblewrap
 
 # Generous limits: a loaded 2-core machine still runs each program well inside them, and the tests that
 # hit one lower only that one.
@@ -74,3 +75,49 @@ def offer_bare_runtime(folder: Path, settings) -> Path:
     requirements.write_text("")
     call_command("build_runtime", "bare", requirements=requirements)
     return settings.PODIUM_RUNTIMES_DIR
+
+
+def require_run_cgroups() -> cgroups.Backend:
+    """Where this worker makes the runs' cgroups. Skips where it makes none, saying why; under CI=true that
+    is a failure unless the machine lacks them (no cgroup hierarchy this process may write) or they are
+    turned off."""
+    found = cgroups.support()
+    if found.backend is None:
+        reason = f"this worker cannot make cgroups ({found.reason}): runs keep the rlimits"
+        if in_ci() and cgroups.configured != "off" and machine_offers_cgroups():
+            pytest.fail(f"{reason}, yet this machine's cgroups are writable (CI=true: a failure)")
+        pytest.skip(reason)
+    return found.backend
+
+
+def machine_offers_cgroups() -> bool:
+    """Whether this process may write its own cgroups in the v1 memory and pids hierarchies, or sits in a
+    delegated cgroup v2: where the detection must find cgroups."""
+    v1 = cgroups.own_v1_cgroups(
+        Path("/proc/self/mountinfo").read_text(), Path("/proc/self/cgroup").read_text()
+    )
+    if set(cgroups.CONTROLLERS) <= v1.keys() and all(os.access(folder, os.W_OK) for folder in v1.values()):
+        return True
+    v2 = cgroups.own_cgroup()
+    return v2 is not None and (v2.name == cgroups.WORKER_SUBGROUP or cgroups.is_delegated(v2))
+
+
+@pytest.fixture
+def rlimits_only():
+    """Runs bounded by rlimits alone (PODIUM_SANDBOX_CGROUP=off) for the test, so the fallback is proven on
+    a worker that makes cgroups too."""
+    setting = cgroups.configured
+    cgroups.configure("off")
+    yield
+    cgroups.configure(setting)
+
+
+@pytest.fixture(params=["cgroup", "rlimits"])
+def memory_and_processes_by(request):
+    """Each way a run's memory and processes are bounded: its own cgroup (where the worker makes one) and
+    the rlimits."""
+    if request.param == "cgroup":
+        require_run_cgroups()
+    else:
+        request.getfixturevalue("rlimits_only")
+    return request.param

@@ -1,5 +1,6 @@
-"""A run's temporary folder goes away even when its worker is killed mid-run: the next run on the machine (or
-the sweeper) removes the folders whose worker process is gone, and leaves those of live workers alone."""
+"""A run's temporary folder (and its cgroup, where runs get one) goes away even when its worker is killed
+mid-run: the next run on the machine (or the sweeper) removes the folders whose worker process is gone, and
+leaves those of live workers alone."""
 
 import os
 import signal
@@ -7,9 +8,11 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
+from execution import cgroups
 from execution.run_folders import make_run_folder, process_start, remove_dead_run_folders
 from execution.services import sweep_lost_runs
 from tests.execution.conftest import processes_with
@@ -21,6 +24,7 @@ from tests.stack import ROOT, wait_for
 WORKER = """
 import sys
 from pathlib import Path
+from execution import cgroups
 from execution.run_folders import make_run_folder
 from execution.runtimes import default_runtime
 from execution.sandbox import Limits, run_sandboxed
@@ -37,6 +41,7 @@ run_sandboxed(
 
 def test_the_folder_of_a_run_whose_worker_was_killed_is_removed_and_a_live_one_kept(tmp_path):
     require_bubblewrap()
+    backend = cgroups.support().backend  # found (and swept) now, before a run's cgroup is left behind
     marker = f"killed-run-{uuid.uuid4().hex}"
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, marker],
@@ -53,10 +58,21 @@ def test_the_folder_of_a_run_whose_worker_was_killed_is_removed_and_a_live_one_k
     worker.wait()
     wait_for(lambda: not processes_with(marker), 60, "the killed worker's sandbox to die with it")
     removed = remove_dead_run_folders(tmp_path)
+    killed_cgroups, left_cgroups = [], []
+    if backend is not None:  # the run's cgroup too, which the next run's sweep removes
+        killed_cgroups = cgroups_made_by(worker.pid, backend)
+        backend.remove_stale()
+        left_cgroups = cgroups_made_by(worker.pid, backend)
 
     assert removed == [killed_folder]
     assert not killed_folder.exists()
     assert live_folder.is_dir()
+    assert len(killed_cgroups) == (0 if backend is None else len(backend.bases))
+    assert left_cgroups == []
+
+
+def cgroups_made_by(pid: int, backend: cgroups.Backend) -> list[Path]:
+    return [path for base in backend.bases for path in base.glob(f"{cgroups.RUN_PREFIX}{pid}-*")]
 
 
 def test_a_killed_worker_not_yet_reaped_counts_as_gone(tmp_path):
