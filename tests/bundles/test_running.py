@@ -8,7 +8,8 @@ import io
 import pytest
 
 from bundles.attach import result_solution
-from bundles.services import import_bundle
+from bundles.importing import queue_import, run_import
+from bundles.models import BundleImport
 from competitions.models import PhaseTrack
 from competitions.phases import pairs_of
 from competitions.services import publish_competition
@@ -43,8 +44,11 @@ def bubblewrap():
 
 
 def imported(host, spec_and_files):
+    """The bundle queued and imported as the worker does it."""
     spec, files = spec_and_files
-    return import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
+    queued = queue_import(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
+    assert run_import(queued.pk) == "imported", BundleImport.objects.get(pk=queued.pk).error
+    return BundleImport.objects.select_related("competition", "host").get(pk=queued.pk)
 
 
 def incompressible(size):

@@ -1,29 +1,24 @@
 """An imported Codabench bundle on PostgreSQL and Redis with a separate sandbox worker (the Procfile's
-`-Q sandbox` line): the import queues the scoring program's dry run on the bundle's solution, the worker runs
-it from the storage, the host publishes, and a participant's code zip runs through the bundle's ingestion
-program and is scored by its scoring program, all on the sandbox queue."""
+`-Q sandbox` line): the host posts the bundle to the API, which answers 202 at once; the default worker reads,
+checks and imports it and queues the scoring program's dry run on the bundle's solution; the sandbox worker
+runs it from the storage, the host publishes, and a participant's code zip runs through the bundle's
+ingestion program and is scored by its scoring program, all on the sandbox queue. A broken bundle ends
+failed, with every problem, after the worker read it."""
 
 import json
 
 import pytest
 
+from tests.bundles.builders import RESULT_FILES, bundle, result_only, running_code
 from tests.services import require_bubblewrap
 from tests.stack import wait_for
 
 pytestmark = pytest.mark.integration
 
-IMPORT = """
-import io
-from bundles.services import import_bundle
+DRY_RUN_OF = """
 from scoring_programs.models import ScoringProgram
 from scoring_programs.services import latest_dry_run
-from tests.bundles.builders import bundle, running_code
-from tests.factories import UserFactory
-host = UserFactory(username="bundle-host")
-spec, files = running_code()
-imported = import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
-program = ScoringProgram.objects.get(phase_track__competition=imported.competition)
-print(imported.competition.slug, latest_dry_run(program).pk)
+print(latest_dry_run(ScoringProgram.objects.get(phase_track__competition__slug="{slug}")).pk)
 """
 
 DRY_RUN_STATE = """
@@ -56,6 +51,16 @@ print(json.dumps({{"status": s.status, "kind": s.kind, "public": s.public_score,
 """
 
 
+def wait_for_import(stack, client, location: str) -> dict:
+    """The import as the API shows it once the worker is done with it."""
+
+    def done():
+        body = client.get(location).json()
+        return body if body["status"] not in ("queued", "importing") else None
+
+    return wait_for(done, 120, f"the bundle import\n{stack.log('worker')}", interval=0.5)
+
+
 def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack):
     require_bubblewrap()
     stack = postgres_stack
@@ -64,7 +69,15 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
     stack.wait_until_ready("worker")
     stack.wait_until_ready("sandbox")
 
-    slug, dry_run = stack.shell(IMPORT).split()
+    host = stack.client("demo-host")
+    posted = host.post("/api/v1/bundles/", files={"bundle": ("bundle.zip", bundle(*running_code()))})
+    assert posted.status_code == 202, posted.text
+    assert posted.json()["status"] == "queued"
+    imported = wait_for_import(stack, host, posted.headers["Location"])
+    assert imported["status"] == "imported", imported
+    slug = imported["competition"]
+    assert "bundles.tasks.import_bundle[" in stack.log("worker")
+    dry_run = stack.shell(DRY_RUN_OF.format(slug=slug))
 
     def finished(script: str, pending: tuple):
         state = json.loads(stack.shell(script))
@@ -101,3 +114,27 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
     assert "scoring_programs.tasks.dry_run_program[" in stack.log("sandbox")
     assert "scoring.tasks.score_submission[" in stack.log("sandbox")
     assert "scoring.tasks.score_submission[" not in stack.log("worker")
+
+
+def test_a_broken_bundle_fails_on_the_worker_with_every_problem(postgres_stack):
+    stack = postgres_stack
+    stack.start_worker(name="worker", concurrency=1)
+    spec, files = result_only(), dict(RESULT_FILES)
+    spec["phases"][0]["tasks"] = [9]
+    del files["scoring_program.zip"]
+    host = stack.client("demo-host")
+
+    posted = host.post("/api/v1/bundles/", files={"bundle": ("broken.zip", bundle(spec, files))})
+
+    assert posted.status_code == 202, posted.text
+    failed = wait_for_import(stack, host, posted.headers["Location"])
+    assert (failed["status"], failed["competition"], failed["error"]["code"]) == (
+        "failed",
+        None,
+        "invalid_bundle",
+    )
+    assert [problem["text"] for problem in failed["error"]["details"]["errors"]] == [
+        "competition.yaml: tasks[0].scoring_program: 'scoring_program.zip' is not in the bundle (Podium reads "
+        "only what the bundle holds; it cannot fetch Codabench datasets by key).",
+        "competition.yaml: phases[0].tasks[0]: task 9 does not exist.",
+    ]
