@@ -142,19 +142,19 @@ def make_draft(
     try:
         prepared = prepare_public_data(plan, bundle, scratch / "public")
         with transaction.atomic():
-            held = BundleImport.objects.select_for_update().filter(
-                pk=imported.pk, status=BundleImport.Status.IMPORTING, lease_holder=holder
-            )
-            if not held.exists():
-                raise ImportTakenOver(imported.pk)
             data_version = record_public_data(imported.host, plan, prepared)
             competition = create_unscored_draft(host=imported.host, draft=draft_of(plan, data_version))
-            imported.competition = competition
-            imported.version = plan.version
-            imported.plan = {**plan.as_dict(), "attachments": pair_attachments(plan, stored)}
-            imported.report = [asdict(line) for line in plan.report]
-            imported.stored_files = stored
-            imported.save(update_fields=["competition", "version", "plan", "report", "stored_files"])
+            written = BundleImport.objects.filter(
+                pk=imported.pk, status=BundleImport.Status.IMPORTING, lease_holder=holder
+            ).update(
+                competition=competition,
+                version=plan.version,
+                plan={**plan.as_dict(), "attachments": pair_attachments(plan, stored)},
+                report=[asdict(line) for line in plan.report],
+                stored_files=stored,
+            )
+            if not written:  # compare-and-set: rolls the draft back
+                raise ImportTakenOver(imported.pk)
     except BaseException:
         remove_private([entry["key"] for entry in stored.values()])
         remove_stored([item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else [])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from bundles import importing
 from bundles.importing import queue_import, run_import, sweep_imports, take
 from bundles.models import BundleImport
-from bundles.services import make_draft, read_bundle, working_folder
+from bundles.services import ImportTakenOver, make_draft, read_bundle, working_folder
 from competitions.models import Competition
 from datasets.storage import private_storage
 from tests.bundles.builders import bundle, result_only
@@ -226,3 +226,24 @@ def test_a_worker_that_lost_its_lease_writes_nothing(host):
 
     imported.refresh_from_db()
     assert (imported.status, imported.lease_holder) == ("importing", "new-worker")
+
+
+def test_a_draft_made_after_the_lease_was_taken_over_is_rolled_back_and_its_files_removed(host, settings):
+    imported = queued(host)
+    upload_key = imported.upload_key
+    assert take(imported.pk, "slow-worker")
+    expire_lease(imported)
+    assert take(imported.pk, "new-worker")
+
+    with working_folder() as folder, private_storage().open(upload_key, "rb") as upload:
+        plan, unpacked = read_bundle(upload, Path(folder) / "bundle")
+        with pytest.raises(ImportTakenOver):
+            make_draft(
+                imported=imported, plan=plan, bundle=unpacked, scratch=Path(folder), holder="slow-worker"
+            )
+
+    assert not Competition.objects.exists()
+    root = Path(settings.STORAGES["private"]["OPTIONS"]["location"])
+    assert [str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()] == [upload_key]
+    public = Path(settings.STORAGES["public_data"]["OPTIONS"]["location"])
+    assert not [path for path in public.rglob("*") if path.is_file()]
