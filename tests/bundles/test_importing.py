@@ -247,3 +247,13 @@ def test_a_draft_made_after_the_lease_was_taken_over_is_rolled_back_and_its_file
     assert [str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()] == [upload_key]
     public = Path(settings.STORAGES["public_data"]["OPTIONS"]["location"])
     assert not [path for path in public.rglob("*") if path.is_file()]
+
+
+def test_the_sweeper_runs_on_the_beat_and_the_import_on_the_default_queue(settings):
+    from bundles import tasks
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-bundle-imports"]
+
+    assert entry == {"task": tasks.sweep_bundle_imports.name, "schedule": settings.PODIUM_SWEEP_EVERY}
+    assert app.amqp.router.route({}, tasks.import_bundle.name)["queue"].name == "celery"
