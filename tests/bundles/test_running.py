@@ -219,6 +219,9 @@ def test_a_program_the_bundle_cannot_attach_leaves_publishing_refused(host, sett
         ("meta.zip", zipped({"metadata": "command: python3 run.py\n", "run.py": ""}), "code"),
         ("results.zip", zipped({"predictions.csv": RIGHT_PREDICTIONS}), "file"),
     ],
+    # Named by the zip's name: ids made of the zips' bytes carry their timestamps, and two pytest-xdist
+    # workers collecting a second apart would disagree on them.
+    ids=["model.zip", "main.zip", "meta.zip", "results.zip"],
 )
 def test_where_a_track_takes_both_the_zips_content_decides(host, participant, name, content, kind):
     competition = imported(host, running_code()).competition
