@@ -5,9 +5,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bundles.importing import queue_import
 from bundles.queries import import_for
-from bundles.serializers import BundleCheckSerializer, BundleImportSerializer, BundleUploadSerializer
-from bundles.services import import_bundle, inspect_bundle
+from bundles.serializers import BundleImportSerializer, BundleUploadSerializer
 from config.api_input import validated
 from config.api_input_limits import WholeMultiPartParser
 from config.api_schema import errors
@@ -19,25 +19,23 @@ class BundleImportListApi(APIView):
 
     @extend_schema(
         operation_id="bundles_import",
-        summary="Import a Codabench bundle as a draft competition (or only check it)",
+        summary="Queue a Codabench bundle's import as a draft competition (or only its check)",
         tags=["competitions"],
         request={"multipart/form-data": BundleUploadSerializer},
-        responses={
-            200: BundleCheckSerializer,
-            201: BundleImportSerializer,
-            **errors(400, 401),
-        },
+        responses={202: BundleImportSerializer, **errors(400, 401)},
     )
     def post(self, request):
-        """With check_only=true, the report of what would be imported (200); otherwise the draft competition
-        is made (201). A refused bundle answers 400 with every problem in details.errors."""
+        """The upload is kept and its import queued (202, status queued; Location and `url` name where to
+        poll): a worker reads and checks it, then makes the draft (or, with check_only=true, only reports). A
+        refused bundle ends as status failed, with every problem in error.details.errors; only a bundle over
+        the size limit is refused here (400)."""
         data = validated(BundleUploadSerializer, request)
         upload = data["bundle"]
-        if data["check_only"]:
-            plan = inspect_bundle(upload=upload)
-            return Response(BundleCheckSerializer(plan).data)
-        imported = import_bundle(host=request.user, upload=upload, file_name=upload.name)
-        return Response(BundleImportSerializer(imported).data, status=status.HTTP_201_CREATED)
+        imported = queue_import(
+            host=request.user, upload=upload, file_name=upload.name, check_only=data["check_only"]
+        )
+        answer = BundleImportSerializer(imported).data
+        return Response(answer, status=status.HTTP_202_ACCEPTED, headers={"Location": answer["url"]})
 
 
 class BundleImportDetailApi(APIView):
@@ -45,7 +43,7 @@ class BundleImportDetailApi(APIView):
 
     @extend_schema(
         operation_id="bundles_import_retrieve",
-        summary="One bundle import and its report (its host)",
+        summary="One bundle import: its status, then its report or every problem found (its host)",
         tags=["competitions"],
         responses={200: BundleImportSerializer, **errors(401, 404)},
     )

@@ -14,7 +14,6 @@ from django.db import transaction
 
 from accounts.models import User
 from bundles.archive import BUNDLE_NAME, Budget, UnpackedBundle, bundle_limits, unpack_bundle, zip_folder
-from bundles.attach import attach_imported
 from bundles.errors import BadBundleArchive, BundleError, Problem
 from bundles.models import BundleImport
 from bundles.plan import BundlePlan
@@ -50,6 +49,7 @@ STORED_DETAIL = {
 
 
 def working_folder() -> tempfile.TemporaryDirectory:
+    """A folder on the worker's own disk where a bundle is unpacked and read, removed afterwards."""
     return tempfile.TemporaryDirectory(prefix="bundle-", dir=settings.FILE_UPLOAD_TEMP_DIR)
 
 
@@ -124,38 +124,41 @@ def inspect_bundle(*, upload: IO[bytes] | Any) -> BundlePlan:
     return plan
 
 
-def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> BundleImport:
-    """Make a draft competition from the bundle (nothing is published until the host publishes it), keeping
-    its programs and data privately and the plan with them, then attach the programs to the draft's phases
-    and tracks (bundles.attach) and queue their dry runs. Files are stored before the transaction (copying
-    must not hold the database's write lock) and removed again if the competition cannot be made."""
-    with working_folder() as folder:
-        plan, bundle = read_bundle(upload, Path(folder))
-        stored = store_bundle_files(plan, bundle, Path(folder) / "zipped")
-        prepared = None
-        try:
-            prepared = prepare_public_data(plan, bundle, Path(folder) / "public")
-            with transaction.atomic():
-                data_version = record_public_data(host, plan, prepared)
-                competition = create_unscored_draft(host=host, draft=draft_of(plan, data_version))
-                imported = BundleImport.objects.create(
-                    host=host,
-                    competition=competition,
-                    file_name=file_name[:255],
-                    version=plan.version,
-                    plan={**plan.as_dict(), "attachments": pair_attachments(plan, stored)},
-                    report=[asdict(line) for line in plan.report],
-                    stored_files=stored,
-                )
-        except BaseException:
-            remove_private([entry["key"] for entry in stored.values()])
-            remove_stored(
-                [item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else []
+class ImportTakenOver(Exception):
+    """The worker lost its lease on the import (it took too long to renew it) and another took it over: this
+    one must write nothing."""
+
+
+def make_draft(
+    *, imported: BundleImport, plan: BundlePlan, bundle: UnpackedBundle, scratch: Path, holder: str
+) -> None:
+    """Make a draft competition from the read bundle (nothing is published until the host publishes it),
+    keeping its programs and data privately, and write the draft, plan and report onto the import in the same
+    transaction, while `holder` still holds it. Files are stored before the transaction (copying must not hold
+    the database's write lock) and removed again if the competition cannot be made. Attaching the programs to
+    the draft's pairs is the next step (bundles.attach)."""
+    stored = store_bundle_files(plan, bundle, scratch / "zipped")
+    prepared = None
+    try:
+        prepared = prepare_public_data(plan, bundle, scratch / "public")
+        with transaction.atomic():
+            data_version = record_public_data(imported.host, plan, prepared)
+            competition = create_unscored_draft(host=imported.host, draft=draft_of(plan, data_version))
+            written = BundleImport.objects.filter(
+                pk=imported.pk, status=BundleImport.Status.IMPORTING, lease_holder=holder
+            ).update(
+                competition=competition,
+                version=plan.version,
+                plan={**plan.as_dict(), "attachments": pair_attachments(plan, stored)},
+                report=[asdict(line) for line in plan.report],
+                stored_files=stored,
             )
-            raise
-    imported.report = imported.report + attach_imported(imported)
-    imported.save(update_fields=["report"])
-    return imported
+            if not written:  # compare-and-set: rolls the draft back
+                raise ImportTakenOver(imported.pk)
+    except BaseException:
+        remove_private([entry["key"] for entry in stored.values()])
+        remove_stored([item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else [])
+        raise
 
 
 def pair_attachments(plan: BundlePlan, stored: dict[str, dict]) -> list[dict]:

@@ -3,35 +3,47 @@ from django.shortcuts import redirect, render
 
 from bundles.errors import BundleError
 from bundles.forms import BundleUploadForm
+from bundles.importing import queue_import
 from bundles.queries import import_for
-from bundles.services import import_bundle, inspect_bundle
 
 
 @login_required
 def import_page(request):
-    """Upload a bundle: checked only (its report shown), or imported as a draft competition."""
+    """Upload a bundle: its import (or only its check) is queued, and its page shows the outcome."""
     form = BundleUploadForm(request.POST or None, request.FILES or None)
-    plan, problems = None, []
+    problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["bundle"]
         try:
-            if form.cleaned_data["check_only"]:
-                plan = inspect_bundle(upload=upload)
-            else:
-                imported = import_bundle(host=request.user, upload=upload, file_name=upload.name)
-                return redirect("bundles:report", import_id=imported.pk)
+            imported = queue_import(
+                host=request.user,
+                upload=upload,
+                file_name=upload.name,
+                check_only=form.cleaned_data["check_only"],
+            )
+            return redirect("bundles:report", import_id=imported.pk)
         except BundleError as refused:
             problems = refused.problems
-    status = 400 if problems else 200
     return render(
-        request,
-        "bundles/import.html",
-        {"form": form, "plan": plan, "report": plan.report if plan else [], "problems": problems},
-        status=status,
+        request, "bundles/import.html", {"form": form, "problems": problems}, status=400 if problems else 200
     )
 
 
 @login_required
 def report_page(request, import_id: int):
+    """The import's outcome: "importing" (the page reloads itself until a worker is done), then the report,
+    or every problem that refused the bundle."""
     imported = import_for(request.user, import_id)
-    return render(request, "bundles/report.html", {"imported": imported, "report": imported.report})
+    failure = imported.error
+    problems = [problem["text"] for problem in failure["details"]["errors"]] if failure else []
+    return render(
+        request,
+        "bundles/report.html",
+        {
+            "imported": imported,
+            "report": imported.report,
+            "summary": imported.summary,
+            "failure": failure,
+            "problems": problems or ([failure["message"]] if failure else []),
+        },
+    )

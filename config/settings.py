@@ -350,6 +350,7 @@ CELERY_BEAT_SCHEDULE = {
     "mail-deadline-reminders": {"task": "community.tasks.mail_deadline_reminders", "schedule": 600},
     "sweep-waiting-mail": {"task": "mail.tasks.sweep_waiting_mail", "schedule": 600},
     "sweep-lost-sandbox-runs": {"task": "execution.tasks.sweep_lost_runs", "schedule": PODIUM_SWEEP_EVERY},
+    "sweep-bundle-imports": {"task": "bundles.tasks.sweep_bundle_imports", "schedule": PODIUM_SWEEP_EVERY},
 }
 if PODIUM_SCORING_HARD_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ValueError("PODIUM_SCORING_HARD_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT")
@@ -390,6 +391,13 @@ PODIUM_BUNDLE_MAX_MB = int(os.environ.get("PODIUM_BUNDLE_MAX_MB", "2048"))
 PODIUM_BUNDLE_MAX_FILE_MB = int(os.environ.get("PODIUM_BUNDLE_MAX_FILE_MB", "1024"))
 PODIUM_BUNDLE_MAX_FILES = int(os.environ.get("PODIUM_BUNDLE_MAX_FILES", "20000"))
 PODIUM_BUNDLE_MAX_RATIO = int(os.environ.get("PODIUM_BUNDLE_MAX_RATIO", "200"))
+# A worker imports a bundle (bundles.importing) under a lease of this many seconds, renewed while it works; an
+# import whose lease ran out lost its worker and the sweeper queues it again. Celery stops an import that lasts
+# longer than the time limit, which must end before the broker hands the unacknowledged task to another worker.
+PODIUM_BUNDLE_IMPORT_LEASE = int(os.environ.get("PODIUM_BUNDLE_IMPORT_LEASE", "60"))
+PODIUM_BUNDLE_IMPORT_TIME_LIMIT = int(os.environ.get("PODIUM_BUNDLE_IMPORT_TIME_LIMIT", "1800"))
+if PODIUM_BUNDLE_IMPORT_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    raise ValueError("PODIUM_BUNDLE_IMPORT_TIME_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT")
 # A sandbox task may last the run's wall clock plus this (unpacking, storing the output) before Celery kills
 # it; that must end before the broker hands the unacknowledged task to another worker.
 PODIUM_SANDBOX_TASK_MARGIN = 60

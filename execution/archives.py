@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -69,6 +71,29 @@ def check_declared_sizes(members: list[zipfile.ZipInfo], max_bytes: int) -> None
                 f"{member.filename}: unpacks to {ratio:.0f} times its packed size (the limit is {MAX_RATIO}); "
                 "the archive looks like a zip bomb."
             )
+
+
+def content_digest(source: IO[bytes] | bytes | Any) -> str:
+    """A sha256 of what a zip holds, not of how it was packed: its files' paths in sorted order, each with
+    the sha256 of its bytes and whether it is executable; directories, timestamps, member order and
+    compression do not count. Two uploads of the same program packed again get the same digest."""
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            entries = [member_entry(archive, member) for member in archive.infolist() if not member.is_dir()]
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise BadArchive("The archive is not a zip file (or one of its files is damaged).") from error
+    return hashlib.sha256(json.dumps(sorted(entries)).encode()).hexdigest()
+
+
+def member_entry(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list:
+    file_digest = hashlib.sha256()
+    with archive.open(member) as unpacked:
+        while chunk := unpacked.read(1024 * 1024):
+            file_digest.update(chunk)
+    is_executable = bool((member.external_attr >> 16) & 0o111)
+    return [member.filename, file_digest.hexdigest(), is_executable]
 
 
 def pack_zip(files: dict[str, bytes]) -> bytes:

@@ -23,7 +23,7 @@ from competitions.phase_setup import forget_pairs
 from competitions.phases import scoring_setup
 from competitions.queries import require_manager
 from datasets.storage import private_storage, public_storage, store
-from execution.archives import BadArchive, extract_zip
+from execution.archives import BadArchive, content_digest, extract_zip
 from execution.runtimes import RuntimeUnavailable
 from execution.sandbox import SandboxUnavailable
 from scoring_programs.archive import read_program, refused
@@ -63,6 +63,17 @@ def check_reference(data: bytes, file_name: str) -> None:
             extract_zip(io.BytesIO(data), Path(folder), max_bytes=program_cap())
         except BadArchive as error:
             raise refused(file_name, str(error), code="bad_archive") from error
+
+
+def program_fingerprint(
+    *, archive: bytes, reference: bytes | None, command: list, columns: list, limits: Mapping[str, object]
+) -> str:
+    """What the pair's scores depend on: the program's and the reference data's content (not their zips'
+    bytes, so the same files packed again change nothing), its command, columns and limits."""
+    contents = [content_digest(archive), content_digest(reference) if reference else ""]
+    return hashlib.sha256(
+        json.dumps([*contents, command, columns, limits], sort_keys=True).encode()
+    ).hexdigest()
 
 
 def set_scoring_program(
@@ -120,13 +131,13 @@ def set_scoring_program(
         "uploaded_by": user,
         "uploaded_at": timezone.now(),
     }
-    fields["fingerprint"] = hashlib.sha256(
-        json.dumps(
-            [fields[name] for name in ("archive_sha256", "reference_sha256", "command", "columns")]
-            + [checked_limits],
-            sort_keys=True,
-        ).encode()
-    ).hexdigest()
+    fields["fingerprint"] = program_fingerprint(
+        archive=archive,
+        reference=reference,
+        command=parsed.command,
+        columns=checked_columns,
+        limits=checked_limits,
+    )
     if rescores:
         if fields["fingerprint"] == pair.program_fingerprint:
             raise ProgramRefused(

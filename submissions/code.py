@@ -22,7 +22,7 @@ from competitions.phases import scoring_setup
 from competitions.queries import require_manager
 from config.errors import DomainError
 from datasets.storage import private_storage, store, stream_size
-from execution.archives import BadArchive, extract_zip
+from execution.archives import BadArchive, content_digest, extract_zip
 from submissions.models import Submission
 from submissions.signals import code_awaits_rerun
 
@@ -210,14 +210,31 @@ def check_inputs_file(name: str, stream: IO[bytes], *, pair: PhaseTrack, field: 
     return len(frame)
 
 
-def changed_run_field(pair: PhaseTrack, stored: dict, default_ingestion: bool) -> str:
+def changed_run_field(
+    pair: PhaseTrack, stored: dict, default_ingestion: bool, ingestion_digest: str = ""
+) -> str:
     """The field of this change that the hidden runs depend on ("" when none): new hidden inputs, or a new
-    (or no more) ingestion program."""
+    (or no more) ingestion program. An ingestion program is new when its content is (`ingestion_digest`,
+    execution.archives.content_digest of the upload): the same files packed again change nothing."""
     if "hidden_inputs" in stored and stored["hidden_inputs"].sha256 != pair.code_inputs_sha256:
         return "hidden_inputs"
-    if "ingestion_program" in stored or (default_ingestion and pair.ingestion_program_key):
+    if "ingestion_program" in stored and ingestion_digest != stored_ingestion_digest(pair):
+        return "ingestion_program"
+    if default_ingestion and pair.ingestion_program_key:
         return "ingestion_program"
     return ""
+
+
+def stored_ingestion_digest(pair: PhaseTrack) -> str:
+    """The content digest of the pair's ingestion program ("" for Podium's default one, or one that can no
+    longer be read: any upload is then new)."""
+    if not pair.ingestion_program_key:
+        return ""
+    try:
+        with private_storage().open(pair.ingestion_program_key, "rb") as stored:
+            return content_digest(stored)
+    except (OSError, BadArchive):
+        return ""
 
 
 def scored_code(pair: PhaseTrack):
@@ -313,7 +330,7 @@ def set_code_inputs(
         raise input_error(
             "accepts", f"'{accepts}' is not one of {', '.join(PhaseTrack.Accepts.values)}.", "invalid_accepts"
         )
-    stored = {}
+    stored, ingestion_digest = {}, ""
     for field, upload in (("hidden_inputs", hidden_inputs), ("sample_inputs", sample_inputs)):
         if upload is None:
             continue
@@ -326,6 +343,8 @@ def set_code_inputs(
     if ingestion_program is not None:
         name, stream = ingestion_program
         check_ingestion_program(name, stream)
+        ingestion_digest = content_digest(stream)
+        stream.seek(0)
         stored["ingestion_program"] = store(
             private_storage(), f"code-inputs/{competition.pk}/{pair.pk}", "ingestion.zip", stream
         )
@@ -340,7 +359,7 @@ def set_code_inputs(
     with transaction.atomic():
         locks.lock_competition(competition.pk)  # one change to a competition's setup at a time
         locked = PhaseTrack.objects.get(pk=pair.pk)
-        changed = changed_run_field(locked, stored, default_ingestion)
+        changed = changed_run_field(locked, stored, default_ingestion, ingestion_digest)
         run_setup = new_run_setup(locked, stored, default_ingestion)
         if "sample_inputs" in stored:
             locked.sample_inputs_key = stored["sample_inputs"].key

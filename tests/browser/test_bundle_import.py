@@ -1,5 +1,6 @@
 """Importing a Codabench bundle in the system Chromium: the host checks it, reads the report, imports it and
-finds the draft; a broken bundle shows every problem."""
+finds the draft; a broken bundle shows every problem. The site's real worker reads and imports each upload:
+the import's page shows "importing…" and refreshes itself until the report (or the problems) is there."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,11 +39,13 @@ def test_a_host_checks_then_imports_a_bundle_and_finds_the_draft(browser, site, 
     expect(page.get_by_role("heading", name="Import a Codabench bundle")).to_be_visible()
 
     upload(page, path, check_only=True)
+    expect(page.get_by_role("heading", name="Checked bundle.zip")).to_be_visible()
     expect(page.locator("#bundle-check")).to_contain_text("2 phases, 2 tracks, 2 columns")
     expect(page.locator("#bundle-report")).to_contain_text("Podium competitions have no logo.")
     device = "phone" if width < 800 else "desktop"
     screenshot(page, f"bundle-check-{device}")
 
+    page.locator("#bundle-import-it").click()
     upload(page, path, check_only=False)
     expect(page.get_by_role("heading", name="Imported bundle.zip")).to_be_visible()
     expect(page.locator("#bundle-report")).to_contain_text(
@@ -66,6 +69,7 @@ def test_a_broken_bundle_lists_every_problem(browser, site, tmp_path):
     log_in(page, "demo-host")
     page.goto("/competitions/import/")
     upload(page, path, check_only=True)
+    expect(page.get_by_role("heading", name="broken.zip cannot be imported")).to_be_visible()
     errors = page.locator("#bundle-errors li")
     expect(errors).to_have_text(
         [

@@ -7,7 +7,6 @@ import io
 
 import pytest
 
-from bundles.services import import_bundle
 from competitions.phases import pairs_of
 from competitions.services import publish_competition
 from config.errors import DomainError
@@ -21,12 +20,11 @@ from tests.bundles.builders import (
     INGEST_PY,
     INPUT,
     MODEL_PY,
-    bundle,
     running_code_only,
     running_version_1_5,
     zipped,
 )
-from tests.bundles.test_running import scored, submit
+from tests.bundles.test_running import imported, scored, submit
 from tests.services import require_bubblewrap
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +33,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def bubblewrap():
     require_bubblewrap()
-
-
-def imported(host, spec_and_files):
-    spec, files = spec_and_files
-    return import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
 
 
 def run_code_dry_run(program):

@@ -1,5 +1,6 @@
 """Importing makes a draft competition, keeps the programs and data privately, and says the same thing on the
-page and through the API."""
+page and through the API. The request only queues the import; each test runs it as the worker would
+(bundles.importing.run_import, the task's service, called as a plain function), then reads the outcome."""
 
 import pathlib
 import zipfile
@@ -7,6 +8,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from bundles.importing import run_import
 from bundles.models import BundleImport
 from competitions.models import Competition
 from competitions.services import publish_competition
@@ -24,14 +26,30 @@ from tests.conftest import api_client_for
 pytestmark = pytest.mark.django_db
 
 
-def import_through_api(host, upload, **fields):
+def post_bundle(host, upload, **fields):
     return api_client_for(host).post(reverse("api-bundles"), {"bundle": upload, **fields}, format="multipart")
+
+
+def import_through_api(host, upload, **fields):
+    """Post the bundle (202, queued), run its import as the worker does, and read the outcome."""
+    posted = post_bundle(host, upload, **fields)
+    assert posted.status_code == 202, posted.json()
+    run_import(posted.json()["id"])
+    return api_client_for(host).get(posted["Location"])
+
+
+def post_page(client, upload, **fields):
+    """Post the bundle on the page, run its import as the worker does, and follow to its page."""
+    posted = client.post(reverse("bundles:import"), {"bundle": upload, **fields})
+    assert posted.status_code == 302, posted.content.decode()
+    run_import(BundleImport.objects.latest("pk").pk)
+    return client.get(posted.url)
 
 
 def test_importing_makes_a_draft_with_phases_tracks_and_texts(host, upload):
     spec, files = several_tasks_two_phases()
     answer = import_through_api(host, upload(spec, files))
-    assert answer.status_code == 201, answer.json()
+    assert answer.json()["status"] == "imported", answer.json()
     competition = Competition.objects.get(slug=answer.json()["competition"])
     assert (competition.status, competition.title, competition.host) == ("draft", "Two tasks", host)
     assert competition.rules == "Be fair.\n"
@@ -84,43 +102,49 @@ def test_an_imported_draft_cannot_be_published_before_its_dry_runs_pass(host, up
 
 def test_checking_only_creates_nothing(host, upload):
     answer = import_through_api(host, upload(result_only()), check_only="true")
-    assert answer.status_code == 200
-    assert answer.json()["tracks"] == ["labels"]
-    assert answer.json()["columns"] == ["accuracy", "duration"]
+    body = answer.json()
+    assert (body["status"], body["check_only"], body["competition"]) == ("checked", True, None)
+    assert body["summary"]["tracks"] == ["labels"]
+    assert body["summary"]["columns"] == ["accuracy", "duration"]
     assert {
         "status": "dropped",
         "subject": "image",
         "detail": "Podium competitions have no logo.",
-    } in answer.json()["report"]
+    } in body["report"]
     assert not Competition.objects.exists()
-    assert not BundleImport.objects.exists()
+    assert BundleImport.objects.get().stored_files == {}
 
 
 def test_page_and_api_give_the_same_problems(client, host, upload):
     spec = result_only()
     spec["phases"][0]["tasks"] = [7]
-    api_answer = import_through_api(host, upload(spec))
-    assert api_answer.status_code == 400
-    body = api_answer.json()
-    assert body["code"] == "invalid_bundle"
+    body = import_through_api(host, upload(spec)).json()
+    assert body["status"] == "failed"
+    assert body["error"]["code"] == "invalid_bundle"
     assert (
-        body["message"]
+        body["error"]["message"]
         == "The bundle cannot be imported: competition.yaml: phases[0].tasks[0]: task 7 does not exist."
     )
+    assert body["error"]["details"]["errors"] == [
+        {
+            "file": "competition.yaml",
+            "key": "phases[0].tasks[0]",
+            "message": "task 7 does not exist.",
+            "text": "competition.yaml: phases[0].tasks[0]: task 7 does not exist.",
+        }
+    ]
     client.force_login(host)
-    page = client.post(reverse("bundles:import"), {"bundle": upload(spec)})
-    assert page.status_code == 400
+    page = post_page(client, upload(spec))
+    assert page.status_code == 200
     assert "competition.yaml: phases[0].tasks[0]: task 7 does not exist." in page.content.decode()
     assert not Competition.objects.exists()
 
 
 def test_the_page_imports_and_shows_the_report(client, host, upload):
     client.force_login(host)
-    answer = client.post(reverse("bundles:import"), {"bundle": upload(result_only())})
+    page = post_page(client, upload(result_only())).content.decode()
     imported = BundleImport.objects.get()
-    assert answer.status_code == 302
-    assert answer.url == reverse("bundles:report", args=[imported.pk])
-    page = client.get(answer.url).content.decode()
+    assert imported.status == "imported"
     assert "Podium competitions have no logo." in page
     assert "the scoring program is attached, scoring the columns Accuracy, Duration" in page
     assert imported.competition.title in page
@@ -128,7 +152,7 @@ def test_the_page_imports_and_shows_the_report(client, host, upload):
 
 def test_the_draft_pages_render_for_its_host(client, host, upload):
     client.force_login(host)
-    client.post(reverse("bundles:import"), {"bundle": upload(result_only())})
+    post_page(client, upload(result_only()))
     competition = Competition.objects.get()
     pages = [f"competitions:{name}" for name in ("overview", "evaluation", "rules", "data", "host", "check")]
     pages += ["leaderboards:leaderboard", "leaderboards:host-dashboard", "submissions:list"]
@@ -145,15 +169,15 @@ def test_another_user_cannot_read_an_import(host, participant, upload):
 
 def test_a_refused_import_leaves_no_stored_file(host, upload, settings, monkeypatch):
     """The files are stored before the competition is made; when making it fails (here a refusal injected
-    into it), they are removed again, public and private."""
+    into it), they are removed again, public and private, and so is the upload."""
 
     def refuse(**_):
         raise DomainError("Refused for the test.", code="refused")
 
     monkeypatch.setattr("bundles.services.create_unscored_draft", refuse)
-    answer = import_through_api(host, upload(result_only()))
-    assert answer.status_code == 400
-    assert answer.json()["code"] == "refused"
+    body = import_through_api(host, upload(result_only())).json()
+    assert body["status"] == "failed"
+    assert body["error"] == {"code": "refused", "message": "Refused for the test.", "details": {"errors": []}}
     for storage in ("private", "public_data"):
         root = pathlib.Path(settings.STORAGES[storage]["OPTIONS"]["location"])
         assert not [path for path in root.rglob("*") if path.is_file()], storage
@@ -167,7 +191,7 @@ def test_the_api_needs_a_signed_in_user(upload):
 
 
 def test_the_api_refuses_a_check_only_that_is_not_true_or_false(host, upload):
-    answer = import_through_api(host, upload(result_only()), check_only="yes")
+    answer = post_bundle(host, upload(result_only()), check_only="yes")
     assert answer.status_code == 400
     assert "check_only" in answer.json()["details"]["fields"]
 

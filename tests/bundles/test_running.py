@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from bundles.services import import_bundle
+from bundles.importing import queue_import, run_import
+from bundles.models import BundleImport
 from competitions.models import PhaseTrack
 from competitions.phases import pairs_of
 from competitions.services import publish_competition
@@ -42,8 +43,11 @@ def bubblewrap():
 
 
 def imported(host, spec_and_files):
+    """The bundle queued and imported as the worker does it."""
     spec, files = spec_and_files
-    return import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
+    queued = queue_import(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
+    assert run_import(queued.pk) == "imported", BundleImport.objects.get(pk=queued.pk).error
+    return BundleImport.objects.select_related("competition", "host").get(pk=queued.pk)
 
 
 def incompressible(size):
@@ -209,9 +213,9 @@ def test_a_program_the_bundle_cannot_attach_leaves_publishing_refused(host, sett
         ("meta.zip", zipped({"metadata": "command: python3 run.py\n", "run.py": ""}), "code"),
         ("results.zip", zipped({"predictions.csv": RIGHT_PREDICTIONS}), "file"),
     ],
-    # Named, not by the zips' bytes: those hold the time they were made, so two xdist workers collecting a
-    # second apart would see different tests.
-    ids=["model", "main", "metadata", "results"],
+    # Named by the zip's name: ids made of the zips' bytes carry their timestamps, and two pytest-xdist
+    # workers collecting a second apart would disagree on them.
+    ids=["model.zip", "main.zip", "meta.zip", "results.zip"],
 )
 def test_where_a_track_takes_both_the_zips_content_decides(host, participant, name, content, kind):
     competition = imported(host, running_code()).competition

@@ -2,14 +2,17 @@
 and the predictions scored by the catalogue metric (scoring.services called as a plain function)."""
 
 import io
+import textwrap
 
 import pytest
 
+from datasets.storage import private_storage
 from scoring import services
 from submissions.models import CodeRun, Submission
 from submissions.queries import code_runs_for
 from submissions.services import create_submission
 from tests.code.conftest import MODE_MODEL, code_zip
+from tests.execution.conftest import repacked
 from tests.services import require_bubblewrap
 
 
@@ -535,3 +538,82 @@ def test_participants_code_runs_in_the_competitions_runtime(code_competition, co
     # Podium's default ingestion needs pandas, which the bare runtime lacks: the run shows where it ran.
     assert "No module named" in sample.stderr
     assert sample.failure == CodeRun.Failure.CRASHED
+
+
+# A host ingestion program that calls the participant's `solve(row)` on each input row.
+SOLVING_INGESTION = {
+    "metadata.yaml": b"command: python3 $program/ingest.py $input $submission_program $output\n",
+    "ingest.py": textwrap.dedent(
+        """
+        import csv, os, sys
+        sys.path.insert(0, sys.argv[2])
+        from solution import solve
+        rows = list(csv.DictReader(open(os.path.join(sys.argv[1], "inputs.csv"))))
+        with open(os.path.join(sys.argv[3], "predictions.csv"), "w") as out:
+            out.write("id,label\\n" + "".join(f"{row['id']},{solve(row)}\\n" for row in rows))
+        """
+    ).encode(),
+}
+
+
+def upload_ingestion(competition, host, archive: bytes):
+    from competitions.phases import pairs_of
+    from submissions.code import set_code_inputs
+
+    [pair] = pairs_of(competition)
+    return set_code_inputs(
+        competition=competition,
+        user=host,
+        pair=pair,
+        accepts="code",
+        ingestion_program=("ingestion.zip", io.BytesIO(archive)),
+    )
+
+
+@pytest.fixture
+def scored_with_ingestion(code_competition, coder, host):
+    """The pair runs the host's ingestion program and a participant's code is scored by it."""
+    upload_ingestion(code_competition, host, repacked(SOLVING_INGESTION))
+    submission = submit(
+        code_competition, coder, {"main.py": "", "solution.py": "def solve(row):\n    return 'cat'\n"}
+    )
+    assert services.score_submission(submission.pk) == "scored"
+    submission.refresh_from_db()
+    return submission
+
+
+def test_the_same_ingestion_program_packed_again_changes_nothing_on_scored_code(
+    code_competition, host, scored_with_ingestion
+):
+    again = repacked(SOLVING_INGESTION, date_time=(2031, 1, 2, 3, 4, 6), reverse=True, with_folders=True)
+
+    pair = upload_ingestion(code_competition, host, again)  # no rerun asked, none needed
+
+    with private_storage().open(pair.ingestion_program_key, "rb") as stored:
+        assert stored.read() == again
+    after = Submission.objects.get(pk=scored_with_ingestion.pk)
+    assert (after.status, after.public_score) == ("scored", pytest.approx(2 / 4))
+
+
+@pytest.mark.parametrize(
+    ("files", "executable"),
+    [
+        (
+            {**SOLVING_INGESTION, "ingest.py": SOLVING_INGESTION["ingest.py"].replace(b"rows", b"lines")},
+            frozenset(),
+        ),
+        (SOLVING_INGESTION, frozenset({"ingest.py"})),
+    ],
+    ids=["changed bytes", "executable bit"],
+)
+def test_an_ingestion_program_whose_files_changed_needs_the_rerun_confirmed(
+    code_competition, host, scored_with_ingestion, files, executable
+):
+    from submissions.code import CodeRefused
+
+    with pytest.raises(CodeRefused) as refused:
+        upload_ingestion(code_competition, host, repacked(files, executable=executable))
+
+    assert refused.value.code == "pair_has_scores"
+    assert refused.value.details == {"field": "ingestion_program"}
+    assert "new ingestion program would leave their scores from the old ones" in refused.value.message

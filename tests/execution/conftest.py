@@ -1,5 +1,7 @@
+import io
 import os
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,26 @@ def memory_and_processes_by(request):
     else:
         request.getfixturevalue("rlimits_only")
     return request.param
+
+
+def repacked(
+    files: dict[str, bytes],
+    *,
+    date_time=(2020, 1, 1, 0, 0, 0),
+    reverse: bool = False,
+    compression: int = zipfile.ZIP_DEFLATED,
+    with_folders: bool = False,
+    executable: frozenset = frozenset(),
+) -> bytes:
+    """The files packed one way: a stamp, an order, a compression, folder entries, executable members."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        folders = {name.rsplit("/", 1)[0] + "/" for name in files if "/" in name} if with_folders else set()
+        for folder in sorted(folders):
+            archive.writestr(zipfile.ZipInfo(folder, date_time=date_time), b"")
+        for name in sorted(files, reverse=reverse):
+            member = zipfile.ZipInfo(name, date_time=date_time)
+            member.compress_type = compression
+            member.external_attr = (0o100755 if name in executable else 0o100644) << 16
+            archive.writestr(member, files[name])
+    return buffer.getvalue()

@@ -1,30 +1,33 @@
 """An imported Codabench bundle on PostgreSQL and Redis with a separate sandbox worker (the Procfile's
-`-Q sandbox` line): the import queues the scoring program's dry run on the bundle's solution, the worker runs
-it from the storage, the host publishes, and a participant's code zip runs through the bundle's ingestion
-program and is scored by its scoring program, all on the sandbox queue."""
+`-Q sandbox` line): the host posts the bundle to the API, which answers 202 at once; the default worker reads,
+checks and imports it and queues the scoring program's dry run on the bundle's solution; the sandbox worker
+runs it from the storage, the host publishes, and a participant's code zip runs through the bundle's
+ingestion program and is scored by its scoring program, all on the sandbox queue. A broken bundle ends
+failed, with every problem, after the worker read it."""
 
 import json
 
 import pytest
 
+from tests.bundles.builders import (
+    RESULT_FILES,
+    bundle,
+    result_only,
+    running_code,
+    running_code_only,
+    running_result,
+    running_tasks,
+    running_two_phases,
+)
 from tests.services import require_bubblewrap
 from tests.stack import wait_for
 
 pytestmark = pytest.mark.integration
 
-IMPORT = """
-import io
-from bundles.services import import_bundle
+DRY_RUN_OF = """
 from scoring_programs.models import ScoringProgram
 from scoring_programs.services import latest_dry_run
-from tests.bundles import builders
-from tests.bundles.builders import bundle
-from tests.factories import UserFactory
-host = UserFactory(username="bundle-host")
-spec, files = getattr(builders, "{builder}")()
-imported = import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip")
-program = ScoringProgram.objects.get(phase_track__competition=imported.competition)
-print(imported.competition.slug, latest_dry_run(program).pk)
+print(latest_dry_run(ScoringProgram.objects.get(phase_track__competition__slug="{slug}")).pk)
 """
 
 DRY_RUN_STATE = """
@@ -57,6 +60,26 @@ print(json.dumps({{"status": s.status, "kind": s.kind, "public": s.public_score,
 """
 
 
+def wait_for_import(stack, client, location: str) -> dict:
+    """The import as the API shows it once the worker is done with it."""
+
+    def done():
+        body = client.get(location).json()
+        return body if body["status"] not in ("queued", "importing") else None
+
+    return wait_for(done, 120, f"the bundle import\n{stack.log('worker')}", interval=0.5)
+
+
+def import_through_the_api(stack, build) -> str:
+    """Post the bundle `build` makes as the demo host and wait for the worker to import it; its draft's slug."""
+    host = stack.client("demo-host")
+    posted = host.post("/api/v1/bundles/", files={"bundle": ("bundle.zip", bundle(*build()))})
+    assert posted.status_code == 202, posted.text
+    imported = wait_for_import(stack, host, posted.headers["Location"])
+    assert imported["status"] == "imported", imported
+    return imported["competition"]
+
+
 def finished_state(stack, script: str, pending: tuple):
     state = json.loads(stack.shell(script))
     return state if state["status"] not in pending else None
@@ -70,7 +93,15 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
     stack.wait_until_ready("worker")
     stack.wait_until_ready("sandbox")
 
-    slug, dry_run = stack.shell(IMPORT.format(builder="running_code")).split()
+    host = stack.client("demo-host")
+    posted = host.post("/api/v1/bundles/", files={"bundle": ("bundle.zip", bundle(*running_code()))})
+    assert posted.status_code == 202, posted.text
+    assert posted.json()["status"] == "queued"
+    imported = wait_for_import(stack, host, posted.headers["Location"])
+    assert imported["status"] == "imported", imported
+    slug = imported["competition"]
+    assert "bundles.tasks.import_bundle[" in stack.log("worker")
+    dry_run = stack.shell(DRY_RUN_OF.format(slug=slug))
 
     def finished(script: str, pending: tuple):
         state = json.loads(stack.shell(script))
@@ -109,21 +140,36 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
     assert "scoring.tasks.score_submission[" not in stack.log("worker")
 
 
-IMPORT_RESULT_BUNDLES = """
-import io, json
-from bundles.services import import_bundle
+def test_a_broken_bundle_fails_on_the_worker_with_every_problem(postgres_stack):
+    stack = postgres_stack
+    stack.start_worker(name="worker", concurrency=1)
+    spec, files = result_only(), dict(RESULT_FILES)
+    spec["phases"][0]["tasks"] = [9]
+    del files["scoring_program.zip"]
+    host = stack.client("demo-host")
+
+    posted = host.post("/api/v1/bundles/", files={"bundle": ("broken.zip", bundle(spec, files))})
+
+    assert posted.status_code == 202, posted.text
+    failed = wait_for_import(stack, host, posted.headers["Location"])
+    assert (failed["status"], failed["competition"], failed["error"]["code"]) == (
+        "failed",
+        None,
+        "invalid_bundle",
+    )
+    assert [problem["text"] for problem in failed["error"]["details"]["errors"]] == [
+        "competition.yaml: tasks[0].scoring_program: 'scoring_program.zip' is not in the bundle (Podium reads "
+        "only what the bundle holds; it cannot fetch Codabench datasets by key).",
+        "competition.yaml: phases[0].tasks[0]: task 9 does not exist.",
+    ]
+
+
+DRY_RUNS_OF = """
+import json
 from scoring_programs.models import ScoringProgram
 from scoring_programs.services import latest_dry_run
-from tests.bundles.builders import bundle, running_result, running_tasks, running_two_phases
-from tests.factories import UserFactory
-host = UserFactory(username="bundle-host")
-imported = {}
-for build in (running_result, running_tasks, running_two_phases):
-    spec, files = build()
-    competition = import_bundle(host=host, upload=io.BytesIO(bundle(spec, files)), file_name="bundle.zip").competition
-    programs = ScoringProgram.objects.filter(phase_track__competition=competition)
-    imported[build.__name__] = {"slug": competition.slug, "dry_runs": [latest_dry_run(p).pk for p in programs]}
-print(json.dumps(imported))
+programs = ScoringProgram.objects.filter(phase_track__competition__slug__in={slugs})
+print(json.dumps([latest_dry_run(program).pk for program in programs]))
 """
 
 DRY_RUNS_STATE = """
@@ -168,8 +214,11 @@ def test_result_multi_task_and_two_phase_bundles_score_result_zips_on_the_sandbo
     stack.wait_until_ready("worker")
     stack.wait_until_ready("sandbox")
 
-    imported = json.loads(stack.shell(IMPORT_RESULT_BUNDLES))
-    dry_runs = [pk for entry in imported.values() for pk in entry["dry_runs"]]
+    imported = {
+        build.__name__: import_through_the_api(stack, build)
+        for build in (running_result, running_tasks, running_two_phases)
+    }
+    dry_runs = json.loads(stack.shell(DRY_RUNS_OF.format(slugs=list(imported.values()))))
 
     def dry_runs_done():
         states = json.loads(stack.shell(DRY_RUNS_STATE.format(pks=dry_runs)))
@@ -180,10 +229,10 @@ def test_result_multi_task_and_two_phase_bundles_score_result_zips_on_the_sandbo
     assert states == [["succeeded", ""]] * 5
 
     plan = [
-        ("result", imported["running_result"]["slug"], None, "half"),
-        ("task-labels", imported["running_tasks"]["slug"], None, "right"),
-        ("task-flipped", imported["running_tasks"]["slug"], "flipped", "right"),
-        ("two-phases", imported["running_two_phases"]["slug"], None, "half"),
+        ("result", imported["running_result"], None, "half"),
+        ("task-labels", imported["running_tasks"], None, "right"),
+        ("task-flipped", imported["running_tasks"], "flipped", "right"),
+        ("two-phases", imported["running_two_phases"], None, "half"),
     ]
     sent = json.loads(stack.shell(SUBMIT_RESULTS.format(plan=plan)))
 
@@ -218,9 +267,13 @@ def test_a_code_only_task_dry_runs_its_code_solution_on_the_sandbox_worker(postg
     test submission through the ingestion on the sandbox worker, then the program on its predictions."""
     require_bubblewrap()
     stack = postgres_stack
-    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1)
+    stack.start_worker(name="worker", concurrency=1, wait=False)
+    stack.start_worker(name="sandbox", queue="sandbox", concurrency=1, wait=False)
+    stack.wait_until_ready("worker")
+    stack.wait_until_ready("sandbox")
 
-    slug, dry_run = stack.shell(IMPORT.format(builder="running_code_only")).split()
+    slug = import_through_the_api(stack, running_code_only)
+    dry_run = stack.shell(DRY_RUN_OF.format(slug=slug)).strip()
 
     state = wait_for(
         lambda: finished_state(stack, DRY_RUN_STATE.format(pk=dry_run), ("queued", "running")),

@@ -4,6 +4,7 @@ when the new program fails."""
 
 import io
 import textwrap
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -15,8 +16,9 @@ from scoring_programs.errors import ProgramRefused
 from scoring_programs.models import ProgramRun, ScoringProgram
 from scoring_programs.queries import program_run_for
 from submissions.services import create_submission
+from tests.execution.conftest import repacked
 from tests.factories import joined, predictions
-from tests.scoring_programs.conftest import COLUMNS, MATCHING
+from tests.scoring_programs.conftest import COLUMNS, MATCHING, program_zip
 
 # The matching program turned around: the share of wrong labels ranks lower first.
 WRONG_SHARE = MATCHING.replace(
@@ -119,26 +121,65 @@ def test_a_second_program_waits_for_the_running_rescore(draft, with_program, sco
     assert refused.value.message.startswith("A rescore is already running (0 of 1 done)")
 
 
-def test_the_same_program_again_is_refused_as_changing_nothing(draft, pair, host, scored):
-    from datasets.storage import private_storage
+METADATA = b"command: python3 $program/score.py $input $output\n"
+
+
+def set_program(draft, pair, host, archive: bytes):
     from scoring_programs.services import set_scoring_program
 
-    current = ScoringProgram.objects.get(phase_track=pair)
-    with private_storage().open(current.archive_key, "rb") as stored:
-        same_zip = stored.read()  # the very bytes: a zip packed again holds a new timestamp
+    return set_scoring_program(
+        competition=draft, user=host, pair=pair, archive_name="program.zip", archive=archive, columns=COLUMNS
+    )
+
+
+def test_the_same_program_packed_again_is_refused_as_changing_nothing(draft, pair, host, scored):
+    # Other stamps, the other member order, stored instead of deflated, folder entries: the same files.
+    again = repacked(
+        {"score.py": MATCHING.encode(), "metadata.yaml": METADATA},
+        date_time=(2031, 7, 4, 10, 20, 30),
+        reverse=True,
+        compression=zipfile.ZIP_STORED,
+    )
+    assert again != program_zip()
 
     with pytest.raises(ProgramRefused) as refused:
-        set_scoring_program(
-            competition=draft,
-            user=host,
-            pair=pair,
-            archive_name="program.zip",
-            archive=same_zip,
-            columns=COLUMNS,
-        )
+        set_program(draft, pair, host, again)
 
     assert refused.value.code == "nothing_to_rescore"
+    assert refused.value.message.startswith("Nothing would change: this is the program, reference data")
     assert not Rescore.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "executable"),
+    [
+        ({"score.py": MATCHING.replace("scored", "scorex").encode(), "metadata.yaml": METADATA}, frozenset()),
+        ({"score.py": MATCHING.encode(), "metadata.yaml": METADATA}, frozenset({"score.py"})),
+    ],
+    ids=["one changed byte", "executable bit"],
+)
+def test_a_program_whose_files_changed_starts_a_rescore(draft, pair, host, scored, files, executable):
+    new = set_program(draft, pair, host, repacked(files, executable=executable))
+
+    rescore = Rescore.objects.get(program=new)
+    assert (rescore.phase_track, rescore.total) == (pair, 1)
+    pair.refresh_from_db()
+    assert pair.program_fingerprint != new.fingerprint  # the boards switch once the rescore is done
+
+
+def test_the_fingerprint_follows_the_reference_data_content_not_its_zip():
+    from scoring_programs.services import program_fingerprint
+
+    reference = {"ref/extra.csv": b"id,weight\n1,2\n"}
+
+    def fingerprint(reference_zip: bytes) -> str:
+        return program_fingerprint(
+            archive=program_zip(), reference=reference_zip, command=["python3"], columns=COLUMNS, limits={}
+        )
+
+    packed_again = repacked(reference, date_time=(2030, 1, 1, 0, 0, 0), with_folders=True)
+    assert fingerprint(repacked(reference)) == fingerprint(packed_again)
+    assert fingerprint(repacked(reference)) != fingerprint(repacked({"ref/extra.csv": b"id,weight\n1,3\n"}))
 
 
 def test_a_metric_scored_pair_with_scores_cannot_take_a_program(host, participant):
