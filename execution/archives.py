@@ -25,7 +25,8 @@ def extract_zip(
 ) -> None:
     """Unpack a zip into `destination`, refusing paths that escape it, links, and more than `max_bytes` once
     unpacked: as the archive declares it, then as written (a header can lie), and a member compressed past
-    MAX_RATIO to one."""
+    MAX_RATIO to one. Files are readable by all; those packed executable stay executable (a program's
+    `./run.sh`), as content_digest counts that bit."""
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, EOFError) as error:
@@ -36,6 +37,7 @@ def extract_zip(
             raise BadArchive(f"The archive holds {len(members)} files, more than the limit of {max_files}.")
         check_declared_sizes(members, max_bytes)
         written = 0
+        executable: set[Path] = set()
         for member in members:
             name = PurePosixPath(member.filename)
             if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
@@ -47,14 +49,24 @@ def extract_zip(
                 target.mkdir(parents=True, exist_ok=True)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
+            if is_executable(member):
+                executable.add(target)
             with archive.open(member) as unpacked, target.open("wb") as out:
                 while chunk := unpacked.read(1024 * 1024):
                     written += len(chunk)
                     if written > max_bytes:
                         raise BadArchive(f"The archive unpacks to more than {max_bytes} bytes.")
                     out.write(chunk)
-        for path in [destination, *destination.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        for path in executable:
+            path.chmod(0o700)
+        make_readable(destination)
+
+
+def make_readable(folder: Path) -> None:
+    """Open a run's folder to the sandbox's unprivileged user: everything readable, folders and the files
+    its owner may execute (a program packed executable) executable, nothing writable but by the owner."""
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() or path.stat().st_mode & stat.S_IXUSR else 0o644)
 
 
 def check_declared_sizes(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
@@ -92,8 +104,11 @@ def member_entry(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> list:
     with archive.open(member) as unpacked:
         while chunk := unpacked.read(1024 * 1024):
             file_digest.update(chunk)
-    is_executable = bool((member.external_attr >> 16) & 0o111)
-    return [member.filename, file_digest.hexdigest(), is_executable]
+    return [member.filename, file_digest.hexdigest(), is_executable(member)]
+
+
+def is_executable(member: zipfile.ZipInfo) -> bool:
+    return bool((member.external_attr >> 16) & 0o111)
 
 
 def pack_zip(files: dict[str, bytes]) -> bytes:

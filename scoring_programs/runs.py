@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from competitions.phases import ScoringSetup
 from datasets.storage import private_storage
-from execution.archives import BadArchive, extract_zip
+from execution.archives import BadArchive, extract_zip, make_readable
 from execution.run_folders import make_run_folder, remove_folder
 from execution.runtimes import RuntimeUnavailable, runtime_named
 from execution.sandbox import Limits, RunResult, SandboxUnavailable, run_sandboxed
@@ -120,8 +120,7 @@ def run_in_folder(
         ):
             shutil.copyfileobj(source, out)
     place_submission(submission, result, max_bytes=cap)
-    for path in [work, *work.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    make_readable(work)
     return run_sandboxed(
         sandbox_command(program.command),
         runtime=runtime_named(program.runtime, Path(settings.PODIUM_RUNTIMES_DIR)),

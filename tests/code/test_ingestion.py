@@ -567,7 +567,7 @@ def upload_ingestion(competition, host, archive: bytes):
         pair=pair,
         accepts="code",
         ingestion_program=("ingestion.zip", io.BytesIO(archive)),
-    )
+    ).pair
 
 
 @pytest.fixture

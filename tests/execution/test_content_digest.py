@@ -1,5 +1,6 @@
 """execution.archives.content_digest: a zip's digest follows the files it holds, not how it was packed."""
 
+import io
 import zipfile
 
 import pytest
@@ -45,3 +46,16 @@ def test_an_executable_bit_changes_the_digest():
 def test_a_file_that_is_no_zip_is_refused():
     with pytest.raises(BadArchive, match="not a zip file"):
         content_digest(b"not a zip")
+
+
+def test_unpacking_keeps_the_executable_bit_the_digest_counts(tmp_path):
+    from execution.archives import extract_zip
+
+    extract_zip(
+        io.BytesIO(repacked({**FILES, "run.sh": b"#!/bin/sh\n"}, executable=frozenset({"run.sh"}))),
+        tmp_path,
+        max_bytes=1024**2,
+    )
+
+    modes = {path.name: path.stat().st_mode & 0o777 for path in tmp_path.rglob("*")}
+    assert modes == {"metadata.yaml": 0o644, "lib": 0o755, "score.py": 0o644, "run.sh": 0o755}

@@ -148,3 +148,30 @@ def test_a_new_runtime_dry_runs_again_on_the_file_the_last_dry_run_ran_on(draft,
     rerun.refresh_from_db()
     assert rerun.status == ProgramRun.Status.SUCCEEDED, rerun.failure
     assert rerun.stdout.startswith(f"python of {bare_runtime}/")
+
+
+def test_a_program_packed_executable_runs_as_its_own_command(draft, host, pair):
+    """A Codabench program whose metadata runs `$program/score.sh` directly: the bit it was packed with is
+    kept in the sandbox's copy."""
+    require_bubblewrap()
+    from scoring_programs.services import set_scoring_program
+    from tests.execution.conftest import repacked
+
+    score_sh = b'#!/bin/sh\necho "run as $0"\necho \'{"accuracy": 1.0, "errors": 0}\' > "$2/scores.json"\n'
+    archive = repacked(
+        {"metadata.yaml": b"command: $program/score.sh $input $output\n", "score.sh": score_sh},
+        executable=frozenset({"score.sh"}),
+    )
+    program = set_scoring_program(
+        competition=draft,
+        user=host,
+        pair=pair,
+        archive_name="program.zip",
+        archive=archive,
+        columns=[{"key": "accuracy", "primary": True}, {"key": "errors", "direction": "lower"}],
+    )
+    execute_dry_run(latest_dry_run(program).pk)
+
+    run = latest_dry_run(program)
+    assert run.status == ProgramRun.Status.SUCCEEDED, (run.failure, run.stderr)
+    assert run.stdout == "run as /app/program/score.sh\n"
