@@ -425,6 +425,17 @@ class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
         }
 
 
+class LogoForm(forms.Form):
+    """The Host tab's logo upload; competitions.logos checks the image."""
+
+    logo = forms.FileField(
+        allow_empty_file=True,  # refused by competitions.logos, in its own words
+        label="Logo image",
+        help_text="PNG, JPEG, GIF or WebP (no SVG). Shown beside the title on the competition's page and on "
+        "its card in the lists.",
+    )
+
+
 def to_the_minute(value):
     return value.replace(second=0, microsecond=0) if isinstance(value, datetime) else value
 
