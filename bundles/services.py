@@ -21,6 +21,7 @@ from bundles.plan import BundlePlan
 from bundles.reading import MAX_YAML_BYTES, Reader, find_yaml, parse_yaml
 from bundles.version1 import map_version1
 from bundles.version2 import map_version2
+from competitions.logos import max_logo_bytes, remove_logo_file, store_logo
 from competitions.phase_setup import PhasePlan, TrackPlan
 from competitions.unscored_drafts import UnscoredDraft, create_unscored_draft
 from datasets.models import Dataset, DatasetVersion
@@ -133,11 +134,15 @@ def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> Bun
         plan, bundle = read_bundle(upload, Path(folder))
         stored = store_bundle_files(plan, bundle, Path(folder) / "zipped")
         prepared = None
+        logo_key = ""
         try:
+            logo_key = store_bundle_logo(plan, bundle)
             prepared = prepare_public_data(plan, bundle, Path(folder) / "public")
             with transaction.atomic():
                 data_version = record_public_data(host, plan, prepared)
-                competition = create_unscored_draft(host=host, draft=draft_of(plan, data_version))
+                competition = create_unscored_draft(
+                    host=host, draft=draft_of(plan, data_version, logo_key=logo_key)
+                )
                 imported = BundleImport.objects.create(
                     host=host,
                     competition=competition,
@@ -149,6 +154,7 @@ def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> Bun
                 )
         except BaseException:
             remove_private([entry["key"] for entry in stored.values()])
+            remove_logo_file(logo_key)
             remove_stored(
                 [item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else []
             )
@@ -156,6 +162,15 @@ def import_bundle(*, host: User, upload: IO[bytes] | Any, file_name: str) -> Bun
     imported.report = imported.report + attach_imported(imported)
     imported.save(update_fields=["report"])
     return imported
+
+
+def store_bundle_logo(plan: BundlePlan, bundle: UnpackedBundle) -> str:
+    """The logo the plan kept, stored in the public storage as a host's upload is; its key, or ''."""
+    if not plan.logo:
+        return ""
+    with bundle.path_of(plan.logo).open("rb") as stream:
+        key, _ = store_logo(stream.read(max_logo_bytes() + 1))
+    return key
 
 
 def pair_attachments(plan: BundlePlan, stored: dict[str, dict]) -> list[dict]:
@@ -242,7 +257,7 @@ def record_public_data(
     return dataset.latest_version
 
 
-def draft_of(plan: BundlePlan, data_version: DatasetVersion | None) -> UnscoredDraft:
+def draft_of(plan: BundlePlan, data_version: DatasetVersion | None, *, logo_key: str = "") -> UnscoredDraft:
     phases = [
         PhasePlan(
             name=phase.name,
@@ -276,4 +291,5 @@ def draft_of(plan: BundlePlan, data_version: DatasetVersion | None) -> UnscoredD
         tracks=tracks,
         daily_submission_limit=plan.phases[0].daily_submission_limit,
         data_version=data_version,
+        logo_key=logo_key,
     )
