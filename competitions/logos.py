@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import struct
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -57,7 +58,7 @@ def max_logo_bytes() -> int:
     return settings.PODIUM_LOGO_MAX_KB * 1024
 
 
-def read_upload(upload) -> bytes:
+def read_upload(upload: IO[bytes]) -> bytes:
     """An uploaded logo's bytes, read no further than one byte past the limit (enough to refuse it)."""
     upload.seek(0)
     return upload.read(max_logo_bytes() + 1)
