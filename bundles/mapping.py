@@ -4,6 +4,7 @@ and limits, board columns, and the report of what Podium leaves out."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.text import slugify
 
 from bundles.plan import BundlePlan, ColumnPlan
 from bundles.reading import Reader
+from competitions.logos import LogoError, check_logo, max_logo_bytes
 from competitions.rules import LIMITS_BY_NAME
 from competitions.score_columns import (
     LABEL_PATTERN,
@@ -33,7 +35,6 @@ DROPPED = {
     "offers on the Host tab's settings while the competition is a draft (docs/sandbox.md).",
     "queue": "Podium sends every run to its own sandbox workers; there are no per-competition queues.",
     "fact_sheet": "Podium asks participants no questions when they submit.",
-    "image": "Podium competitions have no logo.",
     "registration_auto_approve": "anyone may join a public Podium competition; to approve each participant, "
     "make it unlisted with join requests on the Host tab.",
     "has_registration": "anyone may join a public Podium competition; to approve each participant, make it "
@@ -95,6 +96,31 @@ def title_and_description(reader: Reader, data: dict, plan: BundlePlan) -> None:
     plan.description = description
     if plan.title:
         plan.note("mapped", "title", plan.title)
+
+
+def read_logo(reader: Reader, data: dict, plan: BundlePlan) -> None:
+    """`image`, the competition's logo: checked as a host's upload is (competitions.logos). A logo Podium
+    cannot take is dropped with the reason; it never stops the import."""
+    raw = data.get("image")
+    if raw is None or raw == "":
+        return
+    path = PurePosixPath(raw) if isinstance(raw, str) else None
+    if path is None or path.is_absolute() or ".." in path.parts or "\\" in raw or "\x00" in raw:
+        plan.note("dropped", "image", f"{raw!r} is not the path of an image file inside the bundle.")
+        return
+    name = str(path)
+    if not reader.bundle.is_file(name):
+        plan.note("dropped", "image", f"'{name}' is not a file of the bundle.")
+        return
+    with reader.bundle.path_of(name).open("rb") as stream:
+        content = stream.read(max_logo_bytes() + 1)
+    try:
+        image = check_logo(content)
+    except LogoError as refused:
+        plan.note("dropped", "image", f"'{name}': {refused.message}")
+        return
+    plan.logo = name
+    plan.note("mapped", "image", f"'{name}', the competition's logo ({image.description}).")
 
 
 def assemble_pages(plan: BundlePlan, terms: tuple[str, str] | None) -> None:

@@ -92,6 +92,7 @@ class BundlePlan:
     tasks: list[TaskPlanned]
     columns: list[ColumnPlan]
     pairs: list[PairPlanned] = field(default_factory=list)
+    logo: str = ""  # the bundle path of its logo, checked by competitions.logos; empty: none
     report: list[ReportLine] = field(default_factory=list)
     # Files stored as they are, by bundle path: programs, data, solutions and public files of every task.
     stored_paths: list[str] = field(default_factory=list)

@@ -20,6 +20,7 @@ from bundles.plan import BundlePlan
 from bundles.reading import MAX_YAML_BYTES, Reader, find_yaml, parse_yaml
 from bundles.version1 import map_version1
 from bundles.version2 import map_version2
+from competitions.logos import max_logo_bytes, remove_logo_file, store_logo
 from competitions.phase_setup import PhasePlan, TrackPlan
 from competitions.unscored_drafts import UnscoredDraft, create_unscored_draft
 from datasets.models import Dataset, DatasetVersion
@@ -134,16 +135,20 @@ def make_draft(
 ) -> None:
     """Make a draft competition from the read bundle (nothing is published until the host publishes it),
     keeping its programs and data privately, and write the draft, plan and report onto the import in the same
-    transaction, while `holder` still holds it. Files are stored before the transaction (copying must not hold
-    the database's write lock) and removed again if the competition cannot be made. Attaching the programs to
-    the draft's pairs is the next step (bundles.attach)."""
+    transaction, while `holder` still holds it. Files (and the logo) are stored before the transaction
+    (copying must not hold the database's write lock) and removed again if the competition cannot be made.
+    Attaching the programs to the draft's pairs is the next step (bundles.attach)."""
     stored = store_bundle_files(plan, bundle, scratch / "zipped")
     prepared = None
+    logo_key = ""
     try:
+        logo_key = store_bundle_logo(plan, bundle)
         prepared = prepare_public_data(plan, bundle, scratch / "public")
         with transaction.atomic():
             data_version = record_public_data(imported.host, plan, prepared)
-            competition = create_unscored_draft(host=imported.host, draft=draft_of(plan, data_version))
+            competition = create_unscored_draft(
+                host=imported.host, draft=draft_of(plan, data_version, logo_key=logo_key)
+            )
             written = BundleImport.objects.filter(
                 pk=imported.pk, status=BundleImport.Status.IMPORTING, lease_holder=holder
             ).update(
@@ -157,8 +162,18 @@ def make_draft(
                 raise ImportTakenOver(imported.pk)
     except BaseException:
         remove_private([entry["key"] for entry in stored.values()])
+        remove_logo_file(logo_key)
         remove_stored([item.key for item in prepared[1].files] + [prepared[1].zip.key] if prepared else [])
         raise
+
+
+def store_bundle_logo(plan: BundlePlan, bundle: UnpackedBundle) -> str:
+    """The logo the plan kept, stored in the public storage as a host's upload is; its key, or ''."""
+    if not plan.logo:
+        return ""
+    with bundle.path_of(plan.logo).open("rb") as stream:
+        key, _ = store_logo(stream.read(max_logo_bytes() + 1))
+    return key
 
 
 def pair_attachments(plan: BundlePlan, stored: dict[str, dict]) -> list[dict]:
@@ -245,7 +260,7 @@ def record_public_data(
     return dataset.latest_version
 
 
-def draft_of(plan: BundlePlan, data_version: DatasetVersion | None) -> UnscoredDraft:
+def draft_of(plan: BundlePlan, data_version: DatasetVersion | None, *, logo_key: str = "") -> UnscoredDraft:
     phases = [
         PhasePlan(
             name=phase.name,
@@ -279,4 +294,5 @@ def draft_of(plan: BundlePlan, data_version: DatasetVersion | None) -> UnscoredD
         tracks=tracks,
         daily_submission_limit=plan.phases[0].daily_submission_limit,
         data_version=data_version,
+        logo_key=logo_key,
     )

@@ -14,6 +14,7 @@ from bundles.mapping import (
     finish_columns,
     new_plan,
     phase_end,
+    read_logo,
     shared_report,
     title_and_description,
 )
@@ -29,7 +30,7 @@ from bundles.plan import (
 )
 from bundles.reading import Reader
 
-KNOWN = {"version", "title", "description", "end_date", "html", "phases", "leaderboard"}
+KNOWN = {"version", "title", "description", "image", "end_date", "html", "phases", "leaderboard"}
 PHASE_KEYS = {
     "phasenumber", "label", "description", "start_date", "max_submissions", "max_submissions_per_day",
     "execution_time_limit", *PROGRAM_KINDS, *DATA_KINDS, *PUBLIC_KINDS,
@@ -45,6 +46,7 @@ def map_version1(reader: Reader, data: dict) -> BundlePlan:
     plan = new_plan("1.5")
     title_and_description(reader, data, plan)
     shared_report(plan, data, KNOWN)
+    read_logo(reader, data, plan)
     read_html(reader, data, plan)
     task = TaskPlanned(index=0, name="Main", slug="main", description="")
     plan.tasks.append(task)

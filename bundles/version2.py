@@ -15,6 +15,7 @@ from bundles.mapping import (
     finish_columns,
     new_plan,
     phase_end,
+    read_logo,
     shared_report,
     title_and_description,
     unique_slug,
@@ -30,7 +31,18 @@ from bundles.plan import (
 )
 from bundles.reading import Reader
 
-KNOWN = {"version", "title", "description", "terms", "pages", "phases", "tasks", "solutions", "leaderboards"}
+KNOWN = {
+    "version",
+    "title",
+    "description",
+    "image",
+    "terms",
+    "pages",
+    "phases",
+    "tasks",
+    "solutions",
+    "leaderboards",
+}
 TASK_KEYS = {
     "index",
     "name",
@@ -54,6 +66,7 @@ def map_version2(reader: Reader, data: dict) -> BundlePlan:
     plan = new_plan("2")
     title_and_description(reader, data, plan)
     shared_report(plan, data, KNOWN)
+    read_logo(reader, data, plan)
     read_pages(reader, data, plan)
     tasks = read_tasks(reader, data, plan)
     solutions = read_solutions(reader, data, plan, tasks)

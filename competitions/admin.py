@@ -162,6 +162,15 @@ rescore = moderation_action(
     consequence="Every scored submission is scored again with the current solution and metric, in the "
     "background; the leaderboards keep the old scores until all are done.",
 )
+remove_logo = moderation_action(
+    name="remove_logo",
+    description="Remove the logo of the selected competitions",
+    apply=lambda competition, actor, reason: moderation.remove_logo(
+        competition=competition, actor=actor, reason=reason
+    ),
+    summary=lambda done: f"Removed the logo of {counted(len(done), 'competition')}.",
+    consequence="The logo disappears from the competition's page and its cards; its host may upload another.",
+)
 disqualify_teams = moderation_action(
     name="disqualify_teams",
     description="Disqualify the selected teams",
@@ -201,7 +210,15 @@ class CompetitionAdmin(WithoutPlainDelete, admin.ModelAdmin):
     raw_id_fields = ["host", "organisation"]
     list_select_related = ["host"]
     inlines = [PhaseInline, TrackInline, CoHostInline]
-    actions = [suspend, restore, feature, unfeature, rescore, delete_with_reason_action("competition")]
+    actions = [
+        suspend,
+        restore,
+        feature,
+        unfeature,
+        remove_logo,
+        rescore,
+        delete_with_reason_action("competition"),
+    ]
     # What the stored solution was checked against cannot change here: rescoring comes with its own action.
     # Suspension and featuring change through the actions only, so each lands in the audit log.
     readonly_fields = [
@@ -224,6 +241,8 @@ class CompetitionAdmin(WithoutPlainDelete, admin.ModelAdmin):
         "featured",
         "teams",
         "submissions",
+        "logo",
+        "logo_key",
     ]
 
     def get_queryset(self, request):
@@ -244,6 +263,17 @@ class CompetitionAdmin(WithoutPlainDelete, admin.ModelAdmin):
     def submissions(self, competition: Competition):
         return changelist_link(
             Submission, str(competition.submission_count), competition__id__exact=competition.pk
+        )
+
+    @admin.display(description="logo")
+    def logo(self, competition: Competition):
+        """The logo as the site shows it; the "Remove the logo" action takes it down (and logs why)."""
+        if not competition.logo_url:
+            return "None"
+        return format_html(
+            '<img src="{}" alt="{}" width="160">',
+            competition.logo_url,
+            competition.title,
         )
 
     @admin.display(description="suspended", boolean=True, ordering="suspended_at")

@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from competitions.logos import read_upload, remove_competition_logo, set_competition_logo
 from competitions.phase_setup import ONE_PHASE, shape_new_competition, tracks_named
 from competitions.phases import public_data_of
 from competitions.queries import (
@@ -22,6 +23,7 @@ from competitions.serializers import (
     CompetitionSearchSerializer,
     CompetitionSerializer,
     CompetitionUpdateSerializer,
+    LogoInputSerializer,
     ViewerStateSerializer,
 )
 from competitions.services import (
@@ -123,6 +125,39 @@ class CompetitionDetailApi(APIView):
         changes = {name: value for name, value in data.items() if name in request.data}
         competition = update_competition(competition=competition, user=request.user, changes=changes)
         return Response(competition_detail(request.user, competition))
+
+
+class CompetitionLogoApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [WholeMultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="competition_logo_update",
+        summary="Give the competition a logo, or replace it (the host or a co-host)",
+        description="Multipart: `logo`, a PNG, JPEG, GIF or WebP image read by its content (at most "
+        "PODIUM_LOGO_MAX_KB, each side at most 4096 pixels). Refusals name the field `logo`: `logo_empty`, "
+        "`logo_too_large`, `logo_not_image`, `logo_svg_refused`, `logo_bad_dimensions`.",
+        tags=["competitions"],
+        request={"multipart/form-data": LogoInputSerializer},
+        responses={200: CompetitionDetailSerializer, **errors(400, 401, 403, 404)},
+    )
+    def put(self, request, slug):
+        competition = competition_for(request.user, slug)
+        data = validated(LogoInputSerializer, request)
+        competition = set_competition_logo(
+            competition=competition, user=request.user, content=read_upload(data["logo"])
+        )
+        return Response(competition_detail(request.user, competition))
+
+    @extend_schema(
+        operation_id="competition_logo_destroy",
+        summary="Remove the competition's logo (the host or a co-host)",
+        tags=["competitions"],
+        responses={204: None, **errors(400, 401, 403, 404)},
+    )
+    def delete(self, request, slug):
+        remove_competition_logo(competition=competition_for(request.user, slug), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CompetitionPublishApi(APIView):

@@ -263,9 +263,20 @@ class CompetitionForm(VisibilityChoice, MetricParametersMixin, SteppedForm, Rule
     leave_out_data_files = forms.BooleanField(
         required=False, label="Leave the kept files out", help_text="Or choose other files to replace them."
     )
+    sandbox_runtime = forms.ChoiceField(
+        label="Sandbox runtime",
+        required=False,
+        help_text="The Python environment your scoring programs and participants' code run in (default: "
+        "Podium's own); it can change on the Host tab while the competition is a draft.",
+    )
 
     def __init__(self, *args, user=None, staged: StagedUploads | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        runtimes = offered_runtimes()
+        if len(runtimes) > 1:
+            self.fields["sandbox_runtime"].choices = [(name, name) for name in runtimes]
+        else:
+            del self.fields["sandbox_runtime"]  # offered only when the operator offers more than `default`
         self.score_columns = score_columns_formset(self.data if self.is_bound else None)
         self.show_staged(staged)
         if user is not None:
@@ -423,6 +434,17 @@ class CompetitionSettingsForm(VisibilityChoice, SteppedForm, RuleSettingsForm):
             if to_the_minute(value) != to_the_minute(getattr(competition, name))
             and not (name == "start_at" and value is None)
         }
+
+
+class LogoForm(forms.Form):
+    """The Host tab's logo upload; competitions.logos checks the image."""
+
+    logo = forms.FileField(
+        allow_empty_file=True,  # refused by competitions.logos, in its own words
+        label="Logo image",
+        help_text="PNG, JPEG, GIF or WebP (no SVG). Shown beside the title on the competition's page and on "
+        "its card in the lists.",
+    )
 
 
 def to_the_minute(value):

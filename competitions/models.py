@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from competitions.money import amount_text, totals_by_currency, totals_text
@@ -104,6 +105,12 @@ class Competition(models.Model):
     solution_sha256 = models.CharField(max_length=64)
     public_rows = models.PositiveIntegerField(default=0)
     private_rows = models.PositiveIntegerField(default=0)
+    logo_key = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Its logo (PNG, JPEG, GIF or WebP, checked by competitions.logos) in the public storage; "
+        "empty: none. Moderators remove one with the admin's action.",
+    )
     sandbox_runtime = models.CharField(
         max_length=50,
         default="default",
@@ -167,6 +174,13 @@ class Competition(models.Model):
     @property
     def phase(self) -> str:
         return self.phase_at(timezone.now())
+
+    @property
+    def logo_url(self) -> str | None:
+        """Where pages and the API show its logo: a path on this server (a new one for each new logo)."""
+        if not self.logo_key:
+            return None
+        return reverse("competitions:logo", args=[self.slug, self.logo_key.rsplit("/", 1)[-1]])
 
     @property
     def is_suspended(self) -> bool:

@@ -109,6 +109,11 @@ class CompetitionListSerializer(serializers.ModelSerializer):
     prize_totals = serializers.SerializerMethodField(
         help_text="The monetary prizes summed per currency, largest first (empty: no money prizes)."
     )
+    logo_url = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Its logo's address on this server (a path; a new one whenever the logo changes); null: none.",
+    )
 
     class Meta:
         model = Competition
@@ -126,6 +131,7 @@ class CompetitionListSerializer(serializers.ModelSerializer):
             "teams",
             "vote_count",
             "prize_totals",
+            "logo_url",
         ]
 
     def get_teams(self, competition) -> int:
@@ -365,6 +371,14 @@ class CompetitionUpdateSerializer(RuleSettingsSerializer):
     )
 
 
+class LogoInputSerializer(serializers.Serializer):
+    logo = serializers.FileField(
+        allow_empty_file=True,  # refused by competitions.logos, with its own code
+        help_text="A PNG, JPEG, GIF or WebP image (checked by its content; SVG is refused), at most "
+        "PODIUM_LOGO_MAX_KB.",
+    )
+
+
 class CompetitionCreateSerializer(RuleSettingsSerializer):
     title = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=100, required=False, allow_blank=True)
@@ -411,6 +425,13 @@ class CompetitionCreateSerializer(RuleSettingsSerializer):
         allow_blank=True,
         help_text="Slug of an organisation you belong to, to host on its behalf (its owners become co-hosts, "
         "its members reviewers).",
+    )
+    sandbox_runtime = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="The sandbox runtime its scoring programs and code submissions run in: default (left out) or "
+        "one the server offers (PODIUM_SANDBOX_RUNTIMES).",
     )
     phase_template = serializers.CharField(
         required=False,

@@ -71,6 +71,7 @@ class CompetitionDraft:
     split_seed: int | None = None  # None draws one; the demo seeds fix theirs so their boards are repeatable
     visibility: str = Competition.Visibility.PUBLIC
     accepts_join_requests: bool = False
+    sandbox_runtime: str = "default"
 
 
 def field_error(name: str, message: str, code: str = "invalid_competition") -> CompetitionError:
@@ -113,6 +114,7 @@ def check_draft(draft: CompetitionDraft) -> None:
         draft.score_columns, metric=draft.metric, metric_params=draft.metric_params
     )
     check_visibility(draft.visibility)
+    check_offered_runtime(draft.sandbox_runtime)
 
 
 def check_visibility(visibility: str) -> None:
@@ -263,6 +265,7 @@ def create_competition(
                 data_version=data.latest_version,
                 visibility=draft.visibility,
                 accepts_join_requests=draft.accepts_join_requests,
+                sandbox_runtime=draft.sandbox_runtime,
                 **{
                     name: value
                     for name, value in draft.rule_settings.items()
@@ -398,9 +401,7 @@ def offered_runtimes() -> list[str]:
     return ["default", *(name for name in settings.PODIUM_SANDBOX_RUNTIMES if name != "default")]
 
 
-def check_sandbox_runtime(competition: Competition, runtime: str) -> None:
-    """A runtime the server offers, chosen while the competition is a draft: a published competition's scores
-    came from programs and code run in the one it has."""
+def check_offered_runtime(runtime: str) -> None:
     offered = offered_runtimes()
     if runtime not in offered:
         raise field_error(
@@ -408,6 +409,12 @@ def check_sandbox_runtime(competition: Competition, runtime: str) -> None:
             f"'{runtime}' is not a runtime this server offers; choose one of: {', '.join(offered)}.",
             code="unknown_runtime",
         )
+
+
+def check_sandbox_runtime(competition: Competition, runtime: str) -> None:
+    """A runtime the server offers, chosen while the competition is a draft: a published competition's scores
+    came from programs and code run in the one it has."""
+    check_offered_runtime(runtime)
     if runtime != competition.sandbox_runtime and competition.status != Competition.Status.DRAFT:
         raise field_error(
             "sandbox_runtime",
@@ -447,6 +454,7 @@ def draft_from(data: Mapping[str, Any], rule_settings: dict[str, Any]) -> Compet
         visibility=data.get("visibility") or Competition.Visibility.PUBLIC,
         accepts_join_requests=bool(data.get("accepts_join_requests")),
         score_columns=data.get("score_columns") or [],
+        sandbox_runtime=data.get("sandbox_runtime") or "default",
     )
 
 

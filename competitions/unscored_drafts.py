@@ -36,6 +36,7 @@ class UnscoredDraft:
     daily_submission_limit: int | None = None
     data_version: DatasetVersion | None = None
     rule_settings: dict = field(default_factory=dict)
+    logo_key: str = ""  # a logo already stored by competitions.logos
 
 
 def has_scoring(competition: Competition) -> bool:
@@ -66,6 +67,7 @@ def create_unscored_draft(*, host: User, draft: UnscoredDraft) -> Competition:
         metric="",
         id_column="",
         data_version=draft.data_version,
+        logo_key=draft.logo_key,
         **values,
     )
     set_phases(competition=competition, user=host, plans=draft.phases)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from competitions import admission_views, co_host_views, phase_views, prize_views, team_views, views
+from competitions import (
+    admission_views,
+    co_host_views,
+    logo_views,
+    phase_views,
+    prize_views,
+    team_views,
+    views,
+)
 
 app_name = "competitions"
 urlpatterns = [
@@ -8,6 +16,7 @@ urlpatterns = [
     path("competitions/", views.competition_list, name="list"),
     path("competitions/new/", views.competition_create, name="new"),
     path("competitions/<slug:slug>/", views.overview, name="overview"),
+    path("competitions/<slug:slug>/logo/<str:name>", logo_views.logo, name="logo"),
     path("competitions/<slug:slug>/data/", views.data, name="data"),
     path("competitions/<slug:slug>/data/all.zip", views.download_zip, name="zip"),
     path("competitions/<slug:slug>/data/<str:name>", views.download_file, name="file"),
@@ -17,6 +26,8 @@ urlpatterns = [
     path("competitions/<slug:slug>/publish/", views.publish, name="publish"),
     path("competitions/<slug:slug>/host/", views.host_settings, name="host"),
     path("competitions/<slug:slug>/host/check/", views.check, name="check"),
+    path("competitions/<slug:slug>/host/logo/", logo_views.save_logo, name="host-logo"),
+    path("competitions/<slug:slug>/host/logo/remove/", logo_views.remove_logo, name="host-logo-remove"),
     path("competitions/<slug:slug>/host/prizes/", prize_views.save_prizes, name="host-prizes"),
     path("competitions/<slug:slug>/host/phases/", phase_views.save_phases, name="host-phases"),
     path("competitions/<slug:slug>/host/phase-data/", phase_views.upload_data, name="host-phase-data"),

@@ -14,6 +14,7 @@ from competitions.forms import (
     CompetitionFilterForm,
     CompetitionForm,
     CompetitionSettingsForm,
+    LogoForm,
     RescoreForm,
 )
 from competitions.models import Competition, CompetitionHost, PhaseTrack
@@ -262,6 +263,7 @@ def render_host_page(request, competition: Competition, **forms):
         if "form" not in forms:
             initial = {name: getattr(competition, name) for name in CompetitionSettingsForm.base_fields}
             forms["form"] = CompetitionSettingsForm(initial=initial)
+        forms.setdefault("logo_form", LogoForm())
         forms.setdefault("prizes_form", PrizesForm(competition=competition))
         forms.setdefault("eligibility_form", PrizeEligibilityForm())
         forms.setdefault("phase_rows", phase_rows_for(competition))

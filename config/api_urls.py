@@ -185,6 +185,11 @@ urlpatterns = [
         "competitions/<slug:slug>/", competitions_api.CompetitionDetailApi.as_view(), name="api-competition"
     ),
     path(
+        "competitions/<slug:slug>/logo/",
+        competitions_api.CompetitionLogoApi.as_view(),
+        name="api-competition-logo",
+    ),
+    path(
         "competitions/<slug:slug>/publish/",
         competitions_api.CompetitionPublishApi.as_view(),
         name="api-competition-publish",

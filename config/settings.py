@@ -251,6 +251,8 @@ STORAGES = {
 # platform/nginx/podium.conf's client_max_body_size values must match these two limits.
 PODIUM_MAX_UPLOAD_MB = int(os.environ.get("PODIUM_MAX_UPLOAD_MB", "100"))
 PODIUM_MAX_DATASET_FILE_MB = int(os.environ.get("PODIUM_MAX_DATASET_FILE_MB", "2048"))
+# The largest competition logo (PNG, JPEG, GIF or WebP) a host uploads or a bundle brings (competitions.logos).
+PODIUM_LOGO_MAX_KB = int(os.environ.get("PODIUM_LOGO_MAX_KB", "512"))
 # Behind nginx (platform/nginx/), downloads from the filesystem storages are checked here and sent by
 # nginx from this internal location (X-Accel-Redirect); empty, Django streams them itself.
 PODIUM_ACCEL_REDIRECT_PREFIX = os.environ.get("PODIUM_ACCEL_REDIRECT_PREFIX", "")

@@ -23,6 +23,7 @@ class AuditLogEntry(models.Model):
         COMPETITION_DELETED = "competition_deleted", "Competition deleted"
         USER_DELETED = "user_deleted", "User deleted"
         RATING_REMOVED = "rating_removed", "Rating removed"
+        COMPETITION_LOGO_REMOVED = "competition_logo_removed", "Competition logo removed"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

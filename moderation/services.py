@@ -12,6 +12,7 @@ from community.queries import comment_target
 from community.ratings import delete_rating, ratable_kind
 from community.targets import kind_of
 from competitions import locks
+from competitions.logos import replace_logo
 from competitions.models import Competition, Team
 from competitions.queries import host_role, require_manager
 from config.errors import DomainError, NotAllowed
@@ -169,6 +170,21 @@ def set_featured(competition: Competition, actor: User, *, featured: bool, reaso
         locked.save(update_fields=["featured"])
         action = Action.COMPETITION_FEATURED if featured else Action.COMPETITION_UNFEATURED
         record(actor=actor, action=action, target=locked, reason=reason.strip())
+    return locked
+
+
+def remove_logo(*, competition: Competition, actor: User, reason: str) -> Competition:
+    """Take down a competition's logo (an inappropriate image); its host may upload another."""
+    require_staff(actor)
+    reason = require_reason(reason)
+    if not competition.logo_key:
+        raise ModerationRefused(f"'{competition.title}' has no logo.", code="no_logo")
+    with transaction.atomic():
+        details = {"logo_key": competition.logo_key}
+        locked = replace_logo(competition, "")
+        record(
+            actor=actor, action=Action.COMPETITION_LOGO_REMOVED, target=locked, reason=reason, details=details
+        )
     return locked
 
 

@@ -41,7 +41,7 @@ def test_a_host_checks_then_imports_a_bundle_and_finds_the_draft(browser, site, 
     upload(page, path, check_only=True)
     expect(page.get_by_role("heading", name="Checked bundle.zip")).to_be_visible()
     expect(page.locator("#bundle-check")).to_contain_text("2 phases, 2 tracks, 2 columns")
-    expect(page.locator("#bundle-report")).to_contain_text("Podium competitions have no logo.")
+    expect(page.locator("#bundle-report")).to_contain_text("the competition's logo (PNG, 3×2 pixels)")
     device = "phone" if width < 800 else "desktop"
     screenshot(page, f"bundle-check-{device}")
 
@@ -55,6 +55,11 @@ def test_a_host_checks_then_imports_a_bundle_and_finds_the_draft(browser, site, 
     assert overflow(page) == 0, "the report is wider than the screen"
     page.locator("#bundle-competition").click()
     expect(page.get_by_role("heading", name=f"Imported at {width}")).to_be_visible()
+    logo = page.locator("#competition-logo")
+    expect(logo).to_be_visible()
+    expect(logo).to_have_attribute("alt", f"Imported at {width}")
+    # Drawn by the browser from Podium's own address, under the site's Content-Security-Policy.
+    assert logo.evaluate("image => [image.complete, image.naturalWidth, image.naturalHeight]") == [True, 3, 2]
     context.close()
 
 

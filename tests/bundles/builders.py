@@ -7,6 +7,8 @@ from datetime import timedelta
 import yaml
 from django.utils import timezone
 
+from tests.images import png
+
 
 def zipped(files: dict[str, bytes | str]) -> bytes:
     buffer = io.BytesIO()
@@ -86,7 +88,7 @@ RESULT_FILES = {
     "pages/terms.md": "Be fair.\n",
     "pages/overview.md": "# Toy\n\nTwo rows to label.\n",
     "pages/evaluation.html": "<h2>Scoring</h2><p>Accuracy.</p><script>alert(1)</script>",
-    "logo.png": b"\x89PNG fake",
+    "logo.png": png(3, 2),
     "scoring_program.zip": SCORING,
     "reference_data.zip": REFERENCE,
     "starting_kit/README.md": "Submit a zip with predictions.csv\n",

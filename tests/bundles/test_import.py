@@ -22,6 +22,7 @@ from tests.bundles.builders import (
     zipped,
 )
 from tests.conftest import api_client_for
+from tests.images import png
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,33 @@ def test_every_program_and_data_file_is_stored_privately(host, upload):
     assert answer.json()["stored_files"] == sorted(imported.stored_files)
 
 
+def test_the_bundles_image_becomes_the_drafts_logo(client, host, upload):
+    answer = import_through_api(host, upload(result_only()))
+    competition = Competition.objects.get(slug=answer.json()["competition"])
+    assert competition.logo_key.endswith(".png")
+    client.force_login(host)
+    served = client.get(competition.logo_url)
+    assert (served.status_code, served.content, served["Content-Type"]) == (200, png(3, 2), "image/png")
+    overview = client.get(reverse("competitions:overview", args=[competition.slug])).content.decode()
+    assert f'src="{competition.logo_url}" alt="{competition.title}"' in overview
+
+
+def test_a_bad_image_is_dropped_and_the_rest_is_imported(host, upload):
+    answer = import_through_api(
+        host, upload(result_only(), {**RESULT_FILES, "logo.png": b"<svg onload=alert(1)>"})
+    )
+    assert answer.json()["status"] == "imported", answer.json()
+    competition = Competition.objects.get(slug=answer.json()["competition"])
+    assert competition.logo_key == ""
+    assert {
+        "status": "dropped",
+        "subject": "image",
+        "detail": "'logo.png': SVG logos are refused: an SVG file is a document that can carry script. Export it "
+        "as PNG or WebP.",
+    } in answer.json()["report"]
+    assert competition.phase_tracks.count() == 1
+
+
 def test_the_starting_kit_becomes_the_competitions_data(host, upload):
     answer = import_through_api(host, upload(result_only()))
     competition = Competition.objects.get(slug=answer.json()["competition"])
@@ -107,10 +135,11 @@ def test_checking_only_creates_nothing(host, upload):
     assert body["summary"]["tracks"] == ["labels"]
     assert body["summary"]["columns"] == ["accuracy", "duration"]
     assert {
-        "status": "dropped",
+        "status": "mapped",
         "subject": "image",
-        "detail": "Podium competitions have no logo.",
+        "detail": "'logo.png', the competition's logo (PNG, 3×2 pixels).",
     } in body["report"]
+    assert not public_storage().exists("logos") or not public_storage().listdir("logos")[1]
     assert not Competition.objects.exists()
     assert BundleImport.objects.get().stored_files == {}
 
@@ -145,7 +174,7 @@ def test_the_page_imports_and_shows_the_report(client, host, upload):
     page = post_page(client, upload(result_only())).content.decode()
     imported = BundleImport.objects.get()
     assert imported.status == "imported"
-    assert "Podium competitions have no logo." in page
+    assert "the competition&#x27;s logo (PNG, 3×2 pixels)" in page
     assert "the scoring program is attached, scoring the columns Accuracy, Duration" in page
     assert imported.competition.title in page
 

@@ -2,14 +2,18 @@
 
 import io
 
+import pytest
+
 from bundles.services import inspect_bundle
 from tests.bundles.builders import (
+    RESULT_FILES,
     bundle,
     code_with_ingestion,
     result_only,
     several_tasks_two_phases,
     version_1_5,
 )
+from tests.images import SVG, gif, png
 
 
 def plan_of(spec, files=None):
@@ -41,9 +45,54 @@ def test_a_result_bundle_maps_its_texts_phase_track_and_columns():
 def test_the_report_says_what_is_dropped_and_why():
     dropped = lines(plan_of(result_only(queue="gpu-queue", fact_sheet={"q": "x"})), "dropped")
     assert dropped["docker_image"].startswith("Podium runs programs in its own sandbox runtimes")
-    assert dropped["image"] == "Podium competitions have no logo."
     assert dropped["queue"].startswith("Podium sends every run to its own sandbox workers")
     assert dropped["fact_sheet"] == "Podium asks participants no questions when they submit."
+
+
+def test_the_bundles_image_becomes_the_logo():
+    plan = plan_of(result_only())
+    assert plan.logo == "logo.png"
+    assert lines(plan, "mapped")["image"] == "'logo.png', the competition's logo (PNG, 3×2 pixels)."
+    assert "image" not in lines(plan, "dropped")
+
+
+@pytest.mark.parametrize(
+    ("image", "content", "reason"),
+    [
+        (
+            "logo.png",
+            b"\x89PNG fake",
+            "'logo.png': The logo is not an image Podium takes: it must be a PNG, JPEG, GIF or WebP file",
+        ),
+        (
+            "logo.svg",
+            SVG,
+            "'logo.svg': SVG logos are refused: an SVG file is a document that can carry script.",
+        ),
+        ("logo.png", b"", "'logo.png': The logo file is empty"),
+        ("logo.png", png(padding=3000), "'logo.png': The logo is larger than 2 KB, the most Podium takes."),
+        ("missing.png", None, "'missing.png' is not a file of the bundle."),
+        ("../logo.png", None, "'../logo.png' is not the path of an image file inside the bundle."),
+        ("starting_kit", None, "'starting_kit' is not a file of the bundle."),
+        (["logo.png"], None, "['logo.png'] is not the path of an image file inside the bundle."),
+    ],
+)
+def test_an_image_podium_cannot_take_is_dropped_with_the_reason(settings, image, content, reason):
+    settings.PODIUM_LOGO_MAX_KB = 2
+    files = {**RESULT_FILES}
+    if content is not None:
+        files[image] = content
+    plan = plan_of(result_only(image=image), files)
+    assert plan.logo == ""
+    assert lines(plan, "dropped")["image"].startswith(reason)
+    assert plan.title == "Toy accuracy"  # the rest of the bundle is read as ever
+
+
+def test_a_version_1_5_bundles_image_becomes_the_logo():
+    spec, files = version_1_5()
+    plan = plan_of({**spec, "image": "logo.gif"}, {**files, "logo.gif": gif(8, 8)})
+    assert plan.logo == "logo.gif"
+    assert lines(plan, "mapped")["image"] == "'logo.gif', the competition's logo (GIF, 8×8 pixels)."
 
 
 def test_the_report_says_programs_are_stored_and_attached():
