@@ -395,9 +395,12 @@ PODIUM_BUNDLE_MAX_FILES = int(os.environ.get("PODIUM_BUNDLE_MAX_FILES", "20000")
 PODIUM_BUNDLE_MAX_RATIO = int(os.environ.get("PODIUM_BUNDLE_MAX_RATIO", "200"))
 # A worker imports a bundle (bundles.importing) under a lease of this many seconds, renewed while it works; an
 # import whose lease ran out lost its worker and the sweeper queues it again. Celery stops an import that lasts
-# longer than the time limit, which must end before the broker hands the unacknowledged task to another worker.
+# longer than the time limit, which must end before the broker hands the unacknowledged task to another worker
+# (by default half an hour, or a minute less than a shorter visibility timeout).
 PODIUM_BUNDLE_IMPORT_LEASE = int(os.environ.get("PODIUM_BUNDLE_IMPORT_LEASE", "60"))
-PODIUM_BUNDLE_IMPORT_TIME_LIMIT = int(os.environ.get("PODIUM_BUNDLE_IMPORT_TIME_LIMIT", "1800"))
+PODIUM_BUNDLE_IMPORT_TIME_LIMIT = int(
+    os.environ.get("PODIUM_BUNDLE_IMPORT_TIME_LIMIT", str(min(1800, CELERY_VISIBILITY_TIMEOUT - 60)))
+)
 if PODIUM_BUNDLE_IMPORT_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
     raise ValueError("PODIUM_BUNDLE_IMPORT_TIME_LIMIT must stay below CELERY_VISIBILITY_TIMEOUT")
 # A sandbox task may last the run's wall clock plus this (unpacking, storing the output) before Celery kills
