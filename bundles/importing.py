@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import logging
 import shutil
-from contextlib import AbstractContextManager as ContextManager
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,7 +31,7 @@ from bundles.errors import BadBundleArchive
 from bundles.models import BundleImport
 from bundles.services import ImportTakenOver, make_draft, read_bundle, working_folder
 from config.errors import DomainError
-from config.leases import new_holder, renewed_while_running
+from config.leases import JobLeases, new_holder
 from datasets.storage import private_storage, store, stream_size
 
 logger = logging.getLogger(__name__)
@@ -74,43 +73,18 @@ def send(import_id: int) -> None:
     import_bundle.delay(import_id)
 
 
-def lease_length() -> timedelta:
-    return timedelta(seconds=settings.PODIUM_BUNDLE_IMPORT_LEASE)
-
-
-def expired(now: datetime | None = None) -> Q:
-    """Importing under a lease that ran out: its worker is gone."""
-    now = now or timezone.now()
-    return Q(status=Status.IMPORTING) & (Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True))
-
-
-def take(import_id: int, holder: str) -> bool:
-    """Take the import for `holder` if it is queued, or importing under an expired lease with takes left
-    (compare-and-set); each take counts one attempt."""
-    claimable = Q(status=Status.QUEUED) | expired() & Q(attempts__lt=MAX_ATTEMPTS)
-    taken = BundleImport.objects.filter(claimable, pk=import_id).update(
-        status=Status.IMPORTING,
-        lease_holder=holder,
-        lease_expires_at=timezone.now() + lease_length(),
-        attempts=F("attempts") + 1,
-    )
-    return taken == 1
-
-
-def held_by(holder: str) -> Q:
-    return Q(status=Status.IMPORTING, lease_holder=holder)
-
-
-def kept_alive(import_id: int, holder: str) -> ContextManager[None]:
-    def renew() -> bool:
-        renewed = BundleImport.objects.filter(held_by(holder), pk=import_id).update(
-            lease_expires_at=timezone.now() + lease_length()
-        )
-        return renewed == 1
-
-    return renewed_while_running(
-        renew, interval=settings.PODIUM_BUNDLE_IMPORT_LEASE / 3, name=f"bundle import {import_id}"
-    )
+import_leases = JobLeases(
+    BundleImport.objects,
+    queued=Status.QUEUED,
+    working=Status.IMPORTING,
+    lease_seconds=lambda: settings.PODIUM_BUNDLE_IMPORT_LEASE,
+    max_attempts=lambda: MAX_ATTEMPTS,
+    name="bundle import",
+)
+expired = import_leases.expired
+take = import_leases.take
+held_by = import_leases.held_by
+kept_alive = import_leases.kept_alive
 
 
 def run_import(import_id: int) -> str:
