@@ -85,6 +85,25 @@ def finished_state(stack, script: str, pending: tuple):
     return state if state["status"] not in pending else None
 
 
+# The bundles' scoring program on their solution (or a code-only task's code solution).
+PASSED_DRY_RUN = {
+    "status": "succeeded",
+    "stdout": "scored 2 rows\n",
+    "scores": {"Accuracy": 1.0, "Duration": 0.5},
+    "failure": "",
+}
+
+
+def dry_run_state(stack, dry_run) -> dict:
+    """The dry run once the sandbox worker is done with it."""
+    return wait_for(
+        lambda: finished_state(stack, DRY_RUN_STATE.format(pk=dry_run), ("queued", "running")),
+        180,
+        f"the dry run\n{stack.log('sandbox')}",
+        interval=0.5,
+    )
+
+
 def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack):
     require_bubblewrap()
     stack = postgres_stack
@@ -103,26 +122,11 @@ def test_an_imported_bundle_runs_and_scores_on_the_sandbox_worker(postgres_stack
     assert "bundles.tasks.import_bundle[" in stack.log("worker")
     dry_run = stack.shell(DRY_RUN_OF.format(slug=slug))
 
-    def finished(script: str, pending: tuple):
-        state = json.loads(stack.shell(script))
-        return state if state["status"] not in pending else None
-
-    state = wait_for(
-        lambda: finished(DRY_RUN_STATE.format(pk=dry_run), ("queued", "running")),
-        120,
-        f"the dry run\n{stack.log('sandbox')}",
-        interval=0.5,
-    )
-    assert state == {
-        "status": "succeeded",
-        "stdout": "scored 2 rows\n",
-        "scores": {"Accuracy": 1.0, "Duration": 0.5},
-        "failure": "",
-    }
+    assert dry_run_state(stack, dry_run) == PASSED_DRY_RUN
 
     submission = stack.shell(SUBMIT.format(slug=slug))
     scored = wait_for(
-        lambda: finished(SUBMISSION_STATE.format(pk=submission), ("queued", "scoring")),
+        lambda: finished_state(stack, SUBMISSION_STATE.format(pk=submission), ("queued", "scoring")),
         180,
         f"the submission\n{stack.log('sandbox')}\n{stack.log('worker')}",
         interval=0.5,
@@ -275,17 +279,6 @@ def test_a_code_only_task_dry_runs_its_code_solution_on_the_sandbox_worker(postg
     slug = import_through_the_api(stack, running_code_only)
     dry_run = stack.shell(DRY_RUN_OF.format(slug=slug)).strip()
 
-    state = wait_for(
-        lambda: finished_state(stack, DRY_RUN_STATE.format(pk=dry_run), ("queued", "running")),
-        180,
-        f"the code dry run\n{stack.log('sandbox')}",
-        interval=0.5,
-    )
-    assert state == {
-        "status": "succeeded",
-        "stdout": "scored 2 rows\n",
-        "scores": {"Accuracy": 1.0, "Duration": 0.5},
-        "failure": "",
-    }
+    assert dry_run_state(stack, dry_run) == PASSED_DRY_RUN
     assert "scoring.tasks.score_submission[" in stack.log("sandbox")
     assert stack.shell(PUBLISH.format(slug=slug)).strip() == "published"
